@@ -1,0 +1,153 @@
+/**
+ * The one catalogue of every diagnostic flowc can report.
+ *
+ * Codes are grouped by the phase that reports them:
+ *   FLOW1xxx  syntax (grammar/)
+ *   FLOW2xxx  names, imports and properties (resolve)
+ *   FLOW3xxx  graph rules (check)
+ *   FLOW4xxx  types of the methods and of the data between them (type-check)
+ *
+ * Messages use `{0}`, `{1}`, … placeholders filled by `createDiagnostic`.
+ * A test asserts that every code is unique and documented in grammar/REFERENCE.md.
+ */
+
+export type Severity = "error" | "warning";
+
+export interface DiagnosticMessage {
+  readonly code: number;
+  readonly severity: Severity;
+  readonly message: string;
+}
+
+export const Messages = {
+  // ── FLOW1xxx: syntax ────────────────────────────────────────────────────
+  UnexpectedToken: { code: 1001, severity: "error", message: "Expected {0} but found {1}." },
+  UnexpectedCharacter: { code: 1002, severity: "error", message: "Unexpected character {0}." },
+  UnterminatedComment: { code: 1003, severity: "error", message: "Unterminated block comment: add '*/'." },
+  UnterminatedString: { code: 1004, severity: "error", message: "Unterminated string literal." },
+  MismatchedBlockClose: {
+    code: 1005,
+    severity: "error",
+    message: "A block opened with '{0}' must be closed with '{1}', not '{2}'.",
+  },
+  UnexpectedEndOfFile: { code: 1006, severity: "error", message: "Unexpected end of file: expected {0}." },
+
+  // ── FLOW2xxx: names, imports, properties ────────────────────────────────
+  InvalidIdentifier: {
+    code: 2001,
+    severity: "error",
+    message: "'{0}' cannot name a method: it is a reserved word in TypeScript.",
+  },
+  ModuleNotFound: { code: 2002, severity: "error", message: "Cannot find module '{0}' (looked for {1})." },
+  MethodNotExported: { code: 2003, severity: "error", message: "Module '{0}' has no exported member '{1}'.{2}" },
+  DuplicateNameInGroup: { code: 2004, severity: "error", message: "'{0}' is listed twice in this group." },
+  DuplicateImport: { code: 2005, severity: "error", message: "'{0}' is imported more than once." },
+  UnknownProperty: { code: 2006, severity: "error", message: "Unknown property '{0}'.{1}" },
+  UnknownValue: { code: 2007, severity: "error", message: "'{0}' is not a valid value for '{1}'; expected {2}.{3}" },
+  DuplicateProperty: { code: 2008, severity: "error", message: "Property '{0}' is set twice in this block." },
+  NotAFunction: { code: 2009, severity: "error", message: "'{0}' exported by '{1}' is not a function." },
+  UnusedImport: { code: 2010, severity: "warning", message: "'{0}' is imported but never used." },
+
+  // ── FLOW3xxx: graph rules ───────────────────────────────────────────────
+  Cycle: { code: 3001, severity: "error", message: "This declaration closes a cycle: {0}." },
+  InvalidWorkerCount: {
+    code: 3002,
+    severity: "error",
+    message: "'{0}' must be a positive integer (1 or more), not '{1}'.",
+  },
+  MaxBelowMin: {
+    code: 3003,
+    severity: "error",
+    message: "'max_worker_count' ({0}) of '{1}' is less than its 'min_worker_count' ({2}).",
+  },
+  WorkerCountOnNonParallel: {
+    code: 3004,
+    severity: "error",
+    message: "'{0}' is set for '{1}', which is not parallel; add 'execution_flow: parallel;' or remove it.",
+  },
+  ConflictingSetting: {
+    code: 3005,
+    severity: "error",
+    message: "'{0}' of '{1}' is set to '{2}' here but to '{3}' at {4}.",
+  },
+  ConcurrentTooFew: {
+    code: 3006,
+    severity: "error",
+    message: "A concurrent group needs at least two methods; '{0}' has no partner.",
+  },
+  ConcurrentDependent: {
+    code: 3007,
+    severity: "error",
+    message: "'{0}' and '{1}' cannot run concurrently: {2}.",
+  },
+  MethodInNoFlow: {
+    code: 3008,
+    severity: "warning",
+    message: "'{0}' is not part of any flow: it has no edge and runs on its own with the run's input.",
+  },
+  StageExceedsWorkers: {
+    code: 3009,
+    severity: "error",
+    message: "'{0}' needs at least {1} workers but only {2} are available (--workers {2}).",
+  },
+  ConcurrentStagesExceedWorkers: {
+    code: 3010,
+    severity: "error",
+    message: "Stages that can run at the same time need {0} workers together ({1}) but only {2} are available.",
+  },
+  InvalidRetries: { code: 3011, severity: "error", message: "'retries' must be a whole number 0 or more, not '{0}'." },
+  InvalidTimeout: {
+    code: 3012,
+    severity: "error",
+    message: "'timeout' must be a positive duration such as 250ms, 30s or 5m, not '{0}'.",
+  },
+  EmptyManifest: { code: 3013, severity: "error", message: "The manifest declares no methods." },
+  ParallelWithoutMin: {
+    code: 3014,
+    severity: "warning",
+    message: "'{0}' is parallel without 'min_worker_count'; it runs on at least 1 worker.",
+  },
+  ConflictingModes: {
+    code: 3015,
+    severity: "error",
+    message: "'{0}' cannot be both {1} and {2}.",
+  },
+
+  // ── FLOW4xxx: types ─────────────────────────────────────────────────────
+  EdgeTypeMismatch: {
+    code: 4001,
+    severity: "error",
+    message: "The output of {0} does not fit the input of '{1}': type '{2}' is not assignable to type '{3}'.{4}",
+  },
+  ParallelInputNotArray: {
+    code: 4002,
+    severity: "error",
+    message: "'{0}' is parallel, so it receives an array of its input, but {1} gives '{2}'.",
+  },
+  TooManyParameters: {
+    code: 4003,
+    severity: "error",
+    message: "'{0}' has {1} required parameters; a method takes at most an input and a run context.",
+  },
+  BadContextParameter: {
+    code: 4004,
+    severity: "error",
+    message: "The second parameter of '{0}' has type '{1}', which a run context ('RunContext') cannot be assigned to.",
+  },
+  IncompatibleRunInputs: {
+    code: 4005,
+    severity: "error",
+    message: "The methods that receive the run's input disagree on its type: {0}.",
+  },
+  TypeScriptError: { code: 4006, severity: "error", message: "{0}" },
+} as const satisfies Record<string, DiagnosticMessage>;
+
+export type MessageName = keyof typeof Messages;
+
+/** Fills `{0}`, `{1}`, … in a catalogue message. */
+export function formatMessage(template: string, args: readonly (string | number)[]): string {
+  return template.replace(/\{(\d+)\}/g, (whole, index: string) => {
+    const arg = args[Number(index)];
+    return arg === undefined ? whole : String(arg);
+  });
+}
