@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from "commander";
+import { VERSION } from "../version.js";
+import { buildCommand } from "./commands/build.js";
+import { checkCommand } from "./commands/check.js";
+import { fmtCommand } from "./commands/fmt.js";
+import { graphCommand } from "./commands/graph.js";
+import { runCommand } from "./commands/run.js";
+import { ExitCode, UsageError, parsePositiveInteger } from "./io.js";
+
+function createProgram(setExit: (code: number) => void): Command {
+  const program = new Command("flowc")
+    .description("Compile .flow execution manifests into type-checked TypeScript runners.")
+    .version(VERSION, "-v, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: (message, write) => write(message) })
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 no errors, 1 errors in a manifest or a failed run, 2 bad usage or unreadable files.
+
+Examples:
+  flowc check etl.flow --workers 8
+  flowc build etl.flow                       writes etl.flow.ts beside the manifest
+  flowc run etl.flow --input '{"path": "data.csv"}'
+  flowc graph etl.flow --format mermaid
+  flowc fmt --check "flows/*.flow"`,
+    );
+
+  const workers = new Option("--workers <n>", "the most workers the plan may use at once").argParser(
+    parsePositiveInteger("--workers"),
+  );
+  const diagnosticsFormat = new Option("--format <format>", "how diagnostics are printed")
+    .choices(["text", "json"])
+    .default("text");
+
+  program
+    .command("check")
+    .description("parse and check manifests, including the types of the data between methods")
+    .argument("<files...>", ".flow manifests")
+    .addOption(workers)
+    .addOption(diagnosticsFormat)
+    .action(async (files: string[], options: { workers?: number; format: "text" | "json" }) => {
+      setExit(await checkCommand(files, options));
+    });
+
+  program
+    .command("build")
+    .description("check manifests and write a typed runner <name>.flow.ts for each")
+    .argument("<files...>", ".flow manifests")
+    .option("--out-dir <dir>", "write runners under this directory, keeping paths relative to the current directory")
+    .addOption(workers)
+    .addOption(diagnosticsFormat)
+    .action(async (files: string[], options: { outDir?: string; workers?: number; format: "text" | "json" }) => {
+      setExit(await buildCommand(files, options));
+    });
+
+  program
+    .command("run")
+    .description("check a manifest, run it in this process and print its output as JSON")
+    .argument("<file>", ".flow manifest")
+    .requiredOption("--input <json>", "the run's input as JSON, or @path to read it from a file")
+    .addOption(workers)
+    .addOption(diagnosticsFormat)
+    .action(async (file: string, options: { input: string; workers?: number; format: "text" | "json" }) => {
+      setExit(await runCommand(file, options));
+    });
+
+  program
+    .command("graph")
+    .description("print a manifest's execution graph")
+    .argument("<file>", ".flow manifest")
+    .addOption(new Option("--format <format>", "graph syntax").choices(["mermaid", "dot"]).default("mermaid"))
+    .action(async (file: string, options: { format: "mermaid" | "dot" }) => {
+      setExit(await graphCommand(file, options));
+    });
+
+  program
+    .command("fmt")
+    .description("rewrite manifests in the canonical layout (comments are kept)")
+    .argument("<files...>", ".flow manifests")
+    .option("--check", "change nothing; exit 1 and list the files that are not formatted")
+    .action(async (files: string[], options: { check?: boolean }) => {
+      setExit(await fmtCommand(files, options));
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode: number = ExitCode.Ok;
+  const program = createProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; every other commander error is bad usage, already printed by commander.
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
+        return ExitCode.Ok;
+      }
+      return ExitCode.Usage;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`flowc: ${error.message}\n`);
+      return ExitCode.Usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`flowc: internal error: ${message}\n`);
+    return ExitCode.Failure;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

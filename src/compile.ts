@@ -1,0 +1,92 @@
+import type { Project } from "ts-morph";
+import { parse } from "../grammar/index.js";
+import type { FlowDocument } from "../grammar/ast.js";
+import type { SourceText } from "../grammar/source.js";
+import type { PlanDescriptor } from "../stdlib/plan.js";
+import { check } from "./check/check.js";
+import type { Analysis } from "./check/types.js";
+import { hasErrors, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { emit } from "./emit/emit.js";
+import { resolve, untypedHost } from "./resolve/resolve.js";
+import type { ModuleHost, Resolution } from "./resolve/types.js";
+import { typeCheck } from "./typecheck/type-check.js";
+import type { TypedPlan } from "./typecheck/types.js";
+
+export interface CompileOptions {
+  /** `--workers N`: the most workers the plan may use at once. */
+  readonly workers?: number | undefined;
+  /**
+   * Read the methods' TypeScript: check that they exist and that the data between
+   * them fits. Off, the compiler checks only the manifest itself.
+   * @default true
+   */
+  readonly types?: boolean;
+  /** Where the runner will be written; when given (and nothing failed), its code is emitted. */
+  readonly outFile?: string | undefined;
+}
+
+/** Gives the compiler a TypeScript project for a manifest; one per `flowc` invocation is shared by all manifests. */
+export interface TypeScriptServices {
+  forManifest(manifestPath: string): { readonly project: Project; readonly host: ModuleHost };
+}
+
+export interface CompileResult {
+  readonly source: SourceText;
+  readonly document: FlowDocument;
+  readonly resolution: Resolution | undefined;
+  readonly analysis: Analysis | undefined;
+  readonly typed: TypedPlan | undefined;
+  /** The runnable plan: from the type-checker when types were read, else from the checker. */
+  readonly plan: PlanDescriptor | undefined;
+  /** Generated runner source, when `outFile` was given and there were no errors. */
+  readonly code: string | undefined;
+  /** Every phase's diagnostics, in phase order. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Compiles one manifest: parse → resolve → check → type-check → emit.
+ *
+ * Each phase returns its own result and diagnostics and leaves its inputs
+ * untouched. A phase runs only when the phases before it found no error, so
+ * that one mistake is reported once, where it is, and not again as the
+ * confusing consequences it has downstream.
+ */
+export async function compile(
+  source: SourceText,
+  options: CompileOptions = {},
+  typescript?: TypeScriptServices,
+): Promise<CompileResult> {
+  const diagnostics: Diagnostic[] = [];
+  const result = (rest: Partial<CompileResult>): CompileResult => ({
+    source,
+    document: parsed.document,
+    resolution: undefined,
+    analysis: undefined,
+    typed: undefined,
+    plan: undefined,
+    code: undefined,
+    ...rest,
+    diagnostics,
+  });
+
+  const parsed = parse(source);
+  diagnostics.push(...parsed.diagnostics);
+  if (hasErrors(diagnostics)) return result({});
+
+  const services = options.types === false ? undefined : typescript?.forManifest(source.path);
+  const resolution = resolve(parsed.document, source, services?.host ?? untypedHost);
+  diagnostics.push(...resolution.diagnostics);
+
+  const analysis = check(parsed.document, source, resolution, { workers: options.workers });
+  diagnostics.push(...analysis.diagnostics);
+  if (hasErrors(diagnostics) || analysis.plan === undefined) return result({ resolution, analysis });
+  if (services === undefined) return result({ resolution, analysis, plan: analysis.plan });
+
+  const typed = typeCheck(analysis, services.project);
+  diagnostics.push(...typed.diagnostics);
+  if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
+
+  const code = options.outFile === undefined ? undefined : await emit(typed, { outFile: options.outFile });
+  return result({ resolution, analysis, typed, plan: typed.plan, code });
+}

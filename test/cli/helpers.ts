@@ -1,0 +1,28 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** Repository root. */
+export const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/** The built CLI, exactly what the `flowc` bin of the package points at. */
+export const cliPath = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
+
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Spawns the real `flowc` binary with `args` (cwd defaults to the repository root). */
+export function flowc(args: readonly string[], options: { cwd?: string; input?: string } = {}): CliResult {
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` first (npm test does)`);
+  const result = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd: options.cwd ?? root,
+    encoding: "utf8",
+    input: options.input ?? "",
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
