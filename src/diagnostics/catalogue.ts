@@ -31,6 +31,7 @@ export const Messages = {
     message: "A block opened with '{0}' must be closed with '{1}', not '{2}'.",
   },
   UnexpectedEndOfFile: { code: 1006, severity: "error", message: "Unexpected end of file: expected {0}." },
+  InvalidEscapeSequence: { code: 1007, severity: "error", message: "Invalid escape sequence '{0}' in string literal." },
 
   // ── FLOW2xxx: names, imports, properties ────────────────────────────────
   InvalidIdentifier: {

@@ -1,0 +1,274 @@
+/**
+ * Builds the readonly AST of `grammar/ast.ts` from the parser's concrete tree.
+ *
+ * After error recovery the concrete tree may have holes: a rule cut short,
+ * a token inserted by the parser (it has no position). Pieces that are too
+ * incomplete to mean anything are dropped; the parser has already reported
+ * why, so nothing here throws.
+ */
+import type { CstNode, IToken } from "chevrotain";
+import type {
+  Block,
+  Comment,
+  FlowDocument,
+  Group,
+  Identifier,
+  ImportDeclaration,
+  ImportSpecifier,
+  NumberLiteral,
+  Property,
+  Span,
+  StringLiteral,
+  Value,
+} from "./ast.js";
+import type { SourceText } from "./source.js";
+import { createDiagnostic, type Diagnostic } from "../src/diagnostics/diagnostic.js";
+import { Messages } from "../src/diagnostics/catalogue.js";
+import { decodeString, tokenSpan } from "./lexer.js";
+import { flowParser } from "./parser.js";
+import { BlockComment, describeToken, LCurly, NumberLiteral as NumberToken, StringCategory } from "./tokens.js";
+
+// The shapes of the concrete tree, one per rule. Every child may be missing
+// after recovery, hence the optional arrays.
+interface DocumentContext {
+  readonly importDeclaration?: CstNode[];
+  readonly outerOpen?: IToken[];
+  readonly outerClose?: IToken[];
+  readonly group?: CstNode[];
+}
+
+interface ImportDeclarationContext {
+  readonly Import?: IToken[];
+  readonly LCurly?: IToken[];
+  readonly importSpecifier?: CstNode[];
+  readonly RCurly?: IToken[];
+  readonly From?: IToken[];
+  readonly notFrom?: IToken[];
+  readonly source?: IToken[];
+  readonly Semicolon?: IToken[];
+}
+
+interface ImportSpecifierContext {
+  readonly imported?: IToken[];
+  readonly As?: IToken[];
+  readonly local?: IToken[];
+}
+
+interface GroupContext {
+  readonly method?: IToken[];
+  readonly Comma?: IToken[];
+  readonly block?: CstNode[];
+}
+
+interface BlockContext {
+  readonly open?: IToken[];
+  readonly property?: CstNode[];
+  readonly stray?: IToken[];
+  readonly close?: IToken[];
+}
+
+interface PropertyContext {
+  readonly key?: IToken[];
+  readonly Colon?: IToken[];
+  readonly value?: IToken[];
+  readonly Semicolon?: IToken[];
+}
+
+/** What the visitor threads through one document; nothing survives the call. */
+export interface BuildContext {
+  readonly source: SourceText;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** A token that is really in the text (not one the parser imagined while recovering). */
+function real(token: IToken | undefined): IToken | undefined {
+  return token !== undefined && token.isInsertedInRecovery !== true && Number.isFinite(token.startOffset)
+    ? token
+    : undefined;
+}
+
+function realTokens(tokens: readonly IToken[] | undefined): IToken[] {
+  return (tokens ?? []).filter((token) => real(token) !== undefined);
+}
+
+function spanOf(first: Span, last: Span): Span {
+  return { start: first.start, end: Math.max(first.end, last.end) };
+}
+
+function identifier(token: IToken): Identifier {
+  return { kind: "Identifier", span: tokenSpan(token), name: token.image };
+}
+
+function stringLiteral(token: IToken): StringLiteral {
+  return { kind: "StringLiteral", span: tokenSpan(token), value: decodeString(token.image).value };
+}
+
+function numberLiteral(token: IToken): NumberLiteral {
+  const raw = token.image;
+  const match = /^(-?\d+(?:\.\d+)?)([A-Za-z]*)$/.exec(raw);
+  const numeric = match?.[1] ?? raw;
+  const unit = match?.[2] ?? "";
+  return { kind: "NumberLiteral", span: tokenSpan(token), raw, value: Number(numeric), unit: unit === "" ? undefined : unit };
+}
+
+const BaseVisitor = flowParser.getBaseCstVisitorConstructor<BuildContext, unknown>();
+
+class AstBuilder extends BaseVisitor {
+  constructor() {
+    super();
+    this.validateVisitor();
+  }
+
+  private child<T>(node: CstNode | undefined, context: BuildContext): T | undefined {
+    return node === undefined ? undefined : (this.visit(node, context) as T | undefined);
+  }
+
+  document(ctx: DocumentContext, context: BuildContext): FlowDocument {
+    const imports = (ctx.importDeclaration ?? [])
+      .map((node) => this.child<ImportDeclaration>(node, context))
+      .filter((node): node is ImportDeclaration => node !== undefined);
+    const groups = (ctx.group ?? [])
+      .map((node) => this.child<Group>(node, context))
+      .filter((node): node is Group => node !== undefined);
+    return {
+      kind: "Document",
+      span: { start: 0, end: context.source.text.length },
+      imports,
+      outerBraces: real(ctx.outerOpen?.[0]) !== undefined,
+      groups,
+      comments: [],
+    };
+  }
+
+  importDeclaration(ctx: ImportDeclarationContext, context: BuildContext): ImportDeclaration | undefined {
+    const keyword = real(ctx.Import?.[0]);
+    const source = real(ctx.source?.[0]);
+    const notFrom = real(ctx.notFrom?.[0]);
+    if (notFrom !== undefined) {
+      context.diagnostics.push(
+        createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(notFrom), ["'from'", describeToken(notFrom)]),
+      );
+    }
+    const specifiers = (ctx.importSpecifier ?? [])
+      .map((node) => this.child<ImportSpecifier>(node, context))
+      .filter((node): node is ImportSpecifier => node !== undefined);
+    // Without the module path the names cannot be resolved; the parser said what is missing.
+    if (keyword === undefined || source === undefined || specifiers.length === 0) return undefined;
+    const last = real(ctx.Semicolon?.[0]) ?? source;
+    return {
+      kind: "ImportDeclaration",
+      span: spanOf(tokenSpan(keyword), tokenSpan(last)),
+      specifiers,
+      source: stringLiteral(source),
+    };
+  }
+
+  importSpecifier(ctx: ImportSpecifierContext): ImportSpecifier | undefined {
+    const importedToken = real(ctx.imported?.[0]);
+    if (importedToken === undefined) return undefined;
+    const imported = identifier(importedToken);
+    const localToken = real(ctx.local?.[0]);
+    const local = localToken === undefined ? imported : identifier(localToken);
+    return { kind: "ImportSpecifier", span: spanOf(imported.span, local.span), imported, local };
+  }
+
+  group(ctx: GroupContext, context: BuildContext): Group | undefined {
+    const methods = realTokens(ctx.method);
+    const commas = realTokens(ctx.Comma);
+    for (let i = 1; i < methods.length; i++) {
+      const previous = methods[i - 1]!;
+      const current = methods[i]!;
+      const separated = commas.some(
+        (comma) => comma.startOffset > previous.startOffset && comma.startOffset < current.startOffset,
+      );
+      if (!separated) {
+        context.diagnostics.push(
+          createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(current), ["','", describeToken(current)]),
+        );
+      }
+    }
+    const block = this.child<Block>(ctx.block?.[0], context);
+    const first = methods[0];
+    if (first === undefined || block === undefined) return undefined;
+    return {
+      kind: "Group",
+      span: spanOf(tokenSpan(first), block.span),
+      methods: methods.map(identifier),
+      block,
+    };
+  }
+
+  block(ctx: BlockContext, context: BuildContext): Block | undefined {
+    const open = real(ctx.open?.[0]);
+    if (open === undefined) return undefined;
+    const delimiter = open.tokenType === LCurly ? "brace" : "angle";
+    const [opening, closing] = delimiter === "brace" ? ["{", "}"] : ["<", ">"];
+    const properties = (ctx.property ?? [])
+      .map((node) => this.child<Property>(node, context))
+      .filter((node): node is Property => node !== undefined);
+
+    this.reportStrayTokens(ctx, context, `a property name or '${closing}'`);
+
+    const close = real(ctx.close?.[0]);
+    if (close !== undefined && close.image !== closing) {
+      context.diagnostics.push(
+        createDiagnostic(Messages.MismatchedBlockClose, context.source.path, tokenSpan(close), [opening, closing, close.image]),
+      );
+    }
+    const lastProperty = properties[properties.length - 1];
+    const end = close !== undefined ? tokenSpan(close) : (lastProperty?.span ?? tokenSpan(open));
+    return { kind: "Block", span: spanOf(tokenSpan(open), end), delimiter, properties };
+  }
+
+  /** One diagnostic per run of stray tokens: the first one is the mistake, the rest follow from it. */
+  private reportStrayTokens(ctx: BlockContext, context: BuildContext, expected: string): void {
+    const strays = realTokens(ctx.stray);
+    if (strays.length === 0) return;
+    const propertyStarts = (ctx.property ?? [])
+      .flatMap((node) => realTokens((node.children as PropertyContext).key))
+      .map((token) => token.startOffset);
+    let previousStray: IToken | undefined;
+    for (const stray of strays) {
+      const continuesRun =
+        previousStray !== undefined &&
+        !propertyStarts.some((start) => start > previousStray!.startOffset && start < stray.startOffset);
+      if (!continuesRun) {
+        context.diagnostics.push(
+          createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(stray), [expected, describeToken(stray)]),
+        );
+      }
+      previousStray = stray;
+    }
+  }
+
+  property(ctx: PropertyContext): Property | undefined {
+    const keyToken = real(ctx.key?.[0]);
+    const valueToken = real(ctx.value?.[0]);
+    if (keyToken === undefined || valueToken === undefined) return undefined;
+    const value: Value =
+      valueToken.tokenType === NumberToken
+        ? numberLiteral(valueToken)
+        : valueToken.tokenType.CATEGORIES?.includes(StringCategory) === true
+          ? stringLiteral(valueToken)
+          : identifier(valueToken);
+    const last = real(ctx.Semicolon?.[0]) ?? valueToken;
+    return { kind: "Property", span: spanOf(tokenSpan(keyToken), tokenSpan(last)), key: identifier(keyToken), value };
+  }
+}
+
+const builder = new AstBuilder();
+
+/** Builds the document from the concrete tree; tree-shape diagnostics are appended to `context.diagnostics`. */
+export function buildDocument(cst: CstNode, comments: readonly IToken[], context: BuildContext): FlowDocument {
+  const document = builder.visit(cst, context) as FlowDocument;
+  return { ...document, comments: comments.map(toComment) };
+}
+
+function toComment(token: IToken): Comment {
+  return {
+    kind: "Comment",
+    span: tokenSpan(token),
+    text: token.image,
+    style: token.tokenType === BlockComment ? "block" : "line",
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * The grammar's public face: `parse` turns manifest text into a document and
+ * every syntax diagnostic, for any input whatsoever.
+ */
+import type { IRecognitionException } from "chevrotain";
+import type { FlowDocument } from "./ast.js";
+import type { SourceText } from "./source.js";
+import { createDiagnostic, type Diagnostic } from "../src/diagnostics/diagnostic.js";
+import { Messages } from "../src/diagnostics/catalogue.js";
+import { buildDocument } from "./cst-to-ast.js";
+import { tokenize, tokenSpan } from "./lexer.js";
+import { flowParser } from "./parser.js";
+import { describeToken } from "./tokens.js";
+
+export type * from "./ast.js";
+export type { SourceText, Position } from "./source.js";
+export { createSourceText, positionAt } from "./source.js";
+
+export interface ParseResult {
+  readonly document: FlowDocument;
+  /** Syntax diagnostics (FLOW1xxx) in source order, at most one per offset and code. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function parse(source: SourceText): ParseResult {
+  const lexed = tokenize(source.text, source.path);
+  const cst = flowParser.parseDocument(lexed.tokens);
+  const diagnostics: Diagnostic[] = [...lexed.diagnostics];
+  for (const error of flowParser.errors) {
+    const diagnostic = toDiagnostic(error, source);
+    // A `/*` that never closes ate the rest of the text; the parser's complaint
+    // about the missing end is a consequence, not a second mistake.
+    if (diagnostic.code === Messages.UnexpectedEndOfFile.code && lexed.endsInUnterminatedComment) continue;
+    diagnostics.push(diagnostic);
+  }
+  const document = buildDocument(cst, lexed.comments, { source, diagnostics });
+  return { document, diagnostics: deduplicate(diagnostics) };
+}
+
+function toDiagnostic(error: IRecognitionException, source: SourceText): Diagnostic {
+  const token = error.token;
+  const expected = error.message;
+  if (token.tokenType.name === "EOF" || !Number.isFinite(token.startOffset)) {
+    const end = source.text.length;
+    return createDiagnostic(Messages.UnexpectedEndOfFile, source.path, { start: end, end }, [expected]);
+  }
+  return createDiagnostic(Messages.UnexpectedToken, source.path, tokenSpan(token), [expected, describeToken(token)]);
+}
+
+/** Sorts by position and keeps the first diagnostic for each offset and code. */
+function deduplicate(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const sorted = [...diagnostics].sort((a, b) => a.span.start - b.span.start || a.code - b.code);
+  return sorted.filter((diagnostic) => {
+    const key = `${diagnostic.span.start}:${diagnostic.code}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
