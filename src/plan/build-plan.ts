@@ -1,0 +1,68 @@
+import { createHash } from "node:crypto";
+import { PLAN_FORMAT, type PlanDescriptor, type PlanEdge, type PlanMethod } from "../../stdlib/plan.js";
+import type { FlowGraph, MethodSettings } from "../check/types.js";
+import { indexGraph } from "../graph/graph-index.js";
+import { longestPathLevels, topologicalOrder } from "../graph/topological-order.js";
+import type { Resolution } from "../resolve/types.js";
+import { canonicalJson } from "./canonical-json.js";
+import { minimumWorkers } from "./minimum-workers.js";
+
+/**
+ * Turns a checked graph into the plan the runtime executes.
+ *
+ * Everything is ordered by a stable topological order (ties broken by first mention),
+ * so the same manifest always gives the same plan, byte for byte, and the same hash.
+ * `takesInput` is `true` for every method: only the type-checker knows better.
+ */
+export function buildPlan(
+  name: string,
+  graph: FlowGraph,
+  settings: ReadonlyMap<string, MethodSettings>,
+  resolution: Resolution,
+): PlanDescriptor {
+  const index = indexGraph(graph);
+  const order = topologicalOrder(index.successors);
+  const position = new Int32Array(order.length);
+  order.forEach((v, i) => (position[v] = i));
+  const byPosition = (a: number, b: number): number => position[a]! - position[b]!;
+
+  const methods: PlanMethod[] = order.map((v) => {
+    const methodName = index.names[v]!;
+    const method = settings.get(methodName);
+    const binding = resolution.bindings.get(methodName);
+    const parallel = method?.mode === "parallel";
+    return {
+      name: methodName,
+      module: binding?.module ?? `./${name}.methods`,
+      exportName: binding?.exportName ?? methodName,
+      mode: parallel ? "parallel" : "single",
+      concurrentWith: [...(method?.concurrentWith ?? [])],
+      minWorkers: minimumWorkers(method),
+      maxWorkers: parallel ? (method?.maxWorkers ?? null) : null,
+      retries: method?.retries ?? 0,
+      timeoutMs: method?.timeoutMs ?? null,
+      takesInput: true,
+      inputs: index.predecessors[v]!.map((a) => a.node).sort(byPosition).map((u) => index.names[u]!),
+    };
+  });
+
+  const edges: PlanEdge[] = graph.edges
+    .map((edge) => ({ from: index.indexOf.get(edge.from)!, to: index.indexOf.get(edge.to)! }))
+    .sort((a, b) => byPosition(a.to, b.to) || byPosition(a.from, b.from))
+    .map((edge) => ({ from: index.names[edge.from]!, to: index.names[edge.to]! }));
+
+  const sources = order.filter((v) => index.predecessors[v]!.length === 0).map((v) => index.names[v]!);
+  const sinks = order.filter((v) => index.successors[v]!.length === 0).map((v) => index.names[v]!);
+
+  const levels = longestPathLevels(index.successors, order);
+  const stageMethods: string[][] = [];
+  for (const v of order) {
+    const level = levels[v]!;
+    (stageMethods[level] ??= []).push(index.names[v]!);
+  }
+  const stages = stageMethods.map((names, i) => ({ index: i, methods: names }));
+
+  const body = { format: PLAN_FORMAT, name, methods, edges, sources, sinks, stages };
+  const hash = createHash("sha256").update(canonicalJson(body)).digest("hex");
+  return { format: PLAN_FORMAT, name, hash, methods, edges, sources, sinks, stages };
+}
