@@ -94,7 +94,7 @@ export const Messages = {
   ConcurrentStagesExceedWorkers: {
     code: 3010,
     severity: "error",
-    message: "Stages that can run at the same time need {0} workers together ({1}) but only {2} are available.",
+    message: "Methods that can run at the same time need more workers than the {0} available: {1}.",
   },
   InvalidRetries: { code: 3011, severity: "error", message: "'retries' must be a whole number 0 or more, not '{0}'." },
   InvalidTimeout: {
@@ -108,11 +108,8 @@ export const Messages = {
     severity: "warning",
     message: "'{0}' is parallel without 'min_worker_count'; it runs on at least 1 worker.",
   },
-  ConflictingModes: {
-    code: 3015,
-    severity: "error",
-    message: "'{0}' cannot be both {1} and {2}.",
-  },
+  // 3015 stays unassigned: the execution flows describe independent facts (edges,
+  // simultaneity, scale-out), so no combination of them on one method contradicts another.
 
   // ── FLOW4xxx: types ─────────────────────────────────────────────────────
   EdgeTypeMismatch: {

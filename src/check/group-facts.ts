@@ -1,0 +1,35 @@
+import type { Group, Identifier, Property } from "../../grammar/ast.js";
+import type { ExecutionFlow } from "../graph/build-graph.js";
+
+/** A valid property value together with the property that wrote it. */
+export interface Setting<T> {
+  readonly value: T;
+  readonly property: Property;
+}
+
+/** The numeric per-method settings a group can hold, by property key. */
+export interface GroupSettings {
+  readonly min_worker_count?: Setting<number>;
+  readonly max_worker_count?: Setting<number>;
+  readonly retries?: Setting<number>;
+  /** In milliseconds. */
+  readonly timeout?: Setting<number>;
+}
+
+export type SettingKey = keyof GroupSettings;
+
+/**
+ * What the checker read from one group: the side table beside the AST's `Group`.
+ * Invalid values have been reported and are left out.
+ */
+export interface GroupFacts {
+  readonly group: Group;
+  /** The group's methods, each name once (a repeated name has been reported). */
+  readonly methods: readonly Identifier[];
+  readonly flow: ExecutionFlow | undefined;
+  /** The `execution_flow` property, when it is valid. */
+  readonly flowProperty: Property | undefined;
+  readonly settings: GroupSettings;
+  /** Every known key the block writes, even with an invalid value. */
+  readonly writtenKeys: ReadonlySet<string>;
+}

@@ -1,0 +1,113 @@
+import type { Identifier, Span } from "../../grammar/ast.js";
+import { positionAt, type SourceText } from "../../grammar/source.js";
+import { Messages } from "../diagnostics/catalogue.js";
+import type { GroupFacts, Setting, SettingKey } from "./group-facts.js";
+import { valueText } from "./read-properties.js";
+import type { Report } from "./report.js";
+import type { MethodSettings } from "./types.js";
+
+/** Where each merged setting of one method was written; rules point their diagnostics there. */
+export interface MethodOrigins {
+  /** The `parallel` of the first `execution_flow: parallel` group that lists the method. */
+  readonly parallel: Identifier | undefined;
+  readonly settings: { readonly [K in SettingKey]?: Setting<number> };
+  /** Whether some group listing the method writes `min_worker_count`, even with an invalid value. */
+  readonly minWorkersWritten: boolean;
+  /** The concurrent groups (of two methods or more) that list the method. */
+  readonly concurrentGroups: readonly GroupFacts[];
+}
+
+export interface MergedSettings {
+  readonly settings: ReadonlyMap<string, MethodSettings>;
+  readonly origins: ReadonlyMap<string, MethodOrigins>;
+}
+
+const settingKeys: readonly SettingKey[] = ["min_worker_count", "max_worker_count", "retries", "timeout"];
+
+/** `etl.flow:3:12`: where a span starts, as printed in messages. */
+export function locate(source: SourceText, span: Span): string {
+  const { line, column } = positionAt(source, span.start);
+  return `${source.path}:${line}:${column}`;
+}
+
+/**
+ * Merges the settings of every group that lists a method. Modes add up (a method is
+ * parallel when any group says so, and concurrent with the members of every concurrent
+ * group it is in); a numeric setting written twice must agree, else the later one is
+ * reported against the first.
+ */
+export function mergeSettings(
+  nodes: readonly string[],
+  groups: readonly GroupFacts[],
+  source: SourceText,
+  report: Report,
+): MergedSettings {
+  interface Draft {
+    parallel: Identifier | undefined;
+    settings: { [K in SettingKey]?: Setting<number> };
+    minWorkersWritten: boolean;
+    concurrentGroups: GroupFacts[];
+    partners: Set<string>;
+  }
+  const drafts = new Map<string, Draft>();
+  for (const name of nodes) {
+    drafts.set(name, {
+      parallel: undefined,
+      settings: {},
+      minWorkersWritten: false,
+      concurrentGroups: [],
+      partners: new Set(),
+    });
+  }
+
+  for (const facts of groups) {
+    for (const method of facts.methods) {
+      const draft = drafts.get(method.name);
+      if (draft === undefined) continue;
+      if (facts.flow === "parallel" && draft.parallel === undefined && facts.flowProperty !== undefined) {
+        draft.parallel = facts.flowProperty.value as Identifier;
+      }
+      if (facts.flow === "concurrent" && facts.methods.length >= 2) {
+        draft.concurrentGroups.push(facts);
+        for (const partner of facts.methods) if (partner.name !== method.name) draft.partners.add(partner.name);
+      }
+      if (facts.writtenKeys.has("min_worker_count")) draft.minWorkersWritten = true;
+      for (const key of settingKeys) {
+        const here = facts.settings[key];
+        if (here === undefined) continue;
+        const first = draft.settings[key];
+        if (first === undefined) {
+          draft.settings[key] = here;
+        } else if (first.value !== here.value) {
+          const there = first.property.value;
+          report(
+            Messages.ConflictingSetting,
+            here.property.value.span,
+            [key, method.name, valueText(here.property.value, source), valueText(there, source), locate(source, there.span)],
+            [{ span: there.span, message: `'${key}' of '${method.name}' is first set here.` }],
+          );
+        }
+      }
+    }
+  }
+
+  const settings = new Map<string, MethodSettings>();
+  const origins = new Map<string, MethodOrigins>();
+  for (const [name, draft] of drafts) {
+    settings.set(name, {
+      mode: draft.parallel === undefined ? "single" : "parallel",
+      concurrentWith: [...draft.partners],
+      minWorkers: draft.settings.min_worker_count?.value,
+      maxWorkers: draft.settings.max_worker_count?.value,
+      retries: draft.settings.retries?.value,
+      timeoutMs: draft.settings.timeout?.value,
+    });
+    origins.set(name, {
+      parallel: draft.parallel,
+      settings: draft.settings,
+      minWorkersWritten: draft.minWorkersWritten,
+      concurrentGroups: draft.concurrentGroups,
+    });
+  }
+  return { settings, origins };
+}

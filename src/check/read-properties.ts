@@ -1,0 +1,146 @@
+import type { FlowDocument, Group, Identifier, Property, Value } from "../../grammar/ast.js";
+import type { SourceText } from "../../grammar/source.js";
+import { Messages } from "../diagnostics/catalogue.js";
+import { didYouMean } from "../diagnostics/diagnostic.js";
+import type { ExecutionFlow } from "../graph/build-graph.js";
+import type { GroupFacts, GroupSettings, Setting, SettingKey } from "./group-facts.js";
+import type { Report } from "./report.js";
+
+const executionFlows: readonly ExecutionFlow[] = ["sequential", "parallel", "concurrent"];
+
+export const knownProperties = [
+  "execution_flow",
+  "min_worker_count",
+  "max_worker_count",
+  "retries",
+  "timeout",
+] as const;
+
+const millisecondsPer: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/**
+ * Reads the block of every group into a side table, reporting repeated names,
+ * unknown or repeated properties, and values of the wrong kind.
+ */
+export function readGroups(document: FlowDocument, source: SourceText, report: Report): GroupFacts[] {
+  return document.groups.map((group) => readGroup(group, source, report));
+}
+
+function readGroup(group: Group, source: SourceText, report: Report): GroupFacts {
+  const methods: Identifier[] = [];
+  const firstMention = new Map<string, Identifier>();
+  for (const method of group.methods) {
+    const first = firstMention.get(method.name);
+    if (first !== undefined) {
+      report(Messages.DuplicateNameInGroup, method.span, [method.name], [
+        { span: first.span, message: `'${method.name}' is first listed here.` },
+      ]);
+      continue;
+    }
+    firstMention.set(method.name, method);
+    methods.push(method);
+  }
+
+  let flow: ExecutionFlow | undefined;
+  let flowProperty: Property | undefined;
+  const settings: { -readonly [K in SettingKey]?: Setting<number> } = {};
+  const written = new Map<string, Property>();
+
+  for (const property of group.block.properties) {
+    const key = property.key.name;
+    if (!(knownProperties as readonly string[]).includes(key)) {
+      report(Messages.UnknownProperty, property.key.span, [key, didYouMean(key, knownProperties)]);
+      continue;
+    }
+    const first = written.get(key);
+    if (first !== undefined) {
+      report(Messages.DuplicateProperty, property.key.span, [key], [
+        { span: first.key.span, message: `'${key}' is first set here.` },
+      ]);
+      continue;
+    }
+    written.set(key, property);
+
+    const value = property.value;
+    const text = valueText(value, source);
+    switch (key) {
+      case "execution_flow": {
+        if (value.kind === "Identifier" && (executionFlows as readonly string[]).includes(value.name)) {
+          flow = value.name as ExecutionFlow;
+          flowProperty = property;
+        } else {
+          report(Messages.UnknownValue, value.span, [
+            text,
+            key,
+            "'sequential', 'parallel' or 'concurrent'",
+            flowHint(value),
+          ]);
+        }
+        break;
+      }
+      case "min_worker_count":
+      case "max_worker_count": {
+        const count = integerAtLeast(value, 1);
+        if (count === undefined) report(Messages.InvalidWorkerCount, value.span, [key, text]);
+        else settings[key] = { value: count, property };
+        break;
+      }
+      case "retries": {
+        const retries = integerAtLeast(value, 0);
+        if (retries === undefined) report(Messages.InvalidRetries, value.span, [text]);
+        else settings.retries = { value: retries, property };
+        break;
+      }
+      case "timeout": {
+        const milliseconds = duration(value);
+        if (milliseconds === undefined) report(Messages.InvalidTimeout, value.span, [text]);
+        else settings.timeout = { value: milliseconds, property };
+        break;
+      }
+    }
+  }
+
+  const groupSettings: GroupSettings = settings;
+  return { group, methods, flow, flowProperty, settings: groupSettings, writtenKeys: new Set(written.keys()) };
+}
+
+/** The value as the user wrote it. */
+export function valueText(value: Value, source: SourceText): string {
+  switch (value.kind) {
+    case "Identifier":
+      return value.name;
+    case "NumberLiteral":
+      return value.raw;
+    case "StringLiteral":
+      return source.text.slice(value.span.start, value.span.end);
+  }
+}
+
+function flowHint(value: Value): string {
+  if (value.kind === "Identifier") return didYouMean(value.name, executionFlows);
+  if (value.kind === "StringLiteral") {
+    // `execution_flow: "parallel"`: the right word in quotes; say that the quotes are the problem.
+    if ((executionFlows as readonly string[]).includes(value.value)) {
+      return ` Write it without quotes: 'execution_flow: ${value.value};'.`;
+    }
+    return didYouMean(value.value, executionFlows);
+  }
+  return "";
+}
+
+function integerAtLeast(value: Value, least: number): number | undefined {
+  if (value.kind !== "NumberLiteral" || value.unit !== undefined) return undefined;
+  return Number.isSafeInteger(value.value) && value.value >= least ? value.value : undefined;
+}
+
+/** A positive duration in whole milliseconds (`250ms`, `1.5s`), or `undefined`. */
+function duration(value: Value): number | undefined {
+  if (value.kind !== "NumberLiteral" || value.unit === undefined) return undefined;
+  const factor = Object.hasOwn(millisecondsPer, value.unit) ? millisecondsPer[value.unit] : undefined;
+  if (factor === undefined) return undefined;
+  const exact = value.value * factor;
+  // `0.3s` is 300.00000000000006 in binary floating point; it still means 300 ms.
+  const milliseconds = Math.round(exact);
+  if (Math.abs(exact - milliseconds) > 1e-6) return undefined;
+  return Number.isSafeInteger(milliseconds) && milliseconds >= 1 ? milliseconds : undefined;
+}

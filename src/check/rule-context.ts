@@ -1,0 +1,34 @@
+import type { FlowDocument, Identifier, Span } from "../../grammar/ast.js";
+import type { SourceText } from "../../grammar/source.js";
+import type { GraphIndex } from "../graph/graph-index.js";
+import type { GroupFacts } from "./group-facts.js";
+import type { MethodOrigins } from "./merge-settings.js";
+import type { Report } from "./report.js";
+import type { CheckOptions, FlowGraph, MethodSettings } from "./types.js";
+
+/** Everything a rule may look at, and the one way it may speak: `report`. */
+export interface RuleContext {
+  readonly document: FlowDocument;
+  readonly source: SourceText;
+  readonly options: CheckOptions;
+  readonly graph: FlowGraph;
+  readonly index: GraphIndex;
+  /**
+   * Whether the graph is a DAG. Rules about paths and simultaneity need one; on a cyclic
+   * graph they stay silent and leave the cycle to `noCycles`.
+   */
+  readonly acyclic: boolean;
+  /** Node indices in stable topological order (nodes on cycles, if any, come last). */
+  readonly order: readonly number[];
+  readonly groups: readonly GroupFacts[];
+  readonly settings: ReadonlyMap<string, MethodSettings>;
+  readonly origins: ReadonlyMap<string, MethodOrigins>;
+  /** The first mention of each method in a group. */
+  readonly firstMentions: ReadonlyMap<string, Identifier>;
+  readonly report: Report;
+  /** `etl.flow:3:12`, for messages that name another location. */
+  locate(span: Span): string;
+}
+
+/** A semantic rule: inspects the context and reports what it forbids. */
+export type Rule = (context: RuleContext) => void;

@@ -1,0 +1,23 @@
+import type { Rule } from "../rule-context.js";
+import { concurrentGroupSize } from "./concurrent-group-size.js";
+import { concurrentIndependence } from "./concurrent-independence.js";
+import { emptyManifest } from "./empty-manifest.js";
+import { methodsInFlow } from "./methods-in-flow.js";
+import { noCycles } from "./no-cycles.js";
+import { parallelNeedsMinWorkers } from "./parallel-needs-min-workers.js";
+import { workerCapacity } from "./worker-capacity.js";
+import { workerCountRange } from "./worker-count-range.js";
+import { workerCountsNeedParallel } from "./worker-counts-need-parallel.js";
+
+/** Every semantic rule, in the order they run. Diagnostics are sorted by position afterwards. */
+export const specifiedRules: readonly Rule[] = [
+  emptyManifest,
+  noCycles,
+  workerCountsNeedParallel,
+  workerCountRange,
+  parallelNeedsMinWorkers,
+  concurrentGroupSize,
+  concurrentIndependence,
+  methodsInFlow,
+  workerCapacity,
+];

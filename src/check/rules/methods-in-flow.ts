@@ -1,0 +1,20 @@
+import { Messages } from "../../diagnostics/catalogue.js";
+import type { RuleContext } from "../rule-context.js";
+
+/**
+ * Warns about a method that takes part in no flow: no edge and no concurrent partner,
+ * only properties. It still runs, on the run's input, and its output joins the run's
+ * output — rarely intended when the manifest has other methods, so it is most likely a
+ * method whose sequential group was forgotten or misspelt. A manifest of one method is
+ * a flow of its own (a lone parallel method, say) and is not reported.
+ */
+export function methodsInFlow(context: RuleContext): void {
+  const { index } = context;
+  if (index.names.length < 2) return;
+  index.names.forEach((name, i) => {
+    if (index.successors[i]!.length > 0 || index.predecessors[i]!.length > 0) return;
+    if ((context.settings.get(name)?.concurrentWith.length ?? 0) > 0) return;
+    const mention = context.firstMentions.get(name);
+    if (mention !== undefined) context.report(Messages.MethodInNoFlow, mention.span, [name]);
+  });
+}
