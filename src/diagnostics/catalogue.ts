@@ -120,7 +120,7 @@ export const Messages = {
   ParallelInputNotArray: {
     code: 4002,
     severity: "error",
-    message: "'{0}' is parallel, so it receives an array of its input, but {1} gives '{2}'.",
+    message: "'{0}' is parallel, so it must receive an array of its input, but it receives '{2}' from {1}.",
   },
   TooManyParameters: {
     code: 4003,
