@@ -1,0 +1,199 @@
+/**
+ * The text of the in-memory TypeScript file through which the type-check asks
+ * its questions. Each question is a declaration or an assignment TypeScript
+ * checks with its own rules, so the answers — and the explanations of failed
+ * answers — are exactly those `tsc` would give.
+ *
+ * Only names this module makes up become identifiers; whatever the manifest
+ * says (module paths, export names, method names) is written as JSON string
+ * literals, which are valid TypeScript strings whatever they contain.
+ */
+
+/** What a stretch of the probe file asks, so a TypeScript diagnostic there can be told apart. */
+export type ProbeSubject =
+  | { readonly kind: "preamble" }
+  | { readonly kind: "module"; readonly methods: readonly string[] }
+  | { readonly kind: "method"; readonly method: string }
+  | { readonly kind: "context"; readonly method: string }
+  | { readonly kind: "array"; readonly receiver: string }
+  | { readonly kind: "edge"; readonly receiver: string }
+  | { readonly kind: "run" };
+
+export interface ProbeRange {
+  readonly start: number;
+  readonly end: number;
+  readonly subject: ProbeSubject;
+}
+
+/** Prefix of every name the probe file declares; nothing a user writes is declared there. */
+const PREFIX = "__flowc_";
+
+/**
+ * Helpers shared by every question. `Input`/`Output` follow the runtime's
+ * `MethodInput`/`MethodOutput` (stdlib/api.ts) so that the generated runner,
+ * which uses those, agrees with this check; `Target` is what a method accepts
+ * from its predecessors: `unknown` for a method without input, which ignores it.
+ * `Context` is the second parameter, or the run context itself when there is
+ * none. `AbortSignal` is taken from the project's globals when it has them
+ * (DOM or Node types), and is `never` — which fits any parameter — when it does not.
+ */
+const PREAMBLE = [
+  `type ${PREFIX}Method = (...args: never[]) => unknown;`,
+  `type ${PREFIX}Input<F extends ${PREFIX}Method> = Parameters<F> extends [] ? void : Parameters<F>[0];`,
+  `type ${PREFIX}Output<F extends ${PREFIX}Method> = Awaited<ReturnType<F>>;`,
+  `type ${PREFIX}Target<F extends ${PREFIX}Method> = Parameters<F> extends [] ? unknown : Parameters<F>[0];`,
+  `type ${PREFIX}Context<F extends ${PREFIX}Method> = Parameters<F> extends readonly [unknown?] ? ${PREFIX}RunContext : Parameters<F>[1];`,
+  `type ${PREFIX}AbortSignal = typeof globalThis extends { AbortSignal: { prototype: infer S } } ? S : never;`,
+  `interface ${PREFIX}RunContext { readonly signal: ${PREFIX}AbortSignal; readonly attempt: number; readonly method: string; readonly item: number | undefined; }`,
+  `declare const ${PREFIX}runContext: ${PREFIX}RunContext;`,
+];
+
+/** Names of the declarations the type-check reads back, by method index. */
+export const probeNames = {
+  module: (index: number) => `${PREFIX}m${index}`,
+  method: (index: number) => `${PREFIX}fn${index}`,
+  parameters: (index: number) => `${PREFIX}parameters${index}`,
+  input: (index: number) => `${PREFIX}input${index}`,
+  output: (index: number) => `${PREFIX}output${index}`,
+  context: (index: number) => `${PREFIX}context${index}`,
+  incoming: (index: number) => `${PREFIX}incoming${index}`,
+  array: (index: number) => `${PREFIX}array${index}`,
+  edge: (index: number) => `${PREFIX}edge${index}`,
+  /** What the `position`-th source needs of the run's input. */
+  source: (position: number) => `${PREFIX}source${position}`,
+  /** The run's input as the first `position + 1` sources need it. */
+  runInput: (position: number) => `${PREFIX}runInput${position}`,
+  runOutput: `${PREFIX}runOutput`,
+};
+
+/** A method as the probe file sees it. */
+export interface ProbeMethod {
+  readonly name: string;
+  /** Index in the plan; names the method's declarations. */
+  readonly index: number;
+  /** Index of its module's namespace import. */
+  readonly module: number;
+  readonly exportName: string;
+  readonly parallel: boolean;
+  /** Indices of its predecessors, in the order of the plan's `inputs`. */
+  readonly inputs: readonly { readonly name: string; readonly index: number; readonly parallel: boolean }[];
+}
+
+export interface ProbeModule {
+  /** Specifier relative to the probe file, as a runner would import it. */
+  readonly specifier: string;
+  readonly methods: readonly string[];
+}
+
+export interface ProbePlan {
+  readonly modules: readonly ProbeModule[];
+  readonly methods: readonly ProbeMethod[];
+  /** Indices of the methods that receive the run's input, in plan order. */
+  readonly sources: readonly number[];
+  /** Indices of the methods whose output forms the run's output, in plan order. */
+  readonly sinks: readonly number[];
+}
+
+export interface ProbeFile {
+  readonly text: string;
+  readonly ranges: readonly ProbeRange[];
+}
+
+const literal = (value: string): string => JSON.stringify(value);
+
+/** The value a method hands on: its output, or the array of outputs of a parallel method. */
+function handedOn(method: { readonly index: number; readonly parallel: boolean }): string {
+  const output = `typeof ${probeNames.output(method.index)}`;
+  return method.parallel ? `(${output})[]` : output;
+}
+
+/**
+ * What a source needs of the run's input: its input (`unknown`, which does not
+ * narrow the intersection, when it takes none), or an array of them when it is parallel.
+ */
+function sourcePart(method: ProbeMethod): string {
+  const target = `${PREFIX}Target<typeof ${probeNames.method(method.index)}>`;
+  return method.parallel ? `readonly ${target}[]` : target;
+}
+
+export function writeProbeFile(plan: ProbePlan): ProbeFile {
+  let text = "";
+  const ranges: ProbeRange[] = [];
+  const add = (lines: readonly string[], subject: ProbeSubject): void => {
+    const start = text.length;
+    text += lines.map((line) => `${line}\n`).join("");
+    ranges.push({ start, end: text.length, subject });
+  };
+
+  plan.modules.forEach((module, index) => {
+    add([`import type * as ${probeNames.module(index)} from ${literal(module.specifier)};`], {
+      kind: "module",
+      methods: module.methods,
+    });
+  });
+  add(PREAMBLE, { kind: "preamble" });
+
+  for (const method of plan.methods) {
+    const fn = probeNames.method(method.index);
+    add(
+      [
+        `declare const ${fn}: (typeof ${probeNames.module(method.module)})[${literal(method.exportName)}];`,
+        `declare const ${probeNames.parameters(method.index)}: Parameters<typeof ${fn}>;`,
+        `declare const ${probeNames.input(method.index)}: ${PREFIX}Input<typeof ${fn}>;`,
+        `declare const ${probeNames.output(method.index)}: ${PREFIX}Output<typeof ${fn}>;`,
+      ],
+      { kind: "method", method: method.name },
+    );
+    add([`const ${probeNames.context(method.index)}: ${PREFIX}Context<typeof ${fn}> = ${PREFIX}runContext;`], {
+      kind: "context",
+      method: method.name,
+    });
+  }
+
+  for (const method of plan.methods) {
+    const first = method.inputs[0];
+    if (first === undefined) continue;
+    const incoming =
+      method.inputs.length === 1
+        ? handedOn(first)
+        : `{ ${method.inputs.map((input) => `${literal(input.name)}: ${handedOn(input)};`).join(" ")} }`;
+    const name = probeNames.incoming(method.index);
+    const target = `${PREFIX}Target<typeof ${probeNames.method(method.index)}>`;
+    add([`declare const ${name}: ${incoming};`], { kind: "run" });
+    if (method.parallel) {
+      add([`const ${probeNames.array(method.index)}: readonly unknown[] = ${name};`], {
+        kind: "array",
+        receiver: method.name,
+      });
+      add([`const ${probeNames.edge(method.index)}: readonly ${target}[] = ${name};`], {
+        kind: "edge",
+        receiver: method.name,
+      });
+    } else {
+      add([`const ${probeNames.edge(method.index)}: ${target} = ${name};`], { kind: "edge", receiver: method.name });
+    }
+  }
+
+  // The run's input, intersected one source at a time, so that the source that
+  // makes it impossible can be named.
+  const sources = plan.sources.map((index) => plan.methods[index]).filter((m) => m !== undefined);
+  sources.forEach((source, position) => {
+    const parts = sources.slice(0, position + 1).map((_, earlier) => `typeof ${probeNames.source(earlier)}`);
+    add(
+      [
+        `declare const ${probeNames.source(position)}: ${sourcePart(source)};`,
+        `declare const ${probeNames.runInput(position)}: ${parts.join(" & ")};`,
+      ],
+      { kind: "run" },
+    );
+  });
+
+  const sinks = plan.sinks.map((index) => plan.methods[index]).filter((m) => m !== undefined);
+  const output =
+    sinks.length === 1 && sinks[0] !== undefined
+      ? handedOn(sinks[0])
+      : `{ ${sinks.map((sink) => `${literal(sink.name)}: ${handedOn(sink)};`).join(" ")} }`;
+  add([`declare const ${probeNames.runOutput}: ${output};`], { kind: "run" });
+
+  return { text, ranges };
+}

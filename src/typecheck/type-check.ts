@@ -1,0 +1,433 @@
+import path from "node:path";
+import { ts, type Project } from "ts-morph";
+import type { Identifier, Span } from "../../grammar/ast.js";
+import type { PlanDescriptor, PlanMethod } from "../../stdlib/plan.js";
+import type { Analysis } from "../check/types.js";
+import { Messages } from "../diagnostics/catalogue.js";
+import { createDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { relativeImportSpecifier } from "./module-specifier.js";
+import {
+  probeNames,
+  writeProbeFile,
+  type ProbeMethod,
+  type ProbePlan,
+  type ProbeRange,
+  type ProbeSubject,
+} from "./probe-file.js";
+import type { MethodTypes, TypedPlan } from "./types.js";
+
+/** Types are printed the way TypeScript's own messages print them, but never cut short. */
+const PRINT_FLAGS =
+  ts.TypeFormatFlags.NoTruncation |
+  ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope |
+  ts.TypeFormatFlags.AllowUniqueESSymbolType;
+
+/** "Type 'X' is not assignable to type 'Y'.": the head of an assignability error, which flowc words itself. */
+const NOT_ASSIGNABLE = 2322;
+
+/**
+ * Reads the real TypeScript signature of every method of `analysis.plan` and
+ * proves that the data between them fits: each method's incoming value (the
+ * run's input for a source, its predecessor's output, or an object of its
+ * predecessors' outputs) must be assignable to its input parameter, as an array
+ * of it for a parallel method.
+ *
+ * The questions are put to TypeScript as an in-memory file in `project` (see
+ * probe-file.ts), which is removed again afterwards so that the project can
+ * serve the next manifest. Never throws: a failure of TypeScript itself is
+ * reported as FLOW4006.
+ *
+ * Precondition: `analysis.plan` is defined (the manifest passed the checker).
+ */
+export function typeCheck(analysis: Analysis, project: Project): TypedPlan {
+  const plan = analysis.plan;
+  if (plan === undefined) {
+    const diagnostic = createDiagnostic(Messages.TypeScriptError, analysis.source.path, analysis.document.span, [
+      "The manifest has no plan to type-check; fix the errors reported before.",
+    ]);
+    return unchecked(analysis, emptyPlan(analysis), [diagnostic]);
+  }
+  try {
+    return new TypeCheck(analysis, plan, project).run();
+  } catch (error) {
+    const method = plan.methods[0]?.name;
+    const span = method === undefined ? analysis.document.span : mentionOf(analysis, method).span;
+    const diagnostic = createDiagnostic(Messages.TypeScriptError, analysis.source.path, span, [
+      `TypeScript failed while checking the methods: ${describeError(error)}`,
+    ]);
+    return unchecked(analysis, plan, [diagnostic]);
+  }
+}
+
+/** What a method's signature says, read from its `Parameters<…>` tuple. */
+interface Signature {
+  readonly takesInput: boolean;
+  readonly requiredParameters: number;
+}
+
+class TypeCheck {
+  private readonly diagnostics: Diagnostic[] = [];
+  /** Methods TypeScript cannot read: every later question about them would only repeat that. */
+  private readonly unreadable = new Set<string>();
+  private readonly file: string;
+
+  constructor(
+    private readonly analysis: Analysis,
+    private readonly plan: PlanDescriptor,
+    private readonly project: Project,
+  ) {
+    this.file = analysis.source.path;
+  }
+
+  run(): TypedPlan {
+    const probe = this.describe();
+    if (probe === undefined) return unchecked(this.analysis, this.plan, this.diagnostics);
+    const { text, ranges } = writeProbeFile(probe);
+    const manifestPath = path.resolve(this.analysis.source.path);
+    // Beside the manifest, so that the project's settings for that folder apply to it.
+    const probePath = path.join(path.dirname(manifestPath), `${path.basename(manifestPath)}.__flowc_types__.ts`);
+    const sourceFile = this.project.createSourceFile(probePath, text, { overwrite: true });
+    try {
+      const program = this.project.getProgram().compilerObject;
+      const file = program.getSourceFile(sourceFile.getFilePath());
+      if (file === undefined) throw new Error("the probe file is not part of the program");
+      const found = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)].filter(
+        (diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error,
+      );
+      return this.interpret(new ProbeAnswers(program.getTypeChecker(), file, ranges, found));
+    } finally {
+      this.project.removeSourceFile(sourceFile);
+    }
+  }
+
+  /**
+   * The plan in the probe file's terms, or `undefined` when a method's module is
+   * unknown (which the resolver has reported; the checker then builds no plan).
+   */
+  private describe(): ProbePlan | undefined {
+    const probeDir = path.dirname(path.resolve(this.analysis.source.path));
+    const indexOf = new Map(this.plan.methods.map((method, index) => [method.name, index]));
+    const modules: { specifier: string; methods: string[] }[] = [];
+    const moduleIndex = new Map<string, number>();
+    const methods: ProbeMethod[] = [];
+    for (const [index, method] of this.plan.methods.entries()) {
+      const modulePath = this.analysis.resolution.bindings.get(method.name)?.modulePath;
+      if (modulePath === undefined) {
+        this.fail(method.name, `TypeScript cannot check '${method.name}': module '${method.module}' was not found.`);
+        continue;
+      }
+      let module = moduleIndex.get(modulePath);
+      if (module === undefined) {
+        module = modules.length;
+        moduleIndex.set(modulePath, module);
+        modules.push({ specifier: relativeImportSpecifier(probeDir, modulePath), methods: [] });
+      }
+      modules[module]?.methods.push(method.name);
+      const inputs = method.inputs.map((name) => {
+        const input = indexOf.get(name);
+        const predecessor = input === undefined ? undefined : this.plan.methods[input];
+        if (input === undefined || predecessor === undefined) throw new Error(`'${name}' is not a method of the plan`);
+        return { name, index: input, parallel: predecessor.mode === "parallel" };
+      });
+      methods.push({ name: method.name, index, module, exportName: method.exportName, parallel: method.mode === "parallel", inputs });
+    }
+    if (this.unreadable.size > 0) return undefined;
+    const indices = (names: readonly string[]): number[] => names.flatMap((name) => indexOf.get(name) ?? []);
+    return { modules, methods, sources: indices(this.plan.sources), sinks: indices(this.plan.sinks) };
+  }
+
+  private interpret(answers: ProbeAnswers): TypedPlan {
+    const methods = this.plan.methods;
+    // What TypeScript cannot read about modules and methods explains any other
+    // failure in the probe file, so other failures are reported only without them.
+    const unexpected = answers.unexpected();
+    const isRead = (subject: ProbeSubject) => subject.kind === "module" || subject.kind === "method";
+    for (const { subject, diagnostic } of unexpected.filter((u) => isRead(u.subject))) {
+      this.reportUnexpected(subject, diagnostic);
+    }
+    if (this.unreadable.size === 0) {
+      for (const { subject, diagnostic } of unexpected.filter((u) => !isRead(u.subject))) {
+        this.reportUnexpected(subject, diagnostic);
+      }
+    }
+
+    const signatures = new Map<string, Signature>();
+    const types = new Map<string, MethodTypes>();
+    for (const [index, method] of methods.entries()) {
+      if (this.unreadable.has(method.name)) continue;
+      const signature = answers.signature(index);
+      signatures.set(method.name, signature);
+      types.set(method.name, {
+        input: answers.printDeclared(probeNames.input(index)),
+        output: answers.printDeclared(probeNames.output(index)),
+        takesInput: signature.takesInput,
+      });
+      if (signature.requiredParameters > 2) {
+        this.report(Messages.TooManyParameters, this.mention(method.name), [method.name, signature.requiredParameters]);
+      }
+      if (answers.failed({ kind: "context", method: method.name }) !== undefined) {
+        this.report(Messages.BadContextParameter, this.mention(method.name), [
+          method.name,
+          answers.printDeclared(probeNames.context(index)),
+        ]);
+      }
+    }
+
+    for (const [index, method] of methods.entries()) {
+      this.checkIncoming(answers, index, method);
+    }
+
+    const inputType = this.checkRunInput(answers, signatures);
+    const outputType = this.unreadable.size === 0 ? answers.printDeclared(probeNames.runOutput) : "unknown";
+
+    return {
+      analysis: this.analysis,
+      plan: withTakesInput(this.plan, signatures),
+      types,
+      inputType,
+      outputType,
+      diagnostics: sortDiagnostics(this.diagnostics),
+    };
+  }
+
+  /** FLOW4001/4002: the incoming value of `method` against its input parameter. */
+  private checkIncoming(answers: ProbeAnswers, index: number, method: PlanMethod): void {
+    if (method.inputs.length === 0) return;
+    if (this.unreadable.has(method.name) || method.inputs.some((input) => this.unreadable.has(input))) return;
+    const at = this.firstIncomingEdge(method.name);
+    const from = describeSenders(method.inputs);
+    const incoming = answers.printDeclared(probeNames.incoming(index));
+    if (method.mode === "parallel" && answers.failed({ kind: "array", receiver: method.name }) !== undefined) {
+      this.report(Messages.ParallelInputNotArray, at, [method.name, from, incoming]);
+      return;
+    }
+    const failure = answers.failed({ kind: "edge", receiver: method.name });
+    if (failure === undefined) return;
+    this.report(Messages.EdgeTypeMismatch, at, [
+      from,
+      method.name,
+      incoming,
+      answers.printDeclared(probeNames.edge(index)),
+      elaboration(failure),
+    ]);
+  }
+
+  /** FLOW4005, and the run's input type: the intersection of what every source needs. */
+  private checkRunInput(answers: ProbeAnswers, signatures: ReadonlyMap<string, Signature>): string {
+    if (this.unreadable.size > 0) return "unknown";
+    const sources = this.plan.sources.flatMap((name) => this.plan.methods.find((method) => method.name === name) ?? []);
+    // A source without input ignores the run's input, unless it is parallel: then it needs an array to count.
+    const needsInput = (method: PlanMethod) => method.mode === "parallel" || signatures.get(method.name)?.takesInput === true;
+    if (!sources.some(needsInput)) return "void";
+
+    const parts: string[] = [];
+    for (const [position, source] of sources.entries()) {
+      if (!needsInput(source)) continue;
+      // A source that itself takes `never` is odd, but not a disagreement between sources.
+      if (answers.isNever(probeNames.source(position))) return answers.printDeclared(probeNames.runInput(sources.length - 1));
+      parts.push(`'${source.name}' takes '${answers.printDeclared(probeNames.source(position))}'`);
+      if (parts.length > 1 && answers.isNever(probeNames.runInput(position))) {
+        this.report(Messages.IncompatibleRunInputs, this.mention(source.name), [joinWords(parts)]);
+        return "never";
+      }
+    }
+    return answers.printDeclared(probeNames.runInput(sources.length - 1));
+  }
+
+  private reportUnexpected(subject: ProbeSubject, diagnostic: ts.Diagnostic): void {
+    const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, " ");
+    switch (subject.kind) {
+      case "module":
+        for (const method of subject.methods) {
+          this.fail(method, `TypeScript cannot read the module of '${method}': ${text}`);
+        }
+        return;
+      case "method":
+        this.fail(subject.method, `TypeScript cannot read the signature of '${subject.method}': ${text}`);
+        return;
+      default: {
+        const first = this.plan.methods[0]?.name;
+        if (first !== undefined) this.fail(first, `TypeScript failed while checking the methods: ${text}`);
+      }
+    }
+  }
+
+  private fail(method: string, message: string): void {
+    if (this.unreadable.has(method)) return;
+    this.unreadable.add(method);
+    this.report(Messages.TypeScriptError, this.mention(method), [message]);
+  }
+
+  private report(message: (typeof Messages)[keyof typeof Messages], at: Identifier, args: readonly (string | number)[]): void {
+    this.diagnostics.push(createDiagnostic(message, this.file, at.span, args));
+  }
+
+  private mention(method: string): Identifier {
+    return mentionOf(this.analysis, method);
+  }
+
+  /** Where a receiver's type error is reported: the declaration of its first incoming edge. */
+  private firstIncomingEdge(receiver: string): Identifier {
+    return this.analysis.graph.edges.find((edge) => edge.to === receiver)?.declaration ?? this.mention(receiver);
+  }
+}
+
+/** Reads the answers TypeScript gave in the probe file. */
+class ProbeAnswers {
+  private readonly declarations = new Map<string, ts.VariableDeclaration>();
+  private readonly failures = new Map<string, ts.Diagnostic>();
+  private readonly others: { subject: ProbeSubject; diagnostic: ts.Diagnostic }[] = [];
+
+  constructor(
+    private readonly checker: ts.TypeChecker,
+    file: ts.SourceFile,
+    ranges: readonly ProbeRange[],
+    diagnostics: readonly ts.Diagnostic[],
+  ) {
+    for (const statement of file.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name)) this.declarations.set(declaration.name.text, declaration);
+      }
+    }
+    for (const diagnostic of diagnostics) {
+      const start = diagnostic.start ?? -1;
+      const range = ranges.find((r) => start >= r.start && start < r.end);
+      const subject: ProbeSubject = range?.subject ?? { kind: "preamble" };
+      if (subject.kind === "context" || subject.kind === "array" || subject.kind === "edge") {
+        const key = subjectKey(subject);
+        if (!this.failures.has(key)) this.failures.set(key, diagnostic);
+      } else {
+        this.others.push({ subject, diagnostic });
+      }
+    }
+  }
+
+  /** Diagnostics that are not answers to a question, but TypeScript failing to read something. */
+  unexpected(): readonly { subject: ProbeSubject; diagnostic: ts.Diagnostic }[] {
+    return this.others;
+  }
+
+  /** The diagnostic that says a question's answer is no, if it is. */
+  failed(subject: ProbeSubject): ts.Diagnostic | undefined {
+    return this.failures.get(subjectKey(subject));
+  }
+
+  signature(index: number): Signature {
+    const parameters = this.typeOf(probeNames.parameters(index));
+    if (parameters !== undefined && this.checker.isTupleType(parameters)) {
+      const tuple = (parameters as ts.TupleTypeReference).target;
+      const variadic = (tuple.combinedFlags & ts.ElementFlags.Variable) !== 0;
+      return { takesInput: tuple.fixedLength > 0 || variadic, requiredParameters: tuple.minLength };
+    }
+    // An array (`...args: T[]`) or an unreadable type: it accepts an input, and requires nothing.
+    return { takesInput: true, requiredParameters: 0 };
+  }
+
+  isNever(name: string): boolean {
+    const type = this.typeOf(name);
+    return type !== undefined && (type.flags & ts.TypeFlags.Never) !== 0;
+  }
+
+  printDeclared(name: string): string {
+    const type = this.typeOf(name);
+    return type === undefined ? "unknown" : this.checker.typeToString(type, undefined, PRINT_FLAGS);
+  }
+
+  private typeOf(name: string): ts.Type | undefined {
+    const declaration = this.declarations.get(name);
+    return declaration === undefined ? undefined : this.checker.getTypeAtLocation(declaration.name);
+  }
+}
+
+function subjectKey(subject: ProbeSubject): string {
+  switch (subject.kind) {
+    case "context":
+    case "method":
+      return `${subject.kind}:${subject.method}`;
+    case "array":
+    case "edge":
+      return `${subject.kind}:${subject.receiver}`;
+    default:
+      return subject.kind;
+  }
+}
+
+/**
+ * TypeScript's explanation of why a value does not fit, as sentences after
+ * flowc's own first one. The head of a plain "not assignable" error repeats
+ * what flowc already says, so only what TypeScript elaborates below it is kept.
+ */
+function elaboration(diagnostic: ts.Diagnostic): string {
+  const message = diagnostic.messageText;
+  const sentences: string[] = [];
+  const visit = (chain: ts.DiagnosticMessageChain): void => {
+    sentences.push(chain.messageText);
+    for (const next of chain.next ?? []) visit(next);
+  };
+  if (typeof message === "string") {
+    if (diagnostic.code !== NOT_ASSIGNABLE) sentences.push(message);
+  } else if (diagnostic.code === NOT_ASSIGNABLE) {
+    for (const next of message.next ?? []) visit(next);
+  } else {
+    visit(message);
+  }
+  // The probe's own helper names mean nothing to the reader.
+  const kept = sentences.filter((sentence) => !sentence.includes("__flowc_")).map(endSentence);
+  return kept.length === 0 ? "" : ` ${kept.join(" ")}`;
+}
+
+function endSentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/** `'a'`, or `'a' and 'b' together` for the object a fan-in receives. */
+function describeSenders(inputs: readonly string[]): string {
+  const quoted = inputs.map((name) => `'${name}'`);
+  return quoted.length === 1 ? (quoted[0] ?? "") : `${joinWords(quoted)} together`;
+}
+
+function joinWords(words: readonly string[]): string {
+  if (words.length <= 1) return words.join("");
+  return `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+}
+
+/** The first mention of `method` in a group (where the user sees it used), else its binding's declaration. */
+function mentionOf(analysis: Analysis, method: string): Identifier {
+  for (const group of analysis.document.groups) {
+    const mention = group.methods.find((identifier) => identifier.name === method);
+    if (mention !== undefined) return mention;
+  }
+  const binding = analysis.resolution.bindings.get(method);
+  if (binding !== undefined) return binding.declaration;
+  return { kind: "Identifier", name: method, span: documentStart(analysis) };
+}
+
+function documentStart(analysis: Analysis): Span {
+  return { start: analysis.document.span.start, end: analysis.document.span.start };
+}
+
+/** A new plan whose `takesInput` flags come from the signatures; methods TypeScript could not read keep theirs. */
+function withTakesInput(plan: PlanDescriptor, signatures: ReadonlyMap<string, Signature>): PlanDescriptor {
+  return {
+    ...plan,
+    methods: plan.methods.map((method) => ({
+      ...method,
+      takesInput: signatures.get(method.name)?.takesInput ?? method.takesInput,
+    })),
+  };
+}
+
+function unchecked(analysis: Analysis, plan: PlanDescriptor, diagnostics: readonly Diagnostic[]): TypedPlan {
+  return { analysis, plan, types: new Map(), inputType: "unknown", outputType: "unknown", diagnostics };
+}
+
+function emptyPlan(analysis: Analysis): PlanDescriptor {
+  const name = path.basename(analysis.source.path).replace(/\.flow$/, "");
+  return { format: 1, name, hash: "", methods: [], edges: [], sources: [], sinks: [], stages: [] };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
