@@ -82,9 +82,13 @@ export const NumberLiteral = createToken({
 /** Category of every token that can name a method or a property. */
 export const Name = createToken({ name: "Name", pattern: Lexer.NA });
 
+// Non-ASCII characters other than the Unicode spaces may appear in a name,
+// as in TypeScript; whether a name is a real export is the resolver's call.
+const nonAsciiNameChars = "\\u00aa-\\u167f\\u1681-\\u1fff\\u200b-\\u2027\\u202a-\\u202e\\u2030-\\u205e\\u2060-\\u2fff\\u3001-\\ufefe\\uff00-\\uffff";
+
 export const Identifier = createToken({
   name: "Identifier",
-  pattern: /[A-Za-z_$][\w$]*/,
+  pattern: new RegExp(`[A-Za-z_$${nonAsciiNameChars}][\\w$${nonAsciiNameChars}]*`),
   categories: [Name],
 });
 
