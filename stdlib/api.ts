@@ -3,11 +3,18 @@
  * against. The implementation lives beside this file; this module holds only
  * types so that the compiler's emitter and the runtime agree on one surface.
  */
-import type { PlanDescriptor } from "./plan.js";
+import type { PlanDescriptor, PlanMethod } from "./plan.js";
+
+export type { PlanDescriptor } from "./plan.js";
 
 /** What a method receives as its optional second parameter. */
 export interface RunContext {
-  /** Aborted when the run is cancelled, fails elsewhere, or this call times out. */
+  /**
+   * Aborted when the run is cancelled, fails elsewhere, or this call times out.
+   * Its `reason` says which. The signal is created on first access, so methods
+   * that never read it cost nothing; read it as `ctx.signal` (spreading the
+   * context does not copy it).
+   */
   readonly signal: AbortSignal;
   /** 1 for the first call, 2 for the first retry, and so on. */
   readonly attempt: number;
@@ -42,10 +49,37 @@ export type Fits<From extends To, To> = [From, To];
 
 /** Per-run options. */
 export interface RunOptions {
-  /** Cancels the run: in-flight calls see their `signal` aborted and the run rejects. */
-  readonly signal?: AbortSignal;
+  /**
+   * Cancels the run: in-flight calls see their `signal` aborted and the run
+   * rejects at once with a `CancelledError` (`name === "AbortError"`) whose
+   * `reason` is the signal's reason. An already aborted signal calls no method.
+   */
+  readonly signal?: AbortSignal | undefined;
   /** Receives every event of this run (in addition to the runner's `onEvent`). */
-  readonly onEvent?: (event: FlowEvent) => void;
+  readonly onEvent?: ((event: FlowEvent) => void) | undefined;
+}
+
+/** How long to wait before retrying a failed call. */
+export interface RetryBackoff {
+  /**
+   * Delay before the first retry, in milliseconds; it doubles with every
+   * further retry. Each delay is drawn between half and all of its nominal
+   * value ("equal jitter"), so failed calls of one stage do not retry in step.
+   * Bounds: ≥ 0. Example: `{ baseMs: 1 }` in tests.
+   * @default 25
+   */
+  readonly baseMs?: number | undefined;
+  /**
+   * Cap on a single delay, in milliseconds. Bounds: ≥ `baseMs`.
+   * @default 2000
+   */
+  readonly maxMs?: number | undefined;
+}
+
+/** {@link RetryBackoff} with every default applied. */
+export interface BackoffSettings {
+  readonly baseMs: number;
+  readonly maxMs: number;
 }
 
 /** Options of a runner; they apply to every run it makes. */
@@ -54,15 +88,27 @@ export interface RunnerOptions {
    * Where methods execute. Default: `inline` (in this thread).
    * @default "inline"
    */
-  readonly backend?: Backend | BackendName;
+  readonly backend?: Backend | BackendName | undefined;
   /**
-   * Upper bound on workers (concurrency slots) the backend may use at once.
-   * A plan whose stages need more at the same time is refused when the run starts.
+   * Upper bound on workers (concurrency slots) one run may use at once.
+   * A run whose plan needs more at the same time (the largest total of
+   * `min_worker_count` over methods that can run simultaneously) is refused
+   * when it starts; slots above that need let parallel methods scale out up to
+   * their `max_worker_count`. Bounds: integer ≥ 1. Example: `{ workers: 8 }`.
    * @default the plan's peak demand
    */
-  readonly workers?: number;
+  readonly workers?: number | undefined;
+  /** Delays between retries of a failed call. */
+  readonly retryBackoff?: RetryBackoff | undefined;
+  /**
+   * URL the plan's relative `module` paths resolve against, e.g.
+   * `new URL(".", import.meta.url)` next to the manifest. Only backends that
+   * load methods themselves (in another thread or process) need it.
+   * @default undefined
+   */
+  readonly moduleBase?: string | URL | undefined;
   /** Receives every event of every run. */
-  readonly onEvent?: (event: FlowEvent) => void;
+  readonly onEvent?: ((event: FlowEvent) => void) | undefined;
 }
 
 export type BackendName = "inline";
@@ -70,60 +116,130 @@ export type BackendName = "inline";
 export interface Runner<I, O> {
   readonly plan: PlanDescriptor;
   run(input: I, options?: RunOptions): Promise<O>;
-  /** Releases the backend's resources (threads, connections). Idempotent. */
+  /** Releases the backend's resources (threads, connections). Idempotent; later runs reject. */
   close(): Promise<void>;
 }
 
-/** Events every backend emits, in order, for observability. */
+interface EventBase {
+  readonly runId: string;
+  /** `Date.now()` when the event happened. */
+  readonly time: number;
+}
+
+/**
+ * Events every backend emits, in order, for observability: `run:start`, then
+ * for each method `method:start` … `method:end` (with any `call:retry` and
+ * `call:fail` of its calls in between), then `run:end`, always last. When a run
+ * fails or is cancelled, every method still in flight gets its
+ * `method:end` with `ok: false` before `run:end`; nothing is emitted after.
+ * Events are only built when someone listens.
+ */
 export type FlowEvent =
-  | { readonly type: "run:start"; readonly runId: string; readonly time: number }
-  | { readonly type: "run:end"; readonly runId: string; readonly time: number; readonly ok: boolean }
-  | { readonly type: "method:start"; readonly runId: string; readonly time: number; readonly method: string; readonly items: number | undefined }
-  | { readonly type: "method:end"; readonly runId: string; readonly time: number; readonly method: string; readonly ok: boolean }
-  | {
+  | (EventBase & { readonly type: "run:start" })
+  | (EventBase & {
+      readonly type: "run:end";
+      readonly ok: boolean;
+      /** Why the run failed (`MethodError`, `CancelledError`, …); `undefined` when `ok`. */
+      readonly error: unknown;
+    })
+  | (EventBase & {
+      readonly type: "method:start";
+      readonly method: string;
+      /** Number of elements for a parallel method; `undefined` for a single one. */
+      readonly items: number | undefined;
+    })
+  | (EventBase & { readonly type: "method:end"; readonly method: string; readonly ok: boolean })
+  | (EventBase & {
       readonly type: "call:retry";
-      readonly runId: string;
-      readonly time: number;
       readonly method: string;
       readonly item: number | undefined;
+      /** The attempt that just failed (1 for the first call). */
       readonly attempt: number;
+      /** How long the runtime waits before the next attempt. */
+      readonly delayMs: number;
       readonly error: unknown;
-    }
-  | {
+    })
+  | (EventBase & {
       readonly type: "call:fail";
-      readonly runId: string;
-      readonly time: number;
       readonly method: string;
       readonly item: number | undefined;
+      /** Attempts made, the failing one included. */
+      readonly attempts: number;
+      /** The method's own error (the `cause` of the run's `MethodError`). */
       readonly error: unknown;
-    };
+    });
+
+export type FlowEventType = FlowEvent["type"];
 
 /**
  * The one contract every backend implements. The scheduler (stdlib/scheduler.ts)
- * decides *when* a method runs; a backend decides *where*.
+ * decides *when* a method runs, with which input and on how many lanes; a
+ * backend decides *where* the calls execute (this thread, worker threads, a
+ * queue). Retries and timeouts are applied by the backend, normally through
+ * the shared helpers of stdlib/policy.ts, so that they hold wherever calls run.
  */
 export interface Backend {
   readonly name: string;
-  /** Prepares to execute `plan`; called once per runner before its first run. */
+  /** Prepares to execute `plan`; called once per runner, on its first run. */
   open(plan: PlanDescriptor, methods: MethodTable, options: BackendOpenOptions): Promise<BackendSession> | BackendSession;
 }
 
 export interface BackendOpenOptions {
-  /** Concurrency limit the backend must honour (already validated against the plan). */
+  /** Concurrency limit of one run (already validated against the plan's peak demand). */
   readonly workers: number;
+  /** Retry delays with defaults applied. */
+  readonly retryBackoff: BackoffSettings;
+  /** See {@link RunnerOptions.moduleBase}; `undefined` when not given. */
+  readonly moduleBase: string | undefined;
 }
 
 export interface BackendSession {
-  /** Calls `method` once with `input` (retries and timeout included). */
-  call(method: string, input: unknown, run: CallScope): Promise<unknown>;
-  /** Applies parallel `method` to every item; results in input order. */
-  map(method: string, items: readonly unknown[], run: CallScope): Promise<unknown[]>;
+  /**
+   * Resolves one method of the plan, once per runner, so that calls skip
+   * name lookups. The scheduler calls it for every method before the first run.
+   */
+  method(method: PlanMethod): BackendMethod;
+  /** Releases threads, connections, queues. Idempotent. */
   close(): Promise<void>;
+}
+
+export interface BackendMethod {
+  /**
+   * Calls a single method once, retries and timeout included. Returns the
+   * output, or a promise of it (backends that finish synchronously may return
+   * the value itself, which spares a promise per call).
+   * Fails with a `MethodError` (or `CancelledError` once `scope` is cancelled);
+   * the scheduler treats any other thrown value as a failure of attempt 1.
+   * Methods that take no input (`takesInput: false`) are called without arguments.
+   */
+  call(input: unknown, scope: CallScope): unknown;
+  /**
+   * Applies a parallel method to every item, running at most `lanes` calls at
+   * once (the scheduler guarantees `1 ≤ lanes ≤ items.length` for a non-empty
+   * array); results in input order. The first failed item rejects the whole map
+   * with its `MethodError` and no further items start.
+   */
+  map(items: readonly unknown[], lanes: number, scope: CallScope): Promise<unknown[]>;
+  /**
+   * Optional shortcut for in-process backends: calls the method once in this
+   * thread with a fresh context (attempt 1, a signal that never aborts), no
+   * retry, no timeout, errors thrown as they are. The scheduler uses it for
+   * plain chains of methods when nobody listens and nothing can cancel.
+   */
+  readonly direct?: ((input: unknown) => unknown) | undefined;
 }
 
 /** What a backend needs to know about the run a call belongs to. */
 export interface CallScope {
+  /** Unique per run (distinct across runners and processes). */
   readonly runId: string;
+  /** True once the run is cancelled or failed; check it before starting work. */
+  readonly cancelled: boolean;
+  /**
+   * Aborted when the run is cancelled or fails. Created on first access (an
+   * `AbortController` is costly), so prefer `cancelled` for a quick check.
+   */
   readonly signal: AbortSignal;
-  readonly emit: (event: FlowEvent) => void;
+  /** Emits an event of this run, or `undefined` when nobody listens. */
+  readonly emit: ((event: FlowEvent) => void) | undefined;
 }
