@@ -1,0 +1,51 @@
+/**
+ * Runner option defaults, merged over one constant and checked once when the
+ * runner is created (each option is documented where it is declared, in api.ts).
+ */
+import type { Backend, BackoffSettings, RunnerOptions } from "./api.js";
+import { inline } from "./backends/inline.js";
+import { ErrorCode, PlanError } from "./errors.js";
+
+export const DEFAULT_RUNNER_OPTIONS = {
+  backend: "inline",
+  retryBackoff: { baseMs: 25, maxMs: 2000 },
+} as const satisfies { backend: string; retryBackoff: BackoffSettings };
+
+/** Backends that can be named by a string in `RunnerOptions.backend`. */
+const NAMED_BACKENDS: Readonly<Record<string, () => Backend>> = { inline };
+
+export interface ResolvedRunnerOptions {
+  readonly backend: Backend;
+  /** `undefined`: the plan's peak demand. */
+  readonly workers: number | undefined;
+  readonly retryBackoff: BackoffSettings;
+  readonly moduleBase: string | undefined;
+  readonly onEvent: RunnerOptions["onEvent"];
+}
+
+/** Applies defaults and checks bounds; throws a `PlanError` (`InvalidOption`) for a bad value. */
+export function resolveRunnerOptions(options: RunnerOptions = {}): ResolvedRunnerOptions {
+  const invalid = (message: string): never => {
+    throw new PlanError(ErrorCode.InvalidOption, message);
+  };
+  const workers = options.workers;
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
+    invalid(`Runner option 'workers' must be an integer ≥ 1, got ${String(workers)}.`);
+  }
+  const baseMs = options.retryBackoff?.baseMs ?? DEFAULT_RUNNER_OPTIONS.retryBackoff.baseMs;
+  const maxMs = options.retryBackoff?.maxMs ?? Math.max(baseMs, DEFAULT_RUNNER_OPTIONS.retryBackoff.maxMs);
+  if (!(Number.isFinite(baseMs) && baseMs >= 0)) invalid(`Runner option 'retryBackoff.baseMs' must be ≥ 0, got ${baseMs}.`);
+  if (!(Number.isFinite(maxMs) && maxMs >= baseMs)) {
+    invalid(`Runner option 'retryBackoff.maxMs' must be ≥ baseMs (${baseMs}), got ${maxMs}.`);
+  }
+  const chosen = options.backend ?? DEFAULT_RUNNER_OPTIONS.backend;
+  let backend: Backend;
+  if (typeof chosen === "string") {
+    const make = Object.hasOwn(NAMED_BACKENDS, chosen) ? NAMED_BACKENDS[chosen] : undefined;
+    backend = make?.() ?? invalid(`Unknown backend '${chosen}'; known: ${Object.keys(NAMED_BACKENDS).join(", ")}.`);
+  } else {
+    backend = chosen;
+  }
+  const moduleBase = options.moduleBase === undefined ? undefined : String(options.moduleBase);
+  return { backend, workers, retryBackoff: { baseMs, maxMs }, moduleBase, onEvent: options.onEvent };
+}

@@ -1,0 +1,93 @@
+/**
+ * Checks, once per runner, that a plan descriptor is self-consistent. The
+ * compiler only produces sound plans, but runners also accept hand-written
+ * or stale descriptors, and the scheduler's precomputed tables rely on these
+ * facts instead of re-checking them on every run.
+ */
+import { ErrorCode, PlanError } from "./errors.js";
+import type { AnyMethod, MethodTable } from "./api.js";
+import { PLAN_FORMAT, type PlanDescriptor } from "./plan.js";
+
+/** Throws a `PlanError` (`InvalidPlan`) naming the first inconsistency found. */
+export function validatePlan(plan: PlanDescriptor): void {
+  const fail = (detail: string, methods: readonly string[] = []): never => {
+    throw new PlanError(ErrorCode.InvalidPlan, `Plan '${plan.name}' is invalid: ${detail}.`, methods);
+  };
+  if (plan.format !== PLAN_FORMAT) {
+    fail(`format ${String(plan.format)} is not supported (expected ${PLAN_FORMAT}); rebuild it with this version of flowc`);
+  }
+  if (plan.methods.length === 0) fail("it has no methods");
+
+  const position = new Map<string, number>();
+  plan.methods.forEach((method, i) => {
+    if (position.has(method.name)) fail(`method '${method.name}' appears twice`, [method.name]);
+    position.set(method.name, i);
+  });
+
+  const incoming = new Map<string, Set<string>>(plan.methods.map((m) => [m.name, new Set<string>()]));
+  const outgoing = new Set<string>();
+  for (const edge of plan.edges) {
+    if (!position.has(edge.from) || !position.has(edge.to)) {
+      fail(`edge ${edge.from} → ${edge.to} names an unknown method`, [edge.from, edge.to]);
+    }
+    incoming.get(edge.to)?.add(edge.from);
+    outgoing.add(edge.from);
+  }
+
+  plan.methods.forEach((method, i) => {
+    const name = method.name;
+    const edgesIn = incoming.get(name) ?? new Set<string>();
+    if (method.inputs.length !== edgesIn.size || method.inputs.some((input) => !edgesIn.has(input))) {
+      fail(`the inputs of '${name}' (${method.inputs.join(", ") || "none"}) do not match its edges`, [name]);
+    }
+    for (const input of method.inputs) {
+      if ((position.get(input) ?? i) >= i) fail(`'${name}' comes before its input '${input}'`, [name, input]);
+    }
+    if (!Number.isInteger(method.minWorkers) || method.minWorkers < 1) {
+      fail(`'${name}' has minWorkers ${method.minWorkers}; it must be an integer ≥ 1`, [name]);
+    }
+    if (method.maxWorkers !== null && (!Number.isInteger(method.maxWorkers) || method.maxWorkers < method.minWorkers)) {
+      fail(`'${name}' has maxWorkers ${method.maxWorkers}; it must be an integer ≥ minWorkers (${method.minWorkers})`, [name]);
+    }
+    if (!Number.isInteger(method.retries) || method.retries < 0) {
+      fail(`'${name}' has retries ${method.retries}; it must be an integer ≥ 0`, [name]);
+    }
+    if (method.timeoutMs !== null && !(method.timeoutMs > 0 && Number.isFinite(method.timeoutMs))) {
+      fail(`'${name}' has timeoutMs ${method.timeoutMs}; it must be a positive number or null`, [name]);
+    }
+  });
+
+  const sources = plan.methods.filter((m) => m.inputs.length === 0).map((m) => m.name);
+  const sinks = plan.methods.filter((m) => !outgoing.has(m.name)).map((m) => m.name);
+  if (!sameSet(sources, plan.sources)) fail(`sources [${plan.sources.join(", ")}] should be [${sources.join(", ")}]`);
+  if (!sameSet(sinks, plan.sinks)) fail(`sinks [${plan.sinks.join(", ")}] should be [${sinks.join(", ")}]`);
+}
+
+/** Throws a `PlanError` (`MissingMethod`) when `methods` lacks a function the plan names. */
+export function validateMethods(plan: PlanDescriptor, methods: MethodTable): void {
+  const missing = plan.methods.filter((m) => lookupMethod(methods, m.name) === undefined);
+  if (missing.length === 0) return;
+  const names = missing.map((m) => m.name);
+  const available = Object.keys(methods).filter((key) => lookupMethod(methods, key) !== undefined);
+  const list = missing.map((m) => `'${m.name}' (export '${m.exportName}' of '${m.module}')`).join(", ");
+  throw new PlanError(
+    ErrorCode.MissingMethod,
+    `Plan '${plan.name}' needs ${missing.length === 1 ? "a method" : "methods"} the method table does not provide: ${list}. ` +
+      `Provided: ${available.length === 0 ? "none" : available.join(", ")}.`,
+    names,
+  );
+}
+
+/**
+ * The function named `name`, if the table itself holds one: inherited members
+ * such as `toString` must not stand in for a method the user forgot.
+ */
+export function lookupMethod(methods: MethodTable, name: string): AnyMethod | undefined {
+  if (!Object.hasOwn(methods, name)) return undefined;
+  const method: unknown = methods[name];
+  return typeof method === "function" ? (method as AnyMethod) : undefined;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name) => b.includes(name));
+}
