@@ -1,0 +1,46 @@
+/**
+ * `flowc/runtime`: what generated runners import. Runners are written against
+ * the types of api.ts; the rest is the implementation behind `createRunner`.
+ */
+export type {
+  AnyMethod,
+  Backend,
+  BackendMethod,
+  BackendName,
+  BackendOpenOptions,
+  BackendSession,
+  BackoffSettings,
+  CallScope,
+  Fits,
+  FlowEvent,
+  FlowEventType,
+  MethodInput,
+  MethodOutput,
+  MethodTable,
+  RetryBackoff,
+  RunContext,
+  Runner,
+  RunnerOptions,
+  RunOptions,
+} from "./api.js";
+export type { PlanDescriptor, PlanEdge, PlanMethod, PlanStage } from "./plan.js";
+export { PLAN_FORMAT } from "./plan.js";
+export { createRunner } from "./runner.js";
+export { inline } from "./backends/inline.js";
+export { DEFAULT_RUNNER_OPTIONS } from "./options.js";
+export {
+  CancelledError,
+  ErrorCode,
+  FlowError,
+  isCancelled,
+  isNonRetryable,
+  MethodError,
+  MethodTimeoutError,
+  NonRetryableError,
+  ParallelInputError,
+  PlanError,
+  WorkerCapError,
+} from "./errors.js";
+// For backends written outside this package: the shared call policy and the peak-demand analysis.
+export { backoffDelay, CallPolicy, sleep, type Attempt } from "./policy.js";
+export { peakDemand, type PeakDemand } from "./demand.js";

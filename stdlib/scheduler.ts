@@ -1,0 +1,451 @@
+/**
+ * The scheduler decides *when* each method runs, with which input and on how
+ * many lanes; the backend decides where the calls execute.
+ *
+ * A plan is compiled once per runner into flat tables (routing, successors,
+ * in-degrees) and closures, so a run only copies an in-degree array and walks
+ * those tables: every method starts as soon as the last of its inputs is
+ * ready (in-degree counting, not topological levels, so a slow branch never
+ * holds back an unrelated one). A plain chain — single methods one after the
+ * other, no retry or timeout, nobody listening, nothing to cancel — runs on a
+ * straight-line path that allocates no run state at all.
+ */
+import type { BackendMethod, CallScope, FlowEvent, RunOptions } from "./api.js";
+import { isThenable, LazyAbort } from "./context.js";
+import { methodDemand, peakDemand, type PeakDemand } from "./demand.js";
+import { CancelledError, FlowError, MethodError, ParallelInputError, WorkerCapError } from "./errors.js";
+import type { PlanDescriptor } from "./plan.js";
+
+/** How a method's input is assembled from the run's values. */
+const Route = {
+  /** A source: the run's input. */
+  RunInput: 0,
+  /** The method declares no input parameter: it is called with none. */
+  None: 1,
+  /** One predecessor: its output as it is. */
+  Single: 2,
+  /** Several predecessors: an object keyed by their names, in `inputs` order. */
+  Keyed: 3,
+} as const;
+type Route = (typeof Route)[keyof typeof Route];
+
+/** Lifecycle of a method within one run (values of a `Uint8Array`). */
+const Status = { Waiting: 0, Running: 1, Done: 2 } as const;
+
+/** The facts about a plan that every run reads, computed once. */
+export interface CompiledPlan {
+  readonly plan: PlanDescriptor;
+  readonly peak: PeakDemand;
+  /** Whether the plan is a plain chain eligible for the straight-line path. */
+  readonly chain: boolean;
+  readonly tables: Tables;
+}
+
+/** Runs the plan once. */
+export type Execute = (input: unknown, options: RunOptions | undefined) => Promise<unknown>;
+
+/** Per-method facts in plan order, indexed by a method's position. */
+export interface Tables {
+  readonly planName: string;
+  readonly names: readonly string[];
+  readonly route: readonly Route[];
+  /** For `Single`: the predecessor's index; for `Keyed`: all of them. */
+  readonly from: readonly (readonly number[])[];
+  /** For `Keyed`: the keys of the input object, matching `from`. */
+  readonly keys: readonly (readonly string[])[];
+  readonly parallel: readonly boolean[];
+  readonly minWorkers: readonly number[];
+  readonly maxWorkers: readonly (number | null)[];
+  readonly successors: readonly (readonly number[])[];
+  readonly inDegree: Int32Array;
+  readonly sources: readonly number[];
+  readonly sinks: readonly number[];
+  readonly sinkNames: readonly string[];
+}
+
+/** Compiles a (validated) plan into the tables its runs walk. */
+export function compilePlan(plan: PlanDescriptor): CompiledPlan {
+  const methods = plan.methods;
+  const index = new Map(methods.map((method, i) => [method.name, i]));
+  const at = (name: string): number => index.get(name) ?? -1;
+  const successors: number[][] = methods.map(() => []);
+  for (const edge of plan.edges) successors[at(edge.from)]?.push(at(edge.to));
+
+  const route = methods.map((method) => {
+    if (!method.takesInput) return Route.None;
+    if (method.inputs.length === 0) return Route.RunInput;
+    return method.inputs.length === 1 ? Route.Single : Route.Keyed;
+  });
+  const tables: Tables = {
+    planName: plan.name,
+    names: methods.map((method) => method.name),
+    route,
+    from: methods.map((method) => method.inputs.map(at)),
+    keys: methods.map((method) => method.inputs),
+    parallel: methods.map((method) => method.mode === "parallel"),
+    minWorkers: methods.map(methodDemand),
+    maxWorkers: methods.map((method) => method.maxWorkers),
+    successors,
+    inDegree: Int32Array.from(methods, (method) => method.inputs.length),
+    sources: plan.sources.map(at),
+    sinks: plan.sinks.map(at),
+    sinkNames: plan.sinks,
+  };
+  // Methods are in topological order, so a chain is exactly "each method's only input is the one before it".
+  const chain = methods.every(
+    (method, i) =>
+      method.mode === "single" &&
+      method.retries === 0 &&
+      method.timeoutMs === null &&
+      (i === 0 ? method.inputs.length === 0 : method.inputs.length === 1 && method.inputs[0] === methods[i - 1]?.name) &&
+      (successors[i]?.length ?? 0) <= 1,
+  );
+  return { plan, peak: peakDemand(plan), chain, tables };
+}
+
+/**
+ * The error a run gets when `workers` is below what the plan needs at once,
+ * or `undefined` when the plan fits.
+ */
+export function workerCapError(program: CompiledPlan, workers: number): WorkerCapError | undefined {
+  const { plan, peak } = program;
+  if (peak.workers <= workers) return undefined;
+  const allowed = `the runner allows ${workers} (workers: ${workers})`;
+  const demand = new Map(plan.methods.map((method) => [method.name, methodDemand(method)]));
+  const alone = plan.methods.filter((method) => methodDemand(method) > workers);
+  const named = alone.length > 0 ? alone.map((method) => method.name) : peak.methods;
+  const raise =
+    `Raise 'workers' to at least ${peak.workers}` +
+    (named.some((name) => (demand.get(name) ?? 1) > 1) ? " or lower min_worker_count." : ".");
+  if (alone.length > 0) {
+    const needs = alone.map((method) => `'${method.name}' needs ${method.minWorkers} workers (min_worker_count: ${method.minWorkers})`);
+    return new WorkerCapError(
+      `Parallel method${alone.length === 1 ? "" : "s"} ${joinWords(needs)}, but ${allowed}. ${raise}`,
+      named,
+      peak.workers,
+      workers,
+    );
+  }
+  const parts = peak.methods.map((name) => `'${name}' (${demand.get(name) ?? 1})`);
+  return new WorkerCapError(
+    `Methods ${joinWords(parts)} can run at the same time and need ${peak.workers} workers together, but ${allowed}. ${raise}`,
+    named,
+    peak.workers,
+    workers,
+  );
+}
+
+function joinWords(parts: readonly string[]): string {
+  if (parts.length <= 1) return parts.join("");
+  return `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1] ?? ""}`;
+}
+
+export interface ExecuteSettings {
+  /** The runner's validated worker limit. */
+  readonly workers: number;
+  /** The runner's listener, if any. */
+  readonly onEvent: ((event: FlowEvent) => void) | undefined;
+  /** Prefix that makes run ids unique across runners and processes. */
+  readonly runIdPrefix: string;
+}
+
+/**
+ * Binds a compiled plan to one backend session's methods (in plan order) and
+ * returns the function that executes a run.
+ */
+export function instantiate(program: CompiledPlan, bound: readonly BackendMethod[], settings: ExecuteSettings): Execute {
+  const tables = program.tables;
+  const runnerListener = settings.onEvent;
+  // Slots beyond the peak demand are the only ones a parallel method may add
+  // to its minimum without ever making a concurrently runnable method wait.
+  const surplus = settings.workers - program.peak.workers;
+  let runs = 0;
+
+  const general: Execute = (input, options) => {
+    const signal = options?.signal;
+    if (signal?.aborted === true) return Promise.reject(new CancelledError(tables.planName, signal.reason));
+    const listener = combine(runnerListener, options?.onEvent);
+    const runId = `${settings.runIdPrefix}${++runs}`;
+    return new Promise((resolve, reject) => {
+      new Run(tables, bound, runId, listener, signal, surplus, resolve, reject).start(input);
+    });
+  };
+
+  const direct = bound.map((method) => method.direct);
+  if (!program.chain || runnerListener !== undefined || !direct.every((fn) => fn !== undefined)) return general;
+  const chain = direct as readonly ((input: unknown) => unknown)[];
+  const names = tables.names;
+
+  const straight = async (input: unknown): Promise<unknown> => {
+    let value = input;
+    let i = 0;
+    try {
+      for (; i < chain.length; i++) {
+        value = (chain[i] as (input: unknown) => unknown)(value);
+        if (isThenable(value)) value = await value;
+      }
+    } catch (error) {
+      throw new MethodError(names[i] ?? "", undefined, 1, error);
+    }
+    return value;
+  };
+  return (input, options) =>
+    options === undefined || (options.signal === undefined && options.onEvent === undefined)
+      ? straight(input)
+      : general(input, options);
+}
+
+function combine(
+  a: ((event: FlowEvent) => void) | undefined,
+  b: ((event: FlowEvent) => void) | undefined,
+): ((event: FlowEvent) => void) | undefined {
+  const listeners = [a, b].filter((listener) => listener !== undefined);
+  if (listeners.length === 0) return undefined;
+  // A throwing listener must not corrupt the run's bookkeeping: report its
+  // error the way the platform reports errors of event listeners.
+  return (event) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  };
+}
+
+/** The state of one run; it is also the `CallScope` its calls receive. */
+class Run implements CallScope {
+  readonly runId: string;
+  readonly emit: ((event: FlowEvent) => void) | undefined;
+  readonly #tables: Tables;
+  readonly #bound: readonly BackendMethod[];
+  readonly #listener: ((event: FlowEvent) => void) | undefined;
+  readonly #external: AbortSignal | undefined;
+  readonly #abort = new LazyAbort();
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (error: unknown) => void;
+  #values: unknown[];
+  readonly #pending: Int32Array;
+  readonly #status: Uint8Array;
+  #remaining: number;
+  #settled = false;
+  #surplus: number;
+  /** Extra lanes each running parallel method took from the surplus. */
+  #extras: Int32Array | undefined;
+  #onExternalAbort: (() => void) | undefined;
+
+  constructor(
+    tables: Tables,
+    bound: readonly BackendMethod[],
+    runId: string,
+    listener: ((event: FlowEvent) => void) | undefined,
+    external: AbortSignal | undefined,
+    surplus: number,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.#tables = tables;
+    this.#bound = bound;
+    this.runId = runId;
+    this.#listener = listener;
+    // Backends report retries and failures through `emit`; once the run is over they are dropped,
+    // so that `run:end` stays the last event.
+    this.emit =
+      listener === undefined
+        ? undefined
+        : (event) => {
+            if (!this.#settled) listener(event);
+          };
+    this.#external = external;
+    this.#surplus = surplus;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    const n = tables.names.length;
+    this.#values = new Array<unknown>(n);
+    this.#pending = tables.inDegree.slice();
+    this.#status = new Uint8Array(n);
+    this.#remaining = n;
+  }
+
+  get cancelled(): boolean {
+    return this.#abort.aborted;
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  start(input: unknown): void {
+    const external = this.#external;
+    if (external !== undefined) {
+      this.#onExternalAbort = () => this.#settle(new CancelledError(this.#tables.planName, external.reason), -1);
+      external.addEventListener("abort", this.#onExternalAbort, { once: true });
+    }
+    this.#listener?.({ type: "run:start", runId: this.runId, time: Date.now() });
+    for (const source of this.#tables.sources) {
+      if (this.#settled) return;
+      this.#startMethod(source, input);
+    }
+  }
+
+  #startMethod(i: number, runInput: unknown): void {
+    const t = this.#tables;
+    const name = t.names[i] ?? "";
+    let input: unknown;
+    switch (t.route[i]) {
+      case Route.RunInput:
+        input = runInput;
+        break;
+      case Route.Single:
+        input = this.#values[t.from[i]?.[0] ?? -1];
+        break;
+      case Route.Keyed: {
+        const from = t.from[i] ?? [];
+        const keys = t.keys[i] ?? [];
+        const object: Record<string, unknown> = {};
+        for (let k = 0; k < from.length; k++) object[keys[k] ?? ""] = this.#values[from[k] ?? -1];
+        input = object;
+        break;
+      }
+      default:
+        input = undefined;
+    }
+    const method = this.#bound[i] as BackendMethod;
+
+    if (t.parallel[i] === true) {
+      if (!Array.isArray(input)) {
+        this.#fail(i, new ParallelInputError(name, input));
+        return;
+      }
+      this.#status[i] = Status.Running;
+      this.#listener?.({ type: "method:start", runId: this.runId, time: Date.now(), method: name, items: input.length });
+      if (input.length === 0) {
+        this.#complete(i, []);
+        return;
+      }
+      const lanes = this.#lanes(i, input.length);
+      method.map(input, lanes, this).then(
+        (output) => this.#complete(i, output),
+        (error: unknown) => this.#fail(i, error),
+      );
+      return;
+    }
+
+    this.#status[i] = Status.Running;
+    this.#listener?.({ type: "method:start", runId: this.runId, time: Date.now(), method: name, items: undefined });
+    let output: unknown;
+    try {
+      output = method.call(input, this);
+    } catch (error) {
+      this.#fail(i, error);
+      return;
+    }
+    if (isThenable(output)) {
+      output.then(
+        (value) => this.#complete(i, value),
+        (error: unknown) => this.#fail(i, error),
+      );
+    } else {
+      this.#complete(i, output);
+    }
+  }
+
+  /**
+   * At least `minWorkers` lanes (fewer only when there are fewer items), plus
+   * what the surplus allows up to `maxWorkers`; unbounded `maxWorkers` means
+   * up to one lane per item.
+   */
+  #lanes(i: number, items: number): number {
+    const t = this.#tables;
+    const min = Math.min(items, t.minWorkers[i] ?? 1);
+    if (this.#surplus <= 0) return min;
+    const cap = Math.min(items, t.maxWorkers[i] ?? items);
+    const extra = Math.max(0, Math.min(cap - min, this.#surplus));
+    if (extra === 0) return min;
+    this.#surplus -= extra;
+    (this.#extras ??= new Int32Array(t.names.length))[i] = extra;
+    return min + extra;
+  }
+
+  #releaseLanes(i: number): void {
+    const extras = this.#extras;
+    if (extras === undefined || extras[i] === 0) return;
+    this.#surplus += extras[i] ?? 0;
+    extras[i] = 0;
+  }
+
+  #complete(i: number, output: unknown): void {
+    if (this.#settled) return;
+    this.#values[i] = output;
+    this.#status[i] = Status.Done;
+    this.#releaseLanes(i);
+    const t = this.#tables;
+    this.#listener?.({ type: "method:end", runId: this.runId, time: Date.now(), method: t.names[i] ?? "", ok: true });
+    if (--this.#remaining === 0) {
+      this.#finish();
+      return;
+    }
+    for (const next of t.successors[i] ?? []) {
+      const waiting = (this.#pending[next] ?? 0) - 1;
+      this.#pending[next] = waiting;
+      if (waiting === 0) this.#startMethod(next, undefined);
+      if (this.#settled) return;
+    }
+  }
+
+  #finish(): void {
+    const t = this.#tables;
+    let output: unknown;
+    if (t.sinks.length === 1) {
+      output = this.#values[t.sinks[0] ?? -1];
+    } else {
+      const object: Record<string, unknown> = {};
+      for (let k = 0; k < t.sinks.length; k++) object[t.sinkNames[k] ?? ""] = this.#values[t.sinks[k] ?? -1];
+      output = object;
+    }
+    this.#settled = true;
+    this.#detach();
+    this.#values = [];
+    this.#listener?.({ type: "run:end", runId: this.runId, time: Date.now(), ok: true, error: undefined });
+    this.#resolve(output);
+  }
+
+  #fail(i: number, error: unknown): void {
+    if (this.#settled) return;
+    const name = this.#tables.names[i] ?? "";
+    // Backends report method failures as MethodErrors; anything else is the method's own first failure.
+    const failure = error instanceof FlowError ? error : new MethodError(name, undefined, 1, error);
+    this.#settle(failure, i);
+  }
+
+  /** Ends the run with `error`: cancels every call in flight, reports, rejects. */
+  #settle(error: FlowError, failed: number): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#detach();
+    this.#values = [];
+    this.#abort.abort(error);
+    const listener = this.#listener;
+    if (listener !== undefined) {
+      const t = this.#tables;
+      const time = Date.now();
+      if (failed >= 0 && this.#status[failed] === Status.Running) {
+        listener({ type: "method:end", runId: this.runId, time, method: t.names[failed] ?? "", ok: false });
+      }
+      for (let k = 0; k < this.#status.length; k++) {
+        if (k !== failed && this.#status[k] === Status.Running) {
+          listener({ type: "method:end", runId: this.runId, time, method: t.names[k] ?? "", ok: false });
+        }
+      }
+      listener({ type: "run:end", runId: this.runId, time, ok: false, error });
+    }
+    this.#reject(error);
+  }
+
+  #detach(): void {
+    if (this.#onExternalAbort !== undefined) this.#external?.removeEventListener("abort", this.#onExternalAbort);
+  }
+}
