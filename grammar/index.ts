@@ -2,7 +2,7 @@
  * The grammar's public face: `parse` turns manifest text into a document and
  * every syntax diagnostic, for any input whatsoever.
  */
-import type { IRecognitionException } from "chevrotain";
+import type { IRecognitionException, IToken } from "chevrotain";
 import type { FlowDocument } from "./ast.js";
 import type { SourceText } from "./source.js";
 import { createDiagnostic, type Diagnostic } from "../src/diagnostics/diagnostic.js";
@@ -10,7 +10,7 @@ import { Messages } from "../src/diagnostics/catalogue.js";
 import { buildDocument } from "./cst-to-ast.js";
 import { tokenize, tokenSpan } from "./lexer.js";
 import { flowParser } from "./parser.js";
-import { describeToken } from "./tokens.js";
+import { describeToken, UnterminatedString } from "./tokens.js";
 
 export type * from "./ast.js";
 export type { SourceText, Position } from "./source.js";
@@ -26,15 +26,27 @@ export function parse(source: SourceText): ParseResult {
   const lexed = tokenize(source.text, source.path);
   const cst = flowParser.parseDocument(lexed.tokens);
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
+  const consequences = offsetsAfterUnterminatedStrings(lexed.tokens, source.text.length);
   for (const error of flowParser.errors) {
     const diagnostic = toDiagnostic(error, source);
     // A `/*` that never closes ate the rest of the text; the parser's complaint
     // about the missing end is a consequence, not a second mistake.
     if (diagnostic.code === Messages.UnexpectedEndOfFile.code && lexed.endsInUnterminatedComment) continue;
+    // Likewise a string missing its quote swallowed the `;` that followed it.
+    if (consequences.has(diagnostic.span.start)) continue;
     diagnostics.push(diagnostic);
   }
   const document = buildDocument(cst, lexed.comments, { source, diagnostics });
   return { document, diagnostics: deduplicate(diagnostics) };
+}
+
+/** Where the token after each unterminated string starts (the end of the text if none follows). */
+function offsetsAfterUnterminatedStrings(tokens: readonly IToken[], textLength: number): Set<number> {
+  const offsets = new Set<number>();
+  for (const [index, token] of tokens.entries()) {
+    if (token.tokenType === UnterminatedString) offsets.add(tokens[index + 1]?.startOffset ?? textLength);
+  }
+  return offsets;
 }
 
 function toDiagnostic(error: IRecognitionException, source: SourceText): Diagnostic {
