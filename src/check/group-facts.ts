@@ -32,4 +32,10 @@ export interface GroupFacts {
   readonly settings: GroupSettings;
   /** Every known key the block writes, even with an invalid value. */
   readonly writtenKeys: ReadonlySet<string>;
+  /**
+   * Whether an error in the block (an unknown property, or an `execution_flow` that is not
+   * one) hides what the group was meant to say; rules that judge a method by its flow
+   * keep quiet about the group's methods rather than report consequences of that error.
+   */
+  readonly uncertain: boolean;
 }

@@ -15,6 +15,8 @@ export interface MethodOrigins {
   readonly minWorkersWritten: boolean;
   /** The concurrent groups (of two methods or more) that list the method. */
   readonly concurrentGroups: readonly GroupFacts[];
+  /** Whether a group listing the method has an error that hides its flow (see `GroupFacts.uncertain`). */
+  readonly uncertain: boolean;
 }
 
 export interface MergedSettings {
@@ -48,6 +50,7 @@ export function mergeSettings(
     minWorkersWritten: boolean;
     concurrentGroups: GroupFacts[];
     partners: Set<string>;
+    uncertain: boolean;
   }
   const drafts = new Map<string, Draft>();
   for (const name of nodes) {
@@ -57,6 +60,7 @@ export function mergeSettings(
       minWorkersWritten: false,
       concurrentGroups: [],
       partners: new Set(),
+      uncertain: false,
     });
   }
 
@@ -72,6 +76,7 @@ export function mergeSettings(
         for (const partner of facts.methods) if (partner.name !== method.name) draft.partners.add(partner.name);
       }
       if (facts.writtenKeys.has("min_worker_count")) draft.minWorkersWritten = true;
+      if (facts.uncertain) draft.uncertain = true;
       for (const key of settingKeys) {
         const here = facts.settings[key];
         if (here === undefined) continue;
@@ -107,6 +112,7 @@ export function mergeSettings(
       settings: draft.settings,
       minWorkersWritten: draft.minWorkersWritten,
       concurrentGroups: draft.concurrentGroups,
+      uncertain: draft.uncertain,
     });
   }
   return { settings, origins };

@@ -45,11 +45,13 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
   let flowProperty: Property | undefined;
   const settings: { -readonly [K in SettingKey]?: Setting<number> } = {};
   const written = new Map<string, Property>();
+  let uncertain = false;
 
   for (const property of group.block.properties) {
     const key = property.key.name;
     if (!(knownProperties as readonly string[]).includes(key)) {
       report(Messages.UnknownProperty, property.key.span, [key, didYouMean(key, knownProperties)]);
+      uncertain = true;
       continue;
     }
     const first = written.get(key);
@@ -69,6 +71,7 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
           flow = value.name as ExecutionFlow;
           flowProperty = property;
         } else {
+          uncertain = true;
           report(Messages.UnknownValue, value.span, [
             text,
             key,
@@ -101,7 +104,15 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
   }
 
   const groupSettings: GroupSettings = settings;
-  return { group, methods, flow, flowProperty, settings: groupSettings, writtenKeys: new Set(written.keys()) };
+  return {
+    group,
+    methods,
+    flow,
+    flowProperty,
+    settings: groupSettings,
+    writtenKeys: new Set(written.keys()),
+    uncertain,
+  };
 }
 
 /** The value as the user wrote it. */

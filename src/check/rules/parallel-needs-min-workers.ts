@@ -9,7 +9,8 @@ import type { RuleContext } from "../rule-context.js";
  */
 export function parallelNeedsMinWorkers(context: RuleContext): void {
   for (const [name, origins] of context.origins) {
-    if (origins.parallel === undefined || origins.minWorkersWritten) continue;
+    // An unknown property (`min_workers: 4`) may well be the minimum, misspelt and reported.
+    if (origins.parallel === undefined || origins.minWorkersWritten || origins.uncertain) continue;
     context.report(Messages.ParallelWithoutMin, origins.parallel.span, [name]);
   }
 }

@@ -13,6 +13,8 @@ export function workerCountsNeedParallel(context: RuleContext): void {
       if (setting === undefined) continue;
       for (const method of facts.methods) {
         if (context.settings.get(method.name)?.mode === "parallel") continue;
+        // With a misspelt `execution_flow: paralel` beside it, the count is not the mistake.
+        if (context.origins.get(method.name)?.uncertain === true) continue;
         context.report(Messages.WorkerCountOnNonParallel, setting.property.key.span, [key, method.name]);
       }
     }
