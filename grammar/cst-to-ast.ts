@@ -130,6 +130,14 @@ class AstBuilder extends BaseVisitor {
     const groups = (ctx.group ?? [])
       .map((node) => this.child<Group>(node, context))
       .filter((node): node is Group => node !== undefined);
+    // Imports belong before the groups and before the outer brace.
+    const importsEnd = Math.min(groups[0]?.span.start ?? Infinity, real(ctx.outerOpen?.[0])?.startOffset ?? Infinity);
+    for (const declaration of imports) {
+      if (declaration.span.start > importsEnd) {
+        const keyword = { start: declaration.span.start, end: declaration.span.start + "import".length };
+        context.diagnostics.push(createDiagnostic(Messages.MisplacedImport, context.source.path, keyword));
+      }
+    }
     return {
       kind: "Document",
       span: { start: 0, end: context.source.text.length },

@@ -96,7 +96,8 @@ export class FlowParser extends CstParser {
    *
    * Groups after a closing outer brace are refused: the braces either wrap
    * the whole manifest or are absent, so stray groups after them are most
-   * likely a misplaced `}`.
+   * likely a misplaced `}`. An import among the groups is read (so its names
+   * still resolve) and reported by the tree builder as misplaced.
    */
   readonly document = this.RULE("document", () => {
     let braced = false;
@@ -107,11 +108,23 @@ export class FlowParser extends CstParser {
       this.ACTION(() => {
         this.describer.outerBraces = true;
       });
-      this.MANY2(() => this.SUBRULE(this.group));
+      this.MANY2(() =>
+        this.OR([
+          { ALT: () => this.SUBRULE(this.group) },
+          { ALT: () => this.SUBRULE2(this.importDeclaration) },
+        ]),
+      );
       this.CONSUME(RCurly, { LABEL: "outerClose" });
     });
     // Last in the top rule, so that recovery skips stray tokens up to the next group.
-    this.MANY3({ GATE: () => !braced, DEF: () => this.SUBRULE2(this.group) });
+    this.MANY3({
+      GATE: () => !braced,
+      DEF: () =>
+        this.OR2([
+          { ALT: () => this.SUBRULE2(this.group) },
+          { ALT: () => this.SUBRULE3(this.importDeclaration) },
+        ]),
+    });
   });
 
   /**
