@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { ts, type Project } from "ts-morph";
 import type { Identifier, Span } from "../../grammar/ast.js";
@@ -5,6 +6,7 @@ import type { PlanDescriptor, PlanMethod } from "../../stdlib/plan.js";
 import type { Analysis } from "../check/types.js";
 import { Messages } from "../diagnostics/catalogue.js";
 import { createDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { canonicalJson } from "../plan/canonical-json.js";
 import { relativeImportSpecifier } from "./module-specifier.js";
 import {
   probeNames,
@@ -408,15 +410,21 @@ function documentStart(analysis: Analysis): Span {
   return { start: analysis.document.span.start, end: analysis.document.span.start };
 }
 
-/** A new plan whose `takesInput` flags come from the signatures; methods TypeScript could not read keep theirs. */
+/**
+ * A new plan whose `takesInput` flags come from the signatures (methods
+ * TypeScript could not read keep theirs). The hash covers the methods, so it is
+ * computed again the way the plan builder computes it: plans whose methods are
+ * called differently are different plans.
+ */
 function withTakesInput(plan: PlanDescriptor, signatures: ReadonlyMap<string, Signature>): PlanDescriptor {
-  return {
+  const { hash: _previous, ...body } = {
     ...plan,
     methods: plan.methods.map((method) => ({
       ...method,
       takesInput: signatures.get(method.name)?.takesInput ?? method.takesInput,
     })),
   };
+  return { ...body, hash: createHash("sha256").update(canonicalJson(body)).digest("hex") };
 }
 
 function unchecked(analysis: Analysis, plan: PlanDescriptor, diagnostics: readonly Diagnostic[]): TypedPlan {

@@ -1,10 +1,9 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createTypeScriptHost } from "../../src/typecheck/module-host.js";
 import { createProjectCache } from "../../src/typecheck/project.js";
 import { typeCheck } from "../../src/typecheck/type-check.js";
-import { buildAnalysis } from "./analysis-builder.js";
+import { analyseManifest } from "./pipeline.js";
 import { describeDiagnostics, fixtureCases, goldenJson } from "./fixture-support.js";
 
 const projects = createProjectCache();
@@ -12,7 +11,7 @@ const projects = createProjectCache();
 function typeCheckFixture(dir: string) {
   const manifest = path.join(dir, "input.flow");
   const project = projects.forManifest(manifest);
-  const analysis = buildAnalysis(manifest, readFileSync(manifest, "utf8"), { host: createTypeScriptHost(project) });
+  const analysis = analyseManifest(manifest, createTypeScriptHost(project));
   return typeCheck(analysis, project);
 }
 
