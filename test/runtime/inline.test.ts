@@ -1,0 +1,4 @@
+import { inline } from "../../stdlib/index.js";
+import { describeBackendConformance } from "./conformance.js";
+
+describeBackendConformance("inline", () => inline());

@@ -1,0 +1,108 @@
+/**
+ * Hand-built plan descriptors for runtime tests, so that the runtime is tested
+ * on its own contract (stdlib/plan.ts) without the compiler.
+ *
+ * @example
+ * buildPlan({ a: {}, b: { mode: "parallel", minWorkers: 4 } }, [["a", "b"]])
+ * chain("a", "b", "c")
+ */
+import { createHash } from "node:crypto";
+import { PLAN_FORMAT, type PlanDescriptor, type PlanMethod } from "../../stdlib/plan.js";
+
+export interface MethodSpec {
+  readonly mode?: "single" | "parallel";
+  readonly minWorkers?: number;
+  readonly maxWorkers?: number | null;
+  readonly retries?: number;
+  readonly timeoutMs?: number | null;
+  readonly takesInput?: boolean;
+  readonly concurrentWith?: readonly string[];
+  /** Order of the fan-in object's keys; defaults to the predecessors' topological order. */
+  readonly inputs?: readonly string[];
+}
+
+export type EdgeSpec = readonly [from: string, to: string];
+
+/**
+ * A plan over `methods` (declaration order breaks ties in the topological
+ * order) with data edges `edges`, filled in the way the compiler fills it.
+ */
+export function buildPlan(methods: Readonly<Record<string, MethodSpec>>, edges: readonly EdgeSpec[] = [], name = "test"): PlanDescriptor {
+  const declared = Object.keys(methods);
+  for (const [from, to] of edges) {
+    if (!declared.includes(from) || !declared.includes(to)) throw new Error(`edge ${from} → ${to} names an undeclared method`);
+  }
+  const order = topologicalOrder(declared, edges);
+  const position = new Map(order.map((method, i) => [method, i]));
+  const predecessors = (method: string): string[] =>
+    edges
+      .filter(([, to]) => to === method)
+      .map(([from]) => from)
+      .filter((from, i, all) => all.indexOf(from) === i)
+      .sort((x, y) => (position.get(x) ?? 0) - (position.get(y) ?? 0));
+
+  const planMethods: PlanMethod[] = order.map((method) => {
+    const spec = methods[method] ?? {};
+    const mode = spec.mode ?? "single";
+    return {
+      name: method,
+      module: "./test.methods",
+      exportName: method,
+      mode,
+      concurrentWith: spec.concurrentWith ?? [],
+      minWorkers: spec.minWorkers ?? 1,
+      maxWorkers: spec.maxWorkers ?? null,
+      retries: spec.retries ?? 0,
+      timeoutMs: spec.timeoutMs ?? null,
+      takesInput: spec.takesInput ?? true,
+      inputs: spec.inputs ?? predecessors(method),
+    };
+  });
+  const sortedEdges = edges
+    .map(([from, to]) => ({ from, to }))
+    .filter((edge, i, all) => all.findIndex((other) => other.from === edge.from && other.to === edge.to) === i)
+    .sort(
+      (x, y) =>
+        (position.get(x.to) ?? 0) - (position.get(y.to) ?? 0) || (position.get(x.from) ?? 0) - (position.get(y.from) ?? 0),
+    );
+  const depth = new Map<string, number>();
+  for (const method of order) {
+    depth.set(method, Math.max(0, ...predecessors(method).map((from) => (depth.get(from) ?? 0) + 1)));
+  }
+  const stageCount = Math.max(0, ...depth.values()) + 1;
+  const stages = Array.from({ length: stageCount }, (_, index) => ({
+    index,
+    methods: order.filter((method) => depth.get(method) === index),
+  }));
+  const body = {
+    methods: planMethods,
+    edges: sortedEdges,
+    sources: order.filter((method) => predecessors(method).length === 0),
+    sinks: order.filter((method) => !edges.some(([from]) => from === method)),
+    stages,
+  };
+  const hash = createHash("sha256").update(JSON.stringify(body)).digest("hex");
+  return { format: PLAN_FORMAT, name, hash, ...body };
+}
+
+/** `a → b → c …`, each method with the same `spec`. */
+export function chain(...names: string[]): PlanDescriptor {
+  const methods = Object.fromEntries(names.map((method) => [method, {}]));
+  return buildPlan(methods, names.slice(1).map((to, i) => [names[i] ?? "", to] as const));
+}
+
+/** Kahn's algorithm, taking ready methods in declaration order. */
+function topologicalOrder(declared: readonly string[], edges: readonly EdgeSpec[]): string[] {
+  const indegree = new Map(declared.map((method) => [method, 0]));
+  for (const [, to] of edges) indegree.set(to, (indegree.get(to) ?? 0) + 1);
+  const order: string[] = [];
+  const done = new Set<string>();
+  while (order.length < declared.length) {
+    const next = declared.find((method) => !done.has(method) && indegree.get(method) === 0);
+    if (next === undefined) throw new Error("the test plan has a cycle");
+    done.add(next);
+    order.push(next);
+    for (const [from, to] of edges) if (from === next) indegree.set(to, (indegree.get(to) ?? 0) - 1);
+  }
+  return order;
+}
