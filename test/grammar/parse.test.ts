@@ -176,7 +176,7 @@ describe("contextual keywords", () => {
   it("reads an import placed among the groups but reports it", () => {
     const { source, document, diagnostics } = parseText('a { retries: 1; }\nimport { b } from "./b.methods";\nb { retries: 2; }');
     expect(diagnostics.map((d) => [d.code, at(source, d.span), d.message])).toEqual([
-      [1008, "2:1", "An import must come before the first group."],
+      [1008, "2:1", "Imports must come first, above every group and the outer '{'."],
     ]);
     expect(document.imports.map((i) => i.source.value)).toEqual(["./b.methods"]);
     expect(summary(document)).toEqual(["a brace retries=1", "b brace retries=2"]);

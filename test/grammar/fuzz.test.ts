@@ -1,0 +1,123 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { createSourceText, parse, type FlowDocument } from "../../grammar/index.js";
+import { formatDocument } from "../../src/format/format.js";
+import { tokenSoup, validManifest } from "./manifest-arbitrary.js";
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+
+/** Parsing must not throw, and every diagnostic must be a syntax diagnostic inside the text, once per offset and code. */
+function checkParse(text: string): void {
+  const { diagnostics, document } = parse(createSourceText("fuzz.flow", text));
+  const seen = new Set<string>();
+  for (const d of diagnostics) {
+    expect(d.code).toBeGreaterThanOrEqual(1001);
+    expect(d.code).toBeLessThan(2000);
+    expect(d.file).toBe("fuzz.flow");
+    expect(d.span.start).toBeGreaterThanOrEqual(0);
+    expect(d.span.end).toBeGreaterThanOrEqual(d.span.start);
+    expect(d.span.end).toBeLessThanOrEqual(text.length);
+    const key = `${d.span.start}:${d.code}`;
+    expect(seen.has(key)).toBe(false);
+    seen.add(key);
+  }
+  for (const group of document.groups) {
+    expect(group.methods.length).toBeGreaterThan(0);
+    expect(group.span.start).toBeGreaterThanOrEqual(0);
+    expect(group.span.end).toBeLessThanOrEqual(text.length);
+  }
+}
+
+/** The tree without positions: what the formatter must preserve. */
+function shape(document: FlowDocument): unknown {
+  return JSON.parse(JSON.stringify({ ...document, comments: [] }, (key, value: unknown) => (key === "span" ? undefined : value)));
+}
+
+type Edit =
+  | { readonly kind: "delete"; readonly at: number }
+  | { readonly kind: "insert"; readonly at: number; readonly text: string }
+  | { readonly kind: "swap"; readonly at: number };
+
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ kind: fc.constant("delete" as const), at: fc.nat() }),
+  fc.record({
+    kind: fc.constant("insert" as const),
+    at: fc.nat(),
+    text: fc.constantFrom("{", "}", "<", ">", ";", ":", ",", '"', "'", "/*", "//", "\n", "x", "7", "@", "import"),
+  }),
+  fc.record({ kind: fc.constant("swap" as const), at: fc.nat() }),
+);
+
+function mutate(text: string, edits: readonly Edit[]): string {
+  let result = text;
+  for (const e of edits) {
+    const at = e.at % (result.length + 1);
+    if (e.kind === "delete") result = result.slice(0, at) + result.slice(at + 1);
+    else if (e.kind === "insert") result = result.slice(0, at) + e.text + result.slice(at);
+    else if (at + 1 < result.length) result = result.slice(0, at) + result[at + 1] + result[at] + result.slice(at + 2);
+  }
+  return result;
+}
+
+describe("parser robustness", () => {
+  it("never throws on random strings", () => {
+    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 300 }), checkParse), { numRuns: RUNS });
+  });
+
+  it("never throws on soups of the language's tokens", () => {
+    fc.assert(fc.property(tokenSoup, checkParse), { numRuns: RUNS });
+  });
+
+  it("never throws on mutated valid manifests", () => {
+    fc.assert(
+      fc.property(validManifest, fc.array(edit, { minLength: 1, maxLength: 3 }), (text, edits) => checkParse(mutate(text, edits))),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe("generated valid manifests", () => {
+  it("parse without diagnostics", () => {
+    fc.assert(
+      fc.property(validManifest, (text) => {
+        expect(parse(createSourceText("gen.flow", text)).diagnostics).toEqual([]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("that still parse cleanly after mutation also format to a fixed point", () => {
+    fc.assert(
+      fc.property(validManifest, fc.array(edit, { minLength: 1, maxLength: 2 }), (valid, edits) => {
+        const text = mutate(valid, edits);
+        const source = createSourceText("gen.flow", text);
+        const { document, diagnostics } = parse(source);
+        if (diagnostics.length > 0) return;
+        const formatted = formatDocument(document, source);
+        const again = createSourceText("gen.flow", formatted);
+        const reparsed = parse(again);
+        expect(reparsed.diagnostics).toEqual([]);
+        expect(shape(reparsed.document)).toEqual(shape(document));
+        expect(reparsed.document.comments.map((c) => c.text).sort()).toEqual(document.comments.map((c) => c.text).sort());
+        expect(formatDocument(reparsed.document, again)).toBe(formatted);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("round-trip through the formatter to the same tree, the same comments, and a fixed point", () => {
+    fc.assert(
+      fc.property(validManifest, (text) => {
+        const source = createSourceText("gen.flow", text);
+        const original = parse(source).document;
+        const formatted = formatDocument(original, source);
+        const reparsed = parse(createSourceText("gen.flow", formatted));
+        expect(reparsed.diagnostics).toEqual([]);
+        expect(shape(reparsed.document)).toEqual(shape(original));
+        expect(reparsed.document.comments.map((c) => c.text).sort()).toEqual(original.comments.map((c) => c.text).sort());
+        expect(formatDocument(reparsed.document, createSourceText("gen.flow", formatted))).toBe(formatted);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * fast-check generators of valid manifests, written token by token with
+ * random layout and comments between tokens, so that the lexer, the parser
+ * and the formatter meet every combination the language allows.
+ */
+import fc from "fast-check";
+
+const names = fc.oneof(
+  fc.constantFrom("extract", "transform", "load", "from", "as", "importer", "fromage", "_x", "$y", "größe", "m1"),
+  fc.stringMatching(/^[a-z_$][a-zA-Z0-9_$]{0,7}$/).filter((n) => n !== "import"),
+);
+
+const numbers = fc
+  .tuple(
+    fc.boolean(),
+    fc.nat({ max: 100000 }),
+    fc.option(fc.nat({ max: 999 }), { nil: undefined }),
+    fc.constantFrom("", "ms", "s", "m", "h", "parsecs"),
+  )
+  .map(([negative, whole, fraction, unit]) => `${negative ? "-" : ""}${whole}${fraction === undefined ? "" : `.${fraction}`}${unit}`);
+
+/** A string literal in either quote style, escaping what must be escaped. */
+const strings = fc.tuple(fc.string({ unit: "grapheme", maxLength: 12 }), fc.boolean()).map(([value, single]) => {
+  if (!single) return JSON.stringify(value);
+  const body = JSON.stringify(value).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'");
+  return `'${body}'`;
+});
+
+const values = fc.oneof(names, numbers, strings);
+
+/** What may stand between two tokens: always some whitespace or a comment, never nothing. */
+const separators = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(" ", "\n", "  ", "\n\n", "\t", "\r\n", "\n\n\n") },
+  {
+    weight: 1,
+    arbitrary: fc
+      .string({ unit: "grapheme-ascii", maxLength: 10 })
+      .map((text) => ` /*${text.replace(/\*\//g, "")}*/ `),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.string({ unit: "grapheme-ascii", maxLength: 10 }).map((text) => ` //${text.replace(/[\r\n]/g, "")}\n`),
+  },
+);
+
+const specifier = fc.tuple(names, fc.option(names, { nil: undefined })).map(([a, b]) => (b === undefined ? [a] : [a, "as", b]));
+
+const importTokens = fc
+  .tuple(fc.array(specifier, { minLength: 1, maxLength: 3 }), fc.boolean(), strings, fc.boolean())
+  .map(([specs, trailingComma, path, semicolon]) => [
+    "import",
+    "{",
+    ...specs.flatMap((s, i) => (i === 0 ? s : [",", ...s])),
+    ...(trailingComma ? [","] : []),
+    "}",
+    "from",
+    path,
+    ...(semicolon ? [";"] : []),
+  ]);
+
+const property = fc.tuple(names, values).map(([key, value]) => [key, ":", value, ";"]);
+
+const groupTokens = fc
+  .tuple(fc.array(names, { minLength: 1, maxLength: 4 }), fc.boolean(), fc.boolean(), fc.array(property, { maxLength: 4 }))
+  .map(([methods, trailingComma, angle, properties]) => [
+    ...methods.flatMap((m, i) => (i === 0 ? [m] : [",", m])),
+    ...(trailingComma ? [","] : []),
+    angle ? "<" : "{",
+    ...properties.flat(),
+    angle ? ">" : "}",
+  ]);
+
+export const manifestTokens = fc
+  .tuple(fc.array(importTokens, { maxLength: 2 }), fc.boolean(), fc.array(groupTokens, { maxLength: 5 }))
+  .map(([imports, braced, groups]) => [
+    ...imports.flat(),
+    ...(braced ? ["{"] : []),
+    ...groups.flat(),
+    ...(braced ? ["}"] : []),
+  ]);
+
+/** A valid manifest: its tokens joined by random whitespace and comments. */
+export const validManifest = manifestTokens.chain((tokens) =>
+  fc
+    .array(separators, { minLength: tokens.length + 1, maxLength: tokens.length + 1 })
+    .map((seps) => seps[0] + tokens.map((token, i) => token + seps[i + 1]).join("")),
+);
+
+/** Every kind of token of the language, plus a few things that are not. */
+export const tokenSoup = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom("import", "from", "as", "{", "}", "<", ">", ":", ";", ",", "/*", "*/", "//", '"', "'", "-", "@", "\\"),
+      names,
+      numbers,
+      strings,
+    ),
+    { maxLength: 60 },
+  )
+  .chain((tokens) =>
+    fc
+      .array(fc.constantFrom("", " ", "\n"), { minLength: tokens.length, maxLength: tokens.length })
+      .map((seps) => tokens.map((token, i) => token + seps[i]).join("")),
+  );
