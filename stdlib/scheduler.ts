@@ -29,7 +29,7 @@ const Route = {
 } as const;
 type Route = (typeof Route)[keyof typeof Route];
 
-/** Lifecycle of a method within one run (values of a `Uint8Array`). */
+/** Lifecycle of a method within one run. */
 const Status = { Waiting: 0, Running: 1, Done: 2 } as const;
 
 /** The facts about a plan that every run reads, computed once. */
@@ -57,7 +57,7 @@ export interface Tables {
   readonly minWorkers: readonly number[];
   readonly maxWorkers: readonly (number | null)[];
   readonly successors: readonly (readonly number[])[];
-  readonly inDegree: Int32Array;
+  readonly inDegree: readonly number[];
   readonly sources: readonly number[];
   readonly sinks: readonly number[];
   readonly sinkNames: readonly string[];
@@ -86,7 +86,7 @@ export function compilePlan(plan: PlanDescriptor): CompiledPlan {
     minWorkers: methods.map(methodDemand),
     maxWorkers: methods.map((method) => method.maxWorkers),
     successors,
-    inDegree: Int32Array.from(methods, (method) => method.inputs.length),
+    inDegree: methods.map((method) => method.inputs.length),
     sources: plan.sources.map(at),
     sinks: plan.sinks.map(at),
     sinkNames: plan.sinks,
@@ -167,7 +167,7 @@ export function instantiate(program: CompiledPlan, bound: readonly BackendMethod
     const listener = combine(runnerListener, options?.onEvent);
     const runId = `${settings.runIdPrefix}${++runs}`;
     return new Promise((resolve, reject) => {
-      new Run(tables, bound, runId, listener, signal, surplus, resolve, reject).start(input);
+      new Run(tables, bound, runId, listener, surplus, resolve, reject).start(input, signal === undefined ? undefined : watchSignal(signal));
     });
   };
 
@@ -193,6 +193,33 @@ export function instantiate(program: CompiledPlan, bound: readonly BackendMethod
     options === undefined || (options.signal === undefined && options.onEvent === undefined)
       ? straight(input)
       : general(input, options);
+}
+
+/**
+ * The runs going on under each cancellation signal, process-wide. A signal
+ * gets one listener, however many runs (of however many runners) share it:
+ * adding and removing a listener on every run would cost more than a short
+ * run itself, and many concurrent runs on one application-wide signal would
+ * trip Node's listener-leak warning. Keys are weak, so a signal and its
+ * listener are collected together.
+ */
+const watchedSignals = new WeakMap<AbortSignal, Set<Run>>();
+
+function watchSignal(signal: AbortSignal): Set<Run> {
+  let runs = watchedSignals.get(signal);
+  if (runs === undefined) {
+    const going = new Set<Run>();
+    signal.addEventListener(
+      "abort",
+      () => {
+        for (const run of [...going]) run.cancel(signal.reason);
+      },
+      { once: true },
+    );
+    watchedSignals.set(signal, going);
+    runs = going;
+  }
+  return runs;
 }
 
 function combine(
@@ -223,26 +250,26 @@ class Run implements CallScope {
   readonly #tables: Tables;
   readonly #bound: readonly BackendMethod[];
   readonly #listener: ((event: FlowEvent) => void) | undefined;
-  readonly #external: AbortSignal | undefined;
   readonly #abort = new LazyAbort();
   readonly #resolve: (value: unknown) => void;
   readonly #reject: (error: unknown) => void;
   #values: unknown[];
-  readonly #pending: Int32Array;
-  readonly #status: Uint8Array;
+  readonly #pending: number[];
+  /** `Status` of each method. */
+  readonly #status: number[];
   #remaining: number;
   #settled = false;
   #surplus: number;
   /** Extra lanes each running parallel method took from the surplus. */
-  #extras: Int32Array | undefined;
-  #onExternalAbort: (() => void) | undefined;
+  #extras: number[] | undefined;
+  /** The runs sharing this run's cancellation signal, this one included while it is going. */
+  #watchers: Set<Run> | undefined;
 
   constructor(
     tables: Tables,
     bound: readonly BackendMethod[],
     runId: string,
     listener: ((event: FlowEvent) => void) | undefined,
-    external: AbortSignal | undefined,
     surplus: number,
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
@@ -259,14 +286,13 @@ class Run implements CallScope {
         : (event) => {
             if (!this.#settled) listener(event);
           };
-    this.#external = external;
     this.#surplus = surplus;
     this.#resolve = resolve;
     this.#reject = reject;
     const n = tables.names.length;
     this.#values = new Array<unknown>(n);
     this.#pending = tables.inDegree.slice();
-    this.#status = new Uint8Array(n);
+    this.#status = new Array<number>(n).fill(Status.Waiting);
     this.#remaining = n;
   }
 
@@ -278,11 +304,10 @@ class Run implements CallScope {
     return this.#abort.signal;
   }
 
-  start(input: unknown): void {
-    const external = this.#external;
-    if (external !== undefined) {
-      this.#onExternalAbort = () => this.#settle(new CancelledError(this.#tables.planName, external.reason), -1);
-      external.addEventListener("abort", this.#onExternalAbort, { once: true });
+  start(input: unknown, watchers: Set<Run> | undefined): void {
+    if (watchers !== undefined) {
+      watchers.add(this);
+      this.#watchers = watchers;
     }
     this.#listener?.({ type: "run:start", runId: this.runId, time: Date.now() });
     for (const source of this.#tables.sources) {
@@ -366,7 +391,7 @@ class Run implements CallScope {
     const extra = Math.max(0, Math.min(cap - min, this.#surplus));
     if (extra === 0) return min;
     this.#surplus -= extra;
-    (this.#extras ??= new Int32Array(t.names.length))[i] = extra;
+    (this.#extras ??= new Array<number>(t.names.length).fill(0))[i] = extra;
     return min + extra;
   }
 
@@ -445,7 +470,12 @@ class Run implements CallScope {
     this.#reject(error);
   }
 
+  /** The run's signal aborted: reject at once, whatever is still in flight. */
+  cancel(reason: unknown): void {
+    this.#settle(new CancelledError(this.#tables.planName, reason), -1);
+  }
+
   #detach(): void {
-    if (this.#onExternalAbort !== undefined) this.#external?.removeEventListener("abort", this.#onExternalAbort);
+    this.#watchers?.delete(this);
   }
 }
