@@ -85,13 +85,16 @@ export class FlowNetwork {
         // Augmenting paths through infinite arcs only cannot exist in the networks built
         // here, but stop rather than loop forever if one ever did.
         if (bottleneck === Infinity) return total;
-        for (const arc of path) {
+        let saturated = -1;
+        path.forEach((arc, i) => {
           this.capacity[arc]! -= bottleneck;
           this.capacity[arc ^ 1]! += bottleneck;
-        }
+          if (saturated === -1 && this.capacity[arc] === 0) saturated = i;
+        });
         total += bottleneck;
-        path.length = 0;
-        u = source;
+        // Resume from the tail of the first arc the augmentation used up, not from the source.
+        u = this.target[path[saturated]! ^ 1]!;
+        path.length = saturated;
         continue;
       }
       let advanced = false;

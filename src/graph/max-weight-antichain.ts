@@ -1,4 +1,5 @@
 import { FlowNetwork } from "./max-flow.js";
+import { topologicalOrder } from "./topological-order.js";
 
 export interface Antichain {
   /** Node indices in increasing order. */
@@ -29,18 +30,39 @@ export function maxWeightAntichain(
   const sink = 1;
   const entry = (v: number): number => 2 + 2 * v;
   const exit = (v: number): number => 3 + 2 * v;
-  const network = new FlowNetwork(2 + 2 * n);
+
+  // A good starting flow leaves little to cancel: walk the nodes in topological order and
+  // feed each one from its predecessors' unused output before drawing anything new from
+  // the source (a greedy chain cover). One path per node would be valid too, but cancelling
+  // it takes Dinic's algorithm many long phases on wide, deep graphs.
+  const unused = weight.slice(0, n);
+  const fromSource = new Array<number>(n).fill(0);
+  const edgeFlow: number[][] = successors.map((adjacent) => adjacent.map(() => 0));
+  const incoming: { from: number; slot: number }[][] = Array.from({ length: n }, () => []);
+  successors.forEach((adjacent, u) => adjacent.forEach((a, slot) => incoming[a.node]!.push({ from: u, slot })));
+  for (const v of topologicalOrder(successors)) {
+    let need = weight[v]!;
+    for (const { from, slot } of incoming[v]!) {
+      if (need === 0) break;
+      const take = Math.min(need, unused[from]!);
+      if (take === 0) continue;
+      unused[from]! -= take;
+      edgeFlow[from]![slot]! += take;
+      need -= take;
+    }
+    fromSource[v] = need;
+  }
 
   // Each arc of the lower-bounded network is added with the residual capacities of the
-  // starting flow: forward `capacity - flow`, backward `flow - lowerBound`.
+  // starting flow: forward `capacity - flow` (always infinite here), backward `flow - lowerBound`.
+  const network = new FlowNetwork(2 + 2 * n);
   let total = 0;
   for (let v = 0; v < n; v++) {
-    const w = weight[v]!;
-    total += w;
-    network.addArcPair(source, entry(v), Infinity, w);
+    total += fromSource[v]!;
+    network.addArcPair(source, entry(v), Infinity, fromSource[v]!);
     network.addArcPair(entry(v), exit(v), Infinity, 0);
-    network.addArcPair(exit(v), sink, Infinity, w);
-    for (const a of successors[v]!) network.addArcPair(exit(v), entry(a.node), Infinity, 0);
+    network.addArcPair(exit(v), sink, Infinity, unused[v]!);
+    successors[v]!.forEach((a, slot) => network.addArcPair(exit(v), entry(a.node), Infinity, edgeFlow[v]![slot]!));
   }
 
   const cancelled = network.maxFlow(sink, source);

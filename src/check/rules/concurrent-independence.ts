@@ -10,11 +10,14 @@ import type { RuleContext } from "../rule-context.js";
  * the same time.
  *
  * Each dependent member is reported once, with the shortest path from the nearest
- * member it waits for. Searches only visit nodes whose topological position lies
+ * member it waits for (a long path by its ends). Searches only visit nodes whose topological position lies
  * between the group's first and last member, since no path between members leaves
  * that window; for the usual, local concurrent groups that keeps the rule far from
  * quadratic in the size of the manifest.
  */
+/** Paths with more edges than this are shown by their first and last edges only. */
+const maxPathEdges = 8;
+
 export function concurrentIndependence(context: RuleContext): void {
   if (!context.acyclic) return;
   const { index, order } = context;
@@ -89,13 +92,19 @@ export function concurrentIndependence(context: RuleContext): void {
       for (let v = origin; v !== dependent; v = parentNode[v]!) path.push(parentEdge[v]!);
       const names = [index.names[origin]!, ...path.map((e) => e.to)];
       const originName = index.names[origin]!;
+      // A path through hundreds of methods helps nobody read the message; show its ends.
+      const shown = path.length <= maxPathEdges ? path : [...path.slice(0, maxPathEdges / 2), ...path.slice(-maxPathEdges / 2)];
+      const spelled =
+        path.length <= maxPathEdges
+          ? names.join(" → ")
+          : [...names.slice(0, maxPathEdges / 2 + 1), "…", ...names.slice(-maxPathEdges / 2 - 1)].join(" → ");
       context.report(
         Messages.ConcurrentDependent,
         mention.span,
-        [originName, mention.name, `'${mention.name}' waits for '${originName}' through ${names.join(" → ")}`],
+        [originName, mention.name, `'${mention.name}' waits for '${originName}' through ${spelled}`],
         [
           { span: members.get(origin)!.span, message: `'${originName}' is declared concurrent here.` },
-          ...path.map((edge) => ({ span: edge.declaration.span, message: `'${edge.from}' → '${edge.to}' is declared here.` })),
+          ...shown.map((edge) => ({ span: edge.declaration.span, message: `'${edge.from}' → '${edge.to}' is declared here.` })),
         ],
       );
     }

@@ -4,7 +4,7 @@ import { elementaryCycles } from "../../graph/elementary-cycles.js";
 import type { RuleContext } from "../rule-context.js";
 
 /** How many cycles are reported at most; Johnson's search stops there, which bounds its time. */
-export const maxReportedCycles = 100;
+export const maxReportedCycles = 50;
 
 /**
  * Forbids cycles: a method that (indirectly) waits for its own output can never start.

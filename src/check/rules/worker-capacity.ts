@@ -8,7 +8,7 @@ import type { RuleContext } from "../rule-context.js";
  * Up to this many nodes plus edges the heaviest set of simultaneous methods is computed
  * exactly; beyond it, the heaviest topological stage stands in (see below).
  */
-export const exactCapacityLimit = 50_000;
+export const exactCapacityLimit = 10_000;
 
 /** How many methods a FLOW3010 message names before summing up the rest. */
 const listedMethods = 8;
