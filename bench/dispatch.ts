@@ -34,11 +34,13 @@ type Methods = typeof sync | typeof async_;
 type Case = (methods: Methods) => () => Promise<number>;
 
 const cases: Record<string, Case> = {
-  "hand-written": ({ a, b, c }) => async () => {
-    let sum = 0;
-    for (let x = 0; x < RUNS; x++) sum += await c(await b(await a(x)));
-    return sum;
-  },
+  "hand-written":
+    ({ a, b, c }) =>
+    async () => {
+      let sum = 0;
+      for (let x = 0; x < RUNS; x++) sum += await c(await b(await a(x)));
+      return sum;
+    },
   "runner.run": (methods) => {
     const runner = createRunner<number, number>(chainPlan, methods as MethodTable);
     return async () => {
@@ -88,7 +90,9 @@ async function measure(run: () => Promise<number>, expected: number): Promise<nu
 
 async function main(): Promise<void> {
   const cpu = cpus();
-  console.log(`dispatch bench — Node ${process.version}, ${cpu.length} cores (${cpu[0]?.model.trim() ?? "unknown CPU"})`);
+  console.log(
+    `dispatch bench — Node ${process.version}, ${cpu.length} cores (${cpu[0]?.model.trim() ?? "unknown CPU"})`,
+  );
   console.log(`${RUNS} sequential runs of a 3-method chain, median of ${ROUNDS} rounds after warm-up\n`);
   let expected = 0;
   for (let x = 0; x < RUNS; x++) expected += (x + 1) * 2 - 3;

@@ -181,7 +181,11 @@ export type FlowEventType = FlowEvent["type"];
 export interface Backend {
   readonly name: string;
   /** Prepares to execute `plan`; called once per runner, on its first run. */
-  open(plan: PlanDescriptor, methods: MethodTable, options: BackendOpenOptions): Promise<BackendSession> | BackendSession;
+  open(
+    plan: PlanDescriptor,
+    methods: MethodTable,
+    options: BackendOpenOptions,
+  ): Promise<BackendSession> | BackendSession;
 }
 
 export interface BackendOpenOptions {

@@ -79,7 +79,6 @@ export class MethodTimeoutError extends FlowError {
     this.item = item;
     this.timeoutMs = timeoutMs;
   }
-
 }
 
 /** The run was cancelled through `RunOptions.signal`. */
@@ -93,7 +92,6 @@ export class CancelledError extends FlowError {
     super(ErrorCode.Cancelled, `Run of '${plan}' was cancelled: ${describe(reason)}`, { cause: reason });
     this.reason = reason;
   }
-
 }
 
 /**

@@ -34,7 +34,8 @@ export function resolveRunnerOptions(options: RunnerOptions = {}): ResolvedRunne
   }
   const baseMs = options.retryBackoff?.baseMs ?? DEFAULT_RUNNER_OPTIONS.retryBackoff.baseMs;
   const maxMs = options.retryBackoff?.maxMs ?? Math.max(baseMs, DEFAULT_RUNNER_OPTIONS.retryBackoff.maxMs);
-  if (!(Number.isFinite(baseMs) && baseMs >= 0)) invalid(`Runner option 'retryBackoff.baseMs' must be ≥ 0, got ${baseMs}.`);
+  if (!(Number.isFinite(baseMs) && baseMs >= 0))
+    invalid(`Runner option 'retryBackoff.baseMs' must be ≥ 0, got ${baseMs}.`);
   if (!(Number.isFinite(maxMs) && maxMs >= baseMs)) {
     invalid(`Runner option 'retryBackoff.maxMs' must be ≥ baseMs (${baseMs}), got ${maxMs}.`);
   }

@@ -65,7 +65,15 @@ export class CallPolicy {
   /** The `MethodError` for a call that failed for good; reports `call:fail` first. */
   failure(error: unknown, item: number | undefined, attempts: number, scope: CallScope): MethodError {
     if (scope.emit !== undefined && !scope.cancelled) {
-      scope.emit({ type: "call:fail", runId: scope.runId, time: Date.now(), method: this.method, item, attempts, error });
+      scope.emit({
+        type: "call:fail",
+        runId: scope.runId,
+        time: Date.now(),
+        method: this.method,
+        item,
+        attempts,
+        error,
+      });
     }
     return new MethodError(this.method, item, attempts, error);
   }

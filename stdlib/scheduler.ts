@@ -97,7 +97,9 @@ export function compilePlan(plan: PlanDescriptor): CompiledPlan {
       method.mode === "single" &&
       method.retries === 0 &&
       method.timeoutMs === null &&
-      (i === 0 ? method.inputs.length === 0 : method.inputs.length === 1 && method.inputs[0] === methods[i - 1]?.name) &&
+      (i === 0
+        ? method.inputs.length === 0
+        : method.inputs.length === 1 && method.inputs[0] === methods[i - 1]?.name) &&
       (successors[i]?.length ?? 0) <= 1,
   );
   return { plan, peak: peakDemand(plan), chain, tables };
@@ -118,7 +120,9 @@ export function workerCapError(program: CompiledPlan, workers: number): WorkerCa
     `Raise 'workers' to at least ${peak.workers}` +
     (named.some((name) => (demand.get(name) ?? 1) > 1) ? " or lower min_worker_count." : ".");
   if (alone.length > 0) {
-    const needs = alone.map((method) => `'${method.name}' needs ${method.minWorkers} workers (min_worker_count: ${method.minWorkers})`);
+    const needs = alone.map(
+      (method) => `'${method.name}' needs ${method.minWorkers} workers (min_worker_count: ${method.minWorkers})`,
+    );
     return new WorkerCapError(
       `Parallel method${alone.length === 1 ? "" : "s"} ${joinWords(needs)}, but ${allowed}. ${raise}`,
       named,
@@ -153,7 +157,11 @@ export interface ExecuteSettings {
  * Binds a compiled plan to one backend session's methods (in plan order) and
  * returns the function that executes a run.
  */
-export function instantiate(program: CompiledPlan, bound: readonly BackendMethod[], settings: ExecuteSettings): Execute {
+export function instantiate(
+  program: CompiledPlan,
+  bound: readonly BackendMethod[],
+  settings: ExecuteSettings,
+): Execute {
   const tables = program.tables;
   const runnerListener = settings.onEvent;
   // Slots beyond the peak demand are the only ones a parallel method may add
@@ -167,7 +175,10 @@ export function instantiate(program: CompiledPlan, bound: readonly BackendMethod
     const listener = combine(runnerListener, options?.onEvent);
     const runId = `${settings.runIdPrefix}${++runs}`;
     return new Promise((resolve, reject) => {
-      new Run(tables, bound, runId, listener, surplus, resolve, reject).start(input, signal === undefined ? undefined : watchSignal(signal));
+      new Run(tables, bound, runId, listener, surplus, resolve, reject).start(
+        input,
+        signal === undefined ? undefined : watchSignal(signal),
+      );
     });
   };
 
@@ -346,7 +357,13 @@ class Run implements CallScope {
         return;
       }
       this.#status[i] = Status.Running;
-      this.#listener?.({ type: "method:start", runId: this.runId, time: Date.now(), method: name, items: input.length });
+      this.#listener?.({
+        type: "method:start",
+        runId: this.runId,
+        time: Date.now(),
+        method: name,
+        items: input.length,
+      });
       if (input.length === 0) {
         this.#complete(i, []);
         return;

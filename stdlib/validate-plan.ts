@@ -14,7 +14,9 @@ export function validatePlan(plan: PlanDescriptor): void {
     throw new PlanError(ErrorCode.InvalidPlan, `Plan '${plan.name}' is invalid: ${detail}.`, methods);
   };
   if (plan.format !== PLAN_FORMAT) {
-    fail(`format ${String(plan.format)} is not supported (expected ${PLAN_FORMAT}); rebuild it with this version of flowc`);
+    fail(
+      `format ${String(plan.format)} is not supported (expected ${PLAN_FORMAT}); rebuild it with this version of flowc`,
+    );
   }
   if (plan.methods.length === 0) fail("it has no methods");
 
@@ -47,7 +49,9 @@ export function validatePlan(plan: PlanDescriptor): void {
       fail(`'${name}' has minWorkers ${method.minWorkers}; it must be an integer ≥ 1`, [name]);
     }
     if (method.maxWorkers !== null && (!Number.isInteger(method.maxWorkers) || method.maxWorkers < method.minWorkers)) {
-      fail(`'${name}' has maxWorkers ${method.maxWorkers}; it must be an integer ≥ minWorkers (${method.minWorkers})`, [name]);
+      fail(`'${name}' has maxWorkers ${method.maxWorkers}; it must be an integer ≥ minWorkers (${method.minWorkers})`, [
+        name,
+      ]);
     }
     if (!Number.isInteger(method.retries) || method.retries < 0) {
       fail(`'${name}' has retries ${method.retries}; it must be an integer ≥ 0`, [name]);

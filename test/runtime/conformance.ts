@@ -88,7 +88,13 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
       });
 
       it("gives each call a context naming the method, attempt and item", async () => {
-        const seen: { method: string; attempt: number; item: number | undefined; aborted: boolean; isSignal: boolean }[] = [];
+        const seen: {
+          method: string;
+          attempt: number;
+          item: number | undefined;
+          aborted: boolean;
+          isSignal: boolean;
+        }[] = [];
         const record = (context: RunContext): void => {
           seen.push({
             method: context.method,
@@ -112,15 +118,12 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
       });
 
       it("fans out one output and fans in an object keyed by predecessor, in `inputs` order", async () => {
-        const plan = buildPlan(
-          { a: {}, b: {}, c: {}, d: { inputs: ["c", "b"] } },
-          [
-            ["a", "b"],
-            ["a", "c"],
-            ["b", "d"],
-            ["c", "d"],
-          ],
-        );
+        const plan = buildPlan({ a: {}, b: {}, c: {}, d: { inputs: ["c", "b"] } }, [
+          ["a", "b"],
+          ["a", "c"],
+          ["b", "d"],
+          ["c", "d"],
+        ]);
         let received: unknown;
         const runner = make<number, unknown>(plan, {
           a: (x: number) => x + 1,
@@ -351,7 +354,13 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
         });
         const error = await runner.run(1).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(MethodError);
-        expect(error).toMatchObject({ name: "MethodError", code: ErrorCode.MethodFailed, method: "save", item: undefined, attempts: 1 });
+        expect(error).toMatchObject({
+          name: "MethodError",
+          code: ErrorCode.MethodFailed,
+          method: "save",
+          item: undefined,
+          attempts: 1,
+        });
         expect((error as MethodError).cause).toBe(cause);
         expect((error as MethodError).message).toBe("Method 'save' failed after 1 attempt: disk full");
       });
@@ -369,7 +378,9 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
         await expect(runner.run(21, { onEvent: (event) => events.push(event) })).resolves.toBe(42);
         expect(attempts).toEqual([1, 2, 3]);
         const retries = events.filter((event) => event.type === "call:retry");
-        expect(retries.map((event) => [event.method, event.item, event.attempt, (event.error as Error).message])).toEqual([
+        expect(
+          retries.map((event) => [event.method, event.item, event.attempt, (event.error as Error).message]),
+        ).toEqual([
           ["flaky", undefined, 1, "try 1"],
           ["flaky", undefined, 2, "try 2"],
         ]);
@@ -428,7 +439,12 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
         expect((error as MethodError).message).toBe("Method 'slow' failed after 1 attempt: timed out after 20 ms");
         const cause = (error as MethodError).cause;
         expect(cause).toBeInstanceOf(MethodTimeoutError);
-        expect(cause).toMatchObject({ name: "TimeoutError", code: ErrorCode.MethodTimeout, method: "slow", timeoutMs: 20 });
+        expect(cause).toMatchObject({
+          name: "TimeoutError",
+          code: ErrorCode.MethodTimeout,
+          method: "slow",
+          timeoutMs: 20,
+        });
         expect(signal?.aborted).toBe(true);
         expect(signal?.reason).toBe(cause);
       });
@@ -610,7 +626,9 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
       it("refuses a method table that lacks a method of the plan", () => {
         const plan = chain("extract", "transform", "load");
         // An inherited member such as `toString` must not pass for a method either.
-        expect(() => make(chain("toString"), {})).toThrow("Plan 'test' needs a method the method table does not provide");
+        expect(() => make(chain("toString"), {})).toThrow(
+          "Plan 'test' needs a method the method table does not provide",
+        );
         let error: unknown;
         try {
           make(plan, { extract: () => 1 });

@@ -27,10 +27,15 @@ export type EdgeSpec = readonly [from: string, to: string];
  * A plan over `methods` (declaration order breaks ties in the topological
  * order) with data edges `edges`, filled in the way the compiler fills it.
  */
-export function buildPlan(methods: Readonly<Record<string, MethodSpec>>, edges: readonly EdgeSpec[] = [], name = "test"): PlanDescriptor {
+export function buildPlan(
+  methods: Readonly<Record<string, MethodSpec>>,
+  edges: readonly EdgeSpec[] = [],
+  name = "test",
+): PlanDescriptor {
   const declared = Object.keys(methods);
   for (const [from, to] of edges) {
-    if (!declared.includes(from) || !declared.includes(to)) throw new Error(`edge ${from} → ${to} names an undeclared method`);
+    if (!declared.includes(from) || !declared.includes(to))
+      throw new Error(`edge ${from} → ${to} names an undeclared method`);
   }
   const order = topologicalOrder(declared, edges);
   const position = new Map(order.map((method, i) => [method, i]));
@@ -63,7 +68,8 @@ export function buildPlan(methods: Readonly<Record<string, MethodSpec>>, edges: 
     .filter((edge, i, all) => all.findIndex((other) => other.from === edge.from && other.to === edge.to) === i)
     .sort(
       (x, y) =>
-        (position.get(x.to) ?? 0) - (position.get(y.to) ?? 0) || (position.get(x.from) ?? 0) - (position.get(y.from) ?? 0),
+        (position.get(x.to) ?? 0) - (position.get(y.to) ?? 0) ||
+        (position.get(x.from) ?? 0) - (position.get(y.from) ?? 0),
     );
   const depth = new Map<string, number>();
   for (const method of order) {
@@ -88,7 +94,10 @@ export function buildPlan(methods: Readonly<Record<string, MethodSpec>>, edges: 
 /** `a → b → c …`, each method with the same `spec`. */
 export function chain(...names: string[]): PlanDescriptor {
   const methods = Object.fromEntries(names.map((method) => [method, {}]));
-  return buildPlan(methods, names.slice(1).map((to, i) => [names[i] ?? "", to] as const));
+  return buildPlan(
+    methods,
+    names.slice(1).map((to, i) => [names[i] ?? "", to] as const),
+  );
 }
 
 /** Kahn's algorithm, taking ready methods in declaration order. */
