@@ -27,8 +27,8 @@ export interface GroupFacts {
   /** The group's methods, each name once (a repeated name has been reported). */
   readonly methods: readonly Identifier[];
   readonly flow: ExecutionFlow | undefined;
-  /** The `execution_flow` property, when it is valid. */
-  readonly flowProperty: Property | undefined;
+  /** The value of `execution_flow` as written, when it is valid. */
+  readonly flowValue: Identifier | undefined;
   readonly settings: GroupSettings;
   /** Every known key the block writes, even with an invalid value. */
   readonly writtenKeys: ReadonlySet<string>;

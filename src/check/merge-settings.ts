@@ -68,8 +68,8 @@ export function mergeSettings(
     for (const method of facts.methods) {
       const draft = drafts.get(method.name);
       if (draft === undefined) continue;
-      if (facts.flow === "parallel" && draft.parallel === undefined && facts.flowProperty !== undefined) {
-        draft.parallel = facts.flowProperty.value as Identifier;
+      if (facts.flow === "parallel" && draft.parallel === undefined && facts.flowValue !== undefined) {
+        draft.parallel = facts.flowValue;
       }
       if (facts.flow === "concurrent" && facts.methods.length >= 2) {
         draft.concurrentGroups.push(facts);

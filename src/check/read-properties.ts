@@ -42,7 +42,7 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
   }
 
   let flow: ExecutionFlow | undefined;
-  let flowProperty: Property | undefined;
+  let flowValue: Identifier | undefined;
   const settings: { -readonly [K in SettingKey]?: Setting<number> } = {};
   const written = new Map<string, Property>();
   let uncertain = false;
@@ -69,7 +69,7 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
       case "execution_flow": {
         if (value.kind === "Identifier" && (executionFlows as readonly string[]).includes(value.name)) {
           flow = value.name as ExecutionFlow;
-          flowProperty = property;
+          flowValue = value;
         } else {
           uncertain = true;
           report(Messages.UnknownValue, value.span, [
@@ -108,7 +108,7 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
     group,
     methods,
     flow,
-    flowProperty,
+    flowValue,
     settings: groupSettings,
     writtenKeys: new Set(written.keys()),
     uncertain,
