@@ -417,14 +417,13 @@ function documentStart(analysis: Analysis): Span {
  * called differently are different plans.
  */
 function withTakesInput(plan: PlanDescriptor, signatures: ReadonlyMap<string, Signature>): PlanDescriptor {
-  const { hash: _previous, ...body } = {
-    ...plan,
-    methods: plan.methods.map((method) => ({
-      ...method,
-      takesInput: signatures.get(method.name)?.takesInput ?? method.takesInput,
-    })),
-  };
-  return { ...body, hash: createHash("sha256").update(canonicalJson(body)).digest("hex") };
+  const methods = plan.methods.map((method) => ({
+    ...method,
+    takesInput: signatures.get(method.name)?.takesInput ?? method.takesInput,
+  }));
+  const { hash: _previous, ...body } = { ...plan, methods };
+  // Spread over the old plan so that the keys keep their order in printed plans.
+  return { ...plan, methods, hash: createHash("sha256").update(canonicalJson(body)).digest("hex") };
 }
 
 function unchecked(analysis: Analysis, plan: PlanDescriptor, diagnostics: readonly Diagnostic[]): TypedPlan {

@@ -1,0 +1,70 @@
+import path from "node:path";
+import { ts } from "ts-morph";
+import type { TypedPlan } from "../typecheck/types.js";
+import { runnerStatements } from "./runner-tree.js";
+
+export interface EmitOptions {
+  /** Where the runner will be written; its imports are relative to it. */
+  readonly outFile: string;
+  /** How the runner imports the runtime. @default "flowc/runtime" */
+  readonly runtimeSpecifier?: string;
+}
+
+/**
+ * The TypeScript source of the runner for a type-checked plan: the plan as
+ * data, the methods, the run's `Input` and `Output` types derived from the
+ * methods' own types (so that the user's `tsc` keeps checking them after a
+ * method changes), one compile-time proof per edge, and `createRunner`/`run`.
+ *
+ * The code is built as a syntax tree, printed by TypeScript and formatted by
+ * Prettier with fixed settings (never the user's), so the same plan always gives
+ * the same bytes.
+ */
+export async function emit(typed: TypedPlan, options: EmitOptions): Promise<string> {
+  const statements = runnerStatements(typed, {
+    outFile: options.outFile,
+    runtimeSpecifier: options.runtimeSpecifier ?? "flowc/runtime",
+  });
+  const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
+  const file = ts.createSourceFile(path.basename(options.outFile), "", ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  // Imports stay together; every other statement is set apart by a blank line.
+  const printed = statements
+    .map((statement) => printer.printNode(ts.EmitHint.Unspecified, statement, file))
+    .map((text, index) => (index > 0 && !ts.isImportDeclaration(statements[index]!) ? `\n${text}` : text))
+    .join("\n");
+  // Prettier is loaded only when a runner is written: checking manifests does not need it.
+  const prettier = await import("prettier");
+  return prettier.format(`${printed}\n`, {
+    parser: "typescript",
+    printWidth: 100,
+    tabWidth: 2,
+    useTabs: false,
+    semi: true,
+    singleQuote: false,
+    trailingComma: "all",
+    bracketSpacing: true,
+    arrowParens: "always",
+    endOfLine: "lf",
+  });
+}
+
+export interface OutputPathOptions {
+  /** `--out-dir`: write runners under this folder instead of beside their manifests. */
+  readonly outDir?: string | undefined;
+  /** The folder whose layout is kept under `outDir` (the working directory of `flowc build`). */
+  readonly rootDir: string;
+}
+
+/**
+ * Where the runner of `manifestPath` is written: `etl.flow` → `etl.flow.ts` beside
+ * it, or under `outDir` at the manifest's path relative to `rootDir`
+ * (`flows/etl.flow` → `<outDir>/flows/etl.flow.ts`). A manifest outside `rootDir`
+ * goes straight into `outDir`, so that nothing is ever written outside it.
+ */
+export function outputPathFor(manifestPath: string, options: OutputPathOptions): string {
+  const fileName = `${path.basename(manifestPath)}.ts`;
+  if (options.outDir === undefined) return path.join(path.dirname(manifestPath), fileName);
+  const relative = path.relative(path.resolve(options.rootDir), path.resolve(manifestPath));
+  const inside = relative !== "" && relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+  return inside ? path.join(options.outDir, `${relative}.ts`) : path.join(options.outDir, fileName);
+}
