@@ -35,6 +35,7 @@ interface DocumentContext {
   readonly outerOpen?: IToken[];
   readonly outerClose?: IToken[];
   readonly group?: CstNode[];
+  readonly stray?: IToken[];
 }
 
 interface ImportDeclarationContext {
@@ -138,11 +139,15 @@ class AstBuilder extends BaseVisitor {
         context.diagnostics.push(createDiagnostic(Messages.MisplacedImport, context.source.path, keyword));
       }
     }
+    const outerOpen = real(ctx.outerOpen?.[0]);
+    const boundaries = [...imports, ...groups].map((node) => node.span.start).sort((a, b) => a - b);
+    const expected = outerOpen === undefined ? "a method name" : "a method name or '}'";
+    reportStrayRuns(realTokens(ctx.stray), boundaries, expected, context);
     return {
       kind: "Document",
       span: { start: 0, end: context.source.text.length },
       imports,
-      outerBraces: real(ctx.outerOpen?.[0]) !== undefined,
+      outerBraces: outerOpen !== undefined,
       groups,
       comments: [],
     };
@@ -215,7 +220,8 @@ class AstBuilder extends BaseVisitor {
       .map((node) => this.child<Property>(node, context))
       .filter((node): node is Property => node !== undefined);
 
-    this.reportStrayTokens(ctx, context, `a property name or '${closing}'`);
+    const propertyStarts = properties.map((property) => property.span.start);
+    reportStrayRuns(realTokens(ctx.stray), propertyStarts, `a property name or '${closing}'`, context);
 
     const close = real(ctx.close?.[0]);
     if (close !== undefined && close.image !== closing) {
@@ -226,27 +232,6 @@ class AstBuilder extends BaseVisitor {
     const lastProperty = properties[properties.length - 1];
     const end = close !== undefined ? tokenSpan(close) : (lastProperty?.span ?? tokenSpan(open));
     return { kind: "Block", span: spanOf(tokenSpan(open), end), delimiter, properties };
-  }
-
-  /** One diagnostic per run of stray tokens: the first one is the mistake, the rest follow from it. */
-  private reportStrayTokens(ctx: BlockContext, context: BuildContext, expected: string): void {
-    const strays = realTokens(ctx.stray);
-    if (strays.length === 0) return;
-    const propertyStarts = (ctx.property ?? [])
-      .flatMap((node) => realTokens((node.children as PropertyContext).key))
-      .map((token) => token.startOffset);
-    let previousStray: IToken | undefined;
-    for (const stray of strays) {
-      const continuesRun =
-        previousStray !== undefined &&
-        !propertyStarts.some((start) => start > previousStray!.startOffset && start < stray.startOffset);
-      if (!continuesRun) {
-        context.diagnostics.push(
-          createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(stray), [expected, describeToken(stray)]),
-        );
-      }
-      previousStray = stray;
-    }
   }
 
   property(ctx: PropertyContext): Property | undefined {
@@ -261,6 +246,34 @@ class AstBuilder extends BaseVisitor {
           : identifier(valueToken);
     const last = real(ctx.Semicolon?.[0]) ?? valueToken;
     return { kind: "Property", span: spanOf(tokenSpan(keyToken), tokenSpan(last)), key: identifier(keyToken), value };
+  }
+}
+
+/**
+ * One diagnostic per run of stray tokens: the first is the mistake, the rest
+ * follow from it. A run ends where a well-formed piece (`boundaries`, sorted
+ * start offsets) begins.
+ */
+function reportStrayRuns(
+  strays: readonly IToken[],
+  boundaries: readonly number[],
+  expected: string,
+  context: BuildContext,
+): void {
+  let boundary = 0;
+  let previous: IToken | undefined;
+  for (const stray of strays) {
+    let separated = previous === undefined;
+    while (boundary < boundaries.length && boundaries[boundary]! < stray.startOffset) {
+      if (previous !== undefined && boundaries[boundary]! > previous.startOffset) separated = true;
+      boundary++;
+    }
+    if (separated) {
+      context.diagnostics.push(
+        createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(stray), [expected, describeToken(stray)]),
+      );
+    }
+    previous = stray;
   }
 }
 

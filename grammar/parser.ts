@@ -28,8 +28,9 @@ import {
   RCurly,
   Semicolon,
   Identifier,
-  Stray,
   StringCategory,
+  blockStrayTokens,
+  topLevelStrayTokens,
 } from "./tokens.js";
 
 /**
@@ -88,7 +89,20 @@ export class FlowParser extends CstParser {
   parseDocument(tokens: IToken[]): ReturnType<FlowParser["document"]> {
     this.describer.outerBraces = false;
     this.input = tokens;
-    return this.document();
+    // Recovery raises one exception per syntax error; their stack traces are
+    // never read and would make a file full of errors slow to parse.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return this.document();
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
+  }
+
+  /** Alternatives that step over one of `tokens`, labelled `stray`; `occurrence` keeps each call site distinct. */
+  private strays(occurrence: number, tokens: readonly TokenType[]): { ALT: () => IToken }[] {
+    return tokens.map((token) => ({ ALT: () => this.consume(occurrence, token, { LABEL: "stray" }) }));
   }
 
   /**
@@ -97,7 +111,9 @@ export class FlowParser extends CstParser {
    * Groups after a closing outer brace are refused: the braces either wrap
    * the whole manifest or are absent, so stray groups after them are most
    * likely a misplaced `}`. An import among the groups is read (so its names
-   * still resolve) and reported by the tree builder as misplaced.
+   * still resolve) and reported by the tree builder as misplaced. Tokens that
+   * cannot start a group are stepped over as `stray` and reported by the tree
+   * builder: one run of them is one mistake.
    */
   readonly document = this.RULE("document", () => {
     let braced = false;
@@ -112,17 +128,18 @@ export class FlowParser extends CstParser {
         this.OR([
           { ALT: () => this.SUBRULE(this.group) },
           { ALT: () => this.SUBRULE2(this.importDeclaration) },
+          ...this.strays(1, topLevelStrayTokens),
         ]),
       );
       this.CONSUME(RCurly, { LABEL: "outerClose" });
     });
-    // Last in the top rule, so that recovery skips stray tokens up to the next group.
     this.MANY3({
       GATE: () => !braced,
       DEF: () =>
         this.OR2([
           { ALT: () => this.SUBRULE2(this.group) },
           { ALT: () => this.SUBRULE3(this.importDeclaration) },
+          ...this.strays(2, [...topLevelStrayTokens, RCurly]),
         ]),
     });
   });
@@ -195,7 +212,7 @@ export class FlowParser extends CstParser {
           this.MANY(() =>
             this.OR4([
               { ALT: () => this.SUBRULE(this.property) },
-              { ALT: () => this.CONSUME(Stray, { LABEL: "stray" }) },
+              ...this.strays(1, blockStrayTokens),
             ]),
           );
           this.OR2([
@@ -210,7 +227,7 @@ export class FlowParser extends CstParser {
           this.MANY2(() =>
             this.OR5([
               { ALT: () => this.SUBRULE2(this.property) },
-              { ALT: () => this.CONSUME2(Stray, { LABEL: "stray" }) },
+              ...this.strays(2, blockStrayTokens),
             ]),
           );
           this.OR3([

@@ -44,13 +44,6 @@ export const UnterminatedBlockComment = createToken({
 });
 
 /**
- * Category of tokens that cannot start a property. Inside a block the parser
- * steps over them one by one (and the tree builder reports them), so a stray
- * `;` costs one diagnostic and the rest of the block is still read.
- */
-export const Stray = createToken({ name: "Stray", pattern: Lexer.NA });
-
-/**
  * Category of everything the parser accepts as a string. An unterminated
  * string belongs to it too, so that a missing quote costs one diagnostic
  * instead of a cascade of "expected a string" errors.
@@ -60,7 +53,7 @@ export const StringCategory = createToken({ name: "StringCategory", pattern: Lex
 export const StringLiteral = createToken({
   name: "StringLiteral",
   pattern: /"(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*"|'(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*'/,
-  categories: [StringCategory, Stray],
+  categories: [StringCategory],
   line_breaks: true,
 });
 
@@ -68,7 +61,7 @@ export const StringLiteral = createToken({
 export const UnterminatedString = createToken({
   name: "UnterminatedString",
   pattern: /"(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*|'(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*/,
-  categories: [StringCategory, Stray],
+  categories: [StringCategory],
   line_breaks: true,
 });
 
@@ -76,7 +69,6 @@ export const UnterminatedString = createToken({
 export const NumberLiteral = createToken({
   name: "NumberLiteral",
   pattern: /-?\d+(?:\.\d+)?[A-Za-z]*/,
-  categories: [Stray],
 });
 
 /** Category of every token that can name a method or a property. */
@@ -94,7 +86,7 @@ export const Identifier = createToken({
 
 // Keywords are contextual: `longer_alt` keeps `importer` or `ask` whole, and
 // `from`/`as` stay usable as names because TypeScript lets functions be called so.
-export const Import = createToken({ name: "Import", pattern: /import/, longer_alt: Identifier, categories: [Stray] });
+export const Import = createToken({ name: "Import", pattern: /import/, longer_alt: Identifier });
 export const From = createToken({ name: "From", pattern: /from/, longer_alt: Identifier, categories: [Name] });
 export const As = createToken({ name: "As", pattern: /as/, longer_alt: Identifier, categories: [Name] });
 
@@ -102,13 +94,12 @@ export const LCurly = createToken({ name: "LCurly", pattern: /\{/ });
 export const RCurly = createToken({ name: "RCurly", pattern: /\}/ });
 export const LAngle = createToken({ name: "LAngle", pattern: /</ });
 export const RAngle = createToken({ name: "RAngle", pattern: />/ });
-export const Colon = createToken({ name: "Colon", pattern: /:/, categories: [Stray] });
-export const Semicolon = createToken({ name: "Semicolon", pattern: /;/, categories: [Stray] });
-export const Comma = createToken({ name: "Comma", pattern: /,/, categories: [Stray] });
+export const Colon = createToken({ name: "Colon", pattern: /:/ });
+export const Semicolon = createToken({ name: "Semicolon", pattern: /;/ });
+export const Comma = createToken({ name: "Comma", pattern: /,/ });
 
 export const allTokens: readonly TokenType[] = [
   WhiteSpace,
-  Stray,
   LineComment,
   BlockComment,
   UnterminatedBlockComment,
@@ -129,6 +120,18 @@ export const allTokens: readonly TokenType[] = [
   Semicolon,
   Comma,
 ];
+
+/**
+ * Tokens that cannot start a property. Inside a block the parser steps over
+ * them one by one (and the tree builder reports them), so a stray `;` costs
+ * one diagnostic and the rest of the block is still read. They are listed as
+ * token types rather than as a category so that error recovery, which
+ * resynchronises on token types, treats them alike at every level.
+ */
+export const blockStrayTokens: readonly TokenType[] = [Semicolon, Colon, Comma, NumberLiteral, StringCategory, Import, LCurly, LAngle];
+
+/** Tokens that cannot start a group or an import, stepped over the same way between groups. */
+export const topLevelStrayTokens: readonly TokenType[] = [Semicolon, Colon, Comma, NumberLiteral, StringCategory, LCurly, LAngle, RAngle];
 
 /** How each token is named in "Expected … but found …" messages. */
 const descriptions = new Map<TokenType, string>([
