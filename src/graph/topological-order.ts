@@ -1,27 +1,31 @@
 /**
  * A stable topological order (Kahn's algorithm): among the nodes that are ready,
- * the smallest index goes first, so the order follows first mention wherever the
- * edges allow. Nodes on a cycle, which no topological order can hold, follow at the
- * end in index order, so that the result is always a permutation of all nodes.
+ * the smallest index goes first (the largest with `largestFirst`), so the order
+ * follows first mention wherever the edges allow. Nodes on a cycle, which no
+ * topological order can hold, follow at the end in index order, so that the result
+ * is always a permutation of all nodes.
  */
 export function topologicalOrder(
   successors: readonly (readonly { readonly node: number }[])[],
+  largestFirst = false,
 ): number[] {
   const n = successors.length;
   const inDegree = new Int32Array(n);
   for (const adjacent of successors) for (const a of adjacent) inDegree[a.node]! += 1;
 
+  // The heap hands out its smallest key; negated keys make it hand out the largest node.
+  const key = largestFirst ? (v: number) => -v : (v: number) => v;
   const ready = new MinHeap();
-  for (let v = 0; v < n; v++) if (inDegree[v] === 0) ready.push(v);
+  for (let v = 0; v < n; v++) if (inDegree[v] === 0) ready.push(key(v));
   const order: number[] = [];
   const placed = new Uint8Array(n);
   while (ready.size > 0) {
-    const v = ready.pop();
+    const v = key(ready.pop());
     order.push(v);
     placed[v] = 1;
     for (const a of successors[v]!) {
       inDegree[a.node]! -= 1;
-      if (inDegree[a.node] === 0) ready.push(a.node);
+      if (inDegree[a.node] === 0) ready.push(key(a.node));
     }
   }
   for (let v = 0; v < n; v++) if (placed[v] === 0) order.push(v);

@@ -13,6 +13,11 @@ describe("topologicalOrder", () => {
     expect(topologicalOrder(graph(4, [[3, 0], [2, 1]]))).toEqual([2, 1, 3, 0]);
   });
 
+  it("puts the largest ready node first when asked", () => {
+    expect(topologicalOrder(graph(4, [[3, 0], [2, 1]]), true)).toEqual([3, 2, 1, 0]);
+    expect(topologicalOrder(graph(3, [[0, 2]]), true)).toEqual([1, 0, 2]);
+  });
+
   it("appends the nodes of a cycle in index order instead of dropping them", () => {
     expect(topologicalOrder(graph(4, [[1, 2], [2, 1], [0, 1], [2, 3]]))).toEqual([0, 1, 2, 3]);
   });

@@ -1,7 +1,11 @@
 import type { Identifier } from "../../../grammar/ast.js";
 import { Messages } from "../../diagnostics/catalogue.js";
-import type { GraphEdge } from "../types.js";
+import { topologicalOrder } from "../../graph/topological-order.js";
 import type { RuleContext } from "../rule-context.js";
+import type { GraphEdge } from "../types.js";
+
+/** Paths with more edges than this are shown by their first and last edges only. */
+const maxPathEdges = 8;
 
 /**
  * Forbids declaring concurrent two methods of which one depends on the other: when a
@@ -10,73 +14,73 @@ import type { RuleContext } from "../rule-context.js";
  * the same time.
  *
  * Each dependent member is reported once, with the shortest path from the nearest
- * member it waits for (a long path by its ends). Searches only visit nodes whose topological position lies
- * between the group's first and last member, since no path between members leaves
- * that window; for the usual, local concurrent groups that keeps the rule far from
- * quadratic in the size of the manifest.
+ * member it waits for (a long path by its ends).
+ *
+ * A node on a path between two members comes after the first and before the second in
+ * every topological order. The searches therefore visit only nodes inside the members'
+ * window in two different orders (ready nodes taken by first and by last mention):
+ * concurrent groups on independent branches then each stay within a few nodes instead
+ * of scanning the branches in between, which keeps the rule far from quadratic.
  */
-/** Paths with more edges than this are shown by their first and last edges only. */
-const maxPathEdges = 8;
-
 export function concurrentIndependence(context: RuleContext): void {
   if (!context.acyclic) return;
-  const { index, order } = context;
+  const { index } = context;
   const n = index.names.length;
-  const position = new Int32Array(n);
-  order.forEach((v, i) => (position[v] = i));
+  const positions = [context.order, topologicalOrder(index.successors, true)].map((order) => {
+    const position = new Int32Array(n);
+    order.forEach((v, i) => (position[v] = i));
+    return position;
+  });
+  const [byFirst, byLast] = positions as [Int32Array, Int32Array];
   // Stamps instead of fresh arrays per group: allocating O(nodes) per group would be quadratic.
   const forwardStamp = new Int32Array(n);
   const backwardStamp = new Int32Array(n);
-  const parentEdge: (GraphEdge | undefined)[] = new Array<GraphEdge | undefined>(n);
+  const parentEdge = new Array<GraphEdge | undefined>(n);
   const parentNode = new Int32Array(n);
-  let stamp = 0;
+  let forwardSearch = 0;
   let backwardSearch = 0;
 
   for (const facts of context.groups) {
     if (facts.flow !== "concurrent" || facts.methods.length < 2) continue;
     const members = new Map<number, Identifier>();
-    let first = Infinity;
-    let last = -Infinity;
+    let lowFirst = Infinity;
+    let lowLast = Infinity;
+    let highFirst = -Infinity;
+    let highLast = -Infinity;
     for (const mention of facts.methods) {
       const node = index.indexOf.get(mention.name);
       if (node === undefined) continue;
       members.set(node, mention);
-      first = Math.min(first, position[node]!);
-      last = Math.max(last, position[node]!);
+      lowFirst = Math.min(lowFirst, byFirst[node]!);
+      lowLast = Math.min(lowLast, byLast[node]!);
+      highFirst = Math.max(highFirst, byFirst[node]!);
+      highLast = Math.max(highLast, byLast[node]!);
     }
+    const belowWindowTop = (v: number): boolean => byFirst[v]! <= highFirst && byLast[v]! <= highLast;
+    const aboveWindowBottom = (v: number): boolean => byFirst[v]! >= lowFirst && byLast[v]! >= lowLast;
 
-    stamp += 1;
+    forwardSearch += 1;
     const queue: number[] = [];
-    for (const node of members.keys()) {
-      for (const a of index.successors[node]!) {
-        if (position[a.node]! <= last && forwardStamp[a.node] !== stamp) {
-          forwardStamp[a.node] = stamp;
-          queue.push(a.node);
-        }
-      }
-    }
-    for (let i = 0; i < queue.length; i++) {
-      for (const a of index.successors[queue[i]!]!) {
-        if (position[a.node]! <= last && forwardStamp[a.node] !== stamp) {
-          forwardStamp[a.node] = stamp;
-          queue.push(a.node);
-        }
-      }
-    }
+    const visit = (v: number): void => {
+      if (forwardStamp[v] === forwardSearch || !belowWindowTop(v)) return;
+      forwardStamp[v] = forwardSearch;
+      queue.push(v);
+    };
+    for (const node of members.keys()) for (const a of index.successors[node]!) visit(a.node);
+    for (let i = 0; i < queue.length; i++) for (const a of index.successors[queue[i]!]!) visit(a.node);
 
     for (const [dependent, mention] of members) {
-      if (forwardStamp[dependent] !== stamp) continue;
-      // Shortest way back to a member: breadth-first over predecessors.
+      if (forwardStamp[dependent] !== forwardSearch) continue;
+      // The shortest way back to a member: breadth-first over predecessors.
       backwardSearch += 1;
-      const reached = backwardSearch;
-      backwardStamp[dependent] = reached;
+      backwardStamp[dependent] = backwardSearch;
       const back = [dependent];
       let origin: number | undefined;
       for (let i = 0; i < back.length && origin === undefined; i++) {
         const v = back[i]!;
         for (const a of index.predecessors[v]!) {
-          if (position[a.node]! < first || backwardStamp[a.node] === reached) continue;
-          backwardStamp[a.node] = reached;
+          if (backwardStamp[a.node] === backwardSearch || !aboveWindowBottom(a.node)) continue;
+          backwardStamp[a.node] = backwardSearch;
           parentNode[a.node] = v;
           parentEdge[a.node] = a.edge;
           if (members.has(a.node)) {
@@ -90,21 +94,23 @@ export function concurrentIndependence(context: RuleContext): void {
 
       const path: GraphEdge[] = [];
       for (let v = origin; v !== dependent; v = parentNode[v]!) path.push(parentEdge[v]!);
-      const names = [index.names[origin]!, ...path.map((e) => e.to)];
       const originName = index.names[origin]!;
+      const names = [originName, ...path.map((edge) => edge.to)];
       // A path through hundreds of methods helps nobody read the message; show its ends.
-      const shown = path.length <= maxPathEdges ? path : [...path.slice(0, maxPathEdges / 2), ...path.slice(-maxPathEdges / 2)];
-      const spelled =
-        path.length <= maxPathEdges
-          ? names.join(" → ")
-          : [...names.slice(0, maxPathEdges / 2 + 1), "…", ...names.slice(-maxPathEdges / 2 - 1)].join(" → ");
+      const long = path.length > maxPathEdges;
+      const half = maxPathEdges / 2;
+      const shown = long ? [...path.slice(0, half), ...path.slice(-half)] : path;
+      const spelled = long ? [...names.slice(0, half + 1), "…", ...names.slice(-half - 1)] : names;
       context.report(
         Messages.ConcurrentDependent,
         mention.span,
-        [originName, mention.name, `'${mention.name}' waits for '${originName}' through ${spelled}`],
+        [originName, mention.name, `'${mention.name}' waits for '${originName}' through ${spelled.join(" → ")}`],
         [
           { span: members.get(origin)!.span, message: `'${originName}' is declared concurrent here.` },
-          ...shown.map((edge) => ({ span: edge.declaration.span, message: `'${edge.from}' → '${edge.to}' is declared here.` })),
+          ...shown.map((edge) => ({
+            span: edge.declaration.span,
+            message: `'${edge.from}' → '${edge.to}' is declared here.`,
+          })),
         ],
       );
     }
