@@ -10,11 +10,12 @@ export interface BookSummary {
   readonly top: ReadonlyArray<readonly [word: string, count: number]>;
 }
 
-/** Reads a plain-text book and splits it at its `CHAPTER` headings. */
+/** Reads a plain-text book and splits it at its `CHAPTER` headings; the title page before the first is dropped. */
 export async function splitChapters(path: string): Promise<string[]> {
   const text = await readFile(path, "utf8");
   return text
     .split(/^CHAPTER [^\n]*$/m)
+    .slice(1)
     .map((chapter) => chapter.trim())
     .filter((chapter) => chapter.length > 0);
 }
