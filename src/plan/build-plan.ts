@@ -63,6 +63,10 @@ export function buildPlan(
   const stages = stageMethods.map((names, i) => ({ index: i, methods: names }));
 
   const body = { format: PLAN_FORMAT, name, methods, edges, sources, sinks, stages };
-  const hash = createHash("sha256").update(canonicalJson(body)).digest("hex");
-  return { format: PLAN_FORMAT, name, hash, methods, edges, sources, sinks, stages };
+  return { format: PLAN_FORMAT, name, hash: planHash(body), methods, edges, sources, sinks, stages };
+}
+
+/** The `hash` of a plan: hex sha256 of the canonical JSON of everything else in it. */
+export function planHash(body: Omit<PlanDescriptor, "hash">): string {
+  return createHash("sha256").update(canonicalJson(body)).digest("hex");
 }
