@@ -169,7 +169,12 @@ export class FlowParser extends CstParser {
     this.OPTION2(() => this.CONSUME(Semicolon));
   });
 
-  /** `ImportSpecifier : Name ("as" Name)?` — `from` and `as` are names here too, as in TypeScript. */
+  /**
+   * `ImportSpecifier : Name ("as" Name)?`
+   *
+   * `from` and `as` are names here too, as in TypeScript; `import` is not, as
+   * it always begins an import and no TypeScript function can bear that name.
+   */
   readonly importSpecifier = this.RULE("importSpecifier", () => {
     this.CONSUME(Name, { LABEL: "imported" });
     this.OPTION(() => {
@@ -181,7 +186,8 @@ export class FlowParser extends CstParser {
   /**
    * `Group : Name ("," Name)* ","? Block`
    *
-   * A missing comma between two names is accepted here and reported by the
+   * A group without a block is refused: names alone say nothing about how the
+   * methods run. A missing comma between two names is accepted here and reported by the
    * tree builder, which can say precisely "expected ','" instead of
    * abandoning the whole group.
    */
@@ -241,6 +247,10 @@ export class FlowParser extends CstParser {
 
   /**
    * `Property : Name ":" Value ";"` with `Value : Name | Number | String`
+   *
+   * The value is required and is a single token: lists or expressions have no
+   * meaning for any property. A missing `;` is reported but the property is
+   * kept (recovery inserts the `;`), so later phases still see it.
    *
    * Any number is accepted: whether `0`, `1.5` or `3parsecs` suits the
    * property is the checker's call, which can name the property in its message.
