@@ -62,7 +62,7 @@ export function buildPlan(
   }
   const stages = stageMethods.map((names, i) => ({ index: i, methods: names }));
 
-  const body = { format: PLAN_FORMAT, name, methods, edges, sources, sinks, stages };
+  const body: Omit<PlanDescriptor, "hash"> = { format: PLAN_FORMAT, name, methods, edges, sources, sinks, stages };
   return { format: PLAN_FORMAT, name, hash: planHash(body), methods, edges, sources, sinks, stages };
 }
 
