@@ -167,6 +167,41 @@ export type FlowEvent =
       readonly attempts: number;
       /** The method's own error (the `cause` of the run's `MethodError`). */
       readonly error: unknown;
+    })
+  | (EventBase & {
+      readonly type: "shard:start";
+      readonly method: string;
+      /** Sequence number of the shard within this method's stage (0 for a single method's call). */
+      readonly shard: number;
+      /** Index of the first item in the shard, and how many consecutive items it holds (1 for a single call). */
+      readonly first: number;
+      readonly count: number;
+      /** The worker (thread, lane or process) that runs it, as numbered in `worker:up`. */
+      readonly worker: number;
+    })
+  | (EventBase & {
+      readonly type: "shard:end";
+      readonly method: string;
+      readonly shard: number;
+      readonly first: number;
+      readonly count: number;
+      readonly worker: number;
+      /** False when the shard failed, or was lost with its worker and will run again elsewhere. */
+      readonly ok: boolean;
+      /** Wall time of each item's successful call in milliseconds, in item order; `undefined` when not measured. */
+      readonly durations: readonly number[] | undefined;
+    })
+  | (EventBase & {
+      readonly type: "worker:up";
+      readonly worker: number;
+      /** Which backend the worker belongs to (`inline`, `threads`, …). */
+      readonly backend: string;
+    })
+  | (EventBase & {
+      readonly type: "worker:down";
+      readonly worker: number;
+      /** `idle`: shrunk after idling; `close`: the runner closed; `crash`: the worker died and was replaced. */
+      readonly reason: "idle" | "close" | "crash";
     });
 
 export type FlowEventType = FlowEvent["type"];
