@@ -205,13 +205,12 @@ class TypeCheck {
     }
     const failure = answers.failed({ kind: "edge", receiver: method.name });
     if (failure === undefined) return;
-    this.report(Messages.EdgeTypeMismatch, at, [
-      from,
-      method.name,
-      incoming,
-      answers.printDeclared(probeNames.edge(index)),
-      elaboration(failure),
-    ]);
+    let printed = [incoming, answers.printDeclared(probeNames.edge(index))];
+    // Two types that print alike are namesakes from different modules: say which is which.
+    if (printed[0] === printed[1]) {
+      printed = [probeNames.incoming(index), probeNames.edge(index)].map((name) => answers.printDeclared(name, true));
+    }
+    this.report(Messages.EdgeTypeMismatch, at, [from, method.name, printed[0] ?? "", printed[1] ?? "", elaboration(failure)]);
   }
 
   /** FLOW4005, and the run's input type: the intersection of what every source needs. */
@@ -331,9 +330,12 @@ class ProbeAnswers {
     return type !== undefined && (type.flags & ts.TypeFlags.Never) !== 0;
   }
 
-  printDeclared(name: string): string {
+  printDeclared(name: string, qualified = false): string {
     const type = this.typeOf(name);
-    return type === undefined ? "unknown" : this.checker.typeToString(type, undefined, PRINT_FLAGS);
+    if (type === undefined) return "unknown";
+    if (!qualified) return this.checker.typeToString(type, undefined, PRINT_FLAGS);
+    const flags = PRINT_FLAGS | ts.TypeFormatFlags.UseFullyQualifiedType;
+    return this.checker.typeToString(type, this.declarations.get(name), flags);
   }
 
   private typeOf(name: string): ts.Type | undefined {

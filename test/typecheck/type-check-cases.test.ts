@@ -295,3 +295,23 @@ describe("failures of TypeScript itself (FLOW4006)", () => {
     ]);
   });
 });
+
+describe("messages", () => {
+  it("tells namesake types from different modules apart", () => {
+    dir.write("namesakes/a.ts", "export interface Row { readonly id: number }\nexport const make = (): Row[] => [];\n");
+    dir.write("namesakes/b.ts", "export interface Row { readonly id: string }\nexport const take = (rows: Row[]): number => rows.length;\n");
+    const manifest = dir.write(
+      "namesakes/rows.flow",
+      'import { make } from "./a";\nimport { take } from "./b";\nmake, take { execution_flow: sequential; }\n',
+    );
+    const typed = typeCheck(analyseManifest(manifest, createTypeScriptHost(project)), project);
+    expect(messages(typed).map((d) => [d.code, d.line, d.column, d.message])).toEqual([
+      [
+        "FLOW4001",
+        3,
+        7,
+        `The output of 'make' does not fit the input of 'take': type 'import("${dir.root}/namesakes/a").Row[]' is not assignable to type 'import("${dir.root}/namesakes/b").Row[]'. Type 'import("${dir.root}/namesakes/a").Row' is not assignable to type 'import("${dir.root}/namesakes/b").Row'. Types of property 'id' are incompatible. Type 'number' is not assignable to type 'string'.`,
+      ],
+    ]);
+  });
+});
