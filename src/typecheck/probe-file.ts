@@ -5,14 +5,14 @@
  * answers — are exactly those `tsc` would give.
  *
  * Only names this module makes up become identifiers; whatever the manifest
- * says (module paths, export names, method names) is written as JSON string
- * literals, which are valid TypeScript strings whatever they contain.
+ * says (module paths, method names, export names that are no plain identifier)
+ * is written as JSON string literals, which are valid TypeScript strings
+ * whatever they contain.
  */
 
 /** What a stretch of the probe file asks, so a TypeScript diagnostic there can be told apart. */
 export type ProbeSubject =
   | { readonly kind: "preamble" }
-  | { readonly kind: "module"; readonly methods: readonly string[] }
   | { readonly kind: "method"; readonly method: string }
   | { readonly kind: "context"; readonly method: string }
   | { readonly kind: "array"; readonly receiver: string }
@@ -50,7 +50,7 @@ const PREAMBLE = [
 
 /** Names of the declarations the type-check reads back, by method index. */
 export const probeNames = {
-  module: (index: number) => `${PREFIX}m${index}`,
+  imported: (index: number) => `${PREFIX}import${index}`,
   method: (index: number) => `${PREFIX}fn${index}`,
   parameters: (index: number) => `${PREFIX}parameters${index}`,
   input: (index: number) => `${PREFIX}input${index}`,
@@ -71,22 +71,15 @@ export interface ProbeMethod {
   readonly name: string;
   /** Index in the plan; names the method's declarations. */
   readonly index: number;
-  /** Index of its module's namespace import. */
-  readonly module: number;
+  /** Specifier of its module relative to the probe file, as a runner would import it. */
+  readonly specifier: string;
   readonly exportName: string;
   readonly parallel: boolean;
   /** Indices of its predecessors, in the order of the plan's `inputs`. */
   readonly inputs: readonly { readonly name: string; readonly index: number; readonly parallel: boolean }[];
 }
 
-export interface ProbeModule {
-  /** Specifier relative to the probe file, as a runner would import it. */
-  readonly specifier: string;
-  readonly methods: readonly string[];
-}
-
 export interface ProbePlan {
-  readonly modules: readonly ProbeModule[];
   readonly methods: readonly ProbeMethod[];
   /** Indices of the methods that receive the run's input, in plan order. */
   readonly sources: readonly number[];
@@ -100,6 +93,11 @@ export interface ProbeFile {
 }
 
 const literal = (value: string): string => JSON.stringify(value);
+
+/** An export name as an import specifier writes it: bare when it is an identifier, else as a string. */
+function exportedName(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : literal(name);
+}
 
 /** The value a method hands on: its output, or the array of outputs of a parallel method. */
 function handedOn(method: { readonly index: number; readonly parallel: boolean }): string {
@@ -125,19 +123,22 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
     ranges.push({ start, end: text.length, subject });
   };
 
-  plan.modules.forEach((module, index) => {
-    add([`import type * as ${probeNames.module(index)} from ${literal(module.specifier)};`], {
-      kind: "module",
-      methods: module.methods,
+  // One import per method, of the method alone: the types its signature uses
+  // stay out of scope, so TypeScript names them as a reader would
+  // (`Row`, or `import("./a").Row` when two modules both have a `Row`).
+  for (const method of plan.methods) {
+    add([`import type { ${exportedName(method.exportName)} as ${probeNames.imported(method.index)} } from ${literal(method.specifier)};`], {
+      kind: "method",
+      method: method.name,
     });
-  });
+  }
   add(PREAMBLE, { kind: "preamble" });
 
   for (const method of plan.methods) {
     const fn = probeNames.method(method.index);
     add(
       [
-        `declare const ${fn}: (typeof ${probeNames.module(method.module)})[${literal(method.exportName)}];`,
+        `declare const ${fn}: typeof ${probeNames.imported(method.index)};`,
         `declare const ${probeNames.parameters(method.index)}: Parameters<typeof ${fn}>;`,
         `declare const ${probeNames.input(method.index)}: ${PREFIX}Input<typeof ${fn}>;`,
         `declare const ${probeNames.output(method.index)}: ${PREFIX}Output<typeof ${fn}>;`,

@@ -24,6 +24,10 @@ const PRINT_FLAGS =
   ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope |
   ts.TypeFormatFlags.AllowUniqueESSymbolType;
 
+/** Names every type by the module it comes from, to tell namesakes apart. */
+const QUALIFIED_PRINT_FLAGS =
+  ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseFullyQualifiedType | ts.TypeFormatFlags.AllowUniqueESSymbolType;
+
 /** "Type 'X' is not assignable to type 'Y'.": the head of an assignability error, which flowc words itself. */
 const NOT_ASSIGNABLE = 2322;
 
@@ -109,8 +113,6 @@ class TypeCheck {
   private describe(): ProbePlan | undefined {
     const probeDir = path.dirname(path.resolve(this.analysis.source.path));
     const indexOf = new Map(this.plan.methods.map((method, index) => [method.name, index]));
-    const modules: { specifier: string; methods: string[] }[] = [];
-    const moduleIndex = new Map<string, number>();
     const methods: ProbeMethod[] = [];
     for (const [index, method] of this.plan.methods.entries()) {
       const modulePath = this.analysis.resolution.bindings.get(method.name)?.modulePath;
@@ -118,24 +120,24 @@ class TypeCheck {
         this.fail(method.name, `TypeScript cannot check '${method.name}': module '${method.module}' was not found.`);
         continue;
       }
-      let module = moduleIndex.get(modulePath);
-      if (module === undefined) {
-        module = modules.length;
-        moduleIndex.set(modulePath, module);
-        modules.push({ specifier: relativeImportSpecifier(probeDir, modulePath), methods: [] });
-      }
-      modules[module]?.methods.push(method.name);
       const inputs = method.inputs.map((name) => {
         const input = indexOf.get(name);
         const predecessor = input === undefined ? undefined : this.plan.methods[input];
         if (input === undefined || predecessor === undefined) throw new Error(`'${name}' is not a method of the plan`);
         return { name, index: input, parallel: predecessor.mode === "parallel" };
       });
-      methods.push({ name: method.name, index, module, exportName: method.exportName, parallel: method.mode === "parallel", inputs });
+      methods.push({
+        name: method.name,
+        index,
+        specifier: relativeImportSpecifier(probeDir, modulePath),
+        exportName: method.exportName,
+        parallel: method.mode === "parallel",
+        inputs,
+      });
     }
     if (this.unreadable.size > 0) return undefined;
     const indices = (names: readonly string[]): number[] => names.flatMap((name) => indexOf.get(name) ?? []);
-    return { modules, methods, sources: indices(this.plan.sources), sinks: indices(this.plan.sinks) };
+    return { methods, sources: indices(this.plan.sources), sinks: indices(this.plan.sinks) };
   }
 
   private interpret(answers: ProbeAnswers): TypedPlan {
@@ -143,7 +145,7 @@ class TypeCheck {
     // What TypeScript cannot read about modules and methods explains any other
     // failure in the probe file, so other failures are reported only without them.
     const unexpected = answers.unexpected();
-    const isRead = (subject: ProbeSubject) => subject.kind === "module" || subject.kind === "method";
+    const isRead = (subject: ProbeSubject) => subject.kind === "method";
     for (const { subject, diagnostic } of unexpected.filter((u) => isRead(u.subject))) {
       this.reportUnexpected(subject, diagnostic);
     }
@@ -210,7 +212,7 @@ class TypeCheck {
     if (printed[0] === printed[1]) {
       printed = [probeNames.incoming(index), probeNames.edge(index)].map((name) => answers.printDeclared(name, true));
     }
-    this.report(Messages.EdgeTypeMismatch, at, [from, method.name, printed[0] ?? "", printed[1] ?? "", elaboration(failure)]);
+    this.report(Messages.EdgeTypeMismatch, at, [from, method.name, printed[0] ?? "", printed[1] ?? "", this.relativeImports(elaboration(failure))]);
   }
 
   /** FLOW4005, and the run's input type: the intersection of what every source needs. */
@@ -238,19 +240,26 @@ class TypeCheck {
   private reportUnexpected(subject: ProbeSubject, diagnostic: ts.Diagnostic): void {
     const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, " ");
     switch (subject.kind) {
-      case "module":
-        for (const method of subject.methods) {
-          this.fail(method, `TypeScript cannot read the module of '${method}': ${text}`);
-        }
-        return;
       case "method":
-        this.fail(subject.method, `TypeScript cannot read the signature of '${subject.method}': ${text}`);
+        this.fail(subject.method, `TypeScript cannot read '${subject.method}': ${text}`);
         return;
       default: {
         const first = this.plan.methods[0]?.name;
         if (first !== undefined) this.fail(first, `TypeScript failed while checking the methods: ${text}`);
       }
     }
+  }
+
+  /**
+   * TypeScript names a type no scope can reach by its module's absolute path
+   * (`import("/home/…/a").Row`); the path relative to the manifest reads better
+   * and is the same on every machine.
+   */
+  private relativeImports(text: string): string {
+    const dir = path.dirname(path.resolve(this.analysis.source.path));
+    return text.replace(/import\("([^"]+)"\)/g, (whole, target: string) =>
+      path.isAbsolute(target) ? `import(${JSON.stringify(relativeImportSpecifier(dir, target))})` : whole,
+    );
   }
 
   private fail(method: string, message: string): void {
@@ -333,9 +342,11 @@ class ProbeAnswers {
   printDeclared(name: string, qualified = false): string {
     const type = this.typeOf(name);
     if (type === undefined) return "unknown";
+    // Written from inside the probe file, where no type of the methods is in scope, a
+    // fully qualified name is an `import("…")` type, as in TypeScript's own messages.
+    // The probe file sits beside the manifest, so the paths read relative to it: `import("./a.js").Row`.
     if (!qualified) return this.checker.typeToString(type, undefined, PRINT_FLAGS);
-    const flags = PRINT_FLAGS | ts.TypeFormatFlags.UseFullyQualifiedType;
-    return this.checker.typeToString(type, this.declarations.get(name), flags);
+    return this.checker.typeToString(type, this.declarations.get(name), QUALIFIED_PRINT_FLAGS);
   }
 
   private typeOf(name: string): ts.Type | undefined {
