@@ -57,6 +57,18 @@ export interface RunOptions {
   readonly signal?: AbortSignal | undefined;
   /** Receives every event of this run (in addition to the runner's `onEvent`). */
   readonly onEvent?: ((event: FlowEvent) => void) | undefined;
+  /**
+   * Path of a Chrome Trace Event Format file to write when the run settles,
+   * succeeded or failed (open it in Perfetto or `chrome://tracing`): a track
+   * for the run and its stages, one per worker with a slice for each shard it
+   * ran, and marks for retries and failures. The run's promise settles once
+   * the file is written; a run that succeeded rejects with the write's error
+   * if the file cannot be written. Only this run's events are recorded. To
+   * keep the trace in memory instead, pass `createTraceRecorder().onEvent` as
+   * `onEvent`. Example: `{ trace: "run.trace.json" }`.
+   * @default undefined (no trace)
+   */
+  readonly trace?: string | undefined;
 }
 
 /** How long to wait before retrying a failed call. */

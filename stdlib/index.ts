@@ -28,6 +28,7 @@ export { PLAN_FORMAT } from "./plan.js";
 export { createRunner } from "./runner.js";
 export { inline } from "./backends/inline.js";
 export { DEFAULT_RUNNER_OPTIONS } from "./options.js";
+export { createTraceRecorder, traceRun, type TraceEvent, type TraceFile, type TraceRecorder } from "./trace.js";
 export {
   CancelledError,
   ErrorCode,

@@ -9,6 +9,7 @@ import { ErrorCode, FlowError } from "./errors.js";
 import { resolveRunnerOptions } from "./options.js";
 import type { PlanDescriptor } from "./plan.js";
 import { compilePlan, instantiate, workerCapError, type Execute } from "./scheduler.js";
+import { traceRun } from "./trace.js";
 import { validateMethods, validatePlan } from "./validate-plan.js";
 
 /**
@@ -58,9 +59,12 @@ export function createRunner<I, O>(plan: PlanDescriptor, methods: MethodTable, o
       }
     })());
 
-  return {
+  const runner: Runner<I, O> = {
     plan,
     run(input: I, runOptions?: RunOptions): Promise<O> {
+      // Tracing wraps the run from outside, so untraced runs pay one property read for it.
+      const trace = runOptions?.trace;
+      if (trace !== undefined) return traceRun(trace, runOptions ?? {}, (traced) => runner.run(input, traced));
       if (closing !== undefined) return Promise.reject(closedError(plan));
       if (refusal !== undefined) return Promise.reject(refusal());
       if (execute !== undefined) return execute(input, runOptions) as Promise<O>;
@@ -75,6 +79,7 @@ export function createRunner<I, O>(plan: PlanDescriptor, methods: MethodTable, o
       return closing;
     },
   };
+  return runner;
 }
 
 function closedError(plan: PlanDescriptor): FlowError {
