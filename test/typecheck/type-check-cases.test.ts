@@ -317,3 +317,20 @@ describe("messages", () => {
     ]);
   });
 });
+
+describe("module formats", () => {
+  it("reads ES-module methods from a manifest in a CommonJS package", () => {
+    dir.write("cjs/package.json", JSON.stringify({ type: "commonjs" }));
+    dir.write("cjs/steps.mts", "export const first = (s: string): number => s.length;\nexport const second = (n: string): string => n;\n");
+    const manifest = dir.write("cjs/steps.flow", 'import { first, second } from "./steps.mjs";\nfirst, second { execution_flow: sequential; }\n');
+    const typed = typeCheck(analyseManifest(manifest, createTypeScriptHost(project)), project);
+    expect(messages(typed).map((d) => [d.code, d.line, d.column, d.message])).toEqual([
+      [
+        "FLOW4001",
+        2,
+        8,
+        "The output of 'first' does not fit the input of 'second': type 'number' is not assignable to type 'string'.",
+      ],
+    ]);
+  });
+});
