@@ -65,6 +65,7 @@ export function outputPathFor(manifestPath: string, options: OutputPathOptions):
   const fileName = `${path.basename(manifestPath)}.ts`;
   if (options.outDir === undefined) return path.join(path.dirname(manifestPath), fileName);
   const relative = path.relative(path.resolve(options.rootDir), path.resolve(manifestPath));
-  const inside = relative !== "" && relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+  const inside =
+    relative !== "" && relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
   return inside ? path.join(options.outDir, `${relative}.ts`) : path.join(options.outDir, fileName);
 }

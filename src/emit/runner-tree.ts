@@ -26,7 +26,15 @@ import {
 const { factory } = ts;
 
 /** Names the runtime exports that a runner may use, in the order they are imported. */
-const RUNTIME_TYPES = ["Fits", "MethodInput", "MethodOutput", "PlanDescriptor", "Runner", "RunnerOptions", "RunOptions"] as const;
+const RUNTIME_TYPES = [
+  "Fits",
+  "MethodInput",
+  "MethodOutput",
+  "PlanDescriptor",
+  "Runner",
+  "RunnerOptions",
+  "RunOptions",
+] as const;
 type RuntimeType = (typeof RUNTIME_TYPES)[number];
 
 export interface RunnerTreeOptions {
@@ -92,7 +100,11 @@ class RunnerTree {
 
   private runtimeImport(): ts.ImportDeclaration {
     const specifiers = [
-      factory.createImportSpecifier(false, factory.createIdentifier("createRunner"), factory.createIdentifier("createPlanRunner")),
+      factory.createImportSpecifier(
+        false,
+        factory.createIdentifier("createRunner"),
+        factory.createIdentifier("createPlanRunner"),
+      ),
       ...RUNTIME_TYPES.filter((name) => this.used.has(name)).map((name) =>
         factory.createImportSpecifier(true, undefined, factory.createIdentifier(name)),
       ),
@@ -108,7 +120,11 @@ class RunnerTree {
     return this.modules.map(({ namespace, specifier }) =>
       factory.createImportDeclaration(
         undefined,
-        factory.createImportClause(undefined, undefined, factory.createNamespaceImport(factory.createIdentifier(namespace))),
+        factory.createImportClause(
+          undefined,
+          undefined,
+          factory.createNamespaceImport(factory.createIdentifier(namespace)),
+        ),
         factory.createStringLiteral(specifier),
       ),
     );
@@ -135,7 +151,10 @@ class RunnerTree {
     );
     const statement = factory.createVariableStatement(
       undefined,
-      factory.createVariableDeclarationList([factory.createVariableDeclaration("methods", undefined, undefined, table)], ts.NodeFlags.Const),
+      factory.createVariableDeclarationList(
+        [factory.createVariableDeclaration("methods", undefined, undefined, table)],
+        ts.NodeFlags.Const,
+      ),
     );
     return withDoc(statement, ["The functions the plan calls, by their names in the manifest."]);
   }
@@ -184,7 +203,9 @@ class RunnerTree {
       const senders = this.methodsNamed(method.inputs);
       const sender = senders.length === 1 ? senders[0] : undefined;
       const incoming =
-        sender !== undefined ? this.handedOn(sender) : typeLiteral(senders.map((s) => [s.name, this.handedOn(s)] as const));
+        sender !== undefined
+          ? this.handedOn(sender)
+          : typeLiteral(senders.map((s) => [s.name, this.handedOn(s)] as const));
       if (method.mode === "parallel") {
         edges.push(this.fits(incoming, arrayOf(this.receivedElement(method), true)));
       } else if (method.takesInput) {
@@ -248,9 +269,7 @@ class RunnerTree {
       this.runtimeType("Runner", typeReference("Input"), typeReference("Output")),
       factory.createBlock([factory.createReturnStatement(call)], true),
     );
-    return withDoc(fn, [
-      "A runner for the plan: keep it to run the plan many times, and close it when done.",
-    ]);
+    return withDoc(fn, ["A runner for the plan: keep it to run the plan many times, and close it when done."]);
   }
 
   private runFunction(): ts.Statement {
@@ -266,7 +285,11 @@ class RunnerTree {
             factory.createVariableDeclaration(
               factory.createObjectBindingPattern([
                 factory.createBindingElement(undefined, undefined, signal),
-                factory.createBindingElement(factory.createToken(ts.SyntaxKind.DotDotDotToken), undefined, runnerOptions),
+                factory.createBindingElement(
+                  factory.createToken(ts.SyntaxKind.DotDotDotToken),
+                  undefined,
+                  runnerOptions,
+                ),
               ]),
               undefined,
               undefined,
@@ -349,7 +372,9 @@ class RunnerTree {
 
   /** The element a parallel method takes from its array: its input, or anything when it takes none. */
   private receivedElement(method: PlanMethod): ts.TypeNode {
-    return method.takesInput ? this.methodInput(method.name) : factory.createKeywordTypeNode(ts.SyntaxKind.UnknownKeyword);
+    return method.takesInput
+      ? this.methodInput(method.name)
+      : factory.createKeywordTypeNode(ts.SyntaxKind.UnknownKeyword);
   }
 
   private fits(from: ts.TypeNode, to: ts.TypeNode): ts.TypeNode {
@@ -411,7 +436,9 @@ class RunnerTree {
   private manifestFolderUrl(): string {
     const relative = path.relative(this.outDir, path.dirname(this.manifestPath));
     if (relative === "") return "./";
-    const segments = relative.split(path.sep).map((segment) => (segment === ".." ? segment : encodeURIComponent(segment)));
+    const segments = relative
+      .split(path.sep)
+      .map((segment) => (segment === ".." ? segment : encodeURIComponent(segment)));
     const joined = `${segments.join("/")}/`;
     return joined.startsWith("../") ? joined : `./${joined}`;
   }
@@ -420,12 +447,20 @@ class RunnerTree {
 function exportedConst(name: string, initializer: ts.Expression): ts.VariableStatement {
   return factory.createVariableStatement(
     [factory.createModifier(ts.SyntaxKind.ExportKeyword)],
-    factory.createVariableDeclarationList([factory.createVariableDeclaration(name, undefined, undefined, initializer)], ts.NodeFlags.Const),
+    factory.createVariableDeclarationList(
+      [factory.createVariableDeclaration(name, undefined, undefined, initializer)],
+      ts.NodeFlags.Const,
+    ),
   );
 }
 
 function exportedType(name: string, type: ts.TypeNode): ts.TypeAliasDeclaration {
-  return factory.createTypeAliasDeclaration([factory.createModifier(ts.SyntaxKind.ExportKeyword)], name, undefined, type);
+  return factory.createTypeAliasDeclaration(
+    [factory.createModifier(ts.SyntaxKind.ExportKeyword)],
+    name,
+    undefined,
+    type,
+  );
 }
 
 function parameter(name: string, type: ts.TypeNode, initializer?: ts.Expression): ts.ParameterDeclaration {

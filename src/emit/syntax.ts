@@ -15,7 +15,9 @@ export function isIdentifierName(name: string): boolean {
   for (const char of name) {
     const code = char.codePointAt(0) ?? 0;
     const valid =
-      index === 0 ? ts.isIdentifierStart(code, ts.ScriptTarget.ES2022) : ts.isIdentifierPart(code, ts.ScriptTarget.ES2022);
+      index === 0
+        ? ts.isIdentifierStart(code, ts.ScriptTarget.ES2022)
+        : ts.isIdentifierPart(code, ts.ScriptTarget.ES2022);
     if (!valid) return false;
     index++;
   }
@@ -89,7 +91,10 @@ export function dataLiteral(value: unknown, depth = 0): ts.Expression {
       return value ? factory.createTrue() : factory.createFalse();
     case "object":
       if (Array.isArray(value)) {
-        return factory.createArrayLiteralExpression(value.map((item: unknown) => dataLiteral(item, depth + 1)), false);
+        return factory.createArrayLiteralExpression(
+          value.map((item: unknown) => dataLiteral(item, depth + 1)),
+          false,
+        );
       }
       return factory.createObjectLiteralExpression(
         Object.entries(value as Record<string, unknown>)

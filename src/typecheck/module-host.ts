@@ -63,20 +63,28 @@ export function findModuleFile(project: Project, specifier: string, fromFile: st
   }
 
   try {
-    const resolved = ts.resolveModuleName(specifier, fromFile, project.getCompilerOptions(), {
-      fileExists: isFile,
-      readFile: (file) => {
-        try {
-          return fileSystem.readFileSync(file);
-        } catch {
-          return undefined;
-        }
+    const resolved = ts.resolveModuleName(
+      specifier,
+      fromFile,
+      project.getCompilerOptions(),
+      {
+        fileExists: isFile,
+        readFile: (file) => {
+          try {
+            return fileSystem.readFileSync(file);
+          } catch {
+            return undefined;
+          }
+        },
+        directoryExists: (dir) => fileSystem.directoryExistsSync(dir),
+        realpath: (file) => fileSystem.realpathSync(file),
+        getCurrentDirectory: () => fileSystem.getCurrentDirectory(),
+        // The runner that imports the methods is an ES module, so packages resolve with their "import" conditions.
       },
-      directoryExists: (dir) => fileSystem.directoryExistsSync(dir),
-      realpath: (file) => fileSystem.realpathSync(file),
-      getCurrentDirectory: () => fileSystem.getCurrentDirectory(),
-      // The runner that imports the methods is an ES module, so packages resolve with their "import" conditions.
-    }, undefined, undefined, ts.ModuleKind.ESNext).resolvedModule;
+      undefined,
+      undefined,
+      ts.ModuleKind.ESNext,
+    ).resolvedModule;
     if (resolved !== undefined && TYPESCRIPT_FILE.test(resolved.resolvedFileName)) {
       return path.resolve(resolved.resolvedFileName);
     }

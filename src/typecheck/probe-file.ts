@@ -127,10 +127,15 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
   // stay out of scope, so TypeScript names them as a reader would
   // (`Row`, or `import("./a").Row` when two modules both have a `Row`).
   for (const method of plan.methods) {
-    add([`import type { ${exportedName(method.exportName)} as ${probeNames.imported(method.index)} } from ${literal(method.specifier)};`], {
-      kind: "method",
-      method: method.name,
-    });
+    add(
+      [
+        `import type { ${exportedName(method.exportName)} as ${probeNames.imported(method.index)} } from ${literal(method.specifier)};`,
+      ],
+      {
+        kind: "method",
+        method: method.name,
+      },
+    );
   }
   add(PREAMBLE, { kind: "preamble" });
 

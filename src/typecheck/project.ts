@@ -46,7 +46,11 @@ export function findTsConfig(manifestPath: string): string | undefined {
 export function createProject(tsConfigPath: string | undefined): Project {
   if (tsConfigPath !== undefined) {
     try {
-      return new Project({ tsConfigFilePath: tsConfigPath, skipAddingFilesFromTsConfig: true, compilerOptions: OVERRIDES });
+      return new Project({
+        tsConfigFilePath: tsConfigPath,
+        skipAddingFilesFromTsConfig: true,
+        compilerOptions: OVERRIDES,
+      });
     } catch {
       // An unreadable tsconfig must not stop the build: the methods are still
       // checked, under the defaults, and the user's own tsc reports the config error.

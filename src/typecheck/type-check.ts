@@ -26,7 +26,9 @@ const PRINT_FLAGS =
 
 /** Names every type by the module it comes from, to tell namesakes apart. */
 const QUALIFIED_PRINT_FLAGS =
-  ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseFullyQualifiedType | ts.TypeFormatFlags.AllowUniqueESSymbolType;
+  ts.TypeFormatFlags.NoTruncation |
+  ts.TypeFormatFlags.UseFullyQualifiedType |
+  ts.TypeFormatFlags.AllowUniqueESSymbolType;
 
 /** "Type 'X' is not assignable to type 'Y'.": the head of an assignability error, which flowc words itself. */
 const NOT_ASSIGNABLE = 2322;
@@ -212,7 +214,13 @@ class TypeCheck {
     if (printed[0] === printed[1]) {
       printed = [probeNames.incoming(index), probeNames.edge(index)].map((name) => answers.printDeclared(name, true));
     }
-    this.report(Messages.EdgeTypeMismatch, at, [from, method.name, printed[0] ?? "", printed[1] ?? "", this.relativeImports(elaboration(failure))]);
+    this.report(Messages.EdgeTypeMismatch, at, [
+      from,
+      method.name,
+      printed[0] ?? "",
+      printed[1] ?? "",
+      this.relativeImports(elaboration(failure)),
+    ]);
   }
 
   /** FLOW4005, and the run's input type: the intersection of what every source needs. */
@@ -220,14 +228,16 @@ class TypeCheck {
     if (this.unreadable.size > 0) return "unknown";
     const sources = this.plan.sources.flatMap((name) => this.plan.methods.find((method) => method.name === name) ?? []);
     // A source without input ignores the run's input, unless it is parallel: then it needs an array to count.
-    const needsInput = (method: PlanMethod) => method.mode === "parallel" || signatures.get(method.name)?.takesInput === true;
+    const needsInput = (method: PlanMethod) =>
+      method.mode === "parallel" || signatures.get(method.name)?.takesInput === true;
     if (!sources.some(needsInput)) return "void";
 
     const parts: string[] = [];
     for (const [position, source] of sources.entries()) {
       if (!needsInput(source)) continue;
       // A source that itself takes `never` is odd, but not a disagreement between sources.
-      if (answers.isNever(probeNames.source(position))) return answers.printDeclared(probeNames.runInput(sources.length - 1));
+      if (answers.isNever(probeNames.source(position)))
+        return answers.printDeclared(probeNames.runInput(sources.length - 1));
       parts.push(`'${source.name}' takes '${answers.printDeclared(probeNames.source(position))}'`);
       if (parts.length > 1 && answers.isNever(probeNames.runInput(position))) {
         this.report(Messages.IncompatibleRunInputs, this.mention(source.name), [joinWords(parts)]);
@@ -268,7 +278,11 @@ class TypeCheck {
     this.report(Messages.TypeScriptError, this.mention(method), [message]);
   }
 
-  private report(message: (typeof Messages)[keyof typeof Messages], at: Identifier, args: readonly (string | number)[]): void {
+  private report(
+    message: (typeof Messages)[keyof typeof Messages],
+    at: Identifier,
+    args: readonly (string | number)[],
+  ): void {
     this.diagnostics.push(createDiagnostic(message, this.file, at.span, args));
   }
 

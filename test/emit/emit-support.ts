@@ -13,7 +13,9 @@ export function typedManifest(manifestPath: string): TypedPlan {
   const project = projects.forManifest(manifestPath);
   const typed = typeCheck(analyseManifest(manifestPath, createTypeScriptHost(project)), project);
   if (typed.diagnostics.length > 0) {
-    throw new Error(`${manifestPath} does not type-check:\n${typed.diagnostics.map((d) => `  FLOW${d.code} ${d.message}`).join("\n")}`);
+    throw new Error(
+      `${manifestPath} does not type-check:\n${typed.diagnostics.map((d) => `  FLOW${d.code} ${d.message}`).join("\n")}`,
+    );
   }
   return typed;
 }

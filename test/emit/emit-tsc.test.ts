@@ -29,7 +29,9 @@ let driftRunner: string;
 let anyRunner: string;
 
 const lineOf = (file: string, needle: string): number => {
-  const index = readFileSync(file, "utf8").split("\n").findIndex((line) => line.includes(needle));
+  const index = readFileSync(file, "utf8")
+    .split("\n")
+    .findIndex((line) => line.includes(needle));
   if (index < 0) throw new Error(`'${needle}' is not in ${file}`);
   return index + 1;
 };
@@ -44,11 +46,17 @@ beforeAll(async () => {
       'import { createRunner, run, type Input, type Output } from "./input.flow.js";',
       "export const wrongOutput: Output = 42 as unknown as string;",
       "export const wrongInput: Input = 42;",
-      "export const wrongCount: number = (await run(\"a\")).names;",
-      "export const wrongRun = createRunner().run([\"not\", \"a\", \"string\"]);",
-      "export const rightOutput: Output = await run(\"a\\nb\", { workers: 1 });",
+      'export const wrongCount: number = (await run("a")).names;',
+      'export const wrongRun = createRunner().run(["not", "a", "string"]);',
+      'export const rightOutput: Output = await run("a\\nb", { workers: 1 });',
       "",
     ].join("\n"),
+  );
+
+  // A run without input may leave the input out.
+  workspace.dir.write(
+    "no-input/uses.ts",
+    'import { run } from "./input.flow.js";\nexport const text: string = await run();\n',
   );
 
   // A runner generated for one signature, checked against a method that has changed since.
@@ -74,9 +82,13 @@ beforeAll(async () => {
   );
 
   const tsc = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
-  const output = await promisify(execFile)(process.execPath, [tsc, "-p", path.join(workspace.dir.root, "tsconfig.json"), "--pretty", "false"], {
-    cwd: workspace.dir.root,
-  }).then(
+  const output = await promisify(execFile)(
+    process.execPath,
+    [tsc, "-p", path.join(workspace.dir.root, "tsconfig.json"), "--pretty", "false"],
+    {
+      cwd: workspace.dir.root,
+    },
+  ).then(
     (result) => result.stdout,
     (failure: { stdout?: string }) => failure.stdout ?? String(failure),
   );
@@ -104,8 +116,16 @@ describe("generated runners under tsc --strict", () => {
 
   it("refuses wrong uses of Input, Output, run and createRunner", () => {
     const line = (needle: string) => lineOf(typeErrorsFile, needle);
-    expect(errors.filter((error) => error.file === typeErrorsFile).map(({ line, code, message }) => ({ line, code, message }))).toEqual([
-      { line: line("wrongOutput"), code: "TS2322", message: "Type 'string' is not assignable to type '{ count: number; names: string[]; }'." },
+    expect(
+      errors
+        .filter((error) => error.file === typeErrorsFile)
+        .map(({ line, code, message }) => ({ line, code, message })),
+    ).toEqual([
+      {
+        line: line("wrongOutput"),
+        code: "TS2322",
+        message: "Type 'string' is not assignable to type '{ count: number; names: string[]; }'.",
+      },
       { line: line("wrongInput"), code: "TS2322", message: "Type 'number' is not assignable to type 'string'." },
       { line: line("wrongCount"), code: "TS2322", message: "Type 'string[]' is not assignable to type 'number'." },
       {
@@ -118,7 +138,9 @@ describe("generated runners under tsc --strict", () => {
 
   it("reports the edge that no longer fits after a method changes", () => {
     const edge = lineOf(driftRunner, "Fits<MethodOutput<typeof m0.readRows>, MethodInput<typeof m0.cleanRows>>");
-    expect(errors.filter((error) => error.file === driftRunner).map(({ line, code, message }) => ({ line, code, message }))).toEqual([
+    expect(
+      errors.filter((error) => error.file === driftRunner).map(({ line, code, message }) => ({ line, code, message })),
+    ).toEqual([
       {
         line: edge,
         code: "TS2344",
@@ -173,24 +195,37 @@ describe("generated runners export no any", () => {
  * outside `root` (the runtime's, Node's, the standard library's) are not
  * entered: only what the runner and the methods define is under test.
  */
-function findAny(checker: ts.TypeChecker, type: ts.Type, where: string, root: string, found: string[], seen = new Set<ts.Type>(), depth = 0): void {
+function findAny(
+  checker: ts.TypeChecker,
+  type: ts.Type,
+  where: string,
+  root: string,
+  found: string[],
+  seen = new Set<ts.Type>(),
+  depth = 0,
+): void {
   if (type.flags & ts.TypeFlags.Any) {
     found.push(where);
     return;
   }
   if (seen.has(type) || depth > 10) return;
   seen.add(type);
-  const walk = (inner: ts.Type, step: string) => findAny(checker, inner, `${where}.${step}`, root, found, seen, depth + 1);
+  const walk = (inner: ts.Type, step: string) =>
+    findAny(checker, inner, `${where}.${step}`, root, found, seen, depth + 1);
   if (type.isUnionOrIntersection()) type.types.forEach((part, i) => walk(part, `|${i}`));
   if (type.flags & ts.TypeFlags.Object && checker.isArrayType(type)) {
     checker.getTypeArguments(type as ts.TypeReference).forEach((argument, i) => walk(argument, `<${i}>`));
     return;
   }
-  if ((type.flags & ts.TypeFlags.Object) !== 0 && ((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) !== 0) {
+  if (
+    (type.flags & ts.TypeFlags.Object) !== 0 &&
+    ((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) !== 0
+  ) {
     checker.getTypeArguments(type as ts.TypeReference).forEach((argument, i) => walk(argument, `<${i}>`));
   }
   const symbol = type.aliasSymbol ?? type.getSymbol();
-  const declaredOutside = symbol?.declarations?.every((d) => !path.resolve(d.getSourceFile().fileName).startsWith(root)) ?? false;
+  const declaredOutside =
+    symbol?.declarations?.every((d) => !path.resolve(d.getSourceFile().fileName).startsWith(root)) ?? false;
   if (declaredOutside && symbol?.name !== "__type" && symbol?.name !== "__object") return;
   for (const property of type.getProperties()) {
     const declaration = property.valueDeclaration ?? property.declarations?.[0];
@@ -200,7 +235,8 @@ function findAny(checker: ts.TypeChecker, type: ts.Type, where: string, root: st
   for (const signature of type.getCallSignatures()) {
     signature.getParameters().forEach((parameter) => {
       const declaration = parameter.valueDeclaration;
-      if (declaration !== undefined) walk(checker.getTypeOfSymbolAtLocation(parameter, declaration), `(${parameter.name})`);
+      if (declaration !== undefined)
+        walk(checker.getTypeOfSymbolAtLocation(parameter, declaration), `(${parameter.name})`);
     });
     walk(signature.getReturnType(), "()");
   }

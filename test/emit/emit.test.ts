@@ -103,8 +103,12 @@ describe("emit: user text never becomes code", () => {
     const plan = base.plan;
     if (plan === undefined) throw new Error("no plan");
     const weird = 'b"]; process.exit(2); //';
-    const methods = plan.methods.map((m) => (m.name === "b" ? { ...m, name: weird, exportName: "not-an-identifier", inputs: ["a"] } : m));
-    const bindings = new Map([...base.resolution.bindings].map(([name, binding]) => [name === "b" ? weird : name, binding]));
+    const methods = plan.methods.map((m) =>
+      m.name === "b" ? { ...m, name: weird, exportName: "not-an-identifier", inputs: ["a"] } : m,
+    );
+    const bindings = new Map(
+      [...base.resolution.bindings].map(([name, binding]) => [name === "b" ? weird : name, binding]),
+    );
     const typed = {
       analysis: { ...base, resolution: { ...base.resolution, bindings } },
       plan: { ...plan, methods, edges: [{ from: "a", to: weird }], sinks: [weird] },
@@ -129,7 +133,10 @@ describe("emit: user text never becomes code", () => {
     const manifest = dir.write("evil\u2028process.exit(4).flow", "");
     dir.write("evil\u2028process.exit(4).methods.ts", "export const a = (): number => 1;\n");
     const project = createProject(undefined);
-    const typed = typeCheck(buildAnalysis(manifest, "a { retries: 0; }\n", { host: createTypeScriptHost(project) }), project);
+    const typed = typeCheck(
+      buildAnalysis(manifest, "a { retries: 0; }\n", { host: createTypeScriptHost(project) }),
+      project,
+    );
     const code = await emit(typed, { outFile: path.join(dir.root, "out", "evil.flow.ts") });
     const file = parseGenerated(code);
     expect(statementKinds(file).filter((kind) => kind === "ExpressionStatement")).toEqual([]);
@@ -159,12 +166,20 @@ describe("outputPathFor", () => {
   });
 
   it("keeps the manifest's path relative to rootDir under outDir", () => {
-    expect(outputPathFor("/work/flows/etl.flow", { rootDir: "/work", outDir: "/work/gen" })).toBe("/work/gen/flows/etl.flow.ts");
-    expect(outputPathFor("flows/etl.flow", { rootDir: process.cwd(), outDir: "gen" })).toBe(path.join("gen", "flows", "etl.flow.ts"));
+    expect(outputPathFor("/work/flows/etl.flow", { rootDir: "/work", outDir: "/work/gen" })).toBe(
+      "/work/gen/flows/etl.flow.ts",
+    );
+    expect(outputPathFor("flows/etl.flow", { rootDir: process.cwd(), outDir: "gen" })).toBe(
+      path.join("gen", "flows", "etl.flow.ts"),
+    );
   });
 
   it("never writes outside outDir for a manifest outside rootDir", () => {
-    expect(outputPathFor("/elsewhere/etl.flow", { rootDir: "/work", outDir: "/work/gen" })).toBe("/work/gen/etl.flow.ts");
-    expect(outputPathFor("/work/..flows/etl.flow", { rootDir: "/work", outDir: "/gen" })).toBe("/gen/..flows/etl.flow.ts");
+    expect(outputPathFor("/elsewhere/etl.flow", { rootDir: "/work", outDir: "/work/gen" })).toBe(
+      "/work/gen/etl.flow.ts",
+    );
+    expect(outputPathFor("/work/..flows/etl.flow", { rootDir: "/work", outDir: "/gen" })).toBe(
+      "/gen/..flows/etl.flow.ts",
+    );
   });
 });

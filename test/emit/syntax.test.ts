@@ -1,6 +1,13 @@
 import { ts } from "ts-morph";
 import { describe, expect, it } from "vitest";
-import { commentSafe, dataLiteral, isIdentifierName, memberAccess, propertyName, typeOfMember } from "../../src/emit/syntax.js";
+import {
+  commentSafe,
+  dataLiteral,
+  isIdentifierName,
+  memberAccess,
+  propertyName,
+  typeOfMember,
+} from "../../src/emit/syntax.js";
 
 const print = (node: ts.Node): string => {
   const file = ts.createSourceFile("x.ts", "", ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
@@ -40,9 +47,18 @@ describe("names and members", () => {
 
 describe("dataLiteral", () => {
   it("writes plain data as an expression that evaluates back to it", () => {
-    const value = { a: [1, -2, 0.5, -0], "b-c": { d: null, e: true, f: false }, g: 'quote " and \\ and \u2028', h: undefined };
+    const value = {
+      a: [1, -2, 0.5, -0],
+      "b-c": { d: null, e: true, f: false },
+      g: 'quote " and \\ and \u2028',
+      h: undefined,
+    };
     const text = print(dataLiteral(value));
-    expect(new Function(`return (${text});`)()).toEqual({ a: [1, -2, 0.5, -0], "b-c": { d: null, e: true, f: false }, g: 'quote " and \\ and \u2028' });
+    expect(new Function(`return (${text});`)()).toEqual({
+      a: [1, -2, 0.5, -0],
+      "b-c": { d: null, e: true, f: false },
+      g: 'quote " and \\ and \u2028',
+    });
   });
 
   it("refuses what is not plain data", () => {

@@ -27,7 +27,8 @@ interface Token {
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  const pattern = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:[^"\\]|\\.)*"|[A-Za-z_$][\w$]*|-?\d+(?:\.\d+)?[a-z]*|[{}<>,;:]|\s+/gy;
+  const pattern =
+    /\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:[^"\\]|\\.)*"|[A-Za-z_$][\w$]*|-?\d+(?:\.\d+)?[a-z]*|[{}<>,;:]|\s+/gy;
   let match: RegExpExecArray | null;
   while ((match = pattern.exec(text)) !== null) {
     const value = match[0];
@@ -51,7 +52,8 @@ function readDocument(text: string): FlowDocument {
   };
   const expect = (value: string): Token => {
     const token = next();
-    if (token.text !== value) throw new Error(`analysis-builder: expected '${value}' at ${token.start}, found '${token.text}'`);
+    if (token.text !== value)
+      throw new Error(`analysis-builder: expected '${value}' at ${token.start}, found '${token.text}'`);
     return token;
   };
 
@@ -84,7 +86,11 @@ function readDocument(text: string): FlowDocument {
       kind: "ImportDeclaration",
       span: { start, end },
       specifiers,
-      source: { kind: "StringLiteral", span: { start: source.start, end: source.start + source.text.length }, value: JSON.parse(source.text) as string },
+      source: {
+        kind: "StringLiteral",
+        span: { start: source.start, end: source.start + source.text.length },
+        value: JSON.parse(source.text) as string,
+      },
     });
   }
 
@@ -110,11 +116,22 @@ function readDocument(text: string): FlowDocument {
       const number = /^(-?\d+(?:\.\d+)?)([a-z]*)$/.exec(raw.text);
       const valueSpan = { start: raw.start, end: raw.start + raw.text.length };
       if (number !== null) {
-        value = { kind: "NumberLiteral", span: valueSpan, raw: raw.text, value: Number(number[1]), unit: number[2] || undefined };
+        value = {
+          kind: "NumberLiteral",
+          span: valueSpan,
+          raw: raw.text,
+          value: Number(number[1]),
+          unit: number[2] || undefined,
+        };
       } else {
         value = identifier(raw.text, raw.start);
       }
-      properties.push({ kind: "Property", span: { start: key.start, end: semicolon.start + 1 }, key: identifier(key.text, key.start), value });
+      properties.push({
+        kind: "Property",
+        span: { start: key.start, end: semicolon.start + 1 },
+        key: identifier(key.text, key.start),
+        value,
+      });
     }
     const closing = next();
     const block: Block = {
@@ -124,7 +141,12 @@ function readDocument(text: string): FlowDocument {
       properties,
     };
     const first = methods[0];
-    groups.push({ kind: "Group", span: { start: first?.span.start ?? open.start, end: block.span.end }, methods, block });
+    groups.push({
+      kind: "Group",
+      span: { start: first?.span.start ?? open.start, end: block.span.end },
+      methods,
+      block,
+    });
   }
   if (outerBraces) expect("}");
   return { kind: "Document", span: { start: 0, end: text.length }, imports, outerBraces, groups, comments: [] };
@@ -229,7 +251,8 @@ export function buildAnalysis(manifestPath: string, text: string, options: Build
     const layers: Identifier[][] = [];
     for (const mention of group.methods) {
       const last = layers[layers.length - 1];
-      if (last !== undefined && last.every((m) => concurrentPairs.has(`${m.name}\0${mention.name}`))) last.push(mention);
+      if (last !== undefined && last.every((m) => concurrentPairs.has(`${m.name}\0${mention.name}`)))
+        last.push(mention);
       else layers.push([mention]);
     }
     for (let i = 1; i < layers.length; i++) {

@@ -42,7 +42,14 @@ beforeAll(() => {
     ].join("\n"),
   );
   write("script.ts", "function notExported() {}\n");
-  write("node_modules/methods-pkg/package.json", JSON.stringify({ name: "methods-pkg", type: "module", exports: { ".": { types: "./index.d.ts", default: "./index.js" } } }));
+  write(
+    "node_modules/methods-pkg/package.json",
+    JSON.stringify({
+      name: "methods-pkg",
+      type: "module",
+      exports: { ".": { types: "./index.d.ts", default: "./index.js" } },
+    }),
+  );
   write("node_modules/methods-pkg/index.d.ts", "export declare function fromPackage(input: string): number;\n");
   write("node_modules/methods-pkg/index.js", "export function fromPackage(input) { return input.length; }\n");
   host = createTypeScriptHost(createProject(undefined));
@@ -74,9 +81,12 @@ describe("createTypeScriptHost: finding modules", () => {
     expect(host.resolveModule("../../../etl.methods", nested)?.path).toBe(path.join(root, "etl.methods.ts"));
   });
 
-  it.each(["./missing", "./missing.js", "", "no-such-package", "./lib/nothing"])("finds nothing for %j", (specifier) => {
-    expect(host.resolveModule(specifier, manifest())).toBeUndefined();
-  });
+  it.each(["./missing", "./missing.js", "", "no-such-package", "./lib/nothing"])(
+    "finds nothing for %j",
+    (specifier) => {
+      expect(host.resolveModule(specifier, manifest())).toBeUndefined();
+    },
+  );
 });
 
 describe("createTypeScriptHost: exports", () => {

@@ -12,14 +12,20 @@ import type { ModuleHost } from "../../src/resolve/types.js";
  * compiler does. A fixture for the later phases must pass it cleanly, so any
  * error there is a broken fixture and fails loudly.
  */
-export function analyseManifest(manifestPath: string, host: ModuleHost, text = readFileSync(manifestPath, "utf8")): Analysis {
+export function analyseManifest(
+  manifestPath: string,
+  host: ModuleHost,
+  text = readFileSync(manifestPath, "utf8"),
+): Analysis {
   const source = createSourceText(manifestPath, text);
   const parsed = parse(source);
   const resolution = resolve(parsed.document, source, host);
   const analysis = check(parsed.document, source, resolution);
   const diagnostics = [...parsed.diagnostics, ...resolution.diagnostics, ...analysis.diagnostics];
   if (hasErrors(diagnostics) || analysis.plan === undefined) {
-    throw new Error(`${manifestPath} does not pass the front end:\n${diagnostics.map((d) => `  FLOW${d.code} ${d.message}`).join("\n")}`);
+    throw new Error(
+      `${manifestPath} does not pass the front end:\n${diagnostics.map((d) => `  FLOW${d.code} ${d.message}`).join("\n")}`,
+    );
   }
   return analysis;
 }

@@ -8,7 +8,13 @@ let dir: TempDir;
 
 beforeAll(() => {
   dir = createTempDir("flowc-project-");
-  dir.write("app/tsconfig.json", JSON.stringify({ compilerOptions: { strict: true, exactOptionalPropertyTypes: true, declaration: true, noUnusedLocals: true }, include: ["**/*.ts"] }));
+  dir.write(
+    "app/tsconfig.json",
+    JSON.stringify({
+      compilerOptions: { strict: true, exactOptionalPropertyTypes: true, declaration: true, noUnusedLocals: true },
+      include: ["**/*.ts"],
+    }),
+  );
   dir.write("app/src/included.ts", "export const x = 1;\n");
   dir.write("app/flows/a.flow", "");
   dir.write("app/flows/b.flow", "");

@@ -20,7 +20,18 @@ let count = 0;
 beforeAll(() => {
   dir = createTempDir("flowc-typecheck-");
   dir.write("package.json", JSON.stringify({ type: "module" }));
-  dir.write("tsconfig.json", JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", lib: ["ES2023"], types: ["node"], typeRoots: [path.resolve("node_modules/@types")] } }));
+  dir.write(
+    "tsconfig.json",
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        module: "NodeNext",
+        lib: ["ES2023"],
+        types: ["node"],
+        typeRoots: [path.resolve("node_modules/@types")],
+      },
+    }),
+  );
   project = createProject(path.join(dir.root, "tsconfig.json"));
 });
 
@@ -61,7 +72,11 @@ describe("the typed plan", () => {
   });
 
   it("leaves the project as it found it, ready for the next manifest", () => {
-    const files = () => project.getSourceFiles().map((file) => file.getFilePath()).filter((p) => p.includes("__flowc"));
+    const files = () =>
+      project
+        .getSourceFiles()
+        .map((file) => file.getFilePath())
+        .filter((p) => p.includes("__flowc"));
     check("only { retries: 1; }\n", "export function only(x: string): string { return x; }\n");
     expect(files()).toEqual([]);
   });
@@ -120,7 +135,8 @@ describe("the typed plan", () => {
         column: 4,
         endLine: 1,
         endColumn: 5,
-        message: "The second parameter of 'b' has type 'string', which a run context ('RunContext') cannot be assigned to.",
+        message:
+          "The second parameter of 'b' has type 'string', which a run context ('RunContext') cannot be assigned to.",
       },
       {
         code: "FLOW4004",
@@ -183,7 +199,12 @@ describe("the typed plan", () => {
       "export const one = () => 1;\nexport const tick = () => Date.now();\n",
     );
     expect(messages(typed).map((d) => [d.code, d.line, d.column, d.message])).toEqual([
-      ["FLOW4002", 1, 6, "'tick' is parallel, so it must receive an array of its input, but it receives 'number' from 'one'."],
+      [
+        "FLOW4002",
+        1,
+        6,
+        "'tick' is parallel, so it must receive an array of its input, but it receives 'number' from 'one'.",
+      ],
     ]);
   });
 
@@ -244,7 +265,10 @@ describe("failures of TypeScript itself (FLOW4006)", () => {
     const plan = analysis.plan;
     if (plan === undefined) throw new Error("no plan");
     const exportName = '"]; declare const broken: number; type X = ["';
-    const tampered: Analysis = { ...analysis, plan: { ...plan, methods: plan.methods.map((m) => ({ ...m, exportName })) } };
+    const tampered: Analysis = {
+      ...analysis,
+      plan: { ...plan, methods: plan.methods.map((m) => ({ ...m, exportName })) },
+    };
     const typed = typeCheck(tampered, project);
     expect(typed.diagnostics).toHaveLength(1);
     expect(typed.diagnostics[0]?.message).toBe(
@@ -259,7 +283,11 @@ describe("failures of TypeScript itself (FLOW4006)", () => {
       host: createTypeScriptHost(project),
     });
     expect(messages(typeCheck(analysis, project)).map((d) => [d.code, d.column, d.message])).toEqual([
-      ["FLOW4006", 1, "TypeScript cannot read 'value': Type 'number' does not satisfy the constraint '(...args: any) => any'."],
+      [
+        "FLOW4006",
+        1,
+        "TypeScript cannot read 'value': Type 'number' does not satisfy the constraint '(...args: any) => any'.",
+      ],
     ]);
   });
 
@@ -301,7 +329,10 @@ describe("failures of TypeScript itself (FLOW4006)", () => {
 describe("messages", () => {
   it("tells namesake types from different modules apart", () => {
     dir.write("namesakes/a.ts", "export interface Row { readonly id: number }\nexport const make = (): Row[] => [];\n");
-    dir.write("namesakes/b.ts", "export interface Row { readonly id: string }\nexport const take = (rows: Row[]): number => rows.length;\n");
+    dir.write(
+      "namesakes/b.ts",
+      "export interface Row { readonly id: string }\nexport const take = (rows: Row[]): number => rows.length;\n",
+    );
     const manifest = dir.write(
       "namesakes/rows.flow",
       'import { make } from "./a";\nimport { take } from "./b";\nmake, take { execution_flow: sequential; }\n',
@@ -321,8 +352,14 @@ describe("messages", () => {
 describe("module formats", () => {
   it("reads ES-module methods from a manifest in a CommonJS package", () => {
     dir.write("cjs/package.json", JSON.stringify({ type: "commonjs" }));
-    dir.write("cjs/steps.mts", "export const first = (s: string): number => s.length;\nexport const second = (n: string): string => n;\n");
-    const manifest = dir.write("cjs/steps.flow", 'import { first, second } from "./steps.mjs";\nfirst, second { execution_flow: sequential; }\n');
+    dir.write(
+      "cjs/steps.mts",
+      "export const first = (s: string): number => s.length;\nexport const second = (n: string): string => n;\n",
+    );
+    const manifest = dir.write(
+      "cjs/steps.flow",
+      'import { first, second } from "./steps.mjs";\nfirst, second { execution_flow: sequential; }\n',
+    );
     const typed = typeCheck(analyseManifest(manifest, createTypeScriptHost(project)), project);
     expect(messages(typed).map((d) => [d.code, d.line, d.column, d.message])).toEqual([
       [
