@@ -25,6 +25,7 @@ Examples:
   flowc check etl.flow --workers 8
   flowc build etl.flow                       writes etl.flow.ts beside the manifest
   flowc run etl.flow --input '{"path": "data.csv"}'
+  flowc run etl.flow --input @input.json --quiet --trace run.trace.json
   flowc graph etl.flow --format mermaid
   flowc fmt --check "flows/*.flow"`,
     );
@@ -64,9 +65,23 @@ Examples:
     .requiredOption("--input <json>", "the run's input as JSON, or @path to read it from a file")
     .addOption(workers)
     .addOption(diagnosticsFormat)
-    .action(async (file: string, options: { input: string; workers?: number; format: "text" | "json" }) => {
-      setExit(await runCommand(file, options));
-    });
+    .option("-q, --quiet", "print only the output: no progress and no summary on stderr")
+    .option("--trace <file>", "write a Chrome trace of the run (open it in Perfetto or chrome://tracing)")
+    .addHelpText(
+      "after",
+      `
+Progress goes to stderr: redrawn in place on a terminal (items done, rate, workers in use,
+retries per stage), a line per stage start and end otherwise; then a summary table per stage
+(calls, p50/p95 call duration, retries, failures, worker utilisation). stdout holds only the output.`,
+    )
+    .action(
+      async (
+        file: string,
+        options: { input: string; workers?: number; format: "text" | "json"; quiet?: boolean; trace?: string },
+      ) => {
+        setExit(await runCommand(file, options));
+      },
+    );
 
   program
     .command("graph")

@@ -1,0 +1,170 @@
+/**
+ * Text of the run display, as pure functions of a {@link ProgressState} (and
+ * the current time where rates depend on it). Nothing here writes to a
+ * stream; see display.ts for that.
+ */
+import type { FlowEvent } from "../../../stdlib/api.js";
+import type { ProgressState, StageProgress } from "./state.js";
+import { itemsPerSecond, summarizeStage, wallTime, workersInUse, type StageSummary } from "./stats.js";
+
+/** Printed where a figure is unknown (nothing measured yet, no time elapsed). */
+export const UNKNOWN = "-";
+
+const BAR_WIDTH = 20;
+const SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
+const SYMBOL = { waiting: "·", done: "✓", failed: "✗" } as const;
+
+export interface LiveOptions {
+  /** Terminal width: longer lines are cut, since a wrapped line would throw off the redraw. */
+  readonly width?: number | undefined;
+}
+
+/**
+ * The live display: one line per stage with its items done out of the total,
+ * its rate, the workers it has in use and its retries.
+ *
+ * @example
+ * renderLive(state, Date.now(), { width: 80 })
+ * // ["✓ splitChapters  ████████████████████   1/1        -/s  0 workers  0 retries",
+ * //  "⠹ countWords     ██████████░░░░░░░░░░   2/4   250.0/s  2 workers  0 retries", …]
+ */
+export function renderLive(state: ProgressState, now: number, options: LiveOptions = {}): string[] {
+  const stages = [...state.stages.values()];
+  const nameWidth = Math.max(0, ...stages.map((stage) => stage.name.length));
+  const countWidth = Math.max(0, ...stages.map((stage) => counts(stage).length));
+  const lines = stages.map((stage) => liveLine(stage, now, nameWidth, countWidth));
+  const width = options.width;
+  // The last column is left free: writing into it makes some terminals wrap early.
+  return width === undefined || width < 2 ? lines : lines.map((line) => truncate(line, width - 1));
+}
+
+function liveLine(stage: StageProgress, now: number, nameWidth: number, countWidth: number): string {
+  const symbol = stage.status === "running" ? spinner(now) : SYMBOL[stage.status];
+  const head = `${symbol} ${stage.name.padEnd(nameWidth)}  ${bar(stage)}  ${counts(stage).padStart(countWidth)}`;
+  if (stage.status === "waiting") return `${head}  waiting`;
+  const rate = itemsPerSecond(stage, now);
+  const parts = [
+    `${(rate === undefined ? UNKNOWN : formatRate(rate)).padStart(7)}/s`,
+    plural(workersInUse(stage), "worker"),
+    plural(stage.retries, "retry", "retries"),
+  ];
+  if (stage.failures > 0) parts.push(plural(stage.failures, "failure"));
+  return `${head}  ${parts.join("  ")}`;
+}
+
+function spinner(now: number): string {
+  return SPINNER[Math.floor(now / 100) % SPINNER.length] ?? "*";
+}
+
+function bar(stage: StageProgress): string {
+  const fraction =
+    stage.total === undefined || stage.total === 0 ? (stage.status === "done" ? 1 : 0) : stage.done / stage.total;
+  const filled = Math.max(0, Math.min(BAR_WIDTH, Math.floor(fraction * BAR_WIDTH)));
+  return "█".repeat(filled) + "░".repeat(BAR_WIDTH - filled);
+}
+
+function counts(stage: StageProgress): string {
+  return `${stage.done}/${stage.total ?? "?"}`;
+}
+
+/**
+ * The line printed for `event` when stderr is not a terminal (a log, a CI
+ * job): one when a stage starts, one when it ends with its counts; nothing
+ * for other events. Call it after folding `event` into `state`.
+ *
+ * @example
+ * // "stage countWords started: 4 items"
+ * // "stage countWords done: 4/4 items in 12 ms, 1 retry"
+ */
+export function renderPlainEvent(state: ProgressState, event: FlowEvent): string | undefined {
+  if (event.type !== "method:start" && event.type !== "method:end") return undefined;
+  const stage = state.stages.get(event.method);
+  if (stage === undefined) return undefined;
+  if (event.type === "method:start") {
+    return stage.parallel
+      ? `stage ${stage.name} started: ${plural(stage.total ?? 0, "item")}`
+      : `stage ${stage.name} started`;
+  }
+  const unit = stage.parallel ? "items" : "call";
+  const wall = wallTime(stage);
+  const parts = [`${counts(stage)} ${unit}${wall === undefined ? "" : ` in ${formatDuration(wall)}`}`];
+  if (stage.retries > 0) parts.push(plural(stage.retries, "retry", "retries"));
+  if (stage.failures > 0) parts.push(plural(stage.failures, "failure"));
+  return `stage ${stage.name} ${event.ok ? "done" : "failed"}: ${parts.join(", ")}`;
+}
+
+const COLUMNS: readonly { readonly title: string; readonly cell: (s: StageSummary) => string; readonly left?: true }[] =
+  [
+    { title: "stage", cell: (s) => s.name, left: true },
+    { title: "items", cell: (s) => `${s.done}/${s.items ?? "?"}` },
+    { title: "calls", cell: (s) => String(s.calls) },
+    { title: "wall", cell: (s) => formatDuration(s.wallMs) },
+    { title: "p50", cell: (s) => formatDuration(s.p50Ms) },
+    { title: "p95", cell: (s) => formatDuration(s.p95Ms) },
+    { title: "retries", cell: (s) => String(s.retries) },
+    { title: "failures", cell: (s) => String(s.failures) },
+    { title: "workers", cell: (s) => String(s.workers) },
+    { title: "utilisation", cell: (s) => formatPercent(s.utilisation) },
+  ];
+
+/**
+ * The summary printed when the run settles: a line for the run, then a table
+ * with a row per stage — items done, calls (attempts), wall time, p50/p95 call
+ * duration, retries, failures, workers and their utilisation (busy time over
+ * workers × stage wall time).
+ */
+export function renderSummary(state: ProgressState): string[] {
+  const rows = [...state.stages.values()].map(summarizeStage);
+  const cells = [
+    COLUMNS.map((column) => column.title),
+    ...rows.map((row) => COLUMNS.map((column) => column.cell(row))),
+  ];
+  const widths = COLUMNS.map((_, c) => Math.max(...cells.map((line) => (line[c] ?? "").length)));
+  const table = cells.map((line) =>
+    line
+      .map((cell, c) => (COLUMNS[c]?.left === true ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
+      .join("  ")
+      .trimEnd(),
+  );
+  return [runLine(state), ...table];
+}
+
+function runLine(state: ProgressState): string {
+  const wall =
+    state.runStartedAt === undefined || state.runEndedAt === undefined
+      ? ""
+      : ` in ${formatDuration(state.runEndedAt - state.runStartedAt)}`;
+  const verdict = state.ok === undefined ? "stopped" : state.ok ? "done" : "failed";
+  return `run ${verdict}${wall}`;
+}
+
+/**
+ * `0.4 ms`, `12 ms`, `3.25 s`; {@link UNKNOWN} for `undefined`. Event times
+ * are whole milliseconds, so a zero measured on them means "under 1 ms", and
+ * whole values get no decimal that would claim a precision they lack.
+ */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return UNKNOWN;
+  if (ms === 0) return "<1 ms";
+  if (ms < 10 && !Number.isInteger(ms)) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Whole percent; {@link UNKNOWN} for `undefined`. */
+export function formatPercent(fraction: number | undefined): string {
+  return fraction === undefined ? UNKNOWN : `${Math.round(fraction * 100)}%`;
+}
+
+function formatRate(perSecond: number): string {
+  return perSecond >= 1000 ? String(Math.round(perSecond)) : perSecond.toFixed(1);
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+function truncate(line: string, width: number): string {
+  const chars = [...line];
+  return chars.length <= width ? line : `${chars.slice(0, width - 1).join("")}…`;
+}

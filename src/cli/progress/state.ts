@@ -1,0 +1,162 @@
+/**
+ * What `flowc run` knows about a run's stages (a stage is one method of the
+ * plan), folded from the runtime's events. The renderers read this state and
+ * nothing else, so they can be tested on synthetic event sequences without a
+ * terminal.
+ */
+import type { FlowEvent } from "../../../stdlib/api.js";
+
+export type StageStatus = "waiting" | "running" | "done" | "failed";
+
+/** A shard a worker is running right now. */
+export interface OpenShard {
+  readonly worker: number;
+  readonly count: number;
+  readonly start: number;
+}
+
+export interface StageProgress {
+  readonly name: string;
+  status: StageStatus;
+  /** Items of a parallel stage, 1 for a single method; `undefined` until the stage starts. */
+  total: number | undefined;
+  /** Whether the stage maps over items (its `method:start` carried a count). */
+  parallel: boolean;
+  /** Items whose call succeeded. */
+  done: number;
+  /** Failed attempts that were retried. */
+  retries: number;
+  /** Calls that failed for good. */
+  failures: number;
+  /** `time` of `method:start` / `method:end`, in milliseconds. */
+  startedAt: number | undefined;
+  endedAt: number | undefined;
+  /** Wall time of each successful call, in milliseconds, in the order they were reported. */
+  readonly durations: number[];
+  /** Time workers spent running this stage's shards, in milliseconds. */
+  busyMs: number;
+  /** Every worker that ran a shard of this stage. */
+  readonly workers: Set<number>;
+  /** Shards in flight, keyed by shard number. */
+  readonly open: Map<number, OpenShard>;
+  /** Whether the backend reported shards for this stage (otherwise counts come from the stage's end). */
+  sawShards: boolean;
+}
+
+export interface ProgressState {
+  /** Stages in plan order, then in the order they were first seen. */
+  readonly stages: Map<string, StageProgress>;
+  runStartedAt: number | undefined;
+  runEndedAt: number | undefined;
+  /** `undefined` while the run is going. */
+  ok: boolean | undefined;
+}
+
+/**
+ * A state with every stage of `stages` waiting, so that a display lists the
+ * stages still to come from the start.
+ */
+export function createProgressState(stages: readonly string[] = []): ProgressState {
+  const state: ProgressState = { stages: new Map(), runStartedAt: undefined, runEndedAt: undefined, ok: undefined };
+  for (const name of stages) stageOf(state, name);
+  return state;
+}
+
+/**
+ * The reducer: folds one event into `state`, in place (and returns it).
+ * In place because a stage keeps every call's duration for its percentiles:
+ * copying them for each event would make a run of n items cost n².
+ */
+export function applyEvent(state: ProgressState, event: FlowEvent): ProgressState {
+  switch (event.type) {
+    case "run:start":
+      state.runStartedAt ??= event.time;
+      break;
+    case "run:end":
+      state.runEndedAt = event.time;
+      state.ok = event.ok;
+      break;
+    case "method:start": {
+      const stage = stageOf(state, event.method);
+      stage.status = "running";
+      stage.parallel = event.items !== undefined;
+      stage.total = event.items ?? 1;
+      stage.startedAt = event.time;
+      break;
+    }
+    case "method:end": {
+      const stage = stageOf(state, event.method);
+      stage.status = event.ok ? "done" : "failed";
+      stage.endedAt = event.time;
+      // Shards cut short by the run's end kept their workers busy until now.
+      for (const shard of stage.open.values()) stage.busyMs += Math.max(0, event.time - shard.start);
+      stage.open.clear();
+      if (event.ok) {
+        // A backend that reports no shards still finished every item; nor does a late shard report change that.
+        if (!stage.sawShards && !stage.parallel && stage.retries === 0 && stage.startedAt !== undefined) {
+          stage.durations.push(event.time - stage.startedAt);
+        }
+        stage.done = stage.total ?? stage.done;
+      }
+      break;
+    }
+    case "shard:start": {
+      const stage = stageOf(state, event.method);
+      stage.sawShards = true;
+      stage.workers.add(event.worker);
+      stage.open.set(event.shard, { worker: event.worker, count: event.count, start: event.time });
+      break;
+    }
+    case "shard:end": {
+      const stage = stageOf(state, event.method);
+      stage.sawShards = true;
+      stage.workers.add(event.worker);
+      const shard = stage.open.get(event.shard);
+      stage.open.delete(event.shard);
+      const wall = shard === undefined ? 0 : Math.max(0, event.time - shard.start);
+      const measured = event.durations?.reduce((sum, ms) => sum + ms, 0) ?? 0;
+      // The event clock ticks in whole milliseconds; the measured calls may be finer than that.
+      stage.busyMs += Math.max(wall, measured);
+      // A loop, not a spread: a shard may hold more items than a call may take arguments.
+      if (event.durations !== undefined) for (const ms of event.durations) stage.durations.push(ms);
+      else if (event.ok && event.count === 1 && shard !== undefined) stage.durations.push(wall);
+      // A failed shard is retried elsewhere or ends the run: its items are counted when they succeed.
+      if (event.ok && stage.status !== "done") stage.done = Math.min(stage.done + event.count, stage.total ?? Infinity);
+      break;
+    }
+    case "call:retry":
+      stageOf(state, event.method).retries++;
+      break;
+    case "call:fail":
+      stageOf(state, event.method).failures++;
+      break;
+    case "worker:up":
+    case "worker:down":
+      break;
+  }
+  return state;
+}
+
+function stageOf(state: ProgressState, name: string): StageProgress {
+  let stage = state.stages.get(name);
+  if (stage === undefined) {
+    stage = {
+      name,
+      status: "waiting",
+      total: undefined,
+      parallel: false,
+      done: 0,
+      retries: 0,
+      failures: 0,
+      startedAt: undefined,
+      endedAt: undefined,
+      durations: [],
+      busyMs: 0,
+      workers: new Set(),
+      open: new Map(),
+      sawShards: false,
+    };
+    state.stages.set(name, stage);
+  }
+  return stage;
+}
