@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import type { FlowEvent } from "../../stdlib/api.js";
+import {
+  formatDuration,
+  formatPercent,
+  renderLive,
+  renderPlainEvent,
+  renderSummary,
+} from "../../src/cli/progress/render.js";
+import { applyEvent, createProgressState, type ProgressState } from "../../src/cli/progress/state.js";
+import { book, bookMidCount, failingBook } from "./synthetic-events.js";
+
+const STAGES = ["split", "count", "merge"];
+
+function fold(events: readonly FlowEvent[], stages: readonly string[] = STAGES): ProgressState {
+  const state = createProgressState(stages);
+  for (const event of events) applyEvent(state, event);
+  return state;
+}
+
+/** The plain lines a whole event sequence prints. */
+function plainLines(events: readonly FlowEvent[]): string[] {
+  const state = createProgressState(STAGES);
+  const lines: string[] = [];
+  for (const event of events) {
+    applyEvent(state, event);
+    const line = renderPlainEvent(state, event);
+    if (line !== undefined) lines.push(line);
+  }
+  return lines;
+}
+
+describe("live view", () => {
+  it("shows a line per stage: items done of the total, rate, workers in use and retries", () => {
+    // now = 1025: 15 ms into `count`; the spinner frame is a function of the time too.
+    expect(renderLive(fold(book.slice(0, bookMidCount)), 1025)).toEqual([
+      "✓ split  ████████████████████  1/1    100.0/s  0 workers  0 retries",
+      "⠋ count  █████░░░░░░░░░░░░░░░  1/4     66.7/s  3 workers  1 retry",
+      "· merge  ░░░░░░░░░░░░░░░░░░░░  0/?  waiting",
+    ]);
+  });
+
+  it("shows the final counts once the run is over", () => {
+    expect(renderLive(fold(book), 5000)).toEqual([
+      "✓ split  ████████████████████  1/1    100.0/s  0 workers  0 retries",
+      "✓ count  ████████████████████  4/4    100.0/s  0 workers  1 retry",
+      "✓ merge  ████████████████████  1/1    200.0/s  0 workers  0 retries",
+    ]);
+  });
+
+  it("marks a failed stage and its failures", () => {
+    expect(renderLive(fold(failingBook, ["count"]), 6)).toEqual([
+      "✗ count  ██████░░░░░░░░░░░░░░  1/3    166.7/s  0 workers  0 retries  1 failure",
+    ]);
+  });
+
+  it("cuts lines to the terminal's width, leaving its last column free", () => {
+    const lines = renderLive(fold(book), 5000, { width: 20 });
+    expect(lines).toEqual(["✓ split  █████████…", "✓ count  █████████…", "✓ merge  █████████…"]);
+    for (const line of lines) expect([...line]).toHaveLength(19);
+  });
+});
+
+describe("plain lines", () => {
+  it("print a line when each stage starts and when it ends, with its counts", () => {
+    expect(plainLines(book)).toEqual([
+      "stage split started",
+      "stage split done: 1/1 call in 10 ms",
+      "stage count started: 4 items",
+      "stage count done: 4/4 items in 40 ms, 1 retry",
+      "stage merge started",
+      "stage merge done: 1/1 call in 5 ms",
+    ]);
+  });
+
+  it("say which stage failed, after how many items, and how many calls failed", () => {
+    expect(plainLines(failingBook)).toEqual([
+      "stage count started: 3 items",
+      "stage count failed: 1/3 items in 6 ms, 1 failure",
+    ]);
+  });
+});
+
+describe("summary table", () => {
+  it("has a row per stage with calls, p50/p95, retries, failures, workers and utilisation", () => {
+    expect(renderSummary(fold(book))).toEqual([
+      "run done in 55 ms",
+      "stage  items  calls   wall    p50    p95  retries  failures  workers  utilisation",
+      "split    1/1      1  10 ms  10 ms  10 ms        0         0        1         100%",
+      "count    4/4      5  40 ms  20 ms  30 ms        1         0        3          75%",
+      "merge    1/1      1   5 ms   5 ms   5 ms        0         0        1         100%",
+    ]);
+  });
+
+  it("prints a dash for what was never measured", () => {
+    expect(renderSummary(fold(failingBook))).toEqual([
+      "run failed in 6 ms",
+      "stage  items  calls  wall   p50   p95  retries  failures  workers  utilisation",
+      "split    0/?      0     -     -     -        0         0        0            -",
+      "count    1/3      2  6 ms  4 ms  4 ms        0         1        2         100%",
+      "merge    0/?      0     -     -     -        0         0        0            -",
+    ]);
+  });
+});
+
+describe("number formats", () => {
+  it("durations: whole milliseconds without decimals, finer ones with one, seconds past 1000 ms", () => {
+    expect(formatDuration(undefined)).toBe("-");
+    expect(formatDuration(0)).toBe("<1 ms");
+    expect(formatDuration(0.42)).toBe("0.4 ms");
+    expect(formatDuration(7)).toBe("7 ms");
+    expect(formatDuration(12.6)).toBe("13 ms");
+    expect(formatDuration(3250)).toBe("3.25 s");
+  });
+
+  it("percentages", () => {
+    expect(formatPercent(undefined)).toBe("-");
+    expect(formatPercent(0.754)).toBe("75%");
+    expect(formatPercent(1)).toBe("100%");
+  });
+});
