@@ -32,6 +32,12 @@ export interface PlanDescriptor {
    * source has `i` edges. Methods in one stage never depend on each other.
    */
   readonly stages: readonly PlanStage[];
+  /**
+   * Whether the compiler proved that every value crossing an edge survives a
+   * JSON round trip (`flowc build --backend bullmq`). Backends that move values
+   * between processes as JSON refuse plans where this is `false`.
+   */
+  readonly jsonSafe: boolean;
 }
 
 export interface PlanMethod {
@@ -53,6 +59,11 @@ export interface PlanMethod {
   readonly retries: number;
   /** Per-call timeout in milliseconds, or `null` for none. */
   readonly timeoutMs: number | null;
+  /**
+   * Items per shard for a parallel method (`shard_size`), or `null` to let the
+   * backend size shards from the measured cost per item.
+   */
+  readonly shardSize: number | null;
   /** Whether the method declares an input parameter (methods without one are called with none). */
   readonly takesInput: boolean;
   /** Predecessors in the order their values appear in a fan-in object. Empty for sources. */

@@ -41,6 +41,7 @@ export function buildPlan(
       maxWorkers: parallel ? (method?.maxWorkers ?? null) : null,
       retries: method?.retries ?? 0,
       timeoutMs: method?.timeoutMs ?? null,
+      shardSize: null,
       takesInput: true,
       inputs: index.predecessors[v]!.map((a) => a.node).sort(byPosition).map((u) => index.names[u]!),
     };
@@ -62,8 +63,17 @@ export function buildPlan(
   }
   const stages = stageMethods.map((names, i) => ({ index: i, methods: names }));
 
-  const body: Omit<PlanDescriptor, "hash"> = { format: PLAN_FORMAT, name, methods, edges, sources, sinks, stages };
-  return { format: PLAN_FORMAT, name, hash: planHash(body), methods, edges, sources, sinks, stages };
+  const body: Omit<PlanDescriptor, "hash"> = {
+    format: PLAN_FORMAT,
+    name,
+    methods,
+    edges,
+    sources,
+    sinks,
+    stages,
+    jsonSafe: false,
+  };
+  return { format: PLAN_FORMAT, name, hash: planHash(body), methods, edges, sources, sinks, stages, jsonSafe: false };
 }
 
 /** The `hash` of a plan: hex sha256 of the canonical JSON of everything else in it. */

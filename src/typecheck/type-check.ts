@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import path from "node:path";
 import { ts, type Project } from "ts-morph";
 import type { Identifier, Span } from "../../grammar/ast.js";
@@ -6,7 +5,7 @@ import type { PlanDescriptor, PlanMethod } from "../../stdlib/plan.js";
 import type { Analysis } from "../check/types.js";
 import { Messages } from "../diagnostics/catalogue.js";
 import { createDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { canonicalJson } from "../plan/canonical-json.js";
+import { planHash } from "../plan/build-plan.js";
 import { relativeImportSpecifier } from "./module-specifier.js";
 import {
   probeNames,
@@ -450,7 +449,7 @@ function withTakesInput(plan: PlanDescriptor, signatures: ReadonlyMap<string, Si
   }));
   const { hash: _previous, ...body } = { ...plan, methods };
   // Spread over the old plan so that the keys keep their order in printed plans.
-  return { ...plan, methods, hash: createHash("sha256").update(canonicalJson(body)).digest("hex") };
+  return { ...plan, methods, hash: planHash(body) };
 }
 
 function unchecked(analysis: Analysis, plan: PlanDescriptor, diagnostics: readonly Diagnostic[]): TypedPlan {
@@ -459,7 +458,7 @@ function unchecked(analysis: Analysis, plan: PlanDescriptor, diagnostics: readon
 
 function emptyPlan(analysis: Analysis): PlanDescriptor {
   const name = path.basename(analysis.source.path).replace(/\.flow$/, "");
-  return { format: 1, name, hash: "", methods: [], edges: [], sources: [], sinks: [], stages: [] };
+  return { format: 1, name, hash: "", methods: [], edges: [], sources: [], sinks: [], stages: [], jsonSafe: false };
 }
 
 function describeError(error: unknown): string {
