@@ -15,6 +15,8 @@ export interface MethodSpec {
   readonly maxWorkers?: number | null;
   readonly retries?: number;
   readonly timeoutMs?: number | null;
+  /** Items per shard of a parallel method; `null` (the default) lets the backend choose. */
+  readonly shardSize?: number | null;
   readonly takesInput?: boolean;
   readonly concurrentWith?: readonly string[];
   /** Order of the fan-in object's keys; defaults to the predecessors' topological order. */
@@ -59,6 +61,7 @@ export function buildPlan(
       maxWorkers: spec.maxWorkers ?? null,
       retries: spec.retries ?? 0,
       timeoutMs: spec.timeoutMs ?? null,
+      shardSize: spec.shardSize ?? null,
       takesInput: spec.takesInput ?? true,
       inputs: spec.inputs ?? predecessors(method),
     };
@@ -86,6 +89,8 @@ export function buildPlan(
     sources: order.filter((method) => predecessors(method).length === 0),
     sinks: order.filter((method) => !edges.some(([from]) => from === method)),
     stages,
+    // Test methods exchange plain JSON values, so every backend, those that move values between processes included, can run these plans.
+    jsonSafe: true,
   };
   const hash = createHash("sha256").update(JSON.stringify(body)).digest("hex");
   return { format: PLAN_FORMAT, name, hash, ...body };
