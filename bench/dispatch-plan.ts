@@ -12,6 +12,7 @@ function method(name: string, inputs: readonly string[]): PlanMethod {
     maxWorkers: null,
     retries: 0,
     timeoutMs: null,
+    shardSize: null,
     takesInput: true,
     inputs,
   };
@@ -21,6 +22,7 @@ export const chainPlan: PlanDescriptor = {
   format: PLAN_FORMAT,
   name: "dispatch",
   hash: "0".repeat(64),
+  jsonSafe: false,
   methods: [method("a", []), method("b", ["a"]), method("c", ["b"])],
   edges: [
     { from: "a", to: "b" },
