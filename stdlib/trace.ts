@@ -138,7 +138,7 @@ function buildTrace(events: readonly FlowEvent[]): TraceFile {
   const openStages = new Map<string, Span>();
   const shards: Shard[] = [];
   const openShards = new Map<string, Shard>();
-  const workers = new Map<number, string>();
+  const workers = new Set<number>();
   const instants: { event: FlowEvent; worker: number | undefined; stage: Span | undefined }[] = [];
   const stageKey = (runId: string, method: string) => `${runId}\u0000${method}`;
   const shardKey = (runId: string, method: string, shard: number) => `${runId}\u0000${method}\u0000${shard}`;
@@ -178,7 +178,7 @@ function buildTrace(events: readonly FlowEvent[]): TraceFile {
         const span = openRuns.get(event.runId);
         if (span === undefined) break;
         span.end = event.time;
-        span.args = { ...span.args, ok: event.ok, ...(event.ok ? {} : { error: describe(event.error) }) };
+        span.args = { ...span.args, ok: event.ok, ...(event.ok ? {} : { error: describeError(event.error) }) };
         openRuns.delete(event.runId);
         break;
       }
@@ -207,14 +207,14 @@ function buildTrace(events: readonly FlowEvent[]): TraceFile {
         break;
       }
       case "shard:start": {
-        workers.set(event.worker, workers.get(event.worker) ?? "");
+        workers.add(event.worker);
         const shard: Shard = { ...shardFields(event), start: event.time, end: undefined, ok: undefined };
         shards.push(shard);
         openShards.set(shardKey(event.runId, event.method, event.shard), shard);
         break;
       }
       case "shard:end": {
-        workers.set(event.worker, workers.get(event.worker) ?? "");
+        workers.add(event.worker);
         const key = shardKey(event.runId, event.method, event.shard);
         const shard = openShards.get(key);
         if (shard === undefined) {
@@ -236,11 +236,11 @@ function buildTrace(events: readonly FlowEvent[]): TraceFile {
         });
         break;
       case "worker:up":
-        workers.set(event.worker, event.backend);
+        workers.add(event.worker);
         instants.push({ event, worker: event.worker, stage: undefined });
         break;
       case "worker:down":
-        workers.set(event.worker, workers.get(event.worker) ?? "");
+        workers.add(event.worker);
         instants.push({ event, worker: event.worker, stage: undefined });
         break;
     }
@@ -301,7 +301,7 @@ function buildTrace(events: readonly FlowEvent[]): TraceFile {
     metadata.push(meta("process_name", WORKERS_PID, 0, { name: "workers" }));
     metadata.push(meta("process_sort_index", WORKERS_PID, 0, { sort_index: 1 }));
   }
-  for (const worker of [...workers.keys()].sort((a, b) => a - b)) {
+  for (const worker of [...workers].sort((a, b) => a - b)) {
     metadata.push(meta("thread_name", WORKERS_PID, worker, { name: `worker ${worker}` }));
     metadata.push(meta("thread_sort_index", WORKERS_PID, worker, { sort_index: worker }));
   }
@@ -355,13 +355,13 @@ function instant(event: FlowEvent): { name: string; cat: string; args: Record<st
       return {
         name: `retry ${event.method}`,
         cat: "retry",
-        args: { item: event.item, attempt: event.attempt, delayMs: event.delayMs, error: describe(event.error) },
+        args: { item: event.item, attempt: event.attempt, delayMs: event.delayMs, error: describeError(event.error) },
       };
     case "call:fail":
       return {
         name: `fail ${event.method}`,
         cat: "fail",
-        args: { item: event.item, attempts: event.attempts, error: describe(event.error) },
+        args: { item: event.item, attempts: event.attempts, error: describeError(event.error) },
       };
     case "worker:up":
       return { name: "worker up", cat: "worker", args: { backend: event.backend } };
@@ -376,7 +376,7 @@ function meta(name: string, pid: number, tid: number, args: Record<string, unkno
   return { name, ph: "M", ts: 0, pid, tid, args };
 }
 
-function describe(error: unknown): string {
+function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
