@@ -14,6 +14,8 @@ export interface GroupSettings {
   readonly retries?: Setting<number>;
   /** In milliseconds. */
   readonly timeout?: Setting<number>;
+  /** Items per shard of a parallel method. */
+  readonly shard_size?: Setting<number>;
 }
 
 export type SettingKey = keyof GroupSettings;

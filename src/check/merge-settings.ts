@@ -24,7 +24,7 @@ export interface MergedSettings {
   readonly origins: ReadonlyMap<string, MethodOrigins>;
 }
 
-const settingKeys: readonly SettingKey[] = ["min_worker_count", "max_worker_count", "retries", "timeout"];
+const settingKeys: readonly SettingKey[] = ["min_worker_count", "max_worker_count", "retries", "timeout", "shard_size"];
 
 /** `etl.flow:3:12`: where a span starts, as printed in messages. */
 export function locate(source: SourceText, span: Span): string {
@@ -106,6 +106,7 @@ export function mergeSettings(
       maxWorkers: draft.settings.max_worker_count?.value,
       retries: draft.settings.retries?.value,
       timeoutMs: draft.settings.timeout?.value,
+      shardSize: draft.settings.shard_size?.value,
     });
     origins.set(name, {
       parallel: draft.parallel,

@@ -14,6 +14,7 @@ export const knownProperties = [
   "max_worker_count",
   "retries",
   "timeout",
+  "shard_size",
 ] as const;
 
 const millisecondsPer: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
@@ -82,7 +83,8 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
         break;
       }
       case "min_worker_count":
-      case "max_worker_count": {
+      case "max_worker_count":
+      case "shard_size": {
         const count = integerAtLeast(value, 1);
         if (count === undefined) report(Messages.InvalidWorkerCount, value.span, [key, text]);
         else settings[key] = { value: count, property };

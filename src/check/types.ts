@@ -13,6 +13,8 @@ export interface MethodSettings {
   readonly maxWorkers: number | undefined;
   readonly retries: number | undefined;
   readonly timeoutMs: number | undefined;
+  /** Items per shard (`shard_size`); only a parallel method has shards. */
+  readonly shardSize: number | undefined;
 }
 
 export interface GraphEdge {

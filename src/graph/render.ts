@@ -5,8 +5,8 @@ export type GraphFormat = "mermaid" | "dot";
 /**
  * Draws a plan as a flowchart: one node per method, one arrow per edge, concurrent
  * methods boxed together. Parallel methods are drawn differently and labelled with
- * their workers (`×4` or `×4..8`); retries and timeouts appear in the label; sources
- * and sinks are styled apart.
+ * their workers (`×4` or `×4..8`) and shard size; retries and timeouts appear in the
+ * label; sources and sinks are styled apart.
  *
  * Nodes get generated ids (`m0`, `m1`, … in plan order) and every label is escaped,
  * so no method or plan name can break out of the output's syntax.
@@ -73,11 +73,12 @@ function layOut(plan: PlanDescriptor): Layout {
   };
 }
 
-/** The lines of a method's label: its name, then its workers, retries and timeout when set. */
+/** The lines of a method's label: its name, then its workers, shard size, retries and timeout when set. */
 function labelLines(method: PlanMethod): string[] {
   const details: string[] = [];
   if (method.mode === "parallel") {
     details.push(method.maxWorkers === null ? `×${method.minWorkers}` : `×${method.minWorkers}..${method.maxWorkers}`);
+    if (method.shardSize !== null) details.push(`shards of ${method.shardSize}`);
   }
   if (method.retries > 0) details.push(`retries ${method.retries}`);
   if (method.timeoutMs !== null) details.push(`timeout ${formatDuration(method.timeoutMs)}`);

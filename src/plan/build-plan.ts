@@ -41,7 +41,7 @@ export function buildPlan(
       maxWorkers: parallel ? (method?.maxWorkers ?? null) : null,
       retries: method?.retries ?? 0,
       timeoutMs: method?.timeoutMs ?? null,
-      shardSize: null,
+      shardSize: parallel ? (method?.shardSize ?? null) : null,
       takesInput: true,
       inputs: index.predecessors[v]!.map((a) => a.node).sort(byPosition).map((u) => index.names[u]!),
     };

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { PlanDescriptor } from "../../stdlib/plan.js";
+import { renderGraph } from "../../src/graph/render.js";
 import { buildPlan } from "../../src/plan/build-plan.js";
 import { runCheck, tableHost } from "./pipeline.js";
 
@@ -124,6 +125,20 @@ describe("buildPlan", () => {
       ["c", ["b"], "parallel", 2, null],
       ["d", [], "single", 1, null],
     ]);
+  });
+
+  it("carries a parallel method's shard_size, null elsewhere, into the hash and the graph label", () => {
+    const sharded = `${etl}transform { shard_size: 32; }\n`;
+    const p = plan(sharded);
+    expect(p.methods.map((m) => [m.name, m.shardSize])).toEqual([
+      ["extract", null],
+      ["transform", 32],
+      ["load", null],
+    ]);
+    expect(p.jsonSafe).toBe(false);
+    expect(p.hash).not.toBe(plan(etl).hash);
+    expect(renderGraph(p, "mermaid")).toContain('m1[["transform<br/>×4..8 · shards of 32"]]');
+    expect(renderGraph(p, "dot")).toContain('m1 [label="transform\\n×4..8 · shards of 32", shape=box3d];');
   });
 
   it("hashes the canonical JSON of the plan without its hash", () => {

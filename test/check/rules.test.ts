@@ -15,7 +15,7 @@ describe("rules", () => {
     expect(specifiedRules.map((rule) => rule.name)).toEqual([
       "emptyManifest",
       "noCycles",
-      "workerCountsNeedParallel",
+      "parallelSettingsNeedParallel",
       "workerCountRange",
       "parallelNeedsMinWorkers",
       "concurrentGroupSize",
@@ -107,6 +107,7 @@ describe("rules", () => {
         maxWorkers: undefined,
         retries: undefined,
         timeoutMs: undefined,
+        shardSize: undefined,
       });
     });
 

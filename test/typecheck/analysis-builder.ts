@@ -2,7 +2,7 @@
  * Builds the `Analysis` the type-check and the emitter start from, without the
  * parser, resolver and checker: a small reader understands the manifests of the
  * fixtures (imports, groups with `execution_flow`, `min_worker_count`,
- * `max_worker_count`, `retries`, `timeout`) and derives the graph and plan the
+ * `max_worker_count`, `retries`, `timeout`, `shard_size`) and derives the graph and plan the
  * way the language defines them. Unit tests of the later phases stay independent
  * of the earlier phases' own bugs this way.
  */
@@ -217,6 +217,7 @@ export function buildAnalysis(manifestPath: string, text: string, options: Build
       maxWorkers: undefined,
       retries: undefined,
       timeoutMs: undefined,
+      shardSize: undefined,
     });
   }
   const concurrentPairs = new Set<string>();
@@ -237,6 +238,7 @@ export function buildAnalysis(manifestPath: string, text: string, options: Build
       entry.minWorkers = numberProperty(group, "min_worker_count") ?? entry.minWorkers;
       entry.maxWorkers = numberProperty(group, "max_worker_count") ?? entry.maxWorkers;
       entry.retries = numberProperty(group, "retries") ?? entry.retries;
+      entry.shardSize = numberProperty(group, "shard_size") ?? entry.shardSize;
       if (timeout?.kind === "NumberLiteral") entry.timeoutMs = timeout.value * (DURATION_MS[timeout.unit ?? "ms"] ?? 1);
     }
   }
@@ -311,6 +313,7 @@ function buildPlan(
       maxWorkers: setting?.maxWorkers ?? null,
       retries: setting?.retries ?? 0,
       timeoutMs: setting?.timeoutMs ?? null,
+      shardSize: setting?.mode === "parallel" ? (setting.shardSize ?? null) : null,
       takesInput: true,
       inputs: predecessors(node).sort((a, b) => rank(a) - rank(b)),
     };
@@ -330,5 +333,6 @@ function buildPlan(
       index,
       methods: order.filter((node) => levelOf(node) === index),
     })),
+    jsonSafe: false,
   };
 }

@@ -7,13 +7,13 @@ import { noCycles } from "./no-cycles.js";
 import { parallelNeedsMinWorkers } from "./parallel-needs-min-workers.js";
 import { workerCapacity } from "./worker-capacity.js";
 import { workerCountRange } from "./worker-count-range.js";
-import { workerCountsNeedParallel } from "./worker-counts-need-parallel.js";
+import { parallelSettingsNeedParallel } from "./parallel-settings-need-parallel.js";
 
 /** Every semantic rule, in the order they run. Diagnostics are sorted by position afterwards. */
 export const specifiedRules: readonly Rule[] = [
   emptyManifest,
   noCycles,
-  workerCountsNeedParallel,
+  parallelSettingsNeedParallel,
   workerCountRange,
   parallelNeedsMinWorkers,
   concurrentGroupSize,

@@ -1,0 +1,27 @@
+import { Messages } from "../../diagnostics/catalogue.js";
+import type { SettingKey } from "../group-facts.js";
+import type { RuleContext } from "../rule-context.js";
+
+/** The settings that describe how a method is spread over workers, which only a parallel method is. */
+const parallelKeys: readonly SettingKey[] = ["min_worker_count", "max_worker_count", "shard_size"];
+
+/**
+ * Forbids `min_worker_count`, `max_worker_count` and `shard_size` on a method that is
+ * not parallel: only a parallel method is spread over workers and cut into shards, so
+ * on any other method the setting would be silently ignored — usually a sign that
+ * `execution_flow: parallel` is missing.
+ */
+export function parallelSettingsNeedParallel(context: RuleContext): void {
+  for (const facts of context.groups) {
+    for (const key of parallelKeys) {
+      const setting = facts.settings[key];
+      if (setting === undefined) continue;
+      for (const method of facts.methods) {
+        if (context.settings.get(method.name)?.mode === "parallel") continue;
+        // With a misspelt `execution_flow: paralel` beside it, the setting is not the mistake.
+        if (context.origins.get(method.name)?.uncertain === true) continue;
+        context.report(Messages.WorkerCountOnNonParallel, setting.property.key.span, [key, method.name]);
+      }
+    }
+  }
+}
