@@ -27,6 +27,15 @@ export type { PlanDescriptor, PlanEdge, PlanMethod, PlanStage } from "./plan.js"
 export { PLAN_FORMAT } from "./plan.js";
 export { createRunner } from "./runner.js";
 export { inline } from "./backends/inline.js";
+export {
+  bullmq,
+  createWorker,
+  type BullmqOptions,
+  type FlowWorker,
+  type RedisConnection,
+  type WorkerOptions,
+  type WorkerProcessOptions,
+} from "./backends/bullmq/index.js";
 export { DEFAULT_RUNNER_OPTIONS } from "./options.js";
 export { createTraceRecorder, traceRun, type TraceEvent, type TraceFile, type TraceRecorder } from "./trace.js";
 export {

@@ -1,0 +1,552 @@
+/**
+ * The distributed backend: every method is a BullMQ queue, and worker
+ * processes on any machine that reaches the same Redis run the calls. The
+ * caller (this session) only submits jobs and collects results.
+ *
+ * A call (one method in one run) is submitted as shard jobs with ids fixed
+ * by run, method and shard, so resubmitting one never makes two. Workers
+ * answer through one Redis stream per caller session, read with a blocking
+ * XREAD, rather than through BullMQ's QueueEvents: the stream holds only this
+ * caller's replies (QueueEvents would make every caller read every event of
+ * the queue), it carries the start, retry and failure details the run's
+ * events need, it is not trimmed by other callers' traffic, and a reader
+ * that reconnects resumes after the last entry it read, so no result is
+ * lost to a dropped connection. A shard may run twice (its worker died, or
+ * Redis lost its data and the shard was resubmitted); the caller keeps the
+ * first result of each shard and ignores the rest: execution is at least
+ * once, results exactly once.
+ */
+import { randomUUID } from "node:crypto";
+import { Queue, type JobsOptions } from "bullmq";
+import { Redis } from "ioredis";
+import type {
+  BackendMethod,
+  BackendOpenOptions,
+  BackendSession,
+  CallScope,
+  FlowEvent,
+} from "../../api.js";
+import { ErrorCode, FlowError, MethodError, PlanError, WorkerCapError, describe } from "../../errors.js";
+import type { PlanDescriptor, PlanMethod } from "../../plan.js";
+import { callId, jobId, PlanKeys } from "./keys.js";
+import {
+  decodeValues,
+  encodeValues,
+  fromWireError,
+  PayloadError,
+  readReply,
+  refuseGadgets,
+  toWireError,
+  WIRE_VERSION,
+  type Reply,
+  type ShardJobData,
+} from "./messages.js";
+import { describeConnection, redisOptions, type BullmqSettings } from "./options.js";
+import { endRun, PROCESS_TOKEN, takeOver } from "./same-process.js";
+import { defineScripts } from "./scripts.js";
+
+/** Shards per lane when the plan leaves the size open: enough that a slow or lost shard costs little. */
+const SHARDS_PER_LANE = 16;
+/** Lifetime of the session and call keys; the caller renews them at a third of it while it lives. */
+const KEY_TTL_MS = 30_000;
+/** How often a stage that waits for workers counts them again. */
+const WORKER_POLL_MS = 200;
+/** How long a count of live workers is trusted before the next call counts again. */
+const WORKER_COUNT_FRESH_MS = 1_000;
+
+/** Opens a caller session for `plan` (see `bullmq()` in ./index.ts, which loads this module on first use). */
+export async function openSession(
+  plan: PlanDescriptor,
+  options: BackendOpenOptions,
+  settings: BullmqSettings,
+): Promise<BackendSession> {
+  // Refused before any connection is made, so nothing of this plan is ever enqueued.
+  if (plan.jsonSafe !== true) {
+    throw new PlanError(
+      ErrorCode.InvalidPlan,
+      `Plan '${plan.name}' cannot run on the bullmq backend: it was not checked for JSON transport, ` +
+        `and every value between its methods crosses processes as JSON. Rebuild it with 'flowc build --backend bullmq'.`,
+    );
+  }
+  const session = new Session(plan, options, settings);
+  await session.connect();
+  return session;
+}
+
+/** One shard of a call as submitted. */
+interface Shard {
+  readonly first: number;
+  readonly count: number;
+  readonly job: { readonly name: string; readonly data: ShardJobData; readonly opts: JobsOptions };
+  /** The worker that last started it, for shard events. */
+  worker: string | undefined;
+  collected: boolean;
+}
+
+/** One method of one run, from submission until every shard's result is in (or the run ends). */
+class Call {
+  readonly id: string;
+  readonly method: PlanMethod;
+  readonly scope: CallScope;
+  readonly single: boolean;
+  readonly results: unknown[];
+  shards: Shard[] = [];
+  remaining = 0;
+  settled = false;
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (error: unknown) => void;
+  readonly promise: Promise<unknown>;
+
+  constructor(id: string, method: PlanMethod, scope: CallScope, single: boolean, size: number) {
+    this.id = id;
+    this.method = method;
+    this.scope = scope;
+    this.single = single;
+    this.results = new Array<unknown>(size);
+    let resolve!: (value: unknown) => void;
+    let reject!: (error: unknown) => void;
+    this.promise = new Promise((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  resolve(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.#resolve(this.single ? this.results[0] : this.results);
+  }
+
+  reject(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.#reject(error);
+  }
+}
+
+/** What the session knows about one run: its calls in flight and the workers it announced. */
+interface RunState {
+  readonly calls: Set<Call>;
+  readonly announced: Set<number>;
+}
+
+class Session implements BackendSession {
+  readonly #plan: PlanDescriptor;
+  readonly #options: BackendOpenOptions;
+  readonly #settings: BullmqSettings;
+  readonly #keys: PlanKeys;
+  readonly #id = randomUUID();
+  readonly #redis: Redis;
+  readonly #reader: Redis;
+  readonly #where: string;
+  readonly #queues = new Map<string, Queue>();
+  readonly #calls = new Map<string, Call>();
+  readonly #runs = new WeakMap<CallScope, RunState>();
+  /** Workers numbered in the order this session first saw them, as `worker:up` and shard events name them. */
+  readonly #workerNumbers = new Map<string, number>();
+  readonly #liveCounts = new Map<string, { readonly live: number; readonly at: number }>();
+  readonly #methodIndex: Map<string, number>;
+  #lastReply = "0-0";
+  #reading: Promise<void> | undefined;
+  #renewal: NodeJS.Timeout | undefined;
+  #outage: NodeJS.Timeout | undefined;
+  #everReady = false;
+  #closed = false;
+
+  constructor(plan: PlanDescriptor, options: BackendOpenOptions, settings: BullmqSettings) {
+    this.#plan = plan;
+    this.#options = options;
+    this.#settings = settings;
+    this.#keys = new PlanKeys(plan, settings.prefix);
+    this.#methodIndex = new Map(plan.methods.map((method, i) => [method.name, i]));
+    const redis = redisOptions(settings.connection, `flowc-caller:${this.#id}`);
+    this.#where = describeConnection(redis);
+    this.#redis = defineScripts(new Redis({ ...redis, lazyConnect: true }));
+    this.#reader = new Redis({ ...redis, lazyConnect: true, connectionName: `flowc-caller-read:${this.#id}` });
+    // Errors surface through the commands that fail and the outage timer; unhandled, ioredis would print each one.
+    this.#reader.on("error", () => undefined);
+    this.#redis.on("error", () => undefined);
+    this.#redis.on("close", () => this.#onDisconnect());
+    this.#redis.on("ready", () => this.#onReady());
+  }
+
+  async connect(): Promise<void> {
+    const ready = Promise.all([this.#redis.connect(), this.#reader.connect()]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new FlowError(ErrorCode.InvalidOption, this.#unreachable("could not connect"))),
+        Math.max(this.#settings.connectionWait, 1),
+      );
+    });
+    try {
+      await Promise.race([ready, timeout]);
+    } catch (error) {
+      this.#redis.disconnect();
+      this.#reader.disconnect();
+      throw error instanceof FlowError ? error : new FlowError(ErrorCode.InvalidOption, this.#unreachable(describe(error)));
+    } finally {
+      clearTimeout(timer);
+    }
+    await this.#redis.set(this.#keys.session(this.#id), "1", "PX", KEY_TTL_MS);
+    for (const method of this.#plan.methods) {
+      const queue = new Queue(this.#keys.queue(method.name), { connection: this.#redis, prefix: this.#keys.prefix });
+      queue.on("error", () => undefined);
+      this.#queues.set(method.name, queue);
+    }
+    this.#renewal = setInterval(() => this.#renewKeys(), KEY_TTL_MS / 3);
+    this.#renewal.unref();
+  }
+
+  #unreachable(detail: string): string {
+    return `The bullmq backend cannot reach Redis at ${this.#where} (${detail}) within ${seconds(this.#settings.connectionWait)} (connectionWait).`;
+  }
+
+  method(method: PlanMethod): BackendMethod {
+    return {
+      call: (input, scope) => this.#start(method, [input], true, 1, scope),
+      map: (items, lanes, scope) => this.#start(method, items, false, lanes, scope) as Promise<unknown[]>,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#renewal);
+    clearTimeout(this.#outage);
+    const closed = new FlowError(ErrorCode.RunnerClosed, `The runner of plan '${this.#plan.name}' was closed during the run.`);
+    for (const call of [...this.#calls.values()]) this.#finish(call, closed);
+    this.#reader.disconnect();
+    await Promise.all([...this.#queues.values()].map((queue) => queue.close().catch(() => undefined)));
+    await this.#redis.del(this.#keys.session(this.#id), this.#keys.replies(this.#id)).catch(() => undefined);
+    await this.#redis.quit().catch(() => undefined);
+    await this.#reading?.catch(() => undefined);
+  }
+
+  #start(method: PlanMethod, items: readonly unknown[], single: boolean, lanes: number, scope: CallScope): Promise<unknown> {
+    if (scope.cancelled) return Promise.reject(scope.signal.reason);
+    if (this.#closed) return Promise.reject(new FlowError(ErrorCode.RunnerClosed, `The runner of plan '${this.#plan.name}' is closed.`));
+    const call = new Call(callId(scope.runId, this.#methodIndex.get(method.name) ?? 0), method, scope, single, items.length);
+    this.#runOf(scope).calls.add(call);
+    this.#calls.set(call.id, call);
+    this.#submit(call, items, lanes).catch((error: unknown) => this.#finish(call, error));
+    return call.promise;
+  }
+
+  #runOf(scope: CallScope): RunState {
+    let run = this.#runs.get(scope);
+    if (run === undefined) {
+      const state: RunState = { calls: new Set(), announced: new Set() };
+      this.#runs.set(scope, state);
+      // The run ended elsewhere (another method failed, or it was cancelled): stop its shards everywhere.
+      scope.signal.addEventListener("abort", () => this.#cancelRun(scope, state), { once: true });
+      run = state;
+    }
+    return run;
+  }
+
+  async #submit(call: Call, items: readonly unknown[], lanes: number): Promise<void> {
+    const method = call.method;
+    await this.#awaitWorkers(method, call);
+    if (call.settled) return;
+    const size = call.single ? 1 : shardSizeFor(items.length, lanes, method.shardSize ?? null, this.#settings.shardSize);
+    const events = call.scope.emit !== undefined;
+    const attempts = method.retries + 1;
+    for (let first = 0, shard = 0; first < items.length; first += size, shard++) {
+      const slice = items.slice(first, first + size);
+      const inputs = call.single && !method.takesInput ? [] : slice;
+      const encoded = encodeValues(inputs);
+      if (/__proto__|constructor|prototype|\\u/.test(encoded.json)) {
+        try {
+          refuseGadgets(JSON.parse(encoded.json));
+        } catch (error) {
+          throw new MethodError(method.name, call.single ? undefined : first, 0, new PayloadError(`its input cannot be sent: ${describe(error)}`));
+        }
+      }
+      const data: ShardJobData = {
+        v: WIRE_VERSION,
+        run: call.scope.runId,
+        call: call.id,
+        session: this.#id,
+        origin: PROCESS_TOKEN,
+        method: method.name,
+        shard,
+        first,
+        single: call.single,
+        input: encoded.json,
+        holes: encoded.holes,
+        events,
+        backoff: this.#options.retryBackoff,
+      };
+      const opts: JobsOptions = {
+        jobId: jobId(call.id, shard),
+        attempts,
+        ...(attempts > 1 ? { backoff: { type: "flowc" } } : {}),
+        removeOnComplete: true,
+        removeOnFail: { age: 24 * 3600, count: 1000 },
+      };
+      call.shards.push({ first, count: slice.length, job: { name: method.name, data, opts }, worker: undefined, collected: false });
+    }
+    call.remaining = call.shards.length;
+    this.#read();
+    // One connection, so the call key is set before any job that checks it is added.
+    void this.#redis.set(this.#keys.call(call.id), "1", "PX", KEY_TTL_MS).catch(() => undefined);
+    await this.#queue(method).addBulk(call.shards.map((shard) => shard.job));
+  }
+
+  #queue(method: PlanMethod): Queue {
+    const queue = this.#queues.get(method.name);
+    if (queue === undefined) throw new Error(`no queue for method '${method.name}'`);
+    return queue;
+  }
+
+  /** Waits until enough live workers serve the method: `min_worker_count` for a parallel one, else one. */
+  async #awaitWorkers(method: PlanMethod, call: Call): Promise<void> {
+    const needed = method.mode === "parallel" ? method.minWorkers : 1;
+    const cached = this.#liveCounts.get(method.name);
+    if (cached !== undefined && cached.live >= needed && Date.now() - cached.at < WORKER_COUNT_FRESH_MS) return;
+    const deadline = Date.now() + this.#settings.workerWait;
+    for (;;) {
+      const live = await this.#redis.flowcLiveServers(this.#keys.servers(method.name), this.#keys.alive(""));
+      this.#liveCounts.set(method.name, { live, at: Date.now() });
+      if (live >= needed || call.settled) return;
+      const left = deadline - Date.now();
+      if (left <= 0) throw this.#tooFewWorkers(method, needed, live);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(WORKER_POLL_MS, left)));
+    }
+  }
+
+  #tooFewWorkers(method: PlanMethod, needed: number, live: number): WorkerCapError {
+    const waited = `after waiting ${seconds(this.#settings.workerWait)} (workerWait)`;
+    const serve = `${live === 0 ? "no worker serves" : live === 1 ? "only 1 worker serves" : `only ${live} workers serve`} it`;
+    const message =
+      method.mode === "parallel"
+        ? `Parallel method '${method.name}' needs ${needed} live workers (min_worker_count: ${needed}), but ${serve} ${waited}. ` +
+          `Start more with 'flowc worker' for plan '${this.#plan.name}' on Redis ${this.#where}, or lower min_worker_count.`
+        : `Method '${method.name}' has no live worker: ${serve} ${waited}. ` +
+          `Start one with 'flowc worker' for plan '${this.#plan.name}' on Redis ${this.#where}.`;
+    return new WorkerCapError(message, [method.name], needed, live);
+  }
+
+  /** Reads replies until the session closes; started by the first call. */
+  #read(): void {
+    this.#reading ??= (async () => {
+      const key = this.#keys.replies(this.#id);
+      while (!this.#closed) {
+        let batch: [string, [string, string[]][]][] | null;
+        try {
+          batch = (await this.#reader.xread("COUNT", 1000, "BLOCK", 5000, "STREAMS", key, this.#lastReply)) as typeof batch;
+        } catch {
+          if (this.#closed) return;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          continue;
+        }
+        if (batch === null) continue;
+        for (const [, entries] of batch) {
+          for (const [id, fields] of entries) {
+            this.#lastReply = id;
+            const reply = readReply(fields[1] ?? "");
+            if (reply !== undefined) this.#dispatch(reply);
+          }
+        }
+        // Entries read are never read again: keep the stream short.
+        void this.#redis.xtrim(key, "MINID", this.#lastReply).catch(() => undefined);
+      }
+    })();
+  }
+
+  #dispatch(reply: Reply): void {
+    const call = this.#calls.get(reply.call);
+    const shard = call?.shards[reply.shard];
+    if (call === undefined || shard === undefined || shard.collected) return;
+    const emit = call.scope.emit;
+    switch (reply.t) {
+      case "start": {
+        if (emit === undefined) return;
+        if (shard.worker !== undefined && shard.worker !== reply.worker) {
+          // Someone else started it again: its worker died or stalled, and the shard runs again elsewhere.
+          emit(this.#shardEvent("shard:end", call, reply.shard, shard, shard.worker, false, undefined));
+        }
+        shard.worker = reply.worker;
+        this.#announce(call, reply.worker);
+        emit(this.#shardEvent("shard:start", call, reply.shard, shard, reply.worker, true, undefined));
+        return;
+      }
+      case "retry":
+        emit?.({
+          type: "call:retry",
+          runId: call.scope.runId,
+          time: Date.now(),
+          method: call.method.name,
+          item: reply.item ?? undefined,
+          attempt: reply.attempt,
+          delayMs: reply.delayMs,
+          error: takeOver(reply.error.handle)?.error ?? fromWireError(reply.error),
+        });
+        return;
+      case "done": {
+        let values: unknown[];
+        try {
+          values = decodeValues(reply.output, reply.holes, shard.count);
+        } catch (error) {
+          const cause = new PayloadError(`the result of shard ${reply.shard} cannot be read: ${describe(error)}`);
+          this.#finish(call, new MethodError(call.method.name, call.single ? undefined : shard.first, 1, cause));
+          return;
+        }
+        shard.collected = true;
+        for (let i = 0; i < values.length; i++) call.results[shard.first + i] = values[i];
+        if (emit !== undefined) {
+          this.#announce(call, reply.worker);
+          emit(this.#shardEvent("shard:end", call, reply.shard, shard, reply.worker, true, reply.durations ?? undefined));
+        }
+        if (--call.remaining === 0) this.#finish(call, undefined);
+        return;
+      }
+      case "fail": {
+        const error = takeOver(reply.error.handle)?.error ?? fromWireError(reply.error);
+        const item = reply.item ?? undefined;
+        if (emit !== undefined) {
+          this.#announce(call, reply.worker);
+          emit(this.#shardEvent("shard:end", call, reply.shard, shard, reply.worker, false, undefined));
+          if (!call.scope.cancelled) {
+            emit({
+              type: "call:fail",
+              runId: call.scope.runId,
+              time: Date.now(),
+              method: call.method.name,
+              item,
+              attempts: reply.attempts,
+              error,
+            });
+          }
+        }
+        this.#finish(call, new MethodError(call.method.name, item, reply.attempts, error));
+        return;
+      }
+    }
+  }
+
+  #shardEvent(
+    type: "shard:start" | "shard:end",
+    call: Call,
+    number: number,
+    shard: Shard,
+    worker: string,
+    ok: boolean,
+    durations: readonly number[] | undefined,
+  ): FlowEvent {
+    const base = {
+      runId: call.scope.runId,
+      time: Date.now(),
+      method: call.method.name,
+      shard: number,
+      first: shard.first,
+      count: shard.count,
+      worker: this.#workerNumber(worker),
+    };
+    return type === "shard:start" ? { type, ...base } : { type, ...base, ok, durations };
+  }
+
+  #workerNumber(worker: string): number {
+    let number = this.#workerNumbers.get(worker);
+    if (number === undefined) {
+      // Worker 0 is the calling thread in every backend; it runs nothing here.
+      number = this.#workerNumbers.size + 1;
+      this.#workerNumbers.set(worker, number);
+    }
+    return number;
+  }
+
+  /** `worker:up` the first time a run hears from a worker. */
+  #announce(call: Call, worker: string): void {
+    const run = this.#runs.get(call.scope);
+    const number = this.#workerNumber(worker);
+    if (run === undefined || run.announced.has(number)) return;
+    run.announced.add(number);
+    call.scope.emit?.({ type: "worker:up", runId: call.scope.runId, time: Date.now(), worker: number, backend: "bullmq" });
+  }
+
+  /** Settles a call: with its results when `error` is undefined. Its shards stop mattering to workers. */
+  #finish(call: Call, error: unknown): void {
+    if (call.settled) return;
+    this.#calls.delete(call.id);
+    this.#runs.get(call.scope)?.calls.delete(call);
+    void this.#redis.del(this.#keys.call(call.id)).catch(() => undefined);
+    if (error === undefined) call.resolve();
+    else call.reject(error);
+  }
+
+  #cancelRun(scope: CallScope, run: RunState): void {
+    const reason: unknown = scope.signal.reason;
+    // Workers of this process stop at once, with the run's own reason; the others hear it from Redis.
+    endRun(scope.runId, reason);
+    if (this.#closed) return;
+    for (const call of [...run.calls]) this.#finish(call, reason);
+    const message = JSON.stringify({ run: scope.runId, reason: toWireError(reason) });
+    void this.#redis.publish(this.#keys.cancelChannel, message).catch(() => undefined);
+  }
+
+  #renewKeys(): void {
+    const batch = this.#redis.multi().pexpire(this.#keys.session(this.#id), KEY_TTL_MS);
+    for (const id of this.#calls.keys()) batch.pexpire(this.#keys.call(id), KEY_TTL_MS);
+    void batch.exec().catch(() => undefined);
+  }
+
+  #onDisconnect(): void {
+    if (this.#closed || this.#outage !== undefined) return;
+    this.#outage = setTimeout(() => {
+      this.#outage = undefined;
+      if (this.#redis.status === "ready") return;
+      const cause = new Error(
+        `lost the connection to Redis at ${this.#where} for more than ${seconds(this.#settings.connectionWait)} (connectionWait)`,
+      );
+      for (const call of [...this.#calls.values()]) {
+        this.#finish(call, new MethodError(call.method.name, undefined, 1, cause));
+      }
+    }, this.#settings.connectionWait);
+  }
+
+  #onReady(): void {
+    clearTimeout(this.#outage);
+    this.#outage = undefined;
+    if (!this.#everReady) {
+      this.#everReady = true;
+      return;
+    }
+    void this.#recover().catch(() => undefined);
+  }
+
+  /**
+   * After a reconnect: if Redis lost this session's keys (it restarted
+   * without persistence), the jobs and replies of the calls in flight are
+   * gone too, so every shard not yet collected is submitted again under its
+   * own job id. A shard that did survive is not duplicated by BullMQ.
+   */
+  async #recover(): Promise<void> {
+    if ((await this.#redis.exists(this.#keys.session(this.#id))) === 1) return;
+    await this.#redis.set(this.#keys.session(this.#id), "1", "PX", KEY_TTL_MS);
+    for (const call of [...this.#calls.values()]) {
+      const pending = call.shards.filter((shard) => !shard.collected);
+      if (pending.length === 0 || call.settled) continue;
+      void this.#redis.set(this.#keys.call(call.id), "1", "PX", KEY_TTL_MS).catch(() => undefined);
+      await this.#queue(call.method).addBulk(pending.map((shard) => shard.job));
+    }
+  }
+}
+
+/**
+ * Items per shard: the plan's `shardSize` when it sets one, else small enough
+ * that every lane gets many shards (so that work stays balanced and a lost
+ * shard costs little), and one item per shard for short stages, so that
+ * items start in order across lanes as they would in process.
+ */
+export function shardSizeFor(items: number, lanes: number, planned: number | null, largest: number): number {
+  if (planned !== null && Number.isInteger(planned) && planned >= 1) return planned;
+  return Math.max(1, Math.min(largest, Math.floor(items / (Math.max(1, lanes) * SHARDS_PER_LANE))));
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,345 @@
+/**
+ * Everything that crosses Redis between a caller and its workers, in one
+ * place: the data of a shard job, the replies workers stream back, how
+ * values and errors are written as JSON, and how they are read back without
+ * trusting the writer.
+ *
+ * Values travel as JSON text inside these messages (never as code), and
+ * decoding refuses the keys that turn a later object merge into prototype
+ * pollution (see {@link decodeJson}).
+ */
+import { describe, ErrorCode, MethodTimeoutError, NonRetryableError } from "../../errors.js";
+
+/** Format of job data and replies; a worker refuses any other. */
+export const WIRE_VERSION = 1;
+
+/** The data of one shard job: a run's call of one method on consecutive items. */
+export interface ShardJobData {
+  readonly v: typeof WIRE_VERSION;
+  /** The run's id, as the scheduler names it (for cancellation). */
+  readonly run: string;
+  /** Id of the call (one method in one run); the call's Redis key is derived from it. */
+  readonly call: string;
+  /** The caller session whose reply stream gets the results. */
+  readonly session: string;
+  /** The caller's process token: a worker in that same process hands errors over by reference. */
+  readonly origin: string;
+  readonly method: string;
+  readonly shard: number;
+  /** Index of the shard's first item in the stage; 0 for a single call. */
+  readonly first: number;
+  /** A single call (its context has no item) rather than items of a parallel stage. */
+  readonly single: boolean;
+  /** The inputs: a JSON array, one element per item (for a single call, one element or none). */
+  readonly input: string;
+  /** Indices of inputs that are `undefined`, which JSON cannot hold. */
+  readonly holes: readonly number[];
+  /** Whether anybody listens: only then do workers send start and retry replies. */
+  readonly events: boolean;
+  readonly backoff: { readonly baseMs: number; readonly maxMs: number };
+  /** Outputs of items that succeeded in earlier attempts, written by the worker before a retry. */
+  readonly partial?: PartialOutputs | undefined;
+}
+
+export interface PartialOutputs {
+  /** Indices within the shard. */
+  readonly items: readonly number[];
+  readonly output: string;
+  readonly holes: readonly number[];
+}
+
+/** An error as JSON: enough to rebuild it with its name, message, code and own data. */
+export interface WireError {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string | undefined;
+  readonly stack?: string | undefined;
+  /** Own enumerable properties that are plain JSON (e.g. `status`, `method`). */
+  readonly props?: Readonly<Record<string, unknown>> | undefined;
+  readonly cause?: WireError | undefined;
+  /** Set when the error object itself waits in the receiving process (same-process hand-over). */
+  readonly handle?: string | undefined;
+}
+
+/** What a worker streams back to the caller that submitted a job. */
+export type Reply =
+  | { readonly t: "start"; readonly call: string; readonly shard: number; readonly worker: string }
+  | {
+      readonly t: "retry";
+      readonly call: string;
+      readonly shard: number;
+      readonly item: number | null;
+      readonly attempt: number;
+      readonly delayMs: number;
+      readonly error: WireError;
+    }
+  | {
+      readonly t: "done";
+      readonly call: string;
+      readonly shard: number;
+      readonly worker: string;
+      readonly output: string;
+      readonly holes: readonly number[];
+      /** Milliseconds per item, in item order; only when somebody listens. */
+      readonly durations: readonly number[] | null;
+    }
+  | {
+      readonly t: "fail";
+      readonly call: string;
+      readonly shard: number;
+      readonly worker: string;
+      readonly item: number | null;
+      readonly attempts: number;
+      readonly error: WireError;
+    };
+
+/** A payload a worker or caller refuses to decode. */
+export class PayloadError extends Error {
+  override readonly name = "PayloadError";
+}
+
+/** Values as JSON text, remembering which were `undefined` (JSON writes them as `null`). */
+export function encodeValues(values: readonly unknown[]): { readonly json: string; readonly holes: number[] } {
+  const holes: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i] === undefined) holes.push(i);
+  const json = JSON.stringify(values);
+  return { json, holes };
+}
+
+/** The values of {@link encodeValues}, decoded with {@link decodeJson}. */
+export function decodeValues(json: string, holes: readonly unknown[], count?: number): unknown[] {
+  const values = decodeJson(json);
+  if (!Array.isArray(values) || (count !== undefined && values.length !== count)) {
+    throw new PayloadError(`expected a JSON array of ${count ?? "any number of"} values`);
+  }
+  for (const hole of holes) {
+    if (typeof hole !== "number" || !Number.isInteger(hole) || hole < 0 || hole >= values.length) {
+      throw new PayloadError("an undefined value's index is out of range");
+    }
+    values[hole] = undefined;
+  }
+  return values;
+}
+
+/**
+ * Keys that a generic deep merge follows into `Object.prototype`: `__proto__`
+ * itself, and `constructor.prototype`. JSON.parse makes them plain own
+ * properties, harmless until a method merges the value into another object.
+ * A `constructor` or `prototype` key holding a primitive is plain data (a
+ * word count may well count "constructor"), so only object values are refused.
+ */
+const GADGET = /__proto__|constructor|prototype|\\u/;
+
+/**
+ * JSON.parse that refuses prototype-pollution gadgets: a `__proto__` key
+ * anywhere, or a `constructor`/`prototype` key whose value is an object.
+ * Text that cannot spell those names (not even through `\u` escapes) is
+ * parsed without walking the result.
+ */
+export function decodeJson(text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new PayloadError(`not valid JSON (${describe(error)})`);
+  }
+  if (GADGET.test(text)) refuseGadgets(value);
+  return value;
+}
+
+/** Throws a {@link PayloadError} naming the path of the first gadget key in `value`. */
+export function refuseGadgets(value: unknown): void {
+  const stack: { value: unknown; path: string }[] = [{ value, path: "$" }];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const current = next.value;
+    if (typeof current !== "object" || current === null) continue;
+    if (Array.isArray(current)) {
+      current.forEach((element, i) => stack.push({ value: element, path: `${next.path}[${i}]` }));
+      continue;
+    }
+    for (const key of Object.keys(current)) {
+      const child = (current as Record<string, unknown>)[key];
+      const path = `${next.path}.${key}`;
+      if (key === "__proto__" || ((key === "constructor" || key === "prototype") && typeof child === "object" && child !== null)) {
+        throw new PayloadError(`it holds the key '${key}' at ${path}, which could pollute object prototypes`);
+      }
+      stack.push({ value: child, path });
+    }
+  }
+}
+
+/** Job data as BullMQ hands it over, checked field by field: a worker runs nothing from a job that fails here. */
+export function readJobData(data: unknown): ShardJobData {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new PayloadError("job data is not an object");
+  refuseGadgets(data);
+  const d = data as Record<string, unknown>;
+  if (d["v"] !== WIRE_VERSION) throw new PayloadError(`job data has format ${String(d["v"])}, expected ${WIRE_VERSION}`);
+  const text = (key: string): string => {
+    const value = d[key];
+    if (typeof value !== "string") throw new PayloadError(`job data lacks the string '${key}'`);
+    return value;
+  };
+  const count = (key: string): number => {
+    const value = d[key];
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+      throw new PayloadError(`job data lacks the non-negative integer '${key}'`);
+    }
+    return value;
+  };
+  const flag = (key: string): boolean => {
+    const value = d[key];
+    if (typeof value !== "boolean") throw new PayloadError(`job data lacks the boolean '${key}'`);
+    return value;
+  };
+  const backoff = d["backoff"] as Record<string, unknown> | undefined;
+  const baseMs = backoff?.["baseMs"];
+  const maxMs = backoff?.["maxMs"];
+  if (typeof baseMs !== "number" || typeof maxMs !== "number" || !(baseMs >= 0) || !(maxMs >= baseMs) || maxMs > 3_600_000) {
+    throw new PayloadError("job data has no valid 'backoff'");
+  }
+  const holes = d["holes"];
+  if (!Array.isArray(holes)) throw new PayloadError("job data lacks the array 'holes'");
+  const partial = d["partial"];
+  let checkedPartial: PartialOutputs | undefined;
+  if (partial !== undefined && partial !== null) {
+    const p = partial as Record<string, unknown>;
+    if (!Array.isArray(p["items"]) || typeof p["output"] !== "string" || !Array.isArray(p["holes"])) {
+      throw new PayloadError("job data has a malformed 'partial'");
+    }
+    checkedPartial = { items: p["items"] as number[], output: p["output"], holes: p["holes"] as number[] };
+  }
+  return {
+    v: WIRE_VERSION,
+    run: text("run"),
+    call: text("call"),
+    session: text("session"),
+    origin: text("origin"),
+    method: text("method"),
+    shard: count("shard"),
+    first: count("first"),
+    single: flag("single"),
+    input: text("input"),
+    holes: holes as number[],
+    events: flag("events"),
+    backoff: { baseMs, maxMs },
+    partial: checkedPartial,
+  };
+}
+
+/** A reply read from the stream, checked enough to be dispatched; `undefined` when malformed. */
+export function readReply(text: string): Reply | undefined {
+  let value: unknown;
+  try {
+    value = decodeJson(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const r = value as Record<string, unknown>;
+  if (typeof r["call"] !== "string" || typeof r["shard"] !== "number") return undefined;
+  switch (r["t"]) {
+    case "start":
+      return typeof r["worker"] === "string" ? (value as Reply) : undefined;
+    case "retry":
+      return typeof r["attempt"] === "number" && typeof r["delayMs"] === "number" && isWireError(r["error"])
+        ? (value as Reply)
+        : undefined;
+    case "done":
+      return typeof r["output"] === "string" && Array.isArray(r["holes"]) ? (value as Reply) : undefined;
+    case "fail":
+      return typeof r["attempts"] === "number" && isWireError(r["error"]) ? (value as Reply) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function isWireError(value: unknown): value is WireError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as WireError).name === "string" &&
+    typeof (value as WireError).message === "string"
+  );
+}
+
+/** Causes followed when writing an error, so that a cyclic chain still ends. */
+const MAX_CAUSES = 4;
+
+/** An error (or any thrown value) as JSON. */
+export function toWireError(error: unknown, depth = 0): WireError {
+  if (!(error instanceof Error)) {
+    return { name: "Error", message: describe(error), props: plainProps({ value: error }) };
+  }
+  const own: Record<string, unknown> = {};
+  for (const key of Object.keys(error)) {
+    if (key !== "cause" && key !== "name" && key !== "message" && key !== "stack") {
+      own[key] = (error as unknown as Record<string, unknown>)[key];
+    }
+  }
+  // MethodTimeoutError keeps these on its instance; they are what the caller rebuilds it from.
+  const code = (error as { code?: unknown }).code;
+  const cause = (error as { cause?: unknown }).cause;
+  return {
+    name: error.name,
+    message: error.message,
+    code: typeof code === "string" ? code : undefined,
+    stack: error.stack,
+    props: plainProps(own),
+    cause: cause === undefined || depth >= MAX_CAUSES ? undefined : toWireError(cause, depth + 1),
+  };
+}
+
+/** The properties that survive JSON unchanged; anything else (functions, cycles, big ints) is left out. */
+function plainProps(props: Record<string, unknown>): Record<string, unknown> | undefined {
+  const kept: Record<string, unknown> = {};
+  let any = false;
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined) continue;
+    try {
+      const text = JSON.stringify(value);
+      if (text === undefined) continue;
+      const back = JSON.parse(text) as unknown;
+      refuseGadgets({ [key]: back });
+      kept[key] = back;
+      any = true;
+    } catch {
+      // Not plain data: the error reads the same without it.
+    }
+  }
+  return any ? kept : undefined;
+}
+
+/**
+ * The error a {@link WireError} describes, as close to the original as JSON
+ * allows: the runtime's own errors come back as their classes, others as an
+ * `Error` with the original name, message, code, stack and plain properties.
+ */
+export function fromWireError(wire: WireError): Error {
+  const props = wire.props ?? {};
+  let error: Error;
+  if (wire.code === ErrorCode.MethodTimeout) {
+    const item = props["item"];
+    error = new MethodTimeoutError(
+      String(props["method"] ?? ""),
+      typeof item === "number" ? item : undefined,
+      Number(props["timeoutMs"] ?? 0),
+    );
+  } else if (wire.code === ErrorCode.NonRetryable) {
+    error = new NonRetryableError(wire.message);
+  } else {
+    error = new Error(wire.message);
+    if (wire.name !== "Error") Object.defineProperty(error, "name", { value: wire.name, configurable: true, writable: true });
+    for (const [key, value] of Object.entries(props)) {
+      if (key === "__proto__" || key === "constructor" || key === "prototype") continue;
+      Object.defineProperty(error, key, { value, enumerable: true, configurable: true, writable: true });
+    }
+    if (wire.code !== undefined && !("code" in props)) {
+      Object.defineProperty(error, "code", { value: wire.code, enumerable: true, configurable: true, writable: true });
+    }
+  }
+  if (wire.stack !== undefined) error.stack = wire.stack;
+  if (wire.cause !== undefined) {
+    Object.defineProperty(error, "cause", { value: fromWireError(wire.cause), configurable: true, writable: true });
+  }
+  return error;
+}

@@ -1,0 +1,198 @@
+/**
+ * Options of the distributed backend and of its workers, each documented
+ * where it is declared and merged over one defaults constant.
+ */
+import type { RedisOptions } from "ioredis";
+import { ErrorCode, PlanError } from "../../errors.js";
+
+/**
+ * Where Redis is: a `redis://` (or `rediss://`) URL, or ioredis connection
+ * options. Credentials belong in the URL or the options, or in the
+ * `FLOWC_REDIS_URL` environment variable; a plan never carries them.
+ */
+export type RedisConnection = string | RedisOptions;
+
+/** Options of {@link bullmq}. */
+export interface BullmqOptions {
+  /**
+   * The Redis every caller and worker of the plan shares.
+   * @default the `FLOWC_REDIS_URL` environment variable, else `redis://127.0.0.1:6379`
+   */
+  readonly connection?: RedisConnection | undefined;
+  /**
+   * How long a stage waits for enough workers to serve its method (at least
+   * one, and `min_worker_count` for a parallel method) before the run fails.
+   * Bounds: ≥ 0 milliseconds. Example: `{ workerWait: 120_000 }` while workers boot.
+   * @default 30000
+   */
+  readonly workerWait?: number | undefined;
+  /**
+   * How long the caller waits for a lost Redis connection to come back before
+   * the calls in flight fail; a shorter outage is survived (see DEPLOYMENT.md).
+   * Bounds: ≥ 0 milliseconds.
+   * @default 30000
+   */
+  readonly connectionWait?: number | undefined;
+  /**
+   * Most items in one shard job of a parallel method whose plan leaves
+   * `shardSize` open. Bounds: integer ≥ 1. Example: `{ shardSize: 1 }` for long calls.
+   * @default 128
+   */
+  readonly shardSize?: number | undefined;
+  /**
+   * First segment of every Redis key and BullMQ queue this backend uses, so
+   * that several deployments can share one Redis. Must not contain `:`.
+   * @default "flowc"
+   */
+  readonly prefix?: string | undefined;
+}
+
+/** Options of {@link createWorker} beyond the plan and its methods. */
+export interface WorkerProcessOptions {
+  /** See {@link BullmqOptions.connection}. */
+  readonly connection?: RedisConnection | undefined;
+  /**
+   * Jobs this worker runs at once for each method it serves (each job is one
+   * shard, whose items run one after the other). Bounds: integer ≥ 1.
+   * @default 1
+   */
+  readonly concurrency?: number | undefined;
+  /**
+   * Methods to serve, by manifest name; the others are left to other workers.
+   * @default every method of the plan
+   */
+  readonly methods?: readonly string[] | undefined;
+  /**
+   * How long a job stays locked to this worker without a renewal. The worker
+   * renews it at half that time while it works; a worker that dies (or blocks
+   * its event loop longer) loses its jobs to the others after it. A method's
+   * `timeout` raises it to twice that timeout, so that a call running up to its
+   * timeout never loses its lock. Bounds: ≥ 1000 milliseconds.
+   * @default 30000
+   */
+  readonly lockDuration?: number | undefined;
+  /**
+   * How often this worker looks for jobs whose worker died, in milliseconds.
+   * Bounds: ≥ 100.
+   * @default 5000
+   */
+  readonly stalledInterval?: number | undefined;
+  /**
+   * How often the worker tells Redis it is alive; it counts as gone after
+   * three missed beats. Bounds: ≥ 100 milliseconds.
+   * @default 1000
+   */
+  readonly heartbeat?: number | undefined;
+  /** See {@link BullmqOptions.prefix}. */
+  readonly prefix?: string | undefined;
+}
+
+export const DEFAULT_BULLMQ_OPTIONS = {
+  url: "redis://127.0.0.1:6379",
+  workerWait: 30_000,
+  connectionWait: 30_000,
+  shardSize: 128,
+  prefix: "flowc",
+  concurrency: 1,
+  lockDuration: 30_000,
+  stalledInterval: 5_000,
+  heartbeat: 1_000,
+  /** How many times a shard may lose its worker before it fails for good. */
+  maxStalls: 5,
+} as const;
+
+/** The environment variable consulted when no connection is given. */
+export const REDIS_URL_VARIABLE = "FLOWC_REDIS_URL";
+
+/**
+ * ioredis options for `connection`, with the settings every connection of
+ * this backend needs: commands wait through a reconnect instead of failing
+ * (`maxRetriesPerRequest: null`, which BullMQ also requires of workers), and
+ * reconnection never gives up; the backend's own timers decide when an
+ * outage has lasted too long.
+ */
+export function redisOptions(connection: RedisConnection | undefined, name: string): RedisOptions {
+  const chosen = connection ?? process.env[REDIS_URL_VARIABLE] ?? DEFAULT_BULLMQ_OPTIONS.url;
+  const base = typeof chosen === "string" ? parseRedisUrl(chosen) : chosen;
+  return {
+    ...base,
+    connectionName: name,
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), 1000),
+  };
+}
+
+/** Host and port of a connection, for messages (never its credentials). */
+export function describeConnection(options: RedisOptions): string {
+  if (options.path !== undefined) return options.path;
+  return `${options.host ?? "127.0.0.1"}:${options.port ?? 6379}`;
+}
+
+function parseRedisUrl(text: string): RedisOptions {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw invalid(`Redis connection '${redact(text)}' is not a URL; expected redis://host:port.`);
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+    throw invalid(`Redis connection '${redact(text)}' must start with redis:// or rediss://.`);
+  }
+  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0) throw invalid(`Redis connection '${redact(text)}' names database '${url.pathname.slice(1)}'.`);
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1",
+    port: url.port === "" ? 6379 : Number(url.port),
+    db,
+    ...(url.username === "" ? {} : { username: decodeURIComponent(url.username) }),
+    ...(url.password === "" ? {} : { password: decodeURIComponent(url.password) }),
+    ...(url.protocol === "rediss:" ? { tls: {} } : {}),
+  };
+}
+
+/** The URL without its password, fit for a message or a log. */
+export function redact(text: string): string {
+  return text.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+}
+
+function invalid(message: string): PlanError {
+  return new PlanError(ErrorCode.InvalidOption, message);
+}
+
+/** {@link BullmqOptions} checked, with defaults applied. */
+export interface BullmqSettings {
+  readonly connection: RedisConnection | undefined;
+  readonly workerWait: number;
+  readonly connectionWait: number;
+  readonly shardSize: number;
+  readonly prefix: string;
+}
+
+/** Applies defaults and checks bounds; throws a `PlanError` (`InvalidOption`) for a bad value. */
+export function resolveBullmqOptions(options: BullmqOptions): BullmqSettings {
+  const d = DEFAULT_BULLMQ_OPTIONS;
+  return {
+    connection: options.connection,
+    workerWait: boundedOption("workerWait", options.workerWait, d.workerWait, 0),
+    connectionWait: boundedOption("connectionWait", options.connectionWait, d.connectionWait, 0),
+    shardSize: boundedOption("shardSize", options.shardSize, d.shardSize, 1, true),
+    prefix: prefixOption(options.prefix),
+  };
+}
+
+/** Checks a numeric option; `undefined` takes the default. */
+export function boundedOption(name: string, value: number | undefined, fallback: number, min: number, integer = false): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    throw invalid(`Option '${name}' must be ${integer ? "an integer " : ""}≥ ${min}, got ${String(value)}.`);
+  }
+  return value;
+}
+
+/** Checks the key prefix. */
+export function prefixOption(value: string | undefined): string {
+  const prefix = value ?? DEFAULT_BULLMQ_OPTIONS.prefix;
+  if (prefix === "" || prefix.includes(":")) throw invalid(`Option 'prefix' must be non-empty without ':', got '${prefix}'.`);
+  return prefix;
+}

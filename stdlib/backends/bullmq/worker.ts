@@ -1,0 +1,428 @@
+/**
+ * `createWorker`: a process's share of the work of a plan. It serves the
+ * plan's methods from one BullMQ queue each, registers itself with a
+ * heartbeat so that callers can count it (min_worker_count), and streams
+ * each shard's results back to the caller that submitted it.
+ *
+ * A worker trusts nothing in a job but the queue it came from: the queue
+ * fixes the method, the worker's own plan fixes retries and timeout, and a
+ * job whose name or data disagree, or whose payload does not decode, fails
+ * with an UnrecoverableError without running anything.
+ */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { Job, UnrecoverableError, WaitingError, Worker, type BackoffStrategy } from "bullmq";
+import { Redis } from "ioredis";
+import type { MethodTable, RunContext } from "../../api.js";
+import { describe, isNonRetryable } from "../../errors.js";
+import type { PlanDescriptor, PlanMethod } from "../../plan.js";
+import { backoffDelay } from "../../policy.js";
+import { lookupMethod, validateMethods, validatePlan } from "../../validate-plan.js";
+import { runAttempt } from "./attempt.js";
+import { ID_PATTERN, PlanKeys } from "./keys.js";
+import { loadPlanMethods } from "./load-methods.js";
+import {
+  decodeValues,
+  encodeValues,
+  fromWireError,
+  PayloadError,
+  readJobData,
+  toWireError,
+  type PartialOutputs,
+  type Reply,
+  type ShardJobData,
+  type WireError,
+} from "./messages.js";
+import { boundedOption, DEFAULT_BULLMQ_OPTIONS, prefixOption, redisOptions, type WorkerProcessOptions } from "./options.js";
+import { endRun, handOver, markEnded, PROCESS_TOKEN, runEnded, type Abort } from "./same-process.js";
+import { defineScripts, REPLIES_TTL_MS } from "./scripts.js";
+
+/** Options of {@link createWorker}. */
+export interface WorkerOptions extends WorkerProcessOptions {
+  /**
+   * The plan's methods: the functions themselves, keyed by manifest name, or
+   * the URL the plan's relative module paths resolve against (the folder of
+   * the manifest or of its generated runner), from which the worker imports
+   * them. Example: `{ modules: new URL("./", import.meta.url) }`.
+   */
+  readonly modules: MethodTable | string | URL;
+  /** Receives one line per notable event (queues served, refused jobs, connection trouble). */
+  readonly log?: ((line: string) => void) | undefined;
+}
+
+/** A running worker. */
+export interface FlowWorker {
+  /** Unique id, also the name BullMQ records on the jobs it processes. */
+  readonly id: string;
+  readonly plan: PlanDescriptor;
+  /** The BullMQ queue of each method served, by manifest name. */
+  readonly queues: ReadonlyMap<string, string>;
+  /**
+   * Stops taking jobs, lets the jobs in flight finish, unregisters and
+   * disconnects. After `graceMs` the calls still running are aborted and
+   * their jobs handed back to the queue, untouched, for another worker.
+   * Idempotent.
+   * @default graceMs: no limit
+   */
+  close(options?: { readonly graceMs?: number | undefined }): Promise<void>;
+}
+
+/** Thrown to BullMQ to retry a shard after `delayMs`, which the worker's backoff strategy reads back. */
+class RetryLater extends Error {
+  override readonly name = "RetryLater";
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Marks the failures this worker reported itself, so its `failed` listener does not report them twice. */
+const reported = new WeakSet<Error>();
+
+/** Why attempts are aborted when the worker hands its jobs back. */
+class WorkerShutdown extends Error {
+  override readonly name = "WorkerShutdown";
+}
+
+/** Starts a worker for `plan` (see `createWorker` in ./index.ts, which loads this module on first use). */
+export async function createWorker(plan: PlanDescriptor, options: WorkerOptions): Promise<FlowWorker> {
+  validatePlan(plan);
+  const served = plan.methods.filter((method) => options.methods === undefined || options.methods.includes(method.name));
+  const unknown = (options.methods ?? []).filter((name) => !plan.methods.some((method) => method.name === name));
+  if (unknown.length > 0) throw new Error(`Plan '${plan.name}' has no method ${unknown.map((n) => `'${n}'`).join(", ")}.`);
+  const table =
+    typeof options.modules === "string" || options.modules instanceof URL
+      ? await loadPlanMethods(plan, options.modules, served.map((method) => method.name))
+      : options.modules;
+  validateMethods({ ...plan, methods: served }, table);
+  const worker = new PlanWorker(plan, served, table, options);
+  await worker.start();
+  return worker;
+}
+
+class PlanWorker implements FlowWorker {
+  readonly id: string;
+  readonly plan: PlanDescriptor;
+  readonly queues = new Map<string, string>();
+  readonly #keys: PlanKeys;
+  readonly #served: readonly PlanMethod[];
+  readonly #table: MethodTable;
+  readonly #options: WorkerOptions;
+  readonly #redis: Redis;
+  readonly #subscriber: Redis;
+  readonly #workers: Worker[] = [];
+  readonly #inFlight = new Set<Abort>();
+  readonly #log: (line: string) => void;
+  readonly #heartbeatMs: number;
+  #beat: NodeJS.Timeout | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(plan: PlanDescriptor, served: readonly PlanMethod[], table: MethodTable, options: WorkerOptions) {
+    this.plan = plan;
+    this.#served = served;
+    this.#table = table;
+    this.#options = options;
+    this.#log = options.log ?? (() => undefined);
+    this.#keys = new PlanKeys(plan, prefixOption(options.prefix));
+    this.id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`.replace(/[^A-Za-z0-9_.-]/g, "_");
+    this.#heartbeatMs = boundedOption("heartbeat", options.heartbeat, DEFAULT_BULLMQ_OPTIONS.heartbeat, 100);
+    const redis = redisOptions(options.connection, `flowc-worker:${this.id}`);
+    this.#redis = defineScripts(new Redis({ ...redis, lazyConnect: true }));
+    this.#subscriber = new Redis({ ...redis, lazyConnect: true, connectionName: `flowc-worker-sub:${this.id}` });
+    for (const connection of [this.#redis, this.#subscriber]) {
+      connection.on("error", (error: Error) => this.#log(`redis: ${error.message}`));
+    }
+  }
+
+  async start(): Promise<void> {
+    const options = this.#options;
+    const concurrency = boundedOption("concurrency", options.concurrency, DEFAULT_BULLMQ_OPTIONS.concurrency, 1, true);
+    const lockDuration = boundedOption("lockDuration", options.lockDuration, DEFAULT_BULLMQ_OPTIONS.lockDuration, 1000);
+    const stalledInterval = boundedOption(
+      "stalledInterval",
+      options.stalledInterval,
+      DEFAULT_BULLMQ_OPTIONS.stalledInterval,
+      100,
+    );
+    await Promise.all([this.#redis.connect(), this.#subscriber.connect()]);
+    this.#subscriber.on("message", (_channel: string, message: string) => this.#onCancel(message));
+    await this.#subscriber.subscribe(this.#keys.cancelChannel);
+    await this.#register();
+    this.#beat = setInterval(() => void this.#register().catch((error: unknown) => this.#log(`heartbeat: ${describe(error)}`)), this.#heartbeatMs);
+    this.#beat.unref();
+
+    // The worker's own plan decides how long to wait before a retry: the delay travels in the error it throws.
+    const backoffStrategy: BackoffStrategy = (attemptsMade, _type, error) =>
+      error instanceof RetryLater ? error.delayMs : backoffDelay(attemptsMade, DEFAULT_BACKOFF);
+
+    for (const method of this.#served) {
+      const queue = this.#keys.queue(method.name);
+      const fn = lookupMethod(this.#table, method.name) as (input?: unknown, context?: RunContext) => unknown;
+      const worker = new Worker(queue, (job, token) => this.#process(method, fn, job, token), {
+        connection: redisOptions(options.connection, `flowc-worker:${this.id}:${method.name}`),
+        prefix: this.#keys.prefix,
+        name: this.id,
+        concurrency,
+        // A call that runs up to its timeout must not lose its lock meanwhile, even if it blocks the event loop.
+        lockDuration: Math.max(lockDuration, 2 * (method.timeoutMs ?? 0)),
+        stalledInterval,
+        maxStalledCount: DEFAULT_BULLMQ_OPTIONS.maxStalls,
+        settings: { backoffStrategy },
+        autorun: false,
+      });
+      worker.on("error", (error: Error) => this.#log(`${method.name}: ${error.message}`));
+      worker.on("failed", (job, error) => {
+        if (job !== undefined) void this.#reportForeignFailure(method, job, error);
+      });
+      this.#workers.push(worker);
+      this.queues.set(method.name, `${this.#keys.prefix}:${queue}`);
+      void worker.run().catch((error: unknown) => this.#log(`${method.name}: ${describe(error)}`));
+      await worker.waitUntilReady();
+    }
+  }
+
+  close(options?: { readonly graceMs?: number | undefined }): Promise<void> {
+    return (this.#closing ??= this.#close(options?.graceMs));
+  }
+
+  async #close(graceMs: number | undefined): Promise<void> {
+    if (this.#beat !== undefined) clearInterval(this.#beat);
+    // Unregister first, so that no caller counts this worker while it winds down.
+    await this.#unregister().catch((error: unknown) => this.#log(`unregister: ${describe(error)}`));
+    const closing = Promise.all(this.#workers.map((worker) => worker.close()));
+    if (graceMs !== undefined) {
+      const timer = setTimeout(() => {
+        const reason = new WorkerShutdown(`worker ${this.id} is shutting down`);
+        for (const abort of [...this.#inFlight]) abort(reason);
+      }, graceMs);
+      await closing;
+      clearTimeout(timer);
+    } else {
+      await closing;
+    }
+    await Promise.all([this.#subscriber.quit().catch(() => undefined), this.#redis.quit().catch(() => undefined)]);
+  }
+
+  async #register(): Promise<void> {
+    const ttl = this.#heartbeatMs * 3;
+    const info = JSON.stringify({ host: hostname(), pid: process.pid, methods: this.#served.map((m) => m.name) });
+    const batch = this.#redis.multi().set(this.#keys.alive(this.id), info, "PX", ttl);
+    for (const method of this.#served) batch.sadd(this.#keys.servers(method.name), this.id);
+    await batch.exec();
+  }
+
+  async #unregister(): Promise<void> {
+    const batch = this.#redis.multi().del(this.#keys.alive(this.id));
+    for (const method of this.#served) batch.srem(this.#keys.servers(method.name), this.id);
+    await batch.exec();
+  }
+
+  #onCancel(message: string): void {
+    try {
+      const { run, reason } = JSON.parse(message) as { run?: unknown; reason?: WireError };
+      if (typeof run !== "string") return;
+      endRun(run, reason === undefined ? new Error("the run was cancelled") : fromWireError(reason));
+    } catch {
+      // Not a cancellation this worker understands: nothing to stop.
+    }
+  }
+
+  /** Sends `reply` to the caller of `data` if its call still wants results; false when it does not. */
+  async #reply(data: Pick<ShardJobData, "call" | "session">, reply: Reply | undefined): Promise<boolean> {
+    const live = await this.#redis.flowcReply(
+      this.#keys.call(data.call),
+      this.#keys.replies(data.session),
+      reply === undefined ? "" : JSON.stringify(reply),
+      REPLIES_TTL_MS,
+    );
+    return live === 1;
+  }
+
+  async #process(
+    method: PlanMethod,
+    fn: (input?: unknown, context?: RunContext) => unknown,
+    job: Job,
+    token: string | undefined,
+  ): Promise<null> {
+    const { data, inputs } = await this.#admit(method, job);
+    if (runEnded(data.run)) return null;
+    if (!(await this.#reply(data, data.events ? { t: "start", call: data.call, shard: data.shard, worker: this.id } : undefined))) {
+      return null;
+    }
+    const count = data.single ? 1 : inputs.length;
+    const outputs = new Array<unknown>(count);
+    const done = new Uint8Array(count);
+    if (data.partial !== undefined) restorePartial(data.partial, outputs, done);
+    const durations = data.events ? new Array<number>(count).fill(0) : undefined;
+    const attempt = job.attemptsMade + 1;
+    const retryable: { index: number; error: unknown }[] = [];
+
+    for (let i = 0; i < count; i++) {
+      if (done[i] === 1) continue;
+      const item = data.single ? undefined : data.first + i;
+      const input = inputs[i];
+      const invoke =
+        !method.takesInput || (data.single && inputs.length === 0)
+          ? () => fn()
+          : (context: RunContext) => fn(input, context);
+      const outcome = await runAttempt(invoke, {
+        method: method.name,
+        attempt,
+        item,
+        timeoutMs: method.timeoutMs,
+        run: data.run,
+        inFlight: this.#inFlight,
+      });
+      if (outcome.ok) {
+        outputs[i] = outcome.value;
+        done[i] = 1;
+        if (durations !== undefined) durations[i] = outcome.ms;
+        continue;
+      }
+      if (outcome.kind === "ended") return null;
+      if (outcome.kind === "shutdown") {
+        await job.updateData({ ...data, partial: partialOf(outputs, done) });
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      if (isNonRetryable(outcome.error) || attempt > method.retries) {
+        // No further item of this run starts here: its caller will fail the run on this reply.
+        markEnded(data.run, outcome.error);
+        const error = toWireError(outcome.error);
+        await this.#reply(data, {
+          t: "fail",
+          call: data.call,
+          shard: data.shard,
+          worker: this.id,
+          item: item ?? null,
+          attempts: attempt,
+          error: data.origin === PROCESS_TOKEN ? { ...error, handle: handOver(outcome.error) } : error,
+        });
+        const final = new UnrecoverableError(`${method.name}${item === undefined ? "" : ` item ${item}`}: ${describe(outcome.error)}`);
+        reported.add(final);
+        throw final;
+      }
+      retryable.push({ index: i, error: outcome.error });
+    }
+
+    if (retryable.length > 0) {
+      const delayMs = backoffDelay(attempt, data.backoff);
+      if (data.events) {
+        for (const { index, error } of retryable) {
+          const wire = toWireError(error);
+          await this.#reply(data, {
+            t: "retry",
+            call: data.call,
+            shard: data.shard,
+            item: data.single ? null : data.first + index,
+            attempt,
+            delayMs,
+            error: data.origin === PROCESS_TOKEN ? { ...wire, handle: handOver(error) } : wire,
+          });
+        }
+      }
+      await job.updateData({ ...data, partial: partialOf(outputs, done) });
+      const first = retryable[0];
+      const retry = new RetryLater(`${retryable.length} item(s) failed, first: ${describe(first?.error)}`, delayMs);
+      reported.add(retry);
+      throw retry;
+    }
+
+    const encoded = encodeValues(outputs);
+    await this.#reply(data, {
+      t: "done",
+      call: data.call,
+      shard: data.shard,
+      worker: this.id,
+      output: encoded.json,
+      holes: encoded.holes,
+      durations: durations ?? null,
+    });
+    return null;
+  }
+
+  /** The job's data, if the job may run here at all; otherwise it fails for good, and its caller (if any) hears why. */
+  async #admit(method: PlanMethod, job: Job): Promise<{ data: ShardJobData; inputs: unknown[] }> {
+    let data: ShardJobData | undefined;
+    try {
+      if (job.name !== method.name) {
+        throw new PayloadError(`the job names method '${job.name}', but this queue serves '${method.name}' of plan '${this.plan.name}'`);
+      }
+      data = readJobData(job.data);
+      if (data.method !== method.name) {
+        throw new PayloadError(`the job's data names method '${data.method}', but this queue serves '${method.name}'`);
+      }
+      if (!ID_PATTERN.test(data.call) || !ID_PATTERN.test(data.session)) throw new PayloadError("the job's call or session id is malformed");
+      const inputs = decodeValues(data.input, data.holes);
+      if (data.single && inputs.length > 1) throw new PayloadError("a single call's job holds more than one input");
+      return { data, inputs };
+    } catch (error) {
+      const reason = `Job ${job.id ?? "?"} in queue '${job.queueName}' refused: ${describe(error)}`;
+      this.#log(reason);
+      const refusal = new UnrecoverableError(reason);
+      reported.add(refusal);
+      if (data !== undefined && ID_PATTERN.test(data.call) && ID_PATTERN.test(data.session)) {
+        await this.#reply(data, {
+          t: "fail",
+          call: data.call,
+          shard: data.shard,
+          worker: this.id,
+          item: null,
+          attempts: 1,
+          error: toWireError(refusal),
+        }).catch(() => undefined);
+      }
+      throw refusal;
+    }
+  }
+
+  /** A job failed without this worker's processor saying so (it stalled too often): tell its caller. */
+  async #reportForeignFailure(method: PlanMethod, job: Job, error: Error): Promise<void> {
+    if (reported.has(error) || error instanceof RetryLater) return;
+    let data: ShardJobData;
+    try {
+      data = readJobData(job.data);
+    } catch {
+      return;
+    }
+    if (!ID_PATTERN.test(data.call) || !ID_PATTERN.test(data.session)) return;
+    const wire = toWireError(new Error(`${method.name} shard ${data.shard}: ${error.message}`));
+    await this.#reply(data, {
+      t: "fail",
+      call: data.call,
+      shard: data.shard,
+      worker: this.id,
+      item: null,
+      attempts: job.attemptsMade,
+      error: wire,
+    }).catch(() => undefined);
+  }
+}
+
+/** Retry delays when a job reaches BullMQ's strategy without the worker's own delay (never in practice). */
+const DEFAULT_BACKOFF = { baseMs: 25, maxMs: 2000 };
+
+function partialOf(outputs: readonly unknown[], done: Uint8Array): PartialOutputs {
+  const items: number[] = [];
+  const values: unknown[] = [];
+  done.forEach((flag, i) => {
+    if (flag === 1) {
+      items.push(i);
+      values.push(outputs[i]);
+    }
+  });
+  const encoded = encodeValues(values);
+  return { items, output: encoded.json, holes: encoded.holes };
+}
+
+function restorePartial(partial: PartialOutputs, outputs: unknown[], done: Uint8Array): void {
+  const values = decodeValues(partial.output, partial.holes, partial.items.length);
+  partial.items.forEach((index, k) => {
+    if (Number.isInteger(index) && index >= 0 && index < outputs.length) {
+      outputs[index] = values[k];
+      done[index] = 1;
+    }
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * The bullmq backend with its workers in the test's own process: each runner
+ * starts workers for its plan on open, with the runner's methods (closures),
+ * and stops them on close. One single-slot worker per slot the runner allows,
+ * and at least two, so that two runs of one runner can overlap as they can
+ * in process; process-level behaviour is tested with real child processes.
+ */
+import { bullmq, createWorker, type Backend, type BullmqOptions, type FlowWorker } from "../../stdlib/index.js";
+
+export function withInProcessWorkers(connection: () => string, options: Omit<BullmqOptions, "connection"> = {}): Backend {
+  return {
+    name: "bullmq",
+    async open(plan, methods, openOptions) {
+      const count = Math.max(openOptions.workers, 2);
+      const workers: FlowWorker[] = [];
+      const stop = (): Promise<unknown> => Promise.all(workers.map((worker) => worker.close({ graceMs: 1000 })));
+      try {
+        for (let i = 0; i < count; i++) {
+          workers.push(await createWorker(plan, { connection: connection(), modules: methods, heartbeat: 250, stalledInterval: 1000 }));
+        }
+        const session = await bullmq({ ...options, connection: connection() }).open(plan, methods, openOptions);
+        return {
+          method: (method) => session.method(method),
+          close: async () => {
+            await session.close();
+            await stop();
+          },
+        };
+      } catch (error) {
+        await stop();
+        throw error;
+      }
+    },
+  };
+}

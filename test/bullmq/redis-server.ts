@@ -1,0 +1,118 @@
+/**
+ * A private redis-server per test file: started from PATH on a free loopback
+ * port, with persistence off and a temporary directory, stopped after. The
+ * shared instance on 6379 is never touched.
+ *
+ * Without redis-server the bullmq tests fail under `CI=true` (a CI machine
+ * must have it) and are skipped elsewhere with a notice saying why.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "vitest";
+
+const installed = spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
+
+/**
+ * `describe` when redis-server can be started here. Elsewhere: under CI a
+ * suite whose only test fails with the reason, otherwise a skipped suite and
+ * a notice on stderr.
+ */
+export function describeWithRedis(name: string, body: () => void): void {
+  if (installed) {
+    describe(name, body);
+    return;
+  }
+  const reason = "redis-server is not on PATH (Debian: apt-get install redis-server)";
+  if (process.env["CI"] === "true") {
+    describe(name, () => {
+      it(`needs redis-server: ${reason}`, () => {
+        throw new Error(`The bullmq tests need redis-server: ${reason}.`);
+      });
+    });
+    return;
+  }
+  process.stderr.write(`\n*** SKIPPED ${name}: ${reason}. ***\n\n`);
+  describe.skip(name, body);
+}
+
+export class RedisServer {
+  readonly port: number;
+  readonly #dir: string;
+  #process: ChildProcess | undefined;
+
+  private constructor(port: number, dir: string) {
+    this.port = port;
+    this.#dir = dir;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), "flowc-redis-")));
+    await server.#spawn();
+    return server;
+  }
+
+  async #spawn(): Promise<void> {
+    const child = spawn(
+      "redis-server",
+      ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.#dir],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    this.#process = child;
+    await new Promise<void>((resolve, reject) => {
+      let output = "";
+      const onData = (chunk: Buffer): void => {
+        output += chunk.toString();
+        if (output.includes("Ready to accept connections")) {
+          child.stdout?.off("data", onData);
+          resolve();
+        }
+      };
+      child.stdout?.on("data", onData);
+      child.once("exit", (code) => reject(new Error(`redis-server exited with ${String(code)}: ${output}`)));
+    });
+    // Keep draining its log so that the pipe never fills and blocks it.
+    child.stdout?.resume();
+    child.stderr?.resume();
+  }
+
+  /** Stops the server (its data is lost: persistence is off). */
+  async stop(): Promise<void> {
+    const child = this.#process;
+    this.#process = undefined;
+    if (child === undefined || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  }
+
+  /** Starts it again on the same port, empty. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.#spawn();
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
