@@ -6,6 +6,7 @@ import { checkCommand } from "./commands/check.js";
 import { fmtCommand } from "./commands/fmt.js";
 import { graphCommand } from "./commands/graph.js";
 import { runCommand } from "./commands/run.js";
+import { workerCommand } from "./commands/worker.js";
 import { ExitCode, UsageError, parsePositiveInteger } from "./io.js";
 
 function createProgram(setExit: (code: number) => void): Command {
@@ -82,6 +83,22 @@ retries per stage), a line per stage start and end otherwise; then a summary tab
         setExit(await runCommand(file, options));
       },
     );
+
+  program
+    .command("worker")
+    .description("serve a plan's methods from Redis for runs on the bullmq backend, until SIGTERM or SIGINT")
+    .argument("<plan>", ".flow manifest, or a runner written by flowc build (.flow.ts / .flow.js)")
+    .option("--redis <url>", "the Redis shared with callers (default: $FLOWC_REDIS_URL)")
+    .addOption(
+      new Option("--concurrency <n>", "jobs run at once per method").argParser(parsePositiveInteger("--concurrency")),
+    )
+    .addOption(
+      new Option("--grace <ms>", "on shutdown, how long jobs in flight may finish before they are handed back")
+        .argParser(parsePositiveInteger("--grace")),
+    )
+    .action(async (file: string, options: { redis?: string; concurrency?: number; grace?: number }) => {
+      setExit(await workerCommand(file, options));
+    });
 
   program
     .command("graph")

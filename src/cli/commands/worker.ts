@@ -1,0 +1,107 @@
+import { dirname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createWorker, type FlowWorker, type MethodTable, type PlanDescriptor } from "../../../stdlib/index.js";
+import { planHash } from "../../plan/build-plan.js";
+import { loadMethods } from "../../run/load-methods.js";
+import { compileFiles } from "../compile-files.js";
+import { ExitCode, UsageError } from "../io.js";
+
+export interface WorkerCommandOptions {
+  /** `redis://host:port`; the `FLOWC_REDIS_URL` environment variable when absent. */
+  readonly redis?: string;
+  readonly concurrency?: number;
+  /** How long a shutdown lets jobs in flight finish before handing them back, in milliseconds. */
+  readonly grace?: number;
+}
+
+/** Generated runners, as `flowc build` writes them (`etl.flow.ts`) or as compiled to JavaScript. */
+const RUNNER = /\.flow\.(ts|mts|js|mjs)$/;
+
+/**
+ * `flowc worker <plan> --redis <url>`: serves a plan's methods from Redis
+ * until SIGTERM or SIGINT, then stops taking jobs, lets those in flight
+ * finish (handing back any still running after `--grace`), and exits 0.
+ * The plan is a manifest, compiled here as `flowc run` does, or a generated
+ * runner, whose exported `plan` is served with the methods of the modules
+ * beside it.
+ */
+export async function workerCommand(file: string, options: WorkerCommandOptions): Promise<number> {
+  const connection = options.redis ?? process.env["FLOWC_REDIS_URL"];
+  if (connection === undefined) throw new UsageError("no Redis to serve from: pass --redis redis://host:port or set FLOWC_REDIS_URL");
+  const loaded = RUNNER.test(file) ? await fromRunner(file) : await fromManifest(file);
+  if (loaded === undefined) return ExitCode.Failure;
+  const { plan, modules } = loaded;
+
+  const log = (line: string): void => void process.stderr.write(`flowc worker: ${line}\n`);
+  let worker: FlowWorker;
+  try {
+    worker = await createWorker(plan, { connection, concurrency: options.concurrency, modules, log });
+  } catch (error) {
+    log(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    return ExitCode.Failure;
+  }
+  const concurrency = options.concurrency ?? 1;
+  for (const method of plan.methods) {
+    const queue = worker.queues.get(method.name);
+    if (queue !== undefined) {
+      log(`serving ${method.name} (${method.mode}, ${concurrency} at a time) from queue ${queue}`);
+    }
+  }
+  if (!plan.jsonSafe) {
+    log(`plan '${plan.name}' was not built for this backend: callers refuse it until it is rebuilt with 'flowc build --backend bullmq'`);
+  }
+
+  const signal = await new Promise<NodeJS.Signals>((done) => {
+    process.once("SIGTERM", () => done("SIGTERM"));
+    process.once("SIGINT", () => done("SIGINT"));
+  });
+  log(`${signal}: finishing the jobs in flight, then stopping`);
+  await worker.close({ graceMs: options.grace ?? DEFAULT_GRACE_MS });
+  log("stopped");
+  return ExitCode.Ok;
+}
+
+const DEFAULT_GRACE_MS = 30_000;
+
+interface Served {
+  readonly plan: PlanDescriptor;
+  readonly modules: MethodTable | string;
+}
+
+async function fromManifest(file: string): Promise<Served | undefined> {
+  const { results, exitCode } = await compileFiles([file], {}, "text");
+  const result = results[0];
+  if (exitCode !== ExitCode.Ok || result?.plan === undefined) return undefined;
+  const methods = await loadMethods(result.plan, result.modulePaths);
+  return { plan: forJsonTransport(result.plan), modules: methods };
+}
+
+/**
+ * The plan as a build for this backend has it: marked JSON-safe, with the
+ * hash that marking gives, which names the queues its callers submit to.
+ * The caller's build is what checks the data between methods; a worker only
+ * has to meet it on the same queues.
+ */
+function forJsonTransport(plan: PlanDescriptor): PlanDescriptor {
+  if (plan.jsonSafe) return plan;
+  const { hash: _old, ...body } = { ...plan, jsonSafe: true };
+  return { ...body, hash: planHash(body) };
+}
+
+async function fromRunner(file: string): Promise<Served | undefined> {
+  const path = resolve(file);
+  const url = pathToFileURL(path).href;
+  let module: Record<string, unknown>;
+  try {
+    module = /\.m?ts$/.test(path)
+      ? ((await (await import("tsx/esm/api")).tsImport(url, import.meta.url)) as Record<string, unknown>)
+      : ((await import(url)) as Record<string, unknown>);
+  } catch (error) {
+    throw new UsageError(`cannot load ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const plan = module["plan"];
+  if (typeof plan !== "object" || plan === null || typeof (plan as PlanDescriptor).hash !== "string") {
+    throw new UsageError(`${file} exports no plan; pass a runner written by 'flowc build' or a .flow manifest`);
+  }
+  return { plan: plan as PlanDescriptor, modules: pathToFileURL(`${dirname(path)}/`).href };
+}
