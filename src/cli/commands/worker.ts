@@ -58,7 +58,8 @@ export async function workerCommand(file: string, options: WorkerCommandOptions)
   log(`${signal}: finishing the jobs in flight, then stopping`);
   await worker.close({ graceMs: options.grace ?? DEFAULT_GRACE_MS });
   log("stopped");
-  return ExitCode.Ok;
+  // A call abandoned after the grace period may still hold a timer or a socket; its job is back in the queue.
+  process.exit(ExitCode.Ok);
 }
 
 const DEFAULT_GRACE_MS = 30_000;
