@@ -10,7 +10,7 @@ import { emit } from "./emit/emit.js";
 import { resolve, untypedHost } from "./resolve/resolve.js";
 import type { ModuleHost, Resolution } from "./resolve/types.js";
 import { typeCheck } from "./typecheck/type-check.js";
-import type { TypedPlan } from "./typecheck/types.js";
+import type { BackendName, TypedPlan } from "./typecheck/types.js";
 
 export interface CompileOptions {
   /** `--workers N`: the most workers the plan may use at once. */
@@ -23,6 +23,12 @@ export interface CompileOptions {
   readonly types?: boolean;
   /** Where the runner will be written; when given (and nothing failed), its code is emitted. */
   readonly outFile?: string | undefined;
+  /**
+   * `--backend NAME`: the backend the runner is meant for. `bullmq` makes values that do
+   * not survive JSON errors (FLOW4008) and marks a clean plan `jsonSafe`; `inline`
+   * silences the warnings about values worker threads cannot receive (FLOW4007).
+   */
+  readonly backend?: BackendName | undefined;
 }
 
 /** Gives the compiler a TypeScript project for a manifest; one per `flowc` invocation is shared by all manifests. */
@@ -83,7 +89,7 @@ export async function compile(
   if (hasErrors(diagnostics) || analysis.plan === undefined) return result({ resolution, analysis });
   if (services === undefined) return result({ resolution, analysis, plan: analysis.plan });
 
-  const typed = typeCheck(analysis, services.project);
+  const typed = typeCheck(analysis, services.project, { backend: options.backend });
   diagnostics.push(...typed.diagnostics);
   if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
 

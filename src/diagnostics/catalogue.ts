@@ -139,6 +139,16 @@ export const Messages = {
     message: "The methods that receive the run's input disagree on its type: {0}.",
   },
   TypeScriptError: { code: 4006, severity: "error", message: "{0}" },
+  NotCloneable: {
+    code: 4007,
+    severity: "warning",
+    message: "Values from {0} to {1} cross between threads, but {2}.",
+  },
+  NotJsonSafe: {
+    code: 4008,
+    severity: "error",
+    message: "Values from {0} to {1} travel as JSON with the 'bullmq' backend, but {2}.",
+  },
 } as const satisfies Record<string, DiagnosticMessage>;
 
 export type MessageName = keyof typeof Messages;

@@ -8,6 +8,13 @@ import { createDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnosti
 import { planHash } from "../plan/build-plan.js";
 import { relativeImportSpecifier } from "./module-specifier.js";
 import {
+  describeHazards,
+  findTransportHazards,
+  type TransportEnvironment,
+  type TransportMode,
+  type TransportRoot,
+} from "./transport-safety.js";
+import {
   probeNames,
   writeProbeFile,
   type ProbeMethod,
@@ -15,7 +22,7 @@ import {
   type ProbeRange,
   type ProbeSubject,
 } from "./probe-file.js";
-import type { MethodTypes, TypedPlan } from "./types.js";
+import type { MethodTypes, TypeCheckOptions, TypedPlan } from "./types.js";
 
 /** Types are printed the way TypeScript's own messages print them, but never cut short. */
 const PRINT_FLAGS =
@@ -44,9 +51,13 @@ const NOT_ASSIGNABLE = 2322;
  * serve the next manifest. Never throws: a failure of TypeScript itself is
  * reported as FLOW4006.
  *
+ * Values that cross a thread boundary or travel as JSON are checked too, by the
+ * backend `options` name (see `checkTransport`); with `backend: "bullmq"` the plan
+ * says whether every value survives JSON (`jsonSafe`).
+ *
  * Precondition: `analysis.plan` is defined (the manifest passed the checker).
  */
-export function typeCheck(analysis: Analysis, project: Project): TypedPlan {
+export function typeCheck(analysis: Analysis, project: Project, options: TypeCheckOptions = {}): TypedPlan {
   const plan = analysis.plan;
   if (plan === undefined) {
     const diagnostic = createDiagnostic(Messages.TypeScriptError, analysis.source.path, analysis.document.span, [
@@ -55,7 +66,7 @@ export function typeCheck(analysis: Analysis, project: Project): TypedPlan {
     return unchecked(analysis, emptyPlan(analysis), [diagnostic]);
   }
   try {
-    return new TypeCheck(analysis, plan, project).run();
+    return new TypeCheck(analysis, plan, project, options).run();
   } catch (error) {
     const method = plan.methods[0]?.name;
     const span = method === undefined ? analysis.document.span : mentionOf(analysis, method).span;
@@ -76,12 +87,15 @@ class TypeCheck {
   private readonly diagnostics: Diagnostic[] = [];
   /** Methods TypeScript cannot read: every later question about them would only repeat that. */
   private readonly unreadable = new Set<string>();
+  /** Methods whose incoming value does not fit: how that value travels is beside the point. */
+  private readonly mistyped = new Set<string>();
   private readonly file: string;
 
   constructor(
     private readonly analysis: Analysis,
     private readonly plan: PlanDescriptor,
     private readonly project: Project,
+    private readonly options: TypeCheckOptions,
   ) {
     this.file = analysis.source.path;
   }
@@ -101,7 +115,7 @@ class TypeCheck {
       const found = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)].filter(
         (diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error,
       );
-      return this.interpret(new ProbeAnswers(program.getTypeChecker(), file, ranges, found));
+      return this.interpret(new ProbeAnswers(program, file, ranges, found));
     } finally {
       this.project.removeSourceFile(sourceFile);
     }
@@ -184,10 +198,17 @@ class TypeCheck {
 
     const inputType = this.checkRunInput(answers, signatures);
     const outputType = this.unreadable.size === 0 ? answers.printDeclared(probeNames.runOutput) : "unknown";
+    this.checkTransport(answers, signatures);
+
+    // Proved only when every method was read and nothing failed: an error anywhere leaves a value unchecked.
+    const jsonSafe =
+      this.options.backend === "bullmq" &&
+      this.unreadable.size === 0 &&
+      !this.diagnostics.some((diagnostic) => diagnostic.severity === "error");
 
     return {
       analysis: this.analysis,
-      plan: withTakesInput(this.plan, signatures),
+      plan: refinedPlan(this.plan, signatures, jsonSafe),
       types,
       inputType,
       outputType,
@@ -203,11 +224,13 @@ class TypeCheck {
     const from = describeSenders(method.inputs);
     const incoming = answers.printDeclared(probeNames.incoming(index));
     if (method.mode === "parallel" && answers.failed({ kind: "array", receiver: method.name }) !== undefined) {
+      this.mistyped.add(method.name);
       this.report(Messages.ParallelInputNotArray, at, [method.name, from, incoming]);
       return;
     }
     const failure = answers.failed({ kind: "edge", receiver: method.name });
     if (failure === undefined) return;
+    this.mistyped.add(method.name);
     let printed = [incoming, answers.printDeclared(probeNames.edge(index))];
     // Two types that print alike are namesakes from different modules: say which is which.
     if (printed[0] === printed[1]) {
@@ -244,6 +267,61 @@ class TypeCheck {
       }
     }
     return answers.printDeclared(probeNames.runInput(sources.length - 1));
+  }
+
+  /**
+   * FLOW4007/4008: whether the values between methods survive the way they travel.
+   *
+   * With `backend: "bullmq"` every value goes through a queue as JSON: each edge, the
+   * run's input into each source, and each sink's output back to the caller
+   * (FLOW4008, an error). Otherwise — unless the backend is `inline`, where nothing
+   * leaves the thread — a parallel method may run on worker threads, so its items go
+   * there and its results come back by structured cloning, while single methods stay
+   * in the calling thread: only edges into or out of a parallel method, the run's
+   * input into a parallel source and a parallel sink's output are copied (FLOW4007, a
+   * warning, since the backend is chosen when the runner runs).
+   *
+   * The type judged is what the sender declares (it is what gets copied, whatever part
+   * the receiver reads); for the run's input, what the source declares it takes.
+   */
+  private checkTransport(answers: ProbeAnswers, signatures: ReadonlyMap<string, Signature>): void {
+    const backend = this.options.backend;
+    if (backend === "inline" || this.unreadable.size > 0) return;
+    const mode: TransportMode = backend === "bullmq" ? "json" : "clone";
+    const message = mode === "json" ? Messages.NotJsonSafe : Messages.NotCloneable;
+    const methods = this.plan.methods;
+    const indexOf = new Map(methods.map((method, index) => [method.name, index]));
+    const parallel = (name: string) => methods[indexOf.get(name) ?? -1]?.mode === "parallel";
+    const inspect = (declared: string, root: TransportRoot, at: Identifier, from: string, to: string): void => {
+      const type = answers.typeOf(declared);
+      if (type === undefined) return;
+      const findings = findTransportHazards(answers.environment(), type, mode, root);
+      if (findings.hazards.length === 0) return;
+      this.report(message, at, [from, to, this.relativeImports(describeHazards(findings))]);
+    };
+
+    for (const edge of this.analysis.graph.edges) {
+      const sender = indexOf.get(edge.from);
+      if (sender === undefined || this.mistyped.has(edge.to)) continue;
+      const fromParallel = parallel(edge.from);
+      const toParallel = parallel(edge.to);
+      if (mode === "clone" && !fromParallel && !toParallel) continue;
+      // A parallel sender's outputs reach a single receiver gathered in one array; a single
+      // sender's array reaches a parallel receiver as items, one by one.
+      const root: TransportRoot = fromParallel === toParallel ? "value" : fromParallel ? "elements" : "items";
+      inspect(probeNames.output(sender), root, edge.declaration, `'${edge.from}'`, `'${edge.to}'`);
+    }
+    for (const name of this.plan.sources) {
+      const index = indexOf.get(name);
+      if (index === undefined || signatures.get(name)?.takesInput !== true) continue;
+      if (mode === "clone" && !parallel(name)) continue;
+      inspect(probeNames.input(index), "value", this.mention(name), "the run's input", `'${name}'`);
+    }
+    for (const name of this.plan.sinks) {
+      const index = indexOf.get(name);
+      if (index === undefined || (mode === "clone" && !parallel(name))) continue;
+      inspect(probeNames.output(index), "value", this.mention(name), `'${name}'`, "the run's output");
+    }
   }
 
   private reportUnexpected(subject: ProbeSubject, diagnostic: ts.Diagnostic): void {
@@ -301,12 +379,15 @@ class ProbeAnswers {
   private readonly failures = new Map<string, ts.Diagnostic>();
   private readonly others: { subject: ProbeSubject; diagnostic: ts.Diagnostic }[] = [];
 
+  private readonly checker: ts.TypeChecker;
+
   constructor(
-    private readonly checker: ts.TypeChecker,
+    private readonly program: ts.Program,
     file: ts.SourceFile,
     ranges: readonly ProbeRange[],
     diagnostics: readonly ts.Diagnostic[],
   ) {
+    this.checker = program.getTypeChecker();
     for (const statement of file.statements) {
       if (!ts.isVariableStatement(statement)) continue;
       for (const declaration of statement.declarationList.declarations) {
@@ -362,7 +443,16 @@ class ProbeAnswers {
     return this.checker.typeToString(type, this.declarations.get(name), QUALIFIED_PRINT_FLAGS);
   }
 
-  private typeOf(name: string): ts.Type | undefined {
+  /** What the transport check needs to walk the types read here. */
+  environment(): TransportEnvironment {
+    return {
+      checker: this.checker,
+      program: this.program,
+      print: (type) => this.checker.typeToString(type, undefined, PRINT_FLAGS),
+    };
+  }
+
+  typeOf(name: string): ts.Type | undefined {
     const declaration = this.declarations.get(name);
     return declaration === undefined ? undefined : this.checker.getTypeAtLocation(declaration.name);
   }
@@ -438,18 +528,23 @@ function documentStart(analysis: Analysis): Span {
 
 /**
  * A new plan whose `takesInput` flags come from the signatures (methods
- * TypeScript could not read keep theirs). The hash covers the methods, so it is
- * computed again the way the plan builder computes it: plans whose methods are
- * called differently are different plans.
+ * TypeScript could not read keep theirs), and that is `jsonSafe` as proved. The
+ * hash covers both, so it is computed again the way the plan builder computes
+ * it: plans whose methods are called or whose values travel differently are
+ * different plans.
  */
-function withTakesInput(plan: PlanDescriptor, signatures: ReadonlyMap<string, Signature>): PlanDescriptor {
+function refinedPlan(
+  plan: PlanDescriptor,
+  signatures: ReadonlyMap<string, Signature>,
+  jsonSafe: boolean,
+): PlanDescriptor {
   const methods = plan.methods.map((method) => ({
     ...method,
     takesInput: signatures.get(method.name)?.takesInput ?? method.takesInput,
   }));
-  const { hash: _previous, ...body } = { ...plan, methods };
+  const { hash: _previous, ...body } = { ...plan, methods, jsonSafe };
   // Spread over the old plan so that the keys keep their order in printed plans.
-  return { ...plan, methods, hash: planHash(body) };
+  return { ...plan, methods, jsonSafe, hash: planHash(body) };
 }
 
 function unchecked(analysis: Analysis, plan: PlanDescriptor, diagnostics: readonly Diagnostic[]): TypedPlan {

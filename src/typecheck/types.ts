@@ -11,10 +11,23 @@ export interface MethodTypes {
   readonly takesInput: boolean;
 }
 
+/** The runtime backends a runner can be built for; each moves values between methods its own way. */
+export type BackendName = "inline" | "threads" | "bullmq";
+
+export interface TypeCheckOptions {
+  /**
+   * The backend the runner is meant for (`--backend`). `bullmq` sends every value
+   * as JSON, so values that do not survive JSON are errors (FLOW4008) and a clean
+   * plan is `jsonSafe`; `inline` moves nothing between threads; `threads` and no
+   * backend at all warn about values a worker thread cannot receive (FLOW4007).
+   */
+  readonly backend?: BackendName | undefined;
+}
+
 /** Result of the type-check phase. */
 export interface TypedPlan {
   readonly analysis: Analysis;
-  /** The analysis' plan with `takesInput` read from the real signatures. */
+  /** The analysis' plan with `takesInput` read from the real signatures, and `jsonSafe` when proved. */
   readonly plan: PlanDescriptor;
   readonly types: ReadonlyMap<string, MethodTypes>;
   /** The run's input and output types, printed. */

@@ -7,7 +7,7 @@ import { canonicalJson } from "../../src/plan/canonical-json.js";
 import { createTypeScriptHost } from "../../src/typecheck/module-host.js";
 import { createProject } from "../../src/typecheck/project.js";
 import { typeCheck } from "../../src/typecheck/type-check.js";
-import type { TypedPlan } from "../../src/typecheck/types.js";
+import type { TypeCheckOptions, TypedPlan } from "../../src/typecheck/types.js";
 import { buildAnalysis } from "./analysis-builder.js";
 import { describeDiagnostics } from "./fixture-support.js";
 import { analyseManifest } from "./pipeline.js";
@@ -45,8 +45,8 @@ function analyse(manifest: string, methods: string): Analysis {
   return analyseManifest(file, createTypeScriptHost(project));
 }
 
-function check(manifest: string, methods: string): TypedPlan {
-  return typeCheck(analyse(manifest, methods), project);
+function check(manifest: string, methods: string, options?: TypeCheckOptions): TypedPlan {
+  return typeCheck(analyse(manifest, methods), project, options);
 }
 
 const messages = (typed: TypedPlan) => describeDiagnostics(typed.analysis.source, typed.diagnostics);
@@ -369,5 +369,105 @@ describe("module formats", () => {
         "The output of 'first' does not fit the input of 'second': type 'number' is not assignable to type 'string'.",
       ],
     ]);
+  });
+});
+
+describe("values between threads and processes (FLOW4007, FLOW4008)", () => {
+  const chain =
+    "make, each, gather { execution_flow: sequential; }\neach < execution_flow: parallel; min_worker_count: 2; >\n";
+  const codes = (typed: TypedPlan) => messages(typed).map((d) => `${d.code} ${d.line}:${d.column} ${d.message}`);
+
+  it("warns only about edges into or out of a parallel method, unless the backend is inline", () => {
+    const manifest =
+      "start, make, each, gather, finish { execution_flow: sequential; }\neach < execution_flow: parallel; min_worker_count: 2; >\n";
+    const methods = [
+      "export const start = (n: number) => ({ n, f: () => n });",
+      "export const make = (x: { n: number; f: () => number }) => [x];",
+      "export const each = (x: { n: number; f: () => number }) => ({ ...x });",
+      "export const gather = (xs: { n: number; f: () => number }[]) => xs;",
+      "export const finish = (xs: { n: number; f: () => number }[]) => xs.length;",
+    ].join("\n");
+    const warned = [
+      "FLOW4007 1:14 Values from 'make' to 'each' cross between threads, but f: () => number cannot be cloned.",
+      "FLOW4007 1:20 Values from 'each' to 'gather' cross between threads, but f: () => number cannot be cloned.",
+    ];
+    expect(codes(check(manifest, methods))).toEqual(warned);
+    expect(codes(check(manifest, methods, { backend: "threads" }))).toEqual(warned);
+    expect(codes(check(manifest, methods, { backend: "inline" }))).toEqual([]);
+  });
+
+  it("warns about the run's input into a parallel source and a parallel sink's output", () => {
+    const typed = check(
+      "each { execution_flow: parallel; min_worker_count: 2; }\n",
+      "export const each = (job: { run: () => void }): symbol => Symbol(String(job));\n",
+    );
+    expect(codes(typed)).toEqual([
+      "FLOW4007 1:1 Values from the run's input to 'each' cross between threads, but run: () => void cannot be cloned.",
+      "FLOW4007 1:1 Values from 'each' to the run's output cross between threads, but symbol cannot be cloned.",
+    ]);
+  });
+
+  it("says nothing about an edge whose types do not fit, which is reported already", () => {
+    const typed = check(
+      chain,
+      [
+        "export const make = () => [() => 1];",
+        "export const each = (x: string) => x;",
+        "export const gather = (xs: string[]) => xs;",
+      ].join("\n"),
+    );
+    expect(messages(typed).map((d) => d.code)).toEqual(["FLOW4001"]);
+  });
+
+  it("with bullmq, checks every edge, the run's input and the run's output as JSON", () => {
+    const typed = check(
+      "a, b { execution_flow: sequential; }\n",
+      [
+        "export const a = (since: Date) => ({ at: since, count: 1n });",
+        "export const b = (x: { at: Date; count: bigint }) => new Map([[x.at, x.count]]);",
+      ].join("\n"),
+      { backend: "bullmq" },
+    );
+    expect(codes(typed)).toEqual([
+      "FLOW4008 1:1 Values from the run's input to 'a' travel as JSON with the 'bullmq' backend, but Date becomes a string.",
+      "FLOW4008 1:4 Values from 'a' to 'b' travel as JSON with the 'bullmq' backend, but at: Date becomes a string; count: bigint cannot be written as JSON.",
+      "FLOW4008 1:4 Values from 'b' to the run's output travel as JSON with the 'bullmq' backend, but Map<Date, bigint> becomes an empty object.",
+    ]);
+    expect(typed.plan.jsonSafe).toBe(false);
+  });
+
+  it("with bullmq, keeps undefined items and fan-in members, but not undefined in an array sent whole", () => {
+    const typed = check(
+      `${chain}solo, gather2 { execution_flow: sequential; }\neach, gather2 { execution_flow: sequential; }\n`,
+      [
+        "export const make = (): (string | undefined)[] => [undefined];",
+        "export const each = (x: string | undefined): number | undefined => x?.length;",
+        "export const gather = (xs: (number | undefined)[]) => xs.length;",
+        "export const solo = (): string | undefined => undefined;",
+        "export const gather2 = (x: { solo: unknown; each: unknown }) => String(x);",
+      ].join("\n"),
+      { backend: "bullmq" },
+    );
+    // 'make' → 'each' sends items one by one and 'solo' is a fan-in member of its own: both keep undefined.
+    expect(codes(typed)).toEqual([
+      "FLOW4008 1:13 Values from 'each' to 'gather' travel as JSON with the 'bullmq' backend, but undefined becomes null.",
+      "FLOW4008 4:7 Values from 'each' to 'gather2' travel as JSON with the 'bullmq' backend, but undefined becomes null.",
+    ]);
+  });
+
+  it("marks the plan jsonSafe only with bullmq and no error, and hashes the mark", () => {
+    const methods = [
+      "export const make = (n: number) => Array.from({ length: n }, (_, i) => ({ i, label: String(i) }));",
+      "export const each = async (x: { i: number; label?: string }) => ({ ...x, done: true });",
+      "export const gather = (xs: readonly { i: number; done: boolean }[]) => xs.length;",
+    ].join("\n");
+    const plain = check(chain, methods);
+    const bullmq = check(chain, methods, { backend: "bullmq" });
+    const threads = check(chain, methods, { backend: "threads" });
+    expect([messages(plain), messages(bullmq), messages(threads)]).toEqual([[], [], []]);
+    expect([plain.plan.jsonSafe, bullmq.plan.jsonSafe, threads.plan.jsonSafe]).toEqual([false, true, false]);
+    const { hash, ...body } = bullmq.plan;
+    expect(hash).toBe(createHash("sha256").update(canonicalJson(body)).digest("hex"));
+    expect(hash).not.toBe(plain.plan.hash);
   });
 });
