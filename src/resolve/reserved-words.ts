@@ -1,7 +1,10 @@
 /**
- * Words that cannot name a method because the generated runner binds every
- * method to a local identifier of that name (`import { x as name }`), and an
- * import binding in an ES module follows strict-mode rules.
+ * Words that cannot name a method. The generated runner does not need them to be
+ * identifiers (it uses manifest names only as property keys and strings), but a
+ * manifest name stands for a TypeScript binding — an exported function, or the
+ * local name of `import { x as name }` — and neither can be a word that ES modules,
+ * always in strict mode, reserve. Refusing them keeps the manifest's names the
+ * names its methods can have in TypeScript.
  */
 const reservedWords: ReadonlySet<string> = new Set([
   // ECMAScript reserved words.

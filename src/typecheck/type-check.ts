@@ -5,7 +5,8 @@ import type { PlanDescriptor, PlanMethod } from "../../stdlib/plan.js";
 import type { Analysis } from "../check/types.js";
 import { Messages } from "../diagnostics/catalogue.js";
 import { createDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { planHash } from "../plan/build-plan.js";
+import { buildPlan, planHash } from "../plan/build-plan.js";
+import { manifestName } from "../resolve/manifest-name.js";
 import { relativeImportSpecifier } from "./module-specifier.js";
 import {
   describeHazards,
@@ -551,9 +552,9 @@ function unchecked(analysis: Analysis, plan: PlanDescriptor, diagnostics: readon
   return { analysis, plan, types: new Map(), inputType: "unknown", outputType: "unknown", diagnostics };
 }
 
+/** The plan of a manifest without methods, built as the checker builds plans. */
 function emptyPlan(analysis: Analysis): PlanDescriptor {
-  const name = path.basename(analysis.source.path).replace(/\.flow$/, "");
-  return { format: 1, name, hash: "", methods: [], edges: [], sources: [], sinks: [], stages: [], jsonSafe: false };
+  return buildPlan(manifestName(analysis.source.path), { nodes: [], edges: [] }, new Map(), analysis.resolution);
 }
 
 function describeError(error: unknown): string {
