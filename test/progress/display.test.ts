@@ -22,7 +22,11 @@ function frameLines(frame: string): string[] {
     .filter((line) => line !== "");
 }
 
-const STAGES = ["split", "count", "merge"];
+const STAGES = [
+  { name: "split", mode: "single" },
+  { name: "count", mode: "parallel" },
+  { name: "merge", mode: "single" },
+] as const;
 const display = (mode: ProgressMode, stream = recordingStream()) => ({
   stream,
   display: createProgressDisplay(stream, mode, STAGES, () => 5000),

@@ -7,12 +7,21 @@ import {
   renderPlainEvent,
   renderSummary,
 } from "../../src/cli/progress/render.js";
-import { applyEvent, createProgressState, type ProgressState } from "../../src/cli/progress/state.js";
-import { book, bookMidCount, failingBook } from "./synthetic-events.js";
+import {
+  applyEvent,
+  createProgressState,
+  type PlannedStage,
+  type ProgressState,
+} from "../../src/cli/progress/state.js";
+import { book, bookMidCount, failingBook, methodEnd, methodStart, shardEnd, shardStart } from "./synthetic-events.js";
 
-const STAGES = ["split", "count", "merge"];
+const STAGES = [
+  { name: "split", mode: "single" },
+  { name: "count", mode: "parallel" },
+  { name: "merge", mode: "single" },
+] as const;
 
-function fold(events: readonly FlowEvent[], stages: readonly string[] = STAGES): ProgressState {
+function fold(events: readonly FlowEvent[], stages: readonly PlannedStage[] = STAGES): ProgressState {
   const state = createProgressState(stages);
   for (const event of events) applyEvent(state, event);
   return state;
@@ -49,7 +58,7 @@ describe("live view", () => {
   });
 
   it("marks a failed stage and its failures", () => {
-    expect(renderLive(fold(failingBook, ["count"]), 6)).toEqual([
+    expect(renderLive(fold(failingBook, [{ name: "count", mode: "parallel" }]), 6)).toEqual([
       "✗ count  ██████░░░░░░░░░░░░░░  1/3    166.7/s  0 workers  0 retries  1 failure",
     ]);
   });
@@ -78,6 +87,25 @@ describe("plain lines", () => {
       "stage count started: 3 items",
       "stage count failed: 1/3 items in 6 ms, 1 failure",
     ]);
+  });
+});
+
+describe("a parallel stage fed a stream", () => {
+  it("has no total until it ends", () => {
+    const stream = [{ name: "p", mode: "parallel" }] as const;
+    const spec = { method: "p", shard: 0, worker: 0, first: 0 };
+    const events = [methodStart(0, "p"), shardStart(0, spec), shardEnd(4, spec, true, [4])];
+    expect(renderLive(fold(events, stream), 4)).toEqual([
+      "⠋ p  ░░░░░░░░░░░░░░░░░░░░  1/?    250.0/s  0 workers  0 retries",
+    ]);
+    const state = createProgressState(stream);
+    const lines: string[] = [];
+    for (const event of [...events, methodEnd(8, "p")]) {
+      applyEvent(state, event);
+      const line = renderPlainEvent(state, event);
+      if (line !== undefined) lines.push(line);
+    }
+    expect(lines).toEqual(["stage p started: items streamed", "stage p done: 1/1 items in 8 ms"]);
   });
 });
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { FlowEvent } from "../../stdlib/api.js";
-import { applyEvent, createProgressState, type ProgressState } from "../../src/cli/progress/state.js";
+import {
+  applyEvent,
+  createProgressState,
+  type PlannedStage,
+  type ProgressState,
+} from "../../src/cli/progress/state.js";
 import { itemsPerSecond, percentile, summarizeStage, workersInUse } from "../../src/cli/progress/stats.js";
 import {
   book,
@@ -14,7 +19,7 @@ import {
   shardStart,
 } from "./synthetic-events.js";
 
-function fold(events: readonly FlowEvent[], stages: readonly string[] = []): ProgressState {
+function fold(events: readonly FlowEvent[], stages: readonly PlannedStage[] = []): ProgressState {
   const state = createProgressState(stages);
   for (const event of events) applyEvent(state, event);
   return state;
@@ -41,15 +46,21 @@ describe("percentile (nearest rank)", () => {
   });
 });
 
+const BOOK: readonly PlannedStage[] = [
+  { name: "split", mode: "single" },
+  { name: "count", mode: "parallel" },
+  { name: "merge", mode: "single" },
+];
+
 describe("the reducer over a run", () => {
   it("lists the plan's stages as waiting before any event", () => {
-    const state = createProgressState(["split", "count", "merge"]);
+    const state = createProgressState(BOOK);
     expect([...state.stages.keys()]).toEqual(["split", "count", "merge"]);
     expect([...state.stages.values()].map((s) => s.status)).toEqual(["waiting", "waiting", "waiting"]);
   });
 
   it("counts items, retries and workers in use while a parallel stage runs", () => {
-    const state = fold(book.slice(0, bookMidCount), ["split", "count", "merge"]);
+    const state = fold(book.slice(0, bookMidCount), BOOK);
     const count = stage(state, "count");
     expect(count.status).toBe("running");
     expect(count.total).toBe(4);
@@ -63,7 +74,7 @@ describe("the reducer over a run", () => {
   });
 
   it("summarizes each stage when the run is over", () => {
-    const state = fold(book, ["split", "count", "merge"]);
+    const state = fold(book, BOOK);
     expect(state.ok).toBe(true);
     expect(state.runEndedAt! - state.runStartedAt!).toBe(55);
     expect(summarizeStage(stage(state, "count"))).toEqual({
@@ -156,6 +167,19 @@ describe("the reducer over a run", () => {
     const spec = { method: "p", shard: 0, worker: 0, first: 0, count: 3 };
     const state = fold([methodStart(0, "p", 2), shardStart(0, spec), shardEnd(1, spec, true, [1, 1, 1])]);
     expect(stage(state, "p").done).toBe(2);
+  });
+
+  it("learns a streamed parallel stage's total at its end, knowing from the plan that it is parallel", () => {
+    const shard = (n: number) => ({ method: "p", shard: n, worker: n % 2, first: n });
+    const events = [methodStart(0, "p"), shardStart(0, shard(0)), shardEnd(2, shard(0), true, [2])];
+    const state = fold(events, [{ name: "p", mode: "parallel" }]);
+    expect(stage(state, "p")).toMatchObject({ parallel: true, total: undefined, done: 1 });
+    for (const event of [shardStart(2, shard(1)), shardEnd(3, shard(1), true, [1]), methodEnd(3, "p")]) {
+      applyEvent(state, event);
+    }
+    expect(summarizeStage(stage(state, "p"))).toMatchObject({ items: 2, done: 2, calls: 2, p95Ms: 2 });
+    // Without the plan, a stage that announces no item count is a single call.
+    expect(fold([methodStart(0, "q")]).stages.get("q")).toMatchObject({ parallel: false, total: 1 });
   });
 
   it("has no rate before time passes", () => {

@@ -35,7 +35,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const display = createProgressDisplay(
     process.stderr,
     progressMode(process.stderr, options.quiet === true),
-    result.plan.methods.map((method) => method.name),
+    result.plan.methods,
   );
   // The CLI records the trace itself rather than through the run's `trace` option, to report an unwritable path as usage.
   const recorder = options.trace === undefined ? undefined : createTraceRecorder();

@@ -5,7 +5,7 @@
  */
 import type { FlowEvent } from "../../../stdlib/api.js";
 import { renderLive, renderPlainEvent, renderSummary } from "./render.js";
-import { applyEvent, createProgressState, type ProgressState } from "./state.js";
+import { applyEvent, createProgressState, type PlannedStage, type ProgressState } from "./state.js";
 
 /** `live`: redrawn in place (a terminal); `plain`: a line per stage start and end; `quiet`: nothing. */
 export type ProgressMode = "live" | "plain" | "quiet";
@@ -43,7 +43,7 @@ export function progressMode(stream: { readonly isTTY?: boolean }, quiet: boolea
 export function createProgressDisplay(
   stream: DisplayStream,
   mode: ProgressMode,
-  stages: readonly string[],
+  stages: readonly PlannedStage[],
   clock: () => number = Date.now,
 ): ProgressDisplay {
   const state = createProgressState(stages);

@@ -81,9 +81,8 @@ export function renderPlainEvent(state: ProgressState, event: FlowEvent): string
   const stage = state.stages.get(event.method);
   if (stage === undefined) return undefined;
   if (event.type === "method:start") {
-    return stage.parallel
-      ? `stage ${stage.name} started: ${plural(stage.total ?? 0, "item")}`
-      : `stage ${stage.name} started`;
+    if (!stage.parallel) return `stage ${stage.name} started`;
+    return `stage ${stage.name} started: ${stage.total === undefined ? "items streamed" : plural(stage.total, "item")}`;
   }
   const unit = stage.parallel ? "items" : "call";
   const wall = wallTime(stage);

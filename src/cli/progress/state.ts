@@ -20,7 +20,7 @@ export interface StageProgress {
   status: StageStatus;
   /** Items of a parallel stage, 1 for a single method; `undefined` until the stage starts. */
   total: number | undefined;
-  /** Whether the stage maps over items (its `method:start` carried a count). */
+  /** Whether the stage maps over items (the plan says so, or its `method:start` carried a count). */
   parallel: boolean;
   /** Items whose call succeeded. */
   done: number;
@@ -52,13 +52,21 @@ export interface ProgressState {
   ok: boolean | undefined;
 }
 
+/** What the state needs to know of a plan's method ahead of its events; a `PlanMethod` has it. */
+export interface PlannedStage {
+  readonly name: string;
+  readonly mode: "single" | "parallel";
+}
+
 /**
  * A state with every stage of `stages` waiting, so that a display lists the
- * stages still to come from the start.
+ * stages still to come from the start. Knowing which stages are parallel
+ * also tells a parallel stage fed a stream (whose `method:start` carries no
+ * item count) from a single call.
  */
-export function createProgressState(stages: readonly string[] = []): ProgressState {
+export function createProgressState(stages: readonly PlannedStage[] = []): ProgressState {
   const state: ProgressState = { stages: new Map(), runStartedAt: undefined, runEndedAt: undefined, ok: undefined };
-  for (const name of stages) stageOf(state, name);
+  for (const planned of stages) stageOf(state, planned.name).parallel = planned.mode === "parallel";
   return state;
 }
 
@@ -79,8 +87,9 @@ export function applyEvent(state: ProgressState, event: FlowEvent): ProgressStat
     case "method:start": {
       const stage = stageOf(state, event.method);
       stage.status = "running";
-      stage.parallel = event.items !== undefined;
-      stage.total = event.items ?? 1;
+      if (event.items !== undefined) stage.parallel = true;
+      // A parallel stage reading a stream learns its total only at the end.
+      stage.total = event.items ?? (stage.parallel ? undefined : 1);
       stage.startedAt = event.time;
       break;
     }
@@ -97,6 +106,7 @@ export function applyEvent(state: ProgressState, event: FlowEvent): ProgressStat
           stage.durations.push(event.time - stage.startedAt);
         }
         stage.done = stage.total ?? stage.done;
+        stage.total ??= stage.done;
       }
       break;
     }
