@@ -136,6 +136,7 @@ describe("number formats", () => {
     expect(formatDuration(undefined)).toBe("-");
     expect(formatDuration(0)).toBe("<1 ms");
     expect(formatDuration(0.42)).toBe("0.4 ms");
+    expect(formatDuration(0.03)).toBe("<0.1 ms");
     expect(formatDuration(7)).toBe("7 ms");
     expect(formatDuration(12.6)).toBe("13 ms");
     expect(formatDuration(3250)).toBe("3.25 s");

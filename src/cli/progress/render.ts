@@ -145,6 +145,7 @@ function runLine(state: ProgressState): string {
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined) return UNKNOWN;
   if (ms === 0) return "<1 ms";
+  if (ms < 0.1) return "<0.1 ms";
   if (ms < 10 && !Number.isInteger(ms)) return `${ms.toFixed(1)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
