@@ -1,11 +1,13 @@
 import { compile, type CompileResult } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
+import type { BackendName } from "../typecheck/types.js";
 import { createTypeScriptServices } from "../typescript-services.js";
 import { ExitCode, readManifest } from "./io.js";
 import { reportDiagnostics, type DiagnosticsFormat } from "./report.js";
 
 export interface CompileFilesOptions {
   readonly workers?: number | undefined;
+  readonly backend?: BackendName | undefined;
   readonly types?: boolean;
   /** Output path of each manifest's runner; when given, runners are emitted. */
   readonly outFile?: (manifestPath: string) => string;
@@ -32,7 +34,7 @@ export async function compileFiles(
   const results: FileResult[] = [];
   for (const source of sources) {
     const outFile = options.outFile?.(source.path);
-    const result = await compile(source, { workers: options.workers, types: options.types, outFile }, typescript);
+    const result = await compile(source, { workers: options.workers, backend: options.backend, types: options.types, outFile }, typescript);
     const modulePaths = new Map<string, string>();
     for (const [name, binding] of result.resolution?.bindings ?? []) {
       if (binding.modulePath !== undefined) modulePaths.set(name, binding.modulePath);

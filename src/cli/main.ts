@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../version.js";
-import { buildCommand } from "./commands/build.js";
-import { checkCommand } from "./commands/check.js";
+import { buildCommand, type BuildOptions } from "./commands/build.js";
+import { checkCommand, type CheckOptions } from "./commands/check.js";
 import { fmtCommand } from "./commands/fmt.js";
 import { graphCommand } from "./commands/graph.js";
 import { runCommand } from "./commands/run.js";
@@ -37,14 +37,19 @@ Examples:
   const diagnosticsFormat = new Option("--format <format>", "how diagnostics are printed")
     .choices(["text", "json"])
     .default("text");
+  const targetBackend = new Option(
+    "--backend <name>",
+    "the backend the plan will run on: bullmq also proves every value survives JSON",
+  ).choices(["inline", "threads", "bullmq"]);
 
   program
     .command("check")
     .description("parse and check manifests, including the types of the data between methods")
     .argument("<files...>", ".flow manifests")
     .addOption(workers)
+    .addOption(targetBackend)
     .addOption(diagnosticsFormat)
-    .action(async (files: string[], options: { workers?: number; format: "text" | "json" }) => {
+    .action(async (files: string[], options: CheckOptions) => {
       setExit(await checkCommand(files, options));
     });
 
@@ -54,8 +59,9 @@ Examples:
     .argument("<files...>", ".flow manifests")
     .option("--out-dir <dir>", "write runners under this directory, keeping paths relative to the current directory")
     .addOption(workers)
+    .addOption(targetBackend)
     .addOption(diagnosticsFormat)
-    .action(async (files: string[], options: { outDir?: string; workers?: number; format: "text" | "json" }) => {
+    .action(async (files: string[], options: BuildOptions) => {
       setExit(await buildCommand(files, options));
     });
 

@@ -3,11 +3,13 @@ import { dirname, relative } from "node:path";
 import { outputPathFor } from "../../emit/emit.js";
 import { compileFiles } from "../compile-files.js";
 import { ExitCode, UsageError, describeFsError } from "../io.js";
+import type { BackendName } from "../../typecheck/types.js";
 import type { DiagnosticsFormat } from "../report.js";
 
 export interface BuildOptions {
   readonly outDir?: string;
   readonly workers?: number;
+  readonly backend?: BackendName;
   readonly format: DiagnosticsFormat;
 }
 
@@ -22,6 +24,7 @@ export async function buildCommand(files: readonly string[], options: BuildOptio
     files,
     {
       workers: options.workers,
+      backend: options.backend,
       outFile: (manifest) => outputPathFor(manifest, { outDir: options.outDir, rootDir }),
     },
     options.format,
