@@ -192,7 +192,11 @@ class Session implements BackendSession {
     }
     await this.#redis.set(this.#keys.session(this.#id), "1", "PX", KEY_TTL_MS);
     for (const method of this.#plan.methods) {
-      const queue = new Queue(this.#keys.queue(method.name), { connection: this.#redis, prefix: this.#keys.prefix });
+      // Each queue owns its connection: BullMQ cannot close a connection it shares while that one is reconnecting.
+      const queue = new Queue(this.#keys.queue(method.name), {
+        connection: redisOptions(this.#settings.connection, `flowc-caller:${this.#id}:${method.name}`),
+        prefix: this.#keys.prefix,
+      });
       queue.on("error", () => undefined);
       this.#queues.set(method.name, queue);
     }
@@ -222,7 +226,7 @@ class Session implements BackendSession {
     await Promise.all([...this.#queues.values()].map((queue) => queue.close().catch(() => undefined)));
     await this.#redis.del(this.#keys.session(this.#id), this.#keys.replies(this.#id)).catch(() => undefined);
     await this.#redis.quit().catch(() => undefined);
-    await this.#reading?.catch(() => undefined);
+    // The reader is not awaited: ioredis may never settle a read pending on a connection closed while it reconnected.
   }
 
   #start(method: PlanMethod, items: readonly unknown[], single: boolean, lanes: number, scope: CallScope): Promise<unknown> {
