@@ -97,8 +97,15 @@ export interface BackoffSettings {
 /** Options of a runner; they apply to every run it makes. */
 export interface RunnerOptions {
   /**
-   * Where methods execute. Default: `inline` (in this thread).
-   * @default "inline"
+   * Where methods execute: `"inline"` (in this thread), `"threads"` (parallel
+   * methods on a pool of worker threads, see `threads()`), or a backend object
+   * such as `threads({ maxThreads: 4 })`.
+   *
+   * When not given: `"threads"` if the plan has a parallel method and the
+   * runner can tell where the methods' modules are (`modules` or `moduleBase`
+   * is given, as generated runners do), since worker threads must import the
+   * methods themselves; `"inline"` otherwise.
+   * @default "inline", or "threads" as described
    */
   readonly backend?: Backend | BackendName | undefined;
   /**
@@ -107,7 +114,7 @@ export interface RunnerOptions {
    * `min_worker_count` over methods that can run simultaneously) is refused
    * when it starts; slots above that need let parallel methods scale out up to
    * their `max_worker_count`. Bounds: integer ≥ 1. Example: `{ workers: 8 }`.
-   * @default the plan's peak demand
+   * @default the plan's peak demand; with the `threads` backend, at least the number of CPU cores
    */
   readonly workers?: number | undefined;
   /** Delays between retries of a failed call. */
@@ -119,11 +126,24 @@ export interface RunnerOptions {
    * @default undefined
    */
   readonly moduleBase?: string | URL | undefined;
+  /**
+   * Where each of the plan's modules is, as the caller resolved it: the plan's
+   * `module` specifier exactly as written in the plan (`"./etl.methods"`) →
+   * the module's absolute file URL (or absolute path). Backends that load the
+   * methods themselves in another thread use it first, then fall back to
+   * resolving the specifier against `moduleBase`, trying the extensions `.ts`,
+   * `.mts`, `.js`, `.mjs`, then `/index.ts` and `/index.js`.
+   *
+   * @example
+   * { modules: { "./etl.methods": new URL("./etl.methods.ts", import.meta.url) } }
+   * @default undefined
+   */
+  readonly modules?: Readonly<Record<string, string | URL>> | undefined;
   /** Receives every event of every run. */
   readonly onEvent?: ((event: FlowEvent) => void) | undefined;
 }
 
-export type BackendName = "inline";
+export type BackendName = "inline" | "threads";
 
 export interface Runner<I, O> {
   readonly plan: PlanDescriptor;
@@ -145,6 +165,17 @@ interface EventBase {
  * fails or is cancelled, every method still in flight gets its
  * `method:end` with `ok: false` before `run:end`; nothing is emitted after.
  * Events are only built when someone listens.
+ *
+ * Calls run in shards (`shard:start` … `shard:end`, a batch of consecutive
+ * items of a parallel method, or a single method's one call) on workers. Each
+ * run's stream names a worker in `worker:up` before its first shard on it:
+ * workers that start while the run is going are announced as they start, and
+ * workers that were already up are announced when the run first uses them.
+ * Worker 0 is always the calling thread; with the `threads` backend other
+ * workers are numbered by their thread id, with `inline` they are the lanes of
+ * a parallel stage. A `worker:down` is reported to the runs going when the
+ * worker stops, or to a run that had announced it when that run next starts a
+ * stage; a worker that outlives a run gets none in it.
  */
 export type FlowEvent =
   | (EventBase & { readonly type: "run:start" })
@@ -157,7 +188,10 @@ export type FlowEvent =
   | (EventBase & {
       readonly type: "method:start";
       readonly method: string;
-      /** Number of elements for a parallel method; `undefined` for a single one. */
+      /**
+       * Number of elements for a parallel method given an array; `undefined` for a single
+       * method, and for a parallel one given another iterable (its length is not known ahead).
+       */
       readonly items: number | undefined;
     })
   | (EventBase & { readonly type: "method:end"; readonly method: string; readonly ok: boolean })
@@ -212,7 +246,11 @@ export type FlowEvent =
   | (EventBase & {
       readonly type: "worker:down";
       readonly worker: number;
-      /** `idle`: shrunk after idling; `close`: the runner closed; `crash`: the worker died and was replaced. */
+      /**
+       * `idle`: shrunk after idling (an `inline` lane: its stage has no more items); `close`: the
+       * runner closed; `crash`: the worker died, or was stopped because a cancelled call would not
+       * end, and was replaced.
+       */
       readonly reason: "idle" | "close" | "crash";
     });
 
@@ -227,6 +265,11 @@ export type FlowEventType = FlowEvent["type"];
  */
 export interface Backend {
   readonly name: string;
+  /**
+   * Workers one run may use when `RunnerOptions.workers` is not given, from the
+   * plan's peak demand (never less than it). Without it: the peak demand.
+   */
+  readonly defaultWorkers?: ((peakDemand: number) => number) | undefined;
   /** Prepares to execute `plan`; called once per runner, on its first run. */
   open(
     plan: PlanDescriptor,
@@ -242,6 +285,8 @@ export interface BackendOpenOptions {
   readonly retryBackoff: BackoffSettings;
   /** See {@link RunnerOptions.moduleBase}; `undefined` when not given. */
   readonly moduleBase: string | undefined;
+  /** See {@link RunnerOptions.modules}, values as strings (file URLs or paths); `undefined` when not given. */
+  readonly modules?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface BackendSession {
@@ -272,6 +317,15 @@ export interface BackendMethod {
    */
   map(items: readonly unknown[], lanes: number, scope: CallScope): Promise<unknown[]>;
   /**
+   * Like `map`, for a parallel method whose input is an iterable or async
+   * iterable other than an array: items are read from it as lanes free up, so
+   * only a bounded number is in flight however long it is; results in input
+   * order. On failure or cancellation the iterator is closed (`return()`).
+   * `lanes` may exceed the number of items. Backends without it get the
+   * items collected into an array and passed to `map`.
+   */
+  readonly mapStream?: ((items: ItemStream, lanes: number, scope: CallScope) => Promise<unknown[]>) | undefined;
+  /**
    * Optional shortcut for in-process backends: calls the method once in this
    * thread with a fresh context (attempt 1, a signal that never aborts), no
    * retry, no timeout, errors thrown as they are. The scheduler uses it for
@@ -279,6 +333,9 @@ export interface BackendMethod {
    */
   readonly direct?: ((input: unknown) => unknown) | undefined;
 }
+
+/** What a parallel method accepts besides an array (strings excepted: they are not lists of items). */
+export type ItemStream = Iterable<unknown> | AsyncIterable<unknown>;
 
 /** What a backend needs to know about the run a call belongs to. */
 export interface CallScope {

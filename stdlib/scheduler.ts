@@ -10,10 +10,11 @@
  * other, no retry or timeout, nobody listening, nothing to cancel — runs on a
  * straight-line path that allocates no run state at all.
  */
-import type { BackendMethod, CallScope, FlowEvent, RunOptions } from "./api.js";
+import type { BackendMethod, CallScope, FlowEvent, ItemStream, RunOptions } from "./api.js";
 import { isThenable, LazyAbort } from "./context.js";
 import { methodDemand, peakDemand, type PeakDemand } from "./demand.js";
 import { CancelledError, FlowError, MethodError, ParallelInputError, WorkerCapError } from "./errors.js";
+import { asItemStream, ItemReader } from "./item-source.js";
 import type { PlanDescriptor } from "./plan.js";
 
 /** How a method's input is assembled from the run's values. */
@@ -254,6 +255,24 @@ function combine(
   };
 }
 
+/** For backends without `mapStream`: reads the whole stream, then maps the array. */
+async function collectThenMap(
+  method: BackendMethod,
+  stream: ItemStream,
+  lanes: number,
+  scope: CallScope,
+): Promise<unknown[]> {
+  const reader = new ItemReader(stream);
+  const items: unknown[] = [];
+  for (;;) {
+    const taken = reader.take(4096);
+    const chunk = Array.isArray(taken) ? taken : await taken;
+    if (chunk.length === 0) break;
+    for (const item of chunk) items.push(item);
+  }
+  return items.length === 0 ? [] : method.map(items, Math.min(lanes, items.length), scope);
+}
+
 /** The state of one run; it is also the `CallScope` its calls receive. */
 class Run implements CallScope {
   readonly runId: string;
@@ -353,7 +372,12 @@ class Run implements CallScope {
 
     if (t.parallel[i] === true) {
       if (!Array.isArray(input)) {
-        this.#fail(i, new ParallelInputError(name, input));
+        const stream = asItemStream(input);
+        if (stream === undefined) {
+          this.#fail(i, new ParallelInputError(name, input));
+          return;
+        }
+        this.#startStream(i, name, method, stream);
         return;
       }
       this.#status[i] = Status.Running;
@@ -393,6 +417,21 @@ class Run implements CallScope {
     } else {
       this.#complete(i, output);
     }
+  }
+
+  /** A parallel method given an iterable other than an array: its length is unknown until it is read. */
+  #startStream(i: number, name: string, method: BackendMethod, stream: ItemStream): void {
+    this.#status[i] = Status.Running;
+    this.#listener?.({ type: "method:start", runId: this.runId, time: Date.now(), method: name, items: undefined });
+    const lanes = this.#lanes(i, Number.MAX_SAFE_INTEGER);
+    const mapped =
+      method.mapStream !== undefined
+        ? method.mapStream(stream, lanes, this)
+        : collectThenMap(method, stream, lanes, this);
+    mapped.then(
+      (output) => this.#complete(i, output),
+      (error: unknown) => this.#fail(i, error),
+    );
   }
 
   /**

@@ -3,6 +3,10 @@
  * are concurrency slots — the lanes a parallel stage spreads its items over,
  * each lane keeping one call in flight. It is the default backend, and the
  * reference the others are measured against by the conformance suite.
+ *
+ * For observers, the calling thread is worker 0 and runs every single call as
+ * a shard of one item; each lane of a parallel stage is a worker of its own,
+ * up while the stage has items for it, running each item as a shard of one.
  */
 import type {
   Backend,
@@ -10,16 +14,25 @@ import type {
   BackendOpenOptions,
   BackendSession,
   CallScope,
+  FlowEvent,
+  ItemStream,
   MethodTable,
   RunContext,
 } from "../api.js";
 import { DetachedContext, isThenable } from "../context.js";
+import { MethodError } from "../errors.js";
+import { END, ItemReader } from "../item-source.js";
 import type { PlanDescriptor, PlanMethod } from "../plan.js";
 import { CallPolicy, type Attempt } from "../policy.js";
 import { lookupMethod } from "../validate-plan.js";
 
 /** How the runtime calls a method: its input first, then its context. */
 type Invocable = (input?: unknown, context?: RunContext) => unknown;
+
+type Emit = (event: FlowEvent) => void;
+
+/** The worker number of the calling thread, in every backend. */
+export const CALLING_THREAD = 0;
 
 /**
  * Creates the in-process backend.
@@ -34,19 +47,26 @@ export function inline(): Backend {
   };
 }
 
-class InlineSession implements BackendSession {
+/**
+ * The in-process session. Other backends run some methods in the calling
+ * thread too (the `threads` backend its single methods) and report them under
+ * their own name, given as `backend`.
+ */
+export class InlineSession implements BackendSession {
   readonly #methods: MethodTable;
   readonly #options: BackendOpenOptions;
+  readonly #lanes: Lanes;
 
-  constructor(_plan: PlanDescriptor, methods: MethodTable, options: BackendOpenOptions) {
+  constructor(_plan: PlanDescriptor, methods: MethodTable, options: BackendOpenOptions, backend = "inline") {
     this.#methods = methods;
     this.#options = options;
+    this.#lanes = new Lanes(backend);
   }
 
   method(method: PlanMethod): BackendMethod {
     const fn = lookupMethod(this.#methods, method.name) as Invocable | undefined;
     if (fn === undefined) throw new Error(`inline backend: no function for method '${method.name}'`);
-    return new InlineMethod(method, fn, new CallPolicy(method, this.#options.retryBackoff));
+    return new InlineMethod(method, fn, new CallPolicy(method, this.#options.retryBackoff), this.#lanes);
   }
 
   close(): Promise<void> {
@@ -54,18 +74,49 @@ class InlineSession implements BackendSession {
   }
 }
 
+/** Numbers lanes as workers and remembers which runs were told about the calling thread. */
+class Lanes {
+  readonly backend: string;
+  #next = CALLING_THREAD + 1;
+  readonly #announced = new WeakSet<CallScope>();
+
+  constructor(backend: string) {
+    this.backend = backend;
+  }
+
+  /** Reports worker 0 to a run the first time one of its calls runs there. */
+  callingThread(scope: CallScope, emit: Emit): void {
+    if (this.#announced.has(scope)) return;
+    this.#announced.add(scope);
+    up(scope, emit, CALLING_THREAD, this.backend);
+  }
+
+  /** A fresh worker number for a lane. */
+  open(scope: CallScope, emit: Emit): number {
+    const worker = this.#next++;
+    up(scope, emit, worker, this.backend);
+    return worker;
+  }
+}
+
+function up(scope: CallScope, emit: Emit, worker: number, backend: string): void {
+  emit({ type: "worker:up", runId: scope.runId, time: Date.now(), worker, backend });
+}
+
 class InlineMethod implements BackendMethod {
   readonly #name: string;
   readonly #fn: Invocable;
   readonly #takesInput: boolean;
   readonly #policy: CallPolicy;
+  readonly #lanes: Lanes;
   readonly direct: ((input: unknown) => unknown) | undefined;
 
-  constructor(method: PlanMethod, fn: Invocable, policy: CallPolicy) {
+  constructor(method: PlanMethod, fn: Invocable, policy: CallPolicy, lanes: Lanes) {
     this.#name = method.name;
     this.#fn = fn;
     this.#takesInput = method.takesInput;
     this.#policy = policy;
+    this.#lanes = lanes;
     // A method without an input parameter is called without arguments: it could not receive a context anyway.
     this.direct = method.takesInput ? (input) => fn(input, new DetachedContext(this.#name)) : () => fn();
   }
@@ -73,10 +124,12 @@ class InlineMethod implements BackendMethod {
   call(input: unknown, scope: CallScope): unknown {
     const fn = this.#fn;
     const attempt: Attempt = this.#takesInput ? (context) => fn(input, context) : () => fn();
-    return this.#policy.run(attempt, undefined, scope);
+    if (scope.emit === undefined) return this.#policy.run(attempt, undefined, scope);
+    return this.#observed(attempt, undefined, 0, CALLING_THREAD, scope, scope.emit);
   }
 
   map(items: readonly unknown[], lanes: number, scope: CallScope): Promise<unknown[]> {
+    if (scope.emit !== undefined) return this.#mapItems(new ItemReader(items), lanes, scope);
     const results = new Array<unknown>(items.length);
     const fn = this.#fn;
     const policy = this.#policy;
@@ -100,5 +153,104 @@ class InlineMethod implements BackendMethod {
     const running: Promise<void>[] = [];
     for (let i = 0; i < lanes; i++) running.push(lane());
     return Promise.all(running).then(() => results);
+  }
+
+  mapStream(items: ItemStream, lanes: number, scope: CallScope): Promise<unknown[]> {
+    return this.#mapItems(new ItemReader(items), lanes, scope);
+  }
+
+  /**
+   * The general map: items pulled one at a time as lanes free up (so a stream
+   * is never read ahead of the calls), with events when someone listens.
+   */
+  async #mapItems(reader: ItemReader, lanes: number, scope: CallScope): Promise<unknown[]> {
+    const results: unknown[] = reader.length === undefined ? [] : new Array<unknown>(reader.length);
+    const fn = this.#fn;
+    const policy = this.#policy;
+    const emit = scope.emit;
+    let issued = 0;
+    let failed = false;
+    const lane = async (): Promise<void> => {
+      const worker = emit === undefined ? CALLING_THREAD : this.#lanes.open(scope, emit);
+      try {
+        while (!failed && !scope.cancelled) {
+          const index = issued++;
+          let item: unknown;
+          try {
+            item = reader.next();
+            if (isThenable(item)) item = await item;
+          } catch (error) {
+            throw new MethodError(this.#name, index, 0, error);
+          }
+          if (item === END || failed || scope.cancelled) break;
+          const attempt: Attempt = (context) => fn(item, context);
+          const output =
+            emit === undefined
+              ? policy.run(attempt, index, scope)
+              : this.#observed(attempt, index, index, worker, scope, emit);
+          results[index] = isThenable(output) ? await output : output;
+        }
+      } catch (error) {
+        failed = true;
+        reader.close();
+        throw error;
+      } finally {
+        if (emit !== undefined) {
+          emit({ type: "worker:down", runId: scope.runId, time: Date.now(), worker, reason: "idle" });
+        }
+      }
+    };
+    const running: Promise<void>[] = [];
+    for (let i = 0; i < lanes; i++) running.push(lane());
+    try {
+      await Promise.all(running);
+    } finally {
+      // Cancelled or failed: stop the source too, so that a generator can release what it holds.
+      if (failed || scope.cancelled) reader.close();
+    }
+    results.length = Math.min(results.length, reader.read);
+    return results;
+  }
+
+  /** One call as a shard of one item, between `shard:start` and `shard:end`. */
+  #observed(
+    attempt: Attempt,
+    item: number | undefined,
+    shard: number,
+    worker: number,
+    scope: CallScope,
+    emit: Emit,
+  ): unknown {
+    if (worker === CALLING_THREAD) this.#lanes.callingThread(scope, emit);
+    const method = this.#name;
+    const runId = scope.runId;
+    const first = item ?? 0;
+    emit({ type: "shard:start", runId, time: Date.now(), method, shard, first, count: 1, worker });
+    const started = performance.now();
+    const end = (ok: boolean): void => {
+      const durations = ok ? [performance.now() - started] : undefined;
+      emit({ type: "shard:end", runId, time: Date.now(), method, shard, first, count: 1, worker, ok, durations });
+    };
+    let output: unknown;
+    try {
+      output = this.#policy.run(attempt, item, scope);
+    } catch (error) {
+      end(false);
+      throw error;
+    }
+    if (!isThenable(output)) {
+      end(true);
+      return output;
+    }
+    return Promise.resolve(output).then(
+      (value) => {
+        end(true);
+        return value;
+      },
+      (error: unknown) => {
+        end(false);
+        throw error;
+      },
+    );
   }
 }

@@ -8,8 +8,14 @@
  * flight, so a backend that serialised them would never finish), never with
  * sleeps and timings; the per-test timeout only turns such a hang into a
  * failure with the test's name.
+ *
+ * Parallel methods come from a fixture module (test/fixtures/threads/), which
+ * every runner is told about through `modules`, so that backends that import
+ * methods in other threads run exactly what in-process backends call; they
+ * report what a test observes through shared memory. Single methods are
+ * closures: every backend so far runs them in the calling thread.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   CancelledError,
   createRunner,
@@ -29,8 +35,16 @@ import {
   type Runner,
   type RunnerOptions,
 } from "../../stdlib/index.js";
+import * as fixtures from "../fixtures/threads/conformance.methods.js";
+import { shared } from "../fixtures/threads/shared-state.js";
+import { callEvents, shardEventProblems } from "./event-checks.js";
 import { deferred, Gauge, settle, untilAborted } from "./latch.js";
 import { buildPlan, chain } from "./plans.js";
+
+/** Where the fixture methods live, keyed by the module specifier test plans use. */
+export const FIXTURE_MODULES: Readonly<Record<string, string>> = {
+  "./test.methods": new URL("../fixtures/threads/conformance.methods.ts", import.meta.url).href,
+};
 
 /** Generous: only a backend that deadlocks gets near it. */
 const HANG = 10_000;
@@ -50,12 +64,17 @@ function brief(event: FlowEvent): string {
       return `call:retry ${event.method}${event.item === undefined ? "" : `#${event.item}`} attempt ${event.attempt}`;
     case "call:fail":
       return `call:fail ${event.method}${event.item === undefined ? "" : `#${event.item}`} after ${event.attempts}`;
+    default:
+      return event.type;
   }
 }
 
 export function describeBackendConformance(name: string, makeBackend: () => Backend): void {
   describe(`backend conformance: ${name}`, () => {
     const runners: Runner<unknown, unknown>[] = [];
+    beforeEach(() => {
+      shared.reset();
+    });
     afterEach(async () => {
       await Promise.all(runners.splice(0).map((runner) => runner.close()));
     });
@@ -68,6 +87,7 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
       const runner = createRunner<I, O>(plan, methods as MethodTable, {
         backend: makeBackend(),
         retryBackoff: { baseMs: 1, maxMs: 4 },
+        modules: FIXTURE_MODULES,
         ...options,
       });
       runners.push(runner as Runner<unknown, unknown>);
@@ -88,15 +108,8 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
       });
 
       it("gives each call a context naming the method, attempt and item", async () => {
-        const seen: {
-          method: string;
-          attempt: number;
-          item: number | undefined;
-          aborted: boolean;
-          isSignal: boolean;
-        }[] = [];
         const record = (context: RunContext): void => {
-          seen.push({
+          shared.record({
             method: context.method,
             attempt: context.attempt,
             item: context.item,
@@ -104,12 +117,15 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
             isSignal: context.signal instanceof AbortSignal,
           });
         };
-        const plan = buildPlan({ split: {}, each: { mode: "parallel", minWorkers: 2 } }, [["split", "each"]]);
+        const plan = buildPlan({ split: {}, each: { mode: "parallel", minWorkers: 2, exportName: "recordContext" } }, [
+          ["split", "each"],
+        ]);
         const runner = make<number, number[]>(plan, {
           split: (n: number, context: RunContext) => (record(context), [n, n + 1]),
-          each: (x: number, context: RunContext) => (record(context), x * 10),
+          each: fixtures.recordContext,
         });
         await expect(runner.run(1)).resolves.toEqual([10, 20]);
+        const seen = shared.records() as { method: string; item: number | undefined }[];
         expect(seen.sort((x, y) => `${x.method}${x.item}`.localeCompare(`${y.method}${y.item}`))).toEqual([
           { method: "each", attempt: 1, item: 0, aborted: false, isSignal: true },
           { method: "each", attempt: 1, item: 1, aborted: false, isSignal: true },
@@ -267,27 +283,16 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
       it(
         "maps a parallel method over its array and keeps input order when items finish out of order",
         async () => {
-          const gauge = new Gauge();
-          const release = [0, 1, 2, 3, 4].map(() => deferred());
-          const plan = buildPlan({ each: { mode: "parallel", minWorkers: 5 } });
-          const items: number[] = [];
-          const runner = make<number[], number[]>(plan, {
-            each: async (x: number, context: RunContext) => {
-              gauge.enter();
-              await release[context.item ?? -1]?.promise;
-              items.push(context.item ?? -1);
-              gauge.leave();
-              return x * 10;
-            },
-          });
+          const plan = buildPlan({ each: { mode: "parallel", minWorkers: 5, exportName: "heldByGate" } });
+          const runner = make<number[], number[]>(plan, { each: fixtures.heldByGate });
           const run = runner.run([0, 1, 2, 3, 4]);
-          await gauge.atLeast(5);
-          for (const gate of [...release].reverse()) {
-            gate.resolve();
-            await settle(1);
+          await shared.gauge.atLeast(5);
+          for (let item = 4; item >= 0; item--) {
+            shared.gate(item).open();
+            await shared.recorded(5 - item);
           }
           await expect(run).resolves.toEqual([0, 10, 20, 30, 40]);
-          expect(items).toEqual([4, 3, 2, 1, 0]);
+          expect(shared.records()).toEqual([{ item: 4 }, { item: 3 }, { item: 2 }, { item: 1 }, { item: 0 }]);
         },
         HANG,
       );
@@ -295,40 +300,34 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
       it(
         "spreads a parallel method over at least min_worker_count workers",
         async () => {
-          const gauge = new Gauge();
-          const plan = buildPlan({ split: {}, each: { mode: "parallel", minWorkers: 3 } }, [["split", "each"]]);
-          const runner = make<number, number[]>(plan, {
-            split: (n: number) => Array.from({ length: n }, (_, i) => i),
-            each: async (x: number) => {
-              gauge.enter();
-              await gauge.atLeast(3);
-              gauge.leave();
-              return x + 1;
-            },
-          });
+          shared.set("target", 3);
+          const plan = buildPlan({ split: {}, each: { mode: "parallel", minWorkers: 3, exportName: "overlapping" } }, [
+            ["split", "each"],
+          ]);
+          const runner = make<number, number[]>(
+            plan,
+            { split: (n: number) => Array.from({ length: n }, (_, i) => i), each: fixtures.overlapping },
+            // A limit equal to the plan's peak demand leaves no slot to scale out over, so no more than 3 either.
+            { workers: 3 },
+          );
           await expect(runner.run(9)).resolves.toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-          // The default worker limit is the plan's peak demand, so no more than 3 either.
-          expect(gauge.max).toBe(3);
+          expect(shared.gauge.max).toBe(3);
         },
         HANG,
       );
 
       it("maps an empty array to an empty array without calling the method", async () => {
-        let calls = 0;
-        const runner = make<number[], number[]>(buildPlan({ each: { mode: "parallel", minWorkers: 2 } }), {
-          each: (x: number) => (calls++, x),
-        });
+        const plan = buildPlan({ each: { mode: "parallel", minWorkers: 2, exportName: "counted" } });
+        const runner = make<number[], number[]>(plan, { each: fixtures.counted });
         await expect(runner.run([])).resolves.toEqual([]);
-        expect(calls).toBe(0);
+        expect(shared.get("calls")).toBe(0);
       });
 
       it("rejects a parallel method's input that is not an array, naming the method and what it got", async () => {
-        let calls = 0;
-        const plan = buildPlan({ load: {}, each: { mode: "parallel", minWorkers: 2 } }, [["load", "each"]]);
-        const runner = make<unknown, unknown>(plan, {
-          load: (x: unknown) => x,
-          each: (x: number) => (calls++, x),
-        });
+        const plan = buildPlan({ load: {}, each: { mode: "parallel", minWorkers: 2, exportName: "counted" } }, [
+          ["load", "each"],
+        ]);
+        const runner = make<unknown, unknown>(plan, { load: (x: unknown) => x, each: fixtures.counted });
         const error = await runner.run({ rows: [1, 2] }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ParallelInputError);
         expect((error as ParallelInputError).message).toBe(
@@ -339,7 +338,71 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
         await expect(runner.run("abc")).rejects.toThrow(
           "Method 'each' runs in parallel and needs an array as input, but received a string (\"abc\").",
         );
-        expect(calls).toBe(0);
+        expect(shared.get("calls")).toBe(0);
+      });
+    });
+
+    describe("parallel stages over iterables", () => {
+      it("maps an iterable and an async iterable like an array, in input order", async () => {
+        const events: FlowEvent[] = [];
+        const plan = buildPlan({ each: { mode: "parallel", minWorkers: 2, exportName: "double" } });
+        const runner = make<Iterable<number> | AsyncIterable<number>, number[]>(plan, { each: fixtures.double });
+        function* numbers(): Generator<number> {
+          for (let i = 0; i < 50; i++) yield i;
+        }
+        async function* later(): AsyncGenerator<number> {
+          for (let i = 0; i < 50; i++) {
+            if (i % 7 === 0) await settle(1);
+            yield i;
+          }
+        }
+        const expected = Array.from({ length: 50 }, (_, i) => i * 2);
+        await expect(runner.run(numbers(), { onEvent: (event) => events.push(event) })).resolves.toEqual(expected);
+        await expect(runner.run(later())).resolves.toEqual(expected);
+        await expect(runner.run(new Set([3, 1, 2]))).resolves.toEqual([6, 2, 4]);
+        await expect(runner.run((async function* () {})())).resolves.toEqual([]);
+        // The length of a stream is not known when its stage starts.
+        expect(events.find((event) => event.type === "method:start")).toMatchObject({
+          method: "each",
+          items: undefined,
+        });
+      });
+
+      it("stops reading and closes the stream when the stage fails", async () => {
+        let read = 0;
+        let closed = false;
+        async function* numbers(): AsyncGenerator<number> {
+          try {
+            for (let i = 0; i < 1_000_000; i++) {
+              read++;
+              yield i;
+            }
+          } finally {
+            closed = true;
+          }
+        }
+        const plan = buildPlan({ each: { mode: "parallel", minWorkers: 2, exportName: "doubleUnless3" } });
+        const runner = make<AsyncIterable<number>, number[]>(plan, { each: fixtures.doubleUnless3 }, { workers: 2 });
+        const error = await runner.run(numbers()).catch((e: unknown) => e);
+        expect(error).toMatchObject({ name: "MethodError", method: "each", item: 3, attempts: 1 });
+        expect((error as MethodError).message).toBe("Method 'each' failed on item 3 after 1 attempt: three");
+        await settle();
+        expect(closed).toBe(true);
+        expect(read).toBeLessThan(1_000_000);
+      });
+
+      it("fails with the stream's own error, naming the item it was reading", async () => {
+        function* numbers(): Generator<number> {
+          yield 1;
+          yield 2;
+          throw new Error("disk gone");
+        }
+        const plan = buildPlan({ each: { mode: "parallel", minWorkers: 2, exportName: "double" } });
+        const runner = make<Iterable<number>, number[]>(plan, { each: fixtures.double });
+        const error = await runner.run(numbers()).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(MethodError);
+        expect(error).toMatchObject({ method: "each", item: 2, attempts: 0 });
+        expect((error as MethodError).message).toBe("Method 'each' failed on item 2 after 0 attempts: disk gone");
       });
     });
 
@@ -388,20 +451,16 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
       });
 
       it("reports exhausted retries of a parallel item with its method, item, attempts and cause", async () => {
-        const cause = new Error("bad row");
         const events: FlowEvent[] = [];
-        const plan = buildPlan({ transform: { mode: "parallel", minWorkers: 2, retries: 2 } });
-        const runner = make<number[], number[]>(plan, {
-          transform: (x: number) => {
-            if (x === 17) throw cause;
-            return x;
-          },
-        });
+        const plan = buildPlan({ transform: { mode: "parallel", minWorkers: 2, retries: 2, exportName: "failOn17" } });
+        const runner = make<number[], number[]>(plan, { transform: fixtures.failOn17 });
         const items = Array.from({ length: 20 }, (_, i) => i);
         const error = await runner.run(items, { onEvent: (event) => events.push(event) }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(MethodError);
         expect(error).toMatchObject({ method: "transform", item: 17, attempts: 3 });
-        expect((error as MethodError).cause).toBe(cause);
+        // The method's own error, with its name and fields, wherever it was thrown.
+        expect((error as MethodError).cause).toBeInstanceOf(Error);
+        expect((error as MethodError).cause).toMatchObject({ name: "RowError", message: "bad row", code: "E_ROW" });
         expect((error as MethodError).message).toBe("Method 'transform' failed on item 17 after 3 attempts: bad row");
         expect(events.filter((event) => event.type === "call:retry" || event.type === "call:fail").map(brief)).toEqual([
           "call:retry transform#17 attempt 1",
@@ -461,6 +520,19 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
         expect(attempts).toEqual([1, 2]);
       });
 
+      it("times out a parallel call, aborting its signal with a TimeoutError, and retries it", async () => {
+        const plan = buildPlan({
+          each: { mode: "parallel", minWorkers: 2, timeoutMs: 30, retries: 1, exportName: "slowFirstAttempt" },
+        });
+        const runner = make<number[], number[]>(plan, { each: fixtures.slowFirstAttempt }, { workers: 2 });
+        await expect(runner.run([5, 6])).resolves.toEqual([5, 6]);
+        const records = shared.records() as { item: number }[];
+        expect(records.sort((a, b) => a.item - b.item)).toEqual([
+          { item: 0, name: "TimeoutError", message: "timed out after 30 ms" },
+          { item: 1, name: "TimeoutError", message: "timed out after 30 ms" },
+        ]);
+      });
+
       it(
         "cancels the other methods in flight when one fails, and starts no more",
         async () => {
@@ -499,26 +571,17 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
       it(
         "stops a parallel map at its first failed item and aborts the items in flight",
         async () => {
-          const gauge = new Gauge();
-          const signals: AbortSignal[] = [];
-          let calls = 0;
-          const plan = buildPlan({ each: { mode: "parallel", minWorkers: 3 } });
-          const runner = make<number[], number[]>(plan, {
-            each: async (x: number, context: RunContext) => {
-              calls++;
-              gauge.enter();
-              await gauge.atLeast(3);
-              if (x === 1) throw new Error(`item ${x} failed`);
-              signals.push(context.signal);
-              return untilAborted(context.signal);
-            },
-          });
+          const plan = buildPlan({ each: { mode: "parallel", minWorkers: 3, exportName: "failOneAbortOthers" } });
+          const runner = make<number[], number[]>(plan, { each: fixtures.failOneAbortOthers }, { workers: 3 });
           const error = await runner.run(Array.from({ length: 30 }, (_, i) => i)).catch((e: unknown) => e);
           expect(error).toMatchObject({ method: "each", item: 1, attempts: 1 });
+          expect((error as MethodError).message).toBe("Method 'each' failed on item 1 after 1 attempt: item 1 failed");
+          // The two calls still waiting see their signals abort, wherever they run.
+          await shared.reach("aborted", 2);
           await settle();
-          expect(signals.length).toBe(2);
-          expect(signals.every((signal) => signal.aborted)).toBe(true);
-          expect(calls).toBe(3);
+          expect(shared.get("started")).toBe(2);
+          expect(shared.get("aborted")).toBe(2);
+          expect(shared.get("calls")).toBe(3);
         },
         HANG,
       );
@@ -552,6 +615,30 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
           expect(signal.aborted).toBe(true);
           expect(signal.reason).toBe(error);
           expect(laterCalls).toBe(0);
+        },
+        HANG,
+      );
+
+      it(
+        "aborts the signals of parallel calls in flight with the run's CancelledError",
+        async () => {
+          const plan = buildPlan({ each: { mode: "parallel", minWorkers: 2, exportName: "waitForAbort" } });
+          const runner = make<number[], number[]>(plan, { each: fixtures.waitForAbort }, { workers: 2 });
+          const controller = new AbortController();
+          const run = runner.run([1, 2, 3, 4], { signal: controller.signal });
+          await shared.reach("started", 2);
+          controller.abort(new Error("user stop"));
+          const error = await run.catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(CancelledError);
+          expect((error as CancelledError).message).toBe("Run of 'test' was cancelled: user stop");
+          await shared.reach("aborted", 2);
+          expect(shared.records()).toEqual([
+            { name: "AbortError", message: "Run of 'test' was cancelled: user stop" },
+            { name: "AbortError", message: "Run of 'test' was cancelled: user stop" },
+          ]);
+          await settle();
+          // No further item starts once the run is cancelled.
+          expect(shared.get("started")).toBe(2);
         },
         HANG,
       );
@@ -648,28 +735,20 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
       it("reports a successful run in order, to the runner's and the run's listeners", async () => {
         const runnerEvents: FlowEvent[] = [];
         const runEvents: FlowEvent[] = [];
-        const plan = buildPlan({ a: {}, each: { mode: "parallel", minWorkers: 2, retries: 1 }, z: {} }, [
-          ["a", "each"],
-          ["each", "z"],
-        ]);
-        let failed = false;
+        const plan = buildPlan(
+          { a: {}, each: { mode: "parallel", minWorkers: 2, retries: 1, exportName: "failOnceOn2" }, z: {} },
+          [
+            ["a", "each"],
+            ["each", "z"],
+          ],
+        );
         const runner = make<number, number>(
           plan,
-          {
-            a: (n: number) => [n, n + 1],
-            each: (x: number) => {
-              if (x === 2 && !failed) {
-                failed = true;
-                throw new Error("once");
-              }
-              return x;
-            },
-            z: (xs: number[]) => xs.length,
-          },
+          { a: (n: number) => [n, n + 1], each: fixtures.failOnceOn2, z: (xs: number[]) => xs.length },
           { onEvent: (event) => runnerEvents.push(event) },
         );
         await expect(runner.run(1, { onEvent: (event) => runEvents.push(event) })).resolves.toBe(2);
-        expect(runEvents.map(brief)).toEqual([
+        expect(callEvents(runEvents).map(brief)).toEqual([
           "run:start",
           "method:start a",
           "method:end a ok",
@@ -684,6 +763,41 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
         const runIds = new Set(runEvents.map((event) => event.runId));
         expect(runIds.size).toBe(1);
         expect(runEvents.every((event) => typeof event.time === "number")).toBe(true);
+      });
+
+      it("reports every call as a shard on an announced worker, and every item of a stage once", async () => {
+        const events: FlowEvent[] = [];
+        const plan = buildPlan(
+          { split: {}, each: { mode: "parallel", minWorkers: 2, exportName: "double" }, sum: {} },
+          [
+            ["split", "each"],
+            ["each", "sum"],
+          ],
+        );
+        const runner = make<number, number>(plan, {
+          split: (n: number) => Array.from({ length: n }, (_, i) => i),
+          each: fixtures.double,
+          sum: (xs: number[]) => xs.reduce((a, b) => a + b, 0),
+        });
+        await expect(runner.run(300, { onEvent: (event) => events.push(event) })).resolves.toBe(299 * 300);
+        expect(shardEventProblems(events, { ok: true, items: { each: 300 } })).toEqual([]);
+        // A single method's call is a shard of one item on the calling thread, worker 0.
+        const singles = events.filter((event) => event.type === "shard:end" && event.method !== "each");
+        expect(
+          singles.map(
+            (event) => event.type === "shard:end" && [event.method, event.first, event.count, event.worker, event.ok],
+          ),
+        ).toEqual([
+          ["split", 0, 1, 0, true],
+          ["sum", 0, 1, 0, true],
+        ]);
+        const ends = events.filter((event) => event.type === "shard:end" && event.method === "each");
+        expect(ends.every((event) => event.type === "shard:end" && event.durations?.length === event.count)).toBe(true);
+        const workers = new Set(ends.map((event) => (event.type === "shard:end" ? event.worker : -1)));
+        expect(workers.has(0)).toBe(false);
+        // Nothing about shards before the run starts or after it ends.
+        expect(events[0]?.type).toBe("run:start");
+        expect(events[events.length - 1]?.type).toBe("run:end");
       });
 
       it("reports a failed run: the failure, every method still in flight, then run:end last", async () => {
@@ -706,7 +820,7 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
         });
         const error = await runner.run(1, { onEvent: (event) => events.push(event) }).catch((e: unknown) => e);
         await settle();
-        expect(events.map(brief)).toEqual([
+        expect(callEvents(events).map(brief)).toEqual([
           "run:start",
           "method:start a",
           "method:end a ok",

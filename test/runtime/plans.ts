@@ -11,6 +11,8 @@ import { PLAN_FORMAT, type PlanDescriptor, type PlanMethod } from "../../stdlib/
 
 export interface MethodSpec {
   readonly mode?: "single" | "parallel";
+  /** The export that provides it (for backends that import methods themselves); defaults to its name. */
+  readonly exportName?: string;
   readonly minWorkers?: number;
   readonly maxWorkers?: number | null;
   readonly retries?: number;
@@ -54,7 +56,7 @@ export function buildPlan(
     return {
       name: method,
       module: "./test.methods",
-      exportName: method,
+      exportName: spec.exportName ?? method,
       mode,
       concurrentWith: spec.concurrentWith ?? [],
       minWorkers: spec.minWorkers ?? 1,
