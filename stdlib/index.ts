@@ -14,6 +14,7 @@ export type {
   Fits,
   FlowEvent,
   FlowEventType,
+  ItemStream,
   MethodInput,
   MethodOutput,
   MethodTable,
@@ -27,6 +28,13 @@ export type { PlanDescriptor, PlanEdge, PlanMethod, PlanStage } from "./plan.js"
 export { PLAN_FORMAT } from "./plan.js";
 export { createRunner } from "./runner.js";
 export { inline } from "./backends/inline.js";
+export {
+  DEFAULT_THREADS_OPTIONS,
+  NotCloneableError,
+  threads,
+  WorkerCrashError,
+  type ThreadsOptions,
+} from "./backends/threads/index.js";
 export {
   bullmq,
   createWorker,

@@ -4,7 +4,10 @@
  */
 import type { Backend, BackoffSettings, RunnerOptions } from "./api.js";
 import { inline } from "./backends/inline.js";
+import { canLocateModules } from "./backends/threads/module-urls.js";
+import { threads } from "./backends/threads/index.js";
 import { ErrorCode, PlanError } from "./errors.js";
+import type { PlanDescriptor } from "./plan.js";
 
 export const DEFAULT_RUNNER_OPTIONS = {
   backend: "inline",
@@ -12,7 +15,7 @@ export const DEFAULT_RUNNER_OPTIONS = {
 } as const satisfies { backend: string; retryBackoff: BackoffSettings };
 
 /** Backends that can be named by a string in `RunnerOptions.backend`. */
-const NAMED_BACKENDS: Readonly<Record<string, () => Backend>> = { inline };
+const NAMED_BACKENDS: Readonly<Record<string, () => Backend>> = { inline, threads: () => threads() };
 
 export interface ResolvedRunnerOptions {
   readonly backend: Backend;
@@ -20,11 +23,16 @@ export interface ResolvedRunnerOptions {
   readonly workers: number | undefined;
   readonly retryBackoff: BackoffSettings;
   readonly moduleBase: string | undefined;
+  /** `RunnerOptions.modules` with every location as a string. */
+  readonly modules: Readonly<Record<string, string>> | undefined;
   readonly onEvent: RunnerOptions["onEvent"];
 }
 
-/** Applies defaults and checks bounds; throws a `PlanError` (`InvalidOption`) for a bad value. */
-export function resolveRunnerOptions(options: RunnerOptions = {}): ResolvedRunnerOptions {
+/**
+ * Applies defaults and checks bounds; throws a `PlanError` (`InvalidOption`) for a bad value.
+ * With `plan`, the default backend follows the rule documented at `RunnerOptions.backend`.
+ */
+export function resolveRunnerOptions(options: RunnerOptions = {}, plan?: PlanDescriptor): ResolvedRunnerOptions {
   const invalid = (message: string): never => {
     throw new PlanError(ErrorCode.InvalidOption, message);
   };
@@ -39,7 +47,7 @@ export function resolveRunnerOptions(options: RunnerOptions = {}): ResolvedRunne
   if (!(Number.isFinite(maxMs) && maxMs >= baseMs)) {
     invalid(`Runner option 'retryBackoff.maxMs' must be ≥ baseMs (${baseMs}), got ${maxMs}.`);
   }
-  const chosen = options.backend ?? DEFAULT_RUNNER_OPTIONS.backend;
+  const chosen = options.backend ?? defaultBackend(options, plan);
   let backend: Backend;
   if (typeof chosen === "string") {
     const make = Object.hasOwn(NAMED_BACKENDS, chosen) ? NAMED_BACKENDS[chosen] : undefined;
@@ -48,5 +56,18 @@ export function resolveRunnerOptions(options: RunnerOptions = {}): ResolvedRunne
     backend = chosen;
   }
   const moduleBase = options.moduleBase === undefined ? undefined : String(options.moduleBase);
-  return { backend, workers, retryBackoff: { baseMs, maxMs }, moduleBase, onEvent: options.onEvent };
+  const modules =
+    options.modules === undefined
+      ? undefined
+      : Object.fromEntries(Object.entries(options.modules).map(([specifier, url]) => [specifier, String(url)]));
+  return { backend, workers, retryBackoff: { baseMs, maxMs }, moduleBase, modules, onEvent: options.onEvent };
+}
+
+/**
+ * Parallel methods run on worker threads unless the threads could not import
+ * them: nothing tells where the plan's modules are.
+ */
+function defaultBackend(options: RunnerOptions, plan: PlanDescriptor | undefined): string {
+  const parallel = plan?.methods.some((method) => method.mode === "parallel") === true;
+  return parallel && canLocateModules(options.modules, options.moduleBase) ? "threads" : DEFAULT_RUNNER_OPTIONS.backend;
 }

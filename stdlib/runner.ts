@@ -27,9 +27,10 @@ import { validateMethods, validatePlan } from "./validate-plan.js";
 export function createRunner<I, O>(plan: PlanDescriptor, methods: MethodTable, options?: RunnerOptions): Runner<I, O> {
   validatePlan(plan);
   validateMethods(plan, methods);
-  const settings = resolveRunnerOptions(options);
+  const settings = resolveRunnerOptions(options, plan);
   const program = compilePlan(plan);
-  const workers = settings.workers ?? Math.max(1, program.peak.workers);
+  const peak = program.peak.workers;
+  const workers = settings.workers ?? Math.max(1, peak, settings.backend.defaultWorkers?.(peak) ?? 0);
   // Checked now, reported by every run: the run is where the caller awaits its errors.
   const refusal = workerCapError(program, workers) === undefined ? undefined : () => workerCapError(program, workers);
   const runIdPrefix = `${plan.name}:${randomUUID()}:`;
@@ -46,6 +47,7 @@ export function createRunner<I, O>(plan: PlanDescriptor, methods: MethodTable, o
           workers,
           retryBackoff: settings.retryBackoff,
           moduleBase: settings.moduleBase,
+          modules: settings.modules,
         });
         session = opened;
         if (closing !== undefined) throw closedError(plan);

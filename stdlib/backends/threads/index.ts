@@ -1,0 +1,47 @@
+/**
+ * The `threads` backend: parallel methods run on a pool of worker threads,
+ * single methods in the calling thread.
+ *
+ * Each thread imports the parallel methods' modules itself (TypeScript through
+ * tsx, JavaScript natively), from the URLs of `RunnerOptions.modules`, or
+ * resolved against `RunnerOptions.moduleBase`. So a parallel method must be
+ * exported by a module that can be imported on its own, and module-level
+ * state is per thread. Inputs and outputs of parallel calls are
+ * structured-cloned across threads.
+ *
+ * Why single methods stay in the calling thread: they usually take or make a
+ * whole data set (read the files, write the report), which a thread would have
+ * to copy both ways, and they do not scale out anyway. A CPU-heavy single
+ * method does hold up the calling thread, and with it the dispatch of other
+ * stages' shards: make it parallel, or move its work into one.
+ */
+import { availableParallelism } from "node:os";
+import type { Backend } from "../../api.js";
+import { resolveThreadsOptions, type ThreadsOptions } from "./threads-options.js";
+
+export { DEFAULT_THREADS_OPTIONS, type ThreadsOptions } from "./threads-options.js";
+export { NotCloneableError, WorkerCrashError } from "./errors.js";
+export { MAX_SHARD_ITEMS, TARGET_SHARD_MS } from "./shard-size.js";
+
+/**
+ * Creates the worker-thread backend. Throws a `PlanError` (`InvalidOption`)
+ * for an option out of bounds.
+ *
+ * @example
+ * createRunner(plan, methods, {
+ *   backend: threads({ maxThreads: 4 }),
+ *   modules: { "./etl.methods": new URL("./etl.methods.ts", import.meta.url) },
+ * });
+ */
+export function threads(options?: ThreadsOptions): Backend {
+  const settings = resolveThreadsOptions(options);
+  return {
+    name: "threads",
+    // CPU-bound parallel methods are what threads are for: let a stage use every core by default.
+    defaultWorkers: (peak) => Math.max(peak, settings.maxThreads ?? availableParallelism()),
+    open: async (plan, methods, openOptions) => {
+      const { openThreadsSession } = await import("./session.js");
+      return openThreadsSession(plan, methods, openOptions, settings);
+    },
+  };
+}

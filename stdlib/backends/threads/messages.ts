@@ -1,0 +1,182 @@
+/**
+ * Every message that crosses between the calling thread and the worker
+ * threads of the `threads` backend, in one place:
+ *
+ * - `WorkerStartup`: each worker's `workerData`, fixed for the pool's life;
+ * - `WorkerRequest` / `WorkerResponse`: one task through the pool (a probe
+ *   that loads the methods, or a shard of items) and its answer;
+ * - `AbortMessage`: the calling thread tells every worker, on a broadcast
+ *   channel, that a run is over and its calls must stop;
+ * - `EventMessage`: a worker reports a retry or a failure as it happens,
+ *   through its `parentPort`.
+ *
+ * Values are structured-cloned on the way; errors travel as `Encoded` so that
+ * their name, code, own fields and cause survive (structured cloning keeps
+ * only the message of an error whose class is not a built-in one).
+ */
+import type { BackoffSettings } from "../../api.js";
+import type { PlanMethod } from "../../plan.js";
+
+/** A worker's `workerData`. */
+export interface WorkerStartup {
+  /** Name of the `BroadcastChannel` that carries `AbortMessage`s. */
+  readonly channel: string;
+  /** The methods the pool runs; requests name them by index. */
+  readonly methods: readonly WorkerMethod[];
+  readonly backoff: BackoffSettings;
+}
+
+export interface WorkerMethod {
+  readonly method: PlanMethod;
+  /** Absolute file URL of the module that exports it. */
+  readonly url: string;
+}
+
+export type WorkerRequest = ProbeRequest | ShardRequest;
+export type WorkerResponse = ProbeResponse | ShardResponse;
+
+/** Loads every method's module and reports those that cannot be loaded. */
+export interface ProbeRequest {
+  readonly kind: "probe";
+}
+
+export interface ProbeResponse {
+  readonly kind: "probe";
+  readonly failures: readonly LoadFailure[];
+}
+
+export interface LoadFailure {
+  readonly method: string;
+  readonly url: string;
+  readonly error: Encoded;
+}
+
+/** Items `first … first + count − 1` of a parallel stage, for one worker to run one after the other. */
+export interface ShardRequest {
+  readonly kind: "shard";
+  /** Unique within the session: names the shard in the `EventMessage`s the worker posts for it. */
+  readonly id: number;
+  readonly runId: string;
+  /** Index into `WorkerStartup.methods`. */
+  readonly method: number;
+  readonly first: number;
+  readonly count: number;
+  /** The items as they are, when they could not be packed (see `packed`). */
+  readonly items: readonly unknown[] | undefined;
+  /** The items written with `v8.serialize` and transferred, which spares a copy. */
+  readonly packed: Uint8Array | undefined;
+  /**
+   * Shared with the calling thread: before each call the worker stores the
+   * item's index at `progress[slot]`, so that when the thread dies the item
+   * it was running is known.
+   */
+  readonly progress: Int32Array;
+  readonly slot: number;
+  /** Whether someone listens: post `EventMessage`s for retries and failures. */
+  readonly emit: boolean;
+  /** Whether to time each call for `shard:end`'s `durations`. */
+  readonly measure: boolean;
+}
+
+export type ShardResponse = ShardDone | ShardFailed | ShardCancelled | ShardUncloneable | ShardNotLoaded;
+
+interface ShardAnswer {
+  /** Thread id of the worker that ran it. */
+  readonly worker: number;
+  /** How many `EventMessage`s the worker posted for the shard: the calling thread waits for all of them. */
+  readonly events: number;
+}
+
+export interface ShardDone extends ShardAnswer {
+  readonly kind: "done";
+  /** The outputs as they are, when they could not be packed. */
+  readonly outputs: readonly unknown[] | undefined;
+  /** The outputs written with `v8.serialize` and transferred. */
+  readonly packed: Uint8Array | undefined;
+  /** Time spent in the calls, for sizing the next shards. */
+  readonly elapsedMs: number;
+  /** Wall time of each call when `measure` was asked for. */
+  readonly durations: readonly number[] | undefined;
+}
+
+/** A call failed for good (retries exhausted, or not retryable). */
+export interface ShardFailed extends ShardAnswer {
+  readonly kind: "failed";
+  readonly item: number;
+  readonly attempts: number;
+  /** The method's own error. */
+  readonly error: Encoded;
+}
+
+/** The run was aborted before or while the shard ran. */
+export interface ShardCancelled extends ShardAnswer {
+  readonly kind: "cancelled";
+}
+
+/** An output cannot be sent back to the calling thread. */
+export interface ShardUncloneable extends ShardAnswer {
+  readonly kind: "uncloneable";
+  readonly item: number;
+  /** Where in the output, e.g. `outputs[3].callback`. */
+  readonly path: string;
+  /** What is there, e.g. `a function`. */
+  readonly what: string;
+}
+
+/** The method's module could not be loaded in this worker. */
+export interface ShardNotLoaded extends ShardAnswer {
+  readonly kind: "not-loaded";
+  readonly url: string;
+  readonly error: Encoded;
+}
+
+/** Calling thread → every worker: stop the calls of `runId`; their signals abort with `reason`. */
+export interface AbortMessage {
+  readonly kind: "abort";
+  readonly runId: string;
+  readonly reason: Encoded;
+}
+
+/** Worker → calling thread: a `call:retry` or `call:fail` of a shard's item, as it happens. */
+export interface EventMessage {
+  readonly kind: "event";
+  readonly shard: number;
+  readonly event: EncodedCallEvent;
+}
+
+export type EncodedCallEvent =
+  | {
+      readonly type: "call:retry";
+      readonly time: number;
+      readonly item: number | undefined;
+      readonly attempt: number;
+      readonly delayMs: number;
+      readonly error: Encoded;
+    }
+  | {
+      readonly type: "call:fail";
+      readonly time: number;
+      readonly item: number | undefined;
+      readonly attempts: number;
+      readonly error: Encoded;
+    };
+
+/** A thrown value on its way to another thread. */
+export type Encoded = EncodedError | EncodedValue;
+
+export interface EncodedError {
+  readonly kind: "error";
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string | undefined;
+  /** Own enumerable fields that could be cloned (`code`, the runtime's `method`, `item`, …). */
+  readonly props: Readonly<Record<string, unknown>>;
+  /** The error's `cause`, when it has one. */
+  readonly cause: Encoded | undefined;
+}
+
+/** A thrown value that is not an `Error`: itself when it can be cloned, else its description. */
+export interface EncodedValue {
+  readonly kind: "value";
+  readonly value: unknown;
+}

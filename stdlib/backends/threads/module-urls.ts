@@ -1,0 +1,120 @@
+/**
+ * Where the modules of a plan's methods are, as file URLs a worker thread can
+ * import. The caller knows best (`RunnerOptions.modules`: the code generator
+ * and `flowc run` resolved every module already); otherwise each specifier is
+ * resolved against `moduleBase` the way TypeScript sources are laid out.
+ */
+import { stat } from "node:fs/promises";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { ErrorCode, PlanError } from "../../errors.js";
+import type { PlanMethod } from "../../plan.js";
+
+/** Tried in this order after a specifier written without extension (`./etl.methods`). */
+const EXTENSIONS = [".ts", ".mts", ".js", ".mjs", "/index.ts", "/index.js"] as const;
+
+/** What TypeScript's NodeNext resolution maps a written JavaScript extension to in sources. */
+const SOURCE_OF: Readonly<Record<string, string>> = { ".js": ".ts", ".mjs": ".mts", ".cjs": ".cts", ".jsx": ".tsx" };
+
+const WRITTEN_EXTENSION = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
+/** Whether the runner was told anything that can locate modules. */
+export function canLocateModules(modules: Readonly<Record<string, unknown>> | undefined, moduleBase: unknown): boolean {
+  return (modules !== undefined && Object.keys(modules).length > 0) || moduleBase !== undefined;
+}
+
+/**
+ * The file URL of each method's module, keyed by method name. Throws a
+ * `PlanError` (`MissingMethod`) naming every method whose module cannot be
+ * found, with the places tried.
+ */
+export async function resolveModuleUrls(
+  methods: readonly PlanMethod[],
+  modules: Readonly<Record<string, string>> | undefined,
+  moduleBase: string | undefined,
+): Promise<Map<string, string>> {
+  const base = moduleBase === undefined ? undefined : await directoryUrl(toFileUrl(moduleBase));
+  const bySpecifier = new Map<string, Promise<{ url: string } | { tried: readonly string[] }>>();
+  const resolve = (specifier: string) => {
+    let found = bySpecifier.get(specifier);
+    if (found === undefined) {
+      found = locate(specifier, modules, base);
+      bySpecifier.set(specifier, found);
+    }
+    return found;
+  };
+  const urls = new Map<string, string>();
+  const problems: string[] = [];
+  const missing: string[] = [];
+  for (const method of methods) {
+    const found = await resolve(method.module);
+    if ("url" in found) {
+      urls.set(method.name, found.url);
+      continue;
+    }
+    missing.push(method.name);
+    problems.push(
+      found.tried.length === 0
+        ? `module '${method.module}' of '${method.name}' (no 'modules' entry for it and no 'moduleBase' to resolve it against)`
+        : `module '${method.module}' of '${method.name}' (tried ${found.tried.join(", ")})`,
+    );
+  }
+  if (missing.length > 0) {
+    throw new PlanError(
+      ErrorCode.MissingMethod,
+      `Worker threads cannot import ${problems.join("; ")}. Pass each module's file URL in the runner option ` +
+        `'modules', keyed by the plan's module specifier, or run in this thread with backend: "inline".`,
+      missing,
+    );
+  }
+  return urls;
+}
+
+async function locate(
+  specifier: string,
+  modules: Readonly<Record<string, string>> | undefined,
+  base: string | undefined,
+): Promise<{ url: string } | { tried: readonly string[] }> {
+  const given = modules !== undefined && Object.hasOwn(modules, specifier) ? modules[specifier] : undefined;
+  if (given !== undefined) return { url: toFileUrl(given) };
+  if (/^file:/i.test(specifier)) return { url: specifier };
+  const relative = specifier.startsWith("./") || specifier.startsWith("../") || specifier.startsWith("/");
+  if (base === undefined || !relative) return { tried: [] };
+  const tried: string[] = [];
+  for (const candidate of candidates(specifier)) {
+    const url = new URL(candidate, base).href;
+    tried.push(url);
+    if (await isFile(url)) return { url };
+  }
+  return { tried };
+}
+
+function candidates(specifier: string): string[] {
+  const written = WRITTEN_EXTENSION.exec(specifier)?.[0];
+  if (written === undefined) return EXTENSIONS.map((extension) => `${specifier}${extension}`);
+  const source = SOURCE_OF[written];
+  return source === undefined ? [specifier] : [specifier, `${specifier.slice(0, -written.length)}${source}`];
+}
+
+/** A file URL from a URL string or an absolute path. */
+function toFileUrl(location: string): string {
+  // A scheme of two letters or more: a one-letter "scheme" is a Windows drive.
+  return /^[a-z][a-z\d+.-]+:/i.test(location) ? new URL(location).href : pathToFileURL(location).href;
+}
+
+/** `base` with a trailing slash when it names a directory, so that relative specifiers resolve inside it. */
+async function directoryUrl(base: string): Promise<string> {
+  if (base.endsWith("/") || !base.startsWith("file:")) return base;
+  try {
+    return (await stat(fileURLToPath(base))).isDirectory() ? `${base}/` : base;
+  } catch {
+    return base;
+  }
+}
+
+async function isFile(url: string): Promise<boolean> {
+  try {
+    return (await stat(fileURLToPath(url))).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,451 @@
+/**
+ * One parallel stage on the pool: items are read as lanes free up, cut into
+ * shards sized by the method's `ShardSizer`, sent to idle threads, and their
+ * outputs put back in input order. At most `lanes` shards are in flight, so a
+ * stream of any length holds at most `lanes × MAX_SHARD_ITEMS` items.
+ *
+ * Failures: a call that fails for good fails the stage with its
+ * `MethodError`. A thread that dies under a shard loses nothing: the item it
+ * was running (read from shared memory) is re-run alone, the items before and
+ * after it as shards of their own, and only when threads died `maxCrashes`
+ * times on the same item does the stage fail, naming it. When the run ends
+ * early, threads are told to abort its calls; those still busy after a grace
+ * period are terminated.
+ */
+import { deserialize, serialize } from "node:v8";
+import type { CallScope, FlowEvent, ItemStream } from "../../api.js";
+import { isThenable } from "../../context.js";
+import { ErrorCode, FlowError, MethodError } from "../../errors.js";
+import { ItemReader } from "../../item-source.js";
+import { NotCloneableError, WorkerCrashError } from "./errors.js";
+import type { EventMessage, ShardRequest, ShardResponse } from "./messages.js";
+import type { Pool, ShardTicket } from "./pool.js";
+import { TARGET_SHARD_MS, type ShardSizer } from "./shard-size.js";
+import { decode, decodeCallEvent, findUncloneable } from "./transport.js";
+
+/** What every stage of one parallel method shares. */
+export interface StageSettings {
+  readonly pool: Pool;
+  readonly planName: string;
+  readonly method: string;
+  /** Index of the method in the workers' table. */
+  readonly methodIndex: number;
+  readonly sizer: ShardSizer;
+  readonly maxCrashes: number;
+  readonly graceMs: number;
+}
+
+/** Runs `items` through the method on the pool; results in input order. */
+export function runStage(
+  settings: StageSettings,
+  items: readonly unknown[] | ItemStream,
+  lanes: number,
+  scope: CallScope,
+): Promise<unknown[]> {
+  return new PoolStage(settings, new ItemReader(items), Math.max(1, lanes), scope).start();
+}
+
+/** Consecutive items on their way to a thread. */
+interface Part {
+  readonly first: number;
+  readonly items: readonly unknown[];
+  /** Threads that died under this very part before its first call started (items unknown). */
+  readonly crashes: number;
+}
+
+class Flight implements ShardTicket {
+  readonly id: number;
+  readonly controller = new AbortController();
+  readonly shard: number;
+  readonly part: Part;
+  readonly slot: number;
+  worker: number | undefined;
+  /** Whether `shard:start` was reported (so `shard:end` is owed). */
+  started = false;
+  /** Aborted on purpose: its rejection is not a crash. */
+  abandoned = false;
+  eventsSeen = 0;
+  /** An answer waiting for the events the worker posted before it. */
+  pending: ShardResponse | undefined;
+  readonly #stage: PoolStage;
+
+  constructor(stage: PoolStage, id: number, shard: number, part: Part, slot: number) {
+    this.#stage = stage;
+    this.id = id;
+    this.shard = shard;
+    this.part = part;
+    this.slot = slot;
+  }
+
+  assigned(worker: number): void {
+    this.worker = worker;
+    this.#stage.assigned(this);
+  }
+
+  event(message: EventMessage): void {
+    this.eventsSeen++;
+    this.#stage.event(this, message);
+    const pending = this.pending;
+    if (pending !== undefined && this.eventsSeen >= pending.events) {
+      this.pending = undefined;
+      this.#stage.answered(this, pending);
+    }
+  }
+
+  answer(response: ShardResponse): void {
+    // Events and answers travel on different ports: keep the answer until the events it follows are in.
+    if (response.events > this.eventsSeen && !this.#stage.stopped) {
+      this.pending = response;
+      return;
+    }
+    this.#stage.answered(this, response);
+  }
+}
+
+class PoolStage {
+  readonly #settings: StageSettings;
+  readonly #reader: ItemReader;
+  readonly #lanes: number;
+  readonly #scope: CallScope;
+  readonly #results: unknown[] = [];
+  /** Outputs that arrived before those of earlier items, by their first index. */
+  readonly #early = new Map<number, readonly unknown[]>();
+  readonly #flights = new Set<Flight>();
+  readonly #retries: Part[] = [];
+  /** Threads that died on each item, for items that were running when one did. */
+  readonly #crashes = new Map<number, number>();
+  /** Where each in-flight shard's thread writes the item it is running. */
+  readonly #progress: Int32Array;
+  readonly #freeSlots: number[];
+  #sequence = 0;
+  #stopped = false;
+  #pumping = false;
+  #pumpAgain = false;
+  #graceTimer: NodeJS.Timeout | undefined;
+  #resolve: (results: unknown[]) => void = () => undefined;
+  #reject: (error: unknown) => void = () => undefined;
+  readonly #onAbort = (): void => this.#stop(this.#scope.signal.reason);
+
+  constructor(settings: StageSettings, reader: ItemReader, lanes: number, scope: CallScope) {
+    this.#settings = settings;
+    this.#reader = reader;
+    this.#lanes = lanes;
+    this.#scope = scope;
+    this.#progress = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * lanes));
+    this.#freeSlots = Array.from({ length: lanes }, (_, i) => lanes - 1 - i);
+  }
+
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  start(): Promise<unknown[]> {
+    const scope = this.#scope;
+    if (scope.cancelled) return Promise.reject(scope.signal.reason);
+    const promise = new Promise<unknown[]>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.#settings.pool.lifecycle.stageStarted(scope);
+    scope.signal.addEventListener("abort", this.#onAbort, { once: true });
+    void this.#pump();
+    return promise;
+  }
+
+  assigned(flight: Flight): void {
+    const emit = this.#scope.emit;
+    if (emit === undefined || this.#stopped || flight.worker === undefined) return;
+    this.#settings.pool.lifecycle.beforeShard(this.#scope, flight.worker);
+    flight.started = true;
+    const { first, items } = flight.part;
+    emit({
+      type: "shard:start",
+      runId: this.#scope.runId,
+      time: Date.now(),
+      method: this.#settings.method,
+      shard: flight.shard,
+      first,
+      count: items.length,
+      worker: flight.worker,
+    });
+  }
+
+  event(_flight: Flight, message: EventMessage): void {
+    if (this.#stopped) return;
+    this.#scope.emit?.(decodeCallEvent(message.event, this.#scope.runId, this.#settings.method));
+  }
+
+  answered(flight: Flight, response: ShardResponse): void {
+    this.#land(flight);
+    if (this.#stopped) return;
+    const { method } = this.#settings;
+    const { first, items } = flight.part;
+    switch (response.kind) {
+      case "done": {
+        const outputs = (response.packed === undefined ? response.outputs : deserialize(response.packed)) as unknown[];
+        this.#settings.sizer.record(items.length, response.elapsedMs);
+        this.#shardEnd(flight, true, response.durations);
+        this.#deliver(first, outputs);
+        void this.#pump();
+        return;
+      }
+      case "failed":
+        this.#shardEnd(flight, false, undefined);
+        this.#fail(new MethodError(method, response.item, response.attempts, decode(response.error)));
+        return;
+      case "uncloneable":
+        this.#shardEnd(flight, false, undefined);
+        this.#fail(
+          new MethodError(method, response.item, 1, new NotCloneableError(response.path, response.what, "from")),
+        );
+        return;
+      case "not-loaded":
+        this.#shardEnd(flight, false, undefined);
+        this.#fail(new MethodError(method, first, 0, decode(response.error)));
+        return;
+      case "cancelled":
+        // Only an abort of this run stops a shard, and that stops the stage first; be safe all the same.
+        this.#shardEnd(flight, false, undefined);
+        this.#fail(new MethodError(method, first, 0, new Error("its worker thread cancelled the call")));
+        return;
+    }
+  }
+
+  /** The pool rejected the shard: its thread died, or it was aborted, or it could not be sent. */
+  lost(flight: Flight, error: unknown): void {
+    // Read before the slot is reused.
+    const running = this.#progress[flight.slot] ?? -1;
+    this.#land(flight);
+    if (flight.abandoned || this.#stopped) return;
+    const { pool, method, planName, maxCrashes } = this.#settings;
+    if (pool.closing) {
+      this.#fail(
+        new FlowError(
+          ErrorCode.RunnerClosed,
+          `The runner of plan '${planName}' was closed while method '${method}' was running.`,
+        ),
+      );
+      return;
+    }
+    const { first, items } = flight.part;
+    if (flight.worker === undefined && isDataCloneError(error)) {
+      this.#fail(new MethodError(method, first, 0, error));
+      return;
+    }
+    if (flight.worker !== undefined) pool.markCrashed(flight.worker);
+    this.#shardEnd(flight, false, undefined);
+    const last = first + items.length - 1;
+    if (running < first || running > last) {
+      // It died before its first call began: nothing points at one item.
+      const crashes = flight.part.crashes + 1;
+      if (crashes >= maxCrashes) {
+        this.#fail(new MethodError(method, first, crashes, new WorkerCrashError(first, items.length, crashes, error)));
+        return;
+      }
+      this.#retries.push({ first, items, crashes });
+    } else {
+      const crashes = (this.#crashes.get(running) ?? 0) + 1;
+      if (crashes >= maxCrashes) {
+        this.#fail(new MethodError(method, running, crashes, new WorkerCrashError(running, 1, crashes, error)));
+        return;
+      }
+      this.#crashes.set(running, crashes);
+      const k = running - first;
+      // The items before it ran but their outputs died with the thread; those after never started.
+      if (k > 0) this.#retries.push({ first, items: items.slice(0, k), crashes: 0 });
+      this.#retries.push({ first: running, items: [items[k]], crashes: 0 });
+      if (k + 1 < items.length) this.#retries.push({ first: running + 1, items: items.slice(k + 1), crashes: 0 });
+    }
+    void this.#pump();
+  }
+
+  /** Cuts and sends shards while lanes are free; finishes the stage once everything is back. */
+  async #pump(): Promise<void> {
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    this.#pumping = true;
+    try {
+      do {
+        this.#pumpAgain = false;
+        while (!this.#stopped && this.#flights.size < this.#lanes) {
+          const retry = this.#retries.shift();
+          if (retry !== undefined) {
+            this.#send(retry);
+            continue;
+          }
+          const reader = this.#reader;
+          if (reader.done) break;
+          const first = reader.read;
+          const remaining = reader.length === undefined ? undefined : reader.length - first;
+          const size = this.#settings.sizer.next(remaining, this.#lanes);
+          let items: unknown[];
+          try {
+            const taken = reader.take(size, performance.now() + TARGET_SHARD_MS);
+            items = isThenable(taken) ? await taken : taken;
+          } catch (error) {
+            this.#fail(new MethodError(this.#settings.method, reader.read, 0, error));
+            return;
+          }
+          if (this.#stopped) return;
+          if (items.length === 0) break;
+          this.#send({ first, items, crashes: 0 });
+        }
+      } while (this.#pumpAgain && !this.#stopped);
+    } finally {
+      this.#pumping = false;
+    }
+    if (
+      !this.#stopped &&
+      this.#flights.size === 0 &&
+      this.#retries.length === 0 &&
+      this.#reader.done &&
+      this.#early.size === 0
+    ) {
+      this.#finish();
+    }
+  }
+
+  #send(part: Part): void {
+    const { pool, method, methodIndex } = this.#settings;
+    let packed: Uint8Array | undefined;
+    try {
+      packed = serialize(part.items);
+    } catch {
+      // Either an item cannot be cloned at all, or it holds what only `postMessage` can share (a SharedArrayBuffer).
+      for (let k = 0; k < part.items.length; k++) {
+        const where = findUncloneable(part.items[k], `items[${part.first + k}]`);
+        if (where !== undefined) {
+          this.#fail(new MethodError(method, part.first + k, 0, new NotCloneableError(where.path, where.what, "to")));
+          return;
+        }
+      }
+    }
+    const slot = this.#freeSlots.pop() ?? 0;
+    this.#progress[slot] = -1;
+    const flight = new Flight(this, pool.nextShardId(), this.#sequence++, part, slot);
+    const listening = this.#scope.emit !== undefined;
+    const request: ShardRequest = {
+      kind: "shard",
+      id: flight.id,
+      runId: this.#scope.runId,
+      method: methodIndex,
+      first: part.first,
+      count: part.items.length,
+      items: packed === undefined ? part.items : undefined,
+      packed,
+      progress: this.#progress,
+      slot,
+      emit: listening,
+      measure: listening,
+    };
+    this.#flights.add(flight);
+    pool.run(request, flight).then(
+      (response) => flight.answer(response),
+      (error: unknown) => this.lost(flight, error),
+    );
+  }
+
+  /** A flight is back (answered or lost): frees its lane and slot. */
+  #land(flight: Flight): void {
+    if (!this.#flights.delete(flight)) return;
+    this.#settings.pool.release(flight);
+    this.#freeSlots.push(flight.slot);
+    if (this.#stopped && this.#flights.size === 0 && this.#graceTimer !== undefined) {
+      clearTimeout(this.#graceTimer);
+      this.#graceTimer = undefined;
+    }
+  }
+
+  #shardEnd(flight: Flight, ok: boolean, durations: readonly number[] | undefined): void {
+    const emit = this.#scope.emit;
+    if (emit === undefined || !flight.started || flight.worker === undefined) return;
+    const { first, items } = flight.part;
+    emit({
+      type: "shard:end",
+      runId: this.#scope.runId,
+      time: Date.now(),
+      method: this.#settings.method,
+      shard: flight.shard,
+      first,
+      count: items.length,
+      worker: flight.worker,
+      ok,
+      durations,
+    } satisfies FlowEvent);
+  }
+
+  /** Puts outputs at their place: appended once every earlier item's output is in. */
+  #deliver(first: number, outputs: readonly unknown[]): void {
+    const results = this.#results;
+    if (first !== results.length) {
+      this.#early.set(first, outputs);
+      return;
+    }
+    let next: readonly unknown[] | undefined = outputs;
+    while (next !== undefined) {
+      // A loop, not a spread: a shard may hold more items than a call may take arguments.
+      for (const output of next) results.push(output);
+      const at = results.length;
+      next = this.#early.get(at);
+      if (next !== undefined) this.#early.delete(at);
+    }
+  }
+
+  #finish(): void {
+    this.#stopped = true;
+    this.#detach();
+    this.#resolve(this.#results);
+  }
+
+  #fail(error: unknown): void {
+    if (this.#stopped) return;
+    this.#stop(error);
+    this.#reject(error);
+  }
+
+  /**
+   * Ends the stage early: no more items are read, queued shards are dropped,
+   * threads are told to abort the run's calls, and those still running after
+   * the grace period are terminated.
+   */
+  #stop(reason: unknown): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#reader.close();
+    this.#detach();
+    this.#reject(reason);
+    const { pool, graceMs } = this.#settings;
+    let running = false;
+    for (const flight of this.#flights) {
+      if (flight.worker === undefined) {
+        flight.abandoned = true;
+        flight.controller.abort(reason);
+      } else {
+        running = true;
+      }
+    }
+    if (!running) return;
+    pool.abortRun(this.#scope, reason);
+    this.#graceTimer = setTimeout(() => {
+      this.#graceTimer = undefined;
+      for (const flight of this.#flights) {
+        flight.abandoned = true;
+        if (flight.worker !== undefined) pool.markCrashed(flight.worker);
+        flight.controller.abort(reason);
+      }
+    }, graceMs);
+    // Stopping stragglers must not keep a finished process alive.
+    this.#graceTimer.unref();
+  }
+
+  #detach(): void {
+    this.#scope.signal.removeEventListener("abort", this.#onAbort);
+    this.#settings.pool.lifecycle.stageEnded(this.#scope);
+  }
+}
+
+function isDataCloneError(error: unknown): boolean {
+  return error instanceof Error && error.name === "DataCloneError";
+}

@@ -1,0 +1,171 @@
+/**
+ * A runner's session on the `threads` backend: single methods run in the
+ * calling thread, parallel methods on the pool. Loaded only when a runner
+ * opens the backend, so that importing the runtime does not load piscina.
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import type {
+  BackendMethod,
+  BackendOpenOptions,
+  BackendSession,
+  CallScope,
+  ItemStream,
+  MethodTable,
+} from "../../api.js";
+import { peakDemand } from "../../demand.js";
+import { describe, ErrorCode, PlanError } from "../../errors.js";
+import type { PlanDescriptor, PlanMethod } from "../../plan.js";
+import { InlineSession } from "../inline.js";
+import type { WorkerStartup } from "./messages.js";
+import { resolveModuleUrls } from "./module-urls.js";
+import { Pool } from "./pool.js";
+import { runStage, type StageSettings } from "./pool-stage.js";
+import { ShardSizer } from "./shard-size.js";
+import { decode } from "./transport.js";
+import type { ThreadsSettings } from "./threads-options.js";
+
+export async function openThreadsSession(
+  plan: PlanDescriptor,
+  methods: MethodTable,
+  options: BackendOpenOptions,
+  settings: ThreadsSettings,
+): Promise<BackendSession> {
+  // Single methods stay in this thread: their inputs and outputs (often whole data sets) are never
+  // copied, and they behave exactly as with `inline`. Only parallel methods are worth a thread.
+  const inline = new InlineSession(plan, methods, options, "threads");
+  const parallel = plan.methods.filter((method) => method.mode === "parallel");
+  if (parallel.length === 0) return new ThreadsSession(plan, inline, undefined, settings);
+
+  const urls = await resolveModuleUrls(parallel, options.modules, options.moduleBase);
+  const minThreads = Math.max(1, poolDemand(plan));
+  const maxThreads = Math.max(minThreads, settings.maxThreads ?? Math.max(availableParallelism(), options.workers));
+  const startup: WorkerStartup = {
+    channel: `flowc:${plan.name}:${randomUUID()}`,
+    methods: parallel.map((method) => ({ method, url: urls.get(method.name) ?? "" })),
+    backoff: options.retryBackoff,
+  };
+  const pool = new Pool({
+    entry: workerEntry(),
+    minThreads,
+    maxThreads,
+    idleTimeoutMs: settings.idleTimeoutMs,
+    resourceLimits: settings.resourceLimits,
+    execArgv: settings.execArgv,
+    startup,
+  });
+  try {
+    await checkMethodsLoad(plan, pool);
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+  return new ThreadsSession(plan, inline, pool, settings);
+}
+
+/**
+ * Threads the plan needs at once: the largest total of `min_worker_count`
+ * over parallel methods that can run at the same time (single methods run in
+ * this thread and need none).
+ */
+function poolDemand(plan: PlanDescriptor): number {
+  const weighted = plan.methods.map((method) =>
+    method.mode === "parallel" ? method : { ...method, mode: "parallel" as const, minWorkers: 0 },
+  );
+  return peakDemand({ ...plan, methods: weighted }).workers;
+}
+
+/** Fails the opening now, naming the methods, rather than every shard later. */
+async function checkMethodsLoad(plan: PlanDescriptor, pool: Pool): Promise<void> {
+  let failures;
+  try {
+    ({ failures } = await pool.probe());
+  } catch (error) {
+    throw new PlanError(
+      ErrorCode.MissingMethod,
+      `A worker thread died while loading the methods of plan '${plan.name}': ${describe(error)}`,
+    );
+  }
+  if (failures.length === 0) return;
+  const details = failures.map(
+    (failure) => `'${failure.method}' from ${failure.url} (${describe(decode(failure.error))})`,
+  );
+  throw new PlanError(
+    ErrorCode.MissingMethod,
+    `Worker threads cannot load method${failures.length === 1 ? "" : "s"} ${details.join(", ")}.`,
+    failures.map((failure) => failure.method),
+  );
+}
+
+/**
+ * The worker entry: the built `worker.js` beside this module, or, when the
+ * runtime runs from its TypeScript sources, the module that loads
+ * `worker.ts` through tsx.
+ */
+function workerEntry(): string {
+  const built = new URL("./worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(built))) return built.href;
+  const source = new URL("./worker-source.mjs", import.meta.url);
+  if (existsSync(fileURLToPath(source))) return source.href;
+  throw new Error(`The threads backend's worker entry is missing: ${fileURLToPath(built)}`);
+}
+
+class ThreadsSession implements BackendSession {
+  readonly #plan: PlanDescriptor;
+  readonly #inline: InlineSession;
+  readonly #pool: Pool | undefined;
+  readonly #settings: ThreadsSettings;
+
+  constructor(plan: PlanDescriptor, inline: InlineSession, pool: Pool | undefined, settings: ThreadsSettings) {
+    this.#plan = plan;
+    this.#inline = inline;
+    this.#pool = pool;
+    this.#settings = settings;
+  }
+
+  method(method: PlanMethod): BackendMethod {
+    const pool = this.#pool;
+    if (method.mode !== "parallel" || pool === undefined) return this.#inline.method(method);
+    // Workers number the parallel methods in plan order (see `WorkerStartup.methods`).
+    const methodIndex = this.#plan.methods
+      .filter((m) => m.mode === "parallel")
+      .findIndex((m) => m.name === method.name);
+    return new PoolMethod({
+      pool,
+      planName: this.#plan.name,
+      method: method.name,
+      methodIndex,
+      sizer: new ShardSizer(method.shardSize ?? null),
+      maxCrashes: this.#settings.maxCrashes,
+      graceMs: this.#settings.cancelGraceMs,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#pool?.close();
+  }
+}
+
+/** A parallel method whose calls run on the pool. */
+class PoolMethod implements BackendMethod {
+  readonly #settings: StageSettings;
+
+  constructor(settings: StageSettings) {
+    this.#settings = settings;
+  }
+
+  /** The scheduler maps parallel methods; a lone call is a stage of one item. */
+  call(input: unknown, scope: CallScope): Promise<unknown> {
+    return runStage(this.#settings, [input], 1, scope).then((outputs) => outputs[0]);
+  }
+
+  map(items: readonly unknown[], lanes: number, scope: CallScope): Promise<unknown[]> {
+    return runStage(this.#settings, items, lanes, scope);
+  }
+
+  mapStream(items: ItemStream, lanes: number, scope: CallScope): Promise<unknown[]> {
+    return runStage(this.#settings, items, lanes, scope);
+  }
+}

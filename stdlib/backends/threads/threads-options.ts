@@ -1,0 +1,99 @@
+/**
+ * Options of the `threads` backend, merged over one defaults constant and
+ * checked when the backend is created (each documented where it is declared).
+ */
+import type { ResourceLimits } from "node:worker_threads";
+import { ErrorCode, PlanError } from "../../errors.js";
+
+export interface ThreadsOptions {
+  /**
+   * Most threads the pool runs at once. It starts with as many as the plan's
+   * parallel methods need at the same time (their `min_worker_count`), grows
+   * while shards wait, and shrinks back after `idleTimeoutMs`. A value below
+   * what the plan needs is raised to it: a stage never runs on fewer threads
+   * than its `min_worker_count` (cap a run with the runner's `workers`
+   * instead). More threads than cores is allowed. Bounds: integer ≥ 1.
+   * Example: `{ maxThreads: 4 }`.
+   * @default max(CPU cores, the runner's `workers`)
+   */
+  readonly maxThreads?: number | undefined;
+  /**
+   * How long a thread above the minimum may stay idle before it stops, in
+   * milliseconds. Bounds: ≥ 0. Example: `{ idleTimeoutMs: 30_000 }`.
+   * @default 1000
+   */
+  readonly idleTimeoutMs?: number | undefined;
+  /**
+   * How many times threads may die (exit, uncaught error, out of memory) on
+   * the same item before the run fails naming it; each time the item is run
+   * again on a fresh thread, and no output is lost or duplicated. Bounds:
+   * integer ≥ 1. Example: `{ maxCrashes: 1 }` to fail at the first.
+   * @default 3
+   */
+  readonly maxCrashes?: number | undefined;
+  /**
+   * When a run fails or is cancelled, how long its calls still running on
+   * threads get to end after their signal aborts, in milliseconds, before
+   * their threads are terminated (and replaced). Bounds: ≥ 0.
+   * Example: `{ cancelGraceMs: 100 }`.
+   * @default 1000
+   */
+  readonly cancelGraceMs?: number | undefined;
+  /**
+   * Memory limits of each thread (`worker_threads` `resourceLimits`); a
+   * thread that exceeds them dies and counts as a crash of its item.
+   * Example: `{ resourceLimits: { maxOldGenerationSizeMb: 256 } }`.
+   * @default Node's defaults
+   */
+  readonly resourceLimits?: ResourceLimits | undefined;
+  /**
+   * Node options of the threads. Example: `{ execArgv: ["--enable-source-maps"] }`.
+   * @default the process's own `execArgv`
+   */
+  readonly execArgv?: readonly string[] | undefined;
+}
+
+export const DEFAULT_THREADS_OPTIONS = {
+  idleTimeoutMs: 1000,
+  maxCrashes: 3,
+  cancelGraceMs: 1000,
+} as const satisfies Partial<ThreadsOptions>;
+
+/** {@link ThreadsOptions} with defaults applied (`maxThreads` stays open: it depends on the runner). */
+export interface ThreadsSettings {
+  readonly maxThreads: number | undefined;
+  readonly idleTimeoutMs: number;
+  readonly maxCrashes: number;
+  readonly cancelGraceMs: number;
+  readonly resourceLimits: ResourceLimits | undefined;
+  readonly execArgv: readonly string[] | undefined;
+}
+
+/** Applies defaults and checks bounds; throws a `PlanError` (`InvalidOption`) for a bad value. */
+export function resolveThreadsOptions(options: ThreadsOptions = {}): ThreadsSettings {
+  const invalid = (message: string): never => {
+    throw new PlanError(ErrorCode.InvalidOption, `threads(): ${message}`);
+  };
+  const { maxThreads } = options;
+  if (maxThreads !== undefined && !(Number.isInteger(maxThreads) && maxThreads >= 1)) {
+    invalid(`option 'maxThreads' must be an integer ≥ 1, got ${String(maxThreads)}.`);
+  }
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_THREADS_OPTIONS.idleTimeoutMs;
+  if (!(idleTimeoutMs >= 0)) invalid(`option 'idleTimeoutMs' must be ≥ 0, got ${String(idleTimeoutMs)}.`);
+  const maxCrashes = options.maxCrashes ?? DEFAULT_THREADS_OPTIONS.maxCrashes;
+  if (!(Number.isInteger(maxCrashes) && maxCrashes >= 1)) {
+    invalid(`option 'maxCrashes' must be an integer ≥ 1, got ${String(maxCrashes)}.`);
+  }
+  const cancelGraceMs = options.cancelGraceMs ?? DEFAULT_THREADS_OPTIONS.cancelGraceMs;
+  if (!(Number.isFinite(cancelGraceMs) && cancelGraceMs >= 0)) {
+    invalid(`option 'cancelGraceMs' must be ≥ 0, got ${String(cancelGraceMs)}.`);
+  }
+  return {
+    maxThreads,
+    idleTimeoutMs,
+    maxCrashes,
+    cancelGraceMs,
+    resourceLimits: options.resourceLimits,
+    execArgv: options.execArgv,
+  };
+}

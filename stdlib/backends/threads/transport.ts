@@ -1,0 +1,211 @@
+/**
+ * Moving errors and events between threads, and explaining values that
+ * cannot move.
+ *
+ * Structured cloning turns an error of any class but the built-in ones into a
+ * plain `Error`, dropping its `name`, `code` and own fields, and loses the
+ * runtime's classes altogether. Errors therefore travel as `Encoded` data and
+ * are rebuilt on arrival: the runtime's own errors as instances of their
+ * classes, others as built-in errors carrying the original name, message,
+ * stack, fields and cause.
+ */
+import type { FlowEvent } from "../../api.js";
+import { describeValue, ErrorCode, MethodError, MethodTimeoutError, NonRetryableError } from "../../errors.js";
+import type { Encoded, EncodedCallEvent, EncodedError } from "./messages.js";
+
+/** Causes nested deeper than this are cut off: a cycle of causes must not loop. */
+const MAX_CAUSE_DEPTH = 8;
+
+const BUILT_IN_ERRORS: Readonly<Record<string, ErrorConstructor>> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
+/** Fields an encoded error carries in its own slots, never among `props`. */
+const OWN_SLOTS = new Set(["name", "message", "stack", "cause"]);
+
+export function encode(value: unknown, depth = 0): Encoded {
+  if (!isErrorLike(value)) return { kind: "value", value: isCloneable(value) ? value : describeValue(value) };
+  const props: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (OWN_SLOTS.has(key)) continue;
+    const field = (value as unknown as Record<string, unknown>)[key];
+    if (isCloneable(field)) props[key] = field;
+  }
+  const cause =
+    depth < MAX_CAUSE_DEPTH && "cause" in value && value.cause !== undefined
+      ? encode(value.cause, depth + 1)
+      : undefined;
+  return {
+    kind: "error",
+    name: typeof value.name === "string" ? value.name : "Error",
+    message: typeof value.message === "string" ? value.message : String(value.message),
+    stack: typeof value.stack === "string" ? value.stack : undefined,
+    props,
+    cause,
+  };
+}
+
+export function decode(encoded: Encoded): unknown {
+  return encoded.kind === "value" ? encoded.value : decodeError(encoded);
+}
+
+function decodeError(encoded: EncodedError): Error {
+  const props = encoded.props;
+  const cause = encoded.cause === undefined ? undefined : decode(encoded.cause);
+  let error: Error;
+  switch (props["code"]) {
+    case ErrorCode.MethodTimeout:
+      error = new MethodTimeoutError(
+        String(props["method"]),
+        optionalNumber(props["item"]),
+        Number(props["timeoutMs"]),
+      );
+      break;
+    case ErrorCode.NonRetryable:
+      error = new NonRetryableError(encoded.message, cause === undefined ? undefined : { cause });
+      break;
+    case ErrorCode.MethodFailed:
+      error = new MethodError(String(props["method"]), optionalNumber(props["item"]), Number(props["attempts"]), cause);
+      break;
+    default: {
+      const Builtin = Object.hasOwn(BUILT_IN_ERRORS, encoded.name) ? BUILT_IN_ERRORS[encoded.name] : undefined;
+      error = new (Builtin ?? Error)(encoded.message, cause === undefined ? undefined : { cause });
+      if (error.name !== encoded.name) define(error, "name", encoded.name);
+      for (const [key, field] of Object.entries(props)) (error as unknown as Record<string, unknown>)[key] = field;
+    }
+  }
+  // The worker's stack says where the error was thrown; the rebuilt one would only show this file.
+  if (encoded.stack !== undefined) define(error, "stack", encoded.stack);
+  return error;
+}
+
+export function encodeCallEvent(event: FlowEvent): EncodedCallEvent | undefined {
+  switch (event.type) {
+    case "call:retry":
+      return {
+        type: event.type,
+        time: event.time,
+        item: event.item,
+        attempt: event.attempt,
+        delayMs: event.delayMs,
+        error: encode(event.error),
+      };
+    case "call:fail":
+      return {
+        type: event.type,
+        time: event.time,
+        item: event.item,
+        attempts: event.attempts,
+        error: encode(event.error),
+      };
+    default:
+      return undefined;
+  }
+}
+
+export function decodeCallEvent(event: EncodedCallEvent, runId: string, method: string): FlowEvent {
+  switch (event.type) {
+    case "call:retry":
+      return { ...event, runId, method, error: decode(event.error) };
+    case "call:fail":
+      return { ...event, runId, method, error: decode(event.error) };
+  }
+}
+
+/** Where a value that structured cloning refuses sits, and what it is. */
+export interface Uncloneable {
+  /** From the root given, e.g. `items[3].callback`. */
+  readonly path: string;
+  /** E.g. `a function`, `a WeakMap`. */
+  readonly what: string;
+}
+
+/**
+ * The first part of `value` that cannot be structured-cloned, or `undefined`
+ * when all of it can. Only called once cloning has failed: it clones every
+ * level again on the way down, which is too slow for values that cross.
+ */
+export function findUncloneable(value: unknown, root: string): Uncloneable | undefined {
+  if (isCloneable(value)) return undefined;
+  return locate(value, root, new Set());
+}
+
+function locate(value: unknown, path: string, seen: Set<object>): Uncloneable {
+  if (typeof value === "object" && value !== null && !seen.has(value)) {
+    seen.add(value);
+    for (const [childPath, child] of children(value, path)) {
+      if (!isCloneable(child)) return locate(child, childPath, seen);
+    }
+  }
+  // None of its parts is to blame: the value itself cannot be cloned (a function, a WeakMap, a Promise, …).
+  return { path, what: describeValue(value) };
+}
+
+function* children(value: object, path: string): Generator<readonly [string, unknown]> {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) yield [`${path}[${i}]`, value[i]];
+    return;
+  }
+  if (value instanceof Map) {
+    let i = 0;
+    for (const [key, entry] of value) {
+      yield [`${path}.keys()[${i}]`, key];
+      yield [`${path}.get(${describeKey(key)})`, entry];
+      i++;
+    }
+    return;
+  }
+  if (value instanceof Set) {
+    let i = 0;
+    for (const entry of value) yield [`${path}.values()[${i++}]`, entry];
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    const step = /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+    yield [`${path}${step}`, (value as Record<string, unknown>)[key]];
+  }
+}
+
+function describeKey(key: unknown): string {
+  return typeof key === "string" ? JSON.stringify(key) : typeof key === "number" ? String(key) : "…";
+}
+
+/** Whether `value` survives structured cloning. */
+export function isCloneable(value: unknown): boolean {
+  switch (typeof value) {
+    case "function":
+    case "symbol":
+      return false;
+    case "object":
+      if (value === null) return true;
+      try {
+        structuredClone(value);
+        return true;
+      } catch {
+        return false;
+      }
+    default:
+      return true;
+  }
+}
+
+function isErrorLike(value: unknown): value is Error {
+  return (
+    value instanceof Error ||
+    (typeof value === "object" && value !== null && Object.prototype.toString.call(value) === "[object Error]")
+  );
+}
+
+function optionalNumber(value: unknown): number | undefined {
+  return typeof value === "number" ? value : undefined;
+}
+
+function define(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
+}

@@ -1,0 +1,233 @@
+/**
+ * The entry of every worker thread of the `threads` backend: the pool calls
+ * the default export once per task (a probe, or a shard of items).
+ *
+ * A worker imports the methods' modules itself (TypeScript through tsx,
+ * JavaScript natively), starting as soon as it boots so that the first shard
+ * does not wait for them, and runs each item under the method's call policy
+ * (retries with backoff, timeout) exactly as the calling thread would. Items
+ * of a shard run one after the other: a worker is one lane of its stage.
+ */
+import { serialize, deserialize } from "node:v8";
+import { BroadcastChannel, parentPort, threadId, workerData } from "node:worker_threads";
+import { move, transferableSymbol, valueSymbol } from "piscina";
+import type { CallScope, FlowEvent, RunContext } from "../../api.js";
+import { isThenable, LazyAbort } from "../../context.js";
+import { MethodError } from "../../errors.js";
+import { CallPolicy } from "../../policy.js";
+import type {
+  AbortMessage,
+  Encoded,
+  EventMessage,
+  LoadFailure,
+  ProbeResponse,
+  ShardRequest,
+  ShardResponse,
+  WorkerMethod,
+  WorkerRequest,
+  WorkerStartup,
+} from "./messages.js";
+import { decode, encode, encodeCallEvent, findUncloneable } from "./transport.js";
+
+type Invocable = (input?: unknown, context?: RunContext) => unknown;
+type Loaded = { readonly fn: Invocable } | { readonly error: Encoded };
+
+const startup = workerData as WorkerStartup;
+
+interface Bound {
+  readonly spec: WorkerMethod;
+  readonly policy: CallPolicy;
+  readonly loaded: Promise<Loaded>;
+}
+
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+
+function importModule(url: string): Promise<Record<string, unknown>> {
+  let module = modules.get(url);
+  if (module === undefined) {
+    module = /\.[cm]?tsx?$/.test(new URL(url).pathname)
+      ? import("tsx/esm/api").then(({ tsImport }) => tsImport(url, import.meta.url) as Promise<Record<string, unknown>>)
+      : (import(url) as Promise<Record<string, unknown>>);
+    modules.set(url, module);
+  }
+  return module;
+}
+
+async function load(spec: WorkerMethod): Promise<Loaded> {
+  try {
+    const module = await importModule(spec.url);
+    const fn = module[spec.method.exportName];
+    if (typeof fn !== "function") {
+      const found = fn === undefined ? "it has no such export" : `it is ${typeof fn}`;
+      return {
+        error: encode(new TypeError(`'${spec.method.exportName}' is not a function exported by ${spec.url}: ${found}`)),
+      };
+    }
+    return { fn: fn as Invocable };
+  } catch (error) {
+    return { error: encode(error) };
+  }
+}
+
+const methods: readonly Bound[] = startup.methods.map((spec) => ({
+  spec,
+  policy: new CallPolicy(spec.method, startup.backoff),
+  loaded: load(spec),
+}));
+
+/** A run with shards on this worker: they share its abort, as calls of one run do in the calling thread. */
+interface WorkerRun {
+  readonly abort: LazyAbort;
+  shards: number;
+}
+
+const runs = new Map<string, WorkerRun>();
+/**
+ * Runs aborted lately, with their reasons: an abort can arrive before a shard
+ * of the run it stops, which must then not start. Bounded, oldest first out.
+ */
+const aborted = new Map<string, unknown>();
+const ABORTED_KEPT = 256;
+
+const channel = new BroadcastChannel(startup.channel);
+channel.onmessage = (message: unknown) => {
+  const data = (message as { data: AbortMessage }).data;
+  if (data.kind !== "abort") return;
+  const reason = decode(data.reason);
+  aborted.set(data.runId, reason);
+  if (aborted.size > ABORTED_KEPT) aborted.delete(aborted.keys().next().value as string);
+  runs.get(data.runId)?.abort.abort(reason);
+};
+
+function enter(runId: string): WorkerRun {
+  let run = runs.get(runId);
+  if (run === undefined) {
+    run = { abort: new LazyAbort(), shards: 0 };
+    if (aborted.has(runId)) run.abort.abort(aborted.get(runId));
+    runs.set(runId, run);
+  }
+  run.shards++;
+  return run;
+}
+
+function leave(runId: string, run: WorkerRun): void {
+  if (--run.shards === 0) runs.delete(runId);
+}
+
+/** The scope of one shard's calls: its run's cancellation, and events posted back for this shard. */
+class ShardScope implements CallScope {
+  readonly runId: string;
+  readonly emit: ((event: FlowEvent) => void) | undefined;
+  posted = 0;
+  readonly #run: WorkerRun;
+
+  constructor(request: ShardRequest, run: WorkerRun) {
+    this.runId = request.runId;
+    this.#run = run;
+    this.emit = request.emit
+      ? (event) => {
+          const encoded = encodeCallEvent(event);
+          if (encoded === undefined) return;
+          const message: EventMessage = { kind: "event", shard: request.id, event: encoded };
+          parentPort?.postMessage(message);
+          this.posted++;
+        }
+      : undefined;
+  }
+
+  get cancelled(): boolean {
+    return this.#run.abort.aborted;
+  }
+
+  get signal(): AbortSignal {
+    return this.#run.abort.signal;
+  }
+}
+
+export default async function handle(request: WorkerRequest): Promise<unknown> {
+  return request.kind === "probe" ? probe() : runShard(request);
+}
+
+async function probe(): Promise<ProbeResponse> {
+  const failures: LoadFailure[] = [];
+  for (const bound of methods) {
+    const loaded = await bound.loaded;
+    if ("error" in loaded) failures.push({ method: bound.spec.method.name, url: bound.spec.url, error: loaded.error });
+  }
+  return { kind: "probe", failures };
+}
+
+async function runShard(request: ShardRequest): Promise<unknown> {
+  const bound = methods[request.method] as Bound;
+  const loaded = await bound.loaded;
+  if ("error" in loaded) {
+    return answer({ kind: "not-loaded", worker: threadId, events: 0, url: bound.spec.url, error: loaded.error });
+  }
+  // One turn of the event loop, so that an abort sent while this task waited in the pool is seen before it starts.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  const run = enter(request.runId);
+  const scope = new ShardScope(request, run);
+  try {
+    return await execute(request, loaded.fn, bound.policy, scope);
+  } finally {
+    leave(request.runId, run);
+  }
+}
+
+async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy, scope: ShardScope): Promise<unknown> {
+  const { first, count, progress, slot } = request;
+  const items = (request.packed === undefined ? request.items : deserialize(request.packed)) as readonly unknown[];
+  const outputs = new Array<unknown>(count);
+  const durations: number[] | undefined = request.measure ? [] : undefined;
+  const started = performance.now();
+  for (let k = 0; k < count; k++) {
+    if (scope.cancelled) return answer({ kind: "cancelled", worker: threadId, events: scope.posted });
+    const index = first + k;
+    progress[slot] = index;
+    const item = items[k];
+    const callStarted = durations === undefined ? 0 : performance.now();
+    try {
+      const output = policy.run((context) => fn(item, context), index, scope);
+      outputs[k] = isThenable(output) ? await output : output;
+    } catch (error) {
+      const failure = error instanceof MethodError ? error : new MethodError(policy.method, index, 1, error);
+      return answer({
+        kind: "failed",
+        worker: threadId,
+        events: scope.posted,
+        item: failure.item ?? index,
+        attempts: failure.attempts,
+        error: encode(failure.cause),
+      });
+    }
+    durations?.push(performance.now() - callStarted);
+  }
+  const elapsedMs = performance.now() - started;
+  let packed: Uint8Array | undefined;
+  try {
+    packed = serialize(outputs);
+  } catch {
+    // Either an output cannot be cloned at all, or it holds what only `postMessage` can share (a SharedArrayBuffer).
+    for (let k = 0; k < count; k++) {
+      const where = findUncloneable(outputs[k], `outputs[${first + k}]`);
+      if (where !== undefined) {
+        return answer({ kind: "uncloneable", worker: threadId, events: scope.posted, item: first + k, ...where });
+      }
+    }
+  }
+  const done: ShardResponse = {
+    kind: "done",
+    worker: threadId,
+    events: scope.posted,
+    outputs: packed === undefined ? outputs : undefined,
+    packed,
+    elapsedMs,
+    durations,
+  };
+  if (packed === undefined || packed.byteOffset !== 0 || packed.byteLength !== packed.buffer.byteLength) return done;
+  return move({ [transferableSymbol]: [packed.buffer], [valueSymbol]: done } as never);
+}
+
+function answer(response: ShardResponse): ShardResponse {
+  return response;
+}
