@@ -133,7 +133,7 @@ describe("flowc build", () => {
 
 describe("flowc run", () => {
   it("names the method, the item and the cause of a failure, and exits 1", () => {
-    const result = flowc(["run", `${fixtures}/failing/failing.flow`, "--input", "5"]);
+    const result = flowc(["run", `${fixtures}/failing/failing.flow`, "--input", "5", "--quiet"]);
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
     expectOneLineReason(result.stderr, /^flowc: run failed: .*'invert'.*item 2.*cannot invert 2 today/);

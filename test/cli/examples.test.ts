@@ -14,7 +14,7 @@ import { flowc, root } from "./helpers.js";
  * nor duplicates anything.
  */
 function runExample(name: string): unknown {
-  const result = flowc(["run", `examples/${name}/${name}.flow`, "--input", `@examples/${name}/input.json`]);
+  const result = flowc(["run", `examples/${name}/${name}.flow`, "--input", `@examples/${name}/input.json`, "--quiet"]);
   expect(result.stderr).toBe("");
   expect(result.status).toBe(0);
   return JSON.parse(result.stdout) as unknown;
