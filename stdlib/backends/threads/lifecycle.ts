@@ -77,6 +77,8 @@ export class Lifecycle {
   }
 
   #announce(view: RunView, worker: number): void {
+    // A thread can take a shard before the pool reports it ready: then the shard announced it already.
+    if (view.announced.has(worker)) return;
     view.announced.add(worker);
     view.scope.emit?.({ type: "worker:up", runId: view.scope.runId, time: Date.now(), worker, backend: this.#backend });
   }

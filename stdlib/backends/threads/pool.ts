@@ -53,7 +53,8 @@ export class Pool {
   /** Threads known to have died, or been terminated, rather than shrunk away. */
   readonly #crashed = new Set<number>();
   readonly #abortedRuns = new WeakSet<CallScope>();
-  #lastDestroyed: number | undefined;
+  #reconciling = false;
+  #diedIdle = false;
   #nextId = 0;
   #closing = false;
 
@@ -82,15 +83,17 @@ export class Pool {
       ...(settings.execArgv === undefined ? {} : { execArgv: [...settings.execArgv] }),
     });
     this.#piscina.on("workerCreate", (worker: { id: number }) => this.lifecycle.up(worker.id));
-    this.#piscina.on("workerDestroy", (worker: { id: number }) => {
-      const id = worker.id;
-      this.#lastDestroyed = id;
-      // Why it went is only known a moment later (a task's rejection, the pool's `error`).
-      setImmediate(() => this.lifecycle.down(id, this.#reason(id)));
+    // A thread that has exited no longer knows its id (it reads -1), so the ones gone are found by
+    // comparing with the pool's threads; and why they went is only known a moment later (a shard's
+    // rejection, the pool's `error`).
+    this.#piscina.on("workerDestroy", () => {
+      if (this.#reconciling) return;
+      this.#reconciling = true;
+      setImmediate(() => this.#reconcile());
     });
     // A thread that dies with no task (an error thrown on a timer after its shard) has no one else to tell.
     this.#piscina.on("error", () => {
-      if (this.#lastDestroyed !== undefined) this.#crashed.add(this.#lastDestroyed);
+      this.#diedIdle = true;
     });
     this.#piscina.on("message", (message: EventMessage) => {
       if (message?.kind === "event") this.#tickets.get(message.shard)?.event(message);
@@ -157,8 +160,16 @@ export class Pool {
     await this.#piscina.destroy();
   }
 
-  #reason(worker: number): DownReason {
-    if (this.#crashed.delete(worker)) return "crash";
-    return this.#closing ? "close" : "idle";
+  /** Reports the threads that left the pool since the last time. */
+  #reconcile(): void {
+    this.#reconciling = false;
+    const present = new Set(this.#piscina.threads.map((thread) => thread.threadId));
+    for (const worker of [...this.lifecycle.alive]) {
+      if (present.has(worker)) continue;
+      const reason: DownReason =
+        this.#crashed.delete(worker) || this.#diedIdle ? "crash" : this.#closing ? "close" : "idle";
+      this.lifecycle.down(worker, reason);
+    }
+    this.#diedIdle = false;
   }
 }
