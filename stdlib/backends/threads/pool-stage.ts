@@ -12,7 +12,7 @@
  * early, threads are told to abort its calls; those still busy after a grace
  * period are terminated.
  */
-import { deserialize, serialize } from "node:v8";
+import { deserialize } from "node:v8";
 import type { CallScope, FlowEvent, ItemStream } from "../../api.js";
 import { isThenable } from "../../context.js";
 import { ErrorCode, FlowError, MethodError } from "../../errors.js";
@@ -21,7 +21,7 @@ import { NotCloneableError, WorkerCrashError } from "./errors.js";
 import type { EventMessage, ShardRequest, ShardResponse } from "./messages.js";
 import type { Pool, ShardTicket } from "./pool.js";
 import { TARGET_SHARD_MS, type ShardSizer } from "./shard-size.js";
-import { decode, decodeCallEvent, findUncloneable } from "./transport.js";
+import { decode, decodeCallEvent, findUncloneable, pack } from "./transport.js";
 
 /** What every stage of one parallel method shares. */
 export interface StageSettings {
@@ -309,11 +309,9 @@ class PoolStage {
 
   #send(part: Part): void {
     const { pool, method, methodIndex } = this.#settings;
-    let packed: Uint8Array | undefined;
-    try {
-      packed = serialize(part.items);
-    } catch {
-      // Either an item cannot be cloned at all, or it holds what only `postMessage` can share (a SharedArrayBuffer).
+    const packed = pack(part.items);
+    if (packed === undefined) {
+      // Either an item cannot be cloned at all, or it holds shared memory, which only `postMessage` shares.
       for (let k = 0; k < part.items.length; k++) {
         const where = findUncloneable(part.items[k], `items[${part.first + k}]`);
         if (where !== undefined) {

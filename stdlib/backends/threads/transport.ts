@@ -9,6 +9,7 @@
  * classes, others as built-in errors carrying the original name, message,
  * stack, fields and cause.
  */
+import { DefaultSerializer } from "node:v8";
 import type { FlowEvent } from "../../api.js";
 import { describeValue, ErrorCode, MethodError, MethodTimeoutError, NonRetryableError } from "../../errors.js";
 import type { Encoded, EncodedCallEvent, EncodedError } from "./messages.js";
@@ -115,6 +116,41 @@ export function decodeCallEvent(event: EncodedCallEvent, runId: string, method: 
       return { ...event, runId, method, error: decode(event.error) };
     case "call:fail":
       return { ...event, runId, method, error: decode(event.error) };
+  }
+}
+
+/**
+ * `v8.serialize`, except that it refuses views of shared memory, which it
+ * would copy: those must go through `postMessage`, which shares them.
+ */
+class Packer extends DefaultSerializer {
+  // Node's hook for host objects (typed arrays among them); the type declarations leave it out.
+  _writeHostObject(object: object): void {
+    if (ArrayBuffer.isView(object) && !(object.buffer instanceof ArrayBuffer)) {
+      throw new TypeError("shared memory is shared through postMessage, not packed");
+    }
+    writeHostObject.call(this, object);
+  }
+}
+
+const writeHostObject = (DefaultSerializer.prototype as unknown as { _writeHostObject(object: object): void })
+  ._writeHostObject;
+
+/**
+ * `values` written as bytes that can be transferred rather than copied, or
+ * `undefined` when they cannot be: then they must go as they are, through
+ * `postMessage`, which shares shared memory and reports what cannot be cloned.
+ */
+export function pack(values: readonly unknown[]): Uint8Array | undefined {
+  try {
+    const packer = new Packer();
+    packer.writeHeader();
+    packer.writeValue(values);
+    const bytes = packer.releaseBuffer();
+    // Transferring the bytes detaches their buffer: it must hold nothing else.
+    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+  } catch {
+    return undefined;
   }
 }
 

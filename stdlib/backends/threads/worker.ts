@@ -8,7 +8,7 @@
  * (retries with backoff, timeout) exactly as the calling thread would. Items
  * of a shard run one after the other: a worker is one lane of its stage.
  */
-import { serialize, deserialize } from "node:v8";
+import { deserialize } from "node:v8";
 import { BroadcastChannel, parentPort, threadId, workerData } from "node:worker_threads";
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import type { CallScope, FlowEvent, RunContext } from "../../api.js";
@@ -27,7 +27,7 @@ import type {
   WorkerRequest,
   WorkerStartup,
 } from "./messages.js";
-import { decode, encode, encodeCallEvent, findUncloneable } from "./transport.js";
+import { decode, encode, encodeCallEvent, findUncloneable, pack } from "./transport.js";
 
 type Invocable = (input?: unknown, context?: RunContext) => unknown;
 type Loaded = { readonly fn: Invocable } | { readonly error: Encoded };
@@ -203,11 +203,9 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
     durations?.push(performance.now() - callStarted);
   }
   const elapsedMs = performance.now() - started;
-  let packed: Uint8Array | undefined;
-  try {
-    packed = serialize(outputs);
-  } catch {
-    // Either an output cannot be cloned at all, or it holds what only `postMessage` can share (a SharedArrayBuffer).
+  const packed = pack(outputs);
+  if (packed === undefined) {
+    // Either an output cannot be cloned at all, or it holds shared memory, which only `postMessage` shares.
     for (let k = 0; k < count; k++) {
       const where = findUncloneable(outputs[k], `outputs[${first + k}]`);
       if (where !== undefined) {
@@ -224,7 +222,7 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
     elapsedMs,
     durations,
   };
-  if (packed === undefined || packed.byteOffset !== 0 || packed.byteLength !== packed.buffer.byteLength) return done;
+  if (packed === undefined) return done;
   return move({ [transferableSymbol]: [packed.buffer], [valueSymbol]: done } as never);
 }
 
