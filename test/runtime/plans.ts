@@ -13,6 +13,8 @@ export interface MethodSpec {
   readonly mode?: "single" | "parallel";
   /** The export that provides it (for backends that import methods themselves); defaults to its name. */
   readonly exportName?: string;
+  /** The module specifier it comes from; defaults to `./test.methods`. */
+  readonly module?: string;
   readonly minWorkers?: number;
   readonly maxWorkers?: number | null;
   readonly retries?: number;
@@ -55,7 +57,7 @@ export function buildPlan(
     const mode = spec.mode ?? "single";
     return {
       name: method,
-      module: "./test.methods",
+      module: spec.module ?? "./test.methods",
       exportName: spec.exportName ?? method,
       mode,
       concurrentWith: spec.concurrentWith ?? [],

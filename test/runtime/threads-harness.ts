@@ -36,9 +36,13 @@ export function threadRunners(): Make {
   afterEach(async () => {
     await Promise.all(runners.splice(0).map((runner) => runner.close()));
   });
-  return (plan, methods, options = {}) => {
+  return <I, O>(
+    plan: PlanDescriptor,
+    methods: Record<string, AnyMethod>,
+    options: RunnerOptions & { threads?: ThreadsOptions } = {},
+  ): Runner<I, O> => {
     const { threads: threadOptions, ...runnerOptions } = options;
-    const runner = createRunner(plan, methods as MethodTable, {
+    const runner = createRunner<I, O>(plan, methods as MethodTable, {
       backend: threads(threadOptions),
       retryBackoff: { baseMs: 1, maxMs: 4 },
       modules: THREAD_MODULES,
