@@ -63,7 +63,10 @@ describe("flowc run off a terminal", () => {
     expect(JSON.parse(result.stdout)).toHaveLength(6);
     expect(result.stderr).toContain("stage sha256File started: 6 items\n");
     expect(result.stderr).toMatch(/^stage sha256File done: 6\/6 items in \S+ ms$/m);
-    expect(summaryRow(result.stderr, "sha256File")).toMatchObject({ items: "6/6", calls: "6", failures: "0" });
+    // min_worker_count: 4 gives the stage four lanes of the inline backend, each a worker.
+    const row = summaryRow(result.stderr, "sha256File");
+    expect(row).toMatchObject({ items: "6/6", calls: "6", failures: "0", workers: "4" });
+    expect(row.utilisation).toMatch(/^(\d{1,3}%|-)$/);
 
     const trace = JSON.parse(readFileSync(tracePath, "utf8")) as TraceFile;
     expect(trace.displayTimeUnit).toBe("ms");
@@ -74,7 +77,16 @@ describe("flowc run off a terminal", () => {
     expect(new Set(workerTracks.map(([tid]) => tid)).size).toBe(workerTracks.length);
     for (const [tid, name] of workerTracks) expect(name).toBe(`worker ${tid}`);
     const shards = trace.traceEvents.filter((e) => e.ph === "X" && e.cat === "shard" && e.name === "sha256File");
-    for (const shard of shards) expect(workerTracks.map(([tid]) => tid)).toContain(shard.tid);
+    // Every file was hashed in exactly one successful shard, each on a worker that has its track.
+    const items = shards.flatMap((shard) => {
+      const args = shard.args as { first: number; items: number; ok: boolean };
+      return args.ok ? Array.from({ length: args.items }, (_, i) => args.first + i) : [];
+    });
+    expect(items.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5]);
+    const tracks = workerTracks.map(([tid]) => tid);
+    for (const shard of shards) expect(tracks).toContain(shard.tid);
+    // …and no track is left empty: each lane the stage opened ran one of them (there are more files than lanes).
+    expect(new Set(shards.map((shard) => shard.tid))).toEqual(new Set(tracks));
     const stage = trace.traceEvents.find((e) => e.ph === "X" && e.cat === "stage" && e.name === "sha256File");
     expect(stage?.args).toMatchObject({ items: 6, ok: true });
   });
