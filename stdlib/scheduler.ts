@@ -255,8 +255,12 @@ function combine(
   };
 }
 
-/** For backends without `mapStream`: reads the whole stream, then maps the array. */
+/**
+ * For backends without `mapStream`: reads the whole stream, then maps the
+ * array. A failure of the stream itself is reported on the item being read.
+ */
 async function collectThenMap(
+  name: string,
   method: BackendMethod,
   stream: ItemStream,
   lanes: number,
@@ -265,8 +269,13 @@ async function collectThenMap(
   const reader = new ItemReader(stream);
   const items: unknown[] = [];
   for (;;) {
-    const taken = reader.take(4096);
-    const chunk = Array.isArray(taken) ? taken : await taken;
+    let chunk: unknown[];
+    try {
+      const taken = reader.take(4096);
+      chunk = Array.isArray(taken) ? taken : await taken;
+    } catch (error) {
+      throw new MethodError(name, reader.read, 0, error);
+    }
     if (chunk.length === 0) break;
     for (const item of chunk) items.push(item);
   }
@@ -427,7 +436,7 @@ class Run implements CallScope {
     const mapped =
       method.mapStream !== undefined
         ? method.mapStream(stream, lanes, this)
-        : collectThenMap(method, stream, lanes, this);
+        : collectThenMap(name, method, stream, lanes, this);
     mapped.then(
       (output) => this.#complete(i, output),
       (error: unknown) => this.#fail(i, error),

@@ -120,3 +120,31 @@ describe("threads: the pool", () => {
     });
   });
 });
+
+describe("threads: where calls run", () => {
+  it("reports single methods on the calling thread, worker 0, and parallel shards on threads, with their durations", async () => {
+    const { events, onEvent } = recorder();
+    const plan = buildPlan(
+      { split: {}, each: { mode: "parallel", minWorkers: 2, exportName: "identity" }, count: {} },
+      [
+        ["split", "each"],
+        ["each", "count"],
+      ],
+    );
+    const runner = make<number, number>(plan, {
+      split: (n: number) => Array.from({ length: n }, (_, i) => i),
+      each: methods.identity,
+      count: (xs: number[]) => xs.length,
+    });
+    await expect(runner.run(500, { onEvent })).resolves.toBe(500);
+    expect(shardEventProblems(events, { ok: true, items: { each: 500 } })).toEqual([]);
+    const ends = events.filter((event) => event.type === "shard:end");
+    const single = ends.filter((event) => event.method !== "each");
+    expect(single.map((event) => event.worker)).toEqual([0, 0]);
+    const parallel = ends.filter((event) => event.method === "each");
+    expect(parallel.every((event) => event.worker > 0 && event.durations?.length === event.count)).toBe(true);
+    expect(events.find((event) => event.type === "worker:up" && event.worker === 0)).toMatchObject({
+      backend: "threads",
+    });
+  });
+});

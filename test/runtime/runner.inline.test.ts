@@ -19,6 +19,7 @@ import {
   type Runner,
   type RunnerOptions,
 } from "../../stdlib/index.js";
+import { shardEventProblems } from "./event-checks.js";
 import { deferred, Gauge } from "./latch.js";
 import { buildPlan, chain, type EdgeSpec } from "./plans.js";
 
@@ -312,5 +313,73 @@ describe("scheduler against a reference evaluation (inline)", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("shards, lanes and streams (inline)", () => {
+  it("reports single calls as shards of one item on worker 0 and each lane of a stage as a worker", async () => {
+    const events: FlowEvent[] = [];
+    const plan = buildPlan({ split: {}, each: { mode: "parallel", minWorkers: 3 } }, [["split", "each"]]);
+    const runner = make<number, number[]>(plan, {
+      split: (n: number) => Array.from({ length: n }, (_, i) => i),
+      each: async (x: number) => x + 1,
+    });
+    await expect(runner.run(10, { onEvent: (event) => events.push(event) })).resolves.toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    ]);
+    expect(shardEventProblems(events, { ok: true, items: { each: 10 } })).toEqual([]);
+    const split = events.filter((event) => event.type === "shard:end" && event.method === "split");
+    expect(split).toEqual([expect.objectContaining({ worker: 0, first: 0, count: 1, ok: true })]);
+    // Three lanes, each up for the stage and down ("idle") when it has no more items.
+    const lanes = events.flatMap((event) => (event.type === "worker:up" && event.worker !== 0 ? [event.worker] : []));
+    expect(lanes).toHaveLength(3);
+    const down = events.flatMap((event) => (event.type === "worker:down" ? [[event.worker, event.reason]] : []));
+    expect(down.sort()).toEqual(lanes.map((lane) => [lane, "idle"]).sort());
+    const ends = events.filter((event) => event.type === "shard:end" && event.method === "each");
+    expect(
+      ends.every((event) => event.type === "shard:end" && event.count === 1 && event.durations?.length === 1),
+    ).toBe(true);
+  });
+
+  it("reads a stream no further than one item per lane ahead of the calls", async () => {
+    let read = 0;
+    let finished = 0;
+    let ahead = 0;
+    function* numbers(): Generator<number> {
+      for (let i = 0; i < 1000; i++) {
+        read++;
+        ahead = Math.max(ahead, read - finished);
+        yield i;
+      }
+    }
+    const runner = make<Iterable<number>, number[]>(buildPlan({ each: { mode: "parallel", minWorkers: 4 } }), {
+      each: async (x: number) => {
+        await Promise.resolve();
+        finished++;
+        return x;
+      },
+    });
+    const output = await runner.run(numbers());
+    expect(output).toHaveLength(1000);
+    expect(output[999]).toBe(999);
+    expect(ahead).toBeLessThanOrEqual(4);
+  });
+
+  it("stops reading a stream at the first failure", async () => {
+    let read = 0;
+    function* numbers(): Generator<number> {
+      for (let i = 0; i < 1000; i++) {
+        read++;
+        yield i;
+      }
+    }
+    const runner = make<Iterable<number>, number[]>(buildPlan({ each: { mode: "parallel", minWorkers: 2 } }), {
+      each: (x: number) => {
+        if (x === 10) throw new Error("ten");
+        return x;
+      },
+    });
+    await expect(runner.run(numbers())).rejects.toThrow("Method 'each' failed on item 10 after 1 attempt: ten");
+    expect(read).toBeLessThanOrEqual(12);
   });
 });
