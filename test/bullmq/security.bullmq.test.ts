@@ -54,7 +54,7 @@ describeWithRedis("bullmq workers refuse forged jobs", () => {
     shard: 0,
     first: 0,
     single: true,
-    input: "[1]",
+    input: [1],
     holes: [],
     events: false,
     backoff: { baseMs: 1, maxMs: 4 },
@@ -81,19 +81,19 @@ describeWithRedis("bullmq workers refuse forged jobs", () => {
   });
 
   it("fails a job whose payload would pollute prototypes, and nothing is polluted", async () => {
-    const input = await queue.add("record", { ...valid, input: '[{"__proto__": {"polluted": true}}]' });
-    expect(await settled(input)).toMatch(/refused: it holds the key '__proto__' at \$\[0\]\.__proto__, which could pollute object prototypes$/);
+    const input = await queue.add("record", { ...valid, input: JSON.parse('[{"__proto__": {"polluted": true}}]') as unknown[] });
+    expect(await settled(input)).toMatch(/refused: it holds the key '__proto__' at \$\.input\[0\]\.__proto__, which could pollute object prototypes$/);
     const data = await queue.add("record", JSON.parse(`{"__proto__": {"polluted": true}, "v": 1}`) as object);
     expect(await settled(data)).toMatch(/refused: it holds the key '__proto__' at \$\.__proto__/);
-    const gadget = await queue.add("record", { ...valid, input: '[{"constructor": {"prototype": {"polluted": true}}}]' });
-    expect(await settled(gadget)).toMatch(/refused: it holds the key 'constructor' at \$\[0\]\.constructor/);
+    const gadget = await queue.add("record", { ...valid, input: [{ constructor: { prototype: { polluted: true } } }] });
+    expect(await settled(gadget)).toMatch(/refused: it holds the key 'constructor' at \$\.input\[0\]\.constructor/);
     expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
     expect(calls).toEqual([]);
   });
 
   it("fails a job whose payload is not what a caller writes, and is never retried", async () => {
     const garbage = await queue.add("record", { ...valid, input: "[1," }, { attempts: 5 });
-    expect(await settled(garbage)).toMatch(/refused: not valid JSON \(/);
+    expect(await settled(garbage)).toMatch(/refused: job data lacks the array 'input'$/);
     expect((await queue.getJob(garbage.id ?? ""))?.attemptsMade).toBe(1);
     const wrongVersion = await queue.add("record", { ...valid, v: 99 });
     expect(await settled(wrongVersion)).toMatch(/refused: job data has format 99, expected 1$/);

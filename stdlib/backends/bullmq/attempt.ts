@@ -29,14 +29,29 @@ export interface AttemptSpec {
   readonly item: number | undefined;
   readonly timeoutMs: number | null;
   readonly run: string;
+  /** Whether to measure the call's duration (only when someone listens: reading the clock costs). */
+  readonly timed: boolean;
   /** The worker's attempts in flight, aborted together when it hands its jobs back. */
   readonly inFlight: Set<Abort>;
 }
 
-export function runAttempt(invoke: (context: RunContext) => unknown, spec: AttemptSpec): Promise<Outcome> {
+/**
+ * Runs one attempt. A method that returns a plain value settles at once,
+ * without a promise: nothing could have interrupted it, as in process, so
+ * watching its run or its timeout would only cost time on every item.
+ */
+export function runAttempt(invoke: (context: RunContext) => unknown, spec: AttemptSpec): Outcome | Promise<Outcome> {
+  const abort = new LazyAbort();
+  const started = spec.timed || spec.timeoutMs !== null ? performance.now() : 0;
+  let output: unknown;
+  try {
+    output = invoke(new CallContext(spec.method, spec.attempt, spec.item, abort));
+  } catch (error) {
+    return { ok: false, error, kind: "failed" };
+  }
+  if (!isThenable(output)) return { ok: true, value: output, ms: spec.timed ? performance.now() - started : 0 };
+  const pending = output;
   return new Promise((resolve) => {
-    const abort = new LazyAbort();
-    const started = performance.now();
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     const finish = (outcome: Outcome): void => {
@@ -58,25 +73,18 @@ export function runAttempt(invoke: (context: RunContext) => unknown, spec: Attem
     spec.inFlight.add(onShutdown);
     if (spec.timeoutMs !== null) {
       const timeoutMs = spec.timeoutMs;
-      timer = setTimeout(() => {
-        const error = new MethodTimeoutError(spec.method, spec.item, timeoutMs);
-        abort.abort(error);
-        finish({ ok: false, error, kind: "failed" });
-      }, timeoutMs);
+      // Counted from the call, as if the timer had been set before it.
+      timer = setTimeout(
+        () => {
+          const error = new MethodTimeoutError(spec.method, spec.item, timeoutMs);
+          abort.abort(error);
+          finish({ ok: false, error, kind: "failed" });
+        },
+        Math.max(0, timeoutMs - (performance.now() - started)),
+      );
     }
-    let output: unknown;
-    try {
-      output = invoke(new CallContext(spec.method, spec.attempt, spec.item, abort));
-    } catch (error) {
-      finish({ ok: false, error, kind: "failed" });
-      return;
-    }
-    if (!isThenable(output)) {
-      finish({ ok: true, value: output, ms: performance.now() - started });
-      return;
-    }
-    output.then(
-      (value) => finish({ ok: true, value, ms: performance.now() - started }),
+    pending.then(
+      (value) => finish({ ok: true, value, ms: spec.timed ? performance.now() - started : 0 }),
       (error: unknown) => finish({ ok: false, error, kind: "failed" }),
     );
   });

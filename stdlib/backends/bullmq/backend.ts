@@ -30,8 +30,8 @@ import { ErrorCode, FlowError, MethodError, PlanError, WorkerCapError, describe 
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { callId, jobId, PlanKeys } from "./keys.js";
 import {
-  decodeValues,
-  encodeValues,
+  holesOf,
+  restoreHoles,
   fromWireError,
   PayloadError,
   readReply,
@@ -261,13 +261,10 @@ class Session implements BackendSession {
     for (let first = 0, shard = 0; first < items.length; first += size, shard++) {
       const slice = items.slice(first, first + size);
       const inputs = call.single && !method.takesInput ? [] : slice;
-      const encoded = encodeValues(inputs);
-      if (/__proto__|constructor|prototype|\\u/.test(encoded.json)) {
-        try {
-          refuseGadgets(JSON.parse(encoded.json));
-        } catch (error) {
-          throw new MethodError(method.name, call.single ? undefined : first, 0, new PayloadError(`its input cannot be sent: ${describe(error)}`));
-        }
+      try {
+        refuseGadgets(inputs);
+      } catch (error) {
+        throw new MethodError(method.name, call.single ? undefined : first, 0, new PayloadError(`its input cannot be sent: ${describe(error)}`));
       }
       const data: ShardJobData = {
         v: WIRE_VERSION,
@@ -279,8 +276,8 @@ class Session implements BackendSession {
         shard,
         first,
         single: call.single,
-        input: encoded.json,
-        holes: encoded.holes,
+        input: inputs,
+        holes: holesOf(inputs),
         events,
         backoff: this.#options.retryBackoff,
       };
@@ -393,7 +390,7 @@ class Session implements BackendSession {
       case "done": {
         let values: unknown[];
         try {
-          values = decodeValues(reply.output, reply.holes, shard.count);
+          values = restoreHoles(reply.values, reply.holes, shard.count);
         } catch (error) {
           const cause = new PayloadError(`the result of shard ${reply.shard} cannot be read: ${describe(error)}`);
           this.#finish(call, new MethodError(call.method.name, call.single ? undefined : shard.first, 1, cause));

@@ -64,6 +64,9 @@ export function jobId(call: string, shard: number): string {
   return `${call}.s${shard}`;
 }
 
+/** How long a reply stream outlives its last write when its caller is gone. */
+export const REPLIES_TTL_MS = 3_600_000;
+
 /** Ids that callers and workers make up themselves (sessions, calls, workers): checked before they name a key. */
 export const ID_PATTERN = /^[A-Za-z0-9_.-]{1,300}$/;
 

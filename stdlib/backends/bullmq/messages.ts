@@ -30,8 +30,8 @@ export interface ShardJobData {
   readonly first: number;
   /** A single call (its context has no item) rather than items of a parallel stage. */
   readonly single: boolean;
-  /** The inputs: a JSON array, one element per item (for a single call, one element or none). */
-  readonly input: string;
+  /** The inputs, one per item (for a single call, one or none, when the method takes no input). */
+  readonly input: readonly unknown[];
   /** Indices of inputs that are `undefined`, which JSON cannot hold. */
   readonly holes: readonly number[];
   /** Whether anybody listens: only then do workers send start and retry replies. */
@@ -44,7 +44,7 @@ export interface ShardJobData {
 export interface PartialOutputs {
   /** Indices within the shard. */
   readonly items: readonly number[];
-  readonly output: string;
+  readonly values: readonly unknown[];
   readonly holes: readonly number[];
 }
 
@@ -78,7 +78,8 @@ export type Reply =
       readonly call: string;
       readonly shard: number;
       readonly worker: string;
-      readonly output: string;
+      /** The outputs, in item order. */
+      readonly values: readonly unknown[];
       readonly holes: readonly number[];
       /** Milliseconds per item, in item order; only when somebody listens. */
       readonly durations: readonly number[] | null;
@@ -98,19 +99,17 @@ export class PayloadError extends Error {
   override readonly name = "PayloadError";
 }
 
-/** Values as JSON text, remembering which were `undefined` (JSON writes them as `null`). */
-export function encodeValues(values: readonly unknown[]): { readonly json: string; readonly holes: number[] } {
+/** Indices of the `undefined` values, which JSON writes as `null`; sent beside the values. */
+export function holesOf(values: readonly unknown[]): number[] {
   const holes: number[] = [];
   for (let i = 0; i < values.length; i++) if (values[i] === undefined) holes.push(i);
-  const json = JSON.stringify(values);
-  return { json, holes };
+  return holes;
 }
 
-/** The values of {@link encodeValues}, decoded with {@link decodeJson}. */
-export function decodeValues(json: string, holes: readonly unknown[], count?: number): unknown[] {
-  const values = decodeJson(json);
+/** Values as they arrived (already decoded and checked), with their `undefined` ones put back. */
+export function restoreHoles(values: unknown, holes: readonly unknown[], count?: number): unknown[] {
   if (!Array.isArray(values) || (count !== undefined && values.length !== count)) {
-    throw new PayloadError(`expected a JSON array of ${count ?? "any number of"} values`);
+    throw new PayloadError(`expected an array of ${count ?? "any number of"} values`);
   }
   for (const hole of holes) {
     if (typeof hole !== "number" || !Number.isInteger(hole) || hole < 0 || hole >= values.length) {
@@ -118,7 +117,7 @@ export function decodeValues(json: string, holes: readonly unknown[], count?: nu
     }
     values[hole] = undefined;
   }
-  return values;
+  return values as unknown[];
 }
 
 /**
@@ -149,21 +148,27 @@ export function decodeJson(text: string): unknown {
 
 /** Throws a {@link PayloadError} naming the path of the first gadget key in `value`. */
 export function refuseGadgets(value: unknown): void {
-  const stack: { value: unknown; path: string }[] = [{ value, path: "$" }];
+  // Only objects can hold keys, so primitives are never stacked, and a path is spelled only for the error:
+  // most payloads are long arrays of plain values, walked here on every job.
+  const stack: { value: object; path: () => string }[] = [];
+  if (typeof value === "object" && value !== null) stack.push({ value, path: () => "$" });
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
     const current = next.value;
-    if (typeof current !== "object" || current === null) continue;
+    const parent = next.path;
     if (Array.isArray(current)) {
-      current.forEach((element, i) => stack.push({ value: element, path: `${next.path}[${i}]` }));
+      for (let i = 0; i < current.length; i++) {
+        const element: unknown = current[i];
+        if (typeof element === "object" && element !== null) stack.push({ value: element, path: () => `${parent()}[${i}]` });
+      }
       continue;
     }
     for (const key of Object.keys(current)) {
       const child = (current as Record<string, unknown>)[key];
-      const path = `${next.path}.${key}`;
-      if (key === "__proto__" || ((key === "constructor" || key === "prototype") && typeof child === "object" && child !== null)) {
-        throw new PayloadError(`it holds the key '${key}' at ${path}, which could pollute object prototypes`);
+      const isObject = typeof child === "object" && child !== null;
+      if (key === "__proto__" || ((key === "constructor" || key === "prototype") && isObject)) {
+        throw new PayloadError(`it holds the key '${key}' at ${parent()}.${key}, which could pollute object prototypes`);
       }
-      stack.push({ value: child, path });
+      if (isObject) stack.push({ value: child, path: () => `${parent()}.${key}` });
     }
   }
 }
@@ -191,22 +196,26 @@ export function readJobData(data: unknown): ShardJobData {
     if (typeof value !== "boolean") throw new PayloadError(`job data lacks the boolean '${key}'`);
     return value;
   };
+  const list = (key: string): unknown[] => {
+    const value = d[key];
+    if (!Array.isArray(value)) throw new PayloadError(`job data lacks the array '${key}'`);
+    return value;
+  };
   const backoff = d["backoff"] as Record<string, unknown> | undefined;
   const baseMs = backoff?.["baseMs"];
   const maxMs = backoff?.["maxMs"];
   if (typeof baseMs !== "number" || typeof maxMs !== "number" || !(baseMs >= 0) || !(maxMs >= baseMs) || maxMs > 3_600_000) {
     throw new PayloadError("job data has no valid 'backoff'");
   }
-  const holes = d["holes"];
-  if (!Array.isArray(holes)) throw new PayloadError("job data lacks the array 'holes'");
+  const holes = list("holes");
   const partial = d["partial"];
   let checkedPartial: PartialOutputs | undefined;
   if (partial !== undefined && partial !== null) {
     const p = partial as Record<string, unknown>;
-    if (!Array.isArray(p["items"]) || typeof p["output"] !== "string" || !Array.isArray(p["holes"])) {
+    if (!Array.isArray(p["items"]) || !Array.isArray(p["values"]) || !Array.isArray(p["holes"])) {
       throw new PayloadError("job data has a malformed 'partial'");
     }
-    checkedPartial = { items: p["items"] as number[], output: p["output"], holes: p["holes"] as number[] };
+    checkedPartial = { items: p["items"] as number[], values: p["values"] as unknown[], holes: p["holes"] as number[] };
   }
   return {
     v: WIRE_VERSION,
@@ -218,7 +227,7 @@ export function readJobData(data: unknown): ShardJobData {
     shard: count("shard"),
     first: count("first"),
     single: flag("single"),
-    input: text("input"),
+    input: list("input"),
     holes: holes as number[],
     events: flag("events"),
     backoff: { baseMs, maxMs },
@@ -245,7 +254,7 @@ export function readReply(text: string): Reply | undefined {
         ? (value as Reply)
         : undefined;
     case "done":
-      return typeof r["output"] === "string" && Array.isArray(r["holes"]) ? (value as Reply) : undefined;
+      return Array.isArray(r["values"]) && Array.isArray(r["holes"]) ? (value as Reply) : undefined;
     case "fail":
       return typeof r["attempts"] === "number" && isWireError(r["error"]) ? (value as Reply) : undefined;
     default:

@@ -19,11 +19,11 @@ import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { backoffDelay } from "../../policy.js";
 import { lookupMethod, validateMethods, validatePlan } from "../../validate-plan.js";
 import { runAttempt } from "./attempt.js";
-import { ID_PATTERN, PlanKeys } from "./keys.js";
+import { ID_PATTERN, PlanKeys, REPLIES_TTL_MS } from "./keys.js";
 import { loadPlanMethods } from "./load-methods.js";
 import {
-  decodeValues,
-  encodeValues,
+  holesOf,
+  restoreHoles,
   fromWireError,
   PayloadError,
   readJobData,
@@ -35,7 +35,7 @@ import {
 } from "./messages.js";
 import { boundedOption, DEFAULT_BULLMQ_OPTIONS, prefixOption, redisOptions, type WorkerProcessOptions } from "./options.js";
 import { endRun, handOver, markEnded, PROCESS_TOKEN, runEnded, type Abort } from "./same-process.js";
-import { defineScripts, REPLIES_TTL_MS } from "./scripts.js";
+import { defineScripts } from "./scripts.js";
 
 /** Options of {@link createWorker}. */
 export interface WorkerOptions extends WorkerProcessOptions {
@@ -114,6 +114,10 @@ class PlanWorker implements FlowWorker {
   readonly #subscriber: Redis;
   readonly #workers: Worker[] = [];
   readonly #inFlight = new Set<Abort>();
+  /** When this worker last renewed the expiry of each reply stream. */
+  readonly #expiresRenewed = new Map<string, number>();
+  /** Calls known to want results, until when (see WANTED_FRESH_MS). */
+  readonly #wantedCalls = new Map<string, number>();
   readonly #log: (line: string) => void;
   readonly #heartbeatMs: number;
   #beat: NodeJS.Timeout | undefined;
@@ -161,7 +165,8 @@ class PlanWorker implements FlowWorker {
       const queue = this.#keys.queue(method.name);
       const fn = lookupMethod(this.#table, method.name) as (input?: unknown, context?: RunContext) => unknown;
       const worker = new Worker(queue, (job, token) => this.#process(method, fn, job, token), {
-        connection: redisOptions(options.connection, `flowc-worker:${this.id}:${method.name}`),
+        // The replies and BullMQ's own commands share a connection, so that a job finishes only after its reply.
+        connection: this.#redis,
         prefix: this.#keys.prefix,
         name: this.id,
         concurrency,
@@ -174,7 +179,7 @@ class PlanWorker implements FlowWorker {
       });
       worker.on("error", (error: Error) => this.#log(`${method.name}: ${error.message}`));
       worker.on("failed", (job, error) => {
-        if (job !== undefined) void this.#reportForeignFailure(method, job, error);
+        if (job !== undefined) this.#reportForeignFailure(method, job, error);
       });
       this.#workers.push(worker);
       this.queues.set(method.name, `${this.#keys.prefix}:${queue}`);
@@ -229,15 +234,37 @@ class PlanWorker implements FlowWorker {
     }
   }
 
-  /** Sends `reply` to the caller of `data` if its call still wants results; false when it does not. */
-  async #reply(data: Pick<ShardJobData, "call" | "session">, reply: Reply | undefined): Promise<boolean> {
-    const live = await this.#redis.flowcReply(
-      this.#keys.call(data.call),
-      this.#keys.replies(data.session),
-      reply === undefined ? "" : JSON.stringify(reply),
-      REPLIES_TTL_MS,
-    );
-    return live === 1;
+  /** Whether the call of `data` still wants results (its key exists). */
+  async #wanted(data: Pick<ShardJobData, "call">): Promise<boolean> {
+    return (await this.#redis.exists(this.#keys.call(data.call))) === 1;
+  }
+
+  #recentlyWanted(call: string): boolean {
+    const until = this.#wantedCalls.get(call);
+    if (until !== undefined && until > Date.now()) return true;
+    if (this.#wantedCalls.size > 1000) this.#wantedCalls.clear();
+    return false;
+  }
+
+  /**
+   * Sends `reply` to the caller of `data`, without waiting: BullMQ completes
+   * or fails the job on this same connection afterwards, and Redis runs a
+   * connection's commands in order, so a job is never finished before its
+   * reply is written. (If the worker dies in between, the job runs again and
+   * the caller ignores the second reply.) A reply to a call that has ended is
+   * ignored by its caller and expires with the stream.
+   */
+  #send(data: Pick<ShardJobData, "session">, reply: Reply): void {
+    const key = this.#keys.replies(data.session);
+    const report = (error: unknown): void => this.#log(`reply: ${describe(error)}`);
+    this.#redis.xadd(key, "*", "m", JSON.stringify(reply)).catch(report);
+    // The stream of a caller that died expires; renewing that once a minute is enough (a command per reply is not free).
+    const now = Date.now();
+    if ((this.#expiresRenewed.get(key) ?? 0) < now - 60_000) {
+      if (this.#expiresRenewed.size > 1000) this.#expiresRenewed.clear();
+      this.#expiresRenewed.set(key, now);
+      this.#redis.pexpire(key, REPLIES_TTL_MS).catch(report);
+    }
   }
 
   async #process(
@@ -248,9 +275,20 @@ class PlanWorker implements FlowWorker {
   ): Promise<null> {
     const { data, inputs } = await this.#admit(method, job);
     if (runEnded(data.run)) return null;
-    if (!(await this.#reply(data, data.events ? { t: "start", call: data.call, shard: data.shard, worker: this.id } : undefined))) {
-      return null;
+    // Whether the call still wants results is asked without waiting for the answer (a round trip per shard
+    // would cost more than a short shard's work), and at most once a second per call; a call found gone
+    // stops the shard at its next item. Runs that end are announced at once anyway (cancel channel).
+    let live = true;
+    if (!this.#recentlyWanted(data.call)) {
+      this.#wanted(data).then(
+        (wanted) => {
+          if (wanted) this.#wantedCalls.set(data.call, Date.now() + WANTED_FRESH_MS);
+          else live = false;
+        },
+        () => undefined,
+      );
     }
+    if (data.events) this.#send(data, { t: "start", call: data.call, shard: data.shard, worker: this.id });
     const count = data.single ? 1 : inputs.length;
     const outputs = new Array<unknown>(count);
     const done = new Uint8Array(count);
@@ -260,6 +298,7 @@ class PlanWorker implements FlowWorker {
     const retryable: { index: number; error: unknown }[] = [];
 
     for (let i = 0; i < count; i++) {
+      if (!live || runEnded(data.run)) return null;
       if (done[i] === 1) continue;
       const item = data.single ? undefined : data.first + i;
       const input = inputs[i];
@@ -267,14 +306,16 @@ class PlanWorker implements FlowWorker {
         !method.takesInput || (data.single && inputs.length === 0)
           ? () => fn()
           : (context: RunContext) => fn(input, context);
-      const outcome = await runAttempt(invoke, {
+      const attempted = runAttempt(invoke, {
         method: method.name,
         attempt,
         item,
         timeoutMs: method.timeoutMs,
         run: data.run,
+        timed: durations !== undefined,
         inFlight: this.#inFlight,
       });
+      const outcome = attempted instanceof Promise ? await attempted : attempted;
       if (outcome.ok) {
         outputs[i] = outcome.value;
         done[i] = 1;
@@ -291,7 +332,7 @@ class PlanWorker implements FlowWorker {
         // No further item of this run starts here: its caller will fail the run on this reply.
         markEnded(data.run, outcome.error);
         const error = toWireError(outcome.error);
-        await this.#reply(data, {
+        this.#send(data, {
           t: "fail",
           call: data.call,
           shard: data.shard,
@@ -312,7 +353,7 @@ class PlanWorker implements FlowWorker {
       if (data.events) {
         for (const { index, error } of retryable) {
           const wire = toWireError(error);
-          await this.#reply(data, {
+          this.#send(data, {
             t: "retry",
             call: data.call,
             shard: data.shard,
@@ -330,14 +371,14 @@ class PlanWorker implements FlowWorker {
       throw retry;
     }
 
-    const encoded = encodeValues(outputs);
-    await this.#reply(data, {
+
+    this.#send(data, {
       t: "done",
       call: data.call,
       shard: data.shard,
       worker: this.id,
-      output: encoded.json,
-      holes: encoded.holes,
+      values: outputs,
+      holes: holesOf(outputs),
       durations: durations ?? null,
     });
     return null;
@@ -355,7 +396,7 @@ class PlanWorker implements FlowWorker {
         throw new PayloadError(`the job's data names method '${data.method}', but this queue serves '${method.name}'`);
       }
       if (!ID_PATTERN.test(data.call) || !ID_PATTERN.test(data.session)) throw new PayloadError("the job's call or session id is malformed");
-      const inputs = decodeValues(data.input, data.holes);
+      const inputs = restoreHoles([...data.input], data.holes);
       if (data.single && inputs.length > 1) throw new PayloadError("a single call's job holds more than one input");
       return { data, inputs };
     } catch (error) {
@@ -364,7 +405,7 @@ class PlanWorker implements FlowWorker {
       const refusal = new UnrecoverableError(reason);
       reported.add(refusal);
       if (data !== undefined && ID_PATTERN.test(data.call) && ID_PATTERN.test(data.session)) {
-        await this.#reply(data, {
+        this.#send(data, {
           t: "fail",
           call: data.call,
           shard: data.shard,
@@ -372,14 +413,14 @@ class PlanWorker implements FlowWorker {
           item: null,
           attempts: 1,
           error: toWireError(refusal),
-        }).catch(() => undefined);
+        });
       }
       throw refusal;
     }
   }
 
   /** A job failed without this worker's processor saying so (it stalled too often): tell its caller. */
-  async #reportForeignFailure(method: PlanMethod, job: Job, error: Error): Promise<void> {
+  #reportForeignFailure(method: PlanMethod, job: Job, error: Error): void {
     if (reported.has(error) || error instanceof RetryLater) return;
     let data: ShardJobData;
     try {
@@ -389,7 +430,7 @@ class PlanWorker implements FlowWorker {
     }
     if (!ID_PATTERN.test(data.call) || !ID_PATTERN.test(data.session)) return;
     const wire = toWireError(new Error(`${method.name} shard ${data.shard}: ${error.message}`));
-    await this.#reply(data, {
+    this.#send(data, {
       t: "fail",
       call: data.call,
       shard: data.shard,
@@ -397,9 +438,12 @@ class PlanWorker implements FlowWorker {
       item: null,
       attempts: job.attemptsMade,
       error: wire,
-    }).catch(() => undefined);
+    });
   }
 }
+
+/** How long a call found to want results is trusted to, before a shard of it asks Redis again. */
+const WANTED_FRESH_MS = 1_000;
 
 /** Retry delays when a job reaches BullMQ's strategy without the worker's own delay (never in practice). */
 const DEFAULT_BACKOFF = { baseMs: 25, maxMs: 2000 };
@@ -413,12 +457,11 @@ function partialOf(outputs: readonly unknown[], done: Uint8Array): PartialOutput
       values.push(outputs[i]);
     }
   });
-  const encoded = encodeValues(values);
-  return { items, output: encoded.json, holes: encoded.holes };
+  return { items, values, holes: holesOf(values) };
 }
 
 function restorePartial(partial: PartialOutputs, outputs: unknown[], done: Uint8Array): void {
-  const values = decodeValues(partial.output, partial.holes, partial.items.length);
+  const values = restoreHoles([...partial.values], partial.holes, partial.items.length);
   partial.items.forEach((index, k) => {
     if (Number.isInteger(index) && index >= 0 && index < outputs.length) {
       outputs[index] = values[k];
