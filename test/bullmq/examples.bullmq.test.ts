@@ -2,9 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { compileFiles } from "../../src/cli/compile-files.js";
-import { planHash } from "../../src/plan/build-plan.js";
 import { loadMethods } from "../../src/run/load-methods.js";
-import { createRunner, inline, type PlanDescriptor } from "../../stdlib/index.js";
+import { createRunner, inline } from "../../stdlib/index.js";
 import { withInProcessWorkers } from "./in-process.js";
 import { root } from "./processes.js";
 import { describeWithRedis, RedisServer } from "./redis-server.js";
@@ -13,13 +12,6 @@ const examples = readdirSync(join(root, "examples"), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name)
   .sort();
-
-/** The plan as `flowc build --backend bullmq` marks it; every example's values are plain JSON. */
-function forJson(plan: PlanDescriptor): PlanDescriptor {
-  if (plan.jsonSafe) return plan;
-  const { hash: _hash, ...body } = { ...plan, jsonSafe: true };
-  return { ...body, hash: planHash(body) };
-}
 
 describeWithRedis("examples on the bullmq backend", () => {
   let redis: RedisServer;
@@ -37,20 +29,26 @@ describeWithRedis("examples on the bullmq backend", () => {
   it.each(examples)(
     "%s gives the same output as inline",
     async (name) => {
-      const { results } = await compileFiles([join("examples", name, `${name}.flow`)], {}, "text");
-      const compiled = results[0];
-      if (compiled?.plan === undefined) throw new Error(`examples/${name} does not compile`);
-      const methods = await loadMethods(compiled.plan, compiled.modulePaths);
+      const manifest = join("examples", name, `${name}.flow`);
+      const [forInline, forBullmq] = await Promise.all([
+        compileFiles([manifest], {}, "text"),
+        compileFiles([manifest], { backend: "bullmq" }, "text"),
+      ]);
+      const local = forInline.results[0];
+      const distributed = forBullmq.results[0];
+      if (local?.plan === undefined || distributed?.plan === undefined) throw new Error(`examples/${name} does not compile`);
+      expect(distributed.plan.jsonSafe).toBe(true);
+      const methods = await loadMethods(local.plan, local.modulePaths);
       const input = JSON.parse(readFileSync(join(root, "examples", name, "input.json"), "utf8")) as unknown;
 
-      const local = createRunner(compiled.plan, methods, { backend: inline() });
-      const expected = await local.run(input);
-      const distributed = createRunner(forJson(compiled.plan), methods, { backend: withInProcessWorkers(() => redis.url) });
+      const inlineRunner = createRunner(local.plan, methods, { backend: inline() });
+      const expected = await inlineRunner.run(input);
+      const bullmqRunner = createRunner(distributed.plan, methods, { backend: withInProcessWorkers(() => redis.url) });
       try {
-        const output = await distributed.run(input);
+        const output = await bullmqRunner.run(input);
         expect(output).toEqual(expected);
       } finally {
-        await Promise.all([local.close(), distributed.close()]);
+        await Promise.all([inlineRunner.close(), bullmqRunner.close()]);
       }
     },
     60_000,

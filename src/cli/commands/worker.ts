@@ -1,7 +1,6 @@
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createWorker, type FlowWorker, type MethodTable, type PlanDescriptor } from "../../../stdlib/index.js";
-import { planHash } from "../../plan/build-plan.js";
 import { loadMethods } from "../../run/load-methods.js";
 import { compileFiles } from "../compile-files.js";
 import { ExitCode, UsageError } from "../io.js";
@@ -70,23 +69,13 @@ interface Served {
 }
 
 async function fromManifest(file: string): Promise<Served | undefined> {
-  const { results, exitCode } = await compileFiles([file], {}, "text");
+  // Compiled as `flowc build --backend bullmq` compiles it, so that the plan (and its hash, which names the queues) is
+  // the one its callers submit to, and a manifest whose values would not survive JSON is refused here too.
+  const { results, exitCode } = await compileFiles([file], { backend: "bullmq" }, "text");
   const result = results[0];
   if (exitCode !== ExitCode.Ok || result?.plan === undefined) return undefined;
   const methods = await loadMethods(result.plan, result.modulePaths);
-  return { plan: forJsonTransport(result.plan), modules: methods };
-}
-
-/**
- * The plan as a build for this backend has it: marked JSON-safe, with the
- * hash that marking gives, which names the queues its callers submit to.
- * The caller's build is what checks the data between methods; a worker only
- * has to meet it on the same queues.
- */
-function forJsonTransport(plan: PlanDescriptor): PlanDescriptor {
-  if (plan.jsonSafe) return plan;
-  const { hash: _old, ...body } = { ...plan, jsonSafe: true };
-  return { ...body, hash: planHash(body) };
+  return { plan: result.plan, modules: methods };
 }
 
 async function fromRunner(file: string): Promise<Served | undefined> {

@@ -49,6 +49,8 @@ import { defineScripts } from "./scripts.js";
 const SHARDS_PER_LANE = 16;
 /** Lifetime of the session and call keys; the caller renews them at a third of it while it lives. */
 const KEY_TTL_MS = 30_000;
+/** Replies read between two trims of the reply stream. */
+const TRIM_EVERY = 512;
 /** How often a stage that waits for workers counts them again. */
 const WORKER_POLL_MS = 200;
 /** How long a count of live workers is trusted before the next call counts again. */
@@ -335,6 +337,7 @@ class Session implements BackendSession {
   #read(): void {
     this.#reading ??= (async () => {
       const key = this.#keys.replies(this.#id);
+      let unTrimmed = 0;
       while (!this.#closed) {
         let batch: [string, [string, string[]][]][] | null;
         try {
@@ -348,12 +351,16 @@ class Session implements BackendSession {
         for (const [, entries] of batch) {
           for (const [id, fields] of entries) {
             this.#lastReply = id;
+            unTrimmed++;
             const reply = readReply(fields[1] ?? "");
             if (reply !== undefined) this.#dispatch(reply);
           }
         }
-        // Entries read are never read again: keep the stream short.
-        void this.#redis.xtrim(key, "MINID", this.#lastReply).catch(() => undefined);
+        // Entries read are never read again: keep the stream short, in batches (a trim per reply costs Redis time).
+        if (unTrimmed >= TRIM_EVERY || this.#calls.size === 0) {
+          unTrimmed = 0;
+          void this.#redis.xtrim(key, "MINID", this.#lastReply).catch(() => undefined);
+        }
       }
     })();
   }
