@@ -5,7 +5,7 @@ import { buildCommand, type BuildOptions } from "./commands/build.js";
 import { checkCommand, type CheckOptions } from "./commands/check.js";
 import { fmtCommand } from "./commands/fmt.js";
 import { graphCommand } from "./commands/graph.js";
-import { runCommand } from "./commands/run.js";
+import { runCommand, type RunCommandOptions } from "./commands/run.js";
 import { workerCommand } from "./commands/worker.js";
 import { ExitCode, UsageError, parsePositiveInteger } from "./io.js";
 
@@ -72,6 +72,14 @@ Examples:
     .requiredOption("--input <json>", "the run's input as JSON, or @path to read it from a file")
     .addOption(workers)
     .addOption(diagnosticsFormat)
+    .addOption(
+      new Option("--backend <name>", "where the methods run (bullmq: in `flowc worker` processes)").choices([
+        "inline",
+        "threads",
+        "bullmq",
+      ]),
+    )
+    .option("--redis <url>", "with --backend bullmq: the Redis its workers serve (default: $FLOWC_REDIS_URL)")
     .option("-q, --quiet", "print only the output: no progress and no summary on stderr")
     .option("--trace <file>", "write a Chrome trace of the run (open it in Perfetto or chrome://tracing)")
     .addHelpText(
@@ -81,14 +89,9 @@ Progress goes to stderr: redrawn in place on a terminal (items done, rate, worke
 retries per stage), a line per stage start and end otherwise; then a summary table per stage
 (calls, p50/p95 call duration, retries, failures, worker utilisation). stdout holds only the output.`,
     )
-    .action(
-      async (
-        file: string,
-        options: { input: string; workers?: number; format: "text" | "json"; quiet?: boolean; trace?: string },
-      ) => {
-        setExit(await runCommand(file, options));
-      },
-    );
+    .action(async (file: string, options: RunCommandOptions) => {
+      setExit(await runCommand(file, options));
+    });
 
   program
     .command("worker")
@@ -99,8 +102,10 @@ retries per stage), a line per stage start and end otherwise; then a summary tab
       new Option("--concurrency <n>", "jobs run at once per method").argParser(parsePositiveInteger("--concurrency")),
     )
     .addOption(
-      new Option("--grace <ms>", "on shutdown, how long jobs in flight may finish before they are handed back")
-        .argParser(parsePositiveInteger("--grace")),
+      new Option(
+        "--grace <ms>",
+        "on shutdown, how long jobs in flight may finish before they are handed back",
+      ).argParser(parsePositiveInteger("--grace")),
     )
     .action(async (file: string, options: { redis?: string; concurrency?: number; grace?: number }) => {
       setExit(await workerCommand(file, options));

@@ -1,5 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import { createRunner, createTraceRecorder, type FlowEvent } from "../../../stdlib/index.js";
+import { bullmq, createRunner, createTraceRecorder, type FlowEvent } from "../../../stdlib/index.js";
 import { loadMethods } from "../../run/load-methods.js";
 import { compileFiles } from "../compile-files.js";
 import { ExitCode, describeFsError, readJsonInput } from "../io.js";
@@ -14,6 +14,10 @@ export interface RunCommandOptions {
   readonly quiet?: boolean;
   /** Where to write a Chrome Trace Event Format file of the run. */
   readonly trace?: string;
+  /** Where the methods run; `bullmq` also checks the plan for JSON transport. */
+  readonly backend?: "inline" | "threads" | "bullmq";
+  /** With `backend: "bullmq"`: the Redis URL (else `FLOWC_REDIS_URL`). */
+  readonly redis?: string;
 }
 
 /**
@@ -25,13 +29,18 @@ export interface RunCommandOptions {
  */
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
   const input = await readJsonInput(options.input);
-  const { results, exitCode } = await compileFiles([file], { workers: options.workers }, options.format);
+  const { results, exitCode } = await compileFiles(
+    [file],
+    { workers: options.workers, backend: options.backend },
+    options.format,
+  );
   const result = results[0];
   if (exitCode !== ExitCode.Ok || result?.plan === undefined)
     return exitCode === ExitCode.Ok ? ExitCode.Failure : exitCode;
 
   const methods = await loadMethods(result.plan, result.modulePaths);
-  const runner = createRunner<unknown, unknown>(result.plan, methods, { workers: options.workers });
+  const backend = options.backend === "bullmq" ? bullmq({ connection: options.redis }) : options.backend;
+  const runner = createRunner<unknown, unknown>(result.plan, methods, { workers: options.workers, backend });
   const display = createProgressDisplay(
     process.stderr,
     progressMode(process.stderr, options.quiet === true),
