@@ -35,7 +35,18 @@ async function freePort(): Promise<number> {
 }
 
 async function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir]);
+  const child = spawn("redis-server", [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+  ]);
   await new Promise<void>((resolve, reject) => {
     let log = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -51,15 +62,21 @@ async function startWorkers(mode: "flowc" | "raw", url: string): Promise<ChildPr
   const script = fileURLToPath(new URL("./bullmq-worker.ts", import.meta.url));
   return Promise.all(
     Array.from({ length: WORKERS }, async () => {
-      const child = spawn(process.execPath, ["--import", "tsx", script, mode, url], { stdio: ["ignore", "pipe", "inherit"] });
-      await new Promise<void>((resolve) => child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve()));
+      const child = spawn(process.execPath, ["--import", "tsx", script, mode, url], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      await new Promise<void>((resolve) =>
+        child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve()),
+      );
       return child;
     }),
   );
 }
 
 async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
-  await Promise.all(children.map((child) => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM")))));
+  await Promise.all(
+    children.map((child) => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM")))),
+  );
 }
 
 function median(values: readonly number[]): number {
@@ -77,7 +94,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "flowc-bench-redis-"));
   const redis = await startRedis(port, dir);
   const url = `redis://127.0.0.1:${port}`;
-  const version = spawnSync("redis-server", ["--version"], { encoding: "utf8" }).stdout.trim();
+  const version = spawnSync("redis-server", ["--version"], {
+    encoding: "utf8",
+  }).stdout.trim();
   const shard = shardSizeFor(ITEMS, incPlan.methods[0]?.minWorkers ?? WORKERS, null, 128);
   try {
     // Both sets of workers wait side by side and the runs alternate, so that load from elsewhere on the machine
@@ -119,7 +138,11 @@ async function main(): Promise<void> {
       });
       const jobs = [];
       for (let first = 0, n = 0; first < ITEMS; first += shard, n++) {
-        jobs.push({ name: "inc", data: { items: items.slice(first, first + shard) }, opts: { jobId: `${prefix}${n}`, removeOnComplete: true } });
+        jobs.push({
+          name: "inc",
+          data: { items: items.slice(first, first + shard) },
+          opts: { jobId: `${prefix}${n}`, removeOnComplete: true },
+        });
       }
       await queue.addBulk(jobs);
       await done;
@@ -151,9 +174,15 @@ async function main(): Promise<void> {
     const perSecond = (ms: number): string => `${Math.round((ITEMS / ms) * 1000).toLocaleString("en")} items/s`;
     const cpu = cpus();
     console.log(`machine: ${cpu[0]?.model ?? "?"} × ${cpu.length} cores, Node ${process.version}, ${version}`);
-    console.log(`${ITEMS.toLocaleString("en")} items, ${WORKERS} worker processes, shards of ${shard} items, median of ${ROUNDS} runs after a warm-up`);
-    console.log(`raw BullMQ   ${rawMs.toFixed(1).padStart(8)} ms  ${perSecond(rawMs)}   (runs: ${rawTimes.map((t) => t.toFixed(0)).join(", ")})`);
-    console.log(`flowc bullmq ${flowcMs.toFixed(1).padStart(8)} ms  ${perSecond(flowcMs)}   (runs: ${flowcTimes.map((t) => t.toFixed(0)).join(", ")})`);
+    console.log(
+      `${ITEMS.toLocaleString("en")} items, ${WORKERS} worker processes, shards of ${shard} items, median of ${ROUNDS} runs after a warm-up`,
+    );
+    console.log(
+      `raw BullMQ   ${rawMs.toFixed(1).padStart(8)} ms  ${perSecond(rawMs)}   (runs: ${rawTimes.map((t) => t.toFixed(0)).join(", ")})`,
+    );
+    console.log(
+      `flowc bullmq ${flowcMs.toFixed(1).padStart(8)} ms  ${perSecond(flowcMs)}   (runs: ${flowcTimes.map((t) => t.toFixed(0)).join(", ")})`,
+    );
     console.log(`flowc / raw throughput: ${((rawMs / flowcMs) * 100).toFixed(0)} % (target ≥ 80 %)`);
   } finally {
     redis.kill("SIGTERM");

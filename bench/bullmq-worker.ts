@@ -13,11 +13,18 @@ const [mode, url = ""] = process.argv.slice(2);
 const { hostname, port } = new URL(url);
 
 if (mode === "flowc") {
-  const worker = await createWorker(incPlan, { connection: url, modules: { inc } });
+  const worker = await createWorker(incPlan, {
+    connection: url,
+    modules: { inc },
+  });
   process.once("SIGTERM", () => void worker.close().then(() => process.exit(0)));
 } else {
   const worker = new Worker(RAW_QUEUE, async (job) => (job.data as { items: number[] }).items.map(inc), {
-    connection: { host: hostname, port: Number(port), maxRetriesPerRequest: null },
+    connection: {
+      host: hostname,
+      port: Number(port),
+      maxRetriesPerRequest: null,
+    },
   });
   await worker.waitUntilReady();
   process.once("SIGTERM", () => void worker.close().then(() => process.exit(0)));

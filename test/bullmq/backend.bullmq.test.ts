@@ -36,19 +36,34 @@ describeWithRedis("bullmq backend", () => {
 
   async function serve(plan: PlanDescriptor, count: number): Promise<void> {
     for (let i = 0; i < count; i++) {
-      workers.push(await createWorker(plan, { connection: redis.url, modules: { square }, heartbeat: 200 }));
+      workers.push(
+        await createWorker(plan, {
+          connection: redis.url,
+          modules: { square },
+          heartbeat: 200,
+        }),
+      );
     }
   }
 
   function runner(plan: PlanDescriptor, workerWait?: number): Runner<number[], number[]> {
-    const made = createRunner<number[], number[]>(plan, { square }, { backend: bullmq({ connection: redis.url, workerWait }) });
+    const made = createRunner<number[], number[]>(
+      plan,
+      { square },
+      { backend: bullmq({ connection: redis.url, workerWait }) },
+    );
     runners.push(made as Runner<unknown, unknown>);
     return made;
   }
 
   it("refuses a plan not checked for JSON transport before anything reaches Redis", async () => {
-    const plan = { ...buildPlan({ square: {} }, [], "unchecked"), jsonSafe: false };
-    const error = await runner(plan).run([1]).catch((e: unknown) => e);
+    const plan = {
+      ...buildPlan({ square: {} }, [], "unchecked"),
+      jsonSafe: false,
+    };
+    const error = await runner(plan)
+      .run([1])
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlanError);
     expect(error).toMatchObject({ code: ErrorCode.InvalidPlan });
     expect((error as Error).message).toBe(
@@ -63,9 +78,15 @@ describeWithRedis("bullmq backend", () => {
   it("fails a parallel stage after workerWait when fewer workers than min_worker_count serve it, naming the counts", async () => {
     const plan = buildPlan({ square: { mode: "parallel", minWorkers: 3 } }, [], "short");
     await serve(plan, 1);
-    const error = await runner(plan, 300).run([1, 2, 3]).catch((e: unknown) => e);
+    const error = await runner(plan, 300)
+      .run([1, 2, 3])
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerCapError);
-    expect(error).toMatchObject({ methods: ["square"], required: 3, allowed: 1 });
+    expect(error).toMatchObject({
+      methods: ["square"],
+      required: 3,
+      allowed: 1,
+    });
     expect((error as Error).message).toBe(
       `Parallel method 'square' needs 3 live workers (min_worker_count: 3), but only 1 worker serves it after waiting 0.3 s ` +
         `(workerWait). Start more with 'flowc worker' for plan 'short' on Redis 127.0.0.1:${redis.port}, or lower min_worker_count.`,
@@ -76,7 +97,9 @@ describeWithRedis("bullmq backend", () => {
     const plan = buildPlan({ square: {} }, [], "alone");
     await serve(plan, 1);
     await workers.pop()?.close();
-    const error = await runner(plan, 200).run([1]).catch((e: unknown) => e);
+    const error = await runner(plan, 200)
+      .run([1])
+      .catch((e: unknown) => e);
     expect((error as Error).message).toBe(
       `Method 'square' has no live worker: no worker serves it after waiting 0.2 s (workerWait). ` +
         `Start one with 'flowc worker' for plan 'alone' on Redis 127.0.0.1:${redis.port}.`,
@@ -87,7 +110,9 @@ describeWithRedis("bullmq backend", () => {
     const plan = buildPlan({ square: { mode: "parallel", minWorkers: 3 } }, [], "waits");
     await serve(plan, 1);
     const events: FlowEvent[] = [];
-    const run = runner(plan, 20_000).run([1, 2, 3, 4], { onEvent: (event) => events.push(event) });
+    const run = runner(plan, 20_000).run([1, 2, 3, 4], {
+      onEvent: (event) => events.push(event),
+    });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(events.some((event) => event.type === "shard:start")).toBe(false);
     await serve(plan, 2);
@@ -99,7 +124,9 @@ describeWithRedis("bullmq backend", () => {
     const v2 = buildPlan({ square: { retries: 1 } }, [], "versions");
     expect(v1.hash).not.toBe(v2.hash);
     await serve(v1, 1);
-    const error = await runner(v2, 300).run([1]).catch((e: unknown) => e);
+    const error = await runner(v2, 300)
+      .run([1])
+      .catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/^Method 'square' has no live worker: no worker serves it/);
   });
 
@@ -107,9 +134,11 @@ describeWithRedis("bullmq backend", () => {
     const plan = buildPlan({ square: { mode: "parallel", minWorkers: 2, shardSize: 3 } }, [], "events");
     await serve(plan, 2);
     const events: FlowEvent[] = [];
-    await expect(runner(plan).run([1, 2, 3, 4, 5, 6, 7], { onEvent: (event) => events.push(event) })).resolves.toEqual([
-      1, 4, 9, 16, 25, 36, 49,
-    ]);
+    await expect(
+      runner(plan).run([1, 2, 3, 4, 5, 6, 7], {
+        onEvent: (event) => events.push(event),
+      }),
+    ).resolves.toEqual([1, 4, 9, 16, 25, 36, 49]);
     const ends = events.flatMap((event) => (event.type === "shard:end" ? [event] : []));
     expect(ends.map((event) => [event.shard, event.first, event.count, event.ok]).sort()).toEqual([
       [0, 0, 3, true],
@@ -122,7 +151,9 @@ describeWithRedis("bullmq backend", () => {
     expect(up.every((worker) => worker >= 1)).toBe(true);
     for (const start of events.filter((event) => event.type === "shard:start")) {
       // Every shard's worker was announced before the shard.
-      const announced = events.findIndex((event) => event.type === "worker:up" && start.type === "shard:start" && event.worker === start.worker);
+      const announced = events.findIndex(
+        (event) => event.type === "worker:up" && start.type === "shard:start" && event.worker === start.worker,
+      );
       expect(announced).toBeLessThan(events.indexOf(start));
     }
   });

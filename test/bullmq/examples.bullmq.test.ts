@@ -36,14 +36,19 @@ describeWithRedis("examples on the bullmq backend", () => {
       ]);
       const local = forInline.results[0];
       const distributed = forBullmq.results[0];
-      if (local?.plan === undefined || distributed?.plan === undefined) throw new Error(`examples/${name} does not compile`);
+      if (local?.plan === undefined || distributed?.plan === undefined)
+        throw new Error(`examples/${name} does not compile`);
       expect(distributed.plan.jsonSafe).toBe(true);
       const methods = await loadMethods(local.plan, local.modulePaths);
       const input = JSON.parse(readFileSync(join(root, "examples", name, "input.json"), "utf8")) as unknown;
 
-      const inlineRunner = createRunner(local.plan, methods, { backend: inline() });
+      const inlineRunner = createRunner(local.plan, methods, {
+        backend: inline(),
+      });
       const expected = await inlineRunner.run(input);
-      const bullmqRunner = createRunner(distributed.plan, methods, { backend: withInProcessWorkers(() => redis.url) });
+      const bullmqRunner = createRunner(distributed.plan, methods, {
+        backend: withInProcessWorkers(() => redis.url),
+      });
       try {
         const output = await bullmqRunner.run(input);
         expect(output).toEqual(expected);

@@ -7,7 +7,10 @@
  */
 import { bullmq, createWorker, type Backend, type BullmqOptions, type FlowWorker } from "../../stdlib/index.js";
 
-export function withInProcessWorkers(connection: () => string, options: Omit<BullmqOptions, "connection"> = {}): Backend {
+export function withInProcessWorkers(
+  connection: () => string,
+  options: Omit<BullmqOptions, "connection"> = {},
+): Backend {
   return {
     name: "bullmq",
     async open(plan, methods, openOptions) {
@@ -16,9 +19,19 @@ export function withInProcessWorkers(connection: () => string, options: Omit<Bul
       const stop = (): Promise<unknown> => Promise.all(workers.map((worker) => worker.close({ graceMs: 1000 })));
       try {
         for (let i = 0; i < count; i++) {
-          workers.push(await createWorker(plan, { connection: connection(), modules: methods, heartbeat: 250, stalledInterval: 1000 }));
+          workers.push(
+            await createWorker(plan, {
+              connection: connection(),
+              modules: methods,
+              heartbeat: 250,
+              stalledInterval: 1000,
+            }),
+          );
         }
-        const session = await bullmq({ ...options, connection: connection() }).open(plan, methods, openOptions);
+        const session = await bullmq({
+          ...options,
+          connection: connection(),
+        }).open(plan, methods, openOptions);
         return {
           method: (method) => session.method(method),
           close: async () => {

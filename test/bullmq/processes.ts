@@ -21,7 +21,11 @@ export interface WorkerProcess {
  * Spawns `node --import tsx <args>` and resolves once `ready` (a pattern of
  * its stdout or stderr) has appeared.
  */
-export async function spawnWorker(args: readonly string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
+export async function spawnWorker(
+  args: readonly string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv = {},
+): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", ...args], {
     cwd: root,
     env: { ...process.env, ...env, NO_COLOR: "1" },

@@ -21,54 +21,68 @@ describeWithRedis("bullmq across a Redis restart", () => {
     return x * x;
   };
 
-  it(
-    "completes a run when Redis restarts empty in the middle of it: the caller resubmits what it has not collected",
-    async () => {
-      const plan = buildPlan({ square: { mode: "parallel", minWorkers: 2, shardSize: 5 } }, [], "restart");
-      const workers: FlowWorker[] = [];
-      for (let i = 0; i < 2; i++) {
-        workers.push(await createWorker(plan, { connection: redis.url, modules: { square: slowSquare }, heartbeat: 200, stalledInterval: 500, lockDuration: 1000 }));
-      }
-      const runner = createRunner<number[], number[]>(plan, { square: slowSquare }, { backend: bullmq({ connection: redis.url }) });
-      let shardsDone = 0;
-      const items = Array.from({ length: 300 }, (_, i) => i);
-      const run = runner.run(items, { onEvent: (event) => void (event.type === "shard:end" && event.ok && shardsDone++) });
-      while (shardsDone < 10) await new Promise((resolve) => setTimeout(resolve, 10));
-      await redis.stop();
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await redis.restart();
-      const output = await run;
-      expect(output).toEqual(items.map((x) => x * x));
-      expect(shardsDone).toBe(60);
-      // And the next run finds the workers registered again.
-      await expect(runner.run([3, 4])).resolves.toEqual([9, 16]);
-      await runner.close();
-      await Promise.all(workers.map((worker) => worker.close()));
-    },
-    30_000,
-  );
-
-  it(
-    "fails the calls in flight with a clear error when Redis stays away longer than connectionWait",
-    async () => {
-      const plan = buildPlan({ square: { mode: "parallel", minWorkers: 1 } }, [], "outage");
-      const worker = await createWorker(plan, { connection: redis.url, modules: { square: slowSquare }, heartbeat: 200 });
-      const runner = createRunner<number[], number[]>(plan, { square: slowSquare }, {
-        backend: bullmq({ connection: redis.url, connectionWait: 500 }),
-      });
-      await expect(runner.run([2])).resolves.toEqual([4]);
-      const run = runner.run(Array.from({ length: 500 }, (_, i) => i));
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      await redis.stop();
-      const error = await run.catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(MethodError);
-      expect((error as MethodError).message).toBe(
-        `Method 'square' failed after 1 attempt: lost the connection to Redis at 127.0.0.1:${redis.port} for more than 0.5 s (connectionWait)`,
+  it("completes a run when Redis restarts empty in the middle of it: the caller resubmits what it has not collected", async () => {
+    const plan = buildPlan({ square: { mode: "parallel", minWorkers: 2, shardSize: 5 } }, [], "restart");
+    const workers: FlowWorker[] = [];
+    for (let i = 0; i < 2; i++) {
+      workers.push(
+        await createWorker(plan, {
+          connection: redis.url,
+          modules: { square: slowSquare },
+          heartbeat: 200,
+          stalledInterval: 500,
+          lockDuration: 1000,
+        }),
       );
-      await redis.restart();
-      await runner.close();
-      await worker.close();
-    },
-    30_000,
-  );
+    }
+    const runner = createRunner<number[], number[]>(
+      plan,
+      { square: slowSquare },
+      { backend: bullmq({ connection: redis.url }) },
+    );
+    let shardsDone = 0;
+    const items = Array.from({ length: 300 }, (_, i) => i);
+    const run = runner.run(items, {
+      onEvent: (event) => void (event.type === "shard:end" && event.ok && shardsDone++),
+    });
+    while (shardsDone < 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    await redis.stop();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await redis.restart();
+    const output = await run;
+    expect(output).toEqual(items.map((x) => x * x));
+    expect(shardsDone).toBe(60);
+    // And the next run finds the workers registered again.
+    await expect(runner.run([3, 4])).resolves.toEqual([9, 16]);
+    await runner.close();
+    await Promise.all(workers.map((worker) => worker.close()));
+  }, 30_000);
+
+  it("fails the calls in flight with a clear error when Redis stays away longer than connectionWait", async () => {
+    const plan = buildPlan({ square: { mode: "parallel", minWorkers: 1 } }, [], "outage");
+    const worker = await createWorker(plan, {
+      connection: redis.url,
+      modules: { square: slowSquare },
+      heartbeat: 200,
+    });
+    const runner = createRunner<number[], number[]>(
+      plan,
+      { square: slowSquare },
+      {
+        backend: bullmq({ connection: redis.url, connectionWait: 500 }),
+      },
+    );
+    await expect(runner.run([2])).resolves.toEqual([4]);
+    const run = runner.run(Array.from({ length: 500 }, (_, i) => i));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await redis.stop();
+    const error = await run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MethodError);
+    expect((error as MethodError).message).toBe(
+      `Method 'square' failed after 1 attempt: lost the connection to Redis at 127.0.0.1:${redis.port} for more than 0.5 s (connectionWait)`,
+    );
+    await redis.restart();
+    await runner.close();
+    await worker.close();
+  }, 30_000);
 });

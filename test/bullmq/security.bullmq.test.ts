@@ -17,7 +17,10 @@ describe("payload decoding", () => {
     expect(() => decodeJson('{"constructor": {"prototype": {"x": 1}}}')).toThrow(
       "it holds the key 'constructor' at $.constructor",
     );
-    expect(decodeJson('{"constructor": 3, "prototype": "word"}')).toEqual({ constructor: 3, prototype: "word" });
+    expect(decodeJson('{"constructor": 3, "prototype": "word"}')).toEqual({
+      constructor: 3,
+      prototype: "word",
+    });
   });
 
   it("names invalid JSON", () => {
@@ -34,9 +37,15 @@ describeWithRedis("bullmq workers refuse forged jobs", () => {
 
   beforeAll(async () => {
     redis = await RedisServer.start();
-    worker = await createWorker(plan, { connection: redis.url, modules: { record: (x: unknown) => calls.push(x) } });
+    worker = await createWorker(plan, {
+      connection: redis.url,
+      modules: { record: (x: unknown) => calls.push(x) },
+    });
     const name = (worker.queues.get("record") ?? "").replace(/^flowc:/, "");
-    queue = new Queue(name, { connection: { host: "127.0.0.1", port: redis.port }, prefix: "flowc" });
+    queue = new Queue(name, {
+      connection: { host: "127.0.0.1", port: redis.port },
+      prefix: "flowc",
+    });
   });
   afterAll(async () => {
     await queue.close();
@@ -71,21 +80,34 @@ describeWithRedis("bullmq workers refuse forged jobs", () => {
   }
 
   it("fails a job naming a method the worker does not serve, without running anything", async () => {
-    const job = await queue.add("deleteEverything", { ...valid, method: "deleteEverything" });
+    const job = await queue.add("deleteEverything", {
+      ...valid,
+      method: "deleteEverything",
+    });
     expect(await settled(job)).toMatch(
       /^Job \d+ in queue 'records\.[0-9a-f]{16}\.record' refused: the job names method 'deleteEverything', but this queue serves 'record' of plan 'records'$/,
     );
     const mismatched = await queue.add("record", { ...valid, method: "other" });
-    expect(await settled(mismatched)).toMatch(/refused: the job's data names method 'other', but this queue serves 'record'$/);
+    expect(await settled(mismatched)).toMatch(
+      /refused: the job's data names method 'other', but this queue serves 'record'$/,
+    );
     expect(calls).toEqual([]);
   });
 
   it("fails a job whose payload would pollute prototypes, and nothing is polluted", async () => {
-    const input = await queue.add("record", { ...valid, input: JSON.parse('[{"__proto__": {"polluted": true}}]') as unknown[] });
-    expect(await settled(input)).toMatch(/refused: it holds the key '__proto__' at \$\.input\[0\]\.__proto__, which could pollute object prototypes$/);
+    const input = await queue.add("record", {
+      ...valid,
+      input: JSON.parse('[{"__proto__": {"polluted": true}}]') as unknown[],
+    });
+    expect(await settled(input)).toMatch(
+      /refused: it holds the key '__proto__' at \$\.input\[0\]\.__proto__, which could pollute object prototypes$/,
+    );
     const data = await queue.add("record", JSON.parse(`{"__proto__": {"polluted": true}, "v": 1}`) as object);
     expect(await settled(data)).toMatch(/refused: it holds the key '__proto__' at \$\.__proto__/);
-    const gadget = await queue.add("record", { ...valid, input: [{ constructor: { prototype: { polluted: true } } }] });
+    const gadget = await queue.add("record", {
+      ...valid,
+      input: [{ constructor: { prototype: { polluted: true } } }],
+    });
     expect(await settled(gadget)).toMatch(/refused: it holds the key 'constructor' at \$\.input\[0\]\.constructor/);
     expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
     expect(calls).toEqual([]);
@@ -101,14 +123,22 @@ describeWithRedis("bullmq workers refuse forged jobs", () => {
   });
 
   it("still runs a well-formed job of a live call", async () => {
-    const runner = createRunner<unknown, number>(plan, { record: (x: unknown) => x }, { backend: bullmq({ connection: redis.url }) });
+    const runner = createRunner<unknown, number>(
+      plan,
+      { record: (x: unknown) => x },
+      { backend: bullmq({ connection: redis.url }) },
+    );
     await expect(runner.run({ constructor: "word", n: 1 })).resolves.toBe(1);
     expect(calls).toEqual([{ constructor: "word", n: 1 }]);
     await runner.close();
   });
 
   it("refuses on the caller's side an input that workers would refuse", async () => {
-    const runner = createRunner<unknown, number>(plan, { record: (x: unknown) => x }, { backend: bullmq({ connection: redis.url }) });
+    const runner = createRunner<unknown, number>(
+      plan,
+      { record: (x: unknown) => x },
+      { backend: bullmq({ connection: redis.url }) },
+    );
     const error = await runner.run(JSON.parse('{"__proto__": {"polluted": true}}')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MethodError);
     expect((error as MethodError).message).toBe(

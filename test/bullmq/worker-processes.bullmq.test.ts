@@ -39,107 +39,120 @@ describeWithRedis("bullmq worker processes", () => {
     return tally;
   }
 
-  it(
-    "completes 10,000 items on 3 workers with one SIGKILLed mid-shard: every output once, some items run twice",
-    async () => {
-      const dir = tallyDir();
-      const started = await Promise.all(
-        [0, 1, 2].map(() => spawnWorker([join(fixtures, "serve.ts"), "squarePlan", redis.url], /^ready$/m, { FLOWC_TEST_TALLY: dir })),
-      );
-      workers.push(...started);
-      const runner = createRunner<number[], number[]>(squarePlan, methods, { backend: bullmq({ connection: redis.url }) });
-      runners.push(runner as Runner<unknown, unknown>);
-      const lost: FlowEvent[] = [];
-      const items = Array.from({ length: 10_000 }, (_, i) => i);
-      const run = runner.run(items, {
-        onEvent: (event) => {
-          if (event.type === "shard:end" && !event.ok) lost.push(event);
-        },
-      });
+  it("completes 10,000 items on 3 workers with one SIGKILLed mid-shard: every output once, some items run twice", async () => {
+    const dir = tallyDir();
+    const started = await Promise.all(
+      [0, 1, 2].map(() =>
+        spawnWorker([join(fixtures, "serve.ts"), "squarePlan", redis.url], /^ready$/m, { FLOWC_TEST_TALLY: dir }),
+      ),
+    );
+    workers.push(...started);
+    const runner = createRunner<number[], number[]>(squarePlan, methods, {
+      backend: bullmq({ connection: redis.url }),
+    });
+    runners.push(runner as Runner<unknown, unknown>);
+    const lost: FlowEvent[] = [];
+    const items = Array.from({ length: 10_000 }, (_, i) => i);
+    const run = runner.run(items, {
+      onEvent: (event) => {
+        if (event.type === "shard:end" && !event.ok) lost.push(event);
+      },
+    });
 
-      // The first worker to reach the held item stops inside its shard and says which it is.
-      await until(() => existsSync(join(dir, "hold")), 20_000, "a worker to hold its shard");
-      const pid = Number(readFileSync(join(dir, "hold"), "utf8"));
-      const victim = started.find((worker) => worker.child.pid === pid);
-      expect(victim).toBeDefined();
-      victim?.child.kill("SIGKILL");
-      expect(await victim?.exited).toBe("SIGKILL");
+    // The first worker to reach the held item stops inside its shard and says which it is.
+    await until(() => existsSync(join(dir, "hold")), 20_000, "a worker to hold its shard");
+    const pid = Number(readFileSync(join(dir, "hold"), "utf8"));
+    const victim = started.find((worker) => worker.child.pid === pid);
+    expect(victim).toBeDefined();
+    victim?.child.kill("SIGKILL");
+    expect(await victim?.exited).toBe("SIGKILL");
 
-      const output = await run;
-      expect(output).toHaveLength(10_000);
-      expect(output.every((value, i) => value === i * i)).toBe(true);
+    const output = await run;
+    expect(output).toHaveLength(10_000);
+    expect(output.every((value, i) => value === i * i)).toBe(true);
 
-      const counts = executions(dir, "square");
-      expect(counts.size).toBe(10_000);
-      const twice = [...counts].filter(([, n]) => n > 1).map(([item]) => Number(item));
-      // The shard of the held item ran again elsewhere: the items the victim had done before it ran twice.
-      expect(twice).toContain(methods.HOLD_ITEM);
-      expect(twice.length).toBeGreaterThan(1);
-      expect(twice.every((item) => Math.floor(item / 128) === Math.floor(methods.HOLD_ITEM / 128))).toBe(true);
-      expect(lost.map((event) => event.type === "shard:end" && event.first)).toEqual([Math.floor(methods.HOLD_ITEM / 128) * 128]);
-      for (const worker of started) if (worker !== victim) worker.child.kill("SIGTERM");
-      rmSync(dir, { recursive: true, force: true });
-    },
-    60_000,
-  );
+    const counts = executions(dir, "square");
+    expect(counts.size).toBe(10_000);
+    const twice = [...counts].filter(([, n]) => n > 1).map(([item]) => Number(item));
+    // The shard of the held item ran again elsewhere: the items the victim had done before it ran twice.
+    expect(twice).toContain(methods.HOLD_ITEM);
+    expect(twice.length).toBeGreaterThan(1);
+    expect(twice.every((item) => Math.floor(item / 128) === Math.floor(methods.HOLD_ITEM / 128))).toBe(true);
+    expect(lost.map((event) => event.type === "shard:end" && event.first)).toEqual([
+      Math.floor(methods.HOLD_ITEM / 128) * 128,
+    ]);
+    for (const worker of started) if (worker !== victim) worker.child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 
-  it(
-    "flowc worker finishes its job in flight on SIGTERM, logs each queue it served, and exits 0",
-    async () => {
-      const dir = tallyDir();
-      const env = { FLOWC_TEST_TALLY: dir, FLOWC_TEST_NAP_MS: "800" };
-      const cli = ["src/cli/main.ts", "worker", join(fixtures, "naps.flow.ts"), "--redis", redis.url];
-      const leaving = await spawnWorker(cli, /serving nap/, env);
-      workers.push(leaving);
-      expect(leaving.stderr()).toMatch(/^flowc worker: serving nap \(parallel, 1 at a time\) from queue flowc:naps\.[0-9a-f]{16}\.nap$/m);
-      const runner = createRunner<number[], number[]>(napPlan, methods, { backend: bullmq({ connection: redis.url }) });
-      runners.push(runner as Runner<unknown, unknown>);
-      const run = runner.run([10, 20, 30, 40]);
+  it("flowc worker finishes its job in flight on SIGTERM, logs each queue it served, and exits 0", async () => {
+    const dir = tallyDir();
+    const env = { FLOWC_TEST_TALLY: dir, FLOWC_TEST_NAP_MS: "800" };
+    const cli = ["src/cli/main.ts", "worker", join(fixtures, "naps.flow.ts"), "--redis", redis.url];
+    const leaving = await spawnWorker(cli, /serving nap/, env);
+    workers.push(leaving);
+    expect(leaving.stderr()).toMatch(
+      /^flowc worker: serving nap \(parallel, 1 at a time\) from queue flowc:naps\.[0-9a-f]{16}\.nap$/m,
+    );
+    const runner = createRunner<number[], number[]>(napPlan, methods, {
+      backend: bullmq({ connection: redis.url }),
+    });
+    runners.push(runner as Runner<unknown, unknown>);
+    const run = runner.run([10, 20, 30, 40]);
 
-      await until(() => readdirSync(dir).some((name) => name === `nap-start-${leaving.child.pid}.log`), 20_000, "a nap to start");
-      // A second worker takes over the items the first one leaves.
-      const staying = await spawnWorker(cli, /serving nap/, env);
-      workers.push(staying);
-      leaving.child.kill("SIGTERM");
-      expect(await leaving.exited).toBe(0);
-      expect(leaving.stderr()).toContain("flowc worker: SIGTERM: finishing the jobs in flight, then stopping\nflowc worker: stopped\n");
+    await until(
+      () => readdirSync(dir).some((name) => name === `nap-start-${leaving.child.pid}.log`),
+      20_000,
+      "a nap to start",
+    );
+    // A second worker takes over the items the first one leaves.
+    const staying = await spawnWorker(cli, /serving nap/, env);
+    workers.push(staying);
+    leaving.child.kill("SIGTERM");
+    expect(await leaving.exited).toBe(0);
+    expect(leaving.stderr()).toContain(
+      "flowc worker: SIGTERM: finishing the jobs in flight, then stopping\nflowc worker: stopped\n",
+    );
 
-      await expect(run).resolves.toEqual([11, 21, 31, 41]);
-      const started = readFileSync(join(dir, `nap-start-${leaving.child.pid}.log`), "utf8");
-      const ended = readFileSync(join(dir, `nap-end-${leaving.child.pid}.log`), "utf8");
-      // Whatever the leaving worker had started, it finished before exiting.
-      expect(ended).toBe(started);
-      staying.child.kill("SIGTERM");
-      expect(await staying.exited).toBe(0);
-      rmSync(dir, { recursive: true, force: true });
-    },
-    60_000,
-  );
+    await expect(run).resolves.toEqual([11, 21, 31, 41]);
+    const started = readFileSync(join(dir, `nap-start-${leaving.child.pid}.log`), "utf8");
+    const ended = readFileSync(join(dir, `nap-end-${leaving.child.pid}.log`), "utf8");
+    // Whatever the leaving worker had started, it finished before exiting.
+    expect(ended).toBe(started);
+    staying.child.kill("SIGTERM");
+    expect(await staying.exited).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 
-  it(
-    "flowc worker hands a job back when it runs past --grace, and another worker completes it",
-    async () => {
-      const dir = tallyDir();
-      const env = { FLOWC_TEST_TALLY: dir, FLOWC_TEST_NAP_MS: "3000" };
-      const cli = ["src/cli/main.ts", "worker", join(fixtures, "naps.flow.ts"), "--redis", redis.url];
-      const leaving = await spawnWorker([...cli, "--grace", "200"], /serving nap/, env);
-      workers.push(leaving);
-      const runner = createRunner<number[], number[]>(napPlan, methods, { backend: bullmq({ connection: redis.url }) });
-      runners.push(runner as Runner<unknown, unknown>);
-      const run = runner.run([5]);
-      await until(() => readdirSync(dir).some((name) => name === `nap-start-${leaving.child.pid}.log`), 20_000, "the nap to start");
-      leaving.child.kill("SIGTERM");
-      expect(await leaving.exited).toBe(0);
-      expect(existsSync(join(dir, `nap-end-${leaving.child.pid}.log`))).toBe(false);
+  it("flowc worker hands a job back when it runs past --grace, and another worker completes it", async () => {
+    const dir = tallyDir();
+    const env = { FLOWC_TEST_TALLY: dir, FLOWC_TEST_NAP_MS: "3000" };
+    const cli = ["src/cli/main.ts", "worker", join(fixtures, "naps.flow.ts"), "--redis", redis.url];
+    const leaving = await spawnWorker([...cli, "--grace", "200"], /serving nap/, env);
+    workers.push(leaving);
+    const runner = createRunner<number[], number[]>(napPlan, methods, {
+      backend: bullmq({ connection: redis.url }),
+    });
+    runners.push(runner as Runner<unknown, unknown>);
+    const run = runner.run([5]);
+    await until(
+      () => readdirSync(dir).some((name) => name === `nap-start-${leaving.child.pid}.log`),
+      20_000,
+      "the nap to start",
+    );
+    leaving.child.kill("SIGTERM");
+    expect(await leaving.exited).toBe(0);
+    expect(existsSync(join(dir, `nap-end-${leaving.child.pid}.log`))).toBe(false);
 
-      const staying = await spawnWorker(cli, /serving nap/, { ...env, FLOWC_TEST_NAP_MS: "10" });
-      workers.push(staying);
-      await expect(run).resolves.toEqual([6]);
-      expect(readFileSync(join(dir, `nap-end-${staying.child.pid}.log`), "utf8")).toBe("5\n");
-      staying.child.kill("SIGTERM");
-      expect(await staying.exited).toBe(0);
-      rmSync(dir, { recursive: true, force: true });
-    },
-    60_000,
-  );
+    const staying = await spawnWorker(cli, /serving nap/, {
+      ...env,
+      FLOWC_TEST_NAP_MS: "10",
+    });
+    workers.push(staying);
+    await expect(run).resolves.toEqual([6]);
+    expect(readFileSync(join(dir, `nap-end-${staying.child.pid}.log`), "utf8")).toBe("5\n");
+    staying.child.kill("SIGTERM");
+    expect(await staying.exited).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 });

@@ -26,7 +26,8 @@ const RUNNER = /\.flow\.(ts|mts|js|mjs)$/;
  */
 export async function workerCommand(file: string, options: WorkerCommandOptions): Promise<number> {
   const connection = options.redis ?? process.env["FLOWC_REDIS_URL"];
-  if (connection === undefined) throw new UsageError("no Redis to serve from: pass --redis redis://host:port or set FLOWC_REDIS_URL");
+  if (connection === undefined)
+    throw new UsageError("no Redis to serve from: pass --redis redis://host:port or set FLOWC_REDIS_URL");
   const loaded = RUNNER.test(file) ? await fromRunner(file) : await fromManifest(file);
   if (loaded === undefined) return ExitCode.Failure;
   const { plan, modules } = loaded;
@@ -34,7 +35,12 @@ export async function workerCommand(file: string, options: WorkerCommandOptions)
   const log = (line: string): void => void process.stderr.write(`flowc worker: ${line}\n`);
   let worker: FlowWorker;
   try {
-    worker = await createWorker(plan, { connection, concurrency: options.concurrency, modules, log });
+    worker = await createWorker(plan, {
+      connection,
+      concurrency: options.concurrency,
+      modules,
+      log,
+    });
   } catch (error) {
     log(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
     return ExitCode.Failure;
@@ -47,7 +53,9 @@ export async function workerCommand(file: string, options: WorkerCommandOptions)
     }
   }
   if (!plan.jsonSafe) {
-    log(`plan '${plan.name}' was not built for this backend: callers refuse it until it is rebuilt with 'flowc build --backend bullmq'`);
+    log(
+      `plan '${plan.name}' was not built for this backend: callers refuse it until it is rebuilt with 'flowc build --backend bullmq'`,
+    );
   }
 
   const signal = await new Promise<NodeJS.Signals>((done) => {
@@ -93,5 +101,8 @@ async function fromRunner(file: string): Promise<Served | undefined> {
   if (typeof plan !== "object" || plan === null || typeof (plan as PlanDescriptor).hash !== "string") {
     throw new UsageError(`${file} exports no plan; pass a runner written by 'flowc build' or a .flow manifest`);
   }
-  return { plan: plan as PlanDescriptor, modules: pathToFileURL(`${dirname(path)}/`).href };
+  return {
+    plan: plan as PlanDescriptor,
+    modules: pathToFileURL(`${dirname(path)}/`).href,
+  };
 }

@@ -49,7 +49,12 @@ export function runAttempt(invoke: (context: RunContext) => unknown, spec: Attem
   } catch (error) {
     return { ok: false, error, kind: "failed" };
   }
-  if (!isThenable(output)) return { ok: true, value: output, ms: spec.timed ? performance.now() - started : 0 };
+  if (!isThenable(output))
+    return {
+      ok: true,
+      value: output,
+      ms: spec.timed ? performance.now() - started : 0,
+    };
   const pending = output;
   return new Promise((resolve) => {
     let settled = false;
@@ -84,7 +89,12 @@ export function runAttempt(invoke: (context: RunContext) => unknown, spec: Attem
       );
     }
     pending.then(
-      (value) => finish({ ok: true, value, ms: spec.timed ? performance.now() - started : 0 }),
+      (value) =>
+        finish({
+          ok: true,
+          value,
+          ms: spec.timed ? performance.now() - started : 0,
+        }),
       (error: unknown) => finish({ ok: false, error, kind: "failed" }),
     );
   });

@@ -19,13 +19,7 @@
 import { randomUUID } from "node:crypto";
 import { Queue, type JobsOptions } from "bullmq";
 import { Redis } from "ioredis";
-import type {
-  BackendMethod,
-  BackendOpenOptions,
-  BackendSession,
-  CallScope,
-  FlowEvent,
-} from "../../api.js";
+import type { BackendMethod, BackendOpenOptions, BackendSession, CallScope, FlowEvent } from "../../api.js";
 import { ErrorCode, FlowError, MethodError, PlanError, WorkerCapError, describe } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { callId, jobId, PlanKeys } from "./keys.js";
@@ -79,7 +73,11 @@ export async function openSession(
 interface Shard {
   readonly first: number;
   readonly count: number;
-  readonly job: { readonly name: string; readonly data: ShardJobData; readonly opts: JobsOptions };
+  readonly job: {
+    readonly name: string;
+    readonly data: ShardJobData;
+    readonly opts: JobsOptions;
+  };
   /** The worker that last started it, for shard events. */
   worker: string | undefined;
   collected: boolean;
@@ -166,7 +164,11 @@ class Session implements BackendSession {
     const redis = redisOptions(settings.connection, `flowc-caller:${this.#id}`);
     this.#where = describeConnection(redis);
     this.#redis = defineScripts(new Redis({ ...redis, lazyConnect: true }));
-    this.#reader = new Redis({ ...redis, lazyConnect: true, connectionName: `flowc-caller-read:${this.#id}` });
+    this.#reader = new Redis({
+      ...redis,
+      lazyConnect: true,
+      connectionName: `flowc-caller-read:${this.#id}`,
+    });
     // Errors surface through the commands that fail and the outage timer; unhandled, ioredis would print each one.
     this.#reader.on("error", () => undefined);
     this.#redis.on("error", () => undefined);
@@ -188,7 +190,9 @@ class Session implements BackendSession {
     } catch (error) {
       this.#redis.disconnect();
       this.#reader.disconnect();
-      throw error instanceof FlowError ? error : new FlowError(ErrorCode.InvalidOption, this.#unreachable(describe(error)));
+      throw error instanceof FlowError
+        ? error
+        : new FlowError(ErrorCode.InvalidOption, this.#unreachable(describe(error)));
     } finally {
       clearTimeout(timer);
     }
@@ -222,7 +226,10 @@ class Session implements BackendSession {
     this.#closed = true;
     clearInterval(this.#renewal);
     clearTimeout(this.#outage);
-    const closed = new FlowError(ErrorCode.RunnerClosed, `The runner of plan '${this.#plan.name}' was closed during the run.`);
+    const closed = new FlowError(
+      ErrorCode.RunnerClosed,
+      `The runner of plan '${this.#plan.name}' was closed during the run.`,
+    );
     for (const call of [...this.#calls.values()]) this.#finish(call, closed);
     this.#reader.disconnect();
     await Promise.all([...this.#queues.values()].map((queue) => queue.close().catch(() => undefined)));
@@ -231,10 +238,25 @@ class Session implements BackendSession {
     // The reader is not awaited: ioredis may never settle a read pending on a connection closed while it reconnected.
   }
 
-  #start(method: PlanMethod, items: readonly unknown[], single: boolean, lanes: number, scope: CallScope): Promise<unknown> {
+  #start(
+    method: PlanMethod,
+    items: readonly unknown[],
+    single: boolean,
+    lanes: number,
+    scope: CallScope,
+  ): Promise<unknown> {
     if (scope.cancelled) return Promise.reject(scope.signal.reason);
-    if (this.#closed) return Promise.reject(new FlowError(ErrorCode.RunnerClosed, `The runner of plan '${this.#plan.name}' is closed.`));
-    const call = new Call(callId(scope.runId, this.#methodIndex.get(method.name) ?? 0), method, scope, single, items.length);
+    if (this.#closed)
+      return Promise.reject(
+        new FlowError(ErrorCode.RunnerClosed, `The runner of plan '${this.#plan.name}' is closed.`),
+      );
+    const call = new Call(
+      callId(scope.runId, this.#methodIndex.get(method.name) ?? 0),
+      method,
+      scope,
+      single,
+      items.length,
+    );
     this.#runOf(scope).calls.add(call);
     this.#calls.set(call.id, call);
     this.#submit(call, items, lanes).catch((error: unknown) => this.#finish(call, error));
@@ -257,7 +279,9 @@ class Session implements BackendSession {
     const method = call.method;
     await this.#awaitWorkers(method, call);
     if (call.settled) return;
-    const size = call.single ? 1 : shardSizeFor(items.length, lanes, method.shardSize ?? null, this.#settings.shardSize);
+    const size = call.single
+      ? 1
+      : shardSizeFor(items.length, lanes, method.shardSize ?? null, this.#settings.shardSize);
     const events = call.scope.emit !== undefined;
     const attempts = method.retries + 1;
     for (let first = 0, shard = 0; first < items.length; first += size, shard++) {
@@ -266,7 +290,12 @@ class Session implements BackendSession {
       try {
         refuseGadgets(inputs);
       } catch (error) {
-        throw new MethodError(method.name, call.single ? undefined : first, 0, new PayloadError(`its input cannot be sent: ${describe(error)}`));
+        throw new MethodError(
+          method.name,
+          call.single ? undefined : first,
+          0,
+          new PayloadError(`its input cannot be sent: ${describe(error)}`),
+        );
       }
       const data: ShardJobData = {
         v: WIRE_VERSION,
@@ -290,7 +319,13 @@ class Session implements BackendSession {
         removeOnComplete: true,
         removeOnFail: { age: 24 * 3600, count: 1000 },
       };
-      call.shards.push({ first, count: slice.length, job: { name: method.name, data, opts }, worker: undefined, collected: false });
+      call.shards.push({
+        first,
+        count: slice.length,
+        job: { name: method.name, data, opts },
+        worker: undefined,
+        collected: false,
+      });
     }
     call.remaining = call.shards.length;
     this.#read();
@@ -341,7 +376,15 @@ class Session implements BackendSession {
       while (!this.#closed) {
         let batch: [string, [string, string[]][]][] | null;
         try {
-          batch = (await this.#reader.xread("COUNT", 1000, "BLOCK", 5000, "STREAMS", key, this.#lastReply)) as typeof batch;
+          batch = (await this.#reader.xread(
+            "COUNT",
+            1000,
+            "BLOCK",
+            5000,
+            "STREAMS",
+            key,
+            this.#lastReply,
+          )) as typeof batch;
         } catch {
           if (this.#closed) return;
           await new Promise((resolve) => setTimeout(resolve, 100));
@@ -407,7 +450,9 @@ class Session implements BackendSession {
         for (let i = 0; i < values.length; i++) call.results[shard.first + i] = values[i];
         if (emit !== undefined) {
           this.#announce(call, reply.worker);
-          emit(this.#shardEvent("shard:end", call, reply.shard, shard, reply.worker, true, reply.durations ?? undefined));
+          emit(
+            this.#shardEvent("shard:end", call, reply.shard, shard, reply.worker, true, reply.durations ?? undefined),
+          );
         }
         if (--call.remaining === 0) this.#finish(call, undefined);
         return;
@@ -473,7 +518,13 @@ class Session implements BackendSession {
     const number = this.#workerNumber(worker);
     if (run === undefined || run.announced.has(number)) return;
     run.announced.add(number);
-    call.scope.emit?.({ type: "worker:up", runId: call.scope.runId, time: Date.now(), worker: number, backend: "bullmq" });
+    call.scope.emit?.({
+      type: "worker:up",
+      runId: call.scope.runId,
+      time: Date.now(),
+      worker: number,
+      backend: "bullmq",
+    });
   }
 
   /** Settles a call: with its results when `error` is undefined. Its shards stop mattering to workers. */
@@ -492,7 +543,10 @@ class Session implements BackendSession {
     endRun(scope.runId, reason);
     if (this.#closed) return;
     for (const call of [...run.calls]) this.#finish(call, reason);
-    const message = JSON.stringify({ run: scope.runId, reason: toWireError(reason) });
+    const message = JSON.stringify({
+      run: scope.runId,
+      reason: toWireError(reason),
+    });
     void this.#redis.publish(this.#keys.cancelChannel, message).catch(() => undefined);
   }
 

@@ -25,7 +25,8 @@ export function bullmq(options: BullmqOptions = {}): Backend {
   const settings = resolveBullmqOptions(options);
   return {
     name: "bullmq",
-    open: async (plan, _methods, openOptions) => (await import("./backend.js")).openSession(plan, openOptions, settings),
+    open: async (plan, _methods, openOptions) =>
+      (await import("./backend.js")).openSession(plan, openOptions, settings),
   };
 }
 

@@ -16,7 +16,15 @@ import type { PlanDescriptor } from "../../plan.js";
  */
 function candidates(written: string): string[] {
   const stem = written.replace(/\.[cm]?js$/, "");
-  return [written, `${stem}.js`, `${stem}.mjs`, `${stem}.ts`, `${stem}.mts`, `${written}/index.js`, `${written}/index.ts`];
+  return [
+    written,
+    `${stem}.js`,
+    `${stem}.mjs`,
+    `${stem}.ts`,
+    `${stem}.mts`,
+    `${written}/index.js`,
+    `${written}/index.ts`,
+  ];
 }
 
 /** The functions of `plan`'s methods (those named in `only`, or all), keyed by manifest name. */

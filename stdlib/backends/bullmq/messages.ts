@@ -63,7 +63,12 @@ export interface WireError {
 
 /** What a worker streams back to the caller that submitted a job. */
 export type Reply =
-  | { readonly t: "start"; readonly call: string; readonly shard: number; readonly worker: string }
+  | {
+      readonly t: "start";
+      readonly call: string;
+      readonly shard: number;
+      readonly worker: string;
+    }
   | {
       readonly t: "retry";
       readonly call: string;
@@ -158,7 +163,8 @@ export function refuseGadgets(value: unknown): void {
     if (Array.isArray(current)) {
       for (let i = 0; i < current.length; i++) {
         const element: unknown = current[i];
-        if (typeof element === "object" && element !== null) stack.push({ value: element, path: () => `${parent()}[${i}]` });
+        if (typeof element === "object" && element !== null)
+          stack.push({ value: element, path: () => `${parent()}[${i}]` });
       }
       continue;
     }
@@ -166,7 +172,9 @@ export function refuseGadgets(value: unknown): void {
       const child = (current as Record<string, unknown>)[key];
       const isObject = typeof child === "object" && child !== null;
       if (key === "__proto__" || ((key === "constructor" || key === "prototype") && isObject)) {
-        throw new PayloadError(`it holds the key '${key}' at ${parent()}.${key}, which could pollute object prototypes`);
+        throw new PayloadError(
+          `it holds the key '${key}' at ${parent()}.${key}, which could pollute object prototypes`,
+        );
       }
       if (isObject) stack.push({ value: child, path: () => `${parent()}.${key}` });
     }
@@ -175,10 +183,12 @@ export function refuseGadgets(value: unknown): void {
 
 /** Job data as BullMQ hands it over, checked field by field: a worker runs nothing from a job that fails here. */
 export function readJobData(data: unknown): ShardJobData {
-  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new PayloadError("job data is not an object");
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    throw new PayloadError("job data is not an object");
   refuseGadgets(data);
   const d = data as Record<string, unknown>;
-  if (d["v"] !== WIRE_VERSION) throw new PayloadError(`job data has format ${String(d["v"])}, expected ${WIRE_VERSION}`);
+  if (d["v"] !== WIRE_VERSION)
+    throw new PayloadError(`job data has format ${String(d["v"])}, expected ${WIRE_VERSION}`);
   const text = (key: string): string => {
     const value = d[key];
     if (typeof value !== "string") throw new PayloadError(`job data lacks the string '${key}'`);
@@ -204,7 +214,13 @@ export function readJobData(data: unknown): ShardJobData {
   const backoff = d["backoff"] as Record<string, unknown> | undefined;
   const baseMs = backoff?.["baseMs"];
   const maxMs = backoff?.["maxMs"];
-  if (typeof baseMs !== "number" || typeof maxMs !== "number" || !(baseMs >= 0) || !(maxMs >= baseMs) || maxMs > 3_600_000) {
+  if (
+    typeof baseMs !== "number" ||
+    typeof maxMs !== "number" ||
+    !(baseMs >= 0) ||
+    !(maxMs >= baseMs) ||
+    maxMs > 3_600_000
+  ) {
     throw new PayloadError("job data has no valid 'backoff'");
   }
   const holes = list("holes");
@@ -215,7 +231,11 @@ export function readJobData(data: unknown): ShardJobData {
     if (!Array.isArray(p["items"]) || !Array.isArray(p["values"]) || !Array.isArray(p["holes"])) {
       throw new PayloadError("job data has a malformed 'partial'");
     }
-    checkedPartial = { items: p["items"] as number[], values: p["values"] as unknown[], holes: p["holes"] as number[] };
+    checkedPartial = {
+      items: p["items"] as number[],
+      values: p["values"] as unknown[],
+      holes: p["holes"] as number[],
+    };
   }
   return {
     v: WIRE_VERSION,
@@ -277,7 +297,11 @@ const MAX_CAUSES = 4;
 /** An error (or any thrown value) as JSON. */
 export function toWireError(error: unknown, depth = 0): WireError {
   if (!(error instanceof Error)) {
-    return { name: "Error", message: describe(error), props: plainProps({ value: error }) };
+    return {
+      name: "Error",
+      message: describe(error),
+      props: plainProps({ value: error }),
+    };
   }
   const own: Record<string, unknown> = {};
   for (const key of Object.keys(error)) {
@@ -337,18 +361,37 @@ export function fromWireError(wire: WireError): Error {
     error = new NonRetryableError(wire.message);
   } else {
     error = new Error(wire.message);
-    if (wire.name !== "Error") Object.defineProperty(error, "name", { value: wire.name, configurable: true, writable: true });
+    if (wire.name !== "Error")
+      Object.defineProperty(error, "name", {
+        value: wire.name,
+        configurable: true,
+        writable: true,
+      });
     for (const [key, value] of Object.entries(props)) {
       if (key === "__proto__" || key === "constructor" || key === "prototype") continue;
-      Object.defineProperty(error, key, { value, enumerable: true, configurable: true, writable: true });
+      Object.defineProperty(error, key, {
+        value,
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
     }
     if (wire.code !== undefined && !("code" in props)) {
-      Object.defineProperty(error, "code", { value: wire.code, enumerable: true, configurable: true, writable: true });
+      Object.defineProperty(error, "code", {
+        value: wire.code,
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
     }
   }
   if (wire.stack !== undefined) error.stack = wire.stack;
   if (wire.cause !== undefined) {
-    Object.defineProperty(error, "cause", { value: fromWireError(wire.cause), configurable: true, writable: true });
+    Object.defineProperty(error, "cause", {
+      value: fromWireError(wire.cause),
+      configurable: true,
+      writable: true,
+    });
   }
   return error;
 }

@@ -140,7 +140,8 @@ function parseRedisUrl(text: string): RedisOptions {
     throw invalid(`Redis connection '${redact(text)}' must start with redis:// or rediss://.`);
   }
   const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw invalid(`Redis connection '${redact(text)}' names database '${url.pathname.slice(1)}'.`);
+  if (!Number.isInteger(db) || db < 0)
+    throw invalid(`Redis connection '${redact(text)}' names database '${url.pathname.slice(1)}'.`);
   return {
     host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1",
     port: url.port === "" ? 6379 : Number(url.port),
@@ -182,7 +183,13 @@ export function resolveBullmqOptions(options: BullmqOptions): BullmqSettings {
 }
 
 /** Checks a numeric option; `undefined` takes the default. */
-export function boundedOption(name: string, value: number | undefined, fallback: number, min: number, integer = false): number {
+export function boundedOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  integer = false,
+): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
     throw invalid(`Option '${name}' must be ${integer ? "an integer " : ""}≥ ${min}, got ${String(value)}.`);
@@ -193,6 +200,7 @@ export function boundedOption(name: string, value: number | undefined, fallback:
 /** Checks the key prefix. */
 export function prefixOption(value: string | undefined): string {
   const prefix = value ?? DEFAULT_BULLMQ_OPTIONS.prefix;
-  if (prefix === "" || prefix.includes(":")) throw invalid(`Option 'prefix' must be non-empty without ':', got '${prefix}'.`);
+  if (prefix === "" || prefix.includes(":"))
+    throw invalid(`Option 'prefix' must be non-empty without ':', got '${prefix}'.`);
   return prefix;
 }

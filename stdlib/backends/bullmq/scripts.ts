@@ -22,6 +22,9 @@ return live
 
 /** Registers the script on a connection (ioredis loads each once and then calls it by its digest). */
 export function defineScripts(redis: Redis): Redis {
-  redis.defineCommand("flowcLiveServers", { numberOfKeys: 1, lua: LIVE_SERVERS });
+  redis.defineCommand("flowcLiveServers", {
+    numberOfKeys: 1,
+    lua: LIVE_SERVERS,
+  });
   return redis;
 }

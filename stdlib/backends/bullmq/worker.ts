@@ -33,7 +33,13 @@ import {
   type ShardJobData,
   type WireError,
 } from "./messages.js";
-import { boundedOption, DEFAULT_BULLMQ_OPTIONS, prefixOption, redisOptions, type WorkerProcessOptions } from "./options.js";
+import {
+  boundedOption,
+  DEFAULT_BULLMQ_OPTIONS,
+  prefixOption,
+  redisOptions,
+  type WorkerProcessOptions,
+} from "./options.js";
 import { endRun, handOver, markEnded, PROCESS_TOKEN, runEnded, type Abort } from "./same-process.js";
 import { defineScripts } from "./scripts.js";
 
@@ -89,12 +95,19 @@ class WorkerShutdown extends Error {
 /** Starts a worker for `plan` (see `createWorker` in ./index.ts, which loads this module on first use). */
 export async function createWorker(plan: PlanDescriptor, options: WorkerOptions): Promise<FlowWorker> {
   validatePlan(plan);
-  const served = plan.methods.filter((method) => options.methods === undefined || options.methods.includes(method.name));
+  const served = plan.methods.filter(
+    (method) => options.methods === undefined || options.methods.includes(method.name),
+  );
   const unknown = (options.methods ?? []).filter((name) => !plan.methods.some((method) => method.name === name));
-  if (unknown.length > 0) throw new Error(`Plan '${plan.name}' has no method ${unknown.map((n) => `'${n}'`).join(", ")}.`);
+  if (unknown.length > 0)
+    throw new Error(`Plan '${plan.name}' has no method ${unknown.map((n) => `'${n}'`).join(", ")}.`);
   const table =
     typeof options.modules === "string" || options.modules instanceof URL
-      ? await loadPlanMethods(plan, options.modules, served.map((method) => method.name))
+      ? await loadPlanMethods(
+          plan,
+          options.modules,
+          served.map((method) => method.name),
+        )
       : options.modules;
   validateMethods({ ...plan, methods: served }, table);
   const worker = new PlanWorker(plan, served, table, options);
@@ -134,7 +147,11 @@ class PlanWorker implements FlowWorker {
     this.#heartbeatMs = boundedOption("heartbeat", options.heartbeat, DEFAULT_BULLMQ_OPTIONS.heartbeat, 100);
     const redis = redisOptions(options.connection, `flowc-worker:${this.id}`);
     this.#redis = defineScripts(new Redis({ ...redis, lazyConnect: true }));
-    this.#subscriber = new Redis({ ...redis, lazyConnect: true, connectionName: `flowc-worker-sub:${this.id}` });
+    this.#subscriber = new Redis({
+      ...redis,
+      lazyConnect: true,
+      connectionName: `flowc-worker-sub:${this.id}`,
+    });
     for (const connection of [this.#redis, this.#subscriber]) {
       connection.on("error", (error: Error) => this.#log(`redis: ${error.message}`));
     }
@@ -154,7 +171,10 @@ class PlanWorker implements FlowWorker {
     this.#subscriber.on("message", (_channel: string, message: string) => this.#onCancel(message));
     await this.#subscriber.subscribe(this.#keys.cancelChannel);
     await this.#register();
-    this.#beat = setInterval(() => void this.#register().catch((error: unknown) => this.#log(`heartbeat: ${describe(error)}`)), this.#heartbeatMs);
+    this.#beat = setInterval(
+      () => void this.#register().catch((error: unknown) => this.#log(`heartbeat: ${describe(error)}`)),
+      this.#heartbeatMs,
+    );
     this.#beat.unref();
 
     // The worker's own plan decides how long to wait before a retry: the delay travels in the error it throws.
@@ -212,7 +232,11 @@ class PlanWorker implements FlowWorker {
 
   async #register(): Promise<void> {
     const ttl = this.#heartbeatMs * 3;
-    const info = JSON.stringify({ host: hostname(), pid: process.pid, methods: this.#served.map((m) => m.name) });
+    const info = JSON.stringify({
+      host: hostname(),
+      pid: process.pid,
+      methods: this.#served.map((m) => m.name),
+    });
     const batch = this.#redis.multi().set(this.#keys.alive(this.id), info, "PX", ttl);
     for (const method of this.#served) batch.sadd(this.#keys.servers(method.name), this.id);
     await batch.exec();
@@ -226,7 +250,10 @@ class PlanWorker implements FlowWorker {
 
   #onCancel(message: string): void {
     try {
-      const { run, reason } = JSON.parse(message) as { run?: unknown; reason?: WireError };
+      const { run, reason } = JSON.parse(message) as {
+        run?: unknown;
+        reason?: WireError;
+      };
       if (typeof run !== "string") return;
       endRun(run, reason === undefined ? new Error("the run was cancelled") : fromWireError(reason));
     } catch {
@@ -288,7 +315,13 @@ class PlanWorker implements FlowWorker {
         () => undefined,
       );
     }
-    if (data.events) this.#send(data, { t: "start", call: data.call, shard: data.shard, worker: this.id });
+    if (data.events)
+      this.#send(data, {
+        t: "start",
+        call: data.call,
+        shard: data.shard,
+        worker: this.id,
+      });
     const count = data.single ? 1 : inputs.length;
     const outputs = new Array<unknown>(count);
     const done = new Uint8Array(count);
@@ -341,7 +374,9 @@ class PlanWorker implements FlowWorker {
           attempts: attempt,
           error: data.origin === PROCESS_TOKEN ? { ...error, handle: handOver(outcome.error) } : error,
         });
-        const final = new UnrecoverableError(`${method.name}${item === undefined ? "" : ` item ${item}`}: ${describe(outcome.error)}`);
+        const final = new UnrecoverableError(
+          `${method.name}${item === undefined ? "" : ` item ${item}`}: ${describe(outcome.error)}`,
+        );
         reported.add(final);
         throw final;
       }
@@ -371,7 +406,6 @@ class PlanWorker implements FlowWorker {
       throw retry;
     }
 
-
     this.#send(data, {
       t: "done",
       call: data.call,
@@ -389,13 +423,16 @@ class PlanWorker implements FlowWorker {
     let data: ShardJobData | undefined;
     try {
       if (job.name !== method.name) {
-        throw new PayloadError(`the job names method '${job.name}', but this queue serves '${method.name}' of plan '${this.plan.name}'`);
+        throw new PayloadError(
+          `the job names method '${job.name}', but this queue serves '${method.name}' of plan '${this.plan.name}'`,
+        );
       }
       data = readJobData(job.data);
       if (data.method !== method.name) {
         throw new PayloadError(`the job's data names method '${data.method}', but this queue serves '${method.name}'`);
       }
-      if (!ID_PATTERN.test(data.call) || !ID_PATTERN.test(data.session)) throw new PayloadError("the job's call or session id is malformed");
+      if (!ID_PATTERN.test(data.call) || !ID_PATTERN.test(data.session))
+        throw new PayloadError("the job's call or session id is malformed");
       const inputs = restoreHoles([...data.input], data.holes);
       if (data.single && inputs.length > 1) throw new PayloadError("a single call's job holds more than one input");
       return { data, inputs };
