@@ -105,6 +105,7 @@ class RunnerTree {
         factory.createIdentifier("createRunner"),
         factory.createIdentifier("createPlanRunner"),
       ),
+      factory.createImportSpecifier(false, factory.createIdentifier("runOnce"), factory.createIdentifier("runPlanOnce")),
       ...RUNTIME_TYPES.filter((name) => this.used.has(name)).map((name) =>
         factory.createImportSpecifier(true, undefined, factory.createIdentifier(name)),
       ),
@@ -273,75 +274,18 @@ class RunnerTree {
   }
 
   private runFunction(): ts.Statement {
-    const runner = factory.createIdentifier("runner");
-    const signal = factory.createIdentifier("signal");
-    const runnerOptions = factory.createIdentifier("runnerOptions");
+    // The runtime splits per-run from per-runner options, so the runner never goes stale as they grow.
     const statements = [
-      // `onEvent` stays with the runner options, so that every event is delivered once.
-      factory.createVariableStatement(
-        undefined,
-        factory.createVariableDeclarationList(
-          [
-            factory.createVariableDeclaration(
-              factory.createObjectBindingPattern([
-                factory.createBindingElement(undefined, undefined, signal),
-                factory.createBindingElement(
-                  factory.createToken(ts.SyntaxKind.DotDotDotToken),
-                  undefined,
-                  runnerOptions,
-                ),
-              ]),
-              undefined,
-              undefined,
-              factory.createIdentifier("options"),
-            ),
-          ],
-          ts.NodeFlags.Const,
-        ),
-      ),
-      factory.createVariableStatement(
-        undefined,
-        factory.createVariableDeclarationList(
-          [
-            factory.createVariableDeclaration(
-              runner,
-              undefined,
-              undefined,
-              factory.createCallExpression(factory.createIdentifier("createRunner"), undefined, [runnerOptions]),
-            ),
-          ],
-          ts.NodeFlags.Const,
-        ),
-      ),
-      factory.createTryStatement(
-        factory.createBlock(
-          [
-            factory.createReturnStatement(
-              factory.createAwaitExpression(
-                factory.createCallExpression(factory.createPropertyAccessExpression(runner, "run"), undefined, [
-                  factory.createIdentifier("input"),
-                  factory.createObjectLiteralExpression([factory.createShorthandPropertyAssignment(signal)]),
-                ]),
-              ),
-            ),
-          ],
-          true,
-        ),
-        undefined,
-        factory.createBlock(
-          [
-            factory.createExpressionStatement(
-              factory.createAwaitExpression(
-                factory.createCallExpression(factory.createPropertyAccessExpression(runner, "close"), undefined, []),
-              ),
-            ),
-          ],
-          true,
-        ),
+      factory.createReturnStatement(
+        factory.createCallExpression(factory.createIdentifier("runPlanOnce"), undefined, [
+          factory.createIdentifier("createRunner"),
+          factory.createIdentifier("input"),
+          factory.createIdentifier("options"),
+        ]),
       ),
     ];
     const fn = factory.createFunctionDeclaration(
-      [factory.createModifier(ts.SyntaxKind.ExportKeyword), factory.createModifier(ts.SyntaxKind.AsyncKeyword)],
+      [factory.createModifier(ts.SyntaxKind.ExportKeyword)],
       undefined,
       "run",
       undefined,
