@@ -142,7 +142,7 @@ describeWithRedis("bullmq workers refuse forged jobs", () => {
     const error = await runner.run(JSON.parse('{"__proto__": {"polluted": true}}')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MethodError);
     expect((error as MethodError).message).toBe(
-      "Method 'record' failed after 0 attempts: its input cannot be sent: it holds the key '__proto__' at $[0].__proto__, which could pollute object prototypes",
+      "Method 'record' failed after 0 attempts: its input cannot be sent: it holds the key '__proto__' at $.__proto__, which could pollute object prototypes",
     );
     await runner.close();
   });

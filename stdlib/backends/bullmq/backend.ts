@@ -287,16 +287,15 @@ class Session implements BackendSession {
     for (let first = 0, shard = 0; first < items.length; first += size, shard++) {
       const slice = items.slice(first, first + size);
       const inputs = call.single && !method.takesInput ? [] : slice;
-      try {
-        refuseGadgets(inputs);
-      } catch (error) {
-        throw new MethodError(
-          method.name,
-          call.single ? undefined : first,
-          0,
-          new PayloadError(`its input cannot be sent: ${describe(error)}`),
-        );
-      }
+      // Workers would refuse these; refusing here names the item and spares the round trip.
+      inputs.forEach((input, i) => {
+        try {
+          refuseGadgets(input);
+        } catch (error) {
+          const cause = new PayloadError(`its input cannot be sent: ${describe(error)}`);
+          throw new MethodError(method.name, call.single ? undefined : first + i, 0, cause);
+        }
+      });
       const data: ShardJobData = {
         v: WIRE_VERSION,
         run: call.scope.runId,
@@ -329,8 +328,8 @@ class Session implements BackendSession {
     }
     call.remaining = call.shards.length;
     this.#read();
-    // One connection, so the call key is set before any job that checks it is added.
-    void this.#redis.set(this.#keys.call(call.id), "1", "PX", KEY_TTL_MS).catch(() => undefined);
+    // Workers skip shards of calls without a key: it must exist before the first job does.
+    await this.#redis.set(this.#keys.call(call.id), "1", "PX", KEY_TTL_MS);
     await this.#queue(method).addBulk(call.shards.map((shard) => shard.job));
   }
 
@@ -592,7 +591,7 @@ class Session implements BackendSession {
     for (const call of [...this.#calls.values()]) {
       const pending = call.shards.filter((shard) => !shard.collected);
       if (pending.length === 0 || call.settled) continue;
-      void this.#redis.set(this.#keys.call(call.id), "1", "PX", KEY_TTL_MS).catch(() => undefined);
+      await this.#redis.set(this.#keys.call(call.id), "1", "PX", KEY_TTL_MS);
       await this.#queue(call.method).addBulk(pending.map((shard) => shard.job));
     }
   }
