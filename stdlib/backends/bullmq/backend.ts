@@ -330,6 +330,11 @@ class Session implements BackendSession {
     this.#read();
     // Workers skip shards of calls without a key: it must exist before the first job does.
     await this.#redis.set(this.#keys.call(call.id), "1", "PX", KEY_TTL_MS);
+    if (call.settled) {
+      // The run ended meanwhile: take the key back rather than let workers find it.
+      await this.#redis.del(this.#keys.call(call.id));
+      return;
+    }
     await this.#queue(method).addBulk(call.shards.map((shard) => shard.job));
   }
 

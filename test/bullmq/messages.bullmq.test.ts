@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import {
+  fromWireError,
+  readJobData,
+  readReply,
+  restoreHoles,
+  holesOf,
+  toWireError,
+  WIRE_VERSION,
+} from "../../stdlib/backends/bullmq/messages.js";
+import { ErrorCode, MethodTimeoutError, NonRetryableError } from "../../stdlib/index.js";
+
+describe("bullmq messages", () => {
+  it("brings an error back with its name, message, code, stack, plain properties and cause", () => {
+    const cause = new RangeError("too far");
+    const error = Object.assign(new TypeError("bad row", { cause }), { code: "E_ROW", row: 3, fn: () => 1 });
+    const back = fromWireError(JSON.parse(JSON.stringify(toWireError(error))) as ReturnType<typeof toWireError>);
+    expect(back).toBeInstanceOf(Error);
+    expect(back).toMatchObject({ name: "TypeError", message: "bad row", code: "E_ROW", row: 3 });
+    expect(back).not.toHaveProperty("fn");
+    expect(back.stack).toBe(error.stack);
+    expect(back.cause).toMatchObject({ name: "RangeError", message: "too far" });
+  });
+
+  it("brings the runtime's own errors back as their classes", () => {
+    const timeout = fromWireError(toWireError(new MethodTimeoutError("slow", 4, 250)));
+    expect(timeout).toBeInstanceOf(MethodTimeoutError);
+    expect(timeout).toMatchObject({ code: ErrorCode.MethodTimeout, method: "slow", item: 4, timeoutMs: 250 });
+    expect(timeout.message).toBe("timed out after 250 ms");
+    const refusal = fromWireError(toWireError(new NonRetryableError("row 3 has no id")));
+    expect(refusal).toBeInstanceOf(NonRetryableError);
+    expect(refusal.message).toBe("row 3 has no id");
+  });
+
+  it("describes thrown values that are not errors", () => {
+    expect(fromWireError(toWireError("plain text")).message).toBe("plain text");
+    expect(fromWireError(toWireError({ status: 500 }))).toMatchObject({ message: "an object", value: { status: 500 } });
+  });
+
+  it("keeps undefined values apart from null ones", () => {
+    const values = [1, undefined, null, "x", undefined];
+    const holes = holesOf(values);
+    expect(holes).toEqual([1, 4]);
+    expect(restoreHoles(JSON.parse(JSON.stringify(values)), holes, 5)).toEqual(values);
+    expect(() => restoreHoles([1], [3])).toThrow("an undefined value's index is out of range");
+    expect(() => restoreHoles([1, 2], [], 3)).toThrow("expected an array of 3 values");
+  });
+
+  it("reads job data field by field and names the first thing wrong", () => {
+    const data = {
+      v: WIRE_VERSION,
+      run: "r",
+      call: "c",
+      session: "s",
+      origin: "o",
+      method: "m",
+      shard: 0,
+      first: 0,
+      single: false,
+      input: [1, 2],
+      holes: [],
+      events: false,
+      backoff: { baseMs: 1, maxMs: 2 },
+    };
+    expect(readJobData(data)).toMatchObject({ method: "m", input: [1, 2] });
+    expect(() => readJobData("text")).toThrow("job data is not an object");
+    expect(() => readJobData({ ...data, shard: -1 })).toThrow("job data lacks the non-negative integer 'shard'");
+    expect(() => readJobData({ ...data, backoff: { baseMs: 5, maxMs: 1 } })).toThrow("job data has no valid 'backoff'");
+    expect(() => readJobData({ ...data, partial: { items: [0] } })).toThrow("job data has a malformed 'partial'");
+  });
+
+  it("drops replies it cannot dispatch", () => {
+    expect(readReply('{"t":"done","call":"c","shard":0,"worker":"w","values":[1],"holes":[]}')).toMatchObject({
+      t: "done",
+    });
+    expect(readReply('{"t":"done","call":"c","shard":0}')).toBeUndefined();
+    expect(readReply('{"t":"explode","call":"c","shard":0}')).toBeUndefined();
+    expect(readReply('{"t":"done","call":"c","shard":0,"values":[{"__proto__":{}}],"holes":[]}')).toBeUndefined();
+    expect(readReply("not json")).toBeUndefined();
+  });
+});
