@@ -1,0 +1,42 @@
+/** Helpers for judging a workload's results against the project's targets. */
+import type { CaseResult, TargetResult } from "./types.js";
+
+/** Median milliseconds of contender `id` in `result`, or `undefined` when it failed or did not take part. */
+export function medianOf(result: CaseResult | undefined, id: string): number | undefined {
+  return result?.contenders.find((contender) => contender.id === id)?.stats?.median;
+}
+
+/** Cost per unit of work of contender `id`, in microseconds. */
+export function perUnitOf(result: CaseResult | undefined, id: string): number | undefined {
+  return result?.contenders.find((contender) => contender.id === id)?.perUnitUs;
+}
+
+/** `numerator / denominator` of two medians, or `undefined` when either is missing. */
+export function ratioOf(result: CaseResult | undefined, numerator: string, denominator: string): number | undefined {
+  const top = medianOf(result, numerator);
+  const bottom = medianOf(result, denominator);
+  return top === undefined || bottom === undefined || bottom === 0 ? undefined : top / bottom;
+}
+
+/**
+ * A target judged from `value`: met when `holds(value)`. A missing value
+ * (a contender failed or was left out) is reported as not judged, never as met.
+ */
+export function judge(
+  target: string,
+  value: number | undefined,
+  holds: (value: number) => boolean,
+  describe: (value: number) => string,
+): TargetResult {
+  if (value === undefined || !Number.isFinite(value)) return { target, measured: "not measured", met: undefined };
+  return { target, measured: describe(value), met: holds(value) };
+}
+
+/** The case of `group` at `scale`, if it ran. */
+export function findCase(results: readonly CaseResult[], group: string, scale = 1): CaseResult | undefined {
+  return results.find((result) => result.spec.group === group && result.spec.scale === scale);
+}
+
+export function times(value: number): string {
+  return `${value.toFixed(2)}×`;
+}

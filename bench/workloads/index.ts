@@ -1,0 +1,13 @@
+/** Every workload, in report order. */
+import { register, type RegisteredWorkload } from "../harness/measure.js";
+import { dispatchWorkload } from "./w1-dispatch.js";
+import { parallelCpuWorkload } from "./w2-parallel-cpu.js";
+import { itemOverheadWorkload } from "./w2b-item-overhead.js";
+import { dagWorkload } from "./w3-dag.js";
+
+export const WORKLOADS: readonly RegisteredWorkload[] = [
+  register(dispatchWorkload),
+  register(parallelCpuWorkload),
+  register(itemOverheadWorkload),
+  register(dagWorkload),
+];

@@ -1,0 +1,176 @@
+/**
+ * W2 — parallel CPU: 4,000 items of about 0.5 ms of CPU each (sha256 fed N
+ * times with a 4 KiB block seeded by the item's index; N calibrated once per
+ * run in this thread and reported). Targets: flowc's threads backend ≥ 1.8×
+ * as fast as the single-thread loop, and at least as fast as piscina with
+ * the best fixed chunk size.
+ */
+import { createHash } from "node:crypto";
+import { availableParallelism } from "node:os";
+import type { PlanDescriptor } from "../../stdlib/index.js";
+import { flowcThreadsItems } from "../adapters/flowc-threads.js";
+import { promiseAllOneThread, singleThreadLoop } from "../adapters/hand-written.js";
+import { piscinaChunked, piscinaPerItem } from "../adapters/piscina.js";
+import { pocketflowParallelBatch } from "../adapters/pocketflow.js";
+import { compilePlan, workloadFile } from "../harness/plans.js";
+import { judge, ratioOf, times } from "../harness/targets.js";
+import type { CaseResult, CaseSpec, Contender, Mode, TargetResult, Workload } from "../harness/types.js";
+import type { ParallelItemsSetup } from "./parallel-items.js";
+import { hashItem, type HashItem } from "./w2-parallel-cpu.methods.js";
+
+type Setup = ParallelItemsSetup<HashItem, string>;
+
+const ITEMS = 4000;
+/** What one item should cost, in milliseconds of CPU. */
+const ITEM_MS = 0.5;
+const ALL = ["single-thread", "promise-all", "pocketflow-batch", "piscina-per-item", "piscina-best-chunk", "flowc-threads"];
+/** At 10× and 100× only what the targets compare, so that the full run stays within its time. */
+const GROWTH = ["single-thread", "piscina-best-chunk", "flowc-threads"];
+
+function cases(mode: Mode): CaseSpec[] {
+  const spec = (scale: number, warmups: number, rounds: number, contenders: readonly string[], base = ITEMS): CaseSpec => ({
+    group: "0.5 ms items",
+    scale,
+    units: base * scale,
+    warmups,
+    rounds,
+    contenders,
+    timeoutMs: 600_000,
+  });
+  if (mode === "test") return [spec(1, 1, 1, ALL, 24)];
+  // Quick runs check outputs, not timings: a quarter of the items.
+  if (mode === "quick") return [spec(1, 1, 1, ALL, ITEMS / 4), spec(10, 0, 1, GROWTH.slice(1), ITEMS / 4)];
+  return [spec(1, 1, 5, ALL), spec(10, 0, 3, GROWTH), spec(100, 0, 1, GROWTH.slice(1))];
+}
+
+interface Calibration {
+  readonly rounds: number;
+  /** One item's measured cost at `rounds`, in milliseconds. */
+  readonly itemMs: number;
+}
+
+let calibration: Calibration | undefined;
+let plan: PlanDescriptor | undefined;
+
+/** Time per item of `hashItem` over `count` items with `rounds`, in milliseconds. */
+function timeItems(rounds: number, count: number, offset: number): number {
+  const start = performance.now();
+  for (let i = 0; i < count; i++) hashItem({ seed: offset + i, rounds });
+  return (performance.now() - start) / count;
+}
+
+/**
+ * Finds N such that one item costs about {@link ITEM_MS} here: the cost is
+ * linear in N (a fixed part for the block and the digest, plus one hash
+ * update per round), so two measurements give it; a third checks it.
+ */
+function calibrate(): Calibration {
+  timeItems(64, 200, 0); // warm up the JIT and the hash
+  const fixed = Math.min(timeItems(0, 400, 1000), timeItems(0, 400, 2000));
+  const probe = 128;
+  const perRound = (Math.min(timeItems(probe, 200, 3000), timeItems(probe, 200, 4000)) - fixed) / probe;
+  const rounds = Math.max(1, Math.round((ITEM_MS - fixed) / Math.max(perRound, 1e-6)));
+  const itemMs = Math.min(timeItems(rounds, 200, 5000), timeItems(rounds, 200, 6000));
+  return { rounds, itemMs };
+}
+
+/** Indexes checked against a fresh computation: first, last and evenly spaced ones in between. */
+function sampleIndexes(length: number, samples: number): number[] {
+  if (length <= samples) return Array.from({ length }, (_, i) => i);
+  return Array.from({ length: samples }, (_, k) => Math.round((k * (length - 1)) / (samples - 1)));
+}
+
+const contenders: Contender<Setup, string[]>[] = [
+  singleThreadLoop(),
+  promiseAllOneThread(),
+  pocketflowParallelBatch(),
+  piscinaPerItem(),
+  piscinaChunked(),
+  flowcThreadsItems(),
+];
+
+export const parallelCpuWorkload: Workload<Setup, string[]> = {
+  id: "W2",
+  title: "parallel CPU",
+  description:
+    `One CPU-bound method (sha256 fed N times with a 4 KiB block seeded by the item's index, N calibrated so that an item ` +
+    `costs about ${ITEM_MS} ms) applied to ${ITEMS.toLocaleString("en")} items, on one thread per core. pocketflow's ` +
+    "parallel batch node and `Promise.all` run in one thread, so CPU-bound items gain nothing there. At 10× and 100× only " +
+    "the contenders the targets compare run, with fewer rounds, so that the full run stays within about 15 minutes.",
+  unit: "item",
+  contenders,
+  cases,
+  async setup(spec, mode) {
+    plan ??= await compilePlan(workloadFile("w2-parallel-cpu.flow"));
+    // Tests keep items tiny: they check outputs, not timings.
+    const current = mode === "test" ? { rounds: 2, itemMs: Number.NaN } : (calibration ??= calibrate());
+    const items = Array.from({ length: spec.units }, (_, seed): HashItem => ({ seed, rounds: current.rounds }));
+    const notes =
+      mode === "test"
+        ? []
+        : [
+            `N = ${current.rounds} rounds of sha256 over a 4 KiB block per item; one item measured at ` +
+              `${current.itemMs.toFixed(3)} ms in the main thread; ${availableParallelism()} threads per pool.`,
+          ];
+    return {
+      value: {
+        items,
+        plan,
+        method: hashItem,
+        module: workloadFile("w2-parallel-cpu.methods.ts"),
+        exportName: "hashItem",
+        moduleBase: workloadFile(""),
+        threads: availableParallelism(),
+      },
+      notes,
+    };
+  },
+  check(setup, output) {
+    if (!Array.isArray(output) || output.length !== setup.items.length) {
+      throw new Error(`${Array.isArray(output) ? output.length : typeof output} outputs for ${setup.items.length} items`);
+    }
+    const malformed = output.findIndex((digest) => typeof digest !== "string" || !/^[0-9a-f]{64}$/.test(digest));
+    if (malformed !== -1) throw new Error(`output ${malformed} is not a sha256 digest: ${String(output[malformed])}`);
+    for (const i of sampleIndexes(output.length, 65)) {
+      const expected = hashItem(setup.items[i]!);
+      if (output[i] !== expected) throw new Error(`item ${i} hashed to ${output[i]}, expected ${expected}`);
+    }
+  },
+  fingerprint: (output) => createHash("sha256").update(output.join("\n")).digest("hex").slice(0, 16),
+  targets(results) {
+    const out: TargetResult[] = [];
+    for (const result of results) {
+      const size = `${result.spec.scale}× (${result.spec.units.toLocaleString("en")} items)`;
+      if (hasBoth(result, "single-thread")) {
+        out.push(
+          judge(
+            `W2 ${size}: flowc threads ≥ 1.8× as fast as the single-thread loop`,
+            ratioOf(result, "single-thread", "flowc-threads"),
+            (speedup) => speedup >= 1.8,
+            (speedup) => `${times(speedup)} as fast`,
+          ),
+        );
+      }
+      if (hasBoth(result, "piscina-best-chunk")) {
+        out.push(
+          judge(
+            `W2 ${size}: flowc threads at least as fast as piscina with the best chunk size`,
+            ratioOf(result, "piscina-best-chunk", "flowc-threads"),
+            (speedup) => speedup >= 1,
+            (speedup) => `${times(speedup)} as fast (flowc ${ms(result, "flowc-threads")}, piscina ${ms(result, "piscina-best-chunk")})`,
+          ),
+        );
+      }
+    }
+    return out;
+  },
+};
+
+function hasBoth(result: CaseResult, peer: string): boolean {
+  return result.spec.contenders.includes(peer) && result.spec.contenders.includes("flowc-threads");
+}
+
+function ms(result: CaseResult, id: string): string {
+  const median = result.contenders.find((contender) => contender.id === id)?.stats?.median;
+  return median === undefined ? "—" : `${median.toFixed(0)} ms`;
+}
