@@ -14,7 +14,7 @@ import { hostname } from "node:os";
 import { Job, UnrecoverableError, WaitingError, Worker, type BackoffStrategy } from "bullmq";
 import { Redis } from "ioredis";
 import type { MethodTable, RunContext } from "../../api.js";
-import { describe, isNonRetryable } from "../../errors.js";
+import { describe, ErrorCode, isNonRetryable, PlanError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { backoffDelay } from "../../policy.js";
 import { lookupMethod, validateMethods, validatePlan } from "../../validate-plan.js";
@@ -99,8 +99,10 @@ export async function createWorker(plan: PlanDescriptor, options: WorkerOptions)
     (method) => options.methods === undefined || options.methods.includes(method.name),
   );
   const unknown = (options.methods ?? []).filter((name) => !plan.methods.some((method) => method.name === name));
-  if (unknown.length > 0)
-    throw new Error(`Plan '${plan.name}' has no method ${unknown.map((n) => `'${n}'`).join(", ")}.`);
+  if (unknown.length > 0) {
+    const names = unknown.map((name) => `'${name}'`).join(", ");
+    throw new PlanError(ErrorCode.InvalidOption, `Option 'methods' names ${names}, which plan '${plan.name}' lacks.`);
+  }
   const table =
     typeof options.modules === "string" || options.modules instanceof URL
       ? await loadPlanMethods(
@@ -170,12 +172,6 @@ class PlanWorker implements FlowWorker {
     await Promise.all([this.#redis.connect(), this.#subscriber.connect()]);
     this.#subscriber.on("message", (_channel: string, message: string) => this.#onCancel(message));
     await this.#subscriber.subscribe(this.#keys.cancelChannel);
-    await this.#register();
-    this.#beat = setInterval(
-      () => void this.#register().catch((error: unknown) => this.#log(`heartbeat: ${describe(error)}`)),
-      this.#heartbeatMs,
-    );
-    this.#beat.unref();
 
     // The worker's own plan decides how long to wait before a retry: the delay travels in the error it throws.
     const backoffStrategy: BackoffStrategy = (attemptsMade, _type, error) =>
@@ -206,6 +202,13 @@ class PlanWorker implements FlowWorker {
       void worker.run().catch((error: unknown) => this.#log(`${method.name}: ${describe(error)}`));
       await worker.waitUntilReady();
     }
+    // Counted by callers only once it takes jobs.
+    await this.#register();
+    this.#beat = setInterval(
+      () => void this.#register().catch((error: unknown) => this.#log(`heartbeat: ${describe(error)}`)),
+      this.#heartbeatMs,
+    );
+    this.#beat.unref();
   }
 
   close(options?: { readonly graceMs?: number | undefined }): Promise<void> {
