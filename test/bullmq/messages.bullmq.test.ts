@@ -50,10 +50,7 @@ describe("bullmq messages", () => {
     const data = {
       v: WIRE_VERSION,
       run: "r",
-      call: "c",
       session: "s",
-      origin: "o",
-      method: "m",
       shard: 0,
       first: 0,
       single: false,
@@ -62,11 +59,17 @@ describe("bullmq messages", () => {
       events: false,
       backoff: { baseMs: 1, maxMs: 2 },
     };
-    expect(readJobData(data)).toMatchObject({ method: "m", input: [1, 2] });
-    expect(() => readJobData("text")).toThrow("job data is not an object");
-    expect(() => readJobData({ ...data, shard: -1 })).toThrow("job data lacks the non-negative integer 'shard'");
-    expect(() => readJobData({ ...data, backoff: { baseMs: 5, maxMs: 1 } })).toThrow("job data has no valid 'backoff'");
-    expect(() => readJobData({ ...data, partial: { items: [0] } })).toThrow("job data has a malformed 'partial'");
+    expect(readJobData(data, (run) => `${run}.0`)).toMatchObject({ call: "r.0", origin: "", input: [1, 2], holes: [] });
+    expect(() => readJobData("text", String)).toThrow("job data is not an object");
+    expect(() => readJobData({ ...data, shard: -1 }, String)).toThrow(
+      "job data lacks the non-negative integer 'shard'",
+    );
+    expect(() => readJobData({ ...data, backoff: { baseMs: 5, maxMs: 1 } }, String)).toThrow(
+      "job data has no valid 'backoff'",
+    );
+    expect(() => readJobData({ ...data, partial: { items: [0] } }, String)).toThrow(
+      "job data has a malformed 'partial'",
+    );
   });
 
   it("drops replies it cannot dispatch", () => {

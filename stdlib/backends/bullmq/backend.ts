@@ -16,7 +16,6 @@
  * first result of each shard and ignores the rest: execution is at least
  * once, results exactly once.
  */
-import { randomUUID } from "node:crypto";
 import { Queue, type JobsOptions } from "bullmq";
 import { Redis } from "ioredis";
 import type { BackendMethod, BackendOpenOptions, BackendSession, CallScope, FlowEvent } from "../../api.js";
@@ -33,11 +32,14 @@ import {
   toWireError,
   WIRE_VERSION,
   type Reply,
-  type ShardJobData,
+  type ShardJobWire,
 } from "./messages.js";
 import { describeConnection, redisOptions, type BullmqSettings } from "./options.js";
 import { endRun, PROCESS_TOKEN, takeOver } from "./same-process.js";
 import { defineScripts } from "./scripts.js";
+
+/** Sessions opened by this process, for their ids. */
+let sessions = 0;
 
 /** Shards per lane when the plan leaves the size open: enough that a slow or lost shard costs little. */
 const SHARDS_PER_LANE = 16;
@@ -75,7 +77,7 @@ interface Shard {
   readonly count: number;
   readonly job: {
     readonly name: string;
-    readonly data: ShardJobData;
+    readonly data: ShardJobWire;
     readonly opts: JobsOptions;
   };
   /** The worker that last started it, for shard events. */
@@ -137,7 +139,8 @@ class Session implements BackendSession {
   readonly #options: BackendOpenOptions;
   readonly #settings: BullmqSettings;
   readonly #keys: PlanKeys;
-  readonly #id = randomUUID();
+  /** `<process token>.<n>`: workers in this process recognise their caller by it. */
+  readonly #id = `${PROCESS_TOKEN}.${++sessions}`;
   readonly #redis: Redis;
   readonly #reader: Redis;
   readonly #where: string;
@@ -296,20 +299,18 @@ class Session implements BackendSession {
           throw new MethodError(method.name, call.single ? undefined : first + i, 0, cause);
         }
       });
-      const data: ShardJobData = {
+      const holes = holesOf(inputs);
+      const data: ShardJobWire = {
         v: WIRE_VERSION,
         run: call.scope.runId,
-        call: call.id,
         session: this.#id,
-        origin: PROCESS_TOKEN,
-        method: method.name,
         shard,
         first,
         single: call.single,
         input: inputs,
-        holes: holesOf(inputs),
+        ...(holes.length > 0 ? { holes } : {}),
         events,
-        backoff: this.#options.retryBackoff,
+        ...(attempts > 1 ? { backoff: this.#options.retryBackoff } : {}),
       };
       const opts: JobsOptions = {
         jobId: jobId(call.id, shard),

@@ -13,18 +13,18 @@ import { describe, ErrorCode, MethodTimeoutError, NonRetryableError } from "../.
 /** Format of job data and replies; a worker refuses any other. */
 export const WIRE_VERSION = 1;
 
-/** The data of one shard job: a run's call of one method on consecutive items. */
-export interface ShardJobData {
+/**
+ * The data of one shard job as it travels: a run's call of one method on
+ * consecutive items. Kept small, since every job carries it through Redis
+ * twice: what a worker can tell by itself (the method, from the queue; the
+ * call, from the run and the method) is left out.
+ */
+export interface ShardJobWire {
   readonly v: typeof WIRE_VERSION;
-  /** The run's id, as the scheduler names it (for cancellation). */
+  /** The run's id, as the scheduler names it (for cancellation, and the call's id). */
   readonly run: string;
-  /** Id of the call (one method in one run); the call's Redis key is derived from it. */
-  readonly call: string;
-  /** The caller session whose reply stream gets the results. */
+  /** The caller session whose reply stream gets the results: `<caller's process token>.<n>`. */
   readonly session: string;
-  /** The caller's process token: a worker in that same process hands errors over by reference. */
-  readonly origin: string;
-  readonly method: string;
   readonly shard: number;
   /** Index of the shard's first item in the stage; 0 for a single call. */
   readonly first: number;
@@ -32,13 +32,24 @@ export interface ShardJobData {
   readonly single: boolean;
   /** The inputs, one per item (for a single call, one or none, when the method takes no input). */
   readonly input: readonly unknown[];
-  /** Indices of inputs that are `undefined`, which JSON cannot hold. */
-  readonly holes: readonly number[];
+  /** Indices of inputs that are `undefined`, which JSON cannot hold; absent when none is. */
+  readonly holes?: readonly number[] | undefined;
   /** Whether anybody listens: only then do workers send start and retry replies. */
   readonly events: boolean;
-  readonly backoff: { readonly baseMs: number; readonly maxMs: number };
+  /** The caller's retry delays; absent when the method has no retries. */
+  readonly backoff?: { readonly baseMs: number; readonly maxMs: number } | undefined;
   /** Outputs of items that succeeded in earlier attempts, written by the worker before a retry. */
   readonly partial?: PartialOutputs | undefined;
+}
+
+/** A shard job as a worker reads it: the wire data with what the worker knows filled in. */
+export interface ShardJobData extends ShardJobWire {
+  readonly holes: readonly number[];
+  readonly backoff: { readonly baseMs: number; readonly maxMs: number };
+  /** Id of the call (one method in one run); the call's Redis key is derived from it. */
+  readonly call: string;
+  /** The caller's process token: a worker in that same process hands errors over by reference. */
+  readonly origin: string;
 }
 
 export interface PartialOutputs {
@@ -181,8 +192,15 @@ export function refuseGadgets(value: unknown): void {
   }
 }
 
-/** Job data as BullMQ hands it over, checked field by field: a worker runs nothing from a job that fails here. */
-export function readJobData(data: unknown): ShardJobData {
+/** Retry delays of a job that carries none (its method has no retries, so they are never used). */
+const NO_BACKOFF = { baseMs: 0, maxMs: 0 };
+
+/**
+ * Job data as BullMQ hands it over, checked field by field (a worker runs
+ * nothing from a job that fails here), with the call id `callOf` gives for
+ * its run.
+ */
+export function readJobData(data: unknown, callOf: (run: string) => string): ShardJobData {
   if (typeof data !== "object" || data === null || Array.isArray(data))
     throw new PayloadError("job data is not an object");
   refuseGadgets(data);
@@ -206,24 +224,27 @@ export function readJobData(data: unknown): ShardJobData {
     if (typeof value !== "boolean") throw new PayloadError(`job data lacks the boolean '${key}'`);
     return value;
   };
-  const list = (key: string): unknown[] => {
-    const value = d[key];
+  const list = (key: string, absent?: unknown[]): unknown[] => {
+    const value = d[key] ?? absent;
     if (!Array.isArray(value)) throw new PayloadError(`job data lacks the array '${key}'`);
     return value;
   };
-  const backoff = d["backoff"] as Record<string, unknown> | undefined;
-  const baseMs = backoff?.["baseMs"];
-  const maxMs = backoff?.["maxMs"];
-  if (
-    typeof baseMs !== "number" ||
-    typeof maxMs !== "number" ||
-    !(baseMs >= 0) ||
-    !(maxMs >= baseMs) ||
-    maxMs > 3_600_000
-  ) {
-    throw new PayloadError("job data has no valid 'backoff'");
+  let backoff = NO_BACKOFF;
+  if (d["backoff"] !== undefined) {
+    const b = d["backoff"] as Record<string, unknown> | null;
+    const baseMs = b?.["baseMs"];
+    const maxMs = b?.["maxMs"];
+    if (
+      typeof baseMs !== "number" ||
+      typeof maxMs !== "number" ||
+      !(baseMs >= 0) ||
+      !(maxMs >= baseMs) ||
+      maxMs > 3_600_000
+    ) {
+      throw new PayloadError("job data has no valid 'backoff'");
+    }
+    backoff = { baseMs, maxMs };
   }
-  const holes = list("holes");
   const partial = d["partial"];
   let checkedPartial: PartialOutputs | undefined;
   if (partial !== undefined && partial !== null) {
@@ -231,27 +252,24 @@ export function readJobData(data: unknown): ShardJobData {
     if (!Array.isArray(p["items"]) || !Array.isArray(p["values"]) || !Array.isArray(p["holes"])) {
       throw new PayloadError("job data has a malformed 'partial'");
     }
-    checkedPartial = {
-      items: p["items"] as number[],
-      values: p["values"] as unknown[],
-      holes: p["holes"] as number[],
-    };
+    checkedPartial = { items: p["items"] as number[], values: p["values"] as unknown[], holes: p["holes"] as number[] };
   }
+  const run = text("run");
+  const session = text("session");
   return {
     v: WIRE_VERSION,
-    run: text("run"),
-    call: text("call"),
-    session: text("session"),
-    origin: text("origin"),
-    method: text("method"),
+    run,
+    session,
     shard: count("shard"),
     first: count("first"),
     single: flag("single"),
     input: list("input"),
-    holes: holes as number[],
+    holes: list("holes", []) as number[],
     events: flag("events"),
-    backoff: { baseMs, maxMs },
+    backoff,
     partial: checkedPartial,
+    call: callOf(run),
+    origin: session.slice(0, Math.max(0, session.lastIndexOf("."))),
   };
 }
 

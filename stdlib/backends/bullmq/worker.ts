@@ -19,7 +19,7 @@ import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { backoffDelay } from "../../policy.js";
 import { lookupMethod, validateMethods, validatePlan } from "../../validate-plan.js";
 import { runAttempt } from "./attempt.js";
-import { ID_PATTERN, PlanKeys, REPLIES_TTL_MS } from "./keys.js";
+import { callId, ID_PATTERN, PlanKeys, REPLIES_TTL_MS } from "./keys.js";
 import { loadPlanMethods } from "./load-methods.js";
 import {
   holesOf,
@@ -123,6 +123,8 @@ class PlanWorker implements FlowWorker {
   readonly queues = new Map<string, string>();
   readonly #keys: PlanKeys;
   readonly #served: readonly PlanMethod[];
+  /** Each method's position in the plan, which call ids are made of. */
+  readonly #methodIndex: ReadonlyMap<string, number>;
   readonly #table: MethodTable;
   readonly #options: WorkerOptions;
   readonly #redis: Redis;
@@ -141,6 +143,7 @@ class PlanWorker implements FlowWorker {
   constructor(plan: PlanDescriptor, served: readonly PlanMethod[], table: MethodTable, options: WorkerOptions) {
     this.plan = plan;
     this.#served = served;
+    this.#methodIndex = new Map(plan.methods.map((method, i) => [method.name, i]));
     this.#table = table;
     this.#options = options;
     this.#log = options.log ?? (() => undefined);
@@ -430,10 +433,7 @@ class PlanWorker implements FlowWorker {
           `the job names method '${job.name}', but this queue serves '${method.name}' of plan '${this.plan.name}'`,
         );
       }
-      data = readJobData(job.data);
-      if (data.method !== method.name) {
-        throw new PayloadError(`the job's data names method '${data.method}', but this queue serves '${method.name}'`);
-      }
+      data = readJobData(job.data, (run) => callId(run, this.#methodIndex.get(method.name) ?? -1));
       if (!ID_PATTERN.test(data.call) || !ID_PATTERN.test(data.session))
         throw new PayloadError("the job's call or session id is malformed");
       const inputs = restoreHoles([...data.input], data.holes);
@@ -464,7 +464,7 @@ class PlanWorker implements FlowWorker {
     if (reported.has(error) || error instanceof RetryLater) return;
     let data: ShardJobData;
     try {
-      data = readJobData(job.data);
+      data = readJobData(job.data, (run) => callId(run, this.#methodIndex.get(method.name) ?? -1));
     } catch {
       return;
     }
