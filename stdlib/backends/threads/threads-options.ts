@@ -19,8 +19,11 @@ export interface ThreadsOptions {
   readonly maxThreads?: number | undefined;
   /**
    * How long a thread above the minimum may stay idle before it stops, in
-   * milliseconds. Bounds: ≥ 0. Example: `{ idleTimeoutMs: 30_000 }`.
-   * @default 1000
+   * milliseconds. Starting a thread costs tens of milliseconds of CPU (far
+   * more when its methods are TypeScript compiled on the fly), so the default
+   * keeps threads through the pauses between runs of a busy runner.
+   * Bounds: ≥ 0. Example: `{ idleTimeoutMs: 60_000 }`.
+   * @default 10000
    */
   readonly idleTimeoutMs?: number | undefined;
   /**
@@ -54,7 +57,7 @@ export interface ThreadsOptions {
 }
 
 export const DEFAULT_THREADS_OPTIONS = {
-  idleTimeoutMs: 1000,
+  idleTimeoutMs: 10_000,
   maxCrashes: 3,
   cancelGraceMs: 1000,
 } as const satisfies Partial<ThreadsOptions>;
