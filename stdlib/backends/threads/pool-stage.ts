@@ -228,7 +228,9 @@ class PoolStage {
       return;
     }
     const { first, items } = flight.part;
-    if (flight.worker === undefined && isDataCloneError(error)) {
+    // Items that went as they were (shared memory in them) and still could not be posted: no thread died.
+    if (isDataCloneError(error)) {
+      this.#shardEnd(flight, false, undefined);
       this.#fail(new MethodError(method, first, 0, error));
       return;
     }
