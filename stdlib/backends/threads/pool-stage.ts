@@ -53,6 +53,7 @@ interface Part {
   readonly crashes: number;
 }
 
+/** One shard, from when it is sent until its answer arrives or its thread dies. */
 class Flight implements ShardTicket {
   readonly id: number;
   readonly controller = new AbortController();
@@ -295,6 +296,10 @@ class PoolStage {
           this.#send({ first, items, crashes: 0 });
         }
       } while (this.#pumpAgain && !this.#stopped);
+    } catch (error) {
+      // Nothing above should throw; if it does, the stage fails with it rather than hang.
+      this.#fail(error);
+      return;
     } finally {
       this.#pumping = false;
     }
