@@ -114,6 +114,8 @@ describe("createRunner refuses options out of bounds", () => {
   });
 
   it("refuses an unknown backend name", () => {
-    expect(refusal(plan, { backend: "gpu" as "inline" }).message).toBe("Unknown backend 'gpu'; known: inline, threads.");
+    expect(refusal(plan, { backend: "gpu" as "inline" }).message).toBe(
+      "Unknown backend 'gpu'; known: inline, threads.",
+    );
   });
 });
