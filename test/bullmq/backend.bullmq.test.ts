@@ -158,6 +158,33 @@ describeWithRedis("bullmq backend", () => {
     }
   });
 
+  it("reports a worker that stops during a run as down, to the run that used it", async () => {
+    const plan = buildPlan({ square: { mode: "parallel", minWorkers: 2, shardSize: 1 } }, [], "leaving");
+    await serve(plan, 2);
+    const events: FlowEvent[] = [];
+    const leaving = workers[1];
+    let closed: Promise<void> | undefined;
+    const run = runner(plan).run([1, 2, 3, 4, 5, 6], {
+      onEvent: (event) => {
+        events.push(event);
+        // Once both workers have run a shard, one of them leaves.
+        if (closed === undefined && events.filter((e) => e.type === "worker:up").length === 2)
+          closed = leaving?.close();
+      },
+    });
+    await expect(run).resolves.toEqual([1, 4, 9, 16, 25, 36]);
+    await closed;
+    const up = events.flatMap((event) => (event.type === "worker:up" ? [event.worker] : []));
+    const down = events.flatMap((event) => (event.type === "worker:down" ? [[event.worker, event.reason]] : []));
+    expect(up).toHaveLength(2);
+    // The run may have finished before the worker's leaving reached it; if not, it names one it announced.
+    expect(down.length).toBeLessThanOrEqual(1);
+    for (const [worker, reason] of down) {
+      expect(up).toContain(worker);
+      expect(reason).toBe("close");
+    }
+  });
+
   it("checks its options when created", () => {
     expect(() => bullmq({ workerWait: -1 })).toThrow("Option 'workerWait' must be ≥ 0, got -1.");
     expect(() => bullmq({ shardSize: 1.5 })).toThrow("Option 'shardSize' must be an integer ≥ 1, got 1.5.");

@@ -52,10 +52,12 @@ describeWithRedis("bullmq worker processes", () => {
     });
     runners.push(runner as Runner<unknown, unknown>);
     const lost: FlowEvent[] = [];
+    const down: FlowEvent[] = [];
     const items = Array.from({ length: 10_000 }, (_, i) => i);
     const run = runner.run(items, {
       onEvent: (event) => {
         if (event.type === "shard:end" && !event.ok) lost.push(event);
+        if (event.type === "worker:down") down.push(event);
       },
     });
 
@@ -80,6 +82,10 @@ describeWithRedis("bullmq worker processes", () => {
     expect(twice.every((item) => Math.floor(item / 128) === Math.floor(methods.HOLD_ITEM / 128))).toBe(true);
     expect(lost.map((event) => event.type === "shard:end" && event.first)).toEqual([
       Math.floor(methods.HOLD_ITEM / 128) * 128,
+    ]);
+    // The worker that lost the shard is reported gone, as a crash.
+    expect(down.map((event) => event.type === "worker:down" && [event.worker, event.reason])).toEqual([
+      [lost[0]?.type === "shard:end" ? lost[0].worker : -1, "crash"],
     ]);
     for (const worker of started) if (worker !== victim) worker.child.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });

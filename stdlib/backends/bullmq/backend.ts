@@ -143,12 +143,16 @@ class Session implements BackendSession {
   readonly #id = `${PROCESS_TOKEN}.${++sessions}`;
   readonly #redis: Redis;
   readonly #reader: Redis;
+  /** Hears workers leave, for `worker:down`. */
+  readonly #listener: Redis;
   readonly #where: string;
   readonly #queues = new Map<string, Queue>();
   readonly #calls = new Map<string, Call>();
   readonly #runs = new WeakMap<CallScope, RunState>();
   /** Workers numbered in the order this session first saw them, as `worker:up` and shard events name them. */
   readonly #workerNumbers = new Map<string, number>();
+  /** Workers reported down; a worker id is never reused. */
+  readonly #departed = new Set<string>();
   readonly #liveCounts = new Map<string, { readonly live: number; readonly at: number }>();
   readonly #methodIndex: Map<string, number>;
   #lastReply = "0-0";
@@ -172,7 +176,9 @@ class Session implements BackendSession {
       lazyConnect: true,
       connectionName: `flowc-caller-read:${this.#id}`,
     });
+    this.#listener = new Redis({ ...redis, lazyConnect: true, connectionName: `flowc-caller-sub:${this.#id}` });
     // Errors surface through the commands that fail and the outage timer; unhandled, ioredis would print each one.
+    this.#listener.on("error", () => undefined);
     this.#reader.on("error", () => undefined);
     this.#redis.on("error", () => undefined);
     this.#redis.on("close", () => this.#onDisconnect());
@@ -180,7 +186,7 @@ class Session implements BackendSession {
   }
 
   async connect(): Promise<void> {
-    const ready = Promise.all([this.#redis.connect(), this.#reader.connect()]);
+    const ready = Promise.all([this.#redis.connect(), this.#reader.connect(), this.#listener.connect()]);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -193,6 +199,7 @@ class Session implements BackendSession {
     } catch (error) {
       this.#redis.disconnect();
       this.#reader.disconnect();
+      this.#listener.disconnect();
       throw error instanceof FlowError
         ? error
         : new FlowError(ErrorCode.InvalidOption, this.#unreachable(describe(error)));
@@ -200,6 +207,8 @@ class Session implements BackendSession {
       clearTimeout(timer);
     }
     await this.#redis.set(this.#keys.session(this.#id), "1", "PX", KEY_TTL_MS);
+    this.#listener.on("message", (_channel: string, worker: string) => this.#onLeave(worker));
+    await this.#listener.subscribe(this.#keys.leaveChannel);
     for (const method of this.#plan.methods) {
       // Each queue owns its connection: BullMQ cannot close a connection it shares while that one is reconnecting.
       const queue = new Queue(this.#keys.queue(method.name), {
@@ -235,6 +244,7 @@ class Session implements BackendSession {
     );
     for (const call of [...this.#calls.values()]) this.#finish(call, closed);
     this.#reader.disconnect();
+    this.#listener.disconnect();
     await Promise.all([...this.#queues.values()].map((queue) => queue.close().catch(() => undefined)));
     await this.#redis.del(this.#keys.session(this.#id), this.#keys.replies(this.#id)).catch(() => undefined);
     await this.#redis.quit().catch(() => undefined);
@@ -424,6 +434,8 @@ class Session implements BackendSession {
         if (shard.worker !== undefined && shard.worker !== reply.worker) {
           // Someone else started it again: its worker died or stalled, and the shard runs again elsewhere.
           emit(this.#shardEvent("shard:end", call, reply.shard, shard, shard.worker, false, undefined));
+          // It lost its lock: it died, or blocked its event loop for longer than the lock lasts.
+          this.#onLeave(shard.worker, "crash");
         }
         shard.worker = reply.worker;
         this.#announce(call, reply.worker);
@@ -519,6 +531,7 @@ class Session implements BackendSession {
 
   /** `worker:up` the first time a run hears from a worker. */
   #announce(call: Call, worker: string): void {
+    if (this.#departed.has(worker)) return;
     const run = this.#runs.get(call.scope);
     const number = this.#workerNumber(worker);
     if (run === undefined || run.announced.has(number)) return;
@@ -530,6 +543,21 @@ class Session implements BackendSession {
       worker: number,
       backend: "bullmq",
     });
+  }
+
+  /** A worker stopped: `worker:down` to every run going that announced it. */
+  #onLeave(worker: string, reason: "close" | "crash" = "close"): void {
+    const number = this.#workerNumbers.get(worker);
+    if (number === undefined) return;
+    // Replies it sent before it left may still be read after: they must not announce it again.
+    this.#departed.add(worker);
+    const told = new Set<RunState>();
+    for (const call of this.#calls.values()) {
+      const run = this.#runs.get(call.scope);
+      if (run === undefined || told.has(run) || !run.announced.delete(number)) continue;
+      told.add(run);
+      call.scope.emit?.({ type: "worker:down", runId: call.scope.runId, time: Date.now(), worker: number, reason });
+    }
   }
 
   /** Settles a call: with its results when `error` is undefined. Its shards stop mattering to workers. */

@@ -16,11 +16,14 @@ export class PlanKeys {
   readonly tag: string;
   /** Channel on which callers announce cancelled runs to workers. */
   readonly cancelChannel: string;
+  /** Channel on which workers announce that they stop (the message is the worker's id). */
+  readonly leaveChannel: string;
 
   constructor(plan: PlanDescriptor, prefix: string) {
     this.prefix = prefix;
     this.tag = `${segment(plan.name)}.${plan.hash.slice(0, HASH_DIGITS)}`;
     this.cancelChannel = `${prefix}:${this.tag}:cancel`;
+    this.leaveChannel = `${prefix}:${this.tag}:leave`;
   }
 
   /** The BullMQ queue of one method. */

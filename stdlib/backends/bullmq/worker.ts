@@ -233,6 +233,8 @@ class PlanWorker implements FlowWorker {
     } else {
       await closing;
     }
+    // Told once its jobs are done, so that no reply of this worker follows it.
+    await this.#redis.publish(this.#keys.leaveChannel, this.id).catch(() => undefined);
     await Promise.all([this.#subscriber.quit().catch(() => undefined), this.#redis.quit().catch(() => undefined)]);
   }
 
