@@ -11,6 +11,7 @@ import {
   type FlowEvent,
   type FlowWorker,
   type PlanDescriptor,
+  type RunContext,
   type Runner,
 } from "../../stdlib/index.js";
 import { buildPlan } from "../runtime/plans.js";
@@ -183,6 +184,40 @@ describeWithRedis("bullmq backend", () => {
       expect(up).toContain(worker);
       expect(reason).toBe("close");
     }
+  });
+
+  it("retries only the failed items of a shard, on a later attempt, keeping the others' results", async () => {
+    const plan = buildPlan({ flaky: { mode: "parallel", minWorkers: 1, shardSize: 4, retries: 2 } }, [], "partial");
+    const calls: [number, number][] = [];
+    const flaky = (x: number, context: RunContext): number => {
+      calls.push([x, context.attempt]);
+      if (x === 2 && context.attempt === 1) throw new Error("not yet");
+      return x * 10;
+    };
+    workers.push(await createWorker(plan, { connection: redis.url, modules: { flaky }, heartbeat: 200 }));
+    const made = createRunner<number[], number[]>(
+      plan,
+      { flaky },
+      {
+        backend: bullmq({ connection: redis.url }),
+        retryBackoff: { baseMs: 1, maxMs: 4 },
+      },
+    );
+    runners.push(made as Runner<unknown, unknown>);
+    const events: FlowEvent[] = [];
+    await expect(made.run([0, 1, 2, 3, 4], { onEvent: (event) => events.push(event) })).resolves.toEqual([
+      0, 10, 20, 30, 40,
+    ]);
+    expect(calls.sort((a, b) => a[0] - b[0] || a[1] - b[1])).toEqual([
+      [0, 1],
+      [1, 1],
+      [2, 1],
+      [2, 2],
+      [3, 1],
+      [4, 1],
+    ]);
+    const retries = events.flatMap((event) => (event.type === "call:retry" ? [[event.item, event.attempt]] : []));
+    expect(retries).toEqual([[2, 1]]);
   });
 
   it("checks its options when created", () => {

@@ -7,6 +7,8 @@
  * cancelling a run aborts that process's calls of the run synchronously,
  * with the run's own reason. Everything here is an addition to the Redis
  * path (a worker still reports through Redis), never a replacement for it.
+ * The record of runs that are over also serves runs of other processes,
+ * whose ends arrive on the cancel channel.
  */
 import { randomUUID } from "node:crypto";
 

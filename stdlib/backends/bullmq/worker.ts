@@ -31,6 +31,7 @@ import {
   type PartialOutputs,
   type Reply,
   type ShardJobData,
+  type ShardJobWire,
   type WireError,
 } from "./messages.js";
 import {
@@ -365,7 +366,7 @@ class PlanWorker implements FlowWorker {
       }
       if (outcome.kind === "ended") return null;
       if (outcome.kind === "shutdown") {
-        await job.updateData({ ...data, partial: partialOf(outputs, done) });
+        await job.updateData({ ...(job.data as ShardJobWire), partial: partialOf(outputs, done) });
         await job.moveToWait(token);
         throw new WaitingError();
       }
@@ -407,7 +408,7 @@ class PlanWorker implements FlowWorker {
           });
         }
       }
-      await job.updateData({ ...data, partial: partialOf(outputs, done) });
+      await job.updateData({ ...(job.data as ShardJobWire), partial: partialOf(outputs, done) });
       const first = retryable[0];
       const retry = new RetryLater(`${retryable.length} item(s) failed, first: ${describe(first?.error)}`, delayMs);
       reported.add(retry);
