@@ -35,7 +35,7 @@ export async function measureWorkload<S, O>(workload: Workload<S, O>, options: M
   const log = options.log ?? (() => undefined);
   const results: CaseResult[] = [];
   for (const spec of options.cases ?? workload.cases(options.mode)) {
-    log(`${workload.id} ${spec.group} ${spec.scale}×: ${spec.units.toLocaleString("en")} ${workload.unit}s`);
+    log(`${workload.id} ${spec.group} ${spec.scale}×: ${spec.units.toLocaleString("en")} × ${spec.unit ?? workload.unit}`);
     results.push(await measureCase(workload, spec, options, log));
   }
   // Tiny test sizes say nothing about speed.

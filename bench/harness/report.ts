@@ -4,6 +4,7 @@
  * contender to every other contender, then the cost per unit across sizes).
  */
 import type { Machine } from "./machine.js";
+import { pairedRatio } from "./stats.js";
 import type { CaseResult, ContenderResult, Mode, TargetResult, WorkloadResult } from "./types.js";
 
 export interface Report {
@@ -52,7 +53,8 @@ export function toMarkdown(report: Report): string {
     `- **Mode:** ${modeText(report.mode)}; the whole run took ${Math.round(report.seconds)} s.`,
     "- Each time is the median of the timed runs (the count is in the table) after untimed warm-up runs, with the " +
       "minimum and maximum. Contenders of a case run in the same process run, their rounds interleaved. " +
-      "`flowc … ÷ this` divides flowc's median by the row's: below 1, flowc is faster.",
+      "`flowc … ÷ this` is flowc's time divided by the row's (below 1, flowc is faster): the median of the per-round " +
+      "ratios, each round running every contender back to back.",
     "",
     "## Targets",
     "",
@@ -93,7 +95,7 @@ function workloadSection(workload: WorkloadResult): string[] {
   if (workload.skipped !== undefined) return [...lines, "", `**Skipped:** ${workload.skipped}`];
   const notes = [...new Set(workload.cases.flatMap((result) => result.notes))];
   if (notes.length > 0) lines.push("", ...notes.map((note) => `- ${note}`));
-  for (const result of workload.cases) lines.push("", ...caseTable(result, workload.unit));
+  for (const result of workload.cases) lines.push("", ...caseTable(result, result.spec.unit ?? workload.unit));
   const growth = growthTables(workload);
   if (growth.length > 0) lines.push("", ...growth);
   return lines;
@@ -124,7 +126,7 @@ function caseTable(result: CaseResult, unit: string): string[] {
       milliseconds(stats.median),
       `${milliseconds(stats.min)} – ${milliseconds(stats.max)}`,
       microseconds(contender.perUnitUs),
-      ...flowc.map((own) => (own === contender ? "" : `${((own.stats?.median ?? 0) / stats.median).toFixed(2)}×`)),
+      ...flowc.map((own) => (own === contender || own.stats === undefined ? "" : `${pairedRatio(own.stats, stats).toFixed(2)}×`)),
     ];
   });
   const notes = result.contenders.flatMap((contender) => contender.notes.map((note) => `- ${contender.label}: ${note}`));

@@ -9,3 +9,16 @@ export function summarize(samples: readonly number[]): Stats {
   const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
   return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, samples: [...samples] };
 }
+
+/**
+ * The ratio of two contenders' times: the median of their per-round ratios
+ * when both have a sample from every round (rounds run every contender back
+ * to back, so a pair shares the machine's load of the moment), else the
+ * ratio of their medians.
+ */
+export function pairedRatio(numerator: Stats, denominator: Stats): number {
+  const top = numerator.samples;
+  const bottom = denominator.samples;
+  if (top.length !== bottom.length || top.length === 0) return numerator.median / denominator.median;
+  return summarize(top.map((value, i) => value / bottom[i]!)).median;
+}

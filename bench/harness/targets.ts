@@ -1,4 +1,5 @@
 /** Helpers for judging a workload's results against the project's targets. */
+import { pairedRatio } from "./stats.js";
 import type { CaseResult, TargetResult } from "./types.js";
 
 /** Median milliseconds of contender `id` in `result`, or `undefined` when it failed or did not take part. */
@@ -11,11 +12,12 @@ export function perUnitOf(result: CaseResult | undefined, id: string): number | 
   return result?.contenders.find((contender) => contender.id === id)?.perUnitUs;
 }
 
-/** `numerator / denominator` of two medians, or `undefined` when either is missing. */
+/** Time of `numerator` ÷ time of `denominator` (see {@link pairedRatio}), or `undefined` when either is missing. */
 export function ratioOf(result: CaseResult | undefined, numerator: string, denominator: string): number | undefined {
-  const top = medianOf(result, numerator);
-  const bottom = medianOf(result, denominator);
-  return top === undefined || bottom === undefined || bottom === 0 ? undefined : top / bottom;
+  const stats = (id: string) => result?.contenders.find((contender) => contender.id === id)?.stats;
+  const top = stats(numerator);
+  const bottom = stats(denominator);
+  return top === undefined || bottom === undefined ? undefined : pairedRatio(top, bottom);
 }
 
 /**

@@ -53,6 +53,8 @@ export interface CaseSpec {
   readonly scale: number;
   /** Units of work in one run (runs of the chain, items, methods), for the cost per unit. */
   readonly units: number;
+  /** What a unit is in this case, when it is not the workload's unit (`build`). */
+  readonly unit?: string | undefined;
   /** Untimed runs before the timed ones (each output is checked all the same). */
   readonly warmups: number;
   /** Timed runs; the report gives their median, min and max. */

@@ -4,10 +4,14 @@ import { dispatchWorkload } from "./w1-dispatch.js";
 import { parallelCpuWorkload } from "./w2-parallel-cpu.js";
 import { itemOverheadWorkload } from "./w2b-item-overhead.js";
 import { dagWorkload } from "./w3-dag.js";
+import { distributedWorkload } from "./w4-distributed.js";
+import { compilerWorkload } from "./w5-compiler.js";
 
 export const WORKLOADS: readonly RegisteredWorkload[] = [
   register(dispatchWorkload),
   register(parallelCpuWorkload),
   register(itemOverheadWorkload),
   register(dagWorkload),
+  register(distributedWorkload),
+  register(compilerWorkload),
 ];

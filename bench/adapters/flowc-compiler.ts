@@ -1,0 +1,92 @@
+/**
+ * The flowc compiler three ways: its front end in process (parse, resolve,
+ * check; no type information), `flowc build` in a fresh process of the built
+ * CLI (what a build step runs), and a rebuild in a process that already
+ * compiled the manifest once (its TypeScript project kept).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compile } from "../../src/compile.js";
+import { createTypeScriptServices } from "../../src/typescript-services.js";
+import { CLI, ROOT } from "../harness/processes.js";
+import type { Contender } from "../harness/types.js";
+import type { CompilerOutput, CompilerSetup } from "../workloads/w5-compiler.js";
+
+function expectKind<K extends CompilerSetup["kind"]>(setup: CompilerSetup, kind: K): Extract<CompilerSetup, { kind: K }> {
+  if (setup.kind !== kind) throw new Error(`needs a ${kind} case, got a ${setup.kind} one`);
+  return setup as Extract<CompilerSetup, { kind: K }>;
+}
+
+/** Parse + resolve + check, what `flowc check` does before it reads any TypeScript. */
+export const flowcFrontEnd: Contender<CompilerSetup, CompilerOutput> = {
+  id: "flowc-front-end",
+  label: "flowc parse + check",
+  role: "flowc",
+  placement: "process",
+  async prepare(setup) {
+    const { source } = expectKind(setup, "front end");
+    return {
+      async run() {
+        const result = await compile(source, { types: false });
+        const errors = result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message);
+        return { kind: "plan", methods: result.plan?.methods.length ?? 0, errors };
+      },
+    };
+  },
+};
+
+/** `flowc build <manifest> --out-dir <dir>` with the built CLI; exit status and output. */
+export function buildWithCli(manifest: string, outDir: string): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, [CLI, "build", manifest, "--out-dir", outDir], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+export const flowcColdBuild: Contender<CompilerSetup, CompilerOutput> = {
+  id: "flowc-build-cold",
+  label: "`flowc build`, fresh process",
+  role: "flowc",
+  placement: "spawns",
+  async prepare(setup) {
+    const { manifest } = expectKind(setup, "cold build");
+    const outDir = mkdtempSync(join(tmpdir(), "flowc-bench-cold-"));
+    const runner = join(outDir, manifest.replace(/\.flow$/, ".flow.ts"));
+    return {
+      async run() {
+        const built = buildWithCli(manifest, outDir);
+        if (built.status !== 0) return { kind: "exit", ...built };
+        return { kind: "runner", code: readFileSync(runner, "utf8") };
+      },
+      close: async () => rmSync(outDir, { recursive: true, force: true }),
+    };
+  },
+};
+
+export const flowcWarmRebuild: Contender<CompilerSetup, CompilerOutput> = {
+  id: "flowc-build-warm",
+  label: "flowc build again, same process",
+  role: "flowc",
+  placement: "process",
+  async prepare(setup) {
+    const { source, outFile } = expectKind(setup, "warm rebuild");
+    const services = createTypeScriptServices();
+    const build = async (): Promise<CompilerOutput> => {
+      const result = await compile(source, { outFile }, services);
+      const errors = result.diagnostics.filter((d) => d.severity === "error");
+      if (result.code === undefined || errors.length > 0) {
+        return { kind: "exit", status: 1, output: errors.map((d) => d.message).join("; ") || "no code" };
+      }
+      return { kind: "runner", code: result.code };
+    };
+    const start = performance.now();
+    const first = await build();
+    const firstMs = performance.now() - start;
+    if (first.kind !== "runner") throw new Error(`the first build failed: ${first.kind === "exit" ? first.output : first.kind}`);
+    return { run: build, notes: [`the first build in this process took ${firstMs.toFixed(0)} ms`] };
+  },
+};

@@ -1,0 +1,218 @@
+/**
+ * W5 — the compiler: parse + check of generated manifests of 200, 2,000 and
+ * 20,000 methods in process (no type information), a cold `flowc build` of
+ * each example (a fresh process, type-checking included) next to
+ * `tsc --noEmit` over the runner it generates, and a warm rebuild in one
+ * process. Targets: parse + check of 2,000 methods < 100 ms; cold build < 2 s.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createSourceText, type SourceText } from "../../grammar/source.js";
+import { floorLexer, floorNodeStart } from "../adapters/floors.js";
+import { buildWithCli, flowcColdBuild, flowcFrontEnd, flowcWarmRebuild } from "../adapters/flowc-compiler.js";
+import { tscRunner } from "../adapters/tsc.js";
+import { ROOT } from "../harness/processes.js";
+import { findCase, judge, medianOf, ratioOf, times } from "../harness/targets.js";
+import type { CaseSpec, Mode, TargetResult, Workload } from "../harness/types.js";
+
+export type CompilerSetup =
+  | { readonly kind: "front end"; readonly source: SourceText; readonly methods: number }
+  | {
+      readonly kind: "cold build";
+      readonly example: string;
+      /** The manifest, relative to the repository root (where the CLI runs). */
+      readonly manifest: string;
+      /** `tsconfig.json` that type-checks the runner `flowc build` wrote, as a user's `tsc` would. */
+      readonly tsconfig: string;
+    }
+  | { readonly kind: "warm rebuild"; readonly example: string; readonly source: SourceText; readonly outFile: string };
+
+export type CompilerOutput =
+  | { readonly kind: "plan"; readonly methods: number; readonly errors: readonly string[] }
+  | { readonly kind: "tokens"; readonly count: number }
+  | { readonly kind: "runner"; readonly code: string }
+  | { readonly kind: "exit"; readonly status: number | null; readonly output: string };
+
+const SIZES = [200, 2000, 20_000];
+
+/**
+ * A manifest of `n` methods shaped like real ones: chains of ten joined end
+ * to end (one connected DAG with fan-in), every fifth chain's middle method
+ * parallel, and per-method property groups.
+ */
+export function generateManifest(n: number): string {
+  const lines: string[] = [];
+  for (let start = 0; start < n; start += 10) {
+    const chain = Array.from({ length: Math.min(10, n - start) }, (_, i) => `m${start + i}`);
+    if (start > 0) chain.unshift(`m${start - 1}`);
+    lines.push(`${chain.join(", ")} { execution_flow: sequential; }`);
+    if ((start / 10) % 5 === 0 && n - start > 5) {
+      lines.push(`m${start + 5} < execution_flow: parallel; min_worker_count: 2; >`);
+    }
+    if (start + 3 < n) lines.push(`m${start + 3} { retries: 2; timeout: 30s; }`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The examples shipped in examples/, each `examples/<name>/<name>.flow`. */
+export function exampleNames(): string[] {
+  return readdirSync(join(ROOT, "examples"), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+function cases(mode: Mode): CaseSpec[] {
+  const frontEnd = (methods: number, scale: number, warmups: number, rounds: number): CaseSpec => ({
+    group: "parse + check",
+    scale,
+    units: methods,
+    warmups,
+    rounds,
+    contenders: ["flowc-front-end", "lexer"],
+    timeoutMs: 120_000,
+  });
+  const build = (example: string, warmups: number, rounds: number): CaseSpec => ({
+    group: `cold build ${example}`,
+    scale: 1,
+    units: 1,
+    unit: "build",
+    warmups,
+    rounds,
+    contenders: ["flowc-build-cold", "tsc-runner", "node-start"],
+    timeoutMs: 120_000,
+    params: { example },
+  });
+  const warm = (example: string, warmups: number, rounds: number): CaseSpec => ({
+    group: `warm rebuild ${example}`,
+    scale: 1,
+    units: 1,
+    unit: "build",
+    warmups,
+    rounds,
+    contenders: ["flowc-build-warm"],
+    timeoutMs: 120_000,
+    params: { example },
+  });
+  if (mode === "test") return [frontEnd(20, 1, 1, 1), warm("word-count", 0, 1)];
+  const examples = exampleNames();
+  if (mode === "quick") {
+    return [
+      ...SIZES.map((n, i) => frontEnd(n, 10 ** i, 1, 3)),
+      ...examples.map((example) => build(example, 0, 1)),
+      ...examples.map((example) => warm(example, 0, 2)),
+    ];
+  }
+  return [
+    ...SIZES.map((n, i) => frontEnd(n, 10 ** i, 3, i === 2 ? 5 : 9)),
+    ...examples.map((example) => build(example, 1, 5)),
+    ...examples.map((example) => warm(example, 1, 7)),
+  ];
+}
+
+export const compilerWorkload: Workload<CompilerSetup, CompilerOutput> = {
+  id: "W5",
+  title: "compiler",
+  description:
+    "Parse + check (resolve names, graph rules; no type information) of generated manifests of 200, 2,000 and 20,000 " +
+    "methods in this process, against lexing the same text alone. A cold `flowc build` of each example in a fresh " +
+    "process (the built CLI, type-checking with ts-morph included) against `tsc --noEmit` over the runner it wrote " +
+    "(the floor of any build that type-checks it) and an empty `node -e 0`. A warm rebuild compiles the same manifest " +
+    "again in one process, its TypeScript project kept.",
+  unit: "method",
+  contenders: [flowcFrontEnd, floorLexer, flowcColdBuild, tscRunner, floorNodeStart, flowcWarmRebuild],
+  cases,
+  async setup(spec) {
+    if (spec.group === "parse + check") {
+      return {
+        value: {
+          kind: "front end",
+          source: createSourceText(`generated-${spec.units}.flow`, generateManifest(spec.units)),
+          methods: spec.units,
+        },
+      };
+    }
+    const example = String(spec.params?.["example"]);
+    const manifest = `examples/${example}/${example}.flow`;
+    const outDir = mkdtempSync(join(tmpdir(), "flowc-bench-build-"));
+    const dispose = async (): Promise<void> => rmSync(outDir, { recursive: true, force: true });
+    if (spec.group.startsWith("warm")) {
+      const path = join(ROOT, manifest);
+      return {
+        value: {
+          kind: "warm rebuild",
+          example,
+          source: createSourceText(path, readFileSync(path, "utf8")),
+          outFile: join(outDir, `${example}.flow.ts`),
+        },
+        dispose,
+      };
+    }
+    // tsc needs the runner on disk: one untimed build writes it.
+    const built = buildWithCli(manifest, outDir);
+    if (built.status !== 0) throw new Error(`flowc build ${manifest} failed: ${built.output}`);
+    const runner = join(outDir, manifest.replace(/\.flow$/, ".flow.ts"));
+    // Generated runners are ES modules (they use import.meta).
+    writeFileSync(join(outDir, "package.json"), JSON.stringify({ type: "module" }));
+    const tsconfig = join(outDir, "tsconfig.json");
+    writeFileSync(
+      tsconfig,
+      JSON.stringify({
+        extends: join(ROOT, "examples/tsconfig.json"),
+        compilerOptions: {
+          noEmit: true,
+          typeRoots: [join(ROOT, "node_modules/@types")],
+          // What an installed flowc gives a user's tsc: the built runtime's declarations.
+          paths: { "flowc/runtime": [join(ROOT, "dist/stdlib/index.d.ts")] },
+        },
+        files: [runner],
+      }),
+    );
+    return { value: { kind: "cold build", example, manifest, tsconfig }, dispose };
+  },
+  check(setup, output) {
+    if (setup.kind === "front end") {
+      if (output.kind === "tokens") {
+        // Every method name is a token, so fewer tokens than methods means the lexer stopped short.
+        if (output.count < setup.methods) throw new Error(`${output.count} tokens for ${setup.methods} methods`);
+        return;
+      }
+      if (output.kind !== "plan") throw new Error(`a ${output.kind} where a plan was expected`);
+      if (output.errors.length > 0) throw new Error(`errors in the generated manifest: ${output.errors.slice(0, 3).join("; ")}`);
+      if (output.methods !== setup.methods) throw new Error(`a plan of ${output.methods} methods, expected ${setup.methods}`);
+      return;
+    }
+    if (output.kind === "exit") {
+      if (output.status !== 0) throw new Error(`exited with ${String(output.status)}: ${output.output.slice(0, 2000)}`);
+      return;
+    }
+    if (output.kind !== "runner") throw new Error(`a ${output.kind} where a runner was expected`);
+    for (const expected of ["export const plan", "export function createRunner", `name: "${setup.example}"`]) {
+      if (!output.code.includes(expected)) throw new Error(`the generated runner lacks \`${expected}\``);
+    }
+  },
+  targets(results) {
+    const out: TargetResult[] = [
+      judge(
+        "W5: parse + check of 2,000 methods < 100 ms",
+        medianOf(findCase(results, "parse + check", 10), "flowc-front-end"),
+        (ms) => ms < 100,
+        (ms) => `${ms.toFixed(1)} ms`,
+      ),
+    ];
+    for (const result of results.filter((candidate) => candidate.spec.group.startsWith("cold build"))) {
+      const build = medianOf(result, "flowc-build-cold");
+      const tsc = ratioOf(result, "flowc-build-cold", "tsc-runner");
+      out.push(
+        judge(
+          `W5: ${result.spec.group} < 2 s`,
+          build,
+          (ms) => ms < 2000,
+          (ms) => `${(ms / 1000).toFixed(2)} s (${tsc === undefined ? "—" : times(tsc)} \`tsc --noEmit\` on its runner)`,
+        ),
+      );
+    }
+    return out;
+  },
+};
