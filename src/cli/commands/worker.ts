@@ -33,14 +33,22 @@ export async function workerCommand(file: string, options: WorkerCommandOptions)
   const { plan, modules } = loaded;
 
   const log = (line: string): void => void process.stderr.write(`flowc worker: ${line}\n`);
+  // Listened to from the start: a worker still waiting for Redis stops at once.
+  const stopped = new Promise<NodeJS.Signals>((done) => {
+    process.once("SIGTERM", () => done("SIGTERM"));
+    process.once("SIGINT", () => done("SIGINT"));
+  });
   let worker: FlowWorker;
   try {
-    worker = await createWorker(plan, {
-      connection,
-      concurrency: options.concurrency,
-      modules,
-      log,
-    });
+    const started = await Promise.race([
+      createWorker(plan, { connection, concurrency: options.concurrency, modules, log }),
+      stopped,
+    ]);
+    if (typeof started === "string") {
+      log(`${started}: stopped before serving anything`);
+      process.exit(ExitCode.Ok);
+    }
+    worker = started;
   } catch (error) {
     log(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
     return ExitCode.Failure;
@@ -58,10 +66,7 @@ export async function workerCommand(file: string, options: WorkerCommandOptions)
     );
   }
 
-  const signal = await new Promise<NodeJS.Signals>((done) => {
-    process.once("SIGTERM", () => done("SIGTERM"));
-    process.once("SIGINT", () => done("SIGINT"));
-  });
+  const signal = await stopped;
   log(`${signal}: finishing the jobs in flight, then stopping`);
   await worker.close({ graceMs: options.grace ?? DEFAULT_GRACE_MS });
   log("stopped");

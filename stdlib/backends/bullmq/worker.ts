@@ -114,7 +114,12 @@ export async function createWorker(plan: PlanDescriptor, options: WorkerOptions)
       : options.modules;
   validateMethods({ ...plan, methods: served }, table);
   const worker = new PlanWorker(plan, served, table, options);
-  await worker.start();
+  try {
+    await worker.start();
+  } catch (error) {
+    await worker.close().catch(() => undefined);
+    throw error;
+  }
   return worker;
 }
 
@@ -158,9 +163,28 @@ class PlanWorker implements FlowWorker {
       lazyConnect: true,
       connectionName: `flowc-worker-sub:${this.id}`,
     });
+    // A worker outlives Redis outages (and may start before Redis does): it says once what went wrong, and when it is back.
+    let trouble: string | undefined;
     for (const connection of [this.#redis, this.#subscriber]) {
-      connection.on("error", (error: Error) => this.#log(`redis: ${error.message}`));
+      connection.on("error", (error: Error) => {
+        if (error.message !== trouble) this.#log(`redis: ${error.message}; retrying`);
+        trouble = error.message;
+      });
+      connection.on("ready", () => {
+        if (trouble !== undefined) this.#log("redis: connected again");
+        trouble = undefined;
+      });
     }
+  }
+
+  /** Connects, however long Redis takes to answer (ioredis keeps retrying); a connection ended meanwhile fails it. */
+  async #connect(connection: Redis): Promise<void> {
+    const ready = new Promise<void>((resolve, reject) => {
+      connection.once("ready", resolve);
+      connection.once("end", () => reject(new Error("the worker was closed before Redis answered")));
+    });
+    connection.connect().catch(() => undefined);
+    await ready;
   }
 
   async start(): Promise<void> {
@@ -173,7 +197,7 @@ class PlanWorker implements FlowWorker {
       DEFAULT_BULLMQ_OPTIONS.stalledInterval,
       100,
     );
-    await Promise.all([this.#redis.connect(), this.#subscriber.connect()]);
+    await Promise.all([this.#connect(this.#redis), this.#connect(this.#subscriber)]);
     this.#subscriber.on("message", (_channel: string, message: string) => this.#onCancel(message));
     await this.#subscriber.subscribe(this.#keys.cancelChannel);
 
