@@ -65,6 +65,10 @@ export class RedisServer {
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     this.#process = child;
+    // Should the test process end without stopping it (a crash, a killed worker), the server goes with it.
+    const orphan = (): void => void child.kill("SIGKILL");
+    process.once("exit", orphan);
+    child.once("exit", () => process.off("exit", orphan));
     await new Promise<void>((resolve, reject) => {
       let output = "";
       const onData = (chunk: Buffer): void => {
