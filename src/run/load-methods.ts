@@ -37,3 +37,19 @@ async function importModule(path: string): Promise<Record<string, unknown>> {
   }
   return (await import(url)) as Record<string, unknown>;
 }
+
+/**
+ * Where each of the plan's modules is, keyed by the specifier the plan names
+ * it with: what backends that import methods themselves (worker threads) need.
+ */
+export function moduleLocations(
+  plan: PlanDescriptor,
+  modulePaths: ReadonlyMap<string, string>,
+): Readonly<Record<string, string>> {
+  const locations: Record<string, string> = {};
+  for (const method of plan.methods) {
+    const path = modulePaths.get(method.name);
+    if (path !== undefined) locations[method.module] = pathToFileURL(path).href;
+  }
+  return locations;
+}

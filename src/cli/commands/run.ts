@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { bullmq, createRunner, createTraceRecorder, type FlowEvent } from "../../../stdlib/index.js";
-import { loadMethods } from "../../run/load-methods.js";
+import { loadMethods, moduleLocations } from "../../run/load-methods.js";
 import { compileFiles } from "../compile-files.js";
 import { ExitCode, describeFsError, readJsonInput } from "../io.js";
 import { createProgressDisplay, progressMode } from "../progress/display.js";
@@ -40,7 +40,12 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
 
   const methods = await loadMethods(result.plan, result.modulePaths);
   const backend = options.backend === "bullmq" ? bullmq({ connection: options.redis }) : options.backend;
-  const runner = createRunner<unknown, unknown>(result.plan, methods, { workers: options.workers, backend });
+  const runner = createRunner<unknown, unknown>(result.plan, methods, {
+    workers: options.workers,
+    backend,
+    // Lets worker threads (the default for plans with a parallel method) import the same modules.
+    modules: moduleLocations(result.plan, result.modulePaths),
+  });
   const display = createProgressDisplay(
     process.stderr,
     progressMode(process.stderr, options.quiet === true),
