@@ -29,9 +29,10 @@ export interface MeasureOptions {
 }
 
 export async function measureWorkload<S, O>(workload: Workload<S, O>, options: MeasureOptions): Promise<WorkloadResult> {
+  const started = performance.now();
   const base = { id: workload.id, title: workload.title, description: workload.description, unit: workload.unit };
   const reason = workload.unavailable?.();
-  if (reason !== undefined) return { ...base, cases: [], targets: [], skipped: reason };
+  if (reason !== undefined) return { ...base, cases: [], targets: [], seconds: 0, skipped: reason };
   const log = options.log ?? (() => undefined);
   const results: CaseResult[] = [];
   for (const spec of options.cases ?? workload.cases(options.mode)) {
@@ -40,7 +41,9 @@ export async function measureWorkload<S, O>(workload: Workload<S, O>, options: M
   }
   // Tiny test sizes say nothing about speed.
   const targets = options.mode === "test" ? [] : (workload.targets?.(results, options.mode) ?? []);
-  return { ...base, cases: results, targets, skipped: undefined };
+  const seconds = (performance.now() - started) / 1000;
+  log(`${workload.id} took ${seconds.toFixed(0)} s`);
+  return { ...base, cases: results, targets, seconds, skipped: undefined };
 }
 
 interface Entry<O> {

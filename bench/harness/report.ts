@@ -93,6 +93,7 @@ function verdict(met: boolean | undefined): string {
 function workloadSection(workload: WorkloadResult): string[] {
   const lines = [`## ${workload.id} — ${workload.title}`, "", workload.description];
   if (workload.skipped !== undefined) return [...lines, "", `**Skipped:** ${workload.skipped}`];
+  lines.push("", `_${Math.round(workload.seconds)} s in all, set-up and warm-up included._`);
   const notes = [...new Set(workload.cases.flatMap((result) => result.notes))];
   if (notes.length > 0) lines.push("", ...notes.map((note) => `- ${note}`));
   for (const result of workload.cases) lines.push("", ...caseTable(result, result.spec.unit ?? workload.unit));

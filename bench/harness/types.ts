@@ -145,6 +145,8 @@ export interface WorkloadResult {
   readonly unit: string;
   readonly cases: readonly CaseResult[];
   readonly targets: readonly TargetResult[];
+  /** Wall-clock seconds the workload took, set-up and warm-up included. */
+  readonly seconds: number;
   /** Set when the whole workload was not run, with the reason. */
   readonly skipped: string | undefined;
 }
