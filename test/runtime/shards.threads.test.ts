@@ -100,8 +100,8 @@ describe("threads: shards", () => {
     expect(output[123_456]).toBe(123_456);
     expect(output[count - 1]).toBe(count - 1);
     expect(done).toBe(count);
-    // At most one shard per lane in flight, plus the one being read.
-    expect(peak).toBeLessThanOrEqual((lanes + 1) * MAX_SHARD_ITEMS);
+    // At most two shards per lane in flight (one running, one waiting on its thread), plus the one being read.
+    expect(peak).toBeLessThanOrEqual((2 * lanes + 1) * MAX_SHARD_ITEMS);
     expect(peak).toBeGreaterThan(0);
   }, 60_000);
 

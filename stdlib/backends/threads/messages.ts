@@ -7,8 +7,9 @@
  *   that loads the methods, or a shard of items) and its answer;
  * - `AbortMessage`: the calling thread tells every worker, on a broadcast
  *   channel, that a run is over and its calls must stop;
- * - `EventMessage`: a worker reports a retry or a failure as it happens,
- *   through its `parentPort`.
+ * - `WorkerMessage`: a worker reports, through its `parentPort`, that a shard
+ *   started (`StartedMessage`) and each retry or failure as it happens
+ *   (`EventMessage`).
  *
  * Values are structured-cloned on the way; errors travel as `Encoded` so that
  * their name, code, own fields and cause survive (structured cloning keeps
@@ -24,6 +25,12 @@ export interface WorkerStartup {
   /** The methods the pool runs; requests name them by index. */
   readonly methods: readonly WorkerMethod[];
   readonly backoff: BackoffSettings;
+  /**
+   * Shared with the calling thread: before each call, a worker stores the
+   * item's index at `progress[slot]` (the slot its shard request names), so
+   * that when the thread dies the item it was running is known.
+   */
+  readonly progress: Int32Array;
 }
 
 export interface WorkerMethod {
@@ -65,14 +72,9 @@ export interface ShardRequest {
   readonly items: readonly unknown[] | undefined;
   /** The items written with `v8.serialize` and transferred, which spares a copy. */
   readonly packed: Uint8Array | undefined;
-  /**
-   * Shared with the calling thread: before each call the worker stores the
-   * item's index at `progress[slot]`, so that when the thread dies the item
-   * it was running is known.
-   */
-  readonly progress: Int32Array;
+  /** Where in `WorkerStartup.progress` to note the item running; −1: nowhere. */
   readonly slot: number;
-  /** Whether someone listens: post `EventMessage`s for retries and failures. */
+  /** Whether someone listens: post a `StartedMessage`, and `EventMessage`s for retries and failures. */
   readonly emit: boolean;
   /** Whether to time each call for `shard:end`'s `durations`. */
   readonly measure: boolean;
@@ -83,7 +85,7 @@ export type ShardResponse = ShardDone | ShardFailed | ShardCancelled | ShardUncl
 interface ShardAnswer {
   /** Thread id of the worker that ran it. */
   readonly worker: number;
-  /** How many `EventMessage`s the worker posted for the shard: the calling thread waits for all of them. */
+  /** How many `WorkerMessage`s the worker posted for the shard: the calling thread waits for all of them. */
   readonly events: number;
 }
 
@@ -135,6 +137,16 @@ export interface AbortMessage {
   readonly kind: "abort";
   readonly runId: string;
   readonly reason: Encoded;
+}
+
+export type WorkerMessage = StartedMessage | EventMessage;
+
+/** Worker → calling thread: the shard's first call is about to begin (a shard may wait behind another). */
+export interface StartedMessage {
+  readonly kind: "started";
+  readonly shard: number;
+  /** `Date.now()` in the worker. */
+  readonly time: number;
 }
 
 /** Worker → calling thread: a `call:retry` or `call:fail` of a shard's item, as it happens. */

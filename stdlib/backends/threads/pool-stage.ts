@@ -1,8 +1,10 @@
 /**
  * One parallel stage on the pool: items are read as lanes free up, cut into
- * shards sized by the method's `ShardSizer`, sent to idle threads, and their
- * outputs put back in input order. At most `lanes` shards are in flight, so a
- * stream of any length holds at most `lanes × MAX_SHARD_ITEMS` items.
+ * shards sized by the method's `ShardSizer`, sent to threads, and their
+ * outputs put back in input order. Shards run on at most `lanes` threads at
+ * once, each of which may hold one more waiting (see pool.ts), so at most
+ * `2 × lanes` shards are in flight and a stream of any length holds at most
+ * `(2 × lanes + 1) × MAX_SHARD_ITEMS` items (the one more: a shard being read).
  *
  * Failures: a call that fails for good fails the stage with its
  * `MethodError`. A thread that dies under a shard loses nothing: the item it
@@ -18,7 +20,7 @@ import { isThenable } from "../../context.js";
 import { ErrorCode, FlowError, MethodError } from "../../errors.js";
 import { ItemReader } from "../../item-source.js";
 import { NotCloneableError, WorkerCrashError } from "./errors.js";
-import type { EventMessage, ShardRequest, ShardResponse } from "./messages.js";
+import type { ShardRequest, ShardResponse, WorkerMessage } from "./messages.js";
 import type { Pool, ShardTicket } from "./pool.js";
 import { TARGET_SHARD_MS, type ShardSizer } from "./shard-size.js";
 import { decode, decodeCallEvent, findUncloneable, pack } from "./transport.js";
@@ -56,50 +58,53 @@ interface Part {
 /** One shard, from when it is sent until its answer arrives or its thread dies. */
 class Flight implements ShardTicket {
   readonly id: number;
-  readonly controller = new AbortController();
+  readonly stage: PoolStage;
+  readonly lanes: number;
   readonly shard: number;
   readonly part: Part;
   readonly slot: number;
   worker: number | undefined;
+  /** Queued on its thread behind another shard of the stage, rather than run at once. */
+  waiting = false;
   /** Whether `shard:start` was reported (so `shard:end` is owed). */
   started = false;
-  /** Aborted on purpose: its rejection is not a crash. */
+  /** Stopped on purpose (its thread terminated): its rejection is not a crash. */
   abandoned = false;
   eventsSeen = 0;
-  /** An answer waiting for the events the worker posted before it. */
+  /** An answer waiting for the messages the worker posted before it. */
   pending: ShardResponse | undefined;
-  readonly #stage: PoolStage;
 
-  constructor(stage: PoolStage, id: number, shard: number, part: Part, slot: number) {
-    this.#stage = stage;
+  constructor(stage: PoolStage, lanes: number, id: number, shard: number, part: Part, slot: number) {
+    this.stage = stage;
+    this.lanes = lanes;
     this.id = id;
     this.shard = shard;
     this.part = part;
     this.slot = slot;
   }
 
-  assigned(worker: number): void {
+  assigned(worker: number, waiting: boolean): void {
     this.worker = worker;
-    this.#stage.assigned(this);
+    this.waiting = waiting;
   }
 
-  event(message: EventMessage): void {
+  message(message: WorkerMessage): void {
     this.eventsSeen++;
-    this.#stage.event(this, message);
+    this.stage.message(this, message);
     const pending = this.pending;
     if (pending !== undefined && this.eventsSeen >= pending.events) {
       this.pending = undefined;
-      this.#stage.answered(this, pending);
+      this.stage.answered(this, pending);
     }
   }
 
   answer(response: ShardResponse): void {
-    // Events and answers travel on different ports: keep the answer until the events it follows are in.
-    if (response.events > this.eventsSeen && !this.#stage.stopped) {
+    // Messages and answers travel on different ports: keep the answer until the messages it follows are in.
+    if (response.events > this.eventsSeen && !this.stage.stopped) {
       this.pending = response;
       return;
     }
-    this.#stage.answered(this, response);
+    this.stage.answered(this, response);
   }
 }
 
@@ -115,9 +120,6 @@ class PoolStage {
   readonly #retries: Part[] = [];
   /** Threads that died on each item, for items that were running when one did. */
   readonly #crashes = new Map<number, number>();
-  /** Where each in-flight shard's thread writes the item it is running. */
-  readonly #progress: Int32Array;
-  readonly #freeSlots: number[];
   #sequence = 0;
   #stopped = false;
   #pumping = false;
@@ -132,8 +134,6 @@ class PoolStage {
     this.#reader = reader;
     this.#lanes = lanes;
     this.#scope = scope;
-    this.#progress = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * lanes));
-    this.#freeSlots = Array.from({ length: lanes }, (_, i) => lanes - 1 - i);
   }
 
   get stopped(): boolean {
@@ -153,27 +153,28 @@ class PoolStage {
     return promise;
   }
 
-  assigned(flight: Flight): void {
+  /** A message of a shard's worker: it started, or a call of it is retried or failed. */
+  message(flight: Flight, message: WorkerMessage): void {
     const emit = this.#scope.emit;
-    if (emit === undefined || this.#stopped || flight.worker === undefined) return;
+    if (emit === undefined || this.#stopped) return;
+    if (message.kind === "event") {
+      emit(decodeCallEvent(message.event, this.#scope.runId, this.#settings.method));
+      return;
+    }
+    if (flight.worker === undefined) return;
     this.#settings.pool.lifecycle.beforeShard(this.#scope, flight.worker);
     flight.started = true;
     const { first, items } = flight.part;
     emit({
       type: "shard:start",
       runId: this.#scope.runId,
-      time: Date.now(),
+      time: message.time,
       method: this.#settings.method,
       shard: flight.shard,
       first,
       count: items.length,
       worker: flight.worker,
     });
-  }
-
-  event(_flight: Flight, message: EventMessage): void {
-    if (this.#stopped) return;
-    this.#scope.emit?.(decodeCallEvent(message.event, this.#scope.runId, this.#settings.method));
   }
 
   answered(flight: Flight, response: ShardResponse): void {
@@ -205,9 +206,9 @@ class PoolStage {
         this.#fail(new MethodError(method, first, 0, decode(response.error)));
         return;
       case "cancelled":
-        // Only an abort of this run stops a shard, and that stops the stage first; be safe all the same.
-        this.#shardEnd(flight, false, undefined);
-        this.#fail(new MethodError(method, first, 0, new Error("its worker thread cancelled the call")));
+        // Its thread stopped it because another shard of the run failed there, and that failure, answered
+        // first but waiting for its events, is about to fail the stage. Nothing of this one ran.
+        this.#retries.push(flight.part);
         return;
     }
   }
@@ -215,7 +216,7 @@ class PoolStage {
   /** The pool rejected the shard: its thread died, or it was aborted, or it could not be sent. */
   lost(flight: Flight, error: unknown): void {
     // Read before the slot is reused.
-    const running = this.#progress[flight.slot] ?? -1;
+    const running = this.#settings.pool.progressOf(flight.slot);
     this.#land(flight);
     if (flight.abandoned || this.#stopped) return;
     const { pool, method, planName, maxCrashes } = this.#settings;
@@ -239,6 +240,12 @@ class PoolStage {
     this.#shardEnd(flight, false, undefined);
     const last = first + items.length - 1;
     if (running < first || running > last) {
+      // It was still waiting behind the shard its thread died on: run it again, blaming nothing.
+      if (flight.waiting) {
+        this.#retries.push(flight.part);
+        void this.#pump();
+        return;
+      }
       // It died before its first call began: nothing points at one item.
       const crashes = flight.part.crashes + 1;
       if (crashes >= maxCrashes) {
@@ -272,7 +279,7 @@ class PoolStage {
     try {
       do {
         this.#pumpAgain = false;
-        while (!this.#stopped && this.#flights.size < this.#lanes) {
+        while (!this.#stopped && this.#flights.size < 2 * this.#lanes) {
           const retry = this.#retries.shift();
           if (retry !== undefined) {
             this.#send(retry);
@@ -327,9 +334,8 @@ class PoolStage {
         }
       }
     }
-    const slot = this.#freeSlots.pop() ?? 0;
-    this.#progress[slot] = -1;
-    const flight = new Flight(this, pool.nextShardId(), this.#sequence++, part, slot);
+    const slot = pool.takeSlot();
+    const flight = new Flight(this, this.#lanes, pool.nextShardId(), this.#sequence++, part, slot);
     const listening = this.#scope.emit !== undefined;
     const request: ShardRequest = {
       kind: "shard",
@@ -340,7 +346,6 @@ class PoolStage {
       count: part.items.length,
       items: packed === undefined ? part.items : undefined,
       packed,
-      progress: this.#progress,
       slot,
       emit: listening,
       measure: listening,
@@ -355,8 +360,8 @@ class PoolStage {
   /** A flight is back (answered or lost): frees its lane and slot. */
   #land(flight: Flight): void {
     if (!this.#flights.delete(flight)) return;
-    this.#settings.pool.release(flight);
-    this.#freeSlots.push(flight.slot);
+    this.#settings.pool.release(flight, flight.worker);
+    this.#settings.pool.freeSlot(flight.slot);
     if (this.#stopped && this.#flights.size === 0 && this.#graceTimer !== undefined) {
       clearTimeout(this.#graceTimer);
       this.#graceTimer = undefined;
@@ -411,9 +416,9 @@ class PoolStage {
   }
 
   /**
-   * Ends the stage early: no more items are read, queued shards are dropped,
-   * threads are told to abort the run's calls, and those still running after
-   * the grace period are terminated.
+   * Ends the stage early: no more items are read, threads are told to abort
+   * the run's calls (shards that have not started then end at once), and the
+   * threads of shards still running after the grace period are terminated.
    */
   #stop(reason: unknown): void {
     if (this.#stopped) return;
@@ -421,24 +426,15 @@ class PoolStage {
     this.#reader.close();
     this.#detach();
     this.#reject(reason);
+    if (this.#flights.size === 0) return;
     const { pool, graceMs } = this.#settings;
-    let running = false;
-    for (const flight of this.#flights) {
-      if (flight.worker === undefined) {
-        flight.abandoned = true;
-        flight.controller.abort(reason);
-      } else {
-        running = true;
-      }
-    }
-    if (!running) return;
     pool.abortRun(this.#scope, reason);
     this.#graceTimer = setTimeout(() => {
       this.#graceTimer = undefined;
       for (const flight of this.#flights) {
+        if (flight.worker === undefined) continue;
         flight.abandoned = true;
-        if (flight.worker !== undefined) pool.markCrashed(flight.worker);
-        flight.controller.abort(reason);
+        pool.terminate(flight.worker);
       }
     }, graceMs);
     // Stopping stragglers must not keep a finished process alive.

@@ -1,9 +1,15 @@
 /**
  * The runner's pool of worker threads, on piscina: it starts the threads,
- * hands each shard to an idle one (growing the pool up to its limit while
- * shards wait, shrinking it after idling), routes the events workers post back
- * to the shard they belong to, tells workers to abort a run's calls, and
- * reports threads coming and going.
+ * hands each shard to a thread (growing the pool up to its limit while shards
+ * wait, shrinking it after idling), routes the messages workers post back to
+ * the shard they belong to, tells workers to abort a run's calls, and reports
+ * threads coming and going.
+ *
+ * A stage never has shards running on more threads than its lanes, but each
+ * of its threads may hold one more of its shards, waiting: a thread that
+ * finishes a shard starts the next at once instead of waiting for the calling
+ * thread to hear of it and send another (a round trip that grows long when
+ * the cores are busy).
  */
 import { BroadcastChannel } from "node:worker_threads";
 import { Piscina, move, queueOptionsSymbol, transferableSymbol, valueSymbol } from "piscina";
@@ -11,17 +17,26 @@ import type { CallScope } from "../../api.js";
 import { Lifecycle, type DownReason } from "./lifecycle.js";
 import type {
   AbortMessage,
-  EventMessage,
   ProbeRequest,
   ProbeResponse,
   ShardRequest,
   ShardResponse,
+  WorkerMessage,
   WorkerStartup,
 } from "./messages.js";
 import { encode } from "./transport.js";
 
 type PiscinaOptions = NonNullable<ConstructorParameters<typeof Piscina>[0]>;
 type Balancer = NonNullable<PiscinaOptions["loadBalancer"]>;
+type PiscinaWorker = Parameters<Balancer>[1][number];
+
+/** Shards that can note their progress at once; beyond that, a crash blames a shard as a whole. */
+const PROGRESS_SLOTS = 4096;
+
+/** Shared memory where the threads note the item each shard is running (see `WorkerStartup.progress`). */
+export function progressBuffer(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * PROGRESS_SLOTS));
+}
 
 export interface PoolSettings {
   /** File URL of the worker entry. */
@@ -37,12 +52,14 @@ export interface PoolSettings {
 /** The calling thread's handle on a shard sent to the pool. */
 export interface ShardTicket {
   readonly id: number;
-  /** Aborting it drops the shard from the queue, or terminates the thread running it. */
-  readonly controller: AbortController;
-  /** Called when a thread takes the shard. */
-  assigned(worker: number): void;
-  /** An event the worker posted for the shard. */
-  event(message: EventMessage): void;
+  /** The stage it belongs to (any object that tells stages apart). */
+  readonly stage: object;
+  /** Most threads the stage may run shards on at once. */
+  readonly lanes: number;
+  /** Called when a thread takes the shard: `waiting` when it queues behind a shard of its stage. */
+  assigned(worker: number, waiting: boolean): void;
+  /** A message the worker posted for the shard. */
+  message(message: WorkerMessage): void;
 }
 
 export class Pool {
@@ -50,6 +67,11 @@ export class Pool {
   readonly #piscina: Piscina;
   readonly #channel: BroadcastChannel;
   readonly #tickets = new Map<number, ShardTicket>();
+  /** The shards each thread holds, oldest (running) first. */
+  readonly #held = new Map<number, ShardTicket[]>();
+  readonly #maxThreads: number;
+  readonly #progress: Int32Array;
+  readonly #freeSlots: number[];
   /** Threads known to have died, or been terminated, rather than shrunk away. */
   readonly #crashed = new Set<number>();
   readonly #abortedRuns = new WeakSet<CallScope>();
@@ -62,22 +84,17 @@ export class Pool {
     this.#channel = new BroadcastChannel(settings.startup.channel);
     // The channel only sends; it must not keep the process alive.
     this.#channel.unref();
-    // Piscina's default balancer, which also records which thread takes each shard.
-    const balancer: Balancer = (task, workers) => {
-      for (const worker of workers) {
-        if (worker.currentUsage !== 0 || worker.terminating || worker.destroyed) continue;
-        (task[queueOptionsSymbol] as ShardTicket | null)?.assigned(worker.id);
-        return worker;
-      }
-      return null;
-    };
+    this.#maxThreads = settings.maxThreads;
+    this.#progress = settings.startup.progress;
+    this.#freeSlots = Array.from({ length: this.#progress.length }, (_, i) => this.#progress.length - 1 - i);
     this.#piscina = new Piscina({
       filename: settings.entry,
       minThreads: settings.minThreads,
       maxThreads: settings.maxThreads,
       idleTimeout: settings.idleTimeoutMs,
-      concurrentTasksPerWorker: 1,
-      loadBalancer: balancer,
+      // One shard running and one waiting, which the balancer below hands out.
+      concurrentTasksPerWorker: 2,
+      loadBalancer: (task, workers) => this.#balance(task[queueOptionsSymbol] as ShardTicket | null, workers),
       workerData: settings.startup,
       ...(settings.resourceLimits === undefined ? {} : { resourceLimits: settings.resourceLimits }),
       ...(settings.execArgv === undefined ? {} : { execArgv: [...settings.execArgv] }),
@@ -95,8 +112,8 @@ export class Pool {
     this.#piscina.on("error", () => {
       this.#diedIdle = true;
     });
-    this.#piscina.on("message", (message: EventMessage) => {
-      if (message?.kind === "event") this.#tickets.get(message.shard)?.event(message);
+    this.#piscina.on("message", (message: WorkerMessage) => {
+      if (message?.kind === "event" || message?.kind === "started") this.#tickets.get(message.shard)?.message(message);
     });
   }
 
@@ -120,9 +137,9 @@ export class Pool {
   }
 
   /**
-   * Sends a shard. The promise rejects when its thread dies, the shard is
-   * aborted through `ticket.controller`, or the request cannot be cloned.
-   * Events for the shard reach `ticket.event` until `release(ticket)`.
+   * Sends a shard. The promise rejects when its thread dies or the request
+   * cannot be cloned. Messages for the shard reach `ticket.message` until
+   * `release(ticket)`.
    */
   run(request: ShardRequest, ticket: ShardTicket): Promise<ShardResponse> {
     this.#tickets.set(ticket.id, ticket);
@@ -132,12 +149,86 @@ export class Pool {
       request.packed === undefined
         ? task
         : move({ [transferableSymbol]: [request.packed.buffer], [valueSymbol]: task } as never);
-    return this.#piscina.run(payload, { signal: ticket.controller.signal }) as Promise<ShardResponse>;
+    return this.#piscina.run(payload) as Promise<ShardResponse>;
   }
 
-  /** Forgets a shard once its answer and every event it announced have been handled. */
-  release(ticket: ShardTicket): void {
+  /** Forgets a shard once its answer and every message it announced have been handled. */
+  release(ticket: ShardTicket, worker: number | undefined): void {
     this.#tickets.delete(ticket.id);
+    const held = worker === undefined ? undefined : this.#held.get(worker);
+    const at = held?.indexOf(ticket) ?? -1;
+    if (held !== undefined && at >= 0) held.splice(at, 1);
+  }
+
+  /** A progress slot for a shard, cleared; −1 when all are taken. */
+  takeSlot(): number {
+    const slot = this.#freeSlots.pop() ?? -1;
+    if (slot >= 0) this.#progress[slot] = -1;
+    return slot;
+  }
+
+  freeSlot(slot: number): void {
+    if (slot >= 0) this.#freeSlots.push(slot);
+  }
+
+  /** The item a shard's thread noted last, or −1. */
+  progressOf(slot: number): number {
+    return slot >= 0 ? (this.#progress[slot] ?? -1) : -1;
+  }
+
+  /** Terminates a thread (it is replaced); the shards it held reject. */
+  terminate(worker: number): void {
+    this.#crashed.add(worker);
+    const thread = this.#piscina.threads.find((candidate) => candidate.threadId === worker);
+    void thread?.terminate();
+  }
+
+  /**
+   * Where a task goes. The probe: to an idle thread. A shard: to an idle
+   * thread while its stage runs on fewer threads than its lanes (or to a new
+   * thread, by returning `null` while the pool may grow); otherwise behind the
+   * one shard of its own stage that a thread is running.
+   */
+  #balance(ticket: ShardTicket | null, workers: readonly PiscinaWorker[]): PiscinaWorker | null {
+    let idle: PiscinaWorker | undefined;
+    let behind: PiscinaWorker | undefined;
+    let busy = 0;
+    for (const worker of workers) {
+      if (worker.terminating || worker.destroyed) continue;
+      const usage = worker.currentUsage;
+      if (usage === 0) {
+        idle ??= worker;
+        continue;
+      }
+      if (ticket === null) continue;
+      const held = this.#heldBy(worker.id, usage);
+      if (held.some((other) => other.stage === ticket.stage)) {
+        busy++;
+        if (usage === 1) behind ??= worker;
+      }
+    }
+    if (ticket === null) return idle ?? null;
+    let chosen: PiscinaWorker | undefined;
+    if (busy < ticket.lanes) {
+      if (idle === undefined && workers.length < this.#maxThreads) return null;
+      chosen = idle ?? behind;
+    } else {
+      chosen = behind;
+    }
+    if (chosen === undefined) return null;
+    const held = this.#held.get(chosen.id) ?? [];
+    held.push(ticket);
+    this.#held.set(chosen.id, held);
+    ticket.assigned(chosen.id, chosen !== idle);
+    return chosen;
+  }
+
+  /** The shards a thread holds; entries the pool has already answered are dropped (they finish in order). */
+  #heldBy(worker: number, usage: number): readonly ShardTicket[] {
+    const held = this.#held.get(worker);
+    if (held === undefined) return [];
+    if (held.length > usage) held.splice(0, held.length - usage);
+    return held;
   }
 
   /** Tells every thread to abort the calls of `scope`'s run with `reason`, once per run. */
@@ -164,6 +255,7 @@ export class Pool {
   #reconcile(): void {
     this.#reconciling = false;
     const present = new Set(this.#piscina.threads.map((thread) => thread.threadId));
+    for (const worker of this.#held.keys()) if (!present.has(worker)) this.#held.delete(worker);
     for (const worker of [...this.lifecycle.alive]) {
       if (present.has(worker)) continue;
       const reason: DownReason =

@@ -21,7 +21,7 @@ import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { InlineSession } from "../inline.js";
 import type { WorkerStartup } from "./messages.js";
 import { resolveModuleUrls } from "./module-urls.js";
-import { Pool } from "./pool.js";
+import { Pool, progressBuffer } from "./pool.js";
 import { runStage, type StageSettings } from "./pool-stage.js";
 import { ShardSizer } from "./shard-size.js";
 import { decode } from "./transport.js";
@@ -46,6 +46,7 @@ export async function openThreadsSession(
     channel: `flowc:${plan.name}:${randomUUID()}`,
     methods: parallel.map((method) => ({ method, url: urls.get(method.name) ?? "" })),
     backoff: options.retryBackoff,
+    progress: progressBuffer(),
   };
   const pool = new Pool({
     entry: workerEntry(),

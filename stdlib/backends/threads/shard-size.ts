@@ -12,8 +12,11 @@
  * it shrinks shards so that every lane still gets a share.
  */
 
-/** Work aimed at per shard: large against the round trip, small against a stage. */
-export const TARGET_SHARD_MS = 10;
+/**
+ * Work aimed at per shard: large against what a shard costs in messaging and
+ * bookkeeping (a fraction of a millisecond of CPU), small against a stage.
+ */
+export const TARGET_SHARD_MS = 20;
 /** Cap on items per shard, which also bounds the items in flight over a stream. */
 export const MAX_SHARD_ITEMS = 4096;
 const GROWTH = 4;

@@ -23,6 +23,7 @@ import type {
   ProbeResponse,
   ShardRequest,
   ShardResponse,
+  StartedMessage,
   WorkerMethod,
   WorkerRequest,
   WorkerStartup,
@@ -144,8 +145,33 @@ class ShardScope implements CallScope {
   }
 }
 
-export default async function handle(request: WorkerRequest): Promise<unknown> {
-  return request.kind === "probe" ? probe() : runShard(request);
+/**
+ * The pool may hand a thread a second shard while it runs one, so that it
+ * never sits idle waiting for the calling thread to send more: shards still
+ * run one at a time, in the order they came.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+
+export default function handle(request: WorkerRequest): Promise<unknown> {
+  if (request.kind === "probe") return probe();
+  const turn = queue.then(() => runShard(request));
+  queue = turn.then(
+    () => undefined,
+    () => undefined,
+  );
+  return turn;
+}
+
+/**
+ * A failed call fails its run: the shards of that run waiting on this thread
+ * must not start, even before the calling thread's abort arrives.
+ */
+function runFailedHere(runId: string, response: ShardResponse): void {
+  if (response.kind !== "failed" && response.kind !== "uncloneable" && response.kind !== "not-loaded") return;
+  if (aborted.has(runId)) return;
+  const reason = new Error(`the run failed on item ${"item" in response ? response.item : "?"}`);
+  aborted.set(runId, reason);
+  runs.get(runId)?.abort.abort(reason);
 }
 
 async function probe(): Promise<ProbeResponse> {
@@ -161,21 +187,42 @@ async function runShard(request: ShardRequest): Promise<unknown> {
   const bound = methods[request.method] as Bound;
   const loaded = await bound.loaded;
   if ("error" in loaded) {
-    return answer({ kind: "not-loaded", worker: threadId, events: 0, url: bound.spec.url, error: loaded.error });
+    const response = answer({
+      kind: "not-loaded",
+      worker: threadId,
+      events: 0,
+      url: bound.spec.url,
+      error: loaded.error,
+    });
+    runFailedHere(request.runId, response);
+    return response;
   }
-  // One turn of the event loop, so that an abort sent while this task waited in the pool is seen before it starts.
+  // One turn of the event loop, so that an abort sent while this task waited is seen before it starts.
   await new Promise<void>((resolve) => setImmediate(resolve));
   const run = enter(request.runId);
   const scope = new ShardScope(request, run);
   try {
-    return await execute(request, loaded.fn, bound.policy, scope);
+    if (scope.cancelled) return answer({ kind: "cancelled", worker: threadId, events: 0 });
+    if (request.emit) {
+      const started: StartedMessage = { kind: "started", shard: request.id, time: Date.now() };
+      parentPort?.postMessage(started);
+      scope.posted++;
+    }
+    const response = await execute(request, loaded.fn, bound.policy, scope);
+    runFailedHere(request.runId, (isMovable(response) ? response[valueSymbol] : response) as ShardResponse);
+    return response;
   } finally {
     leave(request.runId, run);
   }
 }
 
+function isMovable(value: unknown): value is { [valueSymbol]: unknown } {
+  return typeof value === "object" && value !== null && valueSymbol in value;
+}
+
 async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy, scope: ShardScope): Promise<unknown> {
-  const { first, count, progress, slot } = request;
+  const { first, count, slot } = request;
+  const progress = startup.progress;
   const items = (request.packed === undefined ? request.items : deserialize(request.packed)) as readonly unknown[];
   const outputs = new Array<unknown>(count);
   const durations: number[] | undefined = request.measure ? [] : undefined;
@@ -183,7 +230,7 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
   for (let k = 0; k < count; k++) {
     if (scope.cancelled) return answer({ kind: "cancelled", worker: threadId, events: scope.posted });
     const index = first + k;
-    progress[slot] = index;
+    if (slot >= 0) progress[slot] = index;
     const item = items[k];
     const callStarted = durations === undefined ? 0 : performance.now();
     try {
