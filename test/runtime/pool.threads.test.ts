@@ -64,6 +64,38 @@ describe("threads: the pool", () => {
     expect(shardEventProblems(events, { ok: true })).toEqual([]);
   });
 
+  it("never runs a stage on more threads than its lanes, even with idle threads in the pool", async () => {
+    shared.set("target", 4);
+    const { events, onEvent } = recorder();
+    // `fan` needs four threads at once; then `each`, capped at two, finds four threads up.
+    const plan = buildPlan(
+      {
+        fan: { mode: "parallel", minWorkers: 4, exportName: "threadWhenAllIn" },
+        pick: {},
+        each: { mode: "parallel", minWorkers: 1, maxWorkers: 2, shardSize: 1, exportName: "brief" },
+      },
+      [
+        ["fan", "pick"],
+        ["pick", "each"],
+      ],
+    );
+    const items = Array.from({ length: 60 }, (_, i) => i);
+    const runner = make<number[], number[]>(
+      plan,
+      { fan: methods.threadWhenAllIn, pick: () => items, each: methods.brief },
+      { workers: 6 },
+    );
+    await expect(runner.run([0, 1, 2, 3], { onEvent })).resolves.toEqual(items);
+    expect(shared.gauge.max).toBe(4);
+    // Two `each` calls at once, never more, though four threads were up.
+    expect(shared.get("peakInFlight")).toBe(2);
+    const threadsUsed = new Set(
+      events.flatMap((event) => (event.type === "shard:start" && event.method === "each" ? [event.worker] : [])),
+    );
+    expect(threadsUsed.size).toBeLessThanOrEqual(2);
+    expect(shardEventProblems(events, { ok: true, items: { fan: 4, each: 60 } })).toEqual([]);
+  });
+
   it("retries a failing call inside its thread, reporting each retry", async () => {
     const { events, onEvent } = recorder();
     const plan = buildPlan({ each: { mode: "parallel", minWorkers: 2, retries: 2, exportName: "failTwice" } });

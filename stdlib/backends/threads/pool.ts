@@ -70,6 +70,8 @@ export class Pool {
   /** The shards each thread holds, oldest (running) first. */
   readonly #held = new Map<number, ShardTicket[]>();
   readonly #maxThreads: number;
+  /** Threads asked for (by declining a shard) that have not started yet. */
+  #growing = 0;
   readonly #progress: Int32Array;
   readonly #freeSlots: number[];
   /** Threads known to have died, or been terminated, rather than shrunk away. */
@@ -99,7 +101,10 @@ export class Pool {
       ...(settings.resourceLimits === undefined ? {} : { resourceLimits: settings.resourceLimits }),
       ...(settings.execArgv === undefined ? {} : { execArgv: [...settings.execArgv] }),
     });
-    this.#piscina.on("workerCreate", (worker: { id: number }) => this.lifecycle.up(worker.id));
+    this.#piscina.on("workerCreate", (worker: { id: number }) => {
+      if (this.#growing > 0) this.#growing--;
+      this.lifecycle.up(worker.id);
+    });
     // A thread that has exited no longer knows its id (it reads -1), so the ones gone are found by
     // comparing with the pool's threads; and why they went is only known a moment later (a shard's
     // rejection, the pool's `error`).
@@ -185,9 +190,10 @@ export class Pool {
 
   /**
    * Where a task goes. The probe: to an idle thread. A shard: to an idle
-   * thread while its stage runs on fewer threads than its lanes (or to a new
-   * thread, by returning `null` while the pool may grow); otherwise behind the
-   * one shard of its own stage that a thread is running.
+   * thread while its stage runs on fewer threads than its lanes, or to a new
+   * one (declining it makes piscina start a thread, so only as many are
+   * declined as threads are missing); otherwise behind the one shard of its
+   * own stage that a thread is running.
    */
   #balance(ticket: ShardTicket | null, workers: readonly PiscinaWorker[]): PiscinaWorker | null {
     let idle: PiscinaWorker | undefined;
@@ -208,13 +214,17 @@ export class Pool {
       }
     }
     if (ticket === null) return idle ?? null;
-    let chosen: PiscinaWorker | undefined;
-    if (busy < ticket.lanes) {
-      if (idle === undefined && workers.length < this.#maxThreads) return null;
-      chosen = idle ?? behind;
-    } else {
-      chosen = behind;
+    let chosen: PiscinaWorker | undefined = busy < ticket.lanes ? idle : undefined;
+    if (
+      chosen === undefined &&
+      busy < ticket.lanes &&
+      this.#growing < ticket.lanes - busy &&
+      this.#piscina.threads.length < this.#maxThreads
+    ) {
+      this.#growing++;
+      return null;
     }
+    chosen ??= behind;
     if (chosen === undefined) return null;
     const held = this.#held.get(chosen.id) ?? [];
     held.push(ticket);
