@@ -14,6 +14,14 @@
  * to copy both ways, and they do not scale out anyway. A CPU-heavy single
  * method does hold up the calling thread, and with it the dispatch of other
  * stages' shards: make it parallel, or move its work into one.
+ *
+ * Limits: a call that never yields (a synchronous loop) cannot be timed out
+ * inside its thread, any more than in the calling thread; when its run fails
+ * or is cancelled, its thread is terminated after `cancelGraceMs`. A thread
+ * that crashes the process itself (a native fault) takes the process with it.
+ * When a call fails, a shard already waiting on another thread may start
+ * before that thread hears of the failure (a round trip later); what it
+ * computes is discarded.
  */
 import { availableParallelism } from "node:os";
 import type { Backend } from "../../api.js";
