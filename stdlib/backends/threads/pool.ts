@@ -126,11 +126,6 @@ export class Pool {
     return this.#closing;
   }
 
-  /** Threads in the pool now. */
-  get threads(): number {
-    return this.#piscina.threads.length;
-  }
-
   nextShardId(): number {
     return this.#nextId++;
   }
@@ -266,6 +261,9 @@ export class Pool {
     this.#reconciling = false;
     const present = new Set(this.#piscina.threads.map((thread) => thread.threadId));
     for (const worker of this.#held.keys()) if (!present.has(worker)) this.#held.delete(worker);
+    // A thread asked for that died while starting will never report: do not wait for it.
+    const starting = [...present].filter((worker) => !this.lifecycle.alive.has(worker)).length;
+    this.#growing = Math.min(this.#growing, starting);
     for (const worker of [...this.lifecycle.alive]) {
       if (present.has(worker)) continue;
       const reason: DownReason =
