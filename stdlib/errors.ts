@@ -28,6 +28,10 @@ export const ErrorCode = {
   InvalidOption: "FLOW_INVALID_OPTION",
   /** `run` was called after `close`. */
   RunnerClosed: "FLOW_RUNNER_CLOSED",
+  /** Worker threads died too many times on the same items (the `cause` of a `MethodError`). */
+  WorkerCrashed: "FLOW_WORKER_CRASHED",
+  /** A value could not be structured-cloned to or from a worker thread (the `cause` of a `MethodError`). */
+  NotCloneable: "FLOW_NOT_CLONEABLE",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

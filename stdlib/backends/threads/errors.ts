@@ -3,12 +3,12 @@
  * that fails for one of them still rejects with a `MethodError` (naming the
  * method and the item); these are its `cause`.
  */
-import { describe } from "../../errors.js";
+import { describe, ErrorCode } from "../../errors.js";
 
 /** The worker threads running some items died (exit, uncaught error, out of memory) too many times. */
 export class WorkerCrashError extends Error {
   override readonly name: string = "WorkerCrashError";
-  readonly code = "FLOW_WORKER_CRASHED";
+  readonly code = ErrorCode.WorkerCrashed;
   /** The first item the threads were running when they died. */
   readonly item: number;
   /** How many consecutive items were suspect: 1 when the thread is known to have died on `item`. */
@@ -30,7 +30,7 @@ export class WorkerCrashError extends Error {
 export class NotCloneableError extends Error {
   // The platform's name for this failure (a `DOMException` of `postMessage`).
   override readonly name: string = "DataCloneError";
-  readonly code = "FLOW_NOT_CLONEABLE";
+  readonly code = ErrorCode.NotCloneable;
   /** Where the value sits, e.g. `items[3].callback` or `outputs[3].handle`. */
   readonly path: string;
   /** What it is, e.g. `a function`. */
