@@ -5,6 +5,7 @@
  * the load of a shared machine hits them all alike rather than whichever
  * happened to run last.
  */
+import { loadavg } from "node:os";
 import { summarize } from "./stats.js";
 import type {
   CaseResult,
@@ -66,6 +67,7 @@ async function measureCase<S, O>(
     return found;
   });
   const chosen = contenders.filter((contender) => placements === undefined || placements.includes(contender.placement));
+  const loadAtStart = currentLoad();
   const setup = await workload.setup(spec, options.mode);
   const entries: Entry<O>[] = chosen.map((contender) => ({
     contender: contender as Contender<unknown, O>,
@@ -146,7 +148,11 @@ async function measureCase<S, O>(
     }
     return result;
   });
-  return { spec, contenders: contenderResults, notes: setup.notes ?? [] };
+  return { spec, contenders: contenderResults, notes: setup.notes ?? [], load: [loadAtStart, currentLoad()] };
+}
+
+function currentLoad(): number {
+  return Math.round((loadavg()[0] ?? 0) * 100) / 100;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

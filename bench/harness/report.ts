@@ -54,7 +54,9 @@ export function toMarkdown(report: Report): string {
     "- Each time is the median of the timed runs (the count is in the table) after untimed warm-up runs, with the " +
       "minimum and maximum. Contenders of a case run in the same process run, their rounds interleaved. " +
       "`flowc … ÷ this` is flowc's time divided by the row's (below 1, flowc is faster): the median of the per-round " +
-      "ratios, each round running every contender back to back.",
+      "ratios, each round running every contender back to back. Each case gives the machine's one-minute load average " +
+      `when it started and ended: above ${machine.cores}, other work was competing for the cores and timings of ` +
+      "multi-threaded contenders suffer most.",
     "",
     "## Targets",
     "",
@@ -132,7 +134,7 @@ function caseTable(result: CaseResult, unit: string): string[] {
   });
   const notes = result.contenders.flatMap((contender) => contender.notes.map((note) => `- ${contender.label}: ${note}`));
   return [
-    `**${caseName(result)} ${result.spec.units === 1 ? unit : `${unit}s`}**`,
+    `**${caseName(result)} ${result.spec.units === 1 ? unit : `${unit}s`}** — load average ${result.load[0]} → ${result.load[1]}`,
     "",
     `| ${header.join(" | ")} |`,
     `| ${header.map(() => "---").join(" | ")} |`,

@@ -127,6 +127,11 @@ export interface CaseResult {
   readonly spec: CaseSpec;
   readonly contenders: readonly ContenderResult[];
   readonly notes: readonly string[];
+  /**
+   * One-minute load average when the case started and when it ended: on a
+   * shared machine, other work that competes for the cores shows here.
+   */
+  readonly load: readonly [start: number, end: number];
 }
 
 export interface TargetResult {
