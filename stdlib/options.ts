@@ -4,7 +4,7 @@
  */
 import type { Backend, BackoffSettings, RunnerOptions } from "./api.js";
 import { inline } from "./backends/inline.js";
-import { canLocateModules } from "./backends/threads/module-urls.js";
+import { canLocateModules } from "./modules.js";
 import { threads } from "./backends/threads/index.js";
 import { ErrorCode, PlanError } from "./errors.js";
 import type { PlanDescriptor } from "./plan.js";

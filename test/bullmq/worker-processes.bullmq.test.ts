@@ -4,9 +4,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bullmq, createRunner, type FlowEvent, type Runner } from "../../stdlib/index.js";
 import { napPlan, squarePlan } from "../fixtures/bullmq/plans.js";
-import * as methods from "../fixtures/bullmq/test.methods.js";
+import * as fixture from "../fixtures/bullmq/test.methods.js";
 import { fixtures, spawnWorker, until, type WorkerProcess } from "./processes.js";
 import { describeWithRedis, RedisServer } from "./redis-server.js";
+
+/** The fixture's methods, without its constants. */
+const { HOLD_ITEM, ...methods } = fixture;
 
 /** How many times each item ran, from the tally files of every worker process. */
 function executions(dir: string, kind: string): Map<string, number> {
@@ -77,11 +80,11 @@ describeWithRedis("bullmq worker processes", () => {
     expect(counts.size).toBe(10_000);
     const twice = [...counts].filter(([, n]) => n > 1).map(([item]) => Number(item));
     // The shard of the held item ran again elsewhere: the items the victim had done before it ran twice.
-    expect(twice).toContain(methods.HOLD_ITEM);
+    expect(twice).toContain(HOLD_ITEM);
     expect(twice.length).toBeGreaterThan(1);
-    expect(twice.every((item) => Math.floor(item / 128) === Math.floor(methods.HOLD_ITEM / 128))).toBe(true);
+    expect(twice.every((item) => Math.floor(item / 128) === Math.floor(HOLD_ITEM / 128))).toBe(true);
     expect(lost.map((event) => event.type === "shard:end" && event.first)).toEqual([
-      Math.floor(methods.HOLD_ITEM / 128) * 128,
+      Math.floor(HOLD_ITEM / 128) * 128,
     ]);
     // The worker that lost the shard is reported gone, as a crash.
     expect(down.map((event) => event.type === "worker:down" && [event.worker, event.reason])).toEqual([

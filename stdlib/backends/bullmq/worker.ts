@@ -17,10 +17,10 @@ import type { MethodTable, RunContext } from "../../api.js";
 import { describe, ErrorCode, isNonRetryable, PlanError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { backoffDelay } from "../../policy.js";
+import { importMethods, resolveModuleUrls } from "../../modules.js";
 import { lookupMethod, validateMethods, validatePlan } from "../../validate-plan.js";
 import { runAttempt } from "./attempt.js";
 import { callId, ID_PATTERN, PlanKeys, REPLIES_TTL_MS } from "./keys.js";
-import { loadPlanMethods } from "./load-methods.js";
 import {
   holesOf,
   restoreHoles,
@@ -106,9 +106,9 @@ export async function createWorker(plan: PlanDescriptor, options: WorkerOptions)
   }
   const table =
     typeof options.modules === "string" || options.modules instanceof URL
-      ? await loadPlanMethods(
+      ? await importMethods(
           plan,
-          options.modules,
+          await resolveModuleUrls(served, undefined, String(options.modules), "Worker processes"),
           served.map((method) => method.name),
         )
       : options.modules;

@@ -20,7 +20,7 @@ import { describe, ErrorCode, PlanError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { InlineSession } from "../inline.js";
 import type { WorkerStartup } from "./messages.js";
-import { resolveModuleUrls } from "./module-urls.js";
+import { resolveModuleUrls } from "../../modules.js";
 import { Pool, progressBuffer } from "./pool.js";
 import { runStage, type StageSettings } from "./pool-stage.js";
 import { ShardSizer } from "./shard-size.js";

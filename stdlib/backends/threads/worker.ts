@@ -14,6 +14,7 @@ import { move, transferableSymbol, valueSymbol } from "piscina";
 import type { CallScope, FlowEvent, RunContext } from "../../api.js";
 import { isThenable, LazyAbort } from "../../context.js";
 import { MethodError } from "../../errors.js";
+import { importModule } from "../../modules.js";
 import { CallPolicy } from "../../policy.js";
 import type {
   AbortMessage,
@@ -39,19 +40,6 @@ interface Bound {
   readonly spec: WorkerMethod;
   readonly policy: CallPolicy;
   readonly loaded: Promise<Loaded>;
-}
-
-const modules = new Map<string, Promise<Record<string, unknown>>>();
-
-function importModule(url: string): Promise<Record<string, unknown>> {
-  let module = modules.get(url);
-  if (module === undefined) {
-    module = /\.[cm]?tsx?$/.test(new URL(url).pathname)
-      ? import("tsx/esm/api").then(({ tsImport }) => tsImport(url, import.meta.url) as Promise<Record<string, unknown>>)
-      : (import(url) as Promise<Record<string, unknown>>);
-    modules.set(url, module);
-  }
-  return module;
 }
 
 async function load(spec: WorkerMethod): Promise<Loaded> {

@@ -1,13 +1,17 @@
 /**
- * Where the modules of a plan's methods are, as file URLs a worker thread can
- * import. The caller knows best (`RunnerOptions.modules`: the code generator
- * and `flowc run` resolved every module already); otherwise each specifier is
- * resolved against `moduleBase` the way TypeScript sources are laid out.
+ * Finding and importing the modules of a plan's methods, for every place that
+ * loads methods itself: worker threads, worker processes and the CLI.
+ *
+ * Where a module is: the caller knows best (`RunnerOptions.modules`: the code
+ * generator and `flowc run` resolved every module already); otherwise each
+ * specifier is resolved against a base URL (`moduleBase`, the folder of the
+ * manifest or runner) the way TypeScript sources are laid out.
  */
 import { stat } from "node:fs/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { ErrorCode, PlanError } from "../../errors.js";
-import type { PlanMethod } from "../../plan.js";
+import type { AnyMethod, MethodTable } from "./api.js";
+import { ErrorCode, PlanError } from "./errors.js";
+import type { PlanDescriptor, PlanMethod } from "./plan.js";
 
 /** Tried in this order after a specifier written without extension (`./etl.methods`). */
 const EXTENSIONS = [".ts", ".mts", ".js", ".mjs", "/index.ts", "/index.js"] as const;
@@ -31,6 +35,8 @@ export async function resolveModuleUrls(
   methods: readonly PlanMethod[],
   modules: Readonly<Record<string, string>> | undefined,
   moduleBase: string | undefined,
+  /** Who imports them, for the error message: `Worker threads`, `Worker processes`. */
+  importer = "Worker threads",
 ): Promise<Map<string, string>> {
   const base = moduleBase === undefined ? undefined : await directoryUrl(toFileUrl(moduleBase));
   const bySpecifier = new Map<string, Promise<{ url: string } | { tried: readonly string[] }>>();
@@ -61,7 +67,7 @@ export async function resolveModuleUrls(
   if (missing.length > 0) {
     throw new PlanError(
       ErrorCode.MissingMethod,
-      `Worker threads cannot import ${problems.join("; ")}. Pass each module's file URL in the runner option ` +
+      `${importer} cannot import ${problems.join("; ")}. Pass each module's file URL in the runner option ` +
         `'modules', keyed by the plan's module specifier, or run in this thread with backend: "inline".`,
       missing,
     );
@@ -117,4 +123,48 @@ async function isFile(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Imports a module by file URL: TypeScript sources through tsx (so methods run
+ * without a build step), JavaScript natively. Each URL is imported once.
+ */
+export function importModule(url: string): Promise<Record<string, unknown>> {
+  let module = imported.get(url);
+  if (module === undefined) {
+    module = /\.[cm]?tsx?$/.test(new URL(url).pathname)
+      ? import("tsx/esm/api").then(({ tsImport }) => tsImport(url, import.meta.url) as Promise<Record<string, unknown>>)
+      : (import(url) as Promise<Record<string, unknown>>);
+    imported.set(url, module);
+  }
+  return module;
+}
+
+const imported = new Map<string, Promise<Record<string, unknown>>>();
+
+/**
+ * The functions of `plan`'s methods (those named in `only`, or all), keyed by
+ * manifest name, imported from the modules at `urls` (method name → file URL).
+ */
+export async function importMethods(
+  plan: PlanDescriptor,
+  urls: ReadonlyMap<string, string>,
+  only?: readonly string[],
+): Promise<MethodTable> {
+  const methods: Record<string, AnyMethod> = {};
+  for (const method of plan.methods) {
+    if (only !== undefined && !only.includes(method.name)) continue;
+    const url = urls.get(method.name);
+    if (url === undefined) throw new PlanError(ErrorCode.MissingMethod, `No module is known for method '${method.name}'.`, [method.name]);
+    const value = (await importModule(url))[method.exportName];
+    if (typeof value !== "function") {
+      throw new PlanError(
+        ErrorCode.MissingMethod,
+        `Method '${method.name}': ${fileURLToPath(url)} exports no function '${method.exportName}'.`,
+        [method.name],
+      );
+    }
+    methods[method.name] = value as AnyMethod;
+  }
+  return methods;
 }
