@@ -22,28 +22,15 @@ function summary(document: FlowDocument): string[] {
   );
 }
 
-/** The manifests of the original language description, with `num` as an integer. */
+/**
+ * The four manifests of the language's original description (sequential,
+ * parallel, sequential + parallel, concurrent), with `num` as an integer; the
+ * checker's `ok-seed-*` fixtures hold them.
+ */
 function seedExamples(): string[] {
-  const seed = readFileSync(new URL("../../../shared/seeds/000_b18b81eb130a0a67.txt", import.meta.url), "utf8");
-  const examples: string[] = [];
-  const lines = seed.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim() !== "{") continue;
-    // An example runs from a line holding only `{` to the line where its braces balance.
-    let depth = 0;
-    const body: string[] = [];
-    for (let j = i; j < lines.length; j++) {
-      const line = lines[j]!;
-      body.push(line);
-      depth += (line.match(/\{/g) ?? []).length - (line.match(/\}/g) ?? []).length;
-      if (depth === 0) {
-        i = j;
-        break;
-      }
-    }
-    examples.push(body.join("\n").replace(/\bnum\b/g, "4"));
-  }
-  return examples;
+  return ["ok-seed-sequential", "ok-seed-parallel", "ok-seed-sequential-parallel", "ok-seed-concurrent"].map((name) =>
+    readFileSync(new URL(`../fixtures/check/${name}/input.flow`, import.meta.url), "utf8"),
+  );
 }
 
 describe("seed examples", () => {
@@ -56,7 +43,7 @@ describe("seed examples", () => {
   const expected = [
     ["method_1,method_2,method_3 brace execution_flow=sequential"],
     ["method_1 brace execution_flow=parallel min_worker_count=4"],
-    ["method_1,method_2,method_3 brace execution_flow=sequential", "method_2 brace execution_flow=parallel min_worker_count=4"],
+    ["method_1,method_2,method_3 brace execution_flow=sequential", "method_2 brace execution_flow=parallel min_worker_count=3"],
     ["method_1,method_2,method_3,method_4 brace execution_flow=sequential", "method_2,method_3 brace execution_flow=concurrent"],
   ];
   for (const [index, groups] of expected.entries()) {
