@@ -81,6 +81,8 @@ export class Pool {
   #diedIdle = false;
   #nextId = 0;
   #closing = false;
+  #watchdog: NodeJS.Timeout | undefined;
+  #stalledChecks = 0;
 
   constructor(settings: PoolSettings) {
     this.#channel = new BroadcastChannel(settings.startup.channel);
@@ -143,6 +145,7 @@ export class Pool {
    */
   run(request: ShardRequest, ticket: ShardTicket): Promise<ShardResponse> {
     this.#tickets.set(ticket.id, ticket);
+    this.#watch();
     // Piscina shows the task's queue options (a symbol-keyed field, which cloning skips) to the balancer.
     const task = Object.assign(request, { [queueOptionsSymbol]: ticket });
     const payload =
@@ -155,6 +158,7 @@ export class Pool {
   /** Forgets a shard once its answer and every message it announced have been handled. */
   release(ticket: ShardTicket, worker: number | undefined): void {
     this.#tickets.delete(ticket.id);
+    if (this.#tickets.size === 0) this.#unwatch();
     const held = worker === undefined ? undefined : this.#held.get(worker);
     const at = held?.indexOf(ticket) ?? -1;
     if (held !== undefined && at >= 0) held.splice(at, 1);
@@ -252,8 +256,39 @@ export class Pool {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
+    this.#unwatch();
     this.#channel.close();
     await this.#piscina.destroy();
+  }
+
+  /**
+   * Shards waiting in the queue keep nothing alive (idle threads are unref'd),
+   * so while any shard is outstanding the pool holds the process open; and if
+   * distribution ever stalls — shards queued, no thread running one — it
+   * forgets the threads it was waiting for and makes the pool start one.
+   */
+  #watch(): void {
+    if (this.#watchdog !== undefined) return;
+    this.#watchdog = setInterval(() => this.#checkProgress(), 250);
+  }
+
+  #unwatch(): void {
+    clearInterval(this.#watchdog);
+    this.#watchdog = undefined;
+    this.#stalledChecks = 0;
+  }
+
+  #checkProgress(): void {
+    const running = [...this.#held.values()].some((held) => held.length > 0);
+    if (running || this.#piscina.queueSize === 0) {
+      this.#stalledChecks = 0;
+      return;
+    }
+    if (++this.#stalledChecks < 2) return;
+    this.#stalledChecks = 0;
+    this.#growing = 0;
+    // A task submitted now makes piscina start a thread if it can, and drain the queue once one is free.
+    this.probe().catch(() => undefined);
   }
 
   /** Reports the threads that left the pool since the last time. */
