@@ -109,7 +109,11 @@ export function caseName(result: CaseResult): string {
 }
 
 function caseTable(result: CaseResult, unit: string): string[] {
-  const flowc = result.contenders.filter((contender) => contender.role === "flowc" && contender.stats !== undefined);
+  // A ratio needs something to compare with: a case of flowc alone has no ratio column.
+  const flowc =
+    result.contenders.length < 2
+      ? []
+      : result.contenders.filter((contender) => contender.role === "flowc" && contender.stats !== undefined);
   const header = [
     "contender",
     "runs",
