@@ -27,6 +27,7 @@ Examples:
   flowc build etl.flow                       writes etl.flow.ts beside the manifest
   flowc run etl.flow --input '{"path": "data.csv"}'
   flowc run etl.flow --input @input.json --quiet --trace run.trace.json
+  flowc worker etl.flow --redis redis://queue:6379   serve the methods for runs on the bullmq backend
   flowc graph etl.flow --format mermaid
   flowc fmt --check "flows/*.flow"`,
     );
