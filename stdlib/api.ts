@@ -154,7 +154,10 @@ export interface Runner<I, O> {
 
 interface EventBase {
   readonly runId: string;
-  /** `Date.now()` when the event happened. */
+  /**
+   * When the event happened, in milliseconds since the Unix epoch (as
+   * `Date.now()`), with sub-millisecond precision.
+   */
   readonly time: number;
 }
 

@@ -8,6 +8,7 @@ import type { BackoffSettings, CallScope, FlowEvent, RunContext } from "./api.js
 import { CallContext, isThenable, LazyAbort } from "./context.js";
 import { isNonRetryable, MethodError, MethodTimeoutError } from "./errors.js";
 import type { PlanMethod } from "./plan.js";
+import { now } from "./clock.js";
 
 /** Makes one call of the method with `context`; returns its output or a promise of it. */
 export type Attempt = (context: RunContext) => unknown;
@@ -68,7 +69,7 @@ export class CallPolicy {
       scope.emit({
         type: "call:fail",
         runId: scope.runId,
-        time: Date.now(),
+        time: now(),
         method: this.method,
         item,
         attempts,
@@ -96,7 +97,7 @@ export class CallPolicy {
           const event: FlowEvent = {
             type: "call:retry",
             runId: scope.runId,
-            time: Date.now(),
+            time: now(),
             method: this.method,
             item,
             attempt: number,

@@ -16,6 +16,7 @@ import { methodDemand, peakDemand, type PeakDemand } from "./demand.js";
 import { CancelledError, FlowError, MethodError, ParallelInputError, WorkerCapError } from "./errors.js";
 import { asItemStream, ItemReader } from "./item-source.js";
 import type { PlanDescriptor } from "./plan.js";
+import { now } from "./clock.js";
 
 /** How a method's input is assembled from the run's values. */
 const Route = {
@@ -348,7 +349,7 @@ class Run implements CallScope {
       watchers.add(this);
       this.#watchers = watchers;
     }
-    this.#listener?.({ type: "run:start", runId: this.runId, time: Date.now() });
+    this.#listener?.({ type: "run:start", runId: this.runId, time: now() });
     for (const source of this.#tables.sources) {
       if (this.#settled) return;
       this.#startMethod(source, input);
@@ -393,7 +394,7 @@ class Run implements CallScope {
       this.#listener?.({
         type: "method:start",
         runId: this.runId,
-        time: Date.now(),
+        time: now(),
         method: name,
         items: input.length,
       });
@@ -410,7 +411,7 @@ class Run implements CallScope {
     }
 
     this.#status[i] = Status.Running;
-    this.#listener?.({ type: "method:start", runId: this.runId, time: Date.now(), method: name, items: undefined });
+    this.#listener?.({ type: "method:start", runId: this.runId, time: now(), method: name, items: undefined });
     let output: unknown;
     try {
       output = method.call(input, this);
@@ -431,7 +432,7 @@ class Run implements CallScope {
   /** A parallel method given an iterable other than an array: its length is unknown until it is read. */
   #startStream(i: number, name: string, method: BackendMethod, stream: ItemStream): void {
     this.#status[i] = Status.Running;
-    this.#listener?.({ type: "method:start", runId: this.runId, time: Date.now(), method: name, items: undefined });
+    this.#listener?.({ type: "method:start", runId: this.runId, time: now(), method: name, items: undefined });
     const lanes = this.#lanes(i, Number.MAX_SAFE_INTEGER);
     const mapped =
       method.mapStream !== undefined
@@ -473,7 +474,7 @@ class Run implements CallScope {
     this.#status[i] = Status.Done;
     this.#releaseLanes(i);
     const t = this.#tables;
-    this.#listener?.({ type: "method:end", runId: this.runId, time: Date.now(), method: t.names[i] ?? "", ok: true });
+    this.#listener?.({ type: "method:end", runId: this.runId, time: now(), method: t.names[i] ?? "", ok: true });
     if (--this.#remaining === 0) {
       this.#finish();
       return;
@@ -499,7 +500,7 @@ class Run implements CallScope {
     this.#settled = true;
     this.#detach();
     this.#values = [];
-    this.#listener?.({ type: "run:end", runId: this.runId, time: Date.now(), ok: true, error: undefined });
+    this.#listener?.({ type: "run:end", runId: this.runId, time: now(), ok: true, error: undefined });
     this.#resolve(output);
   }
 
@@ -521,7 +522,7 @@ class Run implements CallScope {
     const listener = this.#listener;
     if (listener !== undefined) {
       const t = this.#tables;
-      const time = Date.now();
+      const time = now();
       if (failed >= 0 && this.#status[failed] === Status.Running) {
         listener({ type: "method:end", runId: this.runId, time, method: t.names[failed] ?? "", ok: false });
       }

@@ -5,8 +5,8 @@
  * that overlap in time), "workers" one track per worker with a slice for every
  * shard it ran, so idle workers and long items stand out at a glance.
  *
- * Timestamps come from the events' `time` (`Date.now()`), so they have
- * millisecond resolution; the format wants microseconds.
+ * Timestamps come from the events' `time` (epoch milliseconds with
+ * sub-millisecond precision), written in whole microseconds as the format wants.
  */
 import { writeFile } from "node:fs/promises";
 import type { FlowEvent, RunOptions } from "./api.js";

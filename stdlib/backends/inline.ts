@@ -25,6 +25,7 @@ import { END, ItemReader } from "../item-source.js";
 import type { PlanDescriptor, PlanMethod } from "../plan.js";
 import { CallPolicy, type Attempt } from "../policy.js";
 import { lookupMethod } from "../validate-plan.js";
+import { now } from "../clock.js";
 
 /** How the runtime calls a method: its input first, then its context. */
 type Invocable = (input?: unknown, context?: RunContext) => unknown;
@@ -100,7 +101,7 @@ class Lanes {
 }
 
 function up(scope: CallScope, emit: Emit, worker: number, backend: string): void {
-  emit({ type: "worker:up", runId: scope.runId, time: Date.now(), worker, backend });
+  emit({ type: "worker:up", runId: scope.runId, time: now(), worker, backend });
 }
 
 class InlineMethod implements BackendMethod {
@@ -196,7 +197,7 @@ class InlineMethod implements BackendMethod {
         throw error;
       } finally {
         if (emit !== undefined) {
-          emit({ type: "worker:down", runId: scope.runId, time: Date.now(), worker, reason: "idle" });
+          emit({ type: "worker:down", runId: scope.runId, time: now(), worker, reason: "idle" });
         }
       }
     };
@@ -225,11 +226,11 @@ class InlineMethod implements BackendMethod {
     const method = this.#name;
     const runId = scope.runId;
     const first = item ?? 0;
-    emit({ type: "shard:start", runId, time: Date.now(), method, shard, first, count: 1, worker });
+    emit({ type: "shard:start", runId, time: now(), method, shard, first, count: 1, worker });
     const started = performance.now();
     const end = (ok: boolean): void => {
       const durations = ok ? [performance.now() - started] : undefined;
-      emit({ type: "shard:end", runId, time: Date.now(), method, shard, first, count: 1, worker, ok, durations });
+      emit({ type: "shard:end", runId, time: now(), method, shard, first, count: 1, worker, ok, durations });
     };
     let output: unknown;
     try {

@@ -37,6 +37,7 @@ import {
 import { describeConnection, redisOptions, type BullmqSettings } from "./options.js";
 import { endRun, PROCESS_TOKEN, takeOver } from "./same-process.js";
 import { defineScripts } from "./scripts.js";
+import { now } from "../../clock.js";
 
 /** Sessions opened by this process, for their ids. */
 let sessions = 0;
@@ -446,7 +447,7 @@ class Session implements BackendSession {
         emit?.({
           type: "call:retry",
           runId: call.scope.runId,
-          time: Date.now(),
+          time: now(),
           method: call.method.name,
           item: reply.item ?? undefined,
           attempt: reply.attempt,
@@ -484,7 +485,7 @@ class Session implements BackendSession {
             emit({
               type: "call:fail",
               runId: call.scope.runId,
-              time: Date.now(),
+              time: now(),
               method: call.method.name,
               item,
               attempts: reply.attempts,
@@ -509,7 +510,7 @@ class Session implements BackendSession {
   ): FlowEvent {
     const base = {
       runId: call.scope.runId,
-      time: Date.now(),
+      time: now(),
       method: call.method.name,
       shard: number,
       first: shard.first,
@@ -539,7 +540,7 @@ class Session implements BackendSession {
     call.scope.emit?.({
       type: "worker:up",
       runId: call.scope.runId,
-      time: Date.now(),
+      time: now(),
       worker: number,
       backend: "bullmq",
     });
@@ -556,7 +557,7 @@ class Session implements BackendSession {
       const run = this.#runs.get(call.scope);
       if (run === undefined || told.has(run) || !run.announced.delete(number)) continue;
       told.add(run);
-      call.scope.emit?.({ type: "worker:down", runId: call.scope.runId, time: Date.now(), worker: number, reason });
+      call.scope.emit?.({ type: "worker:down", runId: call.scope.runId, time: now(), worker: number, reason });
     }
   }
 

@@ -8,6 +8,7 @@
  * Nothing here runs for runs that nobody listens to.
  */
 import type { CallScope, FlowEvent } from "../../api.js";
+import { now } from "../../clock.js";
 
 export type DownReason = Extract<FlowEvent, { type: "worker:down" }>["reason"];
 
@@ -80,11 +81,11 @@ export class Lifecycle {
     // A thread can take a shard before the pool reports it ready: then the shard announced it already.
     if (view.announced.has(worker)) return;
     view.announced.add(worker);
-    view.scope.emit?.({ type: "worker:up", runId: view.scope.runId, time: Date.now(), worker, backend: this.#backend });
+    view.scope.emit?.({ type: "worker:up", runId: view.scope.runId, time: now(), worker, backend: this.#backend });
   }
 
   #retire(view: RunView, worker: number, reason: DownReason): void {
     if (!view.announced.delete(worker)) return;
-    view.scope.emit?.({ type: "worker:down", runId: view.scope.runId, time: Date.now(), worker, reason });
+    view.scope.emit?.({ type: "worker:down", runId: view.scope.runId, time: now(), worker, reason });
   }
 }

@@ -145,7 +145,7 @@ export type WorkerMessage = StartedMessage | EventMessage;
 export interface StartedMessage {
   readonly kind: "started";
   readonly shard: number;
-  /** `Date.now()` in the worker. */
+  /** The worker's clock (`now()` of `clock.ts`) when the shard started. */
   readonly time: number;
 }
 

@@ -24,6 +24,7 @@ import type { ShardRequest, ShardResponse, WorkerMessage } from "./messages.js";
 import type { Pool, ShardTicket } from "./pool.js";
 import { TARGET_SHARD_MS, type ShardSizer } from "./shard-size.js";
 import { decode, decodeCallEvent, findUncloneable, pack } from "./transport.js";
+import { now } from "../../clock.js";
 
 /** What every stage of one parallel method shares. */
 export interface StageSettings {
@@ -375,7 +376,7 @@ class PoolStage {
     emit({
       type: "shard:end",
       runId: this.#scope.runId,
-      time: Date.now(),
+      time: now(),
       method: this.#settings.method,
       shard: flight.shard,
       first,

@@ -30,6 +30,7 @@ import type {
   WorkerStartup,
 } from "./messages.js";
 import { decode, encode, encodeCallEvent, findUncloneable, pack } from "./transport.js";
+import { now } from "../../clock.js";
 
 type Invocable = (input?: unknown, context?: RunContext) => unknown;
 type Loaded = { readonly fn: Invocable } | { readonly error: Encoded };
@@ -192,7 +193,7 @@ async function runShard(request: ShardRequest): Promise<unknown> {
   try {
     if (scope.cancelled) return answer({ kind: "cancelled", worker: threadId, events: 0 });
     if (request.emit) {
-      const started: StartedMessage = { kind: "started", shard: request.id, time: Date.now() };
+      const started: StartedMessage = { kind: "started", shard: request.id, time: now() };
       parentPort?.postMessage(started);
       scope.posted++;
     }
