@@ -38,7 +38,7 @@ describe("flowc run off a terminal", () => {
     expect(result.status).toBe(0);
     expect((JSON.parse(result.stdout) as { chapters: number }).chapters).toBe(4);
     const lines = result.stderr.split("\n");
-    expect(lines.slice(0, 6).map((line) => line.replace(/ in \S+ ms$/, " in T ms"))).toEqual([
+    expect(lines.slice(0, 6).map((line) => line.replace(/ in \S+ m?s$/, " in T ms"))).toEqual([
       "stage splitChapters started",
       "stage splitChapters done: 1/1 call in T ms",
       "stage countWords started: 4 items",
@@ -46,7 +46,7 @@ describe("flowc run off a terminal", () => {
       "stage mergeCounts started",
       "stage mergeCounts done: 1/1 call in T ms",
     ]);
-    expect(lines[6]).toMatch(/^run done in \S+ ms$/);
+    expect(lines[6]).toMatch(/^run done in \S+ m?s$/);
     expect(summaryRow(result.stderr, "countWords")).toMatchObject({
       items: "4/4",
       calls: "4",
@@ -62,7 +62,7 @@ describe("flowc run off a terminal", () => {
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toHaveLength(6);
     expect(result.stderr).toContain("stage sha256File started: 6 items\n");
-    expect(result.stderr).toMatch(/^stage sha256File done: 6\/6 items in \S+ ms$/m);
+    expect(result.stderr).toMatch(/^stage sha256File done: 6\/6 items in \S+ m?s$/m);
     // min_worker_count: 4 gives the stage four lanes of the inline backend, each a worker.
     const row = summaryRow(result.stderr, "sha256File");
     expect(row).toMatchObject({ items: "6/6", calls: "6", failures: "0", workers: "4" });
@@ -102,7 +102,7 @@ describe("flowc run off a terminal", () => {
     const result = flowc(["run", `${fixtures}/flaky/flaky.flow`, "--input", "4"]);
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([0, 1, 4, 9]);
-    expect(result.stderr).toMatch(/^stage square done: 4\/4 items in \S+ ms, 1 retry$/m);
+    expect(result.stderr).toMatch(/^stage square done: 4\/4 items in \S+ m?s, 1 retry$/m);
     expect(summaryRow(result.stderr, "square")).toMatchObject({
       items: "4/4",
       calls: "5",
@@ -116,8 +116,8 @@ describe("flowc run off a terminal", () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain("stage invert started: 4 items\n");
-    expect(result.stderr).toMatch(/^stage invert failed: \d\/4 items in \S+ ms, 1 failure$/m);
-    expect(result.stderr).toMatch(/^run failed in \S+ ms$/m);
+    expect(result.stderr).toMatch(/^stage invert failed: \d\/4 items in \S+ m?s, 1 failure$/m);
+    expect(result.stderr).toMatch(/^run failed in \S+ m?s$/m);
     expect(summaryRow(result.stderr, "invert")).toMatchObject({ failures: "1", retries: "0" });
     const last = result.stderr.trimEnd().split("\n").at(-1);
     expect(last).toBe("flowc: run failed: Method 'invert' failed on item 2 after 1 attempt: cannot invert 2");
@@ -177,7 +177,7 @@ describe("flowc run on a terminal", () => {
     expect(finalFrame("splitChapters")).toMatch(/^✓ splitChapters +█{20} +1\/1 /);
     expect(finalFrame("countWords")).toMatch(/^✓ countWords +█{20} +4\/4 .* 0 retries$/);
     expect(finalFrame("mergeCounts")).toMatch(/^✓ mergeCounts +█{20} +1\/1 /);
-    expect(plain).toMatch(/^run done in \S+ ms$/m);
+    expect(plain).toMatch(/^run done in \S+ m?s$/m);
     expect(plain).toContain('"chapters": 4');
   });
 });

@@ -138,9 +138,10 @@ function runLine(state: ProgressState): string {
 }
 
 /**
- * `0.4 ms`, `12 ms`, `3.25 s`; {@link UNKNOWN} for `undefined`. Event times
- * are whole milliseconds, so a zero measured on them means "under 1 ms", and
- * whole values get no decimal that would claim a precision they lack.
+ * `0.4 ms`, `12 ms`, `3.25 s`; {@link UNKNOWN} for `undefined`. Durations a
+ * worker process measured may be whole milliseconds, so an exact zero means
+ * "under 1 ms", and whole values get no decimal that would claim a precision
+ * they lack.
  */
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined) return UNKNOWN;
