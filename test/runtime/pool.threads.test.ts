@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { CancelledError, ErrorCode, type FlowEvent } from "../../stdlib/index.js";
+import { loadedThreads as slowLoad_loadedThreads } from "../fixtures/threads/slow-load.methods.js";
 import * as methods from "../fixtures/threads/threads.methods.js";
 import { shared } from "../fixtures/threads/shared-state.js";
 import { shardEventProblems } from "./event-checks.js";
@@ -94,6 +95,31 @@ describe("threads: the pool", () => {
     );
     expect(threadsUsed.size).toBeLessThanOrEqual(2);
     expect(shardEventProblems(events, { ok: true, items: { fan: 4, each: 60 } })).toEqual([]);
+  });
+
+  it("sends no shard before every thread the pool starts with has loaded the methods", async () => {
+    // Each thread imports the module 100 ms later than the one before; a shard sent to a thread still
+    // importing would wait there while loaded threads idle.
+    const slowLoad = new URL("../fixtures/threads/slow-load.methods.ts", import.meta.url).href;
+    const plan = buildPlan({ each: { mode: "parallel", minWorkers: 3, shardSize: 1, exportName: "loadedThreads" } });
+    const runner = make<number[], number[]>(
+      plan,
+      { each: slowLoad_loadedThreads },
+      { modules: { "./test.methods": slowLoad }, threads: { maxThreads: 3 } },
+    );
+    await expect(runner.run([0, 1, 2, 3, 4, 5])).resolves.toEqual([3, 3, 3, 3, 3, 3]);
+  });
+
+  it("starts a stage of one of several runs on a shared pool only once min_worker_count threads are its own", async () => {
+    const plan = buildPlan({ trio: { mode: "parallel", minWorkers: 3, shardSize: 1, exportName: "trioOfRun" } });
+    type Seen = { thread: number; together: boolean }[];
+    const runner = make<number[], Seen>(plan, { trio: methods.trioOfRun }, { workers: 3, threads: { maxThreads: 3 } });
+    // Three runs at once, each needing three threads at the same time, on a pool of three.
+    const outputs = await Promise.all([0, 10, 20].map((run) => runner.run([run, run + 1, run + 2])));
+    for (const output of outputs) {
+      expect(output.map((call) => call.together)).toEqual([true, true, true]);
+      expect(new Set(output.map((call) => call.thread)).size).toBe(3);
+    }
   });
 
   it("retries a failing call inside its thread, reporting each retry", async () => {

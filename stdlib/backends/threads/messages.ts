@@ -9,7 +9,8 @@
  *   channel, that a run is over and its calls must stop;
  * - `WorkerMessage`: a worker reports, through its `parentPort`, that a shard
  *   started (`StartedMessage`) and each retry or failure as it happens
- *   (`EventMessage`).
+ *   (`EventMessage`);
+ * - `LoadedMessage`: a worker reports, once, that it has imported the methods.
  *
  * Values are structured-cloned on the way; errors travel as `Encoded` so that
  * their name, code, own fields and cause survive (structured cloning keeps
@@ -140,6 +141,21 @@ export interface AbortMessage {
 }
 
 export type WorkerMessage = StartedMessage | EventMessage;
+
+/**
+ * Worker → calling thread, once, when every method's module is imported (or
+ * has failed to be). Piscina counts the threads a pool starts with as ready
+ * at once, so the pool waits for this before sending shards: a shard handed
+ * to a thread still importing would wait there while loaded threads idle,
+ * and the stage would run on fewer threads than its `min_worker_count`.
+ */
+export interface LoadedMessage {
+  readonly kind: "loaded";
+  readonly worker: number;
+}
+
+/** Everything a worker posts through its `parentPort`. */
+export type ThreadMessage = WorkerMessage | LoadedMessage;
 
 /** Worker → calling thread: the shard's first call is about to begin (a shard may wait behind another). */
 export interface StartedMessage {

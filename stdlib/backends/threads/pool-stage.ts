@@ -1,5 +1,6 @@
 /**
- * One parallel stage on the pool: items are read as lanes free up, cut into
+ * One parallel stage on the pool: it starts once the pool has promised it
+ * its `min_worker_count` threads (see `Pool.admit`); items are read as lanes free up, cut into
  * shards sized by the method's `ShardSizer`, sent to threads, and their
  * outputs put back in input order. Shards run on at most `lanes` threads at
  * once, each of which may hold one more waiting (see pool.ts), so at most
@@ -33,6 +34,8 @@ export interface StageSettings {
   readonly method: string;
   /** Index of the method in the workers' table. */
   readonly methodIndex: number;
+  /** The method's `min_worker_count`: threads the pool promises a stage of it (fewer for fewer items). */
+  readonly minWorkers: number;
   readonly sizer: ShardSizer;
   readonly maxCrashes: number;
   readonly graceMs: number;
@@ -126,6 +129,8 @@ class PoolStage {
   #pumping = false;
   #pumpAgain = false;
   #graceTimer: NodeJS.Timeout | undefined;
+  /** Gives back the threads the pool promised (or stops waiting for them); see `Pool.admit`. */
+  #giveBack: (() => void) | undefined;
   #resolve: (results: unknown[]) => void = () => undefined;
   #reject: (error: unknown) => void = () => undefined;
   readonly #onAbort = (): void => this.#stop(this.#scope.signal.reason);
@@ -150,7 +155,8 @@ class PoolStage {
     });
     this.#settings.pool.lifecycle.stageStarted(scope);
     scope.signal.addEventListener("abort", this.#onAbort, { once: true });
-    void this.#pump();
+    const threads = Math.min(this.#lanes, this.#settings.minWorkers);
+    this.#giveBack = this.#settings.pool.admit(threads, () => void this.#pump());
     return promise;
   }
 
@@ -363,9 +369,10 @@ class PoolStage {
     if (!this.#flights.delete(flight)) return;
     this.#settings.pool.release(flight, flight.worker);
     this.#settings.pool.freeSlot(flight.slot);
-    if (this.#stopped && this.#flights.size === 0 && this.#graceTimer !== undefined) {
+    if (this.#stopped && this.#flights.size === 0) {
       clearTimeout(this.#graceTimer);
       this.#graceTimer = undefined;
+      this.#giveBack?.();
     }
   }
 
@@ -445,6 +452,8 @@ class PoolStage {
   #detach(): void {
     this.#scope.signal.removeEventListener("abort", this.#onAbort);
     this.#settings.pool.lifecycle.stageEnded(this.#scope);
+    // Threads still busy with its shards (stopping) stay promised until those are back (see `#land`).
+    if (this.#flights.size === 0) this.#giveBack?.();
   }
 }
 

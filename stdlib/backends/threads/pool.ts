@@ -10,6 +10,10 @@
  * finishes a shard starts the next at once instead of waiting for the calling
  * thread to hear of it and send another (a round trip that grows long when
  * the cores are busy).
+ *
+ * Runs of one runner share its pool, so threads are promised to stages
+ * before they start (`admit`): a stage starts once its `min_worker_count`
+ * threads can be its own, rather than run short among other runs' stages.
  */
 import { BroadcastChannel } from "node:worker_threads";
 import { Piscina, move, queueOptionsSymbol, transferableSymbol, valueSymbol } from "piscina";
@@ -21,6 +25,7 @@ import type {
   ProbeResponse,
   ShardRequest,
   ShardResponse,
+  ThreadMessage,
   WorkerMessage,
   WorkerStartup,
 } from "./messages.js";
@@ -62,6 +67,13 @@ export interface ShardTicket {
   message(message: WorkerMessage): void;
 }
 
+/** A stage's request for threads (see `Pool.admit`). */
+interface Admission {
+  readonly threads: number;
+  readonly admitted: () => void;
+  state: "waiting" | "in" | "out";
+}
+
 export class Pool {
   readonly lifecycle = new Lifecycle("threads");
   readonly #piscina: Piscina;
@@ -83,6 +95,13 @@ export class Pool {
   #closing = false;
   #watchdog: NodeJS.Timeout | undefined;
   #stalledChecks = 0;
+  /** Threads that have imported the methods (see `LoadedMessage`). */
+  readonly #loaded = new Set<number>();
+  readonly #loadWaiters: (() => void)[] = [];
+  /** Threads promised to the stages admitted and not yet ended. */
+  #promised = 0;
+  /** Stages waiting for threads to be promised to them, first come first served. */
+  readonly #admissions: Admission[] = [];
 
   constructor(settings: PoolSettings) {
     this.#channel = new BroadcastChannel(settings.startup.channel);
@@ -119,8 +138,12 @@ export class Pool {
     this.#piscina.on("error", () => {
       this.#diedIdle = true;
     });
-    this.#piscina.on("message", (message: WorkerMessage) => {
+    this.#piscina.on("message", (message: ThreadMessage) => {
       if (message?.kind === "event" || message?.kind === "started") this.#tickets.get(message.shard)?.message(message);
+      else if (message?.kind === "loaded") {
+        this.#loaded.add(message.worker);
+        this.#checkLoaded();
+      }
     });
   }
 
@@ -130,6 +153,56 @@ export class Pool {
 
   nextShardId(): number {
     return this.#nextId++;
+  }
+
+  /**
+   * Resolves once every thread of the pool has imported the methods, so that
+   * the first shards go to threads that can start them at once.
+   */
+  whenLoaded(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#loadWaiters.push(resolve);
+      this.#checkLoaded();
+    });
+  }
+
+  #checkLoaded(): void {
+    if (this.#loadWaiters.length === 0) return;
+    const present = this.#piscina.threads.map((thread) => thread.threadId).filter((id) => id >= 0);
+    if (!this.#closing && !present.every((id) => this.#loaded.has(id))) return;
+    for (const resolve of this.#loadWaiters.splice(0)) resolve();
+  }
+
+  /**
+   * Promises `threads` threads to a stage and calls `admitted` — at once when
+   * the threads already promised leave that many under the pool's limit, or
+   * else once enough stages have given theirs back, in the order stages
+   * asked. The function returned gives the threads back (or stops waiting for
+   * them); calling it again does nothing.
+   */
+  admit(threads: number, admitted: () => void): () => void {
+    const admission: Admission = { threads, admitted, state: "waiting" };
+    this.#admissions.push(admission);
+    this.#admitWaiting();
+    return () => {
+      if (admission.state === "in") this.#promised -= admission.threads;
+      else if (admission.state === "waiting") this.#admissions.splice(this.#admissions.indexOf(admission), 1);
+      else return;
+      admission.state = "out";
+      this.#admitWaiting();
+    };
+  }
+
+  #admitWaiting(): void {
+    for (;;) {
+      const next = this.#admissions[0];
+      // A stage that needs more than the whole pool (the runner's checks prevent it) still runs, alone.
+      if (next === undefined || (this.#promised > 0 && this.#promised + next.threads > this.#maxThreads)) return;
+      this.#admissions.shift();
+      this.#promised += next.threads;
+      next.state = "in";
+      next.admitted();
+    }
   }
 
   /** Loads every method in one thread and reports what failed. */
@@ -257,6 +330,7 @@ export class Pool {
     if (this.#closing) return;
     this.#closing = true;
     this.#unwatch();
+    this.#checkLoaded();
     this.#channel.close();
     await this.#piscina.destroy();
   }
@@ -296,6 +370,8 @@ export class Pool {
     this.#reconciling = false;
     const present = new Set(this.#piscina.threads.map((thread) => thread.threadId));
     for (const worker of this.#held.keys()) if (!present.has(worker)) this.#held.delete(worker);
+    for (const worker of this.#loaded) if (!present.has(worker)) this.#loaded.delete(worker);
+    this.#checkLoaded();
     // A thread asked for that died while starting will never report: do not wait for it.
     const starting = [...present].filter((worker) => !this.lifecycle.alive.has(worker)).length;
     this.#growing = Math.min(this.#growing, starting);

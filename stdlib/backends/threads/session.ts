@@ -59,6 +59,7 @@ export async function openThreadsSession(
   });
   try {
     await checkMethodsLoad(plan, pool);
+    await pool.whenLoaded();
   } catch (error) {
     await pool.close();
     throw error;
@@ -138,6 +139,7 @@ class ThreadsSession implements BackendSession {
       planName: this.#plan.name,
       method: method.name,
       methodIndex,
+      minWorkers: method.minWorkers,
       sizer: new ShardSizer(method.shardSize ?? null),
       maxCrashes: this.#settings.maxCrashes,
       graceMs: this.#settings.cancelGraceMs,

@@ -20,6 +20,7 @@ import type {
   AbortMessage,
   Encoded,
   EventMessage,
+  LoadedMessage,
   LoadFailure,
   ProbeResponse,
   ShardRequest,
@@ -265,3 +266,8 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
 function answer(response: ShardResponse): ShardResponse {
   return response;
 }
+
+// The module finishes loading only once the methods are in: piscina waits for that before it gives a
+// thread it adds later any task, and the threads it starts with are waited for through this message.
+await Promise.all(methods.map((bound) => bound.loaded));
+parentPort?.postMessage({ kind: "loaded", worker: threadId } satisfies LoadedMessage);
