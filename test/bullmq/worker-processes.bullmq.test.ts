@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bullmq, createRunner, type FlowEvent, type Runner } from "../../stdlib/index.js";
-import { napPlan, squarePlan } from "../fixtures/bullmq/plans.js";
+import { busyPlan, napPlan, squarePlan } from "../fixtures/bullmq/plans.js";
 import * as fixture from "../fixtures/bullmq/test.methods.js";
 import { fixtures, spawnWorker, until, type WorkerProcess } from "./processes.js";
 import { describeWithRedis, RedisServer } from "./redis-server.js";
@@ -93,6 +93,30 @@ describeWithRedis("bullmq worker processes", () => {
       [lost[0]?.type === "shard:end" ? lost[0].worker : -1, "crash"],
     ]);
     for (const worker of started) if (worker !== victim) worker.child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it("keeps the lock of a shard of synchronous calls that runs longer than the lock: every item runs once", async () => {
+    const dir = tallyDir();
+    // Workers' locks last 3 s (serve.ts); each of the two shards blocks its worker for 20 × 200 ms, while the
+    // third worker, idle, checks for stalled jobs twice a second and would take over a shard whose lock lapsed.
+    const started = await Promise.all(
+      [0, 1, 2].map(() =>
+        spawnWorker([join(fixtures, "serve.ts"), "busyPlan", redis.url], /^ready$/m, { FLOWC_TEST_TALLY: dir }),
+      ),
+    );
+    workers.push(...started);
+    const runner = createRunner<number[], number[]>(busyPlan, methods, {
+      backend: bullmq({ connection: redis.url }),
+    });
+    runners.push(runner as Runner<unknown, unknown>);
+    const items = Array.from({ length: 40 }, (_, i) => i);
+    await expect(runner.run(items)).resolves.toEqual(items);
+    for (const worker of started) worker.child.kill("SIGTERM");
+    await Promise.all(started.map((worker) => worker.exited));
+    const counts = executions(dir, "busy");
+    expect(counts.size).toBe(40);
+    expect([...counts].filter(([, n]) => n !== 1)).toEqual([]);
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 

@@ -362,8 +362,16 @@ class PlanWorker implements FlowWorker {
     const durations = data.events ? new Array<number>(count).fill(0) : undefined;
     const attempt = job.attemptsMade + 1;
     const retryable: { index: number; error: unknown }[] = [];
+    let busySince = performance.now();
 
     for (let i = 0; i < count; i++) {
+      // Synchronous methods would hold the event loop for the whole shard: let it turn now and then, so
+      // that BullMQ renews the job's lock (a lost lock gives the shard to another worker) and
+      // cancellations are heard.
+      if (performance.now() - busySince > BUSY_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        busySince = performance.now();
+      }
       if (!live || runEnded(data.run)) return null;
       if (done[i] === 1) continue;
       const item = data.single ? undefined : data.first + i;
@@ -508,6 +516,9 @@ class PlanWorker implements FlowWorker {
     });
   }
 }
+
+/** Longest a shard runs its items without letting the event loop turn (lock renewal, cancellation). */
+const BUSY_SLICE_MS = 50;
 
 /** How long a call found to want results is trusted to, before a shard of it asks Redis again. */
 const WANTED_FRESH_MS = 1_000;
