@@ -1,7 +1,8 @@
 /**
  * The benchmark harness: runs every workload with flowc and with what a user
  * would pick instead, in one process run, and writes
- * bench/results/latest.json and latest.md.
+ * bench/results/latest.json and latest.md (a quick run writes under
+ * bench/results/quick/ instead, so that it never replaces a full run's).
  *
  *   npm run bench                     # full sizes (about 15 minutes on 2 cores)
  *   npm run bench -- --quick          # small sizes: checks every contender's output (CI)
@@ -27,10 +28,11 @@ const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     only: { type: "string" },
-    out: { type: "string", default: join(root, "bench/results") },
+    out: { type: "string" },
   },
 });
 const mode: Mode = values.quick ? "quick" : "full";
+const out = values.out ?? join(root, mode === "quick" ? "bench/results/quick" : "bench/results");
 const only = values.only?.split(",").map((id) => id.trim().toUpperCase());
 const unknown = only?.filter((id) => !WORKLOADS.some((workload) => workload.id === id)) ?? [];
 if (unknown.length > 0) {
@@ -93,12 +95,12 @@ for (const workload of chosen) {
 }
 const report: Report = { machine, mode, seconds: (performance.now() - started) / 1000, workloads: results };
 
-mkdirSync(values.out, { recursive: true });
-writeFileSync(join(values.out, "latest.json"), toJson(report));
-writeFileSync(join(values.out, "latest.md"), toMarkdown(report));
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, "latest.json"), toJson(report));
+writeFileSync(join(out, "latest.md"), toMarkdown(report));
 
 process.stdout.write(`${targetTable(results.flatMap((workload) => workload.targets)).join("\n")}\n`);
-process.stdout.write(`\nwritten: ${join(values.out, "latest.md")} and latest.json (${Math.round(report.seconds)} s)\n`);
+process.stdout.write(`\nwritten: ${join(out, "latest.md")} and latest.json (${Math.round(report.seconds)} s)\n`);
 
 const failures = failuresOf(report);
 for (const failure of failures) {
