@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
+import { dirname } from "node:path";
 import { createSourceText, type SourceText } from "../../grammar/source.js";
 
 /**
@@ -39,6 +40,36 @@ export function describeFsError(error: unknown): string {
     default:
       return error instanceof Error ? error.message : String(error);
   }
+}
+
+/**
+ * Makes `dir` and any missing parents, like `mkdir -p`, but always ends:
+ * Node's recursive `mkdir` retries for ever where a directory cannot be made
+ * although its parent exists (under `/proc`, say). Each level is tried once
+ * more after its parent is made; a second failure is the answer.
+ */
+export async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+    return;
+  } catch (error) {
+    if (await isDirectory(dir)) return;
+    const parent = dirname(dir);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT" || parent === dir) throw error;
+  }
+  await makeDirectory(dirname(dir));
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    if (!(await isDirectory(dir))) throw error;
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
 }
 
 /** Parses `--workers N`. */

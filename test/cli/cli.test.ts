@@ -123,6 +123,16 @@ describe("flowc build", () => {
     expect(readFileSync(outFile, "utf8")).toBe(code);
   });
 
+  it("exits 2 with one line naming the directory it cannot make, rather than hang, for an --out-dir under /proc", () => {
+    // Under /proc, making a directory fails with ENOENT although its parent exists: Node's recursive mkdir retries for ever.
+    const result = flowc(["build", "examples/word-count/word-count.flow", "--out-dir", "/proc/flowc-out"]);
+    expect(result.status).toBe(2);
+    expectOneLineReason(
+      result.stderr,
+      /^flowc: cannot write \/proc\/flowc-out\/examples\/word-count\/word-count\.flow\.ts: cannot make directory \/proc\/flowc-out: no such file\n$/,
+    );
+  });
+
   it("writes nothing for a manifest with errors", () => {
     const outDir = join(scratch, "broken");
     const result = flowc(["build", `${fixtures}/mismatch/mismatch.flow`, "--out-dir", outDir]);

@@ -1,8 +1,8 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { dirname, relative } from "node:path";
 import { outputPathFor } from "../../emit/emit.js";
 import { compileFiles } from "../compile-files.js";
-import { ExitCode, UsageError, describeFsError } from "../io.js";
+import { ExitCode, UsageError, describeFsError, makeDirectory } from "../io.js";
 import type { BackendName } from "../../typecheck/types.js";
 import type { DiagnosticsFormat } from "../report.js";
 
@@ -31,8 +31,16 @@ export async function buildCommand(files: readonly string[], options: BuildOptio
   );
   for (const result of results) {
     if (result.code === undefined || result.outFile === undefined) continue;
+    const dir = dirname(result.outFile);
     try {
-      await mkdir(dirname(result.outFile), { recursive: true });
+      await makeDirectory(dir);
+    } catch (error) {
+      const failed = (error as NodeJS.ErrnoException).path ?? dir;
+      throw new UsageError(
+        `cannot write ${result.outFile}: cannot make directory ${failed}: ${describeFsError(error)}`,
+      );
+    }
+    try {
       await writeFile(result.outFile, result.code);
     } catch (error) {
       throw new UsageError(`cannot write ${result.outFile}: ${describeFsError(error)}`);
