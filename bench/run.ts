@@ -36,7 +36,9 @@ const out = values.out ?? join(root, mode === "quick" ? "bench/results/quick" : 
 const only = values.only?.split(",").map((id) => id.trim().toUpperCase());
 const unknown = only?.filter((id) => !WORKLOADS.some((workload) => workload.id === id)) ?? [];
 if (unknown.length > 0) {
-  process.stderr.write(`bench: unknown workload ${unknown.join(", ")}; known: ${WORKLOADS.map((w) => w.id).join(", ")}\n`);
+  process.stderr.write(
+    `bench: unknown workload ${unknown.join(", ")}; known: ${WORKLOADS.map((w) => w.id).join(", ")}\n`,
+  );
   process.exit(2);
 }
 const chosen = WORKLOADS.filter((workload) => only === undefined || only.includes(workload.id));
@@ -82,7 +84,9 @@ function ensureBuilt(): void {
 if (chosen.some((workload) => workload.spawns)) ensureBuilt();
 
 const machine = describeMachine();
-log(`bench: ${mode} run on ${machine.cores} cores (${machine.cpuModel}), Node ${machine.node}, load average ${machine.loadAverage}`);
+log(
+  `bench: ${mode} run on ${machine.cores} cores (${machine.cpuModel}), Node ${machine.node}, load average ${machine.loadAverage}`,
+);
 const started = performance.now();
 const results: WorkloadResult[] = [];
 for (const workload of chosen) {
@@ -108,6 +112,7 @@ for (const failure of failures) {
 }
 const skipped = results.filter((workload) => workload.skipped !== undefined);
 if (process.env["CI"] === "true") {
-  for (const workload of skipped) log(`bench: ${workload.id} was skipped, which CI does not allow: ${workload.skipped}`);
+  for (const workload of skipped)
+    log(`bench: ${workload.id} was skipped, which CI does not allow: ${workload.skipped}`);
 }
 if (failures.length > 0 || (process.env["CI"] === "true" && skipped.length > 0)) process.exitCode = 1;

@@ -109,7 +109,13 @@ function numberLiteral(token: IToken): NumberLiteral {
   const match = /^(-?\d+(?:\.\d+)?)([A-Za-z]*)$/.exec(raw);
   const numeric = match?.[1] ?? raw;
   const unit = match?.[2] ?? "";
-  return { kind: "NumberLiteral", span: tokenSpan(token), raw, value: Number(numeric), unit: unit === "" ? undefined : unit };
+  return {
+    kind: "NumberLiteral",
+    span: tokenSpan(token),
+    raw,
+    value: Number(numeric),
+    unit: unit === "" ? undefined : unit,
+  };
 }
 
 const BaseVisitor = flowParser.getBaseCstVisitorConstructor<BuildContext, unknown>();
@@ -159,7 +165,10 @@ class AstBuilder extends BaseVisitor {
     const notFrom = real(ctx.notFrom?.[0]);
     if (notFrom !== undefined) {
       context.diagnostics.push(
-        createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(notFrom), ["'from'", describeToken(notFrom)]),
+        createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(notFrom), [
+          "'from'",
+          describeToken(notFrom),
+        ]),
       );
     }
     const specifiers = (ctx.importSpecifier ?? [])
@@ -196,7 +205,10 @@ class AstBuilder extends BaseVisitor {
       );
       if (!separated) {
         context.diagnostics.push(
-          createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(current), ["','", describeToken(current)]),
+          createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(current), [
+            "','",
+            describeToken(current),
+          ]),
         );
       }
     }
@@ -226,7 +238,11 @@ class AstBuilder extends BaseVisitor {
     const close = real(ctx.close?.[0]);
     if (close !== undefined && close.image !== closing) {
       context.diagnostics.push(
-        createDiagnostic(Messages.MismatchedBlockClose, context.source.path, tokenSpan(close), [opening, closing, close.image]),
+        createDiagnostic(Messages.MismatchedBlockClose, context.source.path, tokenSpan(close), [
+          opening,
+          closing,
+          close.image,
+        ]),
       );
     }
     const lastProperty = properties[properties.length - 1];
@@ -270,7 +286,10 @@ function reportStrayRuns(
     }
     if (separated) {
       context.diagnostics.push(
-        createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(stray), [expected, describeToken(stray)]),
+        createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(stray), [
+          expected,
+          describeToken(stray),
+        ]),
       );
     }
     previous = stray;

@@ -32,7 +32,7 @@ export function tokenize(text: string, file: string): LexResult {
     // The lexer reports a run of characters it could not match as one error;
     // each character is its own mistake, named the way the user typed it.
     const end = error.offset + error.length;
-    for (let offset = error.offset; offset < end; ) {
+    for (let offset = error.offset; offset < end;) {
       const codePoint = text.codePointAt(offset) ?? 0;
       const width = codePoint > 0xffff ? 2 : 1;
       diagnostics.push(

@@ -5,13 +5,7 @@
  * Rules are class properties: a misspelt `this.SUBRULE(this.grup)` is a
  * compile error, not a runtime surprise.
  */
-import {
-  CstParser,
-  EOF,
-  type IParserErrorMessageProvider,
-  type IToken,
-  type TokenType,
-} from "chevrotain";
+import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
 import {
   allTokens,
   As,
@@ -161,10 +155,7 @@ export class FlowParser extends CstParser {
     });
     this.OPTION(() => this.CONSUME2(Comma));
     this.CONSUME(RCurly);
-    this.OR([
-      { ALT: () => this.CONSUME(From) },
-      { ALT: () => this.CONSUME(Identifier, { LABEL: "notFrom" }) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(From) }, { ALT: () => this.CONSUME(Identifier, { LABEL: "notFrom" }) }]);
     this.CONSUME(StringCategory, { LABEL: "source" });
     this.OPTION2(() => this.CONSUME(Semicolon));
   });
@@ -215,12 +206,7 @@ export class FlowParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(LCurly, { LABEL: "open" });
-          this.MANY(() =>
-            this.OR4([
-              { ALT: () => this.SUBRULE(this.property) },
-              ...this.strays(1, blockStrayTokens),
-            ]),
-          );
+          this.MANY(() => this.OR4([{ ALT: () => this.SUBRULE(this.property) }, ...this.strays(1, blockStrayTokens)]));
           this.OR2([
             { ALT: () => this.CONSUME(RCurly, { LABEL: "close" }) },
             { ALT: () => this.CONSUME(RAngle, { LABEL: "close" }) },
@@ -231,10 +217,7 @@ export class FlowParser extends CstParser {
         ALT: () => {
           this.CONSUME(LAngle, { LABEL: "open" });
           this.MANY2(() =>
-            this.OR5([
-              { ALT: () => this.SUBRULE2(this.property) },
-              ...this.strays(2, blockStrayTokens),
-            ]),
+            this.OR5([{ ALT: () => this.SUBRULE2(this.property) }, ...this.strays(2, blockStrayTokens)]),
           );
           this.OR3([
             { ALT: () => this.CONSUME2(RAngle, { LABEL: "close" }) },

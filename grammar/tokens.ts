@@ -76,7 +76,8 @@ export const Name = createToken({ name: "Name", pattern: Lexer.NA });
 
 // Non-ASCII characters other than the Unicode spaces may appear in a name,
 // as in TypeScript; whether a name is a real export is the resolver's call.
-const nonAsciiNameChars = "\\u00aa-\\u167f\\u1681-\\u1fff\\u200b-\\u2027\\u202a-\\u202e\\u2030-\\u205e\\u2060-\\u2fff\\u3001-\\ufefe\\uff00-\\uffff";
+const nonAsciiNameChars =
+  "\\u00aa-\\u167f\\u1681-\\u1fff\\u200b-\\u2027\\u202a-\\u202e\\u2030-\\u205e\\u2060-\\u2fff\\u3001-\\ufefe\\uff00-\\uffff";
 
 export const Identifier = createToken({
   name: "Identifier",
@@ -128,10 +129,28 @@ export const allTokens: readonly TokenType[] = [
  * token types rather than as a category so that error recovery, which
  * resynchronises on token types, treats them alike at every level.
  */
-export const blockStrayTokens: readonly TokenType[] = [Semicolon, Colon, Comma, NumberLiteral, StringCategory, Import, LCurly, LAngle];
+export const blockStrayTokens: readonly TokenType[] = [
+  Semicolon,
+  Colon,
+  Comma,
+  NumberLiteral,
+  StringCategory,
+  Import,
+  LCurly,
+  LAngle,
+];
 
 /** Tokens that cannot start a group or an import, stepped over the same way between groups. */
-export const topLevelStrayTokens: readonly TokenType[] = [Semicolon, Colon, Comma, NumberLiteral, StringCategory, LCurly, LAngle, RAngle];
+export const topLevelStrayTokens: readonly TokenType[] = [
+  Semicolon,
+  Colon,
+  Comma,
+  NumberLiteral,
+  StringCategory,
+  LCurly,
+  LAngle,
+  RAngle,
+];
 
 /** How each token is named in "Expected … but found …" messages. */
 const descriptions = new Map<TokenType, string>([

@@ -155,7 +155,8 @@ export async function importMethods(
   for (const method of plan.methods) {
     if (only !== undefined && !only.includes(method.name)) continue;
     const url = urls.get(method.name);
-    if (url === undefined) throw new PlanError(ErrorCode.MissingMethod, `No module is known for method '${method.name}'.`, [method.name]);
+    if (url === undefined)
+      throw new PlanError(ErrorCode.MissingMethod, `No module is known for method '${method.name}'.`, [method.name]);
     const value = (await importModule(url))[method.exportName];
     if (typeof value !== "function") {
       throw new PlanError(

@@ -33,7 +33,9 @@ export function rawBullmq(itemsPerJob: number): Contender<DistributedSetup, numb
       try {
         await events.waitUntilReady();
         for (let i = 0; i < count; i++) {
-          workers.push(await startService(["--import", "tsx", WORKER, name, redis.url, module.href, exportName], /^ready$/m));
+          workers.push(
+            await startService(["--import", "tsx", WORKER, name, redis.url, module.href, exportName], /^ready$/m),
+          );
         }
       } catch (error) {
         await close();

@@ -29,7 +29,9 @@ export const flowcBullmq: Contender<DistributedSetup, number[]> = {
     };
     try {
       for (let i = 0; i < count; i++) {
-        workers.push(await startService(["--import", "tsx", CLI_SOURCE, "worker", manifest, "--redis", redis.url], /serving /));
+        workers.push(
+          await startService(["--import", "tsx", CLI_SOURCE, "worker", manifest, "--redis", redis.url], /serving /),
+        );
       }
     } catch (error) {
       await close();

@@ -14,7 +14,10 @@ import { CLI, ROOT } from "../harness/processes.js";
 import type { Contender } from "../harness/types.js";
 import type { CompilerOutput, CompilerSetup } from "../workloads/w5-compiler.js";
 
-function expectKind<K extends CompilerSetup["kind"]>(setup: CompilerSetup, kind: K): Extract<CompilerSetup, { kind: K }> {
+function expectKind<K extends CompilerSetup["kind"]>(
+  setup: CompilerSetup,
+  kind: K,
+): Extract<CompilerSetup, { kind: K }> {
   if (setup.kind !== kind) throw new Error(`needs a ${kind} case, got a ${setup.kind} one`);
   return setup as Extract<CompilerSetup, { kind: K }>;
 }
@@ -86,7 +89,8 @@ export const flowcWarmRebuild: Contender<CompilerSetup, CompilerOutput> = {
     const start = performance.now();
     const first = await build();
     const firstMs = performance.now() - start;
-    if (first.kind !== "runner") throw new Error(`the first build failed: ${first.kind === "exit" ? first.output : first.kind}`);
+    if (first.kind !== "runner")
+      throw new Error(`the first build failed: ${first.kind === "exit" ? first.output : first.kind}`);
     return { run: build, notes: [`the first build in this process took ${firstMs.toFixed(0)} ms`] };
   },
 };

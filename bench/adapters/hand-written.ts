@@ -79,7 +79,14 @@ export const promiseDag: Contender<DagSetup, string> = {
           results.set(
             name,
             ready.then((values) =>
-              call(name, inputs.length === 0 ? input : inputs.length === 1 ? values[0] : Object.fromEntries(inputs.map((from, i) => [from, values[i]]))),
+              call(
+                name,
+                inputs.length === 0
+                  ? input
+                  : inputs.length === 1
+                    ? values[0]
+                    : Object.fromEntries(inputs.map((from, i) => [from, values[i]])),
+              ),
             ),
           );
         }

@@ -88,7 +88,9 @@ export function piscinaChunked<I, R>(size?: number): Contender<ParallelItemsSetu
             chosen = candidate;
           }
         }
-        notes.push(`chunk size ${chosen} items, the fastest on the first ${sample.length} items (${timings.join(", ")})`);
+        notes.push(
+          `chunk size ${chosen} items, the fastest on the first ${sample.length} items (${timings.join(", ")})`,
+        );
       }
       const chunk = chosen ?? 1;
       return {

@@ -29,7 +29,10 @@ export interface MeasureOptions {
   readonly log?: ((line: string) => void) | undefined;
 }
 
-export async function measureWorkload<S, O>(workload: Workload<S, O>, options: MeasureOptions): Promise<WorkloadResult> {
+export async function measureWorkload<S, O>(
+  workload: Workload<S, O>,
+  options: MeasureOptions,
+): Promise<WorkloadResult> {
   const started = performance.now();
   const base = { id: workload.id, title: workload.title, description: workload.description, unit: workload.unit };
   const reason = workload.unavailable?.();
@@ -37,7 +40,9 @@ export async function measureWorkload<S, O>(workload: Workload<S, O>, options: M
   const log = options.log ?? (() => undefined);
   const results: CaseResult[] = [];
   for (const spec of options.cases ?? workload.cases(options.mode)) {
-    log(`${workload.id} ${spec.group} ${spec.scale}×: ${spec.units.toLocaleString("en")} × ${spec.unit ?? workload.unit}`);
+    log(
+      `${workload.id} ${spec.group} ${spec.scale}×: ${spec.units.toLocaleString("en")} × ${spec.unit ?? workload.unit}`,
+    );
     results.push(await measureCase(workload, spec, options, log));
   }
   // Tiny test sizes say nothing about speed.
@@ -90,7 +95,9 @@ async function measureCase<S, O>(
       if (fingerprint !== undefined) {
         if (reference === undefined) reference = { label: entry.contender.label, fingerprint };
         else if (reference.fingerprint !== fingerprint) {
-          throw new Error(`its output differs from that of ${reference.label} (${fingerprint} ≠ ${reference.fingerprint})`);
+          throw new Error(
+            `its output differs from that of ${reference.label} (${fingerprint} ≠ ${reference.fingerprint})`,
+          );
         }
       }
       return elapsed;
@@ -104,7 +111,11 @@ async function measureCase<S, O>(
   try {
     for (const entry of entries) {
       try {
-        entry.trial = await withTimeout(entry.contender.prepare(setup.value, spec), Math.max(60_000, spec.timeoutMs), "preparing");
+        entry.trial = await withTimeout(
+          entry.contender.prepare(setup.value, spec),
+          Math.max(60_000, spec.timeoutMs),
+          "preparing",
+        );
       } catch (error) {
         entry.error = `could not start: ${describe(error)}`;
         log(`  ${entry.contender.id}: FAILED — ${entry.error}`);
@@ -144,7 +155,9 @@ async function measureCase<S, O>(
       error: ok ? undefined : (entry.error ?? "no timed run"),
     };
     if (stats !== undefined) {
-      log(`  ${entry.contender.id.padEnd(24)} ${stats.median.toFixed(2).padStart(10)} ms  (${stats.min.toFixed(2)}–${stats.max.toFixed(2)})`);
+      log(
+        `  ${entry.contender.id.padEnd(24)} ${stats.median.toFixed(2).padStart(10)} ms  (${stats.min.toFixed(2)}–${stats.max.toFixed(2)})`,
+      );
     }
     return result;
   });

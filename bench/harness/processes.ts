@@ -22,7 +22,11 @@ export interface ServiceProcess {
  * or stderr matches `ready`; rejects if it exits first or takes longer than
  * `timeoutMs`.
  */
-export async function startService(args: readonly string[], ready: RegExp, timeoutMs = 60_000): Promise<ServiceProcess> {
+export async function startService(
+  args: readonly string[],
+  ready: RegExp,
+  timeoutMs = 60_000,
+): Promise<ServiceProcess> {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: "1" },

@@ -74,7 +74,8 @@ export function toMarkdown(report: Report): string {
 }
 
 function modeText(mode: Mode): string {
-  if (mode === "quick") return "`--quick` (small sizes and few runs: it checks every contender's output, its timings are rough)";
+  if (mode === "quick")
+    return "`--quick` (small sizes and few runs: it checks every contender's output, its timings are rough)";
   if (mode === "test") return "test (tiny sizes)";
   return "full";
 }
@@ -124,7 +125,14 @@ function caseTable(result: CaseResult, unit: string): string[] {
   ];
   const rows = result.contenders.map((contender) => {
     if (contender.stats === undefined) {
-      return [label(contender), "—", `**failed:** ${contender.error ?? "no timed run"}`, "", "", ...flowc.map(() => "")];
+      return [
+        label(contender),
+        "—",
+        `**failed:** ${contender.error ?? "no timed run"}`,
+        "",
+        "",
+        ...flowc.map(() => ""),
+      ];
     }
     const { stats } = contender;
     return [
@@ -133,10 +141,14 @@ function caseTable(result: CaseResult, unit: string): string[] {
       milliseconds(stats.median),
       `${milliseconds(stats.min)} – ${milliseconds(stats.max)}`,
       microseconds(contender.perUnitUs),
-      ...flowc.map((own) => (own === contender || own.stats === undefined ? "" : `${pairedRatio(own.stats, stats).toFixed(2)}×`)),
+      ...flowc.map((own) =>
+        own === contender || own.stats === undefined ? "" : `${pairedRatio(own.stats, stats).toFixed(2)}×`,
+      ),
     ];
   });
-  const notes = result.contenders.flatMap((contender) => contender.notes.map((note) => `- ${contender.label}: ${note}`));
+  const notes = result.contenders.flatMap((contender) =>
+    contender.notes.map((note) => `- ${contender.label}: ${note}`),
+  );
   return [
     `**${caseName(result)} ${result.spec.units === 1 ? unit : `${unit}s`}** — load average ${result.load[0]} → ${result.load[1]}`,
     "",
@@ -152,7 +164,9 @@ function growthTables(workload: WorkloadResult): string[] {
   const groups = [...new Set(workload.cases.map((result) => result.spec.group))];
   const out: string[] = [];
   for (const group of groups) {
-    const sized = workload.cases.filter((result) => result.spec.group === group).sort((x, y) => x.spec.scale - y.spec.scale);
+    const sized = workload.cases
+      .filter((result) => result.spec.group === group)
+      .sort((x, y) => x.spec.scale - y.spec.scale);
     if (sized.length < 2) continue;
     const ids = [...new Set(sized.flatMap((result) => result.contenders.map((contender) => contender.id)))];
     const header = [
@@ -185,7 +199,11 @@ function growthTables(workload: WorkloadResult): string[] {
 }
 
 function label(contender: ContenderResult): string {
-  return contender.role === "flowc" ? `**${contender.label}**` : contender.role === "floor" ? `${contender.label} (floor)` : contender.label;
+  return contender.role === "flowc"
+    ? `**${contender.label}**`
+    : contender.role === "floor"
+      ? `${contender.label} (floor)`
+      : contender.label;
 }
 
 function shortLabel(contender: ContenderResult): string {

@@ -39,7 +39,12 @@ function cases(mode: Mode): CaseSpec[] {
   });
   if (mode === "test") return [spec("sync methods", 1, 1, 1), spec("async methods", 1, 1, 1)];
   if (mode === "quick") {
-    return [spec("sync methods", 1, 2, 3), spec("sync methods", 10, 1, 3), spec("sync methods", 100, 1, 1), spec("async methods", 1, 2, 3)];
+    return [
+      spec("sync methods", 1, 2, 3),
+      spec("sync methods", 10, 1, 3),
+      spec("sync methods", 100, 1, 1),
+      spec("async methods", 1, 2, 3),
+    ];
   }
   return [
     spec("sync methods", 1, 10, 15),
@@ -83,4 +88,3 @@ export const dispatchWorkload: Workload<DispatchSetup, DispatchOutput> = {
     );
   },
 };
-

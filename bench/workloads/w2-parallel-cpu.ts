@@ -23,7 +23,14 @@ type Setup = ParallelItemsSetup<HashItem, string>;
 const ITEMS = 4000;
 /** What one item should cost, in milliseconds of CPU. */
 const ITEM_MS = 0.5;
-const ALL = ["single-thread", "promise-all", "pocketflow-batch", "piscina-per-item", "piscina-best-chunk", "flowc-threads"];
+const ALL = [
+  "single-thread",
+  "promise-all",
+  "pocketflow-batch",
+  "piscina-per-item",
+  "piscina-best-chunk",
+  "flowc-threads",
+];
 /**
  * At 10× flowc and the peer it is compared with, at 100× flowc alone (one run
  * of 400,000 items takes minutes), so that the full run stays within about 15 minutes.
@@ -32,7 +39,13 @@ const AT_10X = ["piscina-best-chunk", "flowc-threads"];
 const AT_100X = ["flowc-threads"];
 
 function cases(mode: Mode): CaseSpec[] {
-  const spec = (scale: number, warmups: number, rounds: number, contenders: readonly string[], base = ITEMS): CaseSpec => ({
+  const spec = (
+    scale: number,
+    warmups: number,
+    rounds: number,
+    contenders: readonly string[],
+    base = ITEMS,
+  ): CaseSpec => ({
     group: "0.5 ms items",
     scale,
     units: base * scale,
@@ -139,7 +152,9 @@ export const parallelCpuWorkload: Workload<Setup, string[]> = {
   },
   check(setup, output) {
     if (!Array.isArray(output) || output.length !== setup.items.length) {
-      throw new Error(`${Array.isArray(output) ? output.length : typeof output} outputs for ${setup.items.length} items`);
+      throw new Error(
+        `${Array.isArray(output) ? output.length : typeof output} outputs for ${setup.items.length} items`,
+      );
     }
     const malformed = output.findIndex((digest) => typeof digest !== "string" || !/^[0-9a-f]{64}$/.test(digest));
     if (malformed !== -1) throw new Error(`output ${malformed} is not a sha256 digest: ${String(output[malformed])}`);
@@ -169,7 +184,8 @@ export const parallelCpuWorkload: Workload<Setup, string[]> = {
             `W2 ${size}: flowc threads at least as fast as piscina with the best chunk size`,
             ratioOf(result, "piscina-best-chunk", "flowc-threads"),
             (speedup) => speedup >= 1,
-            (speedup) => `${times(speedup)} as fast (flowc ${ms(result, "flowc-threads")}, piscina ${ms(result, "piscina-best-chunk")})`,
+            (speedup) =>
+              `${times(speedup)} as fast (flowc ${ms(result, "flowc-threads")}, piscina ${ms(result, "piscina-best-chunk")})`,
           ),
         );
       }

@@ -73,7 +73,9 @@ export const itemOverheadWorkload: Workload<Setup, number[]> = {
   },
   check(setup, output) {
     if (!Array.isArray(output) || output.length !== setup.items.length) {
-      throw new Error(`${Array.isArray(output) ? output.length : typeof output} outputs for ${setup.items.length} items`);
+      throw new Error(
+        `${Array.isArray(output) ? output.length : typeof output} outputs for ${setup.items.length} items`,
+      );
     }
     for (let i = 0; i < output.length; i++) {
       if (output[i] !== i + 1) throw new Error(`item ${i} gave ${String(output[i])}, expected ${i + 1}`);
@@ -84,7 +86,8 @@ export const itemOverheadWorkload: Workload<Setup, number[]> = {
     const floor = medianOf(largest, "single-thread");
     return ["flowc-inline", "flowc-threads"].map((id) => {
       const median = medianOf(largest, id);
-      const overheadUs = median === undefined || floor === undefined ? undefined : ((median - floor) * 1000) / 1_000_000;
+      const overheadUs =
+        median === undefined || floor === undefined ? undefined : ((median - floor) * 1000) / 1_000_000;
       return judge(
         `W2b 1,000,000 trivial items, ${id.replace("-", " ")}: < 2 µs overhead per item`,
         overheadUs,

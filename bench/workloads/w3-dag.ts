@@ -63,7 +63,8 @@ export const dagWorkload: Workload<DagSetup, string> = {
     return { value: { plan, methods: table, predecessors: PREDECESSORS, sink: "h", input: INPUT } };
   },
   check(_setup, output) {
-    if (output !== expectedOutput(INPUT)) throw new Error(`output ${JSON.stringify(output)}, expected ${expectedOutput(INPUT)}`);
+    if (output !== expectedOutput(INPUT))
+      throw new Error(`output ${JSON.stringify(output)}, expected ${expectedOutput(INPUT)}`);
   },
   targets(results) {
     const result = results[0];

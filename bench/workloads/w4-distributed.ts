@@ -79,7 +79,9 @@ export const distributedWorkload: Workload<DistributedSetup, number[]> = {
   },
   check(setup, output) {
     if (!Array.isArray(output) || output.length !== setup.items.length) {
-      throw new Error(`${Array.isArray(output) ? output.length : typeof output} outputs for ${setup.items.length} items`);
+      throw new Error(
+        `${Array.isArray(output) ? output.length : typeof output} outputs for ${setup.items.length} items`,
+      );
     }
     for (let i = 0; i < output.length; i++) {
       if (output[i] !== i + 1) throw new Error(`item ${i} gave ${String(output[i])}, expected ${i + 1}`);
@@ -103,7 +105,8 @@ export const distributedWorkload: Workload<DistributedSetup, number[]> = {
         "W4: flowc bullmq ≥ 80 % of raw BullMQ's throughput (its faster variant)",
         best?.share,
         (share) => share >= 0.8,
-        (share) => `${Math.round(share * 100)} % of ${best?.id ?? "—"} (flowc ${rate("flowc-bullmq")}, raw ${rate(best?.id ?? "")})`,
+        (share) =>
+          `${Math.round(share * 100)} % of ${best?.id ?? "—"} (flowc ${rate("flowc-bullmq")}, raw ${rate(best?.id ?? "")})`,
       ),
     ];
   },

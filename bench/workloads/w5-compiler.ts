@@ -179,8 +179,10 @@ export const compilerWorkload: Workload<CompilerSetup, CompilerOutput> = {
         return;
       }
       if (output.kind !== "plan") throw new Error(`a ${output.kind} where a plan was expected`);
-      if (output.errors.length > 0) throw new Error(`errors in the generated manifest: ${output.errors.slice(0, 3).join("; ")}`);
-      if (output.methods !== setup.methods) throw new Error(`a plan of ${output.methods} methods, expected ${setup.methods}`);
+      if (output.errors.length > 0)
+        throw new Error(`errors in the generated manifest: ${output.errors.slice(0, 3).join("; ")}`);
+      if (output.methods !== setup.methods)
+        throw new Error(`a plan of ${output.methods} methods, expected ${setup.methods}`);
       return;
     }
     if (output.kind === "exit") {
@@ -209,7 +211,8 @@ export const compilerWorkload: Workload<CompilerSetup, CompilerOutput> = {
           `W5: ${result.spec.group} < 2 s`,
           build,
           (ms) => ms < 2000,
-          (ms) => `${(ms / 1000).toFixed(2)} s (${tsc === undefined ? "—" : times(tsc)} \`tsc --noEmit\` on its runner)`,
+          (ms) =>
+            `${(ms / 1000).toFixed(2)} s (${tsc === undefined ? "—" : times(tsc)} \`tsc --noEmit\` on its runner)`,
         ),
       );
     }

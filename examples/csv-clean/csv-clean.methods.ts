@@ -52,9 +52,14 @@ export function cleanRows(rows: string[][]): Order[] {
   const orders: Order[] = [];
   for (const [rawId, rawCustomer, rawAmount] of rows.slice(1)) {
     const id = rawId?.trim() ?? "";
-    const customer = (rawCustomer ?? "").trim().replace(/\s+/g, " ").toLowerCase().replace(/\b\w/g, (c) => c.toUpperCase());
+    const customer = (rawCustomer ?? "")
+      .trim()
+      .replace(/\s+/g, " ")
+      .toLowerCase()
+      .replace(/\b\w/g, (c) => c.toUpperCase());
     const amount = Number((rawAmount ?? "").replace(/[$,\s]/g, ""));
-    if (id === "" || customer === "" || !Number.isFinite(amount) || (rawAmount ?? "").trim() === "" || seen.has(id)) continue;
+    if (id === "" || customer === "" || !Number.isFinite(amount) || (rawAmount ?? "").trim() === "" || seen.has(id))
+      continue;
     seen.add(id);
     orders.push({ id, customer, amount });
   }

@@ -51,9 +51,7 @@ export function histogram(values: number[]): Bucket[] {
     const from = Math.floor(value / width) * width;
     counts.set(from, (counts.get(from) ?? 0) + 1);
   }
-  return [...counts]
-    .sort((a, b) => a[0] - b[0])
-    .map(([from, count]) => ({ from, to: from + width, count }));
+  return [...counts].sort((a, b) => a[0] - b[0]).map(([from, count]) => ({ from, to: from + width, count }));
 }
 
 export function report(input: { summarize: Summary; histogram: Bucket[] }): Report {
@@ -63,7 +61,9 @@ export function report(input: { summarize: Summary; histogram: Bucket[] }): Repo
     mean: input.summarize.mean,
     stddev: input.summarize.stddev,
     busiestBucket: `${busiest.from}..${busiest.to} °C`,
-    histogram: input.histogram.map((b) => `${String(b.from).padStart(3)}..${String(b.to).padEnd(3)} ${"#".repeat(b.count)}`),
+    histogram: input.histogram.map(
+      (b) => `${String(b.from).padStart(3)}..${String(b.to).padEnd(3)} ${"#".repeat(b.count)}`,
+    ),
   };
 }
 

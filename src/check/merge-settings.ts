@@ -88,7 +88,13 @@ export function mergeSettings(
           report(
             Messages.ConflictingSetting,
             here.property.value.span,
-            [key, method.name, valueText(here.property.value, source), valueText(there, source), locate(source, there.span)],
+            [
+              key,
+              method.name,
+              valueText(here.property.value, source),
+              valueText(there, source),
+              locate(source, there.span),
+            ],
             [{ span: there.span, message: `'${key}' of '${method.name}' is first set here.` }],
           );
         }

@@ -33,9 +33,12 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
   for (const method of group.methods) {
     const first = firstMention.get(method.name);
     if (first !== undefined) {
-      report(Messages.DuplicateNameInGroup, method.span, [method.name], [
-        { span: first.span, message: `'${method.name}' is first listed here.` },
-      ]);
+      report(
+        Messages.DuplicateNameInGroup,
+        method.span,
+        [method.name],
+        [{ span: first.span, message: `'${method.name}' is first listed here.` }],
+      );
       continue;
     }
     firstMention.set(method.name, method);
@@ -57,9 +60,12 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
     }
     const first = written.get(key);
     if (first !== undefined) {
-      report(Messages.DuplicateProperty, property.key.span, [key], [
-        { span: first.key.span, message: `'${key}' is first set here.` },
-      ]);
+      report(
+        Messages.DuplicateProperty,
+        property.key.span,
+        [key],
+        [{ span: first.key.span, message: `'${key}' is first set here.` }],
+      );
       continue;
     }
     written.set(key, property);

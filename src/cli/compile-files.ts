@@ -34,7 +34,11 @@ export async function compileFiles(
   const results: FileResult[] = [];
   for (const source of sources) {
     const outFile = options.outFile?.(source.path);
-    const result = await compile(source, { workers: options.workers, backend: options.backend, types: options.types, outFile }, typescript);
+    const result = await compile(
+      source,
+      { workers: options.workers, backend: options.backend, types: options.types, outFile },
+      typescript,
+    );
     const modulePaths = new Map<string, string>();
     for (const [name, binding] of result.resolution?.bindings ?? []) {
       if (binding.modulePath !== undefined) modulePaths.set(name, binding.modulePath);

@@ -18,8 +18,16 @@ export function reportDiagnostics(
   const lookup = (file: string) => byPath.get(file);
   const sorted = sortDiagnostics(diagnostics);
   if (format === "json") {
-    process.stdout.write(`${JSON.stringify(sorted.map((d) => toJsonDiagnostic(d, lookup)), null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(
+        sorted.map((d) => toJsonDiagnostic(d, lookup)),
+        null,
+        2,
+      )}\n`,
+    );
   } else if (sorted.length > 0) {
-    process.stderr.write(formatDiagnosticsText(sorted, lookup, { color: process.stderr.isTTY && !process.env.NO_COLOR }));
+    process.stderr.write(
+      formatDiagnosticsText(sorted, lookup, { color: process.stderr.isTTY && !process.env.NO_COLOR }),
+    );
   }
 }

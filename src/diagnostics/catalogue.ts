@@ -32,7 +32,11 @@ export const Messages = {
   },
   UnexpectedEndOfFile: { code: 1006, severity: "error", message: "Unexpected end of file: expected {0}." },
   InvalidEscapeSequence: { code: 1007, severity: "error", message: "Invalid escape sequence '{0}' in string literal." },
-  MisplacedImport: { code: 1008, severity: "error", message: "Imports must come first, above every group and the outer '{'." },
+  MisplacedImport: {
+    code: 1008,
+    severity: "error",
+    message: "Imports must come first, above every group and the outer '{'.",
+  },
 
   // ── FLOW2xxx: names, imports, properties ────────────────────────────────
   InvalidIdentifier: {

@@ -54,7 +54,11 @@ export interface TextFormatOptions {
  *
  * followed by one line per related location.
  */
-export function formatDiagnosticText(diagnostic: Diagnostic, sources: SourceLookup, options: TextFormatOptions = {}): string {
+export function formatDiagnosticText(
+  diagnostic: Diagnostic,
+  sources: SourceLookup,
+  options: TextFormatOptions = {},
+): string {
   const colors = pc.createColors(options.color ?? pc.isColorSupported);
   const source = sources(diagnostic.file);
   const json = toJsonDiagnostic(diagnostic, sources);

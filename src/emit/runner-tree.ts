@@ -105,7 +105,11 @@ class RunnerTree {
         factory.createIdentifier("createRunner"),
         factory.createIdentifier("createPlanRunner"),
       ),
-      factory.createImportSpecifier(false, factory.createIdentifier("runOnce"), factory.createIdentifier("runPlanOnce")),
+      factory.createImportSpecifier(
+        false,
+        factory.createIdentifier("runOnce"),
+        factory.createIdentifier("runPlanOnce"),
+      ),
       ...RUNTIME_TYPES.filter((name) => this.used.has(name)).map((name) =>
         factory.createImportSpecifier(true, undefined, factory.createIdentifier(name)),
       ),

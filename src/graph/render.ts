@@ -146,7 +146,10 @@ function renderMermaid(layout: Layout): string {
 
 /** A dot double-quoted string: backslashes and quotes escaped, line breaks as `\n`. */
 function quoteDot(text: string): string {
-  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\r\n|\r|\n/g, "\\n")}"`;
+  return `"${text
+    .replace(/\\/g, "\\\\")
+    .replace(/"/g, '\\"')
+    .replace(/\r\n|\r|\n/g, "\\n")}"`;
 }
 
 function renderDot(plan: PlanDescriptor, layout: Layout): string {

@@ -43,7 +43,9 @@ export function buildPlan(
       timeoutMs: method?.timeoutMs ?? null,
       shardSize: parallel ? (method?.shardSize ?? null) : null,
       takesInput: true,
-      inputs: index.predecessors[v]!.map((a) => a.node).sort(byPosition).map((u) => index.names[u]!),
+      inputs: index.predecessors[v]!.map((a) => a.node)
+        .sort(byPosition)
+        .map((u) => index.names[u]!),
     };
   });
 

@@ -87,9 +87,12 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
       const local = specifier.local;
       const first = imported.get(local.name);
       if (first !== undefined) {
-        report(Messages.DuplicateImport, local.span, [local.name], [
-          { file, span: first.specifier.local.span, message: `'${local.name}' is first imported here.` },
-        ]);
+        report(
+          Messages.DuplicateImport,
+          local.span,
+          [local.name],
+          [{ file, span: first.specifier.local.span, message: `'${local.name}' is first imported here.` }],
+        );
         continue;
       }
       imported.set(local.name, { specifier, declaration, module });

@@ -113,7 +113,9 @@ describe("wrong outputs are failures", () => {
     expect(failuresOf(report)).toEqual([
       { workload: "W1", case: "sync methods 1× (50)", contender: "a(b(c(x)))", error: wrong?.error },
     ]);
-    expect(toMarkdown(report)).toContain("| a(b(c(x))) | — | **failed:** wrong or no output: run 0 gave -5, expected -1 |");
+    expect(toMarkdown(report)).toContain(
+      "| a(b(c(x))) | — | **failed:** wrong or no output: run 0 gave -5, expected -1 |",
+    );
   });
 
   it("an output that passes the check but differs from the first contender's fingerprint fails", async () => {
@@ -147,7 +149,11 @@ describe("wrong outputs are failures", () => {
     const result = await measureWorkload(workload, { mode: "test", cases: [spec] });
     const errors = result.cases[0]!.contenders.map((c) => c.error);
     // 1.2 has the first contender's fingerprint ("1"); 2 does not.
-    expect(errors).toEqual([undefined, undefined, "wrong or no output: its output differs from that of answers 1 (2 ≠ 1)"]);
+    expect(errors).toEqual([
+      undefined,
+      undefined,
+      "wrong or no output: its output differs from that of answers 1 (2 ≠ 1)",
+    ]);
   });
 
   it("a run that never settles fails after the case's timeout instead of stalling the harness", async () => {
@@ -157,13 +163,27 @@ describe("wrong outputs are failures", () => {
       description: "",
       unit: "run",
       contenders: [
-        { id: "stuck", label: "stuck", role: "peer", placement: "process", prepare: async () => ({ run: () => new Promise<number>(() => undefined) }) },
+        {
+          id: "stuck",
+          label: "stuck",
+          role: "peer",
+          placement: "process",
+          prepare: async () => ({ run: () => new Promise<number>(() => undefined) }),
+        },
       ],
       cases: () => [],
       setup: async () => ({ value: null }),
       check: () => undefined,
     };
-    const spec: CaseSpec = { group: "g", scale: 1, units: 1, warmups: 0, rounds: 1, contenders: ["stuck"], timeoutMs: 50 };
+    const spec: CaseSpec = {
+      group: "g",
+      scale: 1,
+      units: 1,
+      warmups: 0,
+      rounds: 1,
+      contenders: ["stuck"],
+      timeoutMs: 50,
+    };
     const result = await measureWorkload(workload, { mode: "test", cases: [spec] });
     expect(result.cases[0]?.contenders[0]?.error).toBe("wrong or no output: the run took longer than 50 ms");
   });
@@ -172,8 +192,18 @@ describe("wrong outputs are failures", () => {
 describe("targets", () => {
   it("are shown met, missed, or not judged when a contender failed — never met by default", () => {
     const targets = [
-      judge("fast enough", 1.5, (ratio) => ratio <= 2, (ratio) => `${ratio}×`),
-      judge("faster still", 2.5, (ratio) => ratio <= 2, (ratio) => `${ratio}×`),
+      judge(
+        "fast enough",
+        1.5,
+        (ratio) => ratio <= 2,
+        (ratio) => `${ratio}×`,
+      ),
+      judge(
+        "faster still",
+        2.5,
+        (ratio) => ratio <= 2,
+        (ratio) => `${ratio}×`,
+      ),
       judge("not measured", undefined, () => true, String),
     ];
     expect(targetTable(targets)).toEqual([

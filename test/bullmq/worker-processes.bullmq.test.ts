@@ -85,9 +85,7 @@ describeWithRedis("bullmq worker processes", () => {
     expect(twice).toContain(HOLD_ITEM);
     expect(twice.length).toBeGreaterThan(1);
     expect(twice.every((item) => Math.floor(item / 128) === Math.floor(HOLD_ITEM / 128))).toBe(true);
-    expect(lost.map((event) => event.type === "shard:end" && event.first)).toEqual([
-      Math.floor(HOLD_ITEM / 128) * 128,
-    ]);
+    expect(lost.map((event) => event.type === "shard:end" && event.first)).toEqual([Math.floor(HOLD_ITEM / 128) * 128]);
     // The worker that lost the shard is reported gone, as a crash.
     expect(down.map((event) => event.type === "worker:down" && [event.worker, event.reason])).toEqual([
       [lost[0]?.type === "shard:end" ? lost[0].worker : -1, "crash"],

@@ -123,7 +123,13 @@ function buildValue(spec: ValueSpec, write: (part: string) => Span): Value {
       return { kind: "StringLiteral", span: write(JSON.stringify(spec.value)), value: spec.value };
     case "number": {
       const raw = `${spec.value}${spec.unit ?? ""}`;
-      const literal: NumberLiteral = { kind: "NumberLiteral", span: write(raw), raw, value: spec.value, unit: spec.unit };
+      const literal: NumberLiteral = {
+        kind: "NumberLiteral",
+        span: write(raw),
+        raw,
+        value: spec.value,
+        unit: spec.unit,
+      };
       return literal;
     }
   }

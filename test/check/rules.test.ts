@@ -56,7 +56,9 @@ describe("rules", () => {
 
     it("reports at most a bounded number of cycles of a dense graph", () => {
       const names = ["a", "b", "c", "d", "e", "f", "g"];
-      const groups = names.flatMap((x) => names.filter((y) => y !== x).map((y) => `${x}, ${y} { execution_flow: sequential; }`));
+      const groups = names.flatMap((x) =>
+        names.filter((y) => y !== x).map((y) => `${x}, ${y} { execution_flow: sequential; }`),
+      );
       const reported = messages(groups.join("\n"));
       expect(reported).toHaveLength(maxReportedCycles);
       expect(new Set(reported).size).toBe(maxReportedCycles);
@@ -85,7 +87,9 @@ describe("rules", () => {
 
     it("shortens a long path to its ends", () => {
       const chain = Array.from({ length: 20 }, (_, i) => `m${i}`);
-      const [message] = messages(`${chain.join(", ")} { execution_flow: sequential; }\nm0, m19 { execution_flow: concurrent; }`);
+      const [message] = messages(
+        `${chain.join(", ")} { execution_flow: sequential; }\nm0, m19 { execution_flow: concurrent; }`,
+      );
       expect(message).toBe(
         "3007 'm0' and 'm19' cannot run concurrently: 'm19' waits for 'm0' through m0 → m1 → m2 → m3 → m4 → … → m15 → m16 → m17 → m18 → m19.",
       );
@@ -112,9 +116,12 @@ describe("rules", () => {
     });
 
     it("relates a conflicting setting to where it was first set", () => {
-      const { source, diagnostics } = runCheck("a, b { execution_flow: sequential; timeout: 1s; }\nb { timeout: 2s; }", {
-        path: "dir/etl.flow",
-      });
+      const { source, diagnostics } = runCheck(
+        "a, b { execution_flow: sequential; timeout: 1s; }\nb { timeout: 2s; }",
+        {
+          path: "dir/etl.flow",
+        },
+      );
       expect(diagnostics.map((d) => printed(source, d))).toEqual([
         {
           code: 3005,
@@ -138,9 +145,14 @@ describe("rules", () => {
     });
 
     it("relates max_worker_count below the minimum to the minimum", () => {
-      const { source, diagnostics } = runCheck("c { execution_flow: parallel; min_worker_count: 3; }\nc { max_worker_count: 2; }");
+      const { source, diagnostics } = runCheck(
+        "c { execution_flow: parallel; min_worker_count: 3; }\nc { max_worker_count: 2; }",
+      );
       expect(diagnostics.map((d) => [d.message, ...relatedAt(source, d)])).toEqual([
-        ["'max_worker_count' (2) of 'c' is less than its 'min_worker_count' (3).", "1:49 'min_worker_count' of 'c' is set here."],
+        [
+          "'max_worker_count' (2) of 'c' is less than its 'min_worker_count' (3).",
+          "1:49 'min_worker_count' of 'c' is set here.",
+        ],
       ]);
     });
   });

@@ -9,12 +9,15 @@ const grammarRoot = join(import.meta.dirname, "../fixtures/grammar");
 
 function format(text: string): string {
   const result = formatSource(createSourceText("input.flow", text));
-  if (result.text === undefined) throw new Error(`syntax errors: ${result.diagnostics.map((d) => d.message).join(" ")}`);
+  if (result.text === undefined)
+    throw new Error(`syntax errors: ${result.diagnostics.map((d) => d.message).join(" ")}`);
   return result.text;
 }
 
 function commentTexts(text: string): string[] {
-  return parse(createSourceText("input.flow", text)).document.comments.map((c) => c.text).sort();
+  return parse(createSourceText("input.flow", text))
+    .document.comments.map((c) => c.text)
+    .sort();
 }
 
 describe("format fixtures (UPDATE_FIXTURES=1 rewrites expected.flow)", () => {

@@ -42,7 +42,9 @@ export function renderBaseline(source: SourceText, document: FlowDocument, diagn
 export function outline(document: FlowDocument): string[] {
   const out: string[] = [];
   for (const imp of document.imports) {
-    const names = imp.specifiers.map((s) => (s.local === s.imported ? s.imported.name : `${s.imported.name} as ${s.local.name}`));
+    const names = imp.specifiers.map((s) =>
+      s.local === s.imported ? s.imported.name : `${s.imported.name} as ${s.local.name}`,
+    );
     out.push(`import ${names.join(", ")} from ${JSON.stringify(imp.source.value)}`);
   }
   out.push(`outer braces: ${document.outerBraces ? "yes" : "no"}`);
@@ -83,7 +85,8 @@ export function fixtureCases(root: string): FixtureCase[] {
 /** Compares with the expectation file, or rewrites it when `UPDATE_FIXTURES=1`. */
 export function expectMatchesFile(actual: string, file: string): void {
   if (process.env.UPDATE_FIXTURES === "1" || !existsSync(file)) {
-    if (process.env.UPDATE_FIXTURES !== "1") throw new Error(`missing ${file}; run with UPDATE_FIXTURES=1 to create it`);
+    if (process.env.UPDATE_FIXTURES !== "1")
+      throw new Error(`missing ${file}; run with UPDATE_FIXTURES=1 to create it`);
     writeFileSync(file, actual);
     return;
   }

@@ -30,7 +30,9 @@ function checkParse(text: string): void {
 
 /** The tree without positions: what the formatter must preserve. */
 function shape(document: FlowDocument): unknown {
-  return JSON.parse(JSON.stringify({ ...document, comments: [] }, (key, value: unknown) => (key === "span" ? undefined : value)));
+  return JSON.parse(
+    JSON.stringify({ ...document, comments: [] }, (key, value: unknown) => (key === "span" ? undefined : value)),
+  );
 }
 
 type Edit =
@@ -70,7 +72,9 @@ describe("parser robustness", () => {
 
   it("never throws on mutated valid manifests", () => {
     fc.assert(
-      fc.property(validManifest, fc.array(edit, { minLength: 1, maxLength: 3 }), (text, edits) => checkParse(mutate(text, edits))),
+      fc.property(validManifest, fc.array(edit, { minLength: 1, maxLength: 3 }), (text, edits) =>
+        checkParse(mutate(text, edits)),
+      ),
       { numRuns: RUNS },
     );
   });
@@ -98,7 +102,9 @@ describe("generated valid manifests", () => {
         const reparsed = parse(again);
         expect(reparsed.diagnostics).toEqual([]);
         expect(shape(reparsed.document)).toEqual(shape(document));
-        expect(reparsed.document.comments.map((c) => c.text).sort()).toEqual(document.comments.map((c) => c.text).sort());
+        expect(reparsed.document.comments.map((c) => c.text).sort()).toEqual(
+          document.comments.map((c) => c.text).sort(),
+        );
         expect(formatDocument(reparsed.document, again)).toBe(formatted);
       }),
       { numRuns: RUNS },
@@ -114,7 +120,9 @@ describe("generated valid manifests", () => {
         const reparsed = parse(createSourceText("gen.flow", formatted));
         expect(reparsed.diagnostics).toEqual([]);
         expect(shape(reparsed.document)).toEqual(shape(original));
-        expect(reparsed.document.comments.map((c) => c.text).sort()).toEqual(original.comments.map((c) => c.text).sort());
+        expect(reparsed.document.comments.map((c) => c.text).sort()).toEqual(
+          original.comments.map((c) => c.text).sort(),
+        );
         expect(formatDocument(reparsed.document, createSourceText("gen.flow", formatted))).toBe(formatted);
       }),
       { numRuns: RUNS },

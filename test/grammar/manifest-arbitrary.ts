@@ -17,7 +17,10 @@ const numbers = fc
     fc.option(fc.nat({ max: 999 }), { nil: undefined }),
     fc.constantFrom("", "ms", "s", "m", "h", "parsecs"),
   )
-  .map(([negative, whole, fraction, unit]) => `${negative ? "-" : ""}${whole}${fraction === undefined ? "" : `.${fraction}`}${unit}`);
+  .map(
+    ([negative, whole, fraction, unit]) =>
+      `${negative ? "-" : ""}${whole}${fraction === undefined ? "" : `.${fraction}`}${unit}`,
+  );
 
 /** A string literal in either quote style, escaping what must be escaped. */
 const strings = fc.tuple(fc.string({ unit: "grapheme", maxLength: 12 }), fc.boolean()).map(([value, single]) => {
@@ -33,17 +36,19 @@ const separators = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(" ", "\n", "  ", "\n\n", "\t", "\r\n", "\n\n\n") },
   {
     weight: 1,
-    arbitrary: fc
-      .string({ unit: "grapheme-ascii", maxLength: 10 })
-      .map((text) => ` /*${text.replace(/\*\//g, "")}*/ `),
+    arbitrary: fc.string({ unit: "grapheme-ascii", maxLength: 10 }).map((text) => ` /*${text.replace(/\*\//g, "")}*/ `),
   },
   {
     weight: 1,
-    arbitrary: fc.string({ unit: "grapheme-ascii", maxLength: 10 }).map((text) => ` //${text.replace(/[\r\n]/g, "")}\n`),
+    arbitrary: fc
+      .string({ unit: "grapheme-ascii", maxLength: 10 })
+      .map((text) => ` //${text.replace(/[\r\n]/g, "")}\n`),
   },
 );
 
-const specifier = fc.tuple(names, fc.option(names, { nil: undefined })).map(([a, b]) => (b === undefined ? [a] : [a, "as", b]));
+const specifier = fc
+  .tuple(names, fc.option(names, { nil: undefined }))
+  .map(([a, b]) => (b === undefined ? [a] : [a, "as", b]));
 
 const importTokens = fc
   .tuple(fc.array(specifier, { minLength: 1, maxLength: 3 }), fc.boolean(), strings, fc.boolean())
@@ -61,7 +66,12 @@ const importTokens = fc
 const property = fc.tuple(names, values).map(([key, value]) => [key, ":", value, ";"]);
 
 const groupTokens = fc
-  .tuple(fc.array(names, { minLength: 1, maxLength: 4 }), fc.boolean(), fc.boolean(), fc.array(property, { maxLength: 4 }))
+  .tuple(
+    fc.array(names, { minLength: 1, maxLength: 4 }),
+    fc.boolean(),
+    fc.boolean(),
+    fc.array(property, { maxLength: 4 }),
+  )
   .map(([methods, trailingComma, angle, properties]) => [
     ...methods.flatMap((m, i) => (i === 0 ? [m] : [",", m])),
     ...(trailingComma ? [","] : []),
@@ -90,7 +100,26 @@ export const validManifest = manifestTokens.chain((tokens) =>
 export const tokenSoup = fc
   .array(
     fc.oneof(
-      fc.constantFrom("import", "from", "as", "{", "}", "<", ">", ":", ";", ",", "/*", "*/", "//", '"', "'", "-", "@", "\\"),
+      fc.constantFrom(
+        "import",
+        "from",
+        "as",
+        "{",
+        "}",
+        "<",
+        ">",
+        ":",
+        ";",
+        ",",
+        "/*",
+        "*/",
+        "//",
+        '"',
+        "'",
+        "-",
+        "@",
+        "\\",
+      ),
       names,
       numbers,
       strings,

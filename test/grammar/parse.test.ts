@@ -17,7 +17,10 @@ function summary(document: FlowDocument): string[] {
   return document.groups.map(
     (g) =>
       `${g.methods.map((m) => m.name).join(",")} ${g.block.delimiter} ${g.block.properties
-        .map((p) => `${p.key.name}=${p.value.kind === "Identifier" ? p.value.name : p.value.kind === "NumberLiteral" ? p.value.raw : JSON.stringify(p.value.value)}`)
+        .map(
+          (p) =>
+            `${p.key.name}=${p.value.kind === "Identifier" ? p.value.name : p.value.kind === "NumberLiteral" ? p.value.raw : JSON.stringify(p.value.value)}`,
+        )
         .join(" ")}`,
   );
 }
@@ -43,8 +46,14 @@ describe("seed examples", () => {
   const expected = [
     ["method_1,method_2,method_3 brace execution_flow=sequential"],
     ["method_1 brace execution_flow=parallel min_worker_count=4"],
-    ["method_1,method_2,method_3 brace execution_flow=sequential", "method_2 brace execution_flow=parallel min_worker_count=3"],
-    ["method_1,method_2,method_3,method_4 brace execution_flow=sequential", "method_2,method_3 brace execution_flow=concurrent"],
+    [
+      "method_1,method_2,method_3 brace execution_flow=sequential",
+      "method_2 brace execution_flow=parallel min_worker_count=3",
+    ],
+    [
+      "method_1,method_2,method_3,method_4 brace execution_flow=sequential",
+      "method_2,method_3 brace execution_flow=concurrent",
+    ],
   ];
   for (const [index, groups] of expected.entries()) {
     it(`example ${index + 1} parses without diagnostics into its groups`, () => {
@@ -57,7 +66,9 @@ describe("seed examples", () => {
 
   it("keeps the comments of the examples", () => {
     const { document } = parseText(examples[0]!);
-    expect(document.comments.map((c) => [c.style, c.text])).toEqual([["line", "// data I/O flow is defined in each method"]]);
+    expect(document.comments.map((c) => [c.style, c.text])).toEqual([
+      ["line", "// data I/O flow is defined in each method"],
+    ]);
   });
 });
 
@@ -112,11 +123,15 @@ describe("blocks, imports and outer braces", () => {
 
   it("reads `as` in imports; without it, local is imported", () => {
     const { document, diagnostics } = parseText(
-      'import { a, b as c, } from "./x.methods"\nimport { d } from \'./y.methods\';\na, c, d { execution_flow: sequential; }',
+      "import { a, b as c, } from \"./x.methods\"\nimport { d } from './y.methods';\na, c, d { execution_flow: sequential; }",
     );
     expect(diagnostics).toEqual([]);
     const specifiers = document.imports.flatMap((i) => i.specifiers.map((s) => [s.imported.name, s.local.name]));
-    expect(specifiers).toEqual([["a", "a"], ["b", "c"], ["d", "d"]]);
+    expect(specifiers).toEqual([
+      ["a", "a"],
+      ["b", "c"],
+      ["d", "d"],
+    ]);
     expect(document.imports.map((i) => i.source.value)).toEqual(["./x.methods", "./y.methods"]);
     const plain = document.imports[0]!.specifiers[0]!;
     expect(plain.local).toBe(plain.imported);
@@ -155,13 +170,17 @@ describe("contextual keywords", () => {
 
   it("refuses `import` as a method name", () => {
     const { source, diagnostics } = parseText("import, a { retries: 1; }");
-    expect(diagnostics.map((d) => [d.code, at(source, d.span), d.message])[0]).toEqual(
-      [1001, "1:7", "Expected '{' but found ','."],
-    );
+    expect(diagnostics.map((d) => [d.code, at(source, d.span), d.message])[0]).toEqual([
+      1001,
+      "1:7",
+      "Expected '{' but found ','.",
+    ]);
   });
 
   it("reads an import placed among the groups but reports it", () => {
-    const { source, document, diagnostics } = parseText('a { retries: 1; }\nimport { b } from "./b.methods";\nb { retries: 2; }');
+    const { source, document, diagnostics } = parseText(
+      'a { retries: 1; }\nimport { b } from "./b.methods";\nb { retries: 2; }',
+    );
     expect(diagnostics.map((d) => [d.code, at(source, d.span), d.message])).toEqual([
       [1008, "2:1", "Imports must come first, above every group and the outer '{'."],
     ]);
@@ -187,7 +206,9 @@ describe("literals", () => {
     const { document, diagnostics } = parseText(String.raw`a { a: "x\"y\n\u0041\u{1F600}\x41"; b: 'it\'s'; c: "multi\
 line"; }`);
     expect(diagnostics).toEqual([]);
-    const values = document.groups[0]!.block.properties.map((p) => (p.value.kind === "StringLiteral" ? p.value.value : ""));
+    const values = document.groups[0]!.block.properties.map((p) =>
+      p.value.kind === "StringLiteral" ? p.value.value : "",
+    );
     expect(values).toEqual(['x"y\nA\u{1F600}A', "it's", "multiline"]);
   });
 });
@@ -208,7 +229,9 @@ describe("syntax diagnostics", () => {
     expect(diagnose("a { 42; }")).toEqual(["bad.flow:1:5 FLOW1001 Expected a property name or '}' but found '42'."]);
     expect(diagnose("a < x: ; >")).toEqual(["bad.flow:1:8 FLOW1001 Expected a value but found ';'."]);
     expect(diagnose(", a {}")).toEqual(["bad.flow:1:1 FLOW1001 Expected a method name but found ','."]);
-    expect(diagnose('import { } from "./x";')).toEqual(["bad.flow:1:10 FLOW1001 Expected a method name but found '}'."]);
+    expect(diagnose('import { } from "./x";')).toEqual([
+      "bad.flow:1:10 FLOW1001 Expected a method name but found '}'.",
+    ]);
   });
 
   it("reports unexpected characters one by one", () => {
@@ -219,13 +242,13 @@ describe("syntax diagnostics", () => {
   });
 
   it("reports an unterminated block comment at its opening without a cascade", () => {
-    expect(diagnose("{ a { retries: 1; }\n/* open")).toEqual(["bad.flow:2:1 FLOW1003 Unterminated block comment: add '*/'."]);
+    expect(diagnose("{ a { retries: 1; }\n/* open")).toEqual([
+      "bad.flow:2:1 FLOW1003 Unterminated block comment: add '*/'.",
+    ]);
   });
 
   it("reports an unterminated string and not the ';' it swallowed", () => {
-    expect(diagnose('a { label: "x; }\n')).toEqual([
-      "bad.flow:1:12 FLOW1004 Unterminated string literal.",
-    ]);
+    expect(diagnose('a { label: "x; }\n')).toEqual(["bad.flow:1:12 FLOW1004 Unterminated string literal."]);
   });
 
   it("reports a block closed by the other kind", () => {

@@ -25,7 +25,12 @@ describe("grammar/REFERENCE.md", () => {
     .filter((code) => code < 2000);
 
   it("documents every syntax code once", () => {
-    expect(examples.map((e) => e.code).filter((code) => code < 2000).sort()).toEqual([...syntaxCodes].sort());
+    expect(
+      examples
+        .map((e) => e.code)
+        .filter((code) => code < 2000)
+        .sort(),
+    ).toEqual([...syntaxCodes].sort());
   });
 
   for (const example of examples.filter((e) => e.code < 2000)) {

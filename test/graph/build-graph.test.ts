@@ -50,7 +50,11 @@ describe("buildGraph", () => {
 
   it("grows a layer along overlapping concurrent declarations", () => {
     expect(
-      edgeList([group("sequential", "a", "b", "c", "d", "e"), group("concurrent", "b", "c"), group("concurrent", "c", "d")]),
+      edgeList([
+        group("sequential", "a", "b", "c", "d", "e"),
+        group("concurrent", "b", "c"),
+        group("concurrent", "c", "d"),
+      ]),
     ).toEqual(["a>b", "a>c", "a>d", "b>e", "c>e", "d>e"]);
   });
 

@@ -32,7 +32,17 @@ const complete = (n: number): Adjacency =>
 
 describe("elementaryCycles", () => {
   it("finds nothing in a DAG", () => {
-    expect(elementaryCycles(adjacency(4, [[0, 1], [1, 2], [0, 2], [2, 3]]), 100)).toEqual([]);
+    expect(
+      elementaryCycles(
+        adjacency(4, [
+          [0, 1],
+          [1, 2],
+          [0, 2],
+          [2, 3],
+        ]),
+        100,
+      ),
+    ).toEqual([]);
   });
 
   it("finds all 20 cycles of the complete digraph on four nodes", () => {
@@ -43,11 +53,28 @@ describe("elementaryCycles", () => {
   });
 
   it("lists each cycle from its smallest node along the edges", () => {
-    expect(elementaryCycles(adjacency(3, [[2, 0], [0, 1], [1, 2]]), 10)).toEqual([[0, 1, 2]]);
+    expect(
+      elementaryCycles(
+        adjacency(3, [
+          [2, 0],
+          [0, 1],
+          [1, 2],
+        ]),
+        10,
+      ),
+    ).toEqual([[0, 1, 2]]);
   });
 
   it("finds a self-loop", () => {
-    expect(elementaryCycles(adjacency(2, [[0, 1], [1, 1]]), 10)).toEqual([[1]]);
+    expect(
+      elementaryCycles(
+        adjacency(2, [
+          [0, 1],
+          [1, 1],
+        ]),
+        10,
+      ),
+    ).toEqual([[1]]);
   });
 
   it("stops at the limit", () => {

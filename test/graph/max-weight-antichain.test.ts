@@ -39,26 +39,40 @@ function bruteForceWeight(graph: Adjacency, weight: readonly number[]): number {
   for (let mask = 0; mask < 1 << n; mask++) {
     const nodes = Array.from({ length: n }, (_, i) => i).filter((i) => (mask >> i) & 1);
     if (!nodes.every((u) => nodes.every((v) => u === v || !reaches[u]![v]))) continue;
-    best = Math.max(best, nodes.reduce((sum, v) => sum + weight[v]!, 0));
+    best = Math.max(
+      best,
+      nodes.reduce((sum, v) => sum + weight[v]!, 0),
+    );
   }
   return best;
 }
 
 describe("maxWeightAntichain", () => {
   it("picks the two heavy middle methods of a diamond", () => {
-    const graph = dag(4, [[0, 1], [0, 2], [1, 3], [2, 3]]);
+    const graph = dag(4, [
+      [0, 1],
+      [0, 2],
+      [1, 3],
+      [2, 3],
+    ]);
     expect(maxWeightAntichain(graph, [1, 4, 3, 1])).toEqual({ nodes: [1, 2], weight: 7 });
   });
 
   it("prefers one heavy node over several light ones it is related to", () => {
     // 0 → 1, 0 → 2: {1, 2} weighs 2, {0} weighs 5.
-    const graph = dag(3, [[0, 1], [0, 2]]);
+    const graph = dag(3, [
+      [0, 1],
+      [0, 2],
+    ]);
     expect(maxWeightAntichain(graph, [5, 1, 1])).toEqual({ nodes: [0], weight: 5 });
   });
 
   it("relates nodes through paths, not only through edges", () => {
     // 0 → 1 → 2 with 3 beside: 0 and 2 are related even without an edge between them.
-    const graph = dag(4, [[0, 1], [1, 2]]);
+    const graph = dag(4, [
+      [0, 1],
+      [1, 2],
+    ]);
     expect(maxWeightAntichain(graph, [3, 0, 2, 1])).toEqual({ nodes: [0, 3], weight: 4 });
   });
 
@@ -87,7 +101,10 @@ describe("maxWeightAntichain", () => {
 
   it("handles a long chain without exhausting the call stack", () => {
     const n = 20_000;
-    const graph = dag(n, Array.from({ length: n - 1 }, (_, i) => [i, i + 1] as const));
+    const graph = dag(
+      n,
+      Array.from({ length: n - 1 }, (_, i) => [i, i + 1] as const),
+    );
     const weight = Array.from({ length: n }, (_, i) => (i === 12_345 ? 9 : 1));
     expect(maxWeightAntichain(graph, weight)).toEqual({ nodes: [12_345], weight: 9 });
   });

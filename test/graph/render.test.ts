@@ -65,7 +65,9 @@ describe("renderGraph", () => {
     const plan = planOf("hash { execution_flow: parallel; min_worker_count: 4; timeout: 2h; }");
     expect(renderGraph(plan, "mermaid")).toContain('m0[["hash<br/>×4 · timeout 2h"]]');
     expect(renderGraph(plan, "mermaid")).toContain("class m0 lone");
-    expect(renderGraph(plan, "dot")).toContain('m0 [label="hash\\n×4 · timeout 2h", shape=box3d, penwidth=2, peripheries=2];');
+    expect(renderGraph(plan, "dot")).toContain(
+      'm0 [label="hash\\n×4 · timeout 2h", shape=box3d, penwidth=2, peripheries=2];',
+    );
   });
 
   it("merges overlapping concurrent declarations into one box", () => {
@@ -76,7 +78,9 @@ describe("renderGraph", () => {
     `);
     const mermaid = renderGraph(plan, "mermaid");
     expect(mermaid.match(/subgraph/g)).toHaveLength(1);
-    expect(mermaid).toMatch(/subgraph concurrent_0\["concurrent"\]\n {4}m1\["b"\]\n {4}m2\["c"\]\n {4}m3\["d"\]\n {2}end/);
+    expect(mermaid).toMatch(
+      /subgraph concurrent_0\["concurrent"\]\n {4}m1\["b"\]\n {4}m2\["c"\]\n {4}m3\["d"\]\n {2}end/,
+    );
   });
 
   describe("escaping", () => {

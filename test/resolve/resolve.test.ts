@@ -84,7 +84,15 @@ describe("resolve", () => {
       untypedHost,
     );
     expect(resolution.diagnostics.map((d) => printed(source, d))).toEqual([
-      { code: 2005, severity: "error", line: 2, column: 15, endLine: 2, endColumn: 16, message: "'a' is imported more than once." },
+      {
+        code: 2005,
+        severity: "error",
+        line: 2,
+        column: 15,
+        endLine: 2,
+        endColumn: 16,
+        message: "'a' is imported more than once.",
+      },
     ]);
     expect(relatedAt(source, resolution.diagnostics[0]!)).toEqual(["1:10 'a' is first imported here."]);
     expect(resolution.bindings.get("a")?.module).toBe("./x.methods");
@@ -102,12 +110,26 @@ describe("resolve", () => {
   });
 
   it("checks nothing about exports when the host does not know them", () => {
-    const { resolution } = run(`import { anything } from "./x.methods";\nanything, other { execution_flow: sequential; }`, untypedHost);
+    const { resolution } = run(
+      `import { anything } from "./x.methods";\nanything, other { execution_flow: sequential; }`,
+      untypedHost,
+    );
     expect(resolution.diagnostics).toEqual([]);
   });
 
   it("rejects strict-mode and module reserved words, not contextual keywords", () => {
-    for (const word of ["class", "delete", "new", "let", "yield", "await", "static", "implements", "eval", "arguments"]) {
+    for (const word of [
+      "class",
+      "delete",
+      "new",
+      "let",
+      "yield",
+      "await",
+      "static",
+      "implements",
+      "eval",
+      "arguments",
+    ]) {
       expect(isReservedWord(word), word).toBe(true);
     }
     for (const word of ["as", "from", "type", "of", "async", "get", "set", "undefined", "constructor"]) {

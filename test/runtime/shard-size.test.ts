@@ -11,7 +11,12 @@ import {
 } from "../../stdlib/backends/threads/shard-size.js";
 
 /** Cuts `items` into shards for `lanes` lanes, item `i` costing `cost(i)` ms; returns the shard sizes. */
-function simulate(items: number, lanes: number, cost: (item: number) => number, sizer = new ShardSizer(null)): number[] {
+function simulate(
+  items: number,
+  lanes: number,
+  cost: (item: number) => number,
+  sizer = new ShardSizer(null),
+): number[] {
   const sizes: number[] = [];
   for (let first = 0; first < items;) {
     const size = sizer.next(items - first, lanes);

@@ -10,8 +10,11 @@ export function workerCountRange(context: RuleContext): void {
     const min = origins.settings.min_worker_count;
     const max = origins.settings.max_worker_count;
     if (min === undefined || max === undefined || max.value >= min.value) continue;
-    context.report(Messages.MaxBelowMin, max.property.value.span, [max.value, name, min.value], [
-      { span: min.property.value.span, message: `'min_worker_count' of '${name}' is set here.` },
-    ]);
+    context.report(
+      Messages.MaxBelowMin,
+      max.property.value.span,
+      [max.value, name, min.value],
+      [{ span: min.property.value.span, message: `'min_worker_count' of '${name}' is set here.` }],
+    );
   }
 }

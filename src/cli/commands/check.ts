@@ -10,6 +10,10 @@ export interface CheckOptions {
 
 /** `flowc check <files…>`: every phase but emit. */
 export async function checkCommand(files: readonly string[], options: CheckOptions): Promise<number> {
-  const { exitCode } = await compileFiles(files, { workers: options.workers, backend: options.backend }, options.format);
+  const { exitCode } = await compileFiles(
+    files,
+    { workers: options.workers, backend: options.backend },
+    options.format,
+  );
   return exitCode;
 }
