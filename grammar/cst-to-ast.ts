@@ -6,7 +6,7 @@
  * incomplete to mean anything are dropped; the parser has already reported
  * why, so nothing here throws.
  */
-import type { CstNode, IToken } from "chevrotain";
+import type { CstNode, IToken } from "./chevrotain.js";
 import type {
   Block,
   Comment,

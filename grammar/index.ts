@@ -2,7 +2,7 @@
  * The grammar's public face: `parse` turns manifest text into a document and
  * every syntax diagnostic, for any input whatsoever.
  */
-import type { IRecognitionException, IToken } from "chevrotain";
+import type { IRecognitionException, IToken } from "./chevrotain.js";
 import type { FlowDocument } from "./ast.js";
 import type { SourceText } from "./source.js";
 import { createDiagnostic, type Diagnostic } from "../src/diagnostics/diagnostic.js";

@@ -4,7 +4,7 @@
  * The lexer never stops at a bad character: it reports it and carries on, so
  * that one pass reports every problem in the file.
  */
-import { Lexer, type IToken } from "chevrotain";
+import { Lexer, type IToken } from "./chevrotain.js";
 import type { Span } from "./ast.js";
 import { createDiagnostic, type Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { Messages } from "../src/diagnostics/catalogue.js";

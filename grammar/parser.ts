@@ -5,7 +5,7 @@
  * Rules are class properties: a misspelt `this.SUBRULE(this.grup)` is a
  * compile error, not a runtime surprise.
  */
-import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "./chevrotain.js";
 import {
   allTokens,
   As,

@@ -6,7 +6,7 @@
  * before the shapes they start with (`/*` before `/`, a closed string before
  * an unterminated one, keywords before identifiers).
  */
-import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
+import { createToken, Lexer, type IToken, type TokenType } from "./chevrotain.js";
 
 /** Lexer group that collects comments so the formatter can put them back. */
 export const COMMENTS_GROUP = "comments";

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../version.js";
-import { buildCommand, type BuildOptions } from "./commands/build.js";
-import { checkCommand, type CheckOptions } from "./commands/check.js";
-import { fmtCommand } from "./commands/fmt.js";
-import { graphCommand } from "./commands/graph.js";
-import { runCommand, type RunCommandOptions } from "./commands/run.js";
-import { workerCommand } from "./commands/worker.js";
+import type { BuildOptions } from "./commands/build.js";
+import type { CheckOptions } from "./commands/check.js";
+import type { RunCommandOptions } from "./commands/run.js";
 import { ExitCode, UsageError, parsePositiveInteger } from "./io.js";
+
+// Each command's module is loaded when the command runs: the compiler (TypeScript, prettier, the
+// grammar) and the runtimes take a second to load, which `--help`, `graph` or `fmt` need not wait for.
 
 function createProgram(setExit: (code: number) => void): Command {
   const program = new Command("flowc")
@@ -51,7 +51,7 @@ Examples:
     .addOption(targetBackend)
     .addOption(diagnosticsFormat)
     .action(async (files: string[], options: CheckOptions) => {
-      setExit(await checkCommand(files, options));
+      setExit(await (await import("./commands/check.js")).checkCommand(files, options));
     });
 
   program
@@ -63,7 +63,7 @@ Examples:
     .addOption(targetBackend)
     .addOption(diagnosticsFormat)
     .action(async (files: string[], options: BuildOptions) => {
-      setExit(await buildCommand(files, options));
+      setExit(await (await import("./commands/build.js")).buildCommand(files, options));
     });
 
   program
@@ -91,7 +91,7 @@ retries per stage), a line per stage start and end otherwise; then a summary tab
 (calls, p50/p95 call duration, retries, failures, worker utilisation). stdout holds only the output.`,
     )
     .action(async (file: string, options: RunCommandOptions) => {
-      setExit(await runCommand(file, options));
+      setExit(await (await import("./commands/run.js")).runCommand(file, options));
     });
 
   program
@@ -109,7 +109,7 @@ retries per stage), a line per stage start and end otherwise; then a summary tab
       ).argParser(parsePositiveInteger("--grace")),
     )
     .action(async (file: string, options: { redis?: string; concurrency?: number; grace?: number }) => {
-      setExit(await workerCommand(file, options));
+      setExit(await (await import("./commands/worker.js")).workerCommand(file, options));
     });
 
   program
@@ -118,7 +118,7 @@ retries per stage), a line per stage start and end otherwise; then a summary tab
     .argument("<file>", ".flow manifest")
     .addOption(new Option("--format <format>", "graph syntax").choices(["mermaid", "dot"]).default("mermaid"))
     .action(async (file: string, options: { format: "mermaid" | "dot" }) => {
-      setExit(await graphCommand(file, options));
+      setExit(await (await import("./commands/graph.js")).graphCommand(file, options));
     });
 
   program
@@ -127,7 +127,7 @@ retries per stage), a line per stage start and end otherwise; then a summary tab
     .argument("<files...>", ".flow manifests")
     .option("--check", "change nothing; exit 1 and list the files that are not formatted")
     .action(async (files: string[], options: { check?: boolean }) => {
-      setExit(await fmtCommand(files, options));
+      setExit(await (await import("./commands/fmt.js")).fmtCommand(files, options));
     });
 
   return program;
