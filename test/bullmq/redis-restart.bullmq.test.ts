@@ -24,7 +24,8 @@ describeWithRedis("bullmq across a Redis restart", () => {
   it("completes a run when Redis restarts empty in the middle of it: the caller resubmits what it has not collected", async () => {
     const plan = buildPlan({ square: { mode: "parallel", minWorkers: 2, shardSize: 5 } }, [], "restart");
     const workers: FlowWorker[] = [];
-    for (let i = 0; i < 2; i++) {
+    const logs: string[][] = [[], []];
+    for (const log of logs) {
       workers.push(
         await createWorker(plan, {
           connection: redis.url,
@@ -32,6 +33,7 @@ describeWithRedis("bullmq across a Redis restart", () => {
           heartbeat: 200,
           stalledInterval: 500,
           lockDuration: 1000,
+          log: (line) => log.push(line),
         }),
       );
     }
@@ -54,6 +56,13 @@ describeWithRedis("bullmq across a Redis restart", () => {
     expect(shardsDone).toBe(60);
     // And the next run finds the workers registered again.
     await expect(runner.run([3, 4])).resolves.toEqual([9, 16]);
+    // Each worker said what went wrong once, however often its connections retried, and that it was back.
+    for (const log of logs) {
+      const outage = log.slice(0, log.indexOf("redis: connected again"));
+      expect(outage.length).toBeGreaterThan(0);
+      expect(outage).toEqual([...new Set(outage)]);
+      expect(outage.every((line) => /ECONNREFUSED|Connection is closed|ECONNRESET/.test(line))).toBe(true);
+    }
     await runner.close();
     await Promise.all(workers.map((worker) => worker.close()));
   }, 30_000);

@@ -142,6 +142,8 @@ class PlanWorker implements FlowWorker {
   /** Calls known to want results, until when (see WANTED_FRESH_MS). */
   readonly #wantedCalls = new Map<string, number>();
   readonly #log: (line: string) => void;
+  /** While Redis is unreachable, the errors already logged (empty when connected). */
+  readonly #outage = new Set<string>();
   readonly #heartbeatMs: number;
   #beat: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
@@ -164,15 +166,14 @@ class PlanWorker implements FlowWorker {
       connectionName: `flowc-worker-sub:${this.id}`,
     });
     // A worker outlives Redis outages (and may start before Redis does): it says once what went wrong, and when it is back.
-    let trouble: string | undefined;
     for (const connection of [this.#redis, this.#subscriber]) {
       connection.on("error", (error: Error) => {
-        if (error.message !== trouble) this.#log(`redis: ${error.message}; retrying`);
-        trouble = error.message;
+        if (!this.#outage.has(error.message)) this.#log(`redis: ${error.message}; retrying`);
+        this.#outage.add(error.message);
       });
       connection.on("ready", () => {
-        if (trouble !== undefined) this.#log("redis: connected again");
-        trouble = undefined;
+        if (this.#outage.size > 0) this.#log("redis: connected again");
+        this.#outage.clear();
       });
     }
   }
@@ -221,7 +222,12 @@ class PlanWorker implements FlowWorker {
         settings: { backoffStrategy },
         autorun: false,
       });
-      worker.on("error", (error: Error) => this.#log(`${method.name}: ${error.message}`));
+      worker.on("error", (error: Error) => {
+        // Each of BullMQ's workers reports the outage again, every time it retries: once is enough.
+        if (this.#outage.size > 0 && this.#outage.has(error.message)) return;
+        if (this.#outage.size > 0) this.#outage.add(error.message);
+        this.#log(`${method.name}: ${error.message}`);
+      });
       worker.on("failed", (job, error) => {
         if (job !== undefined) this.#reportForeignFailure(method, job, error);
       });
