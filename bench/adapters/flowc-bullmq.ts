@@ -1,13 +1,13 @@
 /**
  * flowc on its `bullmq` backend: the plan built for it (`flowc build
  * --backend bullmq`, which proves its values survive JSON), served by
- * `flowc worker` processes. The workers run the CLI from the same sources as
- * the caller in this process (through tsx, which only costs at start-up), so
- * that caller and workers always speak the same wire format, whatever state
- * dist/ is in.
+ * `flowc worker` processes, run from the built CLI as users run them (under
+ * tsx, every closure made per item would also pay for tsx's name-keeping
+ * helper). The harness rebuilds dist/ when it is older than the sources, so
+ * the workers and this process's caller speak the same wire format.
  */
 import { bullmq, createRunner } from "../../stdlib/index.js";
-import { CLI_SOURCE, startService, type ServiceProcess } from "../harness/processes.js";
+import { CLI, startService, type ServiceProcess } from "../harness/processes.js";
 import type { Contender } from "../harness/types.js";
 import type { DistributedSetup } from "../workloads/w4-distributed.js";
 
@@ -29,9 +29,7 @@ export const flowcBullmq: Contender<DistributedSetup, number[]> = {
     };
     try {
       for (let i = 0; i < count; i++) {
-        workers.push(
-          await startService(["--import", "tsx", CLI_SOURCE, "worker", manifest, "--redis", redis.url], /serving /),
-        );
+        workers.push(await startService([CLI, "worker", manifest, "--redis", redis.url], /serving /));
       }
     } catch (error) {
       await close();

@@ -23,10 +23,10 @@ export type Outcome =
       readonly kind: "failed" | "ended" | "shutdown";
     };
 
+/** What the attempts of one shard share (one object a shard, not one an item). */
 export interface AttemptSpec {
   readonly method: string;
   readonly attempt: number;
-  readonly item: number | undefined;
   readonly timeoutMs: number | null;
   readonly run: string;
   /** Whether to measure the call's duration (only when someone listens: reading the clock costs). */
@@ -40,12 +40,17 @@ export interface AttemptSpec {
  * without a promise: nothing could have interrupted it, as in process, so
  * watching its run or its timeout would only cost time on every item.
  */
-export function runAttempt(invoke: (context: RunContext) => unknown, spec: AttemptSpec): Outcome | Promise<Outcome> {
+export function runAttempt(
+  invoke: (input: unknown, context: RunContext) => unknown,
+  input: unknown,
+  item: number | undefined,
+  spec: AttemptSpec,
+): Outcome | Promise<Outcome> {
   const abort = new LazyAbort();
   const started = spec.timed || spec.timeoutMs !== null ? performance.now() : 0;
   let output: unknown;
   try {
-    output = invoke(new CallContext(spec.method, spec.attempt, spec.item, abort));
+    output = invoke(input, new CallContext(spec.method, spec.attempt, item, abort));
   } catch (error) {
     return { ok: false, error, kind: "failed" };
   }
@@ -81,7 +86,7 @@ export function runAttempt(invoke: (context: RunContext) => unknown, spec: Attem
       // Counted from the call, as if the timer had been set before it.
       timer = setTimeout(
         () => {
-          const error = new MethodTimeoutError(spec.method, spec.item, timeoutMs);
+          const error = new MethodTimeoutError(spec.method, item, timeoutMs);
           abort.abort(error);
           finish({ ok: false, error, kind: "failed" });
         },

@@ -19,7 +19,7 @@ import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { backoffDelay } from "../../policy.js";
 import { importMethods, resolveModuleUrls } from "../../modules.js";
 import { lookupMethod, validateMethods, validatePlan } from "../../validate-plan.js";
-import { runAttempt } from "./attempt.js";
+import { runAttempt, type AttemptSpec } from "./attempt.js";
 import { callId, ID_PATTERN, PlanKeys, REPLIES_TTL_MS } from "./keys.js";
 import {
   holesOf,
@@ -369,6 +369,19 @@ class PlanWorker implements FlowWorker {
     const attempt = job.attemptsMade + 1;
     const retryable: { index: number; error: unknown }[] = [];
     let busySince = performance.now();
+    // One function and one spec for the shard's items: allocations per item are what a trivial method costs here.
+    const invoke =
+      !method.takesInput || (data.single && inputs.length === 0)
+        ? () => fn()
+        : (input: unknown, context: RunContext) => fn(input, context);
+    const spec: AttemptSpec = {
+      method: method.name,
+      attempt,
+      timeoutMs: method.timeoutMs,
+      run: data.run,
+      timed: durations !== undefined,
+      inFlight: this.#inFlight,
+    };
 
     for (let i = 0; i < count; i++) {
       // Synchronous methods would hold the event loop for the whole shard: let it turn now and then, so
@@ -381,20 +394,7 @@ class PlanWorker implements FlowWorker {
       if (!live || runEnded(data.run)) return null;
       if (done[i] === 1) continue;
       const item = data.single ? undefined : data.first + i;
-      const input = inputs[i];
-      const invoke =
-        !method.takesInput || (data.single && inputs.length === 0)
-          ? () => fn()
-          : (context: RunContext) => fn(input, context);
-      const attempted = runAttempt(invoke, {
-        method: method.name,
-        attempt,
-        item,
-        timeoutMs: method.timeoutMs,
-        run: data.run,
-        timed: durations !== undefined,
-        inFlight: this.#inFlight,
-      });
+      const attempted = runAttempt(invoke, inputs[i], item, spec);
       const outcome = attempted instanceof Promise ? await attempted : attempted;
       if (outcome.ok) {
         outputs[i] = outcome.value;
