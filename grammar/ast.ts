@@ -16,11 +16,13 @@ export interface Span {
   readonly end: number;
 }
 
-/** `Document : Import* ( "{" Group* "}" | Group* )` */
+/** `Document : Header* ( "{" Group* "}" | Group* )` with `Header : Import | Backend` */
 export interface FlowDocument {
   readonly kind: "Document";
   readonly span: Span;
   readonly imports: readonly ImportDeclaration[];
+  /** Every `backend …;` statement in source order; the checker reports all but the first. */
+  readonly backends: readonly BackendDeclaration[];
   /** Whether the groups are wrapped in the optional outer braces of seed-style manifests. */
   readonly outerBraces: boolean;
   readonly groups: readonly Group[];
@@ -34,6 +36,17 @@ export interface ImportDeclaration {
   readonly span: Span;
   readonly specifiers: readonly ImportSpecifier[];
   readonly source: StringLiteral;
+}
+
+/**
+ * `Backend : "backend" Value ";"` — the backend the manifest is meant for, which the type-check
+ * uses when the command line or the API names none. Any value is read; the checker says which
+ * values are backends.
+ */
+export interface BackendDeclaration {
+  readonly kind: "BackendDeclaration";
+  readonly span: Span;
+  readonly value: Value;
 }
 
 /** `ImportSpecifier : Name ("as" Name)?` — `local` is `imported` when there is no `as`. */
@@ -110,6 +123,7 @@ export interface Comment {
 export type Node =
   | FlowDocument
   | ImportDeclaration
+  | BackendDeclaration
   | ImportSpecifier
   | Group
   | Block

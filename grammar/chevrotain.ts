@@ -21,5 +21,5 @@ async function load(): Promise<Chevrotain> {
 
 const chevrotain = await load();
 
-export const { createToken, CstParser, EOF, Lexer } = chevrotain;
+export const { createToken, CstParser, EOF, Lexer, tokenMatcher } = chevrotain;
 export type { CstNode, IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from "chevrotain";

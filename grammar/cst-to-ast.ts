@@ -8,6 +8,7 @@
  */
 import type { CstNode, IToken } from "./chevrotain.js";
 import type {
+  BackendDeclaration,
   Block,
   Comment,
   FlowDocument,
@@ -32,6 +33,7 @@ import { BlockComment, describeToken, LCurly, NumberLiteral as NumberToken, Stri
 // after recovery, hence the optional arrays.
 interface DocumentContext {
   readonly importDeclaration?: CstNode[];
+  readonly backendDeclaration?: CstNode[];
   readonly outerOpen?: IToken[];
   readonly outerClose?: IToken[];
   readonly group?: CstNode[];
@@ -49,14 +51,22 @@ interface ImportDeclarationContext {
   readonly Semicolon?: IToken[];
 }
 
+interface BackendDeclarationContext {
+  readonly Backend?: IToken[];
+  readonly value?: IToken[];
+  readonly Semicolon?: IToken[];
+}
+
 interface ImportSpecifierContext {
   readonly imported?: IToken[];
+  readonly badName?: IToken[];
   readonly As?: IToken[];
   readonly local?: IToken[];
 }
 
 interface GroupContext {
   readonly method?: IToken[];
+  readonly badName?: IToken[];
   readonly Comma?: IToken[];
   readonly block?: CstNode[];
 }
@@ -65,6 +75,10 @@ interface BlockContext {
   readonly open?: IToken[];
   readonly property?: CstNode[];
   readonly stray?: IToken[];
+  readonly blockClose?: CstNode[];
+}
+
+interface BlockCloseContext {
   readonly close?: IToken[];
 }
 
@@ -79,6 +93,8 @@ interface PropertyContext {
 export interface BuildContext {
   readonly source: SourceText;
   readonly diagnostics: Diagnostic[];
+  /** Offsets of every block's opening `{` or `<`, in source order, to say where an unclosed block began. */
+  readonly blockOpens: number[];
 }
 
 /** A token that is really in the text (not one the parser imagined while recovering). */
@@ -118,6 +134,13 @@ function numberLiteral(token: IToken): NumberLiteral {
   };
 }
 
+/** A value token as the node of its kind. */
+function value(token: IToken): Value {
+  if (token.tokenType === NumberToken) return numberLiteral(token);
+  if (token.tokenType.CATEGORIES?.includes(StringCategory) === true) return stringLiteral(token);
+  return identifier(token);
+}
+
 const BaseVisitor = flowParser.getBaseCstVisitorConstructor<BuildContext, unknown>();
 
 class AstBuilder extends BaseVisitor {
@@ -134,25 +157,31 @@ class AstBuilder extends BaseVisitor {
     const imports = (ctx.importDeclaration ?? [])
       .map((node) => this.child<ImportDeclaration>(node, context))
       .filter((node): node is ImportDeclaration => node !== undefined);
+    const backends = (ctx.backendDeclaration ?? [])
+      .map((node) => this.child<BackendDeclaration>(node, context))
+      .filter((node): node is BackendDeclaration => node !== undefined);
     const groups = (ctx.group ?? [])
       .map((node) => this.child<Group>(node, context))
       .filter((node): node is Group => node !== undefined);
-    // Imports belong before the groups and before the outer brace.
-    const importsEnd = Math.min(groups[0]?.span.start ?? Infinity, real(ctx.outerOpen?.[0])?.startOffset ?? Infinity);
-    for (const declaration of imports) {
-      if (declaration.span.start > importsEnd) {
-        const keyword = { start: declaration.span.start, end: declaration.span.start + "import".length };
-        context.diagnostics.push(createDiagnostic(Messages.MisplacedImport, context.source.path, keyword));
-      }
-    }
+    // Imports and the backend belong before the groups and before the outer brace.
+    const headerEnd = Math.min(groups[0]?.span.start ?? Infinity, real(ctx.outerOpen?.[0])?.startOffset ?? Infinity);
+    const misplaced = (declaration: ImportDeclaration | BackendDeclaration, keyword: string) => {
+      if (declaration.span.start < headerEnd) return;
+      const message = declaration.kind === "ImportDeclaration" ? Messages.MisplacedImport : Messages.MisplacedBackend;
+      const span = { start: declaration.span.start, end: declaration.span.start + keyword.length };
+      context.diagnostics.push(createDiagnostic(message, context.source.path, span));
+    };
+    for (const declaration of imports) misplaced(declaration, "import");
+    for (const declaration of backends) misplaced(declaration, "backend");
     const outerOpen = real(ctx.outerOpen?.[0]);
-    const boundaries = [...imports, ...groups].map((node) => node.span.start).sort((a, b) => a - b);
+    const boundaries = [...imports, ...backends, ...groups].map((node) => node.span.start).sort((a, b) => a - b);
     const expected = outerOpen === undefined ? "a method name" : "a method name or '}'";
     reportStrayRuns(realTokens(ctx.stray), boundaries, expected, context);
     return {
       kind: "Document",
       span: { start: 0, end: context.source.text.length },
       imports,
+      backends,
       outerBraces: outerOpen !== undefined,
       groups,
       comments: [],
@@ -185,7 +214,16 @@ class AstBuilder extends BaseVisitor {
     };
   }
 
-  importSpecifier(ctx: ImportSpecifierContext): ImportSpecifier | undefined {
+  backendDeclaration(ctx: BackendDeclarationContext): BackendDeclaration | undefined {
+    const keyword = real(ctx.Backend?.[0]);
+    const valueToken = real(ctx.value?.[0]);
+    if (keyword === undefined || valueToken === undefined) return undefined;
+    const last = real(ctx.Semicolon?.[0]) ?? valueToken;
+    return { kind: "BackendDeclaration", span: spanOf(tokenSpan(keyword), tokenSpan(last)), value: value(valueToken) };
+  }
+
+  importSpecifier(ctx: ImportSpecifierContext, context: BuildContext): ImportSpecifier | undefined {
+    for (const bad of realTokens(ctx.badName)) reportBadName(bad, context);
     const importedToken = real(ctx.imported?.[0]);
     if (importedToken === undefined) return undefined;
     const imported = identifier(importedToken);
@@ -196,10 +234,14 @@ class AstBuilder extends BaseVisitor {
 
   group(ctx: GroupContext, context: BuildContext): Group | undefined {
     const methods = realTokens(ctx.method);
+    const badNames = realTokens(ctx.badName);
+    for (const bad of badNames) reportBadName(bad, context);
+    // Commas are checked between every two names as written, bad ones included.
+    const names = [...methods, ...badNames].sort((a, b) => a.startOffset - b.startOffset);
     const commas = realTokens(ctx.Comma);
-    for (let i = 1; i < methods.length; i++) {
-      const previous = methods[i - 1]!;
-      const current = methods[i]!;
+    for (let i = 1; i < names.length; i++) {
+      const previous = names[i - 1]!;
+      const current = names[i]!;
       const separated = commas.some(
         (comma) => comma.startOffset > previous.startOffset && comma.startOffset < current.startOffset,
       );
@@ -226,6 +268,7 @@ class AstBuilder extends BaseVisitor {
   block(ctx: BlockContext, context: BuildContext): Block | undefined {
     const open = real(ctx.open?.[0]);
     if (open === undefined) return undefined;
+    context.blockOpens.push(open.startOffset);
     const delimiter = open.tokenType === LCurly ? "brace" : "angle";
     const [opening, closing] = delimiter === "brace" ? ["{", "}"] : ["<", ">"];
     const properties = (ctx.property ?? [])
@@ -235,7 +278,7 @@ class AstBuilder extends BaseVisitor {
     const propertyStarts = properties.map((property) => property.span.start);
     reportStrayRuns(realTokens(ctx.stray), propertyStarts, `a property name or '${closing}'`, context);
 
-    const close = real(ctx.close?.[0]);
+    const close = this.child<IToken>(ctx.blockClose?.[0], context);
     if (close !== undefined && close.image !== closing) {
       context.diagnostics.push(
         createDiagnostic(Messages.MismatchedBlockClose, context.source.path, tokenSpan(close), [
@@ -250,19 +293,32 @@ class AstBuilder extends BaseVisitor {
     return { kind: "Block", span: spanOf(tokenSpan(open), end), delimiter, properties };
   }
 
+  blockClose(ctx: BlockCloseContext): IToken | undefined {
+    return real(ctx.close?.[0]);
+  }
+
   property(ctx: PropertyContext): Property | undefined {
     const keyToken = real(ctx.key?.[0]);
     const valueToken = real(ctx.value?.[0]);
     if (keyToken === undefined || valueToken === undefined) return undefined;
-    const value: Value =
-      valueToken.tokenType === NumberToken
-        ? numberLiteral(valueToken)
-        : valueToken.tokenType.CATEGORIES?.includes(StringCategory) === true
-          ? stringLiteral(valueToken)
-          : identifier(valueToken);
     const last = real(ctx.Semicolon?.[0]) ?? valueToken;
-    return { kind: "Property", span: spanOf(tokenSpan(keyToken), tokenSpan(last)), key: identifier(keyToken), value };
+    return {
+      kind: "Property",
+      span: spanOf(tokenSpan(keyToken), tokenSpan(last)),
+      key: identifier(keyToken),
+      value: value(valueToken),
+    };
   }
+}
+
+/** A number or a string where a method name belongs: `a, 1b {`. */
+function reportBadName(token: IToken, context: BuildContext): void {
+  context.diagnostics.push(
+    createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(token), [
+      "a method name",
+      describeToken(token),
+    ]),
+  );
 }
 
 /**

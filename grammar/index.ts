@@ -4,7 +4,7 @@
  */
 import type { IRecognitionException, IToken } from "./chevrotain.js";
 import type { FlowDocument } from "./ast.js";
-import type { SourceText } from "./source.js";
+import { positionAt, type SourceText } from "./source.js";
 import { createDiagnostic, type Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { Messages } from "../src/diagnostics/catalogue.js";
 import { buildDocument } from "./cst-to-ast.js";
@@ -25,10 +25,13 @@ export interface ParseResult {
 export function parse(source: SourceText): ParseResult {
   const lexed = tokenize(source.text, source.path);
   const cst = flowParser.parseDocument(lexed.tokens);
+  const shape: Diagnostic[] = [];
+  const blockOpens: number[] = [];
+  const document = buildDocument(cst, lexed.comments, { source, diagnostics: shape, blockOpens });
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   const consequences = offsetsAfterUnterminatedStrings(lexed.tokens, source.text.length);
   for (const error of flowParser.errors) {
-    const diagnostic = toDiagnostic(error, source);
+    const diagnostic = toDiagnostic(error, source, blockOpens);
     // A `/*` that never closes ate the rest of the text; the parser's complaint
     // about the missing end is a consequence, not a second mistake.
     if (diagnostic.code === Messages.UnexpectedEndOfFile.code && lexed.endsInUnterminatedComment) continue;
@@ -36,7 +39,7 @@ export function parse(source: SourceText): ParseResult {
     if (consequences.has(diagnostic.span.start)) continue;
     diagnostics.push(diagnostic);
   }
-  const document = buildDocument(cst, lexed.comments, { source, diagnostics });
+  diagnostics.push(...shape);
   return { document, diagnostics: deduplicate(diagnostics) };
 }
 
@@ -49,12 +52,25 @@ function offsetsAfterUnterminatedStrings(tokens: readonly IToken[], textLength: 
   return offsets;
 }
 
-function toDiagnostic(error: IRecognitionException, source: SourceText): Diagnostic {
+function toDiagnostic(error: IRecognitionException, source: SourceText, blockOpens: readonly number[]): Diagnostic {
   const token = error.token;
   const expected = error.message;
   if (token.tokenType.name === "EOF" || !Number.isFinite(token.startOffset)) {
     const end = source.text.length;
     return createDiagnostic(Messages.UnexpectedEndOfFile, source.path, { start: end, end }, [expected]);
+  }
+  // The block ended before a token that is no closer (the start of the next group, say): its
+  // opener is the last one before that token, since blocks do not nest.
+  const open =
+    error.context.ruleStack.at(-1) === "blockClose" ? blockOpens.findLast((at) => at < token.startOffset) : undefined;
+  if (open !== undefined) {
+    const { line, column } = positionAt(source, open);
+    const closing = source.text[open] === "<" ? ">" : "}";
+    return createDiagnostic(Messages.UnclosedBlock, source.path, tokenSpan(token), [
+      closing,
+      `${line}:${column}`,
+      describeToken(token),
+    ]);
   }
   return createDiagnostic(Messages.UnexpectedToken, source.path, tokenSpan(token), [expected, describeToken(token)]);
 }

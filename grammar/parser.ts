@@ -5,10 +5,18 @@
  * Rules are class properties: a misspelt `this.SUBRULE(this.grup)` is a
  * compile error, not a runtime surprise.
  */
-import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "./chevrotain.js";
+import {
+  CstParser,
+  EOF,
+  tokenMatcher,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type TokenType,
+} from "./chevrotain.js";
 import {
   allTokens,
   As,
+  Backend,
   Colon,
   Comma,
   describeTokenType,
@@ -34,6 +42,8 @@ import {
 class ExpectationDescriber implements IParserErrorMessageProvider {
   /** Whether the document being parsed wraps its groups in braces; set by the `document` rule. */
   outerBraces = false;
+  /** The closer of the block being parsed; set by the `block` rule. */
+  closer: TokenType = RCurly;
 
   buildMismatchTokenMessage(options: { expected: TokenType; ruleName: string }): string {
     const { expected, ruleName } = options;
@@ -50,11 +60,10 @@ class ExpectationDescriber implements IParserErrorMessageProvider {
   buildNoViableAltMessage(options: { expectedPathsPerAlt: TokenType[][][]; ruleName: string }): string {
     const firsts = options.expectedPathsPerAlt.flatMap((paths) => paths.map((path) => path[0]));
     if (options.ruleName === "property") return "a value";
-    const first = firsts[0];
-    // The closing alternatives list the matching delimiter first.
-    if (options.ruleName === "block" && (first === RCurly || first === RAngle)) {
-      return `a property name or ${describeTokenType(first)}`;
-    }
+    // A number or a string is read in place of an imported name only to report it as such.
+    if (options.ruleName === "importSpecifier") return "a method name";
+    // Either closer is accepted, but the one that matches the opener is the one to name.
+    if (options.ruleName === "blockClose") return `a property name or ${describeTokenType(this.closer)}`;
     return describeAlternatives(firsts);
   }
 
@@ -100,18 +109,28 @@ export class FlowParser extends CstParser {
   }
 
   /**
-   * `Document : Import* ( "{" Group* "}" | Group* )`
+   * `Document : Header* ( "{" Group* "}" | Group* )` with `Header : Import | Backend`
    *
    * Groups after a closing outer brace are refused: the braces either wrap
    * the whole manifest or are absent, so stray groups after them are most
-   * likely a misplaced `}`. An import among the groups is read (so its names
-   * still resolve) and reported by the tree builder as misplaced. Tokens that
-   * cannot start a group are stepped over as `stray` and reported by the tree
-   * builder: one run of them is one mistake.
+   * likely a misplaced `}`. An import or a backend statement among the groups
+   * is read (so its names still resolve) and reported by the tree builder as
+   * misplaced. Tokens that cannot start a group are stepped over as `stray` and
+   * reported by the tree builder: one run of them is one mistake.
+   *
+   * `backend` is also a name, so `backend bullmq;` and a group such as
+   * `backend, store {` or `backend {` share their first token; the parser tells
+   * them apart by looking three tokens ahead (a statement is `backend`, a value,
+   * then `;`).
    */
   readonly document = this.RULE("document", () => {
     let braced = false;
-    this.MANY(() => this.SUBRULE(this.importDeclaration));
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.importDeclaration) },
+        { ALT: () => this.SUBRULE(this.backendDeclaration) },
+      ]),
+    );
     this.OPTION(() => {
       this.CONSUME(LCurly, { LABEL: "outerOpen" });
       braced = true;
@@ -119,7 +138,8 @@ export class FlowParser extends CstParser {
         this.describer.outerBraces = true;
       });
       this.MANY2(() =>
-        this.OR([
+        this.OR2([
+          { ALT: () => this.SUBRULE2(this.backendDeclaration) },
           { ALT: () => this.SUBRULE(this.group) },
           { ALT: () => this.SUBRULE2(this.importDeclaration) },
           ...this.strays(1, topLevelStrayTokens),
@@ -130,7 +150,8 @@ export class FlowParser extends CstParser {
     this.MANY3({
       GATE: () => !braced,
       DEF: () =>
-        this.OR2([
+        this.OR3([
+          { ALT: () => this.SUBRULE3(this.backendDeclaration) },
           { ALT: () => this.SUBRULE2(this.group) },
           { ALT: () => this.SUBRULE3(this.importDeclaration) },
           ...this.strays(2, [...topLevelStrayTokens, RCurly]),
@@ -161,13 +182,35 @@ export class FlowParser extends CstParser {
   });
 
   /**
+   * `Backend : "backend" Value ";"`
+   *
+   * Any single value is read, so that `backend "bullmq";` or `backend bulmq;`
+   * is one precise diagnostic of the checker rather than a syntax error.
+   */
+  readonly backendDeclaration = this.RULE("backendDeclaration", () => {
+    this.CONSUME(Backend);
+    this.OR([
+      { ALT: () => this.CONSUME(Name, { LABEL: "value" }) },
+      { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "value" }) },
+      { ALT: () => this.CONSUME(StringCategory, { LABEL: "value" }) },
+    ]);
+    this.CONSUME(Semicolon);
+  });
+
+  /**
    * `ImportSpecifier : Name ("as" Name)?`
    *
    * `from` and `as` are names here too, as in TypeScript; `import` is not, as
    * it always begins an import and no TypeScript function can bear that name.
+   * A number or a string in place of the name is read as `badName` and reported
+   * by the tree builder, so that it costs one diagnostic.
    */
   readonly importSpecifier = this.RULE("importSpecifier", () => {
-    this.CONSUME(Name, { LABEL: "imported" });
+    this.OR([
+      { ALT: () => this.CONSUME(Name, { LABEL: "imported" }) },
+      { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "badName" }) },
+      { ALT: () => this.CONSUME(StringCategory, { LABEL: "badName" }) },
+    ]);
     this.OPTION(() => {
       this.CONSUME(As);
       this.CONSUME2(Name, { LABEL: "local" });
@@ -180,13 +223,18 @@ export class FlowParser extends CstParser {
    * A group without a block is refused: names alone say nothing about how the
    * methods run. A missing comma between two names is accepted here and reported by the
    * tree builder, which can say precisely "expected ','" instead of
-   * abandoning the whole group.
+   * abandoning the whole group. So is a number or a string where a later name belongs
+   * (`a, 1b {`), labelled `badName`: one diagnostic, and the rest of the group is read.
    */
   readonly group = this.RULE("group", () => {
     this.CONSUME(Name, { LABEL: "method" });
     this.MANY(() => {
       this.OPTION(() => this.CONSUME(Comma));
-      this.CONSUME2(Name, { LABEL: "method" });
+      this.OR([
+        { ALT: () => this.CONSUME2(Name, { LABEL: "method" }) },
+        { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "badName" }) },
+        { ALT: () => this.CONSUME(StringCategory, { LABEL: "badName" }) },
+      ]);
     });
     this.OPTION2(() => this.CONSUME2(Comma));
     this.SUBRULE(this.block);
@@ -195,38 +243,50 @@ export class FlowParser extends CstParser {
   /**
    * `Block : "{" Property* "}" | "<" Property* ">"`
    *
-   * Either closer is accepted after either opener so that the tree builder
-   * can report a mismatched pair precisely; the closer of the opener's own
-   * kind is listed first, which is what the "expected" message names.
-   * Tokens that cannot start a property are stepped over as `stray` and
-   * reported by the tree builder, so the rest of the block is still read.
+   * Either closer is accepted after either opener (see `blockClose`). Tokens that
+   * cannot start a property are stepped over as `stray` and reported by the tree
+   * builder, so the rest of the block is still read.
+   *
+   * A name followed by what follows a method name (`,`, `{`, `<`, or another name and
+   * then one of those) begins a group, not a property: the block ends there, unclosed.
+   * `blockClose` then fails on that name, and the parser's re-synchronisation resumes at
+   * the group level, where the name is in the follow set, so the next group is read as
+   * a group instead of as a run of malformed properties.
    */
   readonly block = this.RULE("block", () => {
+    const open = this.OR([
+      { ALT: () => this.CONSUME(LCurly, { LABEL: "open" }) },
+      { ALT: () => this.CONSUME(LAngle, { LABEL: "open" }) },
+    ]);
+    this.ACTION(() => {
+      this.describer.closer = open.tokenType === LAngle ? RAngle : RCurly;
+    });
+    this.MANY({
+      GATE: () => !this.startsGroup(),
+      DEF: () => this.OR2([{ ALT: () => this.SUBRULE(this.property) }, ...this.strays(2, blockStrayTokens)]),
+    });
+    this.SUBRULE(this.blockClose);
+  });
+
+  /**
+   * `"}" | ">"`, whichever the opener: the tree builder reports a mismatched pair
+   * precisely. A rule of its own so that a block left unclosed is told apart from
+   * every other syntax error (see `grammar/index.ts`).
+   */
+  readonly blockClose = this.RULE("blockClose", () => {
     this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(LCurly, { LABEL: "open" });
-          this.MANY(() => this.OR4([{ ALT: () => this.SUBRULE(this.property) }, ...this.strays(1, blockStrayTokens)]));
-          this.OR2([
-            { ALT: () => this.CONSUME(RCurly, { LABEL: "close" }) },
-            { ALT: () => this.CONSUME(RAngle, { LABEL: "close" }) },
-          ]);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(LAngle, { LABEL: "open" });
-          this.MANY2(() =>
-            this.OR5([{ ALT: () => this.SUBRULE2(this.property) }, ...this.strays(2, blockStrayTokens)]),
-          );
-          this.OR3([
-            { ALT: () => this.CONSUME2(RAngle, { LABEL: "close" }) },
-            { ALT: () => this.CONSUME2(RCurly, { LABEL: "close" }) },
-          ]);
-        },
-      },
+      { ALT: () => this.CONSUME(RCurly, { LABEL: "close" }) },
+      { ALT: () => this.CONSUME(RAngle, { LABEL: "close" }) },
     ]);
   });
+
+  /** Whether the next tokens read as the start of a group: `a,` `a {` `a <`, or `a b,` `a b {` `a b <`. */
+  private startsGroup(): boolean {
+    const followsName = (token: IToken) => [Comma, LCurly, LAngle].some((type) => tokenMatcher(token, type));
+    if (!tokenMatcher(this.LA(1), Name)) return false;
+    const second = this.LA(2);
+    return followsName(second) || (tokenMatcher(second, Name) && followsName(this.LA(3)));
+  }
 
   /**
    * `Property : Name ":" Value ";"` with `Value : Name | Number | String`

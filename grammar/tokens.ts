@@ -90,6 +90,9 @@ export const Identifier = createToken({
 export const Import = createToken({ name: "Import", pattern: /import/, longer_alt: Identifier });
 export const From = createToken({ name: "From", pattern: /from/, longer_alt: Identifier, categories: [Name] });
 export const As = createToken({ name: "As", pattern: /as/, longer_alt: Identifier, categories: [Name] });
+// `backend` begins the statement `backend bullmq;` only where the parser sees that shape
+// ahead; elsewhere it is a name like any other (`backend, store { … }`).
+export const Backend = createToken({ name: "Backend", pattern: /backend/, longer_alt: Identifier, categories: [Name] });
 
 export const LCurly = createToken({ name: "LCurly", pattern: /\{/ });
 export const RCurly = createToken({ name: "RCurly", pattern: /\}/ });
@@ -112,6 +115,7 @@ export const allTokens: readonly TokenType[] = [
   Import,
   From,
   As,
+  Backend,
   Identifier,
   LCurly,
   RCurly,
@@ -163,6 +167,7 @@ const descriptions = new Map<TokenType, string>([
   [Import, "'import'"],
   [From, "'from'"],
   [As, "'as'"],
+  [Backend, "'backend'"],
   [LCurly, "'{'"],
   [RCurly, "'}'"],
   [LAngle, "'<'"],

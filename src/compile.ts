@@ -27,6 +27,8 @@ export interface CompileOptions {
    * `--backend NAME`: the backend the runner is meant for. `bullmq` makes values that do
    * not survive JSON errors (FLOW4008) and marks a clean plan `jsonSafe`; `inline`
    * silences the warnings about values worker threads cannot receive (FLOW4007).
+   * When `undefined`, the manifest's `backend …;` statement decides, if it has one;
+   * when given, it takes precedence over the manifest.
    */
   readonly backend?: BackendName | undefined;
 }
@@ -89,7 +91,9 @@ export async function compile(
   if (hasErrors(diagnostics) || analysis.plan === undefined) return result({ resolution, analysis });
   if (services === undefined) return result({ resolution, analysis, plan: analysis.plan });
 
-  const typed = typeCheck(analysis, services.project, { backend: options.backend });
+  // The command line (or the API) names the backend for this build; the manifest's own
+  // `backend …;` is what it is meant for otherwise.
+  const typed = typeCheck(analysis, services.project, { backend: options.backend ?? analysis.backend });
   diagnostics.push(...typed.diagnostics);
   if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
 

@@ -22,6 +22,12 @@ export function validatePlan(plan: PlanDescriptor): void {
 
   const position = new Map<string, number>();
   plan.methods.forEach((method, i) => {
+    // The scheduler keys objects by method name (fan-in inputs, the run's output), and assigning
+    // that key sets an object's prototype instead of storing the value; flowc refuses the name (FLOW2011).
+    if (method.name === "__proto__" || method.exportName === "__proto__") {
+      const which = method.name === "__proto__" ? "a method" : `the export of '${method.name}'`;
+      fail(`${which} is named '__proto__', which objects keyed by method name cannot hold; rename it`, [method.name]);
+    }
     if (position.has(method.name)) fail(`method '${method.name}' appears twice`, [method.name]);
     position.set(method.name, i);
   });

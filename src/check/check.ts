@@ -9,6 +9,7 @@ import { buildPlan } from "../plan/build-plan.js";
 import { manifestName } from "../resolve/manifest-name.js";
 import type { Resolution } from "../resolve/types.js";
 import { locate, mergeSettings } from "./merge-settings.js";
+import { readBackend } from "./read-backend.js";
 import { readGroups } from "./read-properties.js";
 import type { Report } from "./report.js";
 import type { RuleContext } from "./rule-context.js";
@@ -16,7 +17,7 @@ import { specifiedRules } from "./rules/index.js";
 import type { Analysis, CheckOptions } from "./types.js";
 
 /**
- * Checks the meaning of a parsed manifest: reads every group's properties, merges the
+ * Checks the meaning of a parsed manifest: reads its backend statement and every group's properties, merges the
  * settings of each method, builds the data graph, runs every rule of
  * `specifiedRules`, and — when neither this phase nor an earlier one found an error —
  * builds the plan.
@@ -41,6 +42,7 @@ export function check(
     );
   };
 
+  const backend = readBackend(document, source, report);
   const groups = readGroups(document, source, report);
   const graph = buildGraph(groups);
   const { settings, origins } = mergeSettings(graph.nodes, groups, source, report);
@@ -65,6 +67,7 @@ export function check(
     groups,
     settings,
     origins,
+    invalidNames: resolution.invalidNames,
     firstMentions,
     report,
     locate: (span: Span) => locate(source, span),
@@ -74,5 +77,5 @@ export function check(
   const sorted = sortDiagnostics(diagnostics);
   const sound = acyclic && graph.nodes.length > 0 && !hasErrors(resolution.diagnostics) && !hasErrors(sorted);
   const plan = sound ? buildPlan(manifestName(file), graph, settings, resolution) : undefined;
-  return { source, document, resolution, graph, settings, plan, diagnostics: sorted };
+  return { source, document, resolution, graph, settings, backend, plan, diagnostics: sorted };
 }

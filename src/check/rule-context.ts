@@ -23,6 +23,11 @@ export interface RuleContext {
   readonly groups: readonly GroupFacts[];
   readonly settings: ReadonlyMap<string, MethodSettings>;
   readonly origins: ReadonlyMap<string, MethodOrigins>;
+  /**
+   * Names the resolver refused (reserved words, `__proto__`). Rules that warn about a single
+   * method leave these alone: the name must change anyway, and the error says so.
+   */
+  readonly invalidNames: ReadonlySet<string>;
   /** The first mention of each method in a group. */
   readonly firstMentions: ReadonlyMap<string, Identifier>;
   readonly report: Report;

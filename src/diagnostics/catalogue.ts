@@ -37,6 +37,16 @@ export const Messages = {
     severity: "error",
     message: "Imports must come first, above every group and the outer '{'.",
   },
+  UnclosedBlock: {
+    code: 1009,
+    severity: "error",
+    message: "Expected '{0}' to close the block opened at {1} (found {2}).",
+  },
+  MisplacedBackend: {
+    code: 1010,
+    severity: "error",
+    message: "The backend must be declared at the top, with the imports, above every group and the outer '{'.",
+  },
 
   // ── FLOW2xxx: names, imports, properties ────────────────────────────────
   InvalidIdentifier: {
@@ -53,6 +63,18 @@ export const Messages = {
   DuplicateProperty: { code: 2008, severity: "error", message: "Property '{0}' is set twice in this block." },
   NotAFunction: { code: 2009, severity: "error", message: "'{0}' exported by '{1}' is not a function." },
   UnusedImport: { code: 2010, severity: "warning", message: "'{0}' is imported but never used." },
+  PrototypeKeyName: {
+    code: 2011,
+    severity: "error",
+    message:
+      "'{0}' cannot name a method: the runner keys objects by method name, and in JavaScript that key would set an object's prototype instead.",
+  },
+  NotImported: {
+    code: 2012,
+    severity: "error",
+    message: "'{0}' is not imported, and {1}; did you mean '{2}' ({3})?",
+  },
+  DuplicateBackend: { code: 2013, severity: "error", message: "The backend is declared more than once." },
 
   // ── FLOW3xxx: graph rules ───────────────────────────────────────────────
   Cycle: { code: 3001, severity: "error", message: "This declaration closes a cycle: {0}." },
@@ -152,6 +174,12 @@ export const Messages = {
     code: 4008,
     severity: "error",
     message: "Values from {0} to {1} travel as JSON with the 'bullmq' backend, but {2}.",
+  },
+  JsonSafetyUnproven: {
+    code: 4009,
+    severity: "warning",
+    message:
+      "Values from {0} to {1} travel as JSON with the 'bullmq' backend, but flowc cannot prove that they survive it: {2} could hold anything.",
   },
 } as const satisfies Record<string, DiagnosticMessage>;
 

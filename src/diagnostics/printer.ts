@@ -1,6 +1,6 @@
-import { codeFrameColumns } from "@babel/code-frame";
+import { codeFrameColumns, type BabelCodeFrameOptions } from "@babel/code-frame";
 import pc from "picocolors";
-import { positionAt, type SourceText } from "../../grammar/source.js";
+import { positionAt, type Position, type SourceText } from "../../grammar/source.js";
 import type { Diagnostic } from "./diagnostic.js";
 
 /** The `--format json` shape of one diagnostic (1-based lines and columns, end exclusive). */
@@ -69,15 +69,11 @@ export function formatDiagnosticText(
   if (source) {
     // An empty span still deserves a caret: widen it to one column.
     const sameSpot = json.endLine === json.line && json.endColumn <= json.column;
-    const frame = codeFrameColumns(
-      source.text,
-      {
-        start: { line: json.line, column: json.column },
-        end: sameSpot ? { line: json.line, column: json.column + 1 } : { line: json.endLine, column: json.endColumn },
-      },
-      { highlightCode: false, forceColor: false, linesAbove: 1, linesBelow: 1 },
-    );
-    lines.push("", indent(frame), "");
+    const start = { line: json.line, column: json.column };
+    const end = sameSpot
+      ? { line: json.line, column: json.column + 1 }
+      : { line: json.endLine, column: json.endColumn };
+    lines.push("", indent(codeFrame(source, start, end)), "");
   }
   for (const related of diagnostic.related) {
     const relatedSource = sources(related.file);
@@ -103,6 +99,87 @@ export function summarize(diagnostics: readonly Diagnostic[]): string {
   const warnings = diagnostics.length - errors;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   return `Found ${plural(errors, "error")} and ${plural(warnings, "warning")}.`;
+}
+
+/** The most characters of a line a code frame shows; a longer line is cut to a window around the span. */
+export const frameWidth = 120;
+/** How many characters before the span the window shows, when the line is cut. */
+const frameLead = 40;
+
+/**
+ * The lines around `start`–`end` (1-based, `end` exclusive) with the span marked. Only
+ * those lines are handed to the frame printer, each cut to the same window of at most
+ * `frameWidth` characters around the span (with `…` where cut), so that a frame costs
+ * the same on a 150 KB line as on a short one.
+ */
+export function codeFrame(source: SourceText, start: Position, end: Position): string {
+  const first = Math.max(1, start.line - 1);
+  const last = Math.min(source.lineStarts.length, end.line + 1);
+  const texts: string[] = [];
+  for (let line = first; line <= last; line++) texts.push(lineText(source, line));
+
+  const startText = texts[start.line - first] ?? "";
+  const spanStart = start.column - 1;
+  const spanEnd = end.line === start.line ? end.column - 1 : startText.length;
+  const window = texts.some((text) => text.length > frameWidth)
+    ? windowAround(spanStart, spanEnd, startText.length)
+    : undefined;
+
+  const shown = texts.map((text) => (window === undefined ? text : cut(text, window)));
+  const column = (text: string, at: number): number => {
+    if (window === undefined) return at;
+    const lead = window.from > 0 && text.length > 0 ? 1 : 0;
+    return Math.max(1, Math.min(at - window.from + lead, cut(text, window).length + 1));
+  };
+  // `startLine` numbers the excerpt as the lines of the file; @types/babel__code-frame lacks it.
+  const options: BabelCodeFrameOptions & { readonly startLine: number } = {
+    highlightCode: false,
+    forceColor: false,
+    linesAbove: 1,
+    linesBelow: 1,
+    startLine: first,
+  };
+  return codeFrameColumns(
+    shown.join("\n"),
+    {
+      start: { line: start.line, column: column(startText, start.column) },
+      end: { line: end.line, column: column(texts[end.line - first] ?? "", end.column) },
+    },
+    options,
+  );
+}
+
+interface Window {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** `frameWidth` columns that show the span's start, some text before it, and as much of the span as fits. */
+function windowAround(spanStart: number, spanEnd: number, lineLength: number): Window {
+  let from = Math.max(0, spanStart - frameLead);
+  if (spanEnd > from + frameWidth) from = Math.max(0, Math.min(spanStart, spanEnd - frameWidth));
+  // Near the end of the line, show a full window rather than a short tail.
+  from = Math.max(0, Math.min(from, lineLength - frameWidth));
+  return { from, to: from + frameWidth };
+}
+
+function cut(text: string, window: Window): string {
+  const from = Math.min(window.from, text.length);
+  const body = text.slice(from, window.to);
+  return `${window.from > 0 && text.length > 0 ? "…" : ""}${body}${text.length > window.to ? "…" : ""}`;
+}
+
+/**
+ * Line `line` (1-based) without its line end. The frame printer would also break lines at
+ * U+2028 and U+2029, which the language does not count as line ends: they are shown as spaces.
+ */
+function lineText(source: SourceText, line: number): string {
+  const start = source.lineStarts[line - 1] ?? source.text.length;
+  const next = source.lineStarts[line] ?? source.text.length;
+  return source.text
+    .slice(start, next)
+    .replace(/(?:\r\n|\r|\n)$/, "")
+    .replace(/[\u2028\u2029]/g, " ");
 }
 
 function indent(text: string): string {

@@ -1,5 +1,6 @@
 /**
- * The canonical layout of a manifest (`flowc fmt`).
+ * The canonical layout of a manifest (`flowc fmt`): imports, then the backend
+ * statement, then the groups, each section separated by a blank line.
  *
  * The layout comes from the tree; the comments, which the tree does not
  * place, are attached to the printed lines by their offsets:
@@ -10,7 +11,16 @@
  *   - any other comment leads the next printed line (or ends the document).
  * The result parses back to the same placement, which makes formatting idempotent.
  */
-import type { Comment, FlowDocument, Group, ImportDeclaration, Property, Span, Value } from "../../grammar/ast.js";
+import type {
+  BackendDeclaration,
+  Comment,
+  FlowDocument,
+  Group,
+  ImportDeclaration,
+  Property,
+  Span,
+  Value,
+} from "../../grammar/ast.js";
 import type { SourceText } from "../../grammar/source.js";
 import { parse } from "../../grammar/index.js";
 import { tokenize } from "../../grammar/lexer.js";
@@ -61,11 +71,14 @@ interface GroupLines {
 /** Formats a document that has no syntax errors. */
 export function formatDocument(document: FlowDocument, source: SourceText): string {
   const text = source.text;
-  const imports = document.imports.map(importLine);
-  const groups = document.groups.map(groupLines);
+  const imports = document.imports.map((declaration) => importLine(declaration, text));
+  const backends = document.backends.map((declaration) => backendLine(declaration, text));
+  const groups = document.groups.map((group) => groupLines(group, text));
   const braces = document.outerBraces ? outerBraceLines(document, source) : undefined;
 
-  const ordered: Line[] = [...imports];
+  // Comments are attached in source order, where a backend statement may stand among the imports.
+  const header = [...imports, ...backends];
+  const ordered: Line[] = [...header].sort((a, b) => a.span.start - b.span.start);
   if (braces) ordered.push(braces.open);
   for (const group of groups) ordered.push(group.header, ...group.properties, group.close);
   if (braces) ordered.push(braces.close);
@@ -74,8 +87,10 @@ export function formatDocument(document: FlowDocument, source: SourceText): stri
   const out = new Printer(text);
 
   for (const imp of imports) out.line(imp, { indent: "", first: "preserve", rest: "preserve" });
+  if (imports.length > 0 && backends.length > 0) out.forceBlankLine();
+  for (const backend of backends) out.line(backend, { indent: "", first: "preserve", rest: "preserve" });
 
-  if (imports.length > 0 && (ordered.length > imports.length || endComments.length > 0)) out.forceBlankLine();
+  if (header.length > 0 && (ordered.length > header.length || endComments.length > 0)) out.forceBlankLine();
 
   const groupIndent = braces ? INDENT : "";
   if (braces) out.line(braces.open, { indent: "", first: "preserve", rest: "preserve" });
@@ -154,7 +169,9 @@ class Printer {
     for (const segment of unit.segments) {
       if (segment.anchor !== undefined) {
         while (next < inlineBlocks.length && inlineBlocks[next]!.span.end <= segment.anchor) {
-          body += `${inlineBlocks[next]!.text} `;
+          // Spaced from the text before it; a `;` ends the statement right after it, as it did.
+          const before = body === "" || body.endsWith(" ") ? "" : " ";
+          body += `${before}${inlineBlocks[next]!.text}${segment.text === ";" ? "" : " "}`;
           next++;
         }
       }
@@ -237,7 +254,16 @@ function lineBreaks(text: string): number {
   return text.match(/\r\n|\r|\n|\u2028|\u2029/g)?.length ?? 0;
 }
 
-function importLine(declaration: ImportDeclaration): Line {
+/**
+ * The `;` that ends a statement, anchored at the one written in the source if there is one,
+ * so that a block comment written before it stays before it (`"./a" /* x *\/;`): printed
+ * after it, the comment could pull a later comment onto the wrong line on the next run.
+ */
+function semicolon(span: Span, text: string): Segment {
+  return text[span.end - 1] === ";" ? { text: ";", anchor: span.end - 1 } : { text: ";" };
+}
+
+function importLine(declaration: ImportDeclaration, text: string): Line {
   const segments: Segment[] = [{ text: "import { " }];
   for (const [index, specifier] of declaration.specifiers.entries()) {
     if (index > 0) segments.push({ text: ", " });
@@ -249,12 +275,20 @@ function importLine(declaration: ImportDeclaration): Line {
   segments.push(
     { text: " } from " },
     { text: quote(declaration.source.value), anchor: declaration.source.span.start },
-    { text: ";" },
+    semicolon(declaration.span, text),
   );
   return line(declaration.span, segments);
 }
 
-function groupLines(group: Group): GroupLines {
+function backendLine(declaration: BackendDeclaration, text: string): Line {
+  return line(declaration.span, [
+    { text: "backend " },
+    { text: printValue(declaration.value), anchor: declaration.value.span.start },
+    semicolon(declaration.span, text),
+  ]);
+}
+
+function groupLines(group: Group, text: string): GroupLines {
   const { block } = group;
   const [open, close] = block.delimiter === "brace" ? ["{", "}"] : ["<", ">"];
   const segments: Segment[] = [];
@@ -266,17 +300,17 @@ function groupLines(group: Group): GroupLines {
   return {
     group,
     header: line({ start: group.span.start, end: block.span.start + 1 }, segments),
-    properties: block.properties.map(propertyLine),
+    properties: block.properties.map((property) => propertyLine(property, text)),
     close: line({ start: block.span.end - 1, end: block.span.end }, [{ text: close, anchor: block.span.end - 1 }]),
   };
 }
 
-function propertyLine(property: Property): Line {
+function propertyLine(property: Property, text: string): Line {
   return line(property.span, [
     { text: property.key.name, anchor: property.key.span.start },
     { text: ": " },
     { text: printValue(property.value), anchor: property.value.span.start },
-    { text: ";" },
+    semicolon(property.span, text),
   ]);
 }
 
@@ -296,9 +330,9 @@ function quote(value: string): string {
   return JSON.stringify(value);
 }
 
-/** The outer `{` and `}` are not in the tree; they are the first `{` after the imports and the last `}`. */
+/** The outer `{` and `}` are not in the tree; they are the first `{` after the header and the last `}`. */
 function outerBraceLines(document: FlowDocument, source: SourceText): { open: Line; close: Line } {
-  const afterImports = document.imports[document.imports.length - 1]?.span.end ?? 0;
+  const afterImports = Math.max(0, ...[...document.imports, ...document.backends].map((node) => node.span.end));
   const tokens = tokenize(source.text, source.path).tokens;
   const open = tokens.find((token) => token.tokenType === LCurly && token.startOffset >= afterImports);
   const close = tokens.findLast((token) => token.tokenType === RCurly);

@@ -1,3 +1,5 @@
+import { Messages, type DiagnosticMessage } from "../diagnostics/catalogue.js";
+
 /**
  * Words that cannot name a method. The generated runner does not need them to be
  * identifiers (it uses manifest names only as property keys and strings), but a
@@ -63,4 +65,31 @@ const reservedWords: ReadonlySet<string> = new Set([
 
 export function isReservedWord(name: string): boolean {
   return reservedWords.has(name);
+}
+
+/**
+ * The key that an assignment or an object literal does not store: `object["__proto__"] = value`
+ * sets the object's prototype. The runner fills objects keyed by method name (the input of a
+ * method with several predecessors, the run's output, its method table), so a method of that
+ * name would vanish from them. It is a valid TypeScript identifier, hence its own diagnostic.
+ */
+const prototypeKey = "__proto__";
+
+/**
+ * Why `name` cannot be the local name of a method (a name in a group, or the name an import
+ * binds), as the diagnostic to report, or `undefined` when it can.
+ */
+export function methodNameProblem(name: string): DiagnosticMessage | undefined {
+  if (reservedWords.has(name)) return Messages.InvalidIdentifier;
+  if (name === prototypeKey) return Messages.PrototypeKeyName;
+  return undefined;
+}
+
+/**
+ * Why `name` cannot be the exported name an import takes a method from. Reserved words
+ * are fine there (`export { remove as delete }` is valid); the prototype key is not, since
+ * the plan carries the export name to the runtime, which reads it off objects.
+ */
+export function exportNameProblem(name: string): DiagnosticMessage | undefined {
+  return name === prototypeKey ? Messages.PrototypeKeyName : undefined;
 }

@@ -3,6 +3,7 @@ import type { FlowDocument, Identifier, ImportDeclaration, ImportSpecifier, Span
 import type { SourceText } from "../../grammar/source.js";
 import { Messages, type DiagnosticMessage } from "../diagnostics/catalogue.js";
 import {
+  closestMatch,
   createDiagnostic,
   didYouMean,
   sortDiagnostics,
@@ -10,7 +11,7 @@ import {
   type RelatedLocation,
 } from "../diagnostics/diagnostic.js";
 import { defaultModuleSpecifier, likelySourcePath } from "./manifest-name.js";
-import { isReservedWord } from "./reserved-words.js";
+import { exportNameProblem, methodNameProblem } from "./reserved-words.js";
 import type { MethodBinding, ModuleHost, ModuleInfo, Resolution } from "./types.js";
 
 /**
@@ -34,6 +35,10 @@ interface ImportedName {
  * Binds every method name of the manifest to the module and export it comes from.
  * Names an import mentions come from that import; every other name comes from the
  * manifest's sibling module `./<manifest>.methods`.
+ *
+ * A name that cannot name a method (a reserved word, `__proto__`) is reported once, and
+ * nothing else is said about it here; `Resolution.invalidNames` tells later phases to keep
+ * quiet about it too.
  */
 export function resolve(document: FlowDocument, source: SourceText, host: ModuleHost): Resolution {
   const file = source.path;
@@ -78,6 +83,16 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
     return [specifier, candidate ?? `package '${specifier}'`];
   };
 
+  // Names reported as unusable: whatever else could be said about them (their module, their
+  // export, that they go unused) would only repeat that they must be renamed.
+  const invalidNames = new Set<string>();
+  const refuseName = (name: Identifier, problem: DiagnosticMessage | undefined): boolean => {
+    if (problem === undefined) return false;
+    report(problem, name.span, [name.name]);
+    invalidNames.add(name.name);
+    return true;
+  };
+
   const imported = new Map<string, ImportedName>();
   for (const declaration of document.imports) {
     const specifierText = declaration.source.value;
@@ -96,8 +111,11 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
         continue;
       }
       imported.set(local.name, { specifier, declaration, module });
-      if (isReservedWord(local.name)) report(Messages.InvalidIdentifier, local.span, [local.name]);
-      if (module !== undefined) checkExport(module, specifierText, specifier.imported.name, specifier.imported);
+      const localRefused = refuseName(local, methodNameProblem(local.name));
+      // Without `as` the exported name is the local one: refused, it is not looked for in the module.
+      const exported = specifier.imported;
+      const exportRefused = exported === local ? localRefused : refuseName(exported, exportNameProblem(exported.name));
+      if (module !== undefined && !exportRefused) checkExport(module, specifierText, exported.name, exported);
     }
   }
 
@@ -109,6 +127,9 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
   }
 
   const defaultSpecifier = defaultModuleSpecifier(file);
+  const suggestImport = importSuggester(imported);
+  // Imports offered in place of a misspelt name: that they go unused is the same mistake.
+  const suggested = new Set<string>();
   let defaultModuleReported = false;
   const bindings = new Map<string, MethodBinding>();
   for (const [name, mention] of firstMentions) {
@@ -123,27 +144,72 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
       });
       continue;
     }
-    if (isReservedWord(name)) report(Messages.InvalidIdentifier, mention.span, [name]);
+    const binding = { name, exportName: name, module: defaultSpecifier, declaration: mention };
+    if (refuseName(mention, methodNameProblem(name))) {
+      // Not looked up: its module could only be reported missing, or its export absent, because of it.
+      bindings.set(name, { ...binding, modulePath: undefined });
+      continue;
+    }
     const module = lookUp(defaultSpecifier);
-    if (module === undefined) {
+    bindings.set(name, { ...binding, modulePath: module?.path });
+    const exported = module === undefined ? undefined : module.exports;
+    const missing = module === undefined || (exported !== undefined && !exported.has(name));
+    const suggestion = missing ? suggestImport(name) : undefined;
+    if (suggestion !== undefined) {
+      // Most likely a typo of an imported name rather than a method of the default module.
+      const absence =
+        module === undefined
+          ? `there is no module '${defaultSpecifier}' (looked for ${notFoundArgs(defaultSpecifier)[1]})`
+          : `'${defaultSpecifier}' has no export '${name}'`;
+      report(Messages.NotImported, mention.span, [name, absence, suggestion.name, suggestion.origin]);
+      suggested.add(suggestion.name);
+    } else if (module === undefined) {
       // One report for the whole default module: every further name would repeat it.
       if (!defaultModuleReported) report(Messages.ModuleNotFound, mention.span, notFoundArgs(defaultSpecifier));
       defaultModuleReported = true;
     } else {
       checkExport(module, defaultSpecifier, name, mention);
     }
-    bindings.set(name, {
-      name,
-      exportName: name,
-      module: defaultSpecifier,
-      modulePath: module?.path,
-      declaration: mention,
-    });
   }
 
   for (const [name, { specifier }] of imported) {
-    if (!firstMentions.has(name)) report(Messages.UnusedImport, specifier.span, [name]);
+    if (firstMentions.has(name) || invalidNames.has(name) || suggested.has(name)) continue;
+    report(Messages.UnusedImport, specifier.span, [name]);
   }
 
-  return { bindings, diagnostics: sortDiagnostics(diagnostics) };
+  return { bindings, invalidNames, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+const minimumGuessLength = 3;
+
+/**
+ * For a name no import mentions, the import it most likely misspells: the closest local
+ * name, or the local name of an aliased import whose exported name is closest.
+ */
+function importSuggester(
+  imported: ReadonlyMap<string, ImportedName>,
+): (name: string) => { readonly name: string; readonly origin: string } | undefined {
+  const byCandidate = new Map<string, ImportedName>();
+  for (const [local, entry] of imported) byCandidate.set(local, entry);
+  for (const entry of imported.values()) {
+    const exported = entry.specifier.imported.name;
+    if (!byCandidate.has(exported)) byCandidate.set(exported, entry);
+  }
+  return (name) => {
+    // One edit turns any short name into another: only longer names are worth a guess.
+    if (name.length < minimumGuessLength) return undefined;
+    const closest = closestMatch(
+      name,
+      [...byCandidate.keys()].filter((c) => c.length >= minimumGuessLength),
+    );
+    const entry = closest === undefined ? undefined : byCandidate.get(closest);
+    if (entry === undefined) return undefined;
+    const { imported: exported, local } = entry.specifier;
+    const from = `'${entry.declaration.source.value}'`;
+    const origin =
+      exported.name === local.name
+        ? `imported from ${from}`
+        : `'${exported.name}' imported from ${from} as '${local.name}'`;
+    return { name: local.name, origin };
+  };
 }

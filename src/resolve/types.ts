@@ -39,5 +39,10 @@ export interface MethodBinding {
 export interface Resolution {
   /** One binding per method name mentioned in a group, in order of first mention. */
   readonly bindings: ReadonlyMap<string, MethodBinding>;
+  /**
+   * Names reported as unusable for a method (FLOW2001, FLOW2011). Nothing more is reported
+   * about them: the diagnostics a valid name would get could only follow from the renaming.
+   */
+  readonly invalidNames: ReadonlySet<string>;
   readonly diagnostics: readonly Diagnostic[];
 }

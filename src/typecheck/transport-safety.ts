@@ -30,6 +30,13 @@ export interface TransportFindings {
   readonly hazards: readonly TransportHazard[];
   /** Whether there are more than those. */
   readonly more: boolean;
+  /**
+   * For `json`: the first parts typed `any` or `unknown`, at most `limit` (their `consequence`
+   * is empty). Nothing shows what they hold, so nothing proves that it survives.
+   */
+  readonly unproven: readonly TransportHazard[];
+  /** Whether there are more than those. */
+  readonly moreUnproven: boolean;
 }
 
 export interface TransportEnvironment {
@@ -118,13 +125,15 @@ const identifierName = /^[A-Za-z_$][\w$]*$/;
 /**
  * Finds the parts of `type` that do not survive `mode`: what structured cloning
  * refuses (functions, symbols, weak collections, promises) or changes (class
- * instances lose their methods), or what a JSON round trip changes (dates, maps,
- * sets, big integers, functions, `undefined` members and elements, class instances).
+ * instances arrive as plain objects, without their methods and `#private` fields),
+ * or what a JSON round trip changes (dates, maps, sets, big integers, functions,
+ * `undefined` members and elements, class instances).
  *
  * The walk follows members, array and tuple elements, record values, and a Map's
  * or Set's contents when cloning; it looks inside each object type once, so
  * recursive types end, and no deeper than `maxTransportDepth`. What it cannot see
- * into (`any`, `unknown`, `object`, unresolved type parameters) is trusted.
+ * into (`any`, `unknown`, `object`, unresolved type parameters) is no hazard; for
+ * `json`, parts typed `any` or `unknown` are listed apart as `unproven`.
  */
 export function findTransportHazards(
   environment: TransportEnvironment,
@@ -145,11 +154,22 @@ export function describeHazards(findings: TransportFindings): string {
   return parts.join("; ");
 }
 
+/** `Out.data: unknown, Out.meta: any`: the unproven parts as a message argument. */
+export function describeUnproven(findings: TransportFindings): string {
+  const parts = findings.unproven.map((part) =>
+    part.path === "" ? `the value itself (${part.type})` : `${part.path}: ${part.type}`,
+  );
+  if (findings.moreUnproven) parts.push("and more");
+  return parts.join(", ");
+}
+
 class Stop extends Error {}
 
 class TransportWalk {
   private readonly hazards: TransportHazard[] = [];
   private more = false;
+  private readonly unproven: TransportHazard[] = [];
+  private moreUnproven = false;
   private readonly seen = new Set<ts.Type>();
   private visits = 0;
   private readonly checker: ts.TypeChecker;
@@ -178,7 +198,7 @@ class TransportWalk {
     } catch (error) {
       if (!(error instanceof Stop)) throw error;
     }
-    return { hazards: this.hazards, more: this.more };
+    return { hazards: this.hazards, more: this.more, unproven: this.unproven, moreUnproven: this.moreUnproven };
   }
 
   private report(path: string, type: ts.Type, consequence: string): void {
@@ -193,10 +213,25 @@ class TransportWalk {
     });
   }
 
+  private noteUnproven(path: string, type: ts.Type): void {
+    if (this.unproven.length >= this.limit) {
+      this.moreUnproven = true;
+      return;
+    }
+    this.unproven.push({ path, type: this.environment.print(type), consequence: "" });
+  }
+
   private visit(type: ts.Type, path: string, position: Position, depth: number): void {
     if (depth > maxTransportDepth) return;
     if (++this.visits > maxVisits) throw new Stop();
     const flags = type.flags;
+
+    if (flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) {
+      // Structured cloning refuses few values, and the warnings about threads are about what
+      // a type does hold; JSON changes many, and a plan is proved JSON-safe part by part.
+      if (this.mode === "json") this.noteUnproven(path, type);
+      return;
+    }
 
     if (flags & ts.TypeFlags.Union) {
       for (const member of (type as ts.UnionType).types) this.visit(member, path, position, depth);
@@ -293,14 +328,14 @@ class TransportWalk {
     // A class instance keeps its own data but not what its prototype holds.
     const onPrototype = (property: ts.Symbol) =>
       isClass && (property.flags & (ts.SymbolFlags.Method | ts.SymbolFlags.Accessor)) !== 0;
-    if (properties.some(onPrototype)) this.report(path, type, "loses its methods");
+    if (isClass) this.report(path, type, classConsequence(properties, onPrototype));
     if (!this.enter(type)) return;
 
     const base = path === "" ? this.label(type) : path;
     for (const property of properties) {
       const name = property.getName();
       // Symbol keys and `#private` fields are left behind by both transports, and no type reads them from outside.
-      if (onPrototype(property) || name.startsWith("__@") || name.startsWith("__#")) continue;
+      if (onPrototype(property) || name.startsWith("__@") || isPrivateName(property)) continue;
       const optional = (property.flags & ts.SymbolFlags.Optional) !== 0;
       this.visit(
         checker.getTypeOfSymbol(property),
@@ -407,6 +442,27 @@ class TransportWalk {
     // `Box<string>.value` reads as it is; `(A & B).value` needs the parentheses.
     return type.isIntersection() || !/^[\w$.]+(<.*>)?$/.test(printed) ? `(${printed})` : printed;
   }
+}
+
+/**
+ * What either transport does to a class instance: it copies the own enumerable data, so the
+ * copy is a plain object (`instanceof` fails, methods and accessors are gone), and `#private`
+ * fields, which are no properties at all, are left behind.
+ */
+function classConsequence(properties: readonly ts.Symbol[], onPrototype: (property: ts.Symbol) => boolean): string {
+  const methods = properties.some(onPrototype);
+  const privateFields = properties
+    .filter((property) => isPrivateName(property) && !onPrototype(property))
+    .map((property) => property.getName());
+  const lost = `arrives as a plain object without its class${methods ? " and its methods" : ""}`;
+  return privateFields.length === 0
+    ? lost
+    : `${lost}, and its private fields (${privateFields.join(", ")}) are dropped`;
+}
+
+/** Whether a member is `#private`: its name reads `#secret` (TypeScript keeps it as `__#12@#secret`). */
+function isPrivateName(property: ts.Symbol): boolean {
+  return property.getName().startsWith("#");
 }
 
 function memberPath(base: string, name: string): string {

@@ -10,6 +10,7 @@ import { manifestName } from "../resolve/manifest-name.js";
 import { relativeImportSpecifier } from "./module-specifier.js";
 import {
   describeHazards,
+  describeUnproven,
   findTransportHazards,
   type TransportEnvironment,
   type TransportMode,
@@ -284,6 +285,10 @@ class TypeCheck {
    *
    * The type judged is what the sender declares (it is what gets copied, whatever part
    * the receiver reads); for the run's input, what the source declares it takes.
+   *
+   * With `bullmq`, a value a method produces that is typed `any` or `unknown` (or has such
+   * parts) is a warning (FLOW4009) unless the edge already has an error: it cannot be proved
+   * to survive, but need not fail either, so it does not keep the plan from `jsonSafe`.
    */
   private checkTransport(answers: ProbeAnswers, signatures: ReadonlyMap<string, Signature>): void {
     const backend = this.options.backend;
@@ -293,12 +298,26 @@ class TypeCheck {
     const methods = this.plan.methods;
     const indexOf = new Map(methods.map((method, index) => [method.name, index]));
     const parallel = (name: string) => methods[indexOf.get(name) ?? -1]?.mode === "parallel";
-    const inspect = (declared: string, root: TransportRoot, at: Identifier, from: string, to: string): void => {
+    const inspect = (
+      declared: string,
+      root: TransportRoot,
+      at: Identifier,
+      from: string,
+      to: string,
+      sent: "produced" | "accepted" = "produced",
+    ): void => {
       const type = answers.typeOf(declared);
       if (type === undefined) return;
       const findings = findTransportHazards(answers.environment(), type, mode, root);
-      if (findings.hazards.length === 0) return;
-      this.report(message, at, [from, to, this.relativeImports(describeHazards(findings))]);
+      if (findings.hazards.length > 0) {
+        this.report(message, at, [from, to, this.relativeImports(describeHazards(findings))]);
+        return;
+      }
+      // A method that accepts `unknown` accepts whatever JSON makes of the run's input; a value a
+      // method produces as `unknown` may be anything, which nothing proves to survive.
+      if (mode === "json" && sent === "produced" && findings.unproven.length > 0) {
+        this.report(Messages.JsonSafetyUnproven, at, [from, to, this.relativeImports(describeUnproven(findings))]);
+      }
     };
 
     for (const edge of this.analysis.graph.edges) {
@@ -316,7 +335,7 @@ class TypeCheck {
       const index = indexOf.get(name);
       if (index === undefined || signatures.get(name)?.takesInput !== true) continue;
       if (mode === "clone" && !parallel(name)) continue;
-      inspect(probeNames.input(index), "value", this.mention(name), "the run's input", `'${name}'`);
+      inspect(probeNames.input(index), "value", this.mention(name), "the run's input", `'${name}'`, "accepted");
     }
     for (const name of this.plan.sinks) {
       const index = indexOf.get(name);

@@ -1,5 +1,6 @@
 import type { PlanDescriptor } from "../../stdlib/plan.js";
 import type { Analysis } from "../check/types.js";
+import type { BackendName } from "../check/read-backend.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 
 /** TypeScript types of one method, printed in TypeScript syntax. */
@@ -11,12 +12,12 @@ export interface MethodTypes {
   readonly takesInput: boolean;
 }
 
-/** The runtime backends a runner can be built for; each moves values between methods its own way. */
-export type BackendName = "inline" | "threads" | "bullmq";
+export type { BackendName } from "../check/read-backend.js";
 
 export interface TypeCheckOptions {
   /**
-   * The backend the runner is meant for (`--backend`). `bullmq` sends every value
+   * The backend the runner is meant for (`--backend`, else the manifest's `backend …;`,
+   * which the caller resolves: see `compile`). `bullmq` sends every value
    * as JSON, so values that do not survive JSON are errors (FLOW4008) and a clean
    * plan is `jsonSafe`; `inline` moves nothing between threads; `threads` and no
    * backend at all warn about values a worker thread cannot receive (FLOW4007).

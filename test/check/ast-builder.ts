@@ -108,6 +108,7 @@ export function buildManifest(
     kind: "Document",
     span: { start: 0, end: text.length },
     imports: importNodes,
+    backends: [],
     outerBraces: false,
     groups: groupNodes,
     comments: [],

@@ -214,6 +214,35 @@ describe("rules", () => {
   });
 });
 
+describe("the backend statement", () => {
+  it("gives the analysis the backend the manifest declares", () => {
+    expect(runCheck("backend threads;\na { retries: 1; }").analysis.backend).toBe("threads");
+    expect(runCheck("a { retries: 1; }").analysis.backend).toBeUndefined();
+  });
+
+  it("reports every statement after the first at its keyword, related to the first, and keeps the first", () => {
+    const { source, diagnostics, analysis } = runCheck(
+      "backend inline;\nbackend bullmq;\nbackend bulmq;\na { retries: 1; }",
+    );
+    expect(
+      diagnostics.map((d) => [printed(source, d).line, printed(source, d).column, d.message, ...relatedAt(source, d)]),
+    ).toEqual([
+      [2, 1, "The backend is declared more than once.", "1:1 The backend is first declared here."],
+      [3, 1, "The backend is declared more than once.", "1:1 The backend is first declared here."],
+    ]);
+    expect(analysis.backend).toBe("inline");
+  });
+
+  it("refuses a value that is no backend, and builds no plan", () => {
+    const { diagnostics, analysis } = runCheck("backend 3;\na { retries: 1; }");
+    expect(diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      "2007 '3' is not a valid value for 'backend'; expected 'inline', 'threads' or 'bullmq'.",
+    ]);
+    expect(analysis.backend).toBeUndefined();
+    expect(analysis.plan).toBeUndefined();
+  });
+});
+
 describe("robustness", () => {
   const names = ["a", "b", "c", "d", "class", "e"];
   const value: fc.Arbitrary<ValueSpec> = fc.oneof(

@@ -48,7 +48,7 @@ describe("generated runners run", () => {
     ["two-sources", { id: 7, name: "ada" }, "ada (#7)"],
     ["no-input", undefined, "count: 1"],
     ["modules", "hello  big world", { text: "HELLO BIG WORLD", length: 15 }],
-    // plan → run → createRunner → methods → Input → m0 → Fits → __proto__ → Output
+    // plan → run → createRunner → methods → Input → m0 → Fits → constructor → Output
     ["colliding-names", 5, "yes"],
   ])("%s", async (name, input, output) => {
     const runner = await load(name);

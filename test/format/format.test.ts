@@ -62,6 +62,15 @@ describe("layout rules", () => {
     );
   });
 
+  it("puts the backend statement after the imports, between blank lines, with its comments", () => {
+    expect(format('backend  bullmq ; // JSON\nimport {a} from "./a"\na {}')).toBe(
+      'import { a } from "./a";\n\nbackend bullmq; // JSON\n\na {}\n',
+    );
+    expect(format("backend threads;{ backend {} }")).toBe("backend threads;\n\n{\n  backend {}\n}\n");
+    expect(format("// only\nbackend inline;")).toBe("// only\nbackend inline;\n");
+    expect(format('backend "bullmq";\na {}')).toBe('backend "bullmq";\n\na {}\n');
+  });
+
   it("keeps the outer braces and indents the groups inside them", () => {
     expect(format("{ a < min_worker_count: 2; > }")).toBe("{\n  a <\n    min_worker_count: 2;\n  >\n}\n");
   });

@@ -47,6 +47,7 @@ export function outline(document: FlowDocument): string[] {
     );
     out.push(`import ${names.join(", ")} from ${JSON.stringify(imp.source.value)}`);
   }
+  for (const backend of document.backends) out.push(`backend ${describeValue(backend.value)}`);
   out.push(`outer braces: ${document.outerBraces ? "yes" : "no"}`);
   for (const group of document.groups) {
     const [open, close] = group.block.delimiter === "brace" ? ["{", "}"] : ["<", ">"];

@@ -6,7 +6,21 @@
 import fc from "fast-check";
 
 const names = fc.oneof(
-  fc.constantFrom("extract", "transform", "load", "from", "as", "importer", "fromage", "_x", "$y", "größe", "m1"),
+  fc.constantFrom(
+    "extract",
+    "transform",
+    "load",
+    "from",
+    "as",
+    "importer",
+    "fromage",
+    "backend",
+    "backends",
+    "_x",
+    "$y",
+    "größe",
+    "m1",
+  ),
   fc.stringMatching(/^[a-z_$][a-zA-Z0-9_$]{0,7}$/).filter((n) => n !== "import"),
 );
 
@@ -80,10 +94,22 @@ const groupTokens = fc
     angle ? ">" : "}",
   ]);
 
+/** `backend <value> ;`: any value parses; the checker judges it. */
+const backendTokens = values.map((value) => ["backend", value, ";"]);
+
 export const manifestTokens = fc
-  .tuple(fc.array(importTokens, { maxLength: 2 }), fc.boolean(), fc.array(groupTokens, { maxLength: 5 }))
-  .map(([imports, braced, groups]) => [
-    ...imports.flat(),
+  .tuple(
+    fc.array(importTokens, { maxLength: 2 }),
+    fc.option(fc.tuple(backendTokens, fc.nat({ max: 2 })), { nil: undefined }),
+    fc.boolean(),
+    fc.array(groupTokens, { maxLength: 5 }),
+  )
+  .map(([imports, backend, braced, groups]) => [
+    // The backend statement stands anywhere among the imports.
+    ...(backend === undefined
+      ? imports
+      : [...imports.slice(0, backend[1]), backend[0], ...imports.slice(backend[1])]
+    ).flat(),
     ...(braced ? ["{"] : []),
     ...groups.flat(),
     ...(braced ? ["}"] : []),
@@ -104,6 +130,7 @@ export const tokenSoup = fc
         "import",
         "from",
         "as",
+        "backend",
         "{",
         "}",
         "<",

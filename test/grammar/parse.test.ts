@@ -12,6 +12,12 @@ function at(source: ReturnType<typeof createSourceText>, span: Span): string {
   return `${line}:${column}`;
 }
 
+/** Each diagnostic of `text` as `file:line:column FLOWnnnn message`. */
+function diagnose(text: string): string[] {
+  const { source, diagnostics } = parseText(text, "bad.flow");
+  return diagnostics.map((d) => `${d.file}:${at(source, d.span)} FLOW${d.code} ${d.message}`);
+}
+
 /** Groups as `names => key=value …`, the shape the examples below are checked against. */
 function summary(document: FlowDocument): string[] {
   return document.groups.map(
@@ -189,6 +195,82 @@ describe("contextual keywords", () => {
   });
 });
 
+describe("the backend statement", () => {
+  it("reads `backend <value>;` among the imports, with a span from `backend` to `;`", () => {
+    const { source, document, diagnostics } = parseText(
+      'import { a } from "./a";\nbackend  bullmq ;\nimport { b } from "./b";\na, b { execution_flow: sequential; }',
+    );
+    expect(diagnostics).toEqual([]);
+    const [backend] = document.backends;
+    expect(backend?.kind).toBe("BackendDeclaration");
+    expect(backend?.value).toMatchObject({ kind: "Identifier", name: "bullmq" });
+    expect(source.text.slice(backend!.span.start, backend!.span.end)).toBe("backend  bullmq ;");
+    expect(at(source, backend!.value.span)).toBe("2:10");
+    expect(document.imports.map((i) => i.source.value)).toEqual(["./a", "./b"]);
+    expect(summary(document)).toEqual(["a,b brace execution_flow=sequential"]);
+  });
+
+  it("reads any single value, for the checker to judge", () => {
+    const { document, diagnostics } = parseText('backend "threads";\nbackend 4;\na { retries: 1; }');
+    expect(diagnostics).toEqual([]);
+    expect(document.backends.map((b) => b.value.kind)).toEqual(["StringLiteral", "NumberLiteral"]);
+  });
+
+  it("keeps `backend` a name wherever no value and ';' follow it, and `backendX` a name everywhere", () => {
+    const { document, diagnostics } = parseText(
+      "backend, backendX { execution_flow: sequential; }\nbackend { backend: backend; }\nbackendX < retries: 1; >",
+    );
+    expect(diagnostics).toEqual([]);
+    expect(document.backends).toEqual([]);
+    expect(summary(document)).toEqual([
+      "backend,backendX brace execution_flow=sequential",
+      "backend brace backend=backend",
+      "backendX angle retries=1",
+    ]);
+  });
+
+  it("reports a statement among the groups or inside the outer braces, and still reads it", () => {
+    const { source, document, diagnostics } = parseText("{\n  backend bullmq;\n  a { retries: 1; }\n}");
+    expect(diagnostics.map((d) => [d.code, at(source, d.span), d.message])).toEqual([
+      [1010, "2:3", "The backend must be declared at the top, with the imports, above every group and the outer '{'."],
+    ]);
+    expect(document.backends).toHaveLength(1);
+    const after = parseText("a { retries: 1; }\nbackend threads;\nb { retries: 2; }");
+    expect(after.diagnostics.map((d) => [d.code, at(after.source, d.span)])).toEqual([[1010, "2:1"]]);
+    expect(summary(after.document)).toEqual(["a brace retries=1", "b brace retries=2"]);
+  });
+});
+
+describe("recovery", () => {
+  it("ends a block that runs into the next group, and reads that group and the errors after it", () => {
+    expect(diagnose("a, b { execution_flow: sequential;\nc, d { retries: 1; }\ne { x 1; }\n")).toEqual([
+      "bad.flow:2:1 FLOW1009 Expected '}' to close the block opened at 1:6 (found 'c').",
+      "bad.flow:3:7 FLOW1001 Expected ':' but found '1'.",
+    ]);
+    const { document } = parseText("a < retries: 1;\nb c { retries: 2; }");
+    expect(summary(document)).toEqual(["a angle retries=1", "b,c brace retries=2"]);
+    expect(diagnose("a < retries: 1;\nb { retries: 2; }")).toEqual([
+      "bad.flow:2:1 FLOW1009 Expected '>' to close the block opened at 1:3 (found 'b').",
+    ]);
+  });
+
+  it("still reads a property whose ':' is missing as a property, not as a group", () => {
+    expect(diagnose("a { retries 1; timeout: 5s; }")).toEqual(["bad.flow:1:13 FLOW1001 Expected ':' but found '1'."]);
+  });
+
+  it("reports a number or a string in place of a method name once", () => {
+    expect(diagnose("a, 1b { execution_flow: sequential; }")).toEqual([
+      "bad.flow:1:4 FLOW1001 Expected a method name but found '1b'.",
+    ]);
+    expect(diagnose('import { "x", 2y as z } from "./m";\na { retries: 1; }')).toEqual([
+      'bad.flow:1:10 FLOW1001 Expected a method name but found "x".',
+      "bad.flow:1:15 FLOW1001 Expected a method name but found '2y'.",
+    ]);
+    const { document } = parseText("a, 1b, c { execution_flow: sequential; }");
+    expect(summary(document)).toEqual(["a,c brace execution_flow=sequential"]);
+  });
+});
+
 describe("literals", () => {
   it("splits numbers into value and unit", () => {
     const { document } = parseText("a { a: 4; b: 250ms; c: -2.5; d: 30s; e: 1.5h; }");
@@ -214,11 +296,6 @@ line"; }`);
 });
 
 describe("syntax diagnostics", () => {
-  function diagnose(text: string): string[] {
-    const { source, diagnostics } = parseText(text, "bad.flow");
-    return diagnostics.map((d) => `${d.file}:${at(source, d.span)} FLOW${d.code} ${d.message}`);
-  }
-
   it("reports a missing final ';' precisely and keeps the property", () => {
     const { document, diagnostics, source } = parseText("a {\n  retries: 3\n}", "bad.flow");
     expect(diagnostics.map((d) => `${at(source, d.span)} ${d.message}`)).toEqual(["3:1 Expected ';' but found '}'."]);

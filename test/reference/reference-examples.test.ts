@@ -98,7 +98,7 @@ describe("the examples of grammar/REFERENCE.md", () => {
           expect(withCode(typed.diagnostics, entry.code)).toEqual(documentedMessages(entry));
           return;
         }
-        const backend = entry.code === 4008 ? "bullmq" : undefined;
+        const backend = entry.code === 4008 || entry.code === 4009 ? "bullmq" : undefined;
         const typed = typeCheck(analyseManifest(manifest, host), project, { backend });
         expect(withCode(typed.diagnostics, entry.code)).toEqual(documentedMessages(entry));
       });

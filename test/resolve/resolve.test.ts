@@ -117,6 +117,95 @@ describe("resolve", () => {
     expect(resolution.diagnostics).toEqual([]);
   });
 
+  it("reports a reserved word once: no missing module, export or unused import for it", () => {
+    const { printed: diagnostics, resolution } = run(
+      `import { a } from "./a.methods";\nimport { delete } from "./a.methods";\na, class { execution_flow: sequential; }`,
+      tableHost({ "./a.methods": { a: true } }),
+    );
+    expect(diagnostics).toEqual([
+      {
+        code: 2001,
+        severity: "error",
+        line: 2,
+        column: 10,
+        endLine: 2,
+        endColumn: 16,
+        message: "'delete' cannot name a method: it is a reserved word in TypeScript.",
+      },
+      {
+        code: 2001,
+        severity: "error",
+        line: 3,
+        column: 4,
+        endLine: 3,
+        endColumn: 9,
+        message: "'class' cannot name a method: it is a reserved word in TypeScript.",
+      },
+    ]);
+    expect([...resolution.invalidNames]).toEqual(["delete", "class"]);
+  });
+
+  it("refuses __proto__ as a name in a group, an import's local name and the name it imports", () => {
+    const { printed: diagnostics, resolution } = run(
+      `import { __proto__ as p, q as __proto__ } from "./x.methods";\np, __proto__, r { execution_flow: sequential; }\n__proto__ { retries: 1; }`,
+      untypedHost,
+    );
+    const why =
+      "'__proto__' cannot name a method: the runner keys objects by method name, and in JavaScript that key would set an object's prototype instead.";
+    expect(diagnostics.map((d) => [d.code, d.line, d.column, d.message])).toEqual([
+      [2011, 1, 10, why],
+      [2011, 1, 31, why],
+    ]);
+    expect([...resolution.invalidNames]).toEqual(["__proto__"]);
+    const { printed: inGroup } = run(`a, __proto__ { execution_flow: sequential; }`, untypedHost);
+    expect(inGroup.map((d) => [d.code, d.line, d.column, d.endColumn])).toEqual([[2011, 1, 4, 13]]);
+  });
+
+  it("suggests the import a name not imported most likely misspells, at the name", () => {
+    const { printed: diagnostics } = run(
+      `import { alpha, transform as clean } from "./x";\nalpah, transfrom, clean, alpha { execution_flow: sequential; }`,
+      tableHost({ "./x": { alpha: true, transform: true }, "./etl.methods": {} }),
+    );
+    expect(diagnostics).toEqual([
+      {
+        code: 2012,
+        severity: "error",
+        line: 2,
+        column: 1,
+        endLine: 2,
+        endColumn: 6,
+        message:
+          "'alpah' is not imported, and './etl.methods' has no export 'alpah'; did you mean 'alpha' (imported from './x')?",
+      },
+      {
+        code: 2012,
+        severity: "error",
+        line: 2,
+        column: 8,
+        endLine: 2,
+        endColumn: 17,
+        message:
+          "'transfrom' is not imported, and './etl.methods' has no export 'transfrom'; did you mean 'clean' ('transform' imported from './x' as 'clean')?",
+      },
+    ]);
+  });
+
+  it("still takes a name close to an import from the default module when it is there", () => {
+    const { resolution } = run(
+      `import { alpha } from "./x";\nalpha, alpah { execution_flow: sequential; }`,
+      tableHost({ "./x": { alpha: true }, "./etl.methods": { alpah: true } }),
+    );
+    expect(resolution.diagnostics).toEqual([]);
+    expect(resolution.bindings.get("alpah")?.module).toBe("./etl.methods");
+  });
+
+  it("suggests no import for short names, nor when the default module's exports are unknown", () => {
+    const table = tableHost({ "./x": { ab: true }, "./etl.methods": {} });
+    expect(run(`import { ab } from "./x";\nab, ac { execution_flow: sequential; }`, table).printed[0]?.code).toBe(2003);
+    const untyped = run(`import { alpha } from "./x";\nalpha, alpah { execution_flow: sequential; }`, untypedHost);
+    expect(untyped.resolution.diagnostics).toEqual([]);
+  });
+
   it("rejects strict-mode and module reserved words, not contextual keywords", () => {
     for (const word of [
       "class",

@@ -39,6 +39,33 @@ describe("createRunner refuses inconsistent plans", () => {
     expect(error.methods).toEqual(["a"]);
   });
 
+  it("refuses a method or an export named __proto__, which objects keyed by method name cannot hold", () => {
+    const rename = (name: string): string => (name === "b" ? "__proto__" : name);
+    const named = {
+      ...base,
+      methods: base.methods.map((method) => ({
+        ...method,
+        name: rename(method.name),
+        inputs: method.inputs.map(rename),
+      })),
+      edges: base.edges.map((edge) => ({ from: rename(edge.from), to: rename(edge.to) })),
+      sinks: base.sinks.map(rename),
+    };
+    const error = refusal(named);
+    expect(error.code).toBe(ErrorCode.InvalidPlan);
+    expect(error.message).toBe(
+      "Plan 'test' is invalid: a method is named '__proto__', which objects keyed by method name cannot hold; rename it.",
+    );
+    expect(error.methods).toEqual(["__proto__"]);
+
+    const exported = base.methods.map((method) =>
+      method.name === "a" ? { ...method, exportName: "__proto__" } : method,
+    );
+    expect(refusal({ ...base, methods: exported }).message).toBe(
+      "Plan 'test' is invalid: the export of 'a' is named '__proto__', which objects keyed by method name cannot hold; rename it.",
+    );
+  });
+
   it("refuses an edge to an unknown method", () => {
     expect(refusal({ ...base, edges: [...base.edges, { from: "b", to: "zz" }] }).message).toBe(
       "Plan 'test' is invalid: edge b → zz names an unknown method.",

@@ -149,7 +149,15 @@ function readDocument(text: string): FlowDocument {
     });
   }
   if (outerBraces) expect("}");
-  return { kind: "Document", span: { start: 0, end: text.length }, imports, outerBraces, groups, comments: [] };
+  return {
+    kind: "Document",
+    span: { start: 0, end: text.length },
+    imports,
+    backends: [],
+    outerBraces,
+    groups,
+    comments: [],
+  };
 }
 
 const property = (group: Group, key: string): Value | undefined =>
@@ -272,9 +280,10 @@ export function buildAnalysis(manifestPath: string, text: string, options: Build
   return {
     source,
     document,
-    resolution: { bindings, diagnostics: [] },
+    resolution: { bindings, invalidNames: new Set(), diagnostics: [] },
     graph: { nodes, edges },
     settings,
+    backend: undefined,
     plan: buildPlan(manifestName, nodes, edges, settings, bindings),
     diagnostics: [],
   };

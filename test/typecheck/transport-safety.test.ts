@@ -2,6 +2,7 @@ import { Project, ts } from "ts-morph";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   describeHazards,
+  describeUnproven,
   findTransportHazards,
   type TransportEnvironment,
   type TransportMode,
@@ -16,6 +17,9 @@ const declarations = `
 export interface Row { readonly id: number; readonly at: Date; }
 export class Greeter { constructor(readonly name: string) {} greet(): string { return this.name; } }
 export class Plain { constructor(readonly name: string) {} }
+export class Data { x = 1; }
+export class Sealed { #secret = "s"; #other = new Date(); constructor(readonly id: number) {} #hidden(): void {} }
+export class Account { #pin = 0; get masked(): string { return "****"; } }
 export class HttpError extends Error { constructor(readonly status: number) { super("http"); } }
 export interface Tree { readonly name: string; readonly children: Tree[]; readonly up?: Tree; readonly size: bigint; }
 export type Nested<T> = { readonly inner: Nested<T[]> | T };
@@ -33,7 +37,7 @@ beforeAll(() => {
   });
 });
 
-function hazards(typeText: string, mode: TransportMode, root: TransportRoot = "value", limit?: number): string {
+function findings(typeText: string, mode: TransportMode, root: TransportRoot = "value", limit?: number) {
   const file = project.createSourceFile(
     `/case${++counter}.ts`,
     `${declarations}\nexport declare const value: ${typeText};\n`,
@@ -47,7 +51,15 @@ function hazards(typeText: string, mode: TransportMode, root: TransportRoot = "v
     program,
     print: (t) => checker.typeToString(t, undefined, ts.TypeFormatFlags.NoTruncation),
   };
-  return describeHazards(findTransportHazards(environment, type, mode, root, limit));
+  return findTransportHazards(environment, type, mode, root, limit);
+}
+
+function hazards(typeText: string, mode: TransportMode, root: TransportRoot = "value", limit?: number): string {
+  return describeHazards(findings(typeText, mode, root, limit));
+}
+
+function unproven(typeText: string, root: TransportRoot = "value", limit?: number): string {
+  return describeUnproven(findings(typeText, "json", root, limit));
 }
 
 describe("structured cloning", () => {
@@ -63,10 +75,22 @@ describe("structured cloning", () => {
     expect(hazards("Function", "clone")).toBe("Function cannot be cloned");
   });
 
-  it("says that class instances lose their methods, and that subclasses of built-ins arrive as the built-in", () => {
-    expect(hazards("{ readonly who: Greeter }", "clone")).toBe("who: Greeter loses its methods");
-    expect(hazards("Plain", "clone")).toBe("");
+  it("says that class instances arrive as plain objects, and that subclasses of built-ins arrive as the built-in", () => {
+    expect(hazards("{ readonly who: Greeter }", "clone")).toBe(
+      "who: Greeter arrives as a plain object without its class and its methods",
+    );
+    expect(hazards("Plain", "clone")).toBe("Plain arrives as a plain object without its class");
+    expect(hazards("{ readonly d: Data }", "clone")).toBe("d: Data arrives as a plain object without its class");
     expect(hazards("HttpError", "clone")).toBe("HttpError arrives as a plain Error");
+  });
+
+  it("names the #private fields a class instance leaves behind", () => {
+    expect(hazards("{ readonly s: Sealed }", "clone")).toBe(
+      "s: Sealed arrives as a plain object without its class and its methods, and its private fields (#secret, #other) are dropped",
+    );
+    expect(hazards("Account", "clone")).toBe(
+      "Account arrives as a plain object without its class and its methods, and its private fields (#pin) are dropped",
+    );
   });
 
   it("accepts dates, maps, sets, errors, binary data, big integers and undefined, and looks into maps and sets", () => {
@@ -88,7 +112,7 @@ describe("structured cloning", () => {
     );
     expect(hazards("{ readonly pair: [string, () => void] }", "clone")).toBe("pair[1]: () => void cannot be cloned");
     expect(hazards("Record<string, Greeter>", "clone")).toBe(
-      "Record<string, Greeter>[string]: Greeter loses its methods",
+      "Record<string, Greeter>[string]: Greeter arrives as a plain object without its class and its methods",
     );
     expect(hazards("{ readonly 'odd key': () => void }", "clone")).toBe('["odd key"]: () => void cannot be cloned');
   });
@@ -107,7 +131,12 @@ describe("JSON round trip", () => {
     expect(hazards("{ n: bigint; f: () => void; k: symbol }", "json")).toBe(
       "n: bigint cannot be written as JSON; f: () => void is dropped; k: symbol is dropped",
     );
-    expect(hazards("{ readonly who: Greeter }", "json")).toBe("who: Greeter loses its methods");
+    expect(hazards("{ readonly who: Greeter }", "json")).toBe(
+      "who: Greeter arrives as a plain object without its class and its methods",
+    );
+    expect(hazards("{ readonly p: Plain; readonly s: Sealed }", "json")).toBe(
+      "p: Plain arrives as a plain object without its class; s: Sealed arrives as a plain object without its class and its methods, and its private fields (#secret, #other) are dropped",
+    );
     expect(hazards("{ readonly bytes: Uint8Array; readonly e: Error }", "json")).toBe(
       "bytes: Uint8Array<ArrayBufferLike> becomes a plain object keyed by index; e: Error becomes an empty object",
     );
@@ -130,8 +159,17 @@ describe("JSON round trip", () => {
     expect(hazards("string | undefined", "json", "elements")).toBe("undefined becomes null");
   });
 
-  it("trusts what it cannot see into", () => {
+  it("reports no hazard in what it cannot see into, but lists any and unknown as unproven", () => {
     expect(hazards("{ a: unknown; b: any; c: object; d: {} }", "json")).toBe("");
+    expect(unproven("{ a: unknown; b: any; c: object; d: {} }")).toBe("a: unknown, b: any");
+    expect(unproven("unknown")).toBe("the value itself (unknown)");
+    expect(unproven("{ rows: Record<string, any>[] }")).toBe("rows[number][string]: any");
+    expect(unproven("{ a: any; b: any; c: any }", "value", 2)).toBe("a: any, b: any, and more");
+    expect(unproven("{ a: object; b: string }")).toBe("");
+  });
+
+  it("lists nothing as unproven for structured cloning", () => {
+    expect(findings("{ a: unknown; b: any }", "clone").unproven).toEqual([]);
   });
 });
 

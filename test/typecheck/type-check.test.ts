@@ -16,11 +16,12 @@ function optionsOf(dir: string): TypeCheckOptions | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as TypeCheckOptions) : undefined;
 }
 
+/** As `compile` runs it: the options' backend, else the one the manifest declares. */
 function typeCheckFixture(dir: string) {
   const manifest = path.join(dir, "input.flow");
   const project = projects.forManifest(manifest);
   const analysis = analyseManifest(manifest, createTypeScriptHost(project));
-  return typeCheck(analysis, project, optionsOf(dir));
+  return typeCheck(analysis, project, { backend: optionsOf(dir)?.backend ?? analysis.backend });
 }
 
 describe("type-check fixtures", () => {
@@ -36,7 +37,7 @@ describe("type-check fixtures", () => {
       };
       expect(types).toEqual(goldenJson(path.join(dir, "expected-types.json"), types));
       // What the options change in the plan: whether its values were proved to survive JSON.
-      if (optionsOf(dir) !== undefined) {
+      if (optionsOf(dir) !== undefined || typed.analysis.backend !== undefined) {
         const plan = { jsonSafe: typed.plan.jsonSafe, shardSizes: typed.plan.methods.map((m) => m.shardSize) };
         expect(plan).toEqual(goldenJson(path.join(dir, "expected-plan.json"), plan));
       }

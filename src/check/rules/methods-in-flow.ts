@@ -7,7 +7,8 @@ import type { RuleContext } from "../rule-context.js";
  * output — rarely intended when the manifest has other methods, so it is most likely a
  * method whose sequential group was forgotten or misspelt. A manifest of one method is
  * a flow of its own (a lone parallel method, say) and is not reported, nor is a method
- * of a group whose `execution_flow` is in error (the error already says what is wrong).
+ * of a group whose `execution_flow` is in error, nor one whose name was refused (the error
+ * already says what is wrong).
  */
 export function methodsInFlow(context: RuleContext): void {
   const { index } = context;
@@ -15,7 +16,7 @@ export function methodsInFlow(context: RuleContext): void {
   index.names.forEach((name, i) => {
     if (index.successors[i]!.length > 0 || index.predecessors[i]!.length > 0) return;
     if ((context.settings.get(name)?.concurrentWith.length ?? 0) > 0) return;
-    if (context.origins.get(name)?.uncertain === true) return;
+    if (context.origins.get(name)?.uncertain === true || context.invalidNames.has(name)) return;
     const mention = context.firstMentions.get(name);
     if (mention !== undefined) context.report(Messages.MethodInNoFlow, mention.span, [name]);
   });

@@ -1,0 +1,52 @@
+import type { FlowDocument } from "../../grammar/ast.js";
+import type { SourceText } from "../../grammar/source.js";
+import { Messages } from "../diagnostics/catalogue.js";
+import { didYouMean } from "../diagnostics/diagnostic.js";
+import { valueText } from "./read-properties.js";
+import type { Report } from "./report.js";
+
+/** The runtime backends a runner can be built for; each moves values between methods its own way. */
+export const backendNames = ["inline", "threads", "bullmq"] as const;
+
+export type BackendName = (typeof backendNames)[number];
+
+/**
+ * Reads the manifest's `backend …;` statement: the backend the type-check judges the values
+ * between methods for when neither the command line nor the API names one. A value that is
+ * no backend is reported (FLOW2007) and ignored; so is every statement after the first
+ * (FLOW2013), since two backends cannot both be the one the manifest runs on.
+ */
+export function readBackend(document: FlowDocument, source: SourceText, report: Report): BackendName | undefined {
+  const [first, ...others] = document.backends;
+  for (const other of others) {
+    report(
+      Messages.DuplicateBackend,
+      { start: other.span.start, end: other.span.start + "backend".length },
+      [],
+      [{ span: first!.span, message: "The backend is first declared here." }],
+    );
+  }
+  if (first === undefined) return undefined;
+  const value = first.value;
+  if (value.kind === "Identifier" && isBackendName(value.name)) return value.name;
+  report(Messages.UnknownValue, value.span, [
+    valueText(value, source),
+    "backend",
+    "'inline', 'threads' or 'bullmq'",
+    hint(
+      value.kind === "StringLiteral" ? value.value : value.kind === "Identifier" ? value.name : value.raw,
+      value.kind,
+    ),
+  ]);
+  return undefined;
+}
+
+function isBackendName(name: string): name is BackendName {
+  return (backendNames as readonly string[]).includes(name);
+}
+
+function hint(text: string, kind: "Identifier" | "NumberLiteral" | "StringLiteral"): string {
+  // `backend "bullmq";`: the right word in quotes; say that the quotes are the problem.
+  if (kind === "StringLiteral" && isBackendName(text)) return ` Write it without quotes: 'backend ${text};'.`;
+  return didYouMean(text, backendNames);
+}
