@@ -1,8 +1,9 @@
-import { compile, type CompileResult } from "../compile.js";
+import type { SourceText } from "../../grammar/source.js";
+import { compile, type CompileResult, type TypeScriptServices } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { BackendName } from "../typecheck/types.js";
 import { createTypeScriptServices } from "../typescript-services.js";
-import { ExitCode, readManifest } from "./io.js";
+import { ExitCode, printReasons, readManifest, readManifests } from "./io.js";
 import { reportDiagnostics, type DiagnosticsFormat } from "./report.js";
 
 export interface CompileFilesOptions {
@@ -10,7 +11,7 @@ export interface CompileFilesOptions {
   readonly backend?: BackendName | undefined;
   readonly types?: boolean;
   /** Output path of each manifest's runner; when given, runners are emitted. */
-  readonly outFile?: (manifestPath: string) => string;
+  readonly outFile?: ((manifestPath: string) => string) | undefined;
 }
 
 export interface FileResult extends CompileResult {
@@ -19,18 +20,58 @@ export interface FileResult extends CompileResult {
   readonly modulePaths: ReadonlyMap<string, string>;
 }
 
+export interface CompiledFiles {
+  readonly results: FileResult[];
+  /** 2 when a manifest could not be read, else 1 when a diagnostic is an error, else 0. */
+  readonly exitCode: number;
+}
+
 /**
- * Compiles manifests the way every CLI command does: all files are read first
- * (an unreadable one is a usage error before any work), one TypeScript project
- * is shared, and all diagnostics are reported together.
+ * Compiles the manifests of a command line the way `check` and `build` do:
+ * every readable manifest is compiled in one shared TypeScript project and
+ * their diagnostics are reported together; then each manifest that could not
+ * be read is reported on a line of its own, and the exit code is 2.
+ *
+ * `options.outFile` is ignored when a manifest could not be read: a command
+ * line that is wrong writes nothing.
  */
 export async function compileFiles(
   files: readonly string[],
   options: CompileFilesOptions,
   format: DiagnosticsFormat,
-): Promise<{ results: FileResult[]; exitCode: number }> {
-  const sources = await Promise.all(files.map((file) => readManifest(file)));
-  const typescript = options.types === false ? undefined : createTypeScriptServices();
+): Promise<CompiledFiles> {
+  const { sources, unreadable } = await readManifests(files);
+  const results = await compileSources(sources, unreadable.length === 0 ? options : { ...options, outFile: undefined });
+  reportDiagnostics(
+    results.flatMap((r) => r.diagnostics),
+    sources,
+    format,
+  );
+  printReasons(unreadable);
+  return { results, exitCode: unreadable.length > 0 ? ExitCode.Usage : exitCodeOf(results) };
+}
+
+/** Compiles one manifest for a command that takes one (`run`, `graph`, `worker`); unreadable, it is a usage error. */
+export async function compileFile(
+  file: string,
+  options: CompileFilesOptions,
+  format: DiagnosticsFormat,
+): Promise<{ result: FileResult; exitCode: number }> {
+  const source = await readManifest(file);
+  const [result] = await compileSources([source], options);
+  reportDiagnostics(result!.diagnostics, [source], format);
+  return { result: result!, exitCode: exitCodeOf([result!]) };
+}
+
+/**
+ * Compiles manifests already read, sharing `typescript` (one project per
+ * tsconfig, created here unless given: watch mode keeps its own warm).
+ */
+export async function compileSources(
+  sources: readonly SourceText[],
+  options: CompileFilesOptions,
+  typescript: TypeScriptServices | undefined = options.types === false ? undefined : createTypeScriptServices(),
+): Promise<FileResult[]> {
   const results: FileResult[] = [];
   for (const source of sources) {
     const outFile = options.outFile?.(source.path);
@@ -45,7 +86,9 @@ export async function compileFiles(
     }
     results.push({ ...result, outFile, modulePaths });
   }
-  const diagnostics = results.flatMap((r) => r.diagnostics);
-  reportDiagnostics(diagnostics, sources, format);
-  return { results, exitCode: hasErrors(diagnostics) ? ExitCode.Failure : ExitCode.Ok };
+  return results;
+}
+
+export function exitCodeOf(results: readonly FileResult[]): number {
+  return hasErrors(results.flatMap((r) => r.diagnostics)) ? ExitCode.Failure : ExitCode.Ok;
 }

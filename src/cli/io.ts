@@ -1,5 +1,5 @@
 import { mkdir, readFile, stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { createSourceText, type SourceText } from "../../grammar/source.js";
 
 /**
@@ -8,6 +8,15 @@ import { createSourceText, type SourceText } from "../../grammar/source.js";
  */
 export class UsageError extends Error {
   override readonly name = "UsageError";
+}
+
+/**
+ * A command that could not do its work for a reason that is the user's to fix
+ * (a methods module that throws while it is imported, say), not a usage
+ * mistake: the CLI prints its message on one line and exits with code 1.
+ */
+export class CommandFailure extends Error {
+  override readonly name = "CommandFailure";
 }
 
 export const ExitCode = {
@@ -23,8 +32,56 @@ export async function readManifest(path: string): Promise<SourceText> {
   try {
     return createSourceText(path, await readFile(path, "utf8"));
   } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${describeFsError(error)}`);
+    // The shell leaves a quoted or unmatched pattern as it is: say why it names no file.
+    const unexpanded = /[*?[]/.test(path) && (error as NodeJS.ErrnoException).code === "ENOENT";
+    const hint = unexpanded ? " (flowc does not expand wildcards: leave the pattern unquoted for the shell)" : "";
+    throw new UsageError(`cannot read ${path}: ${describeFsError(error)}${hint}`);
   }
+}
+
+/** The manifests of a command line that could be read, and a one-line reason for each that could not. */
+export interface ReadManifests {
+  readonly sources: readonly SourceText[];
+  readonly unreadable: readonly string[];
+}
+
+/**
+ * Reads every manifest of a command line, so that one unreadable file does not
+ * hide what is wrong with the others. A manifest named twice (by two patterns
+ * that overlap, say) is read once.
+ */
+export async function readManifests(paths: readonly string[]): Promise<ReadManifests> {
+  const seen = new Set<string>();
+  const unique = paths.filter((path) => !seen.has(resolve(path)) && seen.add(resolve(path)));
+  const read = await Promise.all(
+    unique.map((path) =>
+      readManifest(path).then(
+        (source) => ({ source }),
+        (error: unknown) => {
+          if (error instanceof UsageError) return { reason: error.message };
+          throw error;
+        },
+      ),
+    ),
+  );
+  return {
+    sources: read.flatMap((entry) => ("source" in entry ? [entry.source] : [])),
+    unreadable: read.flatMap((entry) => ("reason" in entry ? [entry.reason] : [])),
+  };
+}
+
+/** Prints reasons as the CLI prints every reason: `flowc: …`, one line each, on stderr. */
+export function printReasons(reasons: readonly string[]): void {
+  for (const reason of reasons) process.stderr.write(`flowc: ${reason}\n`);
+}
+
+/** One line for an error thrown by the user's code: `Error: boom`, its lines joined, never its stack. */
+export function describeThrown(error: unknown): string {
+  return String(error)
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+    .join(" ");
 }
 
 export function describeFsError(error: unknown): string {
@@ -79,6 +136,26 @@ export function parsePositiveInteger(flag: string) {
       throw new UsageError(`${flag} must be a positive integer, not '${value}'`);
     }
     return Number(value);
+  };
+}
+
+const MILLISECONDS_PER: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/**
+ * Parses a duration flag written as the language writes durations (`250ms`,
+ * `30s`, `1.5m`, `2h`) into whole milliseconds. Zero is allowed: it means
+ * "do not wait". A bare number is refused, since its unit would be a guess.
+ */
+export function parseDuration(flag: string) {
+  return (value: string): number => {
+    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value);
+    const exact = match === null ? Number.NaN : Number(match[1]) * MILLISECONDS_PER[match[2]!]!;
+    // `0.3s` is 300.00000000000006 in binary floating point; it still means 300 ms.
+    const milliseconds = Math.round(exact);
+    if (!Number.isSafeInteger(milliseconds) || Math.abs(exact - milliseconds) > 1e-6) {
+      throw new UsageError(`${flag} must be a duration such as 250ms, 30s or 5m, not '${value}'`);
+    }
+    return milliseconds;
   };
 }
 

@@ -4,7 +4,7 @@ import { VERSION } from "../version.js";
 import type { BuildOptions } from "./commands/build.js";
 import type { CheckOptions } from "./commands/check.js";
 import type { RunCommandOptions } from "./commands/run.js";
-import { ExitCode, UsageError, parsePositiveInteger } from "./io.js";
+import { CommandFailure, ExitCode, UsageError, parseDuration, parsePositiveInteger } from "./io.js";
 
 // Each command's module is loaded when the command runs: the compiler (TypeScript, prettier, the
 // grammar) and the runtimes take a second to load, which `--help`, `graph` or `fmt` need not wait for.
@@ -16,20 +16,24 @@ function createProgram(setExit: (code: number) => void): Command {
     .helpOption("-h, --help", "show help")
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(message) })
+    // Commander's own usage errors read like every other reason: `flowc: unknown option '--bogus'`.
+    .configureOutput({ outputError: (message, write) => write(message.replace(/^error: /, "flowc: ")) })
     .addHelpText(
       "after",
       `
 Exit codes: 0 no errors, 1 errors in a manifest or a failed run, 2 bad usage or unreadable files.
+An unreadable manifest does not stop check, build or fmt from checking the others, but build
+and fmt then write nothing.
 
 Examples:
   flowc check etl.flow --workers 8
   flowc build etl.flow                       writes etl.flow.ts beside the manifest
+  flowc build flows/*.flow --watch           rebuild the runners on every change, until Ctrl-C
   flowc run etl.flow --input '{"path": "data.csv"}'
   flowc run etl.flow --input @input.json --quiet --trace run.trace.json
   flowc worker etl.flow --redis redis://queue:6379   serve the methods for runs on the bullmq backend
   flowc graph etl.flow --format mermaid
-  flowc fmt --check "flows/*.flow"`,
+  flowc fmt --check flows/*.flow             the shell expands the pattern; flowc does not`,
     );
 
   const workers = new Option("--workers <n>", "the most workers the plan may use at once").argParser(
@@ -42,6 +46,16 @@ Examples:
     "--backend <name>",
     "the backend the plan will run on: bullmq also proves every value survives JSON",
   ).choices(["inline", "threads", "bullmq"]);
+  const watch = new Option(
+    "--watch",
+    "keep running: check again when a manifest, its methods or its tsconfig.json change (stop with Ctrl-C)",
+  );
+  const watchHelp = `
+With --watch: compile once, then again whenever a manifest, a methods module it imports (or a
+local file those import) or the nearest tsconfig.json changes, recompiling only the manifests
+concerned. Each round reports every manifest's diagnostics and ends with a line such as
+"[12:01:02] 0 errors, watching 4 files". A manifest unreadable at the start is bad usage (exit 2);
+later, it is reported and watched until it is back. SIGINT or SIGTERM stops it with exit 0.`;
 
   program
     .command("check")
@@ -50,6 +64,8 @@ Examples:
     .addOption(workers)
     .addOption(targetBackend)
     .addOption(diagnosticsFormat)
+    .addOption(watch)
+    .addHelpText("after", watchHelp)
     .action(async (files: string[], options: CheckOptions) => {
       setExit(await (await import("./commands/check.js")).checkCommand(files, options));
     });
@@ -62,6 +78,17 @@ Examples:
     .addOption(workers)
     .addOption(targetBackend)
     .addOption(diagnosticsFormat)
+    .addOption(watch)
+    .addHelpText(
+      "after",
+      `
+Nothing is written for a manifest with errors. Nothing at all is written when the command line
+is wrong: a manifest that cannot be read, or two manifests whose runners would be one file
+(under --out-dir, manifests outside the current directory are written flat: ../a/x.flow and
+../b/x.flow both become <dir>/x.flow.ts). The readable manifests are still checked; exit code 2.
+${watchHelp}
+build --watch writes only the runners whose code changed.`,
+    )
     .action(async (files: string[], options: BuildOptions) => {
       setExit(await (await import("./commands/build.js")).buildCommand(files, options));
     });
@@ -70,7 +97,10 @@ Examples:
     .command("run")
     .description("check a manifest, run it in this process and print its output as JSON")
     .argument("<file>", ".flow manifest")
-    .requiredOption("--input <json>", "the run's input as JSON, or @path to read it from a file")
+    .option(
+      "--input <json>",
+      "the run's input as JSON, or @path to read it from a file; needed when a method receiving it takes a parameter",
+    )
     .addOption(workers)
     .addOption(diagnosticsFormat)
     .addOption(
@@ -81,6 +111,18 @@ Examples:
       ]),
     )
     .option("--redis <url>", "with --backend bullmq: the Redis its workers serve (default: $FLOWC_REDIS_URL)")
+    .addOption(
+      new Option(
+        "--worker-wait <duration>",
+        "with --backend bullmq: how long a stage waits for min_worker_count live workers (250ms, 30s, 5m; default 30s)",
+      ).argParser(parseDuration("--worker-wait")),
+    )
+    .addOption(
+      new Option(
+        "--connection-wait <duration>",
+        "with --backend bullmq: how long a lost Redis connection may take to come back (default 30s)",
+      ).argParser(parseDuration("--connection-wait")),
+    )
     .option("-q, --quiet", "print only the output: no progress and no summary on stderr")
     .option("--trace <file>", "write a Chrome trace of the run (open it in Perfetto or chrome://tracing)")
     .addHelpText(
@@ -144,18 +186,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version exit 0; every other commander error is bad usage, already printed by commander.
-      if (
-        error.code === "commander.helpDisplayed" ||
-        error.code === "commander.version" ||
-        error.code === "commander.help"
-      ) {
-        return ExitCode.Ok;
-      }
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.Ok;
+      // `flowc help` asked for it (exit 0); `flowc` alone is a command line without a command: the help went to stderr.
+      if (error.code === "commander.help") return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
       return ExitCode.Usage;
     }
     if (error instanceof UsageError) {
       process.stderr.write(`flowc: ${error.message}\n`);
       return ExitCode.Usage;
+    }
+    if (error instanceof CommandFailure) {
+      process.stderr.write(`flowc: ${error.message}\n`);
+      return ExitCode.Failure;
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`flowc: internal error: ${message}\n`);

@@ -1,6 +1,6 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { flowc, root } from "./helpers.js";
 
@@ -21,6 +21,25 @@ describe("flowc --help and --version", () => {
     for (const command of ["check", "build", "run", "graph", "fmt"]) expect(result.stdout).toContain(command);
   });
 
+  it("no command prints the help on stderr and exits 2", () => {
+    const result = flowc([]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/^Usage: flowc \[options\] \[command\]\n/);
+  });
+
+  it("`flowc help` asks for the help: stdout, exit 0", () => {
+    const result = flowc(["help"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: flowc /);
+  });
+
+  it("its fmt example leaves the pattern to the shell", () => {
+    const result = flowc(["--help"]);
+    expect(result.stdout).toContain("flowc fmt --check flows/*.flow ");
+    expect(result.stdout).not.toContain('"flows/*.flow"');
+  });
+
   it("--version prints the package version", () => {
     const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
     const result = flowc(["--version"]);
@@ -33,7 +52,7 @@ describe("bad usage exits 2 with a one-line reason", () => {
   it("unknown option", () => {
     const result = flowc(["check", "--bogus", "x.flow"]);
     expect(result.status).toBe(2);
-    expectOneLineReason(result.stderr, /unknown option '--bogus'/);
+    expectOneLineReason(result.stderr, /^flowc: unknown option '--bogus'\n/);
   });
 
   it("unknown command", () => {
@@ -52,6 +71,28 @@ describe("bad usage exits 2 with a one-line reason", () => {
     const result = flowc(["check", "examples/csv-clean/csv-clean.flow", "--workers", "0"]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe("flowc: --workers must be a positive integer, not '0'\n");
+  });
+
+  it("a quoted pattern the shell did not expand", () => {
+    const result = flowc(["fmt", "--check", "flows/*.flow"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "flowc: cannot read flows/*.flow: no such file (flowc does not expand wildcards: leave the pattern unquoted for the shell)\n",
+    );
+  });
+
+  it("--worker-wait that is not a duration", () => {
+    const result = flowc(["run", `${fixtures}/no-input/no-input.flow`, "--backend", "bullmq", "--worker-wait", "30"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe("flowc: --worker-wait must be a duration such as 250ms, 30s or 5m, not '30'\n");
+  });
+
+  it("--connection-wait without --backend bullmq", () => {
+    const result = flowc(["run", `${fixtures}/no-input/no-input.flow`, "--connection-wait", "5s"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "flowc: --connection-wait applies only to the bullmq backend (--backend bullmq, or 'backend bullmq;')\n",
+    );
   });
 
   it("--input that is not JSON", () => {
@@ -100,6 +141,23 @@ describe("flowc check", () => {
     expect(JSON.parse(result.stdout)).toEqual([]);
   });
 
+  it("an unreadable manifest does not hide the others' diagnostics: JSON on stdout, the reason on stderr, exit 2", () => {
+    const result = flowc(["check", `${fixtures}/mismatch/mismatch.flow`, "missing.flow", "--format", "json"]);
+    expect(result.status).toBe(2);
+    const diagnostics = JSON.parse(result.stdout) as { file: string; code: string }[];
+    expect(diagnostics.map((d) => [d.file, d.code])).toEqual([[`${fixtures}/mismatch/mismatch.flow`, "FLOW4001"]]);
+    expect(result.stderr).toBe("flowc: cannot read missing.flow: no such file\n");
+  });
+
+  it("an unreadable manifest in text: the others' diagnostics, then one line per unreadable file, exit 2", () => {
+    const result = flowc(["check", "missing.flow", `${fixtures}/mismatch/mismatch.flow`, "notes.txt"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${fixtures}/mismatch/mismatch.flow:1:12 - error FLOW4001: `);
+    expect(result.stderr).toMatch(
+      /Found 1 error and 0 warnings\.\nflowc: cannot read missing\.flow: no such file\nflowc: notes\.txt: not a \.flow manifest\n$/,
+    );
+  });
+
   it("--workers below a parallel stage's minimum is an error naming the stage", () => {
     const result = flowc(["check", "examples/hash-files/hash-files.flow", "--workers", "2", "--format", "json"]);
     expect(result.status).toBe(1);
@@ -133,6 +191,38 @@ describe("flowc build", () => {
     );
   });
 
+  it("writes nothing when two manifests' runners would be one file, and names both and the file", () => {
+    // Under --out-dir, manifests outside the current directory are written flat: a/ and b/ would collide.
+    const dir = join(scratch, "collide");
+    for (const sub of ["a", "b"]) cpSync(join(root, fixtures, "no-input"), join(dir, sub), { recursive: true });
+    mkdirSync(join(dir, "cwd"));
+    const result = flowc(["build", "../a/no-input.flow", "../b/no-input.flow", "--out-dir", "out"], {
+      cwd: join(dir, "cwd"),
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "flowc: ../a/no-input.flow and ../b/no-input.flow would both be written to out/no-input.flow.ts\n" +
+        "flowc: nothing written\n",
+    );
+    expect(existsSync(join(dir, "cwd/out"))).toBe(false);
+  });
+
+  it("the same manifest named twice is built once", () => {
+    const outDir = join(scratch, "twice");
+    const file = "examples/word-count/word-count.flow";
+    const result = flowc(["build", file, `./${file}`, "--out-dir", outDir]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe(`wrote ${relative(root, join(outDir, file))}.ts\n`);
+  });
+
+  it("writes nothing when a manifest cannot be read, but still reports the others' diagnostics", () => {
+    const outDir = join(scratch, "partial");
+    const result = flowc(["build", "examples/word-count/word-count.flow", "missing.flow", "--out-dir", outDir]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe("flowc: cannot read missing.flow: no such file\nflowc: nothing written\n");
+    expect(existsSync(outDir)).toBe(false);
+  });
+
   it("writes nothing for a manifest with errors", () => {
     const outDir = join(scratch, "broken");
     const result = flowc(["build", `${fixtures}/mismatch/mismatch.flow`, "--out-dir", outDir]);
@@ -147,6 +237,33 @@ describe("flowc run", () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
     expectOneLineReason(result.stderr, /^flowc: run failed: .*'invert'.*item 2.*cannot invert 2 today/);
+  });
+
+  it("reports a methods module that throws while imported as the user's failure: manifest, module, error; exit 1", () => {
+    const result = flowc(["run", `${fixtures}/throwing/throwing.flow`, "--input", "3", "--quiet"]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      `flowc: cannot load the methods of '${fixtures}/throwing/throwing.flow' from ` +
+        `./${fixtures}/throwing/throwing.methods.ts: Error: boom at import\n`,
+    );
+  });
+
+  it("runs a plan whose first method takes no parameter without --input", () => {
+    const result = flowc(["run", `${fixtures}/no-input/no-input.flow`, "--quiet"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('"HELLO!"\n');
+  });
+
+  it("without --input, a plan that needs one is bad usage naming the type it expects", () => {
+    const result = flowc(["run", "examples/word-count/word-count.flow"]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      "flowc: examples/word-count/word-count.flow needs an input of type 'string': " +
+        "pass --input '<json>' or --input @file.json\n",
+    );
   });
 });
 
@@ -185,6 +302,22 @@ describe("flowc fmt", () => {
     expect(flowc(["fmt", file]).status).toBe(0);
     expect(readFileSync(file, "utf8")).toBe(once);
     expect(flowc(["fmt", "--check", file]).status).toBe(0);
+  });
+
+  it("with an unreadable file: changes nothing, --check still lists the others, exit 2", () => {
+    const file = join(scratch, "messy-partial.flow");
+    copyFileSync(join(root, fixtures, "messy/messy.flow"), file);
+    const before = readFileSync(file, "utf8");
+
+    const written = flowc(["fmt", file, "missing.flow"]);
+    expect(written.status).toBe(2);
+    expect(written.stderr).toBe("flowc: cannot read missing.flow: no such file\nflowc: nothing written\n");
+    expect(readFileSync(file, "utf8")).toBe(before);
+
+    const checked = flowc(["fmt", "--check", file, "missing.flow"]);
+    expect(checked.status).toBe(2);
+    expect(checked.stdout).toBe(`${file}\n`);
+    expect(checked.stderr).toBe("flowc: cannot read missing.flow: no such file\n");
   });
 
   it("every example is already formatted", () => {

@@ -1,51 +1,55 @@
-import { writeFile } from "node:fs/promises";
-import { dirname, relative } from "node:path";
-import { outputPathFor } from "../../emit/emit.js";
-import { compileFiles } from "../compile-files.js";
-import { ExitCode, UsageError, describeFsError, makeDirectory } from "../io.js";
+import { relative } from "node:path";
+import { compileSources, exitCodeOf } from "../compile-files.js";
+import { ExitCode, printReasons, readManifests } from "../io.js";
 import type { BackendName } from "../../typecheck/types.js";
-import type { DiagnosticsFormat } from "../report.js";
+import { reportDiagnostics, type DiagnosticsFormat } from "../report.js";
+import { planRunners, writeRunner } from "../runners.js";
 
 export interface BuildOptions {
   readonly outDir?: string;
   readonly workers?: number;
   readonly backend?: BackendName;
   readonly format: DiagnosticsFormat;
+  readonly watch?: boolean;
 }
 
 /**
  * `flowc build <files…>`: writes `<manifest>.flow.ts` beside each manifest, or
  * under `--out-dir` keeping its path relative to the current directory.
- * Nothing is written for a manifest with errors.
+ * Nothing is written for a manifest with errors, and nothing at all when the
+ * command line is wrong (a manifest that cannot be read, two manifests whose
+ * runners would be the same file): the readable manifests are still checked
+ * and their diagnostics reported, and the exit code is 2.
  */
 export async function buildCommand(files: readonly string[], options: BuildOptions): Promise<number> {
+  if (options.watch === true) return (await import("../watch.js")).watch(files, { ...options, emit: true });
   const rootDir = process.cwd();
-  const { results, exitCode } = await compileFiles(
-    files,
-    {
-      workers: options.workers,
-      backend: options.backend,
-      outFile: (manifest) => outputPathFor(manifest, { outDir: options.outDir, rootDir }),
-    },
+  const { sources, unreadable } = await readManifests(files);
+  const runners = planRunners(
+    sources.map((source) => source.path),
+    options.outDir,
+    rootDir,
+  );
+  const problems = [...unreadable, ...runners.collisions];
+  const results = await compileSources(sources, {
+    workers: options.workers,
+    backend: options.backend,
+    // Emitting costs time (prettier); skip it when nothing will be written.
+    outFile: problems.length === 0 ? runners.outFile : undefined,
+  });
+  reportDiagnostics(
+    results.flatMap((r) => r.diagnostics),
+    sources,
     options.format,
   );
+  if (problems.length > 0) {
+    printReasons([...problems, "nothing written"]);
+    return ExitCode.Usage;
+  }
   for (const result of results) {
     if (result.code === undefined || result.outFile === undefined) continue;
-    const dir = dirname(result.outFile);
-    try {
-      await makeDirectory(dir);
-    } catch (error) {
-      const failed = (error as NodeJS.ErrnoException).path ?? dir;
-      throw new UsageError(
-        `cannot write ${result.outFile}: cannot make directory ${failed}: ${describeFsError(error)}`,
-      );
-    }
-    try {
-      await writeFile(result.outFile, result.code);
-    } catch (error) {
-      throw new UsageError(`cannot write ${result.outFile}: ${describeFsError(error)}`);
-    }
+    await writeRunner(result.outFile, result.code);
     if (options.format === "text") process.stderr.write(`wrote ${relative(rootDir, result.outFile)}\n`);
   }
-  return exitCode === ExitCode.Ok ? ExitCode.Ok : exitCode;
+  return exitCodeOf(results);
 }

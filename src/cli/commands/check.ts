@@ -6,10 +6,16 @@ export interface CheckOptions {
   readonly workers?: number;
   readonly backend?: BackendName;
   readonly format: DiagnosticsFormat;
+  readonly watch?: boolean;
 }
 
-/** `flowc check <files…>`: every phase but emit. */
+/**
+ * `flowc check <files…>`: every phase but emit. A manifest that cannot be read
+ * does not stop the others from being checked; it is reported after their
+ * diagnostics, and the exit code is 2.
+ */
 export async function checkCommand(files: readonly string[], options: CheckOptions): Promise<number> {
+  if (options.watch === true) return (await import("../watch.js")).watch(files, { ...options, emit: false });
   const { exitCode } = await compileFiles(
     files,
     { workers: options.workers, backend: options.backend },

@@ -1,13 +1,21 @@
 import { writeFile } from "node:fs/promises";
-import { bullmq, createRunner, createTraceRecorder, type FlowEvent } from "../../../stdlib/index.js";
-import { loadMethods, moduleLocations } from "../../run/load-methods.js";
-import { compileFiles } from "../compile-files.js";
-import { ExitCode, describeFsError, readJsonInput } from "../io.js";
+import {
+  bullmq,
+  createRunner,
+  createTraceRecorder,
+  type FlowEvent,
+  type PlanDescriptor,
+} from "../../../stdlib/index.js";
+import { moduleLocations } from "../../run/load-methods.js";
+import { compileFile } from "../compile-files.js";
+import { ExitCode, UsageError, describeFsError, readJsonInput } from "../io.js";
+import { loadManifestMethods } from "../methods.js";
 import { createProgressDisplay, progressMode } from "../progress/display.js";
 import type { DiagnosticsFormat } from "../report.js";
 
 export interface RunCommandOptions {
-  readonly input: string;
+  /** `'<json>'` or `@file.json`; may be left out when no method that receives the run's input takes a parameter. */
+  readonly input?: string;
   readonly workers?: number;
   readonly format: DiagnosticsFormat;
   /** Print nothing but the output (and a failure's reason). */
@@ -18,28 +26,51 @@ export interface RunCommandOptions {
   readonly backend?: "inline" | "threads" | "bullmq";
   /** With `backend: "bullmq"`: the Redis URL (else `FLOWC_REDIS_URL`). */
   readonly redis?: string;
+  /** With `backend: "bullmq"`: how long a stage waits for enough live workers, in milliseconds. */
+  readonly workerWait?: number;
+  /** With `backend: "bullmq"`: how long a lost Redis connection may take to come back, in milliseconds. */
+  readonly connectionWait?: number;
 }
 
 /**
- * `flowc run <file> --input <json>`: checks the manifest (types included), runs
+ * `flowc run <file> [--input <json>]`: checks the manifest (types included), runs
  * it in this process and prints the output as JSON on stdout. On stderr it
  * shows the stages' progress (redrawn in place on a terminal, a line per stage
  * start and end otherwise) and a per-stage summary table at the end, unless
  * `--quiet`; `--trace <file>` records the run for Perfetto or chrome://tracing.
  */
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
-  const input = await readJsonInput(options.input);
-  const { results, exitCode } = await compileFiles(
-    [file],
+  const input = options.input === undefined ? undefined : await readJsonInput(options.input);
+  const { result, exitCode } = await compileFile(
+    file,
     { workers: options.workers, backend: options.backend },
     options.format,
   );
-  const result = results[0];
-  if (exitCode !== ExitCode.Ok || result?.plan === undefined)
-    return exitCode === ExitCode.Ok ? ExitCode.Failure : exitCode;
+  if (exitCode !== ExitCode.Ok || result.plan === undefined) return ExitCode.Failure;
+  // `--backend` wins; otherwise the manifest's own `backend …;` statement, which the type-check also judged by.
+  const chosen = options.backend ?? result.analysis?.backend;
+  for (const [flag, value] of [
+    ["--worker-wait", options.workerWait],
+    ["--connection-wait", options.connectionWait],
+  ] as const) {
+    if (value !== undefined && chosen !== "bullmq")
+      throw new UsageError(`${flag} applies only to the bullmq backend (--backend bullmq, or 'backend bullmq;')`);
+  }
+  if (options.input === undefined && needsInput(result.plan)) {
+    const type = result.typed?.inputType;
+    const typed = type === undefined || type === "unknown" ? "" : ` of type '${type}'`;
+    throw new UsageError(`${file} needs an input${typed}: pass --input '<json>' or --input @file.json`);
+  }
 
-  const methods = await loadMethods(result.plan, result.modulePaths);
-  const backend = options.backend === "bullmq" ? bullmq({ connection: options.redis }) : options.backend;
+  const methods = await loadManifestMethods(file, result.plan, result.modulePaths);
+  const backend =
+    chosen === "bullmq"
+      ? bullmq({
+          connection: options.redis,
+          workerWait: options.workerWait,
+          connectionWait: options.connectionWait,
+        })
+      : chosen;
   const runner = createRunner<unknown, unknown>(result.plan, methods, {
     workers: options.workers,
     backend,
@@ -87,6 +118,16 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     }
   }
   return status;
+}
+
+/**
+ * Whether the run's input reaches a method: a source that declares a parameter,
+ * or a parallel source (whose items are the input's elements).
+ */
+function needsInput(plan: PlanDescriptor): boolean {
+  return plan.methods.some(
+    (method) => plan.sources.includes(method.name) && (method.mode === "parallel" || method.takesInput),
+  );
 }
 
 /** One line naming the failure and, one level down, its cause. */

@@ -1,9 +1,9 @@
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createWorker, type FlowWorker, type MethodTable, type PlanDescriptor } from "../../../stdlib/index.js";
-import { loadMethods } from "../../run/load-methods.js";
-import { compileFiles } from "../compile-files.js";
+import { compileFile } from "../compile-files.js";
 import { ExitCode, UsageError } from "../io.js";
+import { loadManifestMethods } from "../methods.js";
 
 export interface WorkerCommandOptions {
   /** `redis://host:port`; the `FLOWC_REDIS_URL` environment variable when absent. */
@@ -84,10 +84,9 @@ interface Served {
 async function fromManifest(file: string): Promise<Served | undefined> {
   // Compiled as `flowc build --backend bullmq` compiles it, so that the plan (and its hash, which names the queues) is
   // the one its callers submit to, and a manifest whose values would not survive JSON is refused here too.
-  const { results, exitCode } = await compileFiles([file], { backend: "bullmq" }, "text");
-  const result = results[0];
-  if (exitCode !== ExitCode.Ok || result?.plan === undefined) return undefined;
-  const methods = await loadMethods(result.plan, result.modulePaths);
+  const { result, exitCode } = await compileFile(file, { backend: "bullmq" }, "text");
+  if (exitCode !== ExitCode.Ok || result.plan === undefined) return undefined;
+  const methods = await loadManifestMethods(file, result.plan, result.modulePaths);
   return { plan: result.plan, modules: methods };
 }
 

@@ -1,0 +1,46 @@
+import { writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { outputPathFor } from "../emit/emit.js";
+import { UsageError, describeFsError, makeDirectory } from "./io.js";
+
+/** Where `flowc build` writes each manifest's runner, and a reason for each pair of manifests that would share one. */
+export interface RunnerPaths {
+  readonly outFile: (manifestPath: string) => string;
+  readonly collisions: readonly string[];
+}
+
+/**
+ * Plans the runners of one build. Under `--out-dir`, manifests outside the
+ * current directory are written flat, so `a/x.flow` and `b/x.flow` from
+ * elsewhere would both become `<out>/x.flow.ts`: one runner silently replacing
+ * the other. Each such pair is a reason, and the build writes nothing.
+ */
+export function planRunners(files: readonly string[], outDir: string | undefined, rootDir: string): RunnerPaths {
+  const outFile = (manifest: string) => outputPathFor(manifest, { outDir, rootDir });
+  const owners = new Map<string, string>();
+  const collisions: string[] = [];
+  for (const file of files) {
+    const target = resolve(outFile(file));
+    const owner = owners.get(target);
+    if (owner === undefined) owners.set(target, file);
+    else if (resolve(owner) !== resolve(file))
+      collisions.push(`${owner} and ${file} would both be written to ${outFile(file)}`);
+  }
+  return { outFile, collisions };
+}
+
+/** Writes a runner, making its directory; a failure is a usage error naming the file (and the directory it could not make). */
+export async function writeRunner(outFile: string, code: string): Promise<void> {
+  const dir = dirname(outFile);
+  try {
+    await makeDirectory(dir);
+  } catch (error) {
+    const failed = (error as NodeJS.ErrnoException).path ?? dir;
+    throw new UsageError(`cannot write ${outFile}: cannot make directory ${failed}: ${describeFsError(error)}`);
+  }
+  try {
+    await writeFile(outFile, code);
+  } catch (error) {
+    throw new UsageError(`cannot write ${outFile}: ${describeFsError(error)}`);
+  }
+}

@@ -1,0 +1,106 @@
+import path from "node:path";
+import { ts, type Project } from "ts-morph";
+import type { TypeScriptServices } from "../compile.js";
+import type { ModuleHost } from "../resolve/types.js";
+import { createTypeScriptHost } from "../typecheck/module-host.js";
+import { createProject, findTsConfig } from "../typecheck/project.js";
+
+/**
+ * TypeScript services that stay warm across the rebuilds of `--watch`: one
+ * project per tsconfig, kept (with its parsed libraries and modules) for the
+ * whole session, and told which files changed on disk.
+ *
+ * This is `createTypeScriptServices` (src/typescript-services.ts) plus what a
+ * long-lived session needs and a single build does not: re-reading changed
+ * files, dropping a project whose tsconfig changed, and fresh module hosts
+ * after a change (a host remembers each module's exports for good).
+ */
+export interface WatchServices extends TypeScriptServices {
+  /** The tsconfig.json that governs a manifest's methods, if any. */
+  tsConfigOf(manifestPath: string): string | undefined;
+  /** Re-reads files that changed on disk in every project that holds them. */
+  refresh(files: Iterable<string>): void;
+  /** Forgets the project of a tsconfig that changed; the next compile makes it anew. */
+  forgetProject(tsConfigPath: string): void;
+  /**
+   * The files under the user's control that `modules` (absolute paths) import,
+   * directly or not, themselves included: what a change to should recompile
+   * the manifest. Packages (anything under node_modules) are left out.
+   */
+  localImports(manifestPath: string, modules: Iterable<string>): Set<string>;
+}
+
+const DEFAULTS_KEY = "\0defaults";
+
+/** At most this many files are followed from one manifest's modules, so that a huge project does not stall a rebuild. */
+const MAX_LOCAL_IMPORTS = 500;
+
+export function createWatchServices(): WatchServices {
+  const projects = new Map<string, Project>();
+  let hosts = new Map<Project, ModuleHost>();
+  const projectOf = (manifestPath: string): Project => {
+    const configPath = findTsConfig(manifestPath);
+    const key = configPath ?? DEFAULTS_KEY;
+    let project = projects.get(key);
+    if (project === undefined) {
+      project = createProject(configPath);
+      projects.set(key, project);
+    }
+    return project;
+  };
+  return {
+    forManifest(manifestPath) {
+      const project = projectOf(manifestPath);
+      let host = hosts.get(project);
+      if (host === undefined) {
+        host = createTypeScriptHost(project);
+        hosts.set(project, host);
+      }
+      return { project, host };
+    },
+    tsConfigOf: (manifestPath) => findTsConfig(manifestPath),
+    refresh(files) {
+      const changed = [...files];
+      for (const project of projects.values()) {
+        for (const file of changed) {
+          const sourceFile = project.getSourceFile(file);
+          if (sourceFile === undefined) continue;
+          try {
+            // Removes the file from the project when it no longer exists.
+            sourceFile.refreshFromFileSystemSync();
+          } catch {
+            // Unreadable now (permissions, a directory): forget it; resolving it again reports what is wrong.
+            project.removeSourceFile(sourceFile);
+          }
+        }
+      }
+      if (changed.length > 0) hosts = new Map();
+    },
+    forgetProject(tsConfigPath) {
+      const project = projects.get(tsConfigPath);
+      if (project === undefined) return;
+      projects.delete(tsConfigPath);
+      hosts.delete(project);
+    },
+    localImports(manifestPath, modules) {
+      const project = projectOf(manifestPath);
+      const options = project.getCompilerOptions();
+      const found = new Set<string>();
+      const queue = [...modules];
+      while (queue.length > 0 && found.size < MAX_LOCAL_IMPORTS) {
+        const file = path.resolve(queue.shift()!);
+        if (found.has(file) || file.split(path.sep).includes("node_modules")) continue;
+        found.add(file);
+        // Read from disk with TypeScript's pre-processor rather than through ts-morph's nodes: following
+        // ts-morph's references wraps nodes that a later refresh forgets while ts-morph still holds them.
+        const text = ts.sys.readFile(file);
+        if (text === undefined) continue;
+        for (const imported of ts.preProcessFile(text, true, true).importedFiles) {
+          const resolved = ts.resolveModuleName(imported.fileName, file, options, ts.sys).resolvedModule;
+          if (resolved !== undefined && !resolved.isExternalLibraryImport) queue.push(resolved.resolvedFileName);
+        }
+      }
+      return found;
+    },
+  };
+}
