@@ -1,15 +1,22 @@
 import type { TypeScriptServices } from "./compile.js";
 import { createTypeScriptHost } from "./typecheck/module-host.js";
-import { createProjectCache } from "./typecheck/project.js";
+import { createProjectCache, type ProjectCache } from "./typecheck/project.js";
+
+/** TypeScript services, with the project cache behind them and a way to drop their module hosts. */
+export interface CachedTypeScriptServices extends TypeScriptServices {
+  readonly projects: ProjectCache;
+  /** Forgets every module host: a host remembers each module's exports for good, so files that changed need new ones. */
+  forgetHosts(): void;
+}
 
 /**
  * TypeScript services for one `flowc` invocation: manifests under the same
  * tsconfig share one project (and its parsed libraries) and one module host.
  */
-export function createTypeScriptServices(): TypeScriptServices {
-  const projects = createProjectCache();
-  const hosts = new WeakMap<object, ReturnType<typeof createTypeScriptHost>>();
+export function createTypeScriptServices(projects: ProjectCache = createProjectCache()): CachedTypeScriptServices {
+  let hosts = new WeakMap<object, ReturnType<typeof createTypeScriptHost>>();
   return {
+    projects,
     forManifest(manifestPath) {
       const project = projects.forManifest(manifestPath);
       let host = hosts.get(project);
@@ -18,6 +25,9 @@ export function createTypeScriptServices(): TypeScriptServices {
         hosts.set(project, host);
       }
       return { project, host };
+    },
+    forgetHosts() {
+      hosts = new WeakMap();
     },
   };
 }

@@ -5,6 +5,7 @@ import { didYouMean } from "../diagnostics/diagnostic.js";
 import type { ExecutionFlow } from "../graph/build-graph.js";
 import type { GroupFacts, GroupSettings, Setting, SettingKey } from "./group-facts.js";
 import type { Report } from "./report.js";
+import { toMilliseconds } from "../duration.js";
 
 const executionFlows: readonly ExecutionFlow[] = ["sequential", "parallel", "concurrent"];
 
@@ -16,8 +17,6 @@ export const knownProperties = [
   "timeout",
   "shard_size",
 ] as const;
-
-const millisecondsPer: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
 /**
  * Reads the block of every group into a side table, reporting repeated names,
@@ -155,11 +154,6 @@ function integerAtLeast(value: Value, least: number): number | undefined {
 /** A positive duration in whole milliseconds (`250ms`, `1.5s`), or `undefined`. */
 function duration(value: Value): number | undefined {
   if (value.kind !== "NumberLiteral" || value.unit === undefined) return undefined;
-  const factor = Object.hasOwn(millisecondsPer, value.unit) ? millisecondsPer[value.unit] : undefined;
-  if (factor === undefined) return undefined;
-  const exact = value.value * factor;
-  // `0.3s` is 300.00000000000006 in binary floating point; it still means 300 ms.
-  const milliseconds = Math.round(exact);
-  if (Math.abs(exact - milliseconds) > 1e-6) return undefined;
-  return Number.isSafeInteger(milliseconds) && milliseconds >= 1 ? milliseconds : undefined;
+  const milliseconds = toMilliseconds(value.value, value.unit);
+  return milliseconds !== undefined && milliseconds >= 1 ? milliseconds : undefined;
 }

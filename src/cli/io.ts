@@ -1,6 +1,7 @@
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { createSourceText, type SourceText } from "../../grammar/source.js";
+import { toMilliseconds } from "../duration.js";
 
 /**
  * A mistake in how flowc was invoked (unknown flag, unreadable file, bad JSON
@@ -139,8 +140,6 @@ export function parsePositiveInteger(flag: string) {
   };
 }
 
-const MILLISECONDS_PER: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-
 /**
  * Parses a duration flag written as the language writes durations (`250ms`,
  * `30s`, `1.5m`, `2h`) into whole milliseconds. Zero is allowed: it means
@@ -148,11 +147,9 @@ const MILLISECONDS_PER: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m:
  */
 export function parseDuration(flag: string) {
   return (value: string): number => {
-    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value);
-    const exact = match === null ? Number.NaN : Number(match[1]) * MILLISECONDS_PER[match[2]!]!;
-    // `0.3s` is 300.00000000000006 in binary floating point; it still means 300 ms.
-    const milliseconds = Math.round(exact);
-    if (!Number.isSafeInteger(milliseconds) || Math.abs(exact - milliseconds) > 1e-6) {
+    const match = /^(\d+(?:\.\d+)?)([a-z]+)$/.exec(value);
+    const milliseconds = match === null ? undefined : toMilliseconds(Number(match[1]), match[2]!);
+    if (milliseconds === undefined) {
       throw new UsageError(`${flag} must be a duration such as 250ms, 30s or 5m, not '${value}'`);
     }
     return milliseconds;

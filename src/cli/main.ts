@@ -44,7 +44,7 @@ Examples:
     .default("text");
   const targetBackend = new Option(
     "--backend <name>",
-    "the backend the plan will run on: bullmq also proves every value survives JSON",
+    "the backend the plan will run on (default: the manifest's `backend` statement): bullmq also proves every value survives JSON",
   ).choices(["inline", "threads", "bullmq"]);
   const watch = new Option(
     "--watch",
@@ -104,23 +104,22 @@ build --watch writes only the runners whose code changed.`,
     .addOption(workers)
     .addOption(diagnosticsFormat)
     .addOption(
-      new Option("--backend <name>", "where the methods run (bullmq: in `flowc worker` processes)").choices([
-        "inline",
-        "threads",
-        "bullmq",
-      ]),
+      new Option(
+        "--backend <name>",
+        "where the methods run (default: the manifest's `backend` statement; bullmq: in `flowc worker` processes)",
+      ).choices(["inline", "threads", "bullmq"]),
     )
     .option("--redis <url>", "with --backend bullmq: the Redis its workers serve (default: $FLOWC_REDIS_URL)")
     .addOption(
       new Option(
         "--worker-wait <duration>",
-        "with --backend bullmq: how long a stage waits for min_worker_count live workers (250ms, 30s, 5m; default 30s)",
+        "on the bullmq backend: how long a stage waits for min_worker_count live workers (250ms, 30s, 5m; default 30s)",
       ).argParser(parseDuration("--worker-wait")),
     )
     .addOption(
       new Option(
         "--connection-wait <duration>",
-        "with --backend bullmq: how long a lost Redis connection may take to come back (default 30s)",
+        "on the bullmq backend: how long a lost Redis connection may take to come back (default 30s)",
       ).argParser(parseDuration("--connection-wait")),
     )
     .option("-q, --quiet", "print only the output: no progress and no summary on stderr")

@@ -1,19 +1,18 @@
 import path from "node:path";
-import { ts, type Project } from "ts-morph";
+import { ts } from "ts-morph";
 import type { TypeScriptServices } from "../compile.js";
-import type { ModuleHost } from "../resolve/types.js";
-import { createTypeScriptHost } from "../typecheck/module-host.js";
-import { createProject, findTsConfig } from "../typecheck/project.js";
+import { createProjectCache, findTsConfig } from "../typecheck/project.js";
+import { createTypeScriptServices } from "../typescript-services.js";
 
 /**
  * TypeScript services that stay warm across the rebuilds of `--watch`: one
  * project per tsconfig, kept (with its parsed libraries and modules) for the
  * whole session, and told which files changed on disk.
  *
- * This is `createTypeScriptServices` (src/typescript-services.ts) plus what a
- * long-lived session needs and a single build does not: re-reading changed
- * files, dropping a project whose tsconfig changed, and fresh module hosts
- * after a change (a host remembers each module's exports for good).
+ * This is `createTypeScriptServices` (src/typescript-services.ts), keeping
+ * every project, plus what a long-lived session needs and a single build does
+ * not: re-reading changed files, dropping a project whose tsconfig changed,
+ * and fresh module hosts after a change.
  */
 export interface WatchServices extends TypeScriptServices {
   /** The tsconfig.json that governs a manifest's methods, if any. */
@@ -30,38 +29,18 @@ export interface WatchServices extends TypeScriptServices {
   localImports(manifestPath: string, modules: Iterable<string>): Set<string>;
 }
 
-const DEFAULTS_KEY = "\0defaults";
-
 /** At most this many files are followed from one manifest's modules, so that a huge project does not stall a rebuild. */
 const MAX_LOCAL_IMPORTS = 500;
 
 export function createWatchServices(): WatchServices {
-  const projects = new Map<string, Project>();
-  let hosts = new Map<Project, ModuleHost>();
-  const projectOf = (manifestPath: string): Project => {
-    const configPath = findTsConfig(manifestPath);
-    const key = configPath ?? DEFAULTS_KEY;
-    let project = projects.get(key);
-    if (project === undefined) {
-      project = createProject(configPath);
-      projects.set(key, project);
-    }
-    return project;
-  };
+  // One project per tsconfig for the whole session, however many there are.
+  const services = createTypeScriptServices(createProjectCache(Number.POSITIVE_INFINITY));
   return {
-    forManifest(manifestPath) {
-      const project = projectOf(manifestPath);
-      let host = hosts.get(project);
-      if (host === undefined) {
-        host = createTypeScriptHost(project);
-        hosts.set(project, host);
-      }
-      return { project, host };
-    },
+    forManifest: (manifestPath) => services.forManifest(manifestPath),
     tsConfigOf: (manifestPath) => findTsConfig(manifestPath),
     refresh(files) {
       const changed = [...files];
-      for (const project of projects.values()) {
+      for (const project of services.projects.projects()) {
         for (const file of changed) {
           const sourceFile = project.getSourceFile(file);
           if (sourceFile === undefined) continue;
@@ -74,17 +53,11 @@ export function createWatchServices(): WatchServices {
           }
         }
       }
-      if (changed.length > 0) hosts = new Map();
+      if (changed.length > 0) services.forgetHosts();
     },
-    forgetProject(tsConfigPath) {
-      const project = projects.get(tsConfigPath);
-      if (project === undefined) return;
-      projects.delete(tsConfigPath);
-      hosts.delete(project);
-    },
+    forgetProject: (tsConfigPath) => services.projects.forget(tsConfigPath),
     localImports(manifestPath, modules) {
-      const project = projectOf(manifestPath);
-      const options = project.getCompilerOptions();
+      const options = services.projects.forManifest(manifestPath).getCompilerOptions();
       const found = new Set<string>();
       const queue = [...modules];
       while (queue.length > 0 && found.size < MAX_LOCAL_IMPORTS) {

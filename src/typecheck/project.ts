@@ -62,11 +62,16 @@ export function createProject(tsConfigPath: string | undefined): Project {
 /** Hands out one project per tsconfig, so the manifests of one build share their parsed libraries. */
 export interface ProjectCache {
   forManifest(manifestPath: string): Project;
+  /** The projects held now. */
+  projects(): IterableIterator<Project>;
+  /** Drops the project of a tsconfig (one that changed, say); the next manifest under it gets a new one. */
+  forget(tsConfigPath: string): void;
 }
 
 /**
  * @param limit how many projects to keep; the least recently used one is dropped
- *   beyond it, so a build over many unrelated packages does not hold them all.
+ *   beyond it, so a build over many unrelated packages does not hold them all
+ *   (`--watch` keeps every one for its whole session).
  */
 export function createProjectCache(limit = 4): ProjectCache {
   const projects = new Map<string, Project>();
@@ -89,6 +94,10 @@ export function createProjectCache(limit = 4): ProjectCache {
         projects.delete(oldest.value);
       }
       return project;
+    },
+    projects: () => projects.values(),
+    forget(tsConfigPath) {
+      projects.delete(tsConfigPath);
     },
   };
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { bullmq, createRunner, type FlowEvent, type Runner } from "../../stdlib/index.js";
+import { bullmq, createRunner, type FlowEvent, type PlanDescriptor, type Runner } from "../../stdlib/index.js";
 import { busyPlan, napPlan, squarePlan } from "../fixtures/bullmq/plans.js";
 import * as fixture from "../fixtures/bullmq/test.methods.js";
 import { fixtures, spawnWorker, until, type WorkerProcess } from "./processes.js";
@@ -42,18 +42,28 @@ describeWithRedis("bullmq worker processes", () => {
     return tally;
   }
 
-  it("completes 10,000 items on 3 workers with one SIGKILLed mid-shard: every output once, some items run twice", async () => {
-    const dir = tallyDir();
+  /** Three serve.ts worker processes of `plan` (an export of plans.ts), each tallying its calls under `dir`. */
+  async function threeServers(plan: "squarePlan" | "busyPlan", dir: string): Promise<WorkerProcess[]> {
     const started = await Promise.all(
       [0, 1, 2].map(() =>
-        spawnWorker([join(fixtures, "serve.ts"), "squarePlan", redis.url], /^ready$/m, { FLOWC_TEST_TALLY: dir }),
+        spawnWorker([join(fixtures, "serve.ts"), plan, redis.url], /^ready$/m, { FLOWC_TEST_TALLY: dir }),
       ),
     );
     workers.push(...started);
-    const runner = createRunner<number[], number[]>(squarePlan, methods, {
-      backend: bullmq({ connection: redis.url }),
-    });
+    return started;
+  }
+
+  /** A runner of `plan` on the test's Redis, closed after the tests. */
+  function bullmqRunner(plan: PlanDescriptor): Runner<number[], number[]> {
+    const runner = createRunner<number[], number[]>(plan, methods, { backend: bullmq({ connection: redis.url }) });
     runners.push(runner as Runner<unknown, unknown>);
+    return runner;
+  }
+
+  it("completes 10,000 items on 3 workers with one SIGKILLed mid-shard: every output once, some items run twice", async () => {
+    const dir = tallyDir();
+    const started = await threeServers("squarePlan", dir);
+    const runner = bullmqRunner(squarePlan);
     const lost: FlowEvent[] = [];
     const down: FlowEvent[] = [];
     const items = Array.from({ length: 10_000 }, (_, i) => i);
@@ -98,16 +108,8 @@ describeWithRedis("bullmq worker processes", () => {
     const dir = tallyDir();
     // Workers' locks last 3 s (serve.ts); each of the two shards blocks its worker for 20 × 200 ms, while the
     // third worker, idle, checks for stalled jobs twice a second and would take over a shard whose lock lapsed.
-    const started = await Promise.all(
-      [0, 1, 2].map(() =>
-        spawnWorker([join(fixtures, "serve.ts"), "busyPlan", redis.url], /^ready$/m, { FLOWC_TEST_TALLY: dir }),
-      ),
-    );
-    workers.push(...started);
-    const runner = createRunner<number[], number[]>(busyPlan, methods, {
-      backend: bullmq({ connection: redis.url }),
-    });
-    runners.push(runner as Runner<unknown, unknown>);
+    const started = await threeServers("busyPlan", dir);
+    const runner = bullmqRunner(busyPlan);
     const items = Array.from({ length: 40 }, (_, i) => i);
     await expect(runner.run(items)).resolves.toEqual(items);
     for (const worker of started) worker.child.kill("SIGTERM");
@@ -127,10 +129,7 @@ describeWithRedis("bullmq worker processes", () => {
     expect(leaving.stderr()).toMatch(
       /^flowc worker: serving nap \(parallel, 1 at a time\) from queue flowc:naps\.[0-9a-f]{16}\.nap$/m,
     );
-    const runner = createRunner<number[], number[]>(napPlan, methods, {
-      backend: bullmq({ connection: redis.url }),
-    });
-    runners.push(runner as Runner<unknown, unknown>);
+    const runner = bullmqRunner(napPlan);
     const run = runner.run([10, 20, 30, 40]);
 
     await until(
@@ -163,10 +162,7 @@ describeWithRedis("bullmq worker processes", () => {
     const cli = ["src/cli/main.ts", "worker", join(fixtures, "naps.flow.ts"), "--redis", redis.url];
     const leaving = await spawnWorker([...cli, "--grace", "200"], /serving nap/, env);
     workers.push(leaving);
-    const runner = createRunner<number[], number[]>(napPlan, methods, {
-      backend: bullmq({ connection: redis.url }),
-    });
-    runners.push(runner as Runner<unknown, unknown>);
+    const runner = bullmqRunner(napPlan);
     const run = runner.run([5]);
     await until(
       () => readdirSync(dir).some((name) => name === `nap-start-${leaving.child.pid}.log`),
