@@ -41,6 +41,26 @@ export type MethodInput<F extends AnyMethod> = Parameters<F> extends [] ? void :
 export type MethodOutput<F extends AnyMethod> = Awaited<ReturnType<F>>;
 
 /**
+ * What a parallel method may receive: an array of its input, or an iterable or async
+ * iterable object of it (a generator, a `Set`, a stream), which the runtime reads a
+ * bounded number of items at a time. Not a string: its characters are no list of items.
+ */
+// The runtime calls `next()` without an argument and ignores what the iterator returns at the end.
+export type Items<T> =
+  | readonly T[]
+  | (Iterable<T, unknown, undefined> & object)
+  | (AsyncIterable<T, unknown, undefined> & object);
+
+/** What one call of a parallel method receives from `I`: an element of the array, or what the iterable yields. */
+export type Item<I> = I extends readonly (infer E)[]
+  ? E
+  : I extends AsyncIterable<infer E>
+    ? E
+    : I extends Iterable<infer E>
+      ? E
+      : never;
+
+/**
  * Compile-time proof that a value of type `From` fits a parameter of type `To`.
  * Generated runners list one `Fits<…>` per edge, so the user's own `tsc`
  * re-checks every edge after a method's signature changes.

@@ -14,6 +14,8 @@ export type {
   Fits,
   FlowEvent,
   FlowEventType,
+  Item,
+  Items,
   ItemStream,
   MethodInput,
   MethodOutput,

@@ -75,6 +75,18 @@ export const Messages = {
     message: "'{0}' is not imported, and {1}; did you mean '{2}' ({3})?",
   },
   DuplicateBackend: { code: 2013, severity: "error", message: "The backend is declared more than once." },
+  ThenName: {
+    code: 2020,
+    severity: "error",
+    message:
+      "'then' cannot name a method: a module or an object with a 'then' function is a thenable, so 'await' and 'import()' would call it instead of handing it on. Rename it.",
+  },
+  ThenableModule: {
+    code: 2021,
+    severity: "error",
+    message:
+      "Module '{0}' exports 'then', which makes it a thenable: importing it would call 'then' instead of giving its methods. Rename the export.",
+  },
 
   // ── FLOW3xxx: graph rules ───────────────────────────────────────────────
   Cycle: { code: 3001, severity: "error", message: "This declaration closes a cycle: {0}." },
@@ -147,7 +159,8 @@ export const Messages = {
   ParallelInputNotArray: {
     code: 4002,
     severity: "error",
-    message: "'{0}' is parallel, so it must receive an array of its input, but it receives '{2}' from {1}.",
+    message:
+      "'{0}' is parallel, so it must receive an array (or an iterable object) of its input, but it receives '{2}' from {1}.",
   },
   TooManyParameters: {
     code: 4003,
@@ -167,7 +180,7 @@ export const Messages = {
   TypeScriptError: { code: 4006, severity: "error", message: "{0}" },
   NotCloneable: {
     code: 4007,
-    severity: "warning",
+    severity: "error",
     message: "Values from {0} to {1} cross between threads, but {2}.",
   },
   NotJsonSafe: {
@@ -180,6 +193,23 @@ export const Messages = {
     severity: "warning",
     message:
       "Values from {0} to {1} travel as JSON with the 'bullmq' backend, but flowc cannot prove that they survive it: {2} could hold anything.",
+  },
+  NotCloneableOffThread: {
+    code: 4010,
+    severity: "warning",
+    message:
+      "Values from {0} to {1} stay in this thread with the 'inline' backend, but would cross between threads on 'threads', where {2}.",
+  },
+  ThisParameter: {
+    code: 4011,
+    severity: "error",
+    message:
+      "'{0}' declares 'this: {1}', but a method is called as a plain function, with no 'this'. Take what it needs as its input, or export a bound function (greeter.greet.bind(greeter)).",
+  },
+  NoMatchingOverload: {
+    code: 4015,
+    severity: "error",
+    message: "No overload of '{0}' accepts what {1} sends ('{2}'): {3}",
   },
 } as const satisfies Record<string, DiagnosticMessage>;
 

@@ -28,9 +28,12 @@ const { factory } = ts;
 /** Names the runtime exports that a runner may use, in the order they are imported. */
 const RUNTIME_TYPES = [
   "Fits",
+  "Item",
+  "Items",
   "MethodInput",
   "MethodOutput",
   "PlanDescriptor",
+  "RunContext",
   "Runner",
   "RunnerOptions",
   "RunOptions",
@@ -86,6 +89,7 @@ class RunnerTree {
     const body = [
       this.planStatement(),
       this.methodsStatement(),
+      ...this.callStatements(),
       this.inputType(),
       this.outputType(),
       ...this.checkTypes(),
@@ -164,10 +168,105 @@ class RunnerTree {
     return withDoc(statement, ["The functions the plan calls, by their names in the manifest."]);
   }
 
+  /**
+   * For generic and overloaded methods, whose output depends on what they receive:
+   *
+   *     async function calls(value: <T>() => T) {
+   *       const c1 = await m0.first(value<MethodOutput<typeof m0.make>>());
+   *       return { first: c1 };
+   *     }
+   *     type Called = Awaited<ReturnType<typeof calls>>;
+   *
+   * A function that is never called: TypeScript types each call as the runtime makes it
+   * (inferring type arguments, picking the overload), and reports there a value that no
+   * longer fits. `Called["first"]` is what the method hands on.
+   */
+  private callStatements(): ts.Statement[] {
+    const calls = this.typed.calls;
+    if (calls.size === 0) return [];
+    const value = factory.createIdentifier("value");
+    const given = (type: ts.TypeNode): ts.Expression => factory.createCallExpression(value, [type], []);
+    const local = (method: PlanMethod) => `c${this.plan.methods.indexOf(method)}`;
+    const handed = (method: PlanMethod): ts.Expression =>
+      calls.has(method.name) ? factory.createIdentifier(local(method)) : given(this.handedOn(method));
+    const handedType = (method: PlanMethod): ts.TypeNode =>
+      calls.has(method.name)
+        ? factory.createTypeQueryNode(factory.createIdentifier(local(method)))
+        : this.handedOn(method);
+
+    const statements: ts.Statement[] = [];
+    const results: ts.ObjectLiteralElementLike[] = [];
+    for (const method of this.plan.methods) {
+      const arity = calls.get(method.name);
+      if (arity === undefined) continue;
+      const senders = this.methodsNamed(method.inputs);
+      const only = senders.length === 1 ? senders[0] : undefined;
+      let input: ts.Expression;
+      if (senders.length === 0) {
+        input = given(method.mode === "parallel" ? this.receivedElement(method) : this.methodInput(method.name));
+      } else if (method.mode === "parallel" && only !== undefined) {
+        input = given(this.runtimeType("Item", handedType(only)));
+      } else if (only !== undefined) {
+        input = handed(only);
+      } else {
+        input = factory.createObjectLiteralExpression(
+          senders.map((sender) => factory.createPropertyAssignment(propertyName(sender.name), handed(sender))),
+        );
+      }
+      const args = arity === 0 ? [] : arity === 1 ? [input] : [input, given(this.runtimeType("RunContext"))];
+      const call: ts.Expression = factory.createAwaitExpression(
+        factory.createCallExpression(this.methodValue(method.name), undefined, args),
+      );
+      const result = method.mode === "parallel" ? factory.createArrayLiteralExpression([call]) : call;
+      statements.push(
+        factory.createVariableStatement(
+          undefined,
+          factory.createVariableDeclarationList(
+            [factory.createVariableDeclaration(local(method), undefined, undefined, result)],
+            ts.NodeFlags.Const,
+          ),
+        ),
+      );
+      results.push(
+        factory.createPropertyAssignment(propertyName(method.name), factory.createIdentifier(local(method))),
+      );
+    }
+    statements.push(factory.createReturnStatement(factory.createObjectLiteralExpression(results, false)));
+
+    const valueType = factory.createFunctionTypeNode(
+      [factory.createTypeParameterDeclaration(undefined, "T")],
+      [],
+      typeReference("T"),
+    );
+    const fn = factory.createFunctionDeclaration(
+      [factory.createModifier(ts.SyntaxKind.AsyncKeyword)],
+      undefined,
+      "calls",
+      undefined,
+      [parameter("value", valueType)],
+      undefined,
+      factory.createBlock(statements, true),
+    );
+    const called = exportedType(
+      "Called",
+      typeReference(
+        "Awaited",
+        typeReference("ReturnType", factory.createTypeQueryNode(factory.createIdentifier("calls"))),
+      ),
+    );
+    return [
+      withDoc(fn, [
+        "The generic and overloaded methods, called as the plan calls them, so that TypeScript infers what",
+        "each returns for what it receives (and reports a value that no longer fits). Never called.",
+      ]),
+      withDoc(called, ["What the generic and overloaded methods hand on, by name."]),
+    ];
+  }
+
   /** `export type Input = …;` — what the sources need of the run's input. */
   private inputType(): ts.Statement {
     const parts = this.methodsNamed(this.plan.sources).flatMap((method) => {
-      if (method.mode === "parallel") return [arrayOf(this.receivedElement(method), true)];
+      if (method.mode === "parallel") return [this.runtimeType("Items", this.receivedElement(method))];
       return method.takesInput ? [this.methodInput(method.name)] : [];
     });
     const type =
@@ -211,8 +310,10 @@ class RunnerTree {
         sender !== undefined
           ? this.handedOn(sender)
           : typeLiteral(senders.map((s) => [s.name, this.handedOn(s)] as const));
+      // A generic or overloaded method's edge is checked by its call (see `callStatements`).
+      if (this.typed.calls.has(method.name)) continue;
       if (method.mode === "parallel") {
-        edges.push(this.fits(incoming, arrayOf(this.receivedElement(method), true)));
+        edges.push(this.fits(incoming, this.runtimeType("Items", this.receivedElement(method))));
       } else if (method.takesInput) {
         edges.push(this.fits(incoming, this.methodInput(method.name)));
       }
@@ -314,6 +415,12 @@ class RunnerTree {
 
   /** The value a method hands on: its output, or the array of its outputs when it is parallel. */
   private handedOn(method: PlanMethod): ts.TypeNode {
+    if (this.typed.calls.has(method.name)) {
+      return factory.createIndexedAccessTypeNode(
+        typeReference("Called"),
+        factory.createLiteralTypeNode(factory.createStringLiteral(method.name)),
+      );
+    }
     const output = this.methodOutput(method.name);
     return method.mode === "parallel" ? arrayOf(output) : output;
   }

@@ -82,7 +82,20 @@ const prototypeKey = "__proto__";
 export function methodNameProblem(name: string): DiagnosticMessage | undefined {
   if (reservedWords.has(name)) return Messages.InvalidIdentifier;
   if (name === prototypeKey) return Messages.PrototypeKeyName;
+  if (name === thenKey) return Messages.ThenName;
   return undefined;
+}
+
+/**
+ * The key that makes an object a thenable: `await` and `import()` call a `then` function
+ * they find on what they resolve, so a module namespace exporting one (which the runtime
+ * imports dynamically) or an object of outputs keyed by it would never be handed on as it is.
+ */
+const thenKey = "then";
+
+/** Whether a module's exports make its namespace a thenable. */
+export function isThenable(exports: ReadonlyMap<string, unknown>): boolean {
+  return exports.has(thenKey);
 }
 
 /**
@@ -91,5 +104,7 @@ export function methodNameProblem(name: string): DiagnosticMessage | undefined {
  * the plan carries the export name to the runtime, which reads it off objects.
  */
 export function exportNameProblem(name: string): DiagnosticMessage | undefined {
-  return name === prototypeKey ? Messages.PrototypeKeyName : undefined;
+  if (name === prototypeKey) return Messages.PrototypeKeyName;
+  if (name === thenKey) return Messages.ThenName;
+  return undefined;
 }

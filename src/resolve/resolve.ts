@@ -11,7 +11,7 @@ import {
   type RelatedLocation,
 } from "../diagnostics/diagnostic.js";
 import { defaultModuleSpecifier, likelySourcePath } from "./manifest-name.js";
-import { exportNameProblem, methodNameProblem } from "./reserved-words.js";
+import { exportNameProblem, isThenable, methodNameProblem } from "./reserved-words.js";
 import type { MethodBinding, ModuleHost, ModuleInfo, Resolution } from "./types.js";
 
 /**
@@ -53,6 +53,21 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
   };
 
   const modules = new Map<string, ModuleInfo | undefined>();
+  // A thenable module is reported once, where it is first named, whatever is taken from it.
+  const thenable = new Set<string>();
+  // A method named `then` is refused as such (FLOW2020), which says it all.
+  const namesThen =
+    document.groups.some((group) =>
+      group.methods.some((method) => methodNameProblem(method.name) === Messages.ThenName),
+    ) ||
+    document.imports.some((declaration) =>
+      declaration.specifiers.some((specifier) => exportNameProblem(specifier.imported.name) === Messages.ThenName),
+    );
+  const checkThenable = (module: ModuleInfo, specifier: string, span: Span): void => {
+    if (namesThen || module.exports === undefined || !isThenable(module.exports) || thenable.has(specifier)) return;
+    thenable.add(specifier);
+    report(Messages.ThenableModule, span, [specifier]);
+  };
   const lookUp = (specifier: string): ModuleInfo | undefined => {
     if (!modules.has(specifier)) {
       let info: ModuleInfo | undefined;
@@ -98,6 +113,7 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
     const specifierText = declaration.source.value;
     const module = lookUp(specifierText);
     if (module === undefined) report(Messages.ModuleNotFound, declaration.source.span, notFoundArgs(specifierText));
+    else checkThenable(module, specifierText, declaration.source.span);
     for (const specifier of declaration.specifiers) {
       const local = specifier.local;
       const first = imported.get(local.name);
@@ -168,6 +184,7 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
       if (!defaultModuleReported) report(Messages.ModuleNotFound, mention.span, notFoundArgs(defaultSpecifier));
       defaultModuleReported = true;
     } else {
+      checkThenable(module, defaultSpecifier, mention.span);
       checkExport(module, defaultSpecifier, name, mention);
     }
   }

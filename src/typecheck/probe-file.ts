@@ -19,6 +19,9 @@ export type ProbeSubject =
   | { readonly kind: "edge"; readonly receiver: string }
   | { readonly kind: "run" };
 
+/** What `flowc` passes a method: its input, then a run context (see `CallShape.arity`). */
+export type ProbeArity = 0 | 1 | 2;
+
 export interface ProbeRange {
   readonly start: number;
   readonly end: number;
@@ -36,6 +39,10 @@ const PREFIX = "__flowc_";
  * `Context` is the second parameter, or the run context itself when there is
  * none. `AbortSignal` is taken from the project's globals when it has them
  * (DOM or Node types), and is `never` — which fits any parameter — when it does not.
+ * `Items` is what a parallel method may receive (an array, or an iterable or async
+ * iterable object: the runtime streams those, but never a string's characters), judged
+ * as an array when it is one so that TypeScript's explanations read as they would for
+ * one; `Item` is what one call of it receives.
  */
 const PREAMBLE = [
   `type ${PREFIX}Method = (...args: never[]) => unknown;`,
@@ -46,6 +53,9 @@ const PREAMBLE = [
   `type ${PREFIX}AbortSignal = typeof globalThis extends { AbortSignal: { prototype: infer S } } ? S : never;`,
   `interface ${PREFIX}RunContext { readonly signal: ${PREFIX}AbortSignal; readonly attempt: number; readonly method: string; readonly item: number | undefined; }`,
   `declare const ${PREFIX}runContext: ${PREFIX}RunContext;`,
+  `type ${PREFIX}AnyItems = readonly unknown[] | (Iterable<unknown> & object) | (AsyncIterable<unknown> & object);`,
+  `type ${PREFIX}Items<I, T> = I extends readonly unknown[] ? readonly T[] : I extends AsyncIterable<unknown> ? AsyncIterable<T> & object : Iterable<T> & object;`,
+  `type ${PREFIX}Item<I> = I extends readonly (infer E)[] ? E : I extends AsyncIterable<infer E> ? E : I extends Iterable<infer E> ? E : never;`,
 ];
 
 /** Names of the declarations the type-check reads back, by method index. */
@@ -59,6 +69,10 @@ export const probeNames = {
   incoming: (index: number) => `${PREFIX}incoming${index}`,
   array: (index: number) => `${PREFIX}array${index}`,
   edge: (index: number) => `${PREFIX}edge${index}`,
+  /** What one call of a parallel method receives: an element of its incoming items. */
+  item: (index: number) => `${PREFIX}item${index}`,
+  /** A call of a generic or overloaded method with what it receives, resolved by TypeScript. */
+  call: (index: number) => `${PREFIX}call${index}`,
   /** What the `position`-th source needs of the run's input. */
   source: (position: number) => `${PREFIX}source${position}`,
   /** The run's input as the first `position + 1` sources need it. */
@@ -75,6 +89,13 @@ export interface ProbeMethod {
   readonly specifier: string;
   readonly exportName: string;
   readonly parallel: boolean;
+  /**
+   * For a generic or overloaded method: how many arguments the probe's call passes.
+   * Its output is then what that call returns, so TypeScript infers type arguments and
+   * picks the overload from the value the method receives; `undefined` for any other
+   * method, whose output is its declared return type.
+   */
+  readonly call: ProbeArity | undefined;
   /** Indices of its predecessors, in the order of the plan's `inputs`. */
   readonly inputs: readonly { readonly name: string; readonly index: number; readonly parallel: boolean }[];
 }
@@ -141,15 +162,19 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
 
   for (const method of plan.methods) {
     const fn = probeNames.method(method.index);
+    const output =
+      method.call === undefined ? `${PREFIX}Output<typeof ${fn}>` : `Awaited<typeof ${probeNames.call(method.index)}>`;
     add(
       [
         `declare const ${fn}: typeof ${probeNames.imported(method.index)};`,
         `declare const ${probeNames.parameters(method.index)}: Parameters<typeof ${fn}>;`,
         `declare const ${probeNames.input(method.index)}: ${PREFIX}Input<typeof ${fn}>;`,
-        `declare const ${probeNames.output(method.index)}: ${PREFIX}Output<typeof ${fn}>;`,
+        `declare const ${probeNames.output(method.index)}: ${output};`,
       ],
       { kind: "method", method: method.name },
     );
+    // A call passes the run context itself, where TypeScript judges it against the signature it picks.
+    if (method.call !== undefined) continue;
     add([`const ${probeNames.context(method.index)}: ${PREFIX}Context<typeof ${fn}> = ${PREFIX}runContext;`], {
       kind: "context",
       method: method.name,
@@ -158,7 +183,16 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
 
   for (const method of plan.methods) {
     const first = method.inputs[0];
-    if (first === undefined) continue;
+    if (first === undefined) {
+      // A source receives the run's input, which is whatever it accepts.
+      if (method.call !== undefined) {
+        const fn = `typeof ${probeNames.method(method.index)}`;
+        const given = method.parallel ? `${PREFIX}Target<${fn}>` : `${PREFIX}Input<${fn}>`;
+        add([`declare const ${probeNames.item(method.index)}: ${given};`], { kind: "run" });
+        addCall(add, method, probeNames.item(method.index));
+      }
+      continue;
+    }
     const incoming =
       method.inputs.length === 1
         ? handedOn(first)
@@ -167,16 +201,23 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
     const target = `${PREFIX}Target<typeof ${probeNames.method(method.index)}>`;
     add([`declare const ${name}: ${incoming};`], { kind: "run" });
     if (method.parallel) {
-      add([`const ${probeNames.array(method.index)}: readonly unknown[] = ${name};`], {
+      add([`const ${probeNames.array(method.index)}: ${PREFIX}AnyItems = ${name};`], {
         kind: "array",
         receiver: method.name,
       });
-      add([`const ${probeNames.edge(method.index)}: readonly ${target}[] = ${name};`], {
-        kind: "edge",
-        receiver: method.name,
-      });
-    } else {
+      add([`declare const ${probeNames.item(method.index)}: ${PREFIX}Item<typeof ${name}>;`], { kind: "run" });
+      if (method.call === undefined) {
+        add([`const ${probeNames.edge(method.index)}: ${PREFIX}Items<typeof ${name}, ${target}> = ${name};`], {
+          kind: "edge",
+          receiver: method.name,
+        });
+      } else {
+        addCall(add, method, probeNames.item(method.index));
+      }
+    } else if (method.call === undefined) {
       add([`const ${probeNames.edge(method.index)}: ${target} = ${name};`], { kind: "edge", receiver: method.name });
+    } else {
+      addCall(add, method, name);
     }
   }
 
@@ -202,4 +243,24 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
   add([`declare const ${probeNames.runOutput}: ${output};`], { kind: "run" });
 
   return { text, ranges };
+}
+
+/**
+ * `const call = fn(value, context);` for a generic or overloaded method, one argument a
+ * line, so that TypeScript's complaint about an argument says which: what the method
+ * receives (an edge) or the run context (its second parameter).
+ */
+function addCall(
+  add: (lines: readonly string[], subject: ProbeSubject) => void,
+  method: ProbeMethod,
+  argument: string,
+): void {
+  const arity = method.call ?? 0;
+  const callee = `const ${probeNames.call(method.index)} = ${probeNames.method(method.index)}(`;
+  if (arity === 0) {
+    add([`${callee});`], { kind: "edge", receiver: method.name });
+    return;
+  }
+  add([callee, arity === 1 ? `${argument});` : `${argument},`], { kind: "edge", receiver: method.name });
+  if (arity === 2) add([`${PREFIX}runContext);`], { kind: "context", method: method.name });
 }

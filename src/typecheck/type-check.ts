@@ -7,6 +7,7 @@ import { Messages } from "../diagnostics/catalogue.js";
 import { createDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { buildPlan, planHash } from "../plan/build-plan.js";
 import { manifestName } from "../resolve/manifest-name.js";
+import { readCallShape, resolvedByCall } from "./call-shape.js";
 import { relativeImportSpecifier } from "./module-specifier.js";
 import {
   describeHazards,
@@ -19,6 +20,7 @@ import {
 import {
   probeNames,
   writeProbeFile,
+  type ProbeArity,
   type ProbeMethod,
   type ProbePlan,
   type ProbeRange,
@@ -38,8 +40,13 @@ const QUALIFIED_PRINT_FLAGS =
   ts.TypeFormatFlags.UseFullyQualifiedType |
   ts.TypeFormatFlags.AllowUniqueESSymbolType;
 
-/** "Type 'X' is not assignable to type 'Y'.": the head of an assignability error, which flowc words itself. */
-const NOT_ASSIGNABLE = 2322;
+/**
+ * "Type 'X' is not assignable to type 'Y'." and "Argument of type 'X' is not assignable to
+ * parameter of type 'Y'.": heads of assignability errors, which flowc words itself.
+ */
+const NOT_ASSIGNABLE: ReadonlySet<number> = new Set([2322, 2345]);
+/** "No overload matches this call." */
+const NO_OVERLOAD = 2769;
 
 /**
  * Reads the real TypeScript signature of every method of `analysis.plan` and
@@ -91,6 +98,8 @@ class TypeCheck {
   private readonly unreadable = new Set<string>();
   /** Methods whose incoming value does not fit: how that value travels is beside the point. */
   private readonly mistyped = new Set<string>();
+  /** Generic and overloaded methods, whose output the probe reads from a call, with that call's arity. */
+  private readonly calls = new Map<string, ProbeArity>();
   private readonly file: string;
 
   constructor(
@@ -143,12 +152,19 @@ class TypeCheck {
         if (input === undefined || predecessor === undefined) throw new Error(`'${name}' is not a method of the plan`);
         return { name, index: input, parallel: predecessor.mode === "parallel" };
       });
+      const shape = readCallShape(this.project, modulePath, method.exportName);
+      if (shape?.thisType !== undefined) {
+        this.report(Messages.ThisParameter, this.mention(method.name), [method.name, shape.thisType]);
+      } else if (resolvedByCall(shape) && shape !== undefined) {
+        this.calls.set(method.name, shape.arity);
+      }
       methods.push({
         name: method.name,
         index,
         specifier: relativeImportSpecifier(probeDir, modulePath),
         exportName: method.exportName,
         parallel: method.mode === "parallel",
+        call: this.calls.get(method.name),
         inputs,
       });
     }
@@ -186,11 +202,13 @@ class TypeCheck {
       if (signature.requiredParameters > 2) {
         this.report(Messages.TooManyParameters, this.mention(method.name), [method.name, signature.requiredParameters]);
       }
-      if (answers.failed({ kind: "context", method: method.name }) !== undefined) {
-        this.report(Messages.BadContextParameter, this.mention(method.name), [
-          method.name,
-          answers.printDeclared(probeNames.context(index)),
-        ]);
+      const badContext = answers.failed({ kind: "context", method: method.name });
+      if (badContext !== undefined) {
+        // A call names the parameter it judged the context against; a declaration is that parameter.
+        const declared = this.calls.has(method.name)
+          ? parameterTypeOf(badContext)
+          : answers.printDeclared(probeNames.context(index));
+        this.report(Messages.BadContextParameter, this.mention(method.name), [method.name, declared]);
       }
     }
 
@@ -211,6 +229,7 @@ class TypeCheck {
     return {
       analysis: this.analysis,
       plan: refinedPlan(this.plan, signatures, jsonSafe),
+      calls: this.calls,
       types,
       inputType,
       outputType,
@@ -233,6 +252,10 @@ class TypeCheck {
     const failure = answers.failed({ kind: "edge", receiver: method.name });
     if (failure === undefined) return;
     this.mistyped.add(method.name);
+    if (this.calls.has(method.name)) {
+      this.reportCallFailure(method, at, from, failure, answers);
+      return;
+    }
     let printed = [incoming, answers.printDeclared(probeNames.edge(index))];
     // Two types that print alike are namesakes from different modules: say which is which.
     if (printed[0] === printed[1]) {
@@ -243,6 +266,40 @@ class TypeCheck {
       method.name,
       printed[0] ?? "",
       printed[1] ?? "",
+      this.relativeImports(elaboration(failure)),
+    ]);
+  }
+
+  /**
+   * FLOW4001/4015 for a generic or overloaded method: the call with what it receives
+   * fails. For a parallel method the call is made with one item, so the types compared
+   * are those of an item.
+   */
+  private reportCallFailure(
+    method: PlanMethod,
+    at: Identifier,
+    from: string,
+    failure: ts.Diagnostic,
+    answers: ProbeAnswers,
+  ): void {
+    const index = this.plan.methods.indexOf(method);
+    const received = answers.printDeclared(
+      method.mode === "parallel" ? probeNames.item(index) : probeNames.incoming(index),
+    );
+    if (failure.code === NO_OVERLOAD) {
+      this.report(Messages.NoMatchingOverload, at, [
+        method.name,
+        from,
+        received,
+        this.relativeImports(overloadFailures(failure)),
+      ]);
+      return;
+    }
+    this.report(Messages.EdgeTypeMismatch, at, [
+      from,
+      method.name,
+      received,
+      parameterTypeOf(failure),
       this.relativeImports(elaboration(failure)),
     ]);
   }
@@ -276,12 +333,13 @@ class TypeCheck {
    *
    * With `backend: "bullmq"` every value goes through a queue as JSON: each edge, the
    * run's input into each source, and each sink's output back to the caller
-   * (FLOW4008, an error). Otherwise — unless the backend is `inline`, where nothing
-   * leaves the thread — a parallel method may run on worker threads, so its items go
-   * there and its results come back by structured cloning, while single methods stay
-   * in the calling thread: only edges into or out of a parallel method, the run's
-   * input into a parallel source and a parallel sink's output are copied (FLOW4007, a
-   * warning, since the backend is chosen when the runner runs).
+   * (FLOW4008, an error). Otherwise a parallel method runs on worker threads (the
+   * default backend of a plan with one), so its items go there and its results come
+   * back by structured cloning, while single methods stay in the calling thread: only
+   * edges into or out of a parallel method, the run's input into a parallel source and
+   * a parallel sink's output are copied (FLOW4007, an error: such a run fails). With
+   * `backend: "inline"` nothing leaves the thread, but a runner may still be created on
+   * threads, so the same findings are warnings there (FLOW4010).
    *
    * The type judged is what the sender declares (it is what gets copied, whatever part
    * the receiver reads); for the run's input, what the source declares it takes.
@@ -292,9 +350,14 @@ class TypeCheck {
    */
   private checkTransport(answers: ProbeAnswers, signatures: ReadonlyMap<string, Signature>): void {
     const backend = this.options.backend;
-    if (backend === "inline" || this.unreadable.size > 0) return;
+    if (this.unreadable.size > 0) return;
     const mode: TransportMode = backend === "bullmq" ? "json" : "clone";
-    const message = mode === "json" ? Messages.NotJsonSafe : Messages.NotCloneable;
+    const message =
+      mode === "json"
+        ? Messages.NotJsonSafe
+        : backend === "inline"
+          ? Messages.NotCloneableOffThread
+          : Messages.NotCloneable;
     const methods = this.plan.methods;
     const indexOf = new Map(methods.map((method, index) => [method.name, index]));
     const parallel = (name: string) => methods[indexOf.get(name) ?? -1]?.mode === "parallel";
@@ -329,6 +392,12 @@ class TypeCheck {
       // A parallel sender's outputs reach a single receiver gathered in one array; a single
       // sender's array reaches a parallel receiver as items, one by one.
       const root: TransportRoot = fromParallel === toParallel ? "value" : fromParallel ? "elements" : "items";
+      const receiver = indexOf.get(edge.to);
+      if (root === "items" && receiver !== undefined && !answers.isArrayLike(probeNames.output(sender))) {
+        // An iterable's items are what it yields, each sent as a value; the iterable stays here.
+        inspect(probeNames.item(receiver), "value", edge.declaration, `'${edge.from}'`, `'${edge.to}'`);
+        continue;
+      }
       inspect(probeNames.output(sender), root, edge.declaration, `'${edge.from}'`, `'${edge.to}'`);
     }
     for (const name of this.plan.sources) {
@@ -448,6 +517,15 @@ class ProbeAnswers {
     return { takesInput: true, requiredParameters: 0 };
   }
 
+  /** Whether a declaration's type is an array or a tuple (or a union of them). */
+  isArrayLike(name: string): boolean {
+    const type = this.typeOf(name);
+    if (type === undefined) return false;
+    return (type.isUnion() ? type.types : [type]).every(
+      (member) => this.checker.isArrayType(member) || this.checker.isTupleType(member),
+    );
+  }
+
   isNever(name: string): boolean {
     const type = this.typeOf(name);
     return type !== undefined && (type.flags & ts.TypeFlags.Never) !== 0;
@@ -504,8 +582,8 @@ function elaboration(diagnostic: ts.Diagnostic): string {
     for (const next of chain.next ?? []) visit(next);
   };
   if (typeof message === "string") {
-    if (diagnostic.code !== NOT_ASSIGNABLE) sentences.push(message);
-  } else if (diagnostic.code === NOT_ASSIGNABLE) {
+    if (!NOT_ASSIGNABLE.has(diagnostic.code)) sentences.push(message);
+  } else if (NOT_ASSIGNABLE.has(diagnostic.code)) {
     for (const next of message.next ?? []) visit(next);
   } else {
     visit(message);
@@ -513,6 +591,32 @@ function elaboration(diagnostic: ts.Diagnostic): string {
   // The probe's own helper names mean nothing to the reader.
   const kept = sentences.filter((sentence) => !sentence.includes("__flowc_")).map(endSentence);
   return kept.length === 0 ? "" : ` ${kept.join(" ")}`;
+}
+
+/**
+ * The parameter type TypeScript judged an argument against, from the head of its
+ * message ("… not assignable to parameter of type 'Y'."), or `unknown` when it says none.
+ */
+function parameterTypeOf(diagnostic: ts.Diagnostic): string {
+  const head = typeof diagnostic.messageText === "string" ? diagnostic.messageText : diagnostic.messageText.messageText;
+  return /parameter of type '(.*)'\.?$/s.exec(head)?.[1] ?? "unknown";
+}
+
+/** Why each overload refused the call: `'(x: string): number' — Argument of type 'boolean' is not …; …`. */
+function overloadFailures(diagnostic: ts.Diagnostic): string {
+  const message = diagnostic.messageText;
+  if (typeof message === "string") return message;
+  const parts = (message.next ?? []).map((overload) => {
+    const signature = /'(.*)', gave the following error/s.exec(overload.messageText)?.[1] ?? overload.messageText;
+    const reasons: string[] = [];
+    const visit = (chain: ts.DiagnosticMessageChain): void => {
+      reasons.push(chain.messageText);
+      for (const next of chain.next ?? []) visit(next);
+    };
+    for (const next of overload.next ?? []) visit(next);
+    return `'${signature}' — ${reasons.map(endSentence).join(" ").replace(/\.$/, "")}`;
+  });
+  return `${parts.join("; ")}.`;
 }
 
 function endSentence(text: string): string {
@@ -568,7 +672,15 @@ function refinedPlan(
 }
 
 function unchecked(analysis: Analysis, plan: PlanDescriptor, diagnostics: readonly Diagnostic[]): TypedPlan {
-  return { analysis, plan, types: new Map(), inputType: "unknown", outputType: "unknown", diagnostics };
+  return {
+    analysis,
+    plan,
+    calls: new Map(),
+    types: new Map(),
+    inputType: "unknown",
+    outputType: "unknown",
+    diagnostics,
+  };
 }
 
 /** The plan of a manifest without methods, built as the checker builds plans. */

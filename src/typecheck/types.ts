@@ -30,6 +30,12 @@ export interface TypedPlan {
   readonly analysis: Analysis;
   /** The analysis' plan with `takesInput` read from the real signatures, and `jsonSafe` when proved. */
   readonly plan: PlanDescriptor;
+  /**
+   * The generic and overloaded methods, by name, with how many arguments a call of them
+   * passes (0, 1 or 2): their output is what TypeScript's call resolution makes of what
+   * they receive, so the runner types them through a call too.
+   */
+  readonly calls: ReadonlyMap<string, 0 | 1 | 2>;
   readonly types: ReadonlyMap<string, MethodTypes>;
   /** The run's input and output types, printed. */
   readonly inputType: string;

@@ -59,6 +59,18 @@ beforeAll(async () => {
     'import { run } from "./input.flow.js";\nexport const text: string = await run();\n',
   );
 
+  // Generic and overloaded methods: the runner's Output is what their calls return.
+  workspace.dir.write(
+    "generic-overloaded/uses.ts",
+    [
+      'import { run } from "./input.flow.js";',
+      "export const pair: [string, number] = await run(3);",
+      "// @ts-expect-error -- the overload picked for a row returns a string, not a number",
+      "export const wrong: [number, number] = await run(3);",
+      "",
+    ].join("\n"),
+  );
+
   // A runner generated for one signature, checked against a method that has changed since.
   driftRunner = await workspace.addCase("drift", "chain");
   const methods = path.join(path.dirname(driftRunner), "input.methods.ts");

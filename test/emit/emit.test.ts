@@ -112,6 +112,8 @@ describe("emit: user text never becomes code", () => {
     const typed = {
       analysis: { ...base, resolution: { ...base.resolution, bindings } },
       plan: { ...plan, methods, edges: [{ from: "a", to: weird }], sinks: [weird] },
+      // As a generic method, the hostile one is also called in the runner's `calls` function.
+      calls: new Map([[weird, 2 as const]]),
       types: new Map(),
       inputType: "unknown",
       outputType: "unknown",
@@ -124,7 +126,8 @@ describe("emit: user text never becomes code", () => {
       ["a", "m0.a"],
       [weird, 'm0["not-an-identifier"]'],
     ]);
-    expect(code).toContain(`MethodInput<(typeof m0)["not-an-identifier"]>`);
+    expect(code).toContain(`await m0["not-an-identifier"](value<MethodOutput<typeof m0.a>>(), value<RunContext>())`);
+    expect(code).toContain(`export type Output = Called['b"]; process.exit(2); //'];`);
     const runtimeImport = file.statements[0] as ts.ImportDeclaration;
     expect((runtimeImport.moduleSpecifier as ts.StringLiteral).text).toBe('rt"; process.exit(3); "');
   });

@@ -24,16 +24,16 @@ describe("compile({ backend })", () => {
     expect(none.plan?.jsonSafe).toBe(false);
   });
 
-  it("stops at FLOW4008 with bullmq, and only warns about threads without it", async () => {
+  it("stops at FLOW4008 with bullmq, and at FLOW4007 with threads", async () => {
     const bullmq = await compileFixture("4008-not-json-safe", "bullmq");
     expect(bullmq.diagnostics.map((d) => d.code)).toEqual([4008, 4008]);
     expect(bullmq.plan).toBeUndefined();
     const threads = await compileFixture("4008-not-json-safe", "threads");
     // Dates, maps and sets cross threads intact; the class instance and the function do not.
     expect(threads.diagnostics.map((d) => `${d.code} ${d.severity} ${d.message}`)).toEqual([
-      "4007 warning Values from 'enrich' to 'store' cross between threads, but Enriched.total: Money arrives as a plain object without its class and its methods; Enriched.log: (line: string) => void cannot be cloned.",
+      "4007 error Values from 'enrich' to 'store' cross between threads, but Enriched.total: Money arrives as a plain object without its class and its methods; Enriched.log: (line: string) => void cannot be cloned.",
     ]);
-    expect(threads.plan?.jsonSafe).toBe(false);
+    expect(threads.plan).toBeUndefined();
   });
 });
 

@@ -95,14 +95,14 @@ describe("the typed plan", () => {
     expect(typed.outputType).toBe("{ sum: number; max: number; }");
   });
 
-  it("reads optional, rest, generic and overloaded signatures the way TypeScript's Parameters does", () => {
+  it("reads optional and rest inputs as Parameters does, and the outputs of generic and overloaded methods from a call", () => {
     const typed = check(
       "opt, rest, generic, overloaded { execution_flow: sequential; }\n",
       [
         "export function opt(x?: string): number { return x?.length ?? 0; }",
         "export function rest(...xs: unknown[]): number { return xs.length; }",
         "export function generic<T>(x: T): T { return x; }",
-        // The last overload is the one TypeScript's Parameters and ReturnType see, and so do generated runners.
+        // The last overload is the one TypeScript's Parameters sees; a call with a number picks it too.
         "export function overloaded(x: string): string;",
         "export function overloaded(x: unknown): boolean;",
         "export function overloaded(x: unknown): unknown { return x; }",
@@ -112,7 +112,8 @@ describe("the typed plan", () => {
     expect(Object.fromEntries(typed.types)).toEqual({
       opt: { input: "string | undefined", output: "number", takesInput: true },
       rest: { input: "unknown", output: "number", takesInput: true },
-      generic: { input: "unknown", output: "unknown", takesInput: true },
+      // Called with what `rest` returns, `generic` infers T = number.
+      generic: { input: "unknown", output: "number", takesInput: true },
       overloaded: { input: "unknown", output: "boolean", takesInput: true },
     });
     expect(typed.inputType).toBe("string | undefined");
@@ -203,7 +204,7 @@ describe("the typed plan", () => {
         "FLOW4002",
         1,
         6,
-        "'tick' is parallel, so it must receive an array of its input, but it receives 'number' from 'one'.",
+        "'tick' is parallel, so it must receive an array (or an iterable object) of its input, but it receives 'number' from 'one'.",
       ],
     ]);
   });
@@ -314,11 +315,10 @@ describe("failures of TypeScript itself (FLOW4006)", () => {
 
   it("turns an exception inside TypeScript into a diagnostic at the first method", () => {
     const built = buildAnalysis(path.join(dir.root, "boom.flow"), "\n  boom { retries: 1; }\n");
-    const broken = {
-      createSourceFile: () => {
-        throw new Error("disk on fire");
-      },
-    } as unknown as Project;
+    const fire = () => {
+      throw new Error("disk on fire");
+    };
+    const broken = { createSourceFile: fire, getProgram: fire } as unknown as Project;
     const typed = typeCheck(built, broken);
     expect(messages(typed).map((d) => [d.code, d.line, d.column, d.message])).toEqual([
       ["FLOW4006", 2, 3, "TypeScript failed while checking the methods: disk on fire"],
@@ -377,7 +377,7 @@ describe("values between threads and processes (FLOW4007, FLOW4008)", () => {
     "make, each, gather { execution_flow: sequential; }\neach < execution_flow: parallel; min_worker_count: 2; >\n";
   const codes = (typed: TypedPlan) => messages(typed).map((d) => `${d.code} ${d.line}:${d.column} ${d.message}`);
 
-  it("warns only about edges into or out of a parallel method, unless the backend is inline", () => {
+  it("refuses only edges into or out of a parallel method, and only warns when the backend is inline", () => {
     const manifest =
       "start, make, each, gather, finish { execution_flow: sequential; }\neach < execution_flow: parallel; min_worker_count: 2; >\n";
     const methods = [
@@ -387,16 +387,22 @@ describe("values between threads and processes (FLOW4007, FLOW4008)", () => {
       "export const gather = (xs: { n: number; f: () => number }[]) => xs;",
       "export const finish = (xs: { n: number; f: () => number }[]) => xs.length;",
     ].join("\n");
-    const warned = [
+    const refused = [
       "FLOW4007 1:14 Values from 'make' to 'each' cross between threads, but f: () => number cannot be cloned.",
       "FLOW4007 1:20 Values from 'each' to 'gather' cross between threads, but f: () => number cannot be cloned.",
     ];
-    expect(codes(check(manifest, methods))).toEqual(warned);
-    expect(codes(check(manifest, methods, { backend: "threads" }))).toEqual(warned);
-    expect(codes(check(manifest, methods, { backend: "inline" }))).toEqual([]);
+    expect(codes(check(manifest, methods))).toEqual(refused);
+    expect(messages(check(manifest, methods)).map((d) => d.severity)).toEqual(["error", "error"]);
+    expect(codes(check(manifest, methods, { backend: "threads" }))).toEqual(refused);
+    const inline = check(manifest, methods, { backend: "inline" });
+    expect(codes(inline)).toEqual([
+      "FLOW4010 1:14 Values from 'make' to 'each' stay in this thread with the 'inline' backend, but would cross between threads on 'threads', where f: () => number cannot be cloned.",
+      "FLOW4010 1:20 Values from 'each' to 'gather' stay in this thread with the 'inline' backend, but would cross between threads on 'threads', where f: () => number cannot be cloned.",
+    ]);
+    expect(messages(inline).map((d) => d.severity)).toEqual(["warning", "warning"]);
   });
 
-  it("warns about the run's input into a parallel source and a parallel sink's output", () => {
+  it("refuses the run's input into a parallel source and a parallel sink's output that cannot cross", () => {
     const typed = check(
       "each { execution_flow: parallel; min_worker_count: 2; }\n",
       "export const each = (job: { run: () => void }): symbol => Symbol(String(job));\n",
