@@ -7,6 +7,7 @@ import { check } from "./check/check.js";
 import type { Analysis } from "./check/types.js";
 import { hasErrors, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { emit } from "./emit/emit.js";
+import { runnerFormatProblem } from "./emit/runner-format.js";
 import { resolve, untypedHost } from "./resolve/resolve.js";
 import type { ModuleHost, Resolution } from "./resolve/types.js";
 import { typeCheck } from "./typecheck/type-check.js";
@@ -40,6 +41,11 @@ export interface TypeScriptServices {
 
 export interface CompileResult {
   readonly source: SourceText;
+  /**
+   * The manifest's text, then that of every other file a diagnostic points into (a
+   * methods module with a TypeScript error, the tsconfig): what printing them needs.
+   */
+  readonly sources: readonly SourceText[];
   readonly document: FlowDocument;
   readonly resolution: Resolution | undefined;
   readonly analysis: Analysis | undefined;
@@ -68,6 +74,7 @@ export async function compile(
   const diagnostics: Diagnostic[] = [];
   const result = (rest: Partial<CompileResult>): CompileResult => ({
     source,
+    sources: [source, ...(rest.typed?.sources ?? [])],
     document: parsed.document,
     resolution: undefined,
     analysis: undefined,
@@ -97,6 +104,12 @@ export async function compile(
   diagnostics.push(...typed.diagnostics);
   if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
 
-  const code = options.outFile === undefined ? undefined : await emit(typed, { outFile: options.outFile });
+  if (options.outFile === undefined) return result({ resolution, analysis, typed, plan: typed.plan });
+  // The runner belongs to the project of the folder it is written to, which may not be the manifest's.
+  // A warning, not an error: the runner may be compiled by a toolchain flowc cannot see (a bundler, another tsconfig).
+  const runnerProject = typescript?.forManifest(options.outFile).project ?? services.project;
+  const format = runnerFormatProblem(runnerProject.getCompilerOptions(), options.outFile, source);
+  if (format !== undefined) diagnostics.push(format);
+  const code = await emit(typed, { outFile: options.outFile });
   return result({ resolution, analysis, typed, plan: typed.plan, code });
 }

@@ -44,7 +44,7 @@ export async function compileFiles(
   const results = await compileSources(sources, unreadable.length === 0 ? options : { ...options, outFile: undefined });
   reportDiagnostics(
     results.flatMap((r) => r.diagnostics),
-    sources,
+    results.flatMap((r) => r.sources),
     format,
   );
   printReasons(unreadable);
@@ -59,7 +59,7 @@ export async function compileFile(
 ): Promise<{ result: FileResult; exitCode: number }> {
   const source = await readManifest(file);
   const [result] = await compileSources([source], options);
-  reportDiagnostics(result!.diagnostics, [source], format);
+  reportDiagnostics(result!.diagnostics, result!.sources, format);
   return { result: result!, exitCode: exitCodeOf([result!]) };
 }
 

@@ -16,7 +16,8 @@ export function reportDiagnostics(
 ): void {
   const byPath = new Map(sources.map((source) => [source.path, source]));
   const lookup = (file: string) => byPath.get(file);
-  const sorted = sortDiagnostics(diagnostics);
+  // Manifests that share a methods module (or a tsconfig) each report its errors: print them once.
+  const sorted = sortDiagnostics(diagnostics).filter((d, i, all) => i === 0 || !sameDiagnostic(all[i - 1]!, d));
   if (format === "json") {
     process.stdout.write(
       `${JSON.stringify(
@@ -30,4 +31,14 @@ export function reportDiagnostics(
       formatDiagnosticsText(sorted, lookup, { color: process.stderr.isTTY && !process.env.NO_COLOR }),
     );
   }
+}
+
+function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
+  return (
+    a.file === b.file &&
+    a.span.start === b.span.start &&
+    a.span.end === b.span.end &&
+    a.code === b.code &&
+    a.message === b.message
+  );
 }

@@ -1,6 +1,5 @@
-import path from "node:path";
-import { ts } from "ts-morph";
 import type { TypeScriptServices } from "../compile.js";
+import { localImports } from "../typecheck/local-imports.js";
 import { createProjectCache, findTsConfig } from "../typecheck/project.js";
 import { createTypeScriptServices } from "../typescript-services.js";
 
@@ -29,9 +28,6 @@ export interface WatchServices extends TypeScriptServices {
   localImports(manifestPath: string, modules: Iterable<string>): Set<string>;
 }
 
-/** At most this many files are followed from one manifest's modules, so that a huge project does not stall a rebuild. */
-const MAX_LOCAL_IMPORTS = 500;
-
 export function createWatchServices(): WatchServices {
   // One project per tsconfig for the whole session, however many there are.
   const services = createTypeScriptServices(createProjectCache(Number.POSITIVE_INFINITY));
@@ -56,24 +52,7 @@ export function createWatchServices(): WatchServices {
       if (changed.length > 0) services.forgetHosts();
     },
     forgetProject: (tsConfigPath) => services.projects.forget(tsConfigPath),
-    localImports(manifestPath, modules) {
-      const options = services.projects.forManifest(manifestPath).getCompilerOptions();
-      const found = new Set<string>();
-      const queue = [...modules];
-      while (queue.length > 0 && found.size < MAX_LOCAL_IMPORTS) {
-        const file = path.resolve(queue.shift()!);
-        if (found.has(file) || file.split(path.sep).includes("node_modules")) continue;
-        found.add(file);
-        // Read from disk with TypeScript's pre-processor rather than through ts-morph's nodes: following
-        // ts-morph's references wraps nodes that a later refresh forgets while ts-morph still holds them.
-        const text = ts.sys.readFile(file);
-        if (text === undefined) continue;
-        for (const imported of ts.preProcessFile(text, true, true).importedFiles) {
-          const resolved = ts.resolveModuleName(imported.fileName, file, options, ts.sys).resolvedModule;
-          if (resolved !== undefined && !resolved.isExternalLibraryImport) queue.push(resolved.resolvedFileName);
-        }
-      }
-      return found;
-    },
+    localImports: (manifestPath, modules) =>
+      localImports(services.projects.forManifest(manifestPath).getCompilerOptions(), modules),
   };
 }

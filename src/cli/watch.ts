@@ -137,7 +137,7 @@ export async function watch(files: readonly string[], options: WatchOptions): Pr
     const diagnostics: Diagnostic[] = known.flatMap((entry) => entry.result?.diagnostics ?? []);
     reportDiagnostics(
       diagnostics,
-      known.flatMap((entry) => entry.source ?? []),
+      known.flatMap((entry) => entry.result?.sources ?? entry.source ?? []),
       options.format,
     );
     const missing = known.flatMap((entry) => entry.unreadable ?? []);

@@ -206,10 +206,23 @@ export const Messages = {
     message:
       "'{0}' declares 'this: {1}', but a method is called as a plain function, with no 'this'. Take what it needs as its input, or export a bound function (greeter.greet.bind(greeter)).",
   },
+  ModuleTypeError: { code: 4012, severity: "error", message: "TS{0}: {1}" },
+  TsConfigError: { code: 4013, severity: "error", message: "TS{0}: {1}" },
+  RunnerNotModule: {
+    code: 4014,
+    severity: "warning",
+    message: "The runner {0} is an ES module (it uses 'import.meta'), but TypeScript would compile it as CommonJS: {1}",
+  },
   NoMatchingOverload: {
     code: 4015,
     severity: "error",
     message: "No overload of '{0}' accepts what {1} sends ('{2}'): {3}",
+  },
+  JavaScriptWithoutAllowJs: {
+    code: 4016,
+    severity: "error",
+    message:
+      "'{0}' is a JavaScript module, which TypeScript reads only with 'allowJs' (and checks with 'checkJs'): add them to the compilerOptions of {1}.",
   },
 } as const satisfies Record<string, DiagnosticMessage>;
 

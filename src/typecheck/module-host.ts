@@ -20,6 +20,14 @@ const SOURCES_OF_JS: Readonly<Record<string, readonly string[]>> = {
 const TYPESCRIPT_FILE = /\.(?:d\.)?[cm]?tsx?$/;
 
 /**
+ * JavaScript files a specifier may name, tried after every TypeScript file: a JavaScript
+ * module with JSDoc types is read as such (with `allowJs`; without it, the type-check says
+ * to turn it on).
+ */
+const JAVASCRIPT_FILE = /\.[cm]?jsx?$/;
+const JAVASCRIPT_EXTENSIONS = [".js", ".mjs", ".cjs", ".jsx"];
+
+/**
  * A module host that reads methods modules with TypeScript: it finds the file a
  * manifest's specifier names the way TypeScript would, adds it to `project`, and
  * lists its exports (re-exports included) with whether each can be called.
@@ -106,6 +114,9 @@ function candidatesFor(base: string): string[] {
   }
   candidates.push(...EXTENSIONS.map((ext) => base + ext));
   candidates.push(...EXTENSIONS.map((ext) => path.join(base, `index${ext}`)));
+  if (JAVASCRIPT_FILE.test(base)) candidates.push(base);
+  candidates.push(...JAVASCRIPT_EXTENSIONS.map((ext) => base + ext));
+  candidates.push(...JAVASCRIPT_EXTENSIONS.map((ext) => path.join(base, `index${ext}`)));
   return candidates;
 }
 
@@ -114,6 +125,8 @@ function candidatesFor(base: string): string[] {
  * (the resolver then trusts the manifest, and the type-check reports what is wrong).
  */
 function readExports(project: Project, file: string): ModuleInfo["exports"] {
+  // Without `allowJs` TypeScript does not read JavaScript: what it exports is unknown here (FLOW4016 says why).
+  if (JAVASCRIPT_FILE.test(file) && project.getCompilerOptions().allowJs !== true) return undefined;
   try {
     const sourceFile = project.getSourceFile(file) ?? project.addSourceFileAtPath(file);
     return exportsOf(project, sourceFile);

@@ -12,6 +12,9 @@ export const DEFAULT_COMPILER_OPTIONS: CompilerOptions = {
   strict: true,
   skipLibCheck: true,
   esModuleInterop: true,
+  // A project without a tsconfig may well be JavaScript: read its JSDoc types, and check them.
+  allowJs: true,
+  checkJs: true,
 };
 
 /**
@@ -37,26 +40,65 @@ export function findTsConfig(manifestPath: string): string | undefined {
   return ts.findConfigFile(path.dirname(path.resolve(manifestPath)), ts.sys.fileExists, "tsconfig.json");
 }
 
+/** "No inputs were found in config file": flowc reads only the methods, never the files a tsconfig includes. */
+const NO_INPUTS = 18003;
+
+/** What went wrong reading a project's tsconfig (and the configs it extends), as TypeScript says it. */
+const configErrors = new WeakMap<Project, readonly ts.Diagnostic[]>();
+
+/**
+ * The errors TypeScript found in the tsconfig of `project` (a file it cannot read, JSON
+ * it cannot parse, an option it does not know, a config it extends that is missing).
+ * The project then runs on what could be read, or on the defaults.
+ */
+export function configErrorsOf(project: Project): readonly ts.Diagnostic[] {
+  return configErrors.get(project) ?? [];
+}
+
 /**
  * A project for the methods of manifests governed by `tsConfigPath` (or by the
- * defaults when there is none). It starts empty: the files a tsconfig includes
- * are not loaded, because only the methods modules and what they import matter,
- * and reading a whole application would make a cold check slow.
+ * defaults when there is none), with its settings as the user's `tsc` reads them
+ * (`extends`, `paths`, strictness, `allowJs` …). It starts empty: the files a tsconfig
+ * includes are not loaded, because only the methods modules and what they import
+ * matter, and reading a whole application would make a cold check slow.
  */
 export function createProject(tsConfigPath: string | undefined): Project {
-  if (tsConfigPath !== undefined) {
-    try {
-      return new Project({
-        tsConfigFilePath: tsConfigPath,
-        skipAddingFilesFromTsConfig: true,
-        compilerOptions: OVERRIDES,
-      });
-    } catch {
-      // An unreadable tsconfig must not stop the build: the methods are still
-      // checked, under the defaults, and the user's own tsc reports the config error.
-    }
+  if (tsConfigPath === undefined)
+    return new Project({ compilerOptions: { ...DEFAULT_COMPILER_OPTIONS, ...OVERRIDES } });
+  const { options, errors } = readTsConfig(tsConfigPath);
+  const project = new Project({
+    compilerOptions:
+      options === undefined ? { ...DEFAULT_COMPILER_OPTIONS, ...OVERRIDES } : { ...options, ...OVERRIDES },
+  });
+  if (errors.length > 0) configErrors.set(project, errors);
+  return project;
+}
+
+/** The compiler options of a tsconfig (`undefined` when it cannot be read at all), and its errors. */
+function readTsConfig(tsConfigPath: string): { options: CompilerOptions | undefined; errors: ts.Diagnostic[] } {
+  const fatal: ts.Diagnostic[] = [];
+  const host: ts.ParseConfigFileHost = {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => fatal.push(diagnostic),
+  };
+  let parsed: ts.ParsedCommandLine | undefined;
+  try {
+    parsed = ts.getParsedCommandLineOfConfigFile(tsConfigPath, undefined, host);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    fatal.push({
+      category: ts.DiagnosticCategory.Error,
+      code: 5083,
+      file: undefined,
+      start: undefined,
+      length: undefined,
+      messageText: `Cannot read file '${tsConfigPath}': ${message}`,
+    });
   }
-  return new Project({ compilerOptions: { ...DEFAULT_COMPILER_OPTIONS, ...OVERRIDES } });
+  // The parse errors of the JSON itself are kept apart from the errors of its settings.
+  const found = parsed === undefined ? [] : ts.getConfigFileParsingDiagnostics(parsed);
+  const errors = [...fatal, ...found.filter((error) => error.code !== NO_INPUTS)];
+  return { options: fatal.length > 0 ? undefined : parsed?.options, errors };
 }
 
 /** Hands out one project per tsconfig, so the manifests of one build share their parsed libraries. */

@@ -7,7 +7,11 @@ import { Messages } from "../diagnostics/catalogue.js";
 import { createDiagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { buildPlan, planHash } from "../plan/build-plan.js";
 import { manifestName } from "../resolve/manifest-name.js";
+import type { SourceText } from "../../grammar/source.js";
 import { readCallShape, resolvedByCall } from "./call-shape.js";
+import { localImports } from "./local-imports.js";
+import { displayPathFor, moduleTypeErrors, tsConfigErrors } from "./module-errors.js";
+import { configErrorsOf, findTsConfig } from "./project.js";
 import { relativeImportSpecifier } from "./module-specifier.js";
 import {
   describeHazards,
@@ -45,6 +49,9 @@ const QUALIFIED_PRINT_FLAGS =
  * parameter of type 'Y'.": heads of assignability errors, which flowc words itself.
  */
 const NOT_ASSIGNABLE: ReadonlySet<number> = new Set([2322, 2345]);
+/** A module TypeScript reads only with `allowJs`. */
+const JAVASCRIPT_FILE = /\.[cm]?jsx?$/;
+
 /** "No overload matches this call." */
 const NO_OVERLOAD = 2769;
 
@@ -100,6 +107,8 @@ class TypeCheck {
   private readonly mistyped = new Set<string>();
   /** Generic and overloaded methods, whose output the probe reads from a call, with that call's arity. */
   private readonly calls = new Map<string, ProbeArity>();
+  /** Files other than the manifest that diagnostics point into (methods modules, the tsconfig). */
+  private readonly sources: SourceText[] = [];
   private readonly file: string;
 
   constructor(
@@ -112,8 +121,18 @@ class TypeCheck {
   }
 
   run(): TypedPlan {
+    const display = displayPathFor(this.analysis.source.path);
+    const config = this.project.getCompilerOptions().configFilePath;
+    this.addForeign(
+      tsConfigErrors(
+        configErrorsOf(this.project),
+        typeof config === "string" ? config : findTsConfig(this.analysis.source.path),
+        this.analysis.source,
+        display,
+      ),
+    );
     const probe = this.describe();
-    if (probe === undefined) return unchecked(this.analysis, this.plan, this.diagnostics);
+    if (probe === undefined) return unchecked(this.analysis, this.plan, this.diagnostics, this.sources);
     const { text, ranges } = writeProbeFile(probe);
     const manifestPath = path.resolve(this.analysis.source.path);
     // Beside the manifest, so that the project's settings for that folder apply to it.
@@ -126,6 +145,9 @@ class TypeCheck {
       const found = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)].filter(
         (diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error,
       );
+      // The modules' own errors, as the user's tsc reports them: the methods would run with them otherwise.
+      const modules = [...this.analysis.resolution.bindings.values()].flatMap((binding) => binding.modulePath ?? []);
+      this.addForeign(moduleTypeErrors(program, localImports(this.project.getCompilerOptions(), modules), display));
       return this.interpret(new ProbeAnswers(program, file, ranges, found));
     } finally {
       this.project.removeSourceFile(sourceFile);
@@ -140,6 +162,7 @@ class TypeCheck {
     const probeDir = path.dirname(path.resolve(this.analysis.source.path));
     const indexOf = new Map(this.plan.methods.map((method, index) => [method.name, index]));
     const methods: ProbeMethod[] = [];
+    const unreadableJs = new Set<string>();
     for (const [index, method] of this.plan.methods.entries()) {
       const modulePath = this.analysis.resolution.bindings.get(method.name)?.modulePath;
       if (modulePath === undefined) {
@@ -152,6 +175,19 @@ class TypeCheck {
         if (input === undefined || predecessor === undefined) throw new Error(`'${name}' is not a method of the plan`);
         return { name, index: input, parallel: predecessor.mode === "parallel" };
       });
+      if (JAVASCRIPT_FILE.test(modulePath) && this.project.getCompilerOptions().allowJs !== true) {
+        const config = this.project.getCompilerOptions().configFilePath;
+        this.unreadable.add(method.name);
+        // Once per module: its other methods would only repeat it.
+        if (!unreadableJs.has(modulePath)) {
+          unreadableJs.add(modulePath);
+          this.report(Messages.JavaScriptWithoutAllowJs, this.mention(method.name), [
+            method.module,
+            typeof config === "string" ? displayPathFor(this.analysis.source.path)(config) : "tsconfig.json",
+          ]);
+        }
+        continue;
+      }
       const shape = readCallShape(this.project, modulePath, method.exportName);
       if (shape?.thisType !== undefined) {
         this.report(Messages.ThisParameter, this.mention(method.name), [method.name, shape.thisType]);
@@ -171,6 +207,14 @@ class TypeCheck {
     if (this.unreadable.size > 0) return undefined;
     const indices = (names: readonly string[]): number[] => names.flatMap((name) => indexOf.get(name) ?? []);
     return { methods, sources: indices(this.plan.sources), sinks: indices(this.plan.sinks) };
+  }
+
+  private addForeign(found: {
+    readonly diagnostics: readonly Diagnostic[];
+    readonly sources: readonly SourceText[];
+  }): void {
+    this.diagnostics.push(...found.diagnostics);
+    this.sources.push(...found.sources);
   }
 
   private interpret(answers: ProbeAnswers): TypedPlan {
@@ -230,6 +274,7 @@ class TypeCheck {
       analysis: this.analysis,
       plan: refinedPlan(this.plan, signatures, jsonSafe),
       calls: this.calls,
+      sources: this.sources,
       types,
       inputType,
       outputType,
@@ -671,11 +716,17 @@ function refinedPlan(
   return { ...plan, methods, jsonSafe, hash: planHash(body) };
 }
 
-function unchecked(analysis: Analysis, plan: PlanDescriptor, diagnostics: readonly Diagnostic[]): TypedPlan {
+function unchecked(
+  analysis: Analysis,
+  plan: PlanDescriptor,
+  diagnostics: readonly Diagnostic[],
+  sources: readonly SourceText[] = [],
+): TypedPlan {
   return {
     analysis,
     plan,
     calls: new Map(),
+    sources,
     types: new Map(),
     inputType: "unknown",
     outputType: "unknown",

@@ -1,3 +1,4 @@
+import type { SourceText } from "../../grammar/source.js";
 import type { PlanDescriptor } from "../../stdlib/plan.js";
 import type { Analysis } from "../check/types.js";
 import type { BackendName } from "../check/read-backend.js";
@@ -37,6 +38,8 @@ export interface TypedPlan {
    */
   readonly calls: ReadonlyMap<string, 0 | 1 | 2>;
   readonly types: ReadonlyMap<string, MethodTypes>;
+  /** The text of the files other than the manifest that diagnostics point into (methods modules, the tsconfig). */
+  readonly sources: readonly SourceText[];
   /** The run's input and output types, printed. */
   readonly inputType: string;
   readonly outputType: string;

@@ -1,4 +1,13 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -6,6 +15,8 @@ import { flowc, root } from "./helpers.js";
 
 const fixtures = "test/fixtures/cli";
 const scratch = mkdtempSync(join(tmpdir(), "flowc-cli-"));
+// Runners are ES modules: the package they are written into says so, as a user's does.
+writeFileSync(join(scratch, "package.json"), JSON.stringify({ type: "module" }));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** A failure is explained on one line, never with a stack trace. */
@@ -185,8 +196,11 @@ describe("flowc build", () => {
     // Under /proc, making a directory fails with ENOENT although its parent exists: Node's recursive mkdir retries for ever.
     const result = flowc(["build", "examples/word-count/word-count.flow", "--out-dir", "/proc/flowc-out"]);
     expect(result.status).toBe(2);
+    // No package.json is above /proc to make the runner an ES module: that is said first, as a warning.
+    const [warning, reason] = result.stderr.split(/(?<=Found 0 errors and 1 warning\.\n)/);
+    expect(warning).toMatch(/^examples\/word-count\/word-count\.flow:1:1 - warning FLOW4014: /);
     expectOneLineReason(
-      result.stderr,
+      reason ?? "",
       /^flowc: cannot write \/proc\/flowc-out\/examples\/word-count\/word-count\.flow\.ts: cannot make directory \/proc\/flowc-out: no such file\n$/,
     );
   });

@@ -143,3 +143,96 @@ describe("parallel methods", () => {
     expect(JSON.parse(run(inline, 3).stdout)).toEqual([3]);
   });
 });
+
+describe("the methods' TypeScript project", () => {
+  it("reports a type error anywhere in a methods module, in the module, and runs nothing", () => {
+    const manifest = project(
+      "broken",
+      "parse, count { execution_flow: sequential; }\n",
+      [
+        'export const parse = (text: string): string[] => text.split(" ");',
+        "export const count = (words: string[]): number => words.length;",
+        'export const limit: number = "ten";',
+      ].join("\n"),
+    );
+    for (const args of [
+      ["check", manifest],
+      ["run", manifest, "--input", '"a b"'],
+    ]) {
+      const result = flowc(args, { cwd: dir.root });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain(
+        "broken/broken.methods.ts:3:14 - error FLOW4012: TS2322: Type 'string' is not assignable to type 'number'.",
+      );
+      expect(result.stderr).toContain('> 3 | export const limit: number = "ten";');
+    }
+  });
+
+  it("follows the nearest tsconfig (its strictness and paths) and reports an error in it where it is", () => {
+    dir.write(
+      "configured/tsconfig.json",
+      JSON.stringify({
+        compilerOptions: { module: "NodeNext", strict: false, types: [], paths: { "#text/*": ["./lib/*"] } },
+      }),
+    );
+    dir.write("configured/lib/words.ts", 'export const split = (text: string): string[] => text.split(" ");\n');
+    const manifest = project(
+      "configured",
+      "read, count { execution_flow: sequential; }\n",
+      [
+        'import { split } from "#text/words.js";',
+        // Without strictNullChecks, `string | null` fits `string`.
+        "export const read = (text: string): string | null => (text === '' ? null : text);",
+        "export const count = (text: string): number => split(text).length;",
+      ].join("\n"),
+    );
+    expect(flowc(["check", manifest], { cwd: dir.root }).stderr).toBe("");
+
+    dir.write(
+      "configured/tsconfig.json",
+      '{ "compilerOptions": { "strict": false, "stritc": true, "paths": { "#text/*": ["./lib/*"] } } }\n',
+    );
+    const result = flowc(["check", manifest], { cwd: dir.root });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      "configured/tsconfig.json:1:41 - error FLOW4013: TS5025: Unknown compiler option 'stritc'. Did you mean 'strict'?",
+    );
+    expect(result.stderr).toMatch(/Found 1 error and 0 warnings/);
+  });
+
+  it("reads a JavaScript module's JSDoc types and runs it", () => {
+    dir.write(
+      "javascript/legacy.js",
+      [
+        "/** @param {string} text @returns {string[]} */",
+        'export function words(text) { return text.split(" "); }',
+        "/** @param {string[]} list @returns {number} */",
+        "export function count(list) { return list.length; }",
+      ].join("\n"),
+    );
+    const manifest = dir.write(
+      "javascript/js.flow",
+      'import { words, count } from "./legacy.js";\nwords, count { execution_flow: sequential; }\n',
+    );
+    expect(JSON.parse(run(manifest, "a b c").stdout)).toBe(3);
+
+    dir.write("javascript/tsconfig.json", JSON.stringify({ compilerOptions: { module: "NodeNext", types: [] } }));
+    const result = flowc(["check", manifest], { cwd: dir.root });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      "js.flow:2:1 - error FLOW4016: './legacy.js' is a JavaScript module, which TypeScript reads only with 'allowJs'",
+    );
+  });
+
+  it("warns at build time when the runner would compile as CommonJS, with the fix", () => {
+    project("commonjs", "parse { retries: 1; }\n", "export const parse = (text: string): string => text;\n");
+    dir.write("commonjs/package.json", JSON.stringify({ name: "commonjs" }));
+    const result = flowc(["build", "commonjs/commonjs.flow"], { cwd: dir.root });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain(
+      "commonjs/commonjs.flow:1:1 - warning FLOW4014: The runner commonjs.flow.ts is an ES module (it uses 'import.meta'), " +
+        'but TypeScript would compile it as CommonJS: commonjs/package.json has no "type": "module"; add it',
+    );
+  });
+});

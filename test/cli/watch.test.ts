@@ -26,6 +26,8 @@ function wordCountProject(name: string): string {
   // Outside the repository no node_modules is above the copy: point at the repository's @types.
   tsconfig.compilerOptions["typeRoots"] = [join(root, "node_modules/@types")];
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+  // Its runners are ES modules, as in the repository.
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
   return dir;
 }
 
@@ -123,7 +125,9 @@ describe("flowc build --watch", () => {
     expect(broken).toMatch(/^\[\d\d:\d\d:\d\d\] word-count\/word-count\.methods\.ts changed: checking 1 manifest\n/);
     expect(broken).toContain("word-count/word-count.flow:5:16 - error FLOW4001: ");
     expect(broken).toContain("Type 'string' is not assignable to type 'number'.");
-    expect(broken).toMatch(/\] 1 error, watching 3 files\n$/);
+    // The module's own body no longer type-checks either, as the user's tsc would say.
+    expect(broken).toContain("word-count/word-count.methods.ts:26:30 - error FLOW4012: TS2339: ");
+    expect(broken).toMatch(/\] 2 errors, watching 3 files\n$/);
     expect(broken).not.toContain("wrote");
 
     writeFileSync(methods, original);
@@ -179,7 +183,8 @@ describe("flowc check --watch", () => {
     const mistyped = await flowc.waitFor(STATUS);
     expect(mistyped).toMatch(/^\[\d\d:\d\d:\d\d\] word-count\/types\.ts changed: checking 1 manifest\n/);
     expect(mistyped).toContain("error FLOW4001: ");
-    expect(mistyped).toMatch(/\] 1 error, watching 4 files\n$/);
+    expect(mistyped).toContain("word-count/word-count.methods.ts:27:30 - error FLOW4012: TS2339: ");
+    expect(mistyped).toMatch(/\] 2 errors, watching 4 files\n$/);
     expect(existsSync(join(dir, "word-count/word-count.flow.ts"))).toBe(false);
 
     flowc.signal("SIGINT");

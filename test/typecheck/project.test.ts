@@ -1,7 +1,7 @@
 import path from "node:path";
 import { ts } from "ts-morph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProject, createProjectCache, findTsConfig } from "../../src/typecheck/project.js";
+import { configErrorsOf, createProject, createProjectCache, findTsConfig } from "../../src/typecheck/project.js";
 import { createTempDir, type TempDir } from "./temp-project.js";
 
 let dir: TempDir;
@@ -54,10 +54,32 @@ describe("createProject", () => {
     expect(options.target).toBe(ts.ScriptTarget.ES2022);
   });
 
-  it("falls back to the defaults when the tsconfig cannot be read", () => {
-    const options = createProject(path.join(dir.root, "broken/tsconfig.json")).getCompilerOptions();
-    expect(options.strict).toBe(true);
-    expect(options.module).toBe(ts.ModuleKind.NodeNext);
+  it("keeps the errors of a tsconfig that cannot be parsed, at their place in it", () => {
+    const project = createProject(path.join(dir.root, "broken/tsconfig.json"));
+    const errors = configErrorsOf(project);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]?.file?.fileName).toBe(path.join(dir.root, "broken/tsconfig.json"));
+    expect(errors[0]?.start).toBe(7);
+  });
+
+  it("falls back to the defaults when the tsconfig cannot be read at all, and says why", () => {
+    const project = createProject(path.join(dir.root, "nowhere/tsconfig.json"));
+    expect(project.getCompilerOptions().strict).toBe(true);
+    expect(project.getCompilerOptions().module).toBe(ts.ModuleKind.NodeNext);
+    expect(configErrorsOf(project).map((error) => error.code)).toEqual([5083]);
+  });
+
+  it("reads the settings a tsconfig extends, and reports a config it extends that is missing", () => {
+    dir.write("extending/base.json", JSON.stringify({ compilerOptions: { strict: false, noImplicitAny: true } }));
+    dir.write("extending/tsconfig.json", JSON.stringify({ extends: "./base.json", compilerOptions: {} }));
+    const project = createProject(path.join(dir.root, "extending/tsconfig.json"));
+    expect(project.getCompilerOptions().strict).toBe(false);
+    expect(project.getCompilerOptions().noImplicitAny).toBe(true);
+    expect(configErrorsOf(project)).toEqual([]);
+    dir.write("dangling/tsconfig.json", JSON.stringify({ extends: "./gone.json" }));
+    expect(configErrorsOf(createProject(path.join(dir.root, "dangling/tsconfig.json"))).map((e) => e.code)).toEqual([
+      5083,
+    ]);
   });
 });
 

@@ -318,7 +318,7 @@ describe("failures of TypeScript itself (FLOW4006)", () => {
     const fire = () => {
       throw new Error("disk on fire");
     };
-    const broken = { createSourceFile: fire, getProgram: fire } as unknown as Project;
+    const broken = { createSourceFile: fire, getProgram: fire, getCompilerOptions: fire } as unknown as Project;
     const typed = typeCheck(built, broken);
     expect(messages(typed).map((d) => [d.code, d.line, d.column, d.message])).toEqual([
       ["FLOW4006", 2, 3, "TypeScript failed while checking the methods: disk on fire"],

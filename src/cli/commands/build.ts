@@ -39,7 +39,7 @@ export async function buildCommand(files: readonly string[], options: BuildOptio
   });
   reportDiagnostics(
     results.flatMap((r) => r.diagnostics),
-    sources,
+    results.flatMap((r) => r.sources),
     options.format,
   );
   if (problems.length > 0) {
