@@ -32,6 +32,11 @@ export interface CompileOptions {
    * when given, it takes precedence over the manifest.
    */
   readonly backend?: BackendName | undefined;
+  /**
+   * A run's input to judge against the plan's `Input` type (`flowc run --input`): its
+   * problems are `typed.inputProblems`. `value` is the parsed JSON, `undefined` when none.
+   */
+  readonly runInput?: { readonly value: unknown } | undefined;
 }
 
 /** Gives the compiler a TypeScript project for a manifest; one per `flowc` invocation is shared by all manifests. */
@@ -100,7 +105,10 @@ export async function compile(
 
   // The command line (or the API) names the backend for this build; the manifest's own
   // `backend …;` is what it is meant for otherwise.
-  const typed = typeCheck(analysis, services.project, { backend: options.backend ?? analysis.backend });
+  const typed = typeCheck(analysis, services.project, {
+    backend: options.backend ?? analysis.backend,
+    runInput: options.runInput,
+  });
   diagnostics.push(...typed.diagnostics);
   if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
 

@@ -10,6 +10,8 @@ export interface CompileFilesOptions {
   readonly workers?: number | undefined;
   readonly backend?: BackendName | undefined;
   readonly types?: boolean;
+  /** A run's input to judge against the plan's input type (see `CompileOptions.runInput`). */
+  readonly runInput?: { readonly value: unknown } | undefined;
   /** Output path of each manifest's runner; when given, runners are emitted. */
   readonly outFile?: ((manifestPath: string) => string) | undefined;
 }
@@ -77,7 +79,7 @@ export async function compileSources(
     const outFile = options.outFile?.(source.path);
     const result = await compile(
       source,
-      { workers: options.workers, backend: options.backend, types: options.types, outFile },
+      { workers: options.workers, backend: options.backend, types: options.types, runInput: options.runInput, outFile },
       typescript,
     );
     const modulePaths = new Map<string, string>();

@@ -99,7 +99,7 @@ build --watch writes only the runners whose code changed.`,
     .argument("<file>", ".flow manifest")
     .option(
       "--input <json>",
-      "the run's input as JSON, or @path to read it from a file; needed when a method receiving it takes a parameter",
+      "the run's input as JSON, or @path to read it from a file; checked against the plan's Input type; needed unless every method receiving it can go without",
     )
     .addOption(workers)
     .addOption(diagnosticsFormat)

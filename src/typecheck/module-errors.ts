@@ -73,7 +73,10 @@ function located(
       if (fallback === undefined) continue;
       const span = { start: 0, end: 0 };
       diagnostics.push(
-        createDiagnostic(message, fallback.source.path, span, [error.code, `${text.replace(/\.$/, "")}${fallback.suffix}.`]),
+        createDiagnostic(message, fallback.source.path, span, [
+          error.code,
+          `${text.replace(/\.$/, "")}${fallback.suffix}.`,
+        ]),
       );
       continue;
     }

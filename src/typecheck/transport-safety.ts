@@ -322,8 +322,23 @@ class TransportWalk {
       return;
     }
 
-    const symbol = type.getSymbol();
     const properties = checker.getPropertiesOfType(type);
+    if (this.mode === "json") {
+      // JSON.stringify writes what `toJSON` returns instead of the object (a URL becomes its string).
+      const toJSON = properties.find((property) => property.getName() === "toJSON");
+      const returned = toJSON === undefined ? undefined : this.returnTypeOf(checker.getTypeOfSymbol(toJSON));
+      if (returned !== undefined) {
+        this.report(path, type, `becomes ${jsonKindOf(returned, this.environment.print)} (its toJSON)`);
+        return;
+      }
+      // An iterable that is no array (a generator, a custom collection) is written as its own properties.
+      if (properties.some((property) => /^__@(?:async)?[Ii]terator@/.test(property.getName()))) {
+        this.report(path, type, "becomes an empty object: JSON does not iterate it (send an array)");
+        return;
+      }
+    }
+
+    const symbol = type.getSymbol();
     const isClass = symbol !== undefined && (symbol.flags & ts.SymbolFlags.Class) !== 0;
     // A class instance keeps its own data but not what its prototype holds.
     const onPrototype = (property: ts.Symbol) =>
@@ -348,6 +363,12 @@ class TransportWalk {
       const key = info.keyType.flags & ts.TypeFlags.NumberLike ? "number" : "string";
       this.visit(info.type, `${base}[${key}]`, "optional", depth + 1);
     }
+  }
+
+  /** The return type of a function type's first call signature, or `undefined` when it is no function. */
+  private returnTypeOf(type: ts.Type): ts.Type | undefined {
+    const signature = this.checker.getSignaturesOfType(type, ts.SignatureKind.Call)[0];
+    return signature === undefined ? undefined : this.checker.getReturnTypeOfSignature(signature);
   }
 
   /**
@@ -463,6 +484,14 @@ function classConsequence(properties: readonly ts.Symbol[], onPrototype: (proper
 /** Whether a member is `#private`: its name reads `#secret` (TypeScript keeps it as `__#12@#secret`). */
 function isPrivateName(property: ts.Symbol): boolean {
   return property.getName().startsWith("#");
+}
+
+/** What JSON holds for a value of `type`: `a string`, `a number`, or the type itself (`{ id: string; }`). */
+function jsonKindOf(type: ts.Type, print: (type: ts.Type) => string): string {
+  if (type.flags & ts.TypeFlags.StringLike) return "a string";
+  if (type.flags & ts.TypeFlags.NumberLike) return "a number";
+  if (type.flags & ts.TypeFlags.BooleanLike) return "a boolean";
+  return `'${print(type)}'`;
 }
 
 function memberPath(base: string, name: string): string {

@@ -9,6 +9,7 @@ import { buildPlan, planHash } from "../plan/build-plan.js";
 import { manifestName } from "../resolve/manifest-name.js";
 import type { SourceText } from "../../grammar/source.js";
 import { readCallShape, resolvedByCall } from "./call-shape.js";
+import { findInputProblems, type InputProblem } from "./input-check.js";
 import { localImports } from "./local-imports.js";
 import { displayPathFor, moduleTypeErrors, tsConfigErrors } from "./module-errors.js";
 import { configErrorsOf, findTsConfig } from "./project.js";
@@ -261,6 +262,7 @@ class TypeCheck {
     }
 
     const inputType = this.checkRunInput(answers, signatures);
+    const inputProblems = this.judgeGivenInput(answers, inputType);
     const outputType = this.unreadable.size === 0 ? answers.printDeclared(probeNames.runOutput) : "unknown";
     this.checkTransport(answers, signatures);
 
@@ -278,6 +280,7 @@ class TypeCheck {
       types,
       inputType,
       outputType,
+      inputProblems,
       diagnostics: sortDiagnostics(this.diagnostics),
     };
   }
@@ -347,6 +350,18 @@ class TypeCheck {
       parameterTypeOf(failure),
       this.relativeImports(elaboration(failure)),
     ]);
+  }
+
+  /**
+   * Where the run's input given for `flowc run` does not fit the input type; nothing is
+   * judged when the plan has errors, or takes no input (a given one is then ignored).
+   */
+  private judgeGivenInput(answers: ProbeAnswers, inputType: string): readonly InputProblem[] | undefined {
+    const given = this.options.runInput;
+    if (given === undefined || this.unreadable.size > 0 || inputType === "never") return undefined;
+    if (inputType === "void") return [];
+    const type = answers.typeOf(probeNames.runInput(this.plan.sources.length - 1));
+    return type === undefined ? undefined : findInputProblems(answers.environment(), type, given.value);
   }
 
   /** FLOW4005, and the run's input type: the intersection of what every source needs. */

@@ -3,6 +3,7 @@ import type { PlanDescriptor } from "../../stdlib/plan.js";
 import type { Analysis } from "../check/types.js";
 import type { BackendName } from "../check/read-backend.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { InputProblem } from "./input-check.js";
 
 /** TypeScript types of one method, printed in TypeScript syntax. */
 export interface MethodTypes {
@@ -24,6 +25,11 @@ export interface TypeCheckOptions {
    * backend at all warn about values a worker thread cannot receive (FLOW4007).
    */
   readonly backend?: BackendName | undefined;
+  /**
+   * A run's input, to check against the plan's `Input` type before anything runs
+   * (`flowc run --input`): `value` is the parsed JSON, or `undefined` when none was given.
+   */
+  readonly runInput?: { readonly value: unknown } | undefined;
 }
 
 /** Result of the type-check phase. */
@@ -43,6 +49,11 @@ export interface TypedPlan {
   /** The run's input and output types, printed. */
   readonly inputType: string;
   readonly outputType: string;
+  /**
+   * With `TypeCheckOptions.runInput`: where the given input does not fit the run's input
+   * type (empty when it fits); `undefined` when it was not asked for or could not be judged.
+   */
+  readonly inputProblems?: readonly InputProblem[] | undefined;
   /** Diagnostics of this phase only. */
   readonly diagnostics: readonly Diagnostic[];
 }

@@ -236,3 +236,43 @@ describe("the methods' TypeScript project", () => {
     );
   });
 });
+
+describe("the run's input", () => {
+  const methods = [
+    'export interface Config { readonly count: number; readonly mode?: "fast" | "slow"; readonly tags: readonly string[] }',
+    "export const plan = (config: Config): number[] => Array.from({ length: config.count }, (_, i) => i);",
+    'export const greet = (name?: string): string => `hello ${name ?? "you"}`;',
+  ].join("\n");
+
+  it("is checked against the plan's input type before anything runs, naming each place that does not fit", () => {
+    const manifest = project("input", "plan { retries: 0; }\n", methods);
+    const result = run(manifest, { count: "ten", mode: "medium", tags: ["a", 2], extra: true });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      [
+        "flowc: --input does not fit the run's input type 'Config':",
+        '  input.count: expected number, got string ("ten")',
+        '  input.mode: expected "fast" | "slow" | undefined, got string ("medium")',
+        "  input.tags[1]: expected string, got number 2",
+        "  input.extra: expected nothing ('Config' has no property 'extra'), got boolean true",
+        "",
+      ].join("\n"),
+    );
+    expect(JSON.parse(run(manifest, { count: 2, tags: [] }).stdout)).toEqual([0, 1]);
+  });
+
+  it("may be left out when every method that receives it can go without, and not otherwise", () => {
+    dir.write("input/optional.methods.ts", methods);
+    const optional = dir.write("input/optional.flow", "greet { retries: 0; }\n");
+    const result = flowc(["run", optional, "--quiet"], { cwd: dir.root });
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toBe("hello you");
+
+    const required = flowc(["run", "input/input.flow", "--quiet"], { cwd: dir.root });
+    expect(required.status).toBe(2);
+    expect(required.stderr).toBe(
+      "flowc: input/input.flow needs an input of type 'Config': pass --input '<json>' or --input @file.json\n",
+    );
+  });
+});

@@ -1,11 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import {
-  bullmq,
-  createRunner,
-  createTraceRecorder,
-  type FlowEvent,
-  type PlanDescriptor,
-} from "../../../stdlib/index.js";
+import { bullmq, createRunner, createTraceRecorder, type FlowEvent } from "../../../stdlib/index.js";
 import { moduleLocations } from "../../run/load-methods.js";
 import { compileFile } from "../compile-files.js";
 import { ExitCode, UsageError, describeFsError, readJsonInput } from "../io.js";
@@ -43,7 +37,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const input = options.input === undefined ? undefined : await readJsonInput(options.input);
   const { result, exitCode } = await compileFile(
     file,
-    { workers: options.workers, backend: options.backend },
+    { workers: options.workers, backend: options.backend, runInput: { value: input } },
     options.format,
   );
   if (exitCode !== ExitCode.Ok || result.plan === undefined) return ExitCode.Failure;
@@ -56,10 +50,18 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     if (value !== undefined && chosen !== "bullmq")
       throw new UsageError(`${flag} applies only to the bullmq backend (--backend bullmq, or 'backend bullmq;')`);
   }
-  if (options.input === undefined && needsInput(result.plan)) {
-    const type = result.typed?.inputType;
-    const typed = type === undefined || type === "unknown" ? "" : ` of type '${type}'`;
-    throw new UsageError(`${file} needs an input${typed}: pass --input '<json>' or --input @file.json`);
+  const type = result.typed?.inputType ?? "unknown";
+  const problems = result.typed?.inputProblems ?? [];
+  if (options.input === undefined && problems.length > 0) {
+    throw new UsageError(`${file} needs an input of type '${type}': pass --input '<json>' or --input @file.json`);
+  }
+  if (problems.length > 0) {
+    // Every problem on a line of its own, as diagnostics are: the path, what the type wants, what the input has.
+    const lines = problems.map((problem) => `  ${problem.path}: expected ${problem.expected}, got ${problem.got}`);
+    throw new UsageError(`--input does not fit the run's input type '${type}':\n${lines.join("\n")}`);
+  }
+  if (options.input !== undefined && type === "void") {
+    process.stderr.write(`flowc: --input is ignored: no method of ${file} takes the run's input\n`);
   }
 
   const methods = await loadManifestMethods(file, result.plan, result.modulePaths);
@@ -118,16 +120,6 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     }
   }
   return status;
-}
-
-/**
- * Whether the run's input reaches a method: a source that declares a parameter,
- * or a parallel source (whose items are the input's elements).
- */
-function needsInput(plan: PlanDescriptor): boolean {
-  return plan.methods.some(
-    (method) => plan.sources.includes(method.name) && (method.mode === "parallel" || method.takesInput),
-  );
 }
 
 /** One line naming the failure and, one level down, its cause. */
