@@ -1,4 +1,5 @@
 import { ts } from "ts-morph";
+import { describeValue } from "../../stdlib/errors.js";
 import type { TransportEnvironment } from "./transport-safety.js";
 
 /** One place where a JSON value does not fit the type it is meant to have. */
@@ -7,7 +8,7 @@ export interface InputProblem {
   readonly path: string;
   /** What the type wants there, printed (`number`), or what is wrong (`no property 'count'`). */
   readonly expected: string;
-  /** What the value has there: `string ("ten")`, `an object`, `nothing`. */
+  /** What the value has there: `a string ("ten")`, `an object`, `nothing`. */
   readonly got: string;
 }
 
@@ -209,18 +210,7 @@ function memberPath(base: string, name: string): string {
   return identifierName.test(name) ? `${base}.${name}` : `${base}[${JSON.stringify(name)}]`;
 }
 
-/** A JSON value's kind, with a short rendering of a primitive: `string ("ten")`, `number 3`, `an array of 2`. */
+/** A JSON value's kind, with a short rendering of a primitive: `a string ("ten")`, `number 3`, `an array of 2`. */
 export function describeJson(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  switch (typeof value) {
-    case "string":
-      return `string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
-    case "number":
-    case "boolean":
-      return `${typeof value} ${String(value)}`;
-    default:
-      return "an object";
-  }
+  return value === undefined ? "nothing" : describeValue(value);
 }

@@ -252,8 +252,8 @@ describe("the run's input", () => {
     expect(result.stderr).toBe(
       [
         "flowc: --input does not fit the run's input type 'Config':",
-        '  input.count: expected number, got string ("ten")',
-        '  input.mode: expected "fast" | "slow" | undefined, got string ("medium")',
+        '  input.count: expected number, got a string ("ten")',
+        '  input.mode: expected "fast" | "slow" | undefined, got a string ("medium")',
         "  input.tags[1]: expected string, got number 2",
         "  input.extra: expected nothing ('Config' has no property 'extra'), got boolean true",
         "",
