@@ -1,0 +1,147 @@
+/**
+ * The compiler as a library: what `flowc check` and `flowc build` do, for tools that
+ * run it themselves (build scripts, bundler plugins, editors).
+ */
+import { readFile } from "node:fs/promises";
+import { createSourceText } from "../../grammar/source.js";
+import type { PlanDescriptor } from "../../stdlib/plan.js";
+import { compile as compileManifest, type TypeScriptServices } from "../compile.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { outputPathFor } from "../emit/emit.js";
+import type { BackendName } from "../typecheck/types.js";
+import { createTypeScriptServices } from "../typescript-services.js";
+import { sourceTexts, toPublicDiagnostics, type Diagnostic, type DiagnosticSources } from "./diagnostics.js";
+
+/** A manifest to compile: the path of a `.flow` file to read, or its path and text (an unsaved editor buffer, say). */
+export type ManifestInput = string | { readonly path: string; readonly text: string };
+
+export interface CheckOptions {
+  /** The most workers the plan may use at once, as `--workers` (stages that need more are errors). */
+  readonly workers?: number | undefined;
+  /**
+   * The backend the plan is meant for, as `--backend`: `bullmq` proves every value survives JSON,
+   * `inline` turns the errors about values threads cannot clone into warnings. Default: the
+   * manifest's `backend` statement, if any.
+   */
+  readonly backend?: BackendName | undefined;
+  /**
+   * Read the methods' TypeScript (signatures, the data between methods, the modules' own errors).
+   * Off, only the manifest itself is checked: fast, and enough for a formatter or a graph.
+   * @default true
+   */
+  readonly types?: boolean | undefined;
+  /** TypeScript projects to share with other calls (see `createSession`); a fresh one per call by default. */
+  readonly session?: CompilerSession | undefined;
+}
+
+export interface CompileOptions extends CheckOptions {
+  /**
+   * Where the runner will be written (its imports are relative to it). Default: beside the
+   * manifest, `<name>.flow.ts`. Nothing is written: the code is returned.
+   */
+  readonly outFile?: string | undefined;
+}
+
+export interface CheckResult {
+  /** The manifest's path, as given. */
+  readonly file: string;
+  /** No error (warnings allowed). */
+  readonly ok: boolean;
+  /** Every diagnostic, sorted by file and position. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** The text of every file the diagnostics point into, by path (for `printDiagnostics`). */
+  readonly sources: DiagnosticSources;
+  /** The plan, when the manifest has no error. */
+  readonly plan: PlanDescriptor | undefined;
+  /** The run's input and output types as TypeScript prints them, when the methods were read. */
+  readonly types: { readonly input: string; readonly output: string } | undefined;
+}
+
+export interface CompileResult extends CheckResult {
+  /** Where the runner is meant to be written. */
+  readonly outFile: string;
+  /** The runner's TypeScript source, when the manifest has no error. */
+  readonly code: string | undefined;
+}
+
+/** TypeScript projects (one per tsconfig, with their parsed libraries) shared by the calls that are given it. */
+export interface CompilerSession {
+  readonly kind: "flowc-session";
+}
+
+/** What each session holds, kept out of its public shape. */
+const sessions = new WeakMap<CompilerSession, TypeScriptServices>();
+
+/**
+ * A session for many calls: the manifests of one build share their TypeScript projects,
+ * so the second manifest under a tsconfig costs a fraction of the first.
+ *
+ * @example
+ * const session = createSession();
+ * for (const file of files) results.push(await check(file, { session }));
+ */
+export function createSession(): CompilerSession {
+  const session: CompilerSession = Object.freeze({ kind: "flowc-session" });
+  sessions.set(session, createTypeScriptServices());
+  return session;
+}
+
+/**
+ * Checks a manifest as `flowc check` does: syntax, names, the graph, and — unless
+ * `types: false` — the methods' TypeScript and the data between them. Never throws for a
+ * mistake in the manifest (that is a diagnostic); rejects only when the file cannot be read.
+ *
+ * @example
+ * import { check, printDiagnostics } from "flowc";
+ * const result = await check("etl.flow", { workers: 8 });
+ * if (!result.ok) process.stderr.write(printDiagnostics(result));
+ */
+export async function check(manifest: ManifestInput, options: CheckOptions = {}): Promise<CheckResult> {
+  const { code: _code, outFile: _outFile, ...result } = await run(manifest, options, undefined);
+  return result;
+}
+
+/**
+ * Compiles a manifest as `flowc build` does and returns the runner's code (written nowhere):
+ * the same diagnostics and the same bytes as the CLI.
+ *
+ * @example
+ * import { compile } from "flowc";
+ * import { writeFile } from "node:fs/promises";
+ * const result = await compile("etl.flow");
+ * if (result.code !== undefined) await writeFile(result.outFile, result.code);
+ */
+export async function compile(manifest: ManifestInput, options: CompileOptions = {}): Promise<CompileResult> {
+  const path = typeof manifest === "string" ? manifest : manifest.path;
+  const outFile = options.outFile ?? outputPathFor(path, { rootDir: "." });
+  return run(manifest, options, outFile);
+}
+
+async function run(
+  manifest: ManifestInput,
+  options: CheckOptions,
+  outFile: string | undefined,
+): Promise<CompileResult> {
+  const source =
+    typeof manifest === "string"
+      ? createSourceText(manifest, await readFile(manifest, "utf8"))
+      : createSourceText(manifest.path, manifest.text);
+  const shared = options.session === undefined ? undefined : sessions.get(options.session);
+  const typescript = options.types === false ? undefined : (shared ?? createTypeScriptServices());
+  const result = await compileManifest(
+    source,
+    { workers: options.workers, backend: options.backend, types: options.types, outFile },
+    typescript,
+  );
+  const typed = result.typed;
+  return {
+    file: source.path,
+    ok: !hasErrors(result.diagnostics),
+    diagnostics: toPublicDiagnostics(result.diagnostics, result.sources),
+    sources: sourceTexts(result.sources),
+    plan: hasErrors(result.diagnostics) ? undefined : result.plan,
+    types: typed === undefined ? undefined : { input: typed.inputType, output: typed.outputType },
+    outFile: outFile ?? "",
+    code: result.code,
+  };
+}
