@@ -252,7 +252,7 @@ export type FlowEvent =
       /**
        * `idle`: shrunk after idling (an `inline` lane: its stage has no more items); `close`: the
        * runner closed; `crash`: the worker died, or was stopped because a cancelled call would not
-       * end, and was replaced.
+       * end or a call ran past its timeout, and was replaced.
        */
       readonly reason: "idle" | "close" | "crash";
     });

@@ -14,15 +14,24 @@
  * times on the same item does the stage fail, naming it. When the run ends
  * early, threads are told to abort its calls; those still busy after a grace
  * period are terminated.
+ *
+ * Timeouts: a worker's own timer cannot fire while a call spins, so for a
+ * method with a timeout the stage watches, from this thread, the deadline of
+ * each attempt its shards' threads note in shared memory. A thread still in
+ * an attempt a grace period (`cancelGraceMs`) past its deadline is terminated
+ * and replaced; the attempt counts as timed out (`MethodTimeoutError`) and
+ * the item is retried on another thread, its attempts numbered on, while the
+ * items of its shard before and after it are sent again as shards of their own.
  */
 import { deserialize } from "node:v8";
 import type { CallScope, FlowEvent, ItemStream } from "../../api.js";
 import { isThenable } from "../../context.js";
-import { ErrorCode, FlowError, MethodError } from "../../errors.js";
+import { ErrorCode, FlowError, MethodError, MethodTimeoutError } from "../../errors.js";
 import { ItemReader } from "../../item-source.js";
 import { NotCloneableError, WorkerCrashError } from "./errors.js";
 import type { ShardRequest, ShardResponse, WorkerMessage } from "./messages.js";
-import type { Pool, ShardTicket } from "./pool.js";
+import type { NotedAttempt, Pool, ShardTicket } from "./pool.js";
+import type { CallPolicy } from "../../policy.js";
 import { TARGET_SHARD_MS, type ShardSizer } from "./shard-size.js";
 import { decode, decodeCallEvent, findUncloneable, pack } from "./transport.js";
 import { now } from "../../clock.js";
@@ -39,6 +48,8 @@ export interface StageSettings {
   readonly sizer: ShardSizer;
   readonly maxCrashes: number;
   readonly graceMs: number;
+  /** The method's retries and timeout, for the attempts this thread decides on (see `#overran`). */
+  readonly policy: CallPolicy;
 }
 
 /** Runs `items` through the method on the pool; results in input order. */
@@ -57,6 +68,9 @@ interface Part {
   readonly items: readonly unknown[];
   /** Threads that died under this very part before its first call started (items unknown). */
   readonly crashes: number;
+  /** For the part's first item: the number of its next attempt, and the backoff before it (see `#overran`). */
+  readonly attempt?: number;
+  readonly delayMs?: number;
 }
 
 /** One shard, from when it is sent until its answer arrives or its thread dies. */
@@ -74,6 +88,8 @@ class Flight implements ShardTicket {
   started = false;
   /** Stopped on purpose (its thread terminated): its rejection is not a crash. */
   abandoned = false;
+  /** The attempt its thread was terminated for overrunning. */
+  overran: NotedAttempt | undefined;
   eventsSeen = 0;
   /** An answer waiting for the messages the worker posted before it. */
   pending: ShardResponse | undefined;
@@ -129,6 +145,8 @@ class PoolStage {
   #pumping = false;
   #pumpAgain = false;
   #graceTimer: NodeJS.Timeout | undefined;
+  /** Checks the deadlines of running attempts, for a method with a timeout, while shards are out. */
+  #deadlineWatch: NodeJS.Timeout | undefined;
   /** Gives back the threads the pool promised (or stops waiting for them); see `Pool.admit`. */
   #giveBack: (() => void) | undefined;
   #resolve: (results: unknown[]) => void = () => undefined;
@@ -245,6 +263,10 @@ class PoolStage {
     }
     if (flight.worker !== undefined) pool.markCrashed(flight.worker);
     this.#shardEnd(flight, false, undefined);
+    if (flight.overran !== undefined) {
+      this.#overran(flight.part, flight.overran);
+      return;
+    }
     const last = first + items.length - 1;
     if (running < first || running > last) {
       // It was still waiting behind the shard its thread died on: run it again, blaming nothing.
@@ -274,6 +296,70 @@ class PoolStage {
       if (k + 1 < items.length) this.#retries.push({ first: running + 1, items: items.slice(k + 1), crashes: 0 });
     }
     void this.#pump();
+  }
+
+  /**
+   * A thread was terminated for running an attempt past its deadline: that
+   * attempt timed out. The item is retried alone on another thread with its
+   * attempts numbered on (or fails, when it has no retries left); the items
+   * of its shard before it (whose outputs went with the thread) and after it
+   * (never started) go again as shards of their own.
+   */
+  #overran(part: Part, noted: NotedAttempt): void {
+    const { method, policy } = this.#settings;
+    const { first, items } = part;
+    const k = noted.item - first;
+    const timeoutMs = policy.timeoutMs ?? 0;
+    const error = new MethodTimeoutError(method, noted.item, timeoutMs);
+    if (noted.attempt > policy.retries) {
+      this.#fail(policy.failure(error, noted.item, noted.attempt, this.#scope));
+      return;
+    }
+    const delayMs = policy.retryDelay(noted.attempt);
+    this.#scope.emit?.({
+      type: "call:retry",
+      runId: this.#scope.runId,
+      time: now(),
+      method,
+      item: noted.item,
+      attempt: noted.attempt,
+      delayMs,
+      error,
+    });
+    if (k > 0) this.#retries.push({ first, items: items.slice(0, k), crashes: 0 });
+    this.#retries.push({ first: noted.item, items: [items[k]], crashes: 0, attempt: noted.attempt + 1, delayMs });
+    if (k + 1 < items.length) this.#retries.push({ first: noted.item + 1, items: items.slice(k + 1), crashes: 0 });
+    void this.#pump();
+  }
+
+  /** Terminates the threads whose attempt is still running a grace period past its deadline. */
+  #checkDeadlines(): void {
+    const { pool, graceMs } = this.#settings;
+    const time = now();
+    for (const flight of this.#flights) {
+      if (flight.worker === undefined || flight.overran !== undefined || flight.abandoned) continue;
+      const noted = pool.attemptOf(flight.slot);
+      if (noted === undefined || time <= noted.deadline + graceMs) continue;
+      const { first, items } = flight.part;
+      // A slot reused by a later shard never shows this one's items: nothing else to check.
+      if (noted.item < first || noted.item >= first + items.length) continue;
+      flight.overran = noted;
+      pool.terminate(flight.worker);
+    }
+  }
+
+  #watchDeadlines(): void {
+    const timeoutMs = this.#settings.policy.timeoutMs;
+    if (timeoutMs === null || this.#deadlineWatch !== undefined || this.#stopped) return;
+    // Often enough that an overrun is caught soon after its grace, rarely enough to cost nothing.
+    const every = Math.min(250, Math.max(10, Math.floor((timeoutMs + this.#settings.graceMs) / 4)));
+    this.#deadlineWatch = setInterval(() => this.#checkDeadlines(), every);
+    this.#deadlineWatch.unref();
+  }
+
+  #unwatchDeadlines(): void {
+    clearInterval(this.#deadlineWatch);
+    this.#deadlineWatch = undefined;
   }
 
   /** Cuts and sends shards while lanes are free; finishes the stage once everything is back. */
@@ -354,10 +440,13 @@ class PoolStage {
       items: packed === undefined ? part.items : undefined,
       packed,
       slot,
+      firstAttempt: part.attempt ?? 1,
+      delayMs: part.delayMs ?? 0,
       emit: listening,
       measure: listening,
     };
     this.#flights.add(flight);
+    this.#watchDeadlines();
     pool.run(request, flight).then(
       (response) => flight.answer(response),
       (error: unknown) => this.lost(flight, error),
@@ -450,6 +539,7 @@ class PoolStage {
   }
 
   #detach(): void {
+    this.#unwatchDeadlines();
     this.#scope.signal.removeEventListener("abort", this.#onAbort);
     this.#settings.pool.lifecycle.stageEnded(this.#scope);
     // Threads still busy with its shards (stopping) stay promised until those are back (see `#land`).

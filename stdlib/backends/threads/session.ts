@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type {
+  BackoffSettings,
   BackendMethod,
   BackendOpenOptions,
   BackendSession,
@@ -19,9 +20,10 @@ import { peakDemand } from "../../demand.js";
 import { describe, ErrorCode, PlanError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { InlineSession } from "../inline.js";
+import { CallPolicy } from "../../policy.js";
 import type { WorkerStartup } from "./messages.js";
 import { resolveModuleUrls } from "../../modules.js";
-import { Pool, progressBuffer } from "./pool.js";
+import { Pool, progressBuffers } from "./pool.js";
 import { runStage, type StageSettings } from "./pool-stage.js";
 import { ShardSizer } from "./shard-size.js";
 import { decode } from "./transport.js";
@@ -37,7 +39,7 @@ export async function openThreadsSession(
   // copied, and they behave exactly as with `inline`. Only parallel methods are worth a thread.
   const inline = new InlineSession(plan, methods, options, "threads");
   const parallel = plan.methods.filter((method) => method.mode === "parallel");
-  if (parallel.length === 0) return new ThreadsSession(plan, inline, undefined, settings);
+  if (parallel.length === 0) return new ThreadsSession(plan, inline, undefined, settings, options);
 
   const urls = await resolveModuleUrls(parallel, options.modules, options.moduleBase);
   const minThreads = Math.max(1, poolDemand(plan));
@@ -46,7 +48,7 @@ export async function openThreadsSession(
     channel: `flowc:${plan.name}:${randomUUID()}`,
     methods: parallel.map((method) => ({ method, url: urls.get(method.name) ?? "" })),
     backoff: options.retryBackoff,
-    progress: progressBuffer(),
+    ...progressBuffers(),
   };
   const pool = new Pool({
     entry: workerEntry(),
@@ -64,7 +66,7 @@ export async function openThreadsSession(
     await pool.close();
     throw error;
   }
-  return new ThreadsSession(plan, inline, pool, settings);
+  return new ThreadsSession(plan, inline, pool, settings, options);
 }
 
 /**
@@ -119,12 +121,20 @@ class ThreadsSession implements BackendSession {
   readonly #inline: InlineSession;
   readonly #pool: Pool | undefined;
   readonly #settings: ThreadsSettings;
+  readonly #retryBackoff: BackoffSettings;
 
-  constructor(plan: PlanDescriptor, inline: InlineSession, pool: Pool | undefined, settings: ThreadsSettings) {
+  constructor(
+    plan: PlanDescriptor,
+    inline: InlineSession,
+    pool: Pool | undefined,
+    settings: ThreadsSettings,
+    options: BackendOpenOptions,
+  ) {
     this.#plan = plan;
     this.#inline = inline;
     this.#pool = pool;
     this.#settings = settings;
+    this.#retryBackoff = options.retryBackoff;
   }
 
   method(method: PlanMethod): BackendMethod {
@@ -143,6 +153,7 @@ class ThreadsSession implements BackendSession {
       sizer: new ShardSizer(method.shardSize ?? null),
       maxCrashes: this.#settings.maxCrashes,
       graceMs: this.#settings.cancelGraceMs,
+      policy: new CallPolicy(method, this.#retryBackoff),
     });
   }
 

@@ -35,9 +35,11 @@ export interface ThreadsOptions {
    */
   readonly maxCrashes?: number | undefined;
   /**
-   * When a run fails or is cancelled, how long its calls still running on
-   * threads get to end after their signal aborts, in milliseconds, before
-   * their threads are terminated (and replaced). Bounds: ≥ 0.
+   * When a run fails or is cancelled, or a call outlives its `timeout`, how
+   * long calls still running on threads get to end after their signal
+   * aborts, in milliseconds, before their threads are terminated (and
+   * replaced); a call stopped at its timeout this way counts as a timed-out
+   * attempt. Bounds: ≥ 0.
    * Example: `{ cancelGraceMs: 100 }`.
    * @default 1000
    */

@@ -15,7 +15,7 @@ import type { CallScope, FlowEvent, RunContext } from "../../api.js";
 import { isThenable, LazyAbort } from "../../context.js";
 import { MethodError } from "../../errors.js";
 import { importModule } from "../../modules.js";
-import { CallPolicy } from "../../policy.js";
+import { CallPolicy, type AttemptWatch } from "../../policy.js";
 import type {
   AbortMessage,
   Encoded,
@@ -210,9 +210,24 @@ function isMovable(value: unknown): value is { [valueSymbol]: unknown } {
   return typeof value === "object" && value !== null && valueSymbol in value;
 }
 
+/** Notes a slot's timed attempts in shared memory, for the calling thread to watch (see `WorkerStartup.deadlines`). */
+function attemptWatch(slot: number): AttemptWatch {
+  const { attempts, deadlines } = startup;
+  return {
+    begin(number, deadline) {
+      attempts[slot] = number;
+      deadlines[slot] = deadline;
+    },
+    end() {
+      deadlines[slot] = 0;
+    },
+  };
+}
+
 async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy, scope: ShardScope): Promise<unknown> {
   const { first, count, slot } = request;
   const progress = startup.progress;
+  const watch = policy.timeoutMs !== null && slot >= 0 ? attemptWatch(slot) : undefined;
   const items = (request.packed === undefined ? request.items : deserialize(request.packed)) as readonly unknown[];
   const outputs = new Array<unknown>(count);
   const durations: number[] | undefined = request.measure ? [] : undefined;
@@ -224,7 +239,14 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
     const item = items[k];
     const callStarted = durations === undefined ? 0 : performance.now();
     try {
-      const output = policy.run((context) => fn(item, context), index, scope);
+      // The first item may continue attempts begun on a thread that was stopped while it overran its timeout.
+      const call =
+        k === 0 && (request.firstAttempt > 1 || request.delayMs > 0)
+          ? { firstAttempt: request.firstAttempt, delayMs: request.delayMs, watch }
+          : watch === undefined
+            ? undefined
+            : { watch };
+      const output = policy.run((context) => fn(item, context), index, scope, call);
       outputs[k] = isThenable(output) ? await output : output;
     } catch (error) {
       const failure = error instanceof MethodError ? error : new MethodError(policy.method, index, 1, error);
