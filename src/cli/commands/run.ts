@@ -6,7 +6,6 @@ import {
   type FlowEvent,
   type PlanDescriptor,
 } from "../../../stdlib/index.js";
-import { moduleLocations } from "../../run/load-methods.js";
 import { compileFile } from "../compile-files.js";
 import { ExitCode, UsageError, describeFsError, readJsonInput } from "../io.js";
 import { loadManifestMethods } from "../methods.js";
@@ -62,7 +61,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     throw new UsageError(`${file} needs an input${typed}: pass --input '<json>' or --input @file.json`);
   }
 
-  const methods = await loadManifestMethods(file, result.plan, result.modulePaths);
+  const { methods, modules } = await loadManifestMethods(file, result.plan, result.modulePaths);
   const backend =
     chosen === "bullmq"
       ? bullmq({
@@ -75,7 +74,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     workers: options.workers,
     backend,
     // Lets worker threads (the default for plans with a parallel method) import the same modules.
-    modules: moduleLocations(result.plan, result.modulePaths),
+    modules,
   });
   const display = createProgressDisplay(
     process.stderr,
