@@ -10,6 +10,7 @@
  * `import`, `default`: the JavaScript a package ships, never its `types`).
  */
 import { stat } from "node:fs/promises";
+import { dirname, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { resolve as resolveAsNode } from "import-meta-resolve";
 import type { AnyMethod, MethodTable } from "./api.js";
@@ -92,9 +93,14 @@ async function locate(
     const found = resolvePackageModule(specifier, base);
     return "url" in found ? found : { tried: [found.error] };
   }
+  if (!base.startsWith("file:")) return { tried: [] };
+  // File names joined as paths, then made a URL: `new URL("./m%41.ts", base)` would read `%41` as an escape
+  // and name `mA.ts`, and a `#` or `?` would cut the name short.
+  // A base that names a file (not ending in '/') stands for its folder, as it would for `new URL`.
+  const folder = base.endsWith("/") ? fileURLToPath(base) : dirname(fileURLToPath(base));
   const tried: string[] = [];
   for (const candidate of candidates(specifier)) {
-    const url = new URL(candidate, base).href;
+    const url = pathToFileURL(resolvePath(folder, candidate)).href;
     tried.push(url);
     if (await isFile(url)) return { url };
   }
