@@ -284,6 +284,8 @@ export interface Backend {
 export interface BackendOpenOptions {
   /** Concurrency limit of one run (already validated against the plan's peak demand). */
   readonly workers: number;
+  /** The runner option `workers` as the caller gave it; `undefined` when it was left to its default. */
+  readonly workersGiven?: number | undefined;
   /** Retry delays with defaults applied. */
   readonly retryBackoff: BackoffSettings;
   /** See {@link RunnerOptions.moduleBase}; `undefined` when not given. */

@@ -3,11 +3,13 @@ import {
   bullmq,
   createRunner,
   createTraceRecorder,
+  FlowError,
   type FlowEvent,
+  type Runner,
   type PlanDescriptor,
 } from "../../../stdlib/index.js";
 import { compileFile } from "../compile-files.js";
-import { ExitCode, UsageError, describeFsError, readJsonInput } from "../io.js";
+import { CommandFailure, ExitCode, UsageError, describeFsError, readJsonInput } from "../io.js";
 import { loadManifestMethods } from "../methods.js";
 import { createProgressDisplay, progressMode } from "../progress/display.js";
 import type { DiagnosticsFormat } from "../report.js";
@@ -70,12 +72,19 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
           connectionWait: options.connectionWait,
         })
       : chosen;
-  const runner = createRunner<unknown, unknown>(result.plan, methods, {
-    workers: options.workers,
-    backend,
-    // Lets worker threads (the default for plans with a parallel method) import the same modules.
-    modules,
-  });
+  let runner: Runner<unknown, unknown>;
+  try {
+    runner = createRunner<unknown, unknown>(result.plan, methods, {
+      workers: options.workers,
+      backend,
+      // Lets worker threads (the default for plans with a parallel method) import the same modules.
+      modules,
+    });
+  } catch (error) {
+    // The runtime refuses a plan or an option it cannot run (a count beyond its bounds): the run failed, said once.
+    if (error instanceof FlowError) throw new CommandFailure(`run failed: ${error.message}`);
+    throw error;
+  }
   const display = createProgressDisplay(
     process.stderr,
     progressMode(process.stderr, options.quiet === true),

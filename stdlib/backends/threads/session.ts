@@ -16,7 +16,7 @@ import type {
   ItemStream,
   MethodTable,
 } from "../../api.js";
-import { peakDemand } from "../../demand.js";
+import { peakDemand, type PeakDemand } from "../../demand.js";
 import { describe, ErrorCode, PlanError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { InlineSession } from "../inline.js";
@@ -26,6 +26,7 @@ import { resolveModuleUrls } from "../../modules.js";
 import { Pool, progressBuffers } from "./pool.js";
 import { runStage, type StageSettings } from "./pool-stage.js";
 import { ShardSizer } from "./shard-size.js";
+import { checkThreadBound, threadBound } from "./thread-bound.js";
 import { decode } from "./transport.js";
 import type { ThreadsSettings } from "./threads-options.js";
 
@@ -41,8 +42,11 @@ export async function openThreadsSession(
   const parallel = plan.methods.filter((method) => method.mode === "parallel");
   if (parallel.length === 0) return new ThreadsSession(plan, inline, undefined, settings, options);
 
+  // Before anything starts: a plan that needs more threads than the machine can give is refused, not run.
+  const demand = poolDemand(plan);
+  checkThreadBound(plan, demand, threadBound(settings.maxThreads, options.workersGiven));
   const urls = await resolveModuleUrls(parallel, options.modules, options.moduleBase);
-  const minThreads = Math.max(1, poolDemand(plan));
+  const minThreads = Math.max(1, demand.workers);
   const maxThreads = Math.max(minThreads, settings.maxThreads ?? Math.max(availableParallelism(), options.workers));
   const startup: WorkerStartup = {
     channel: `flowc:${plan.name}:${randomUUID()}`,
@@ -74,11 +78,11 @@ export async function openThreadsSession(
  * over parallel methods that can run at the same time (single methods run in
  * this thread and need none).
  */
-function poolDemand(plan: PlanDescriptor): number {
+function poolDemand(plan: PlanDescriptor): PeakDemand {
   const weighted = plan.methods.map((method) =>
     method.mode === "parallel" ? method : { ...method, mode: "parallel" as const, minWorkers: 0 },
   );
-  return peakDemand({ ...plan, methods: weighted }).workers;
+  return peakDemand({ ...plan, methods: weighted });
 }
 
 /** Fails the opening now, naming the methods, rather than every shard later. */
