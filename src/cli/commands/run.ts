@@ -4,6 +4,7 @@ import {
   createRunner,
   createTraceRecorder,
   FlowError,
+  MethodError,
   type FlowEvent,
   type Runner,
   type PlanDescriptor,
@@ -11,6 +12,7 @@ import {
 import { compileFile } from "../compile-files.js";
 import { CommandFailure, ExitCode, UsageError, describeFsError, readJsonInput } from "../io.js";
 import { loadManifestMethods } from "../methods.js";
+import { userFrames } from "../method-stack.js";
 import { createProgressDisplay, progressMode } from "../progress/display.js";
 import type { DiagnosticsFormat } from "../report.js";
 
@@ -112,6 +114,10 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     display.stop();
     display.printSummary();
     process.stderr.write(`flowc: run failed: ${describeRunError(error)}\n`);
+    if (options.quiet !== true) {
+      const cause = error instanceof MethodError ? error.cause : undefined;
+      for (const frame of userFrames(cause, process.cwd())) process.stderr.write(`    ${frame}\n`);
+    }
     status = ExitCode.Failure;
   } finally {
     process.off("SIGINT", cancel);
