@@ -23,7 +23,7 @@ import * as methods from "../fixtures/threads/threads.methods.js";
 import { shared } from "../fixtures/threads/shared-state.js";
 import { shardEventProblems } from "./event-checks.js";
 import { buildPlan } from "./plans.js";
-import { recorder, THREAD_MODULES } from "./threads-harness.js";
+import { crashes, recorder, THREAD_MODULES } from "./threads-harness.js";
 
 const runners: Runner<unknown, unknown>[] = [];
 beforeEach(() => shared.reset());
@@ -83,7 +83,7 @@ describe("threads: a parallel call that never yields past its timeout", () => {
       const error = (retries[0] as Extract<FlowEvent, { type: "call:retry" }>).error;
       expect(error).toBeInstanceOf(MethodTimeoutError);
       expect(error).toMatchObject({ method: "each", item: TARGET, timeoutMs: 200, message: "timed out after 200 ms" });
-      expect(events.filter((event) => event.type === "worker:down" && event.reason === "crash")).toHaveLength(1);
+      expect(crashes(events)).toBe(1);
       expect(shardEventProblems(events, { ok: true, items: { each: items.length } })).toEqual([]);
     });
   }

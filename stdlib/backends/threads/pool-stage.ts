@@ -26,14 +26,14 @@
 import { deserialize } from "node:v8";
 import type { CallScope, FlowEvent, ItemStream } from "../../api.js";
 import { isThenable } from "../../context.js";
-import { ErrorCode, FlowError, MethodError, MethodTimeoutError } from "../../errors.js";
+import { describe, ErrorCode, FlowError, MethodError, MethodTimeoutError } from "../../errors.js";
 import { ItemReader } from "../../item-source.js";
 import { NotCloneableError, WorkerCrashError } from "./errors.js";
 import type { ShardRequest, ShardResponse, WorkerMessage } from "./messages.js";
 import type { NotedAttempt, Pool, ShardTicket } from "./pool.js";
 import type { CallPolicy } from "../../policy.js";
 import { TARGET_SHARD_MS, type ShardSizer } from "./shard-size.js";
-import { decode, decodeCallEvent, findUncloneable, pack } from "./transport.js";
+import { decode, decodeCallEvent, findCloneProblem, pack } from "./transport.js";
 import { now } from "../../clock.js";
 
 /** What every stage of one parallel method shares. */
@@ -209,7 +209,13 @@ class PoolStage {
     const { first, items } = flight.part;
     switch (response.kind) {
       case "done": {
-        const outputs = (response.packed === undefined ? response.outputs : deserialize(response.packed)) as unknown[];
+        let outputs: unknown[];
+        try {
+          outputs = (response.packed === undefined ? response.outputs : deserialize(response.packed)) as unknown[];
+        } catch (error) {
+          this.#unreadable(flight, error);
+          return;
+        }
         this.#settings.sizer.record(items.length, response.elapsedMs);
         this.#shardEnd(flight, true, response.durations);
         this.#deliver(first, outputs);
@@ -236,6 +242,27 @@ class PoolStage {
         this.#retries.push(flight.part);
         return;
     }
+  }
+
+  /**
+   * The shard's outputs cannot be read back here: V8 reads them recursively,
+   * and a value its worker (with a larger stack) could write may be nested
+   * too deep for this thread. Which output is to blame is only known from a
+   * shard of one item, so the items go again one by one (their calls run
+   * again, as after a crash) until one of them fails the stage.
+   */
+  #unreadable(flight: Flight, error: unknown): void {
+    const { first, items } = flight.part;
+    this.#shardEnd(flight, false, undefined);
+    if (items.length === 1) {
+      const what = `a value nested too deep for the calling thread to read back (${describe(error)})`;
+      this.#fail(
+        new MethodError(this.#settings.method, first, 1, new NotCloneableError(`outputs[${first}]`, what, "from")),
+      );
+      return;
+    }
+    for (let k = 0; k < items.length; k++) this.#retries.push({ first: first + k, items: [items[k]], crashes: 0 });
+    void this.#pump();
   }
 
   /** The pool rejected the shard: its thread died, or it was aborted, or it could not be sent. */
@@ -420,11 +447,13 @@ class PoolStage {
     if (packed === undefined) {
       // Either an item cannot be cloned at all, or it holds shared memory, which only `postMessage` shares.
       for (let k = 0; k < part.items.length; k++) {
-        const where = findUncloneable(part.items[k], `items[${part.first + k}]`);
-        if (where !== undefined) {
-          this.#fail(new MethodError(method, part.first + k, 0, new NotCloneableError(where.path, where.what, "to")));
-          return;
-        }
+        const problem = findCloneProblem(part.items[k], `items[${part.first + k}]`);
+        if (problem === undefined) continue;
+        // A getter of the item that throws fails it with its own error; anything else cannot be sent.
+        const cause =
+          problem.kind === "throws" ? problem.error : new NotCloneableError(problem.path, problem.what, "to");
+        this.#fail(new MethodError(method, part.first + k, 0, cause));
+        return;
       }
     }
     const slot = pool.takeSlot();

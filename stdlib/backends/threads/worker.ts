@@ -30,7 +30,7 @@ import type {
   WorkerRequest,
   WorkerStartup,
 } from "./messages.js";
-import { decode, encode, encodeCallEvent, findUncloneable, pack } from "./transport.js";
+import { decode, encode, encodeCallEvent, findCloneProblem, pack } from "./transport.js";
 import { now } from "../../clock.js";
 
 type Invocable = (input?: unknown, context?: RunContext) => unknown;
@@ -232,6 +232,7 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
   const outputs = new Array<unknown>(count);
   const durations: number[] | undefined = request.measure ? [] : undefined;
   const started = performance.now();
+  let retried: Map<number, number> | undefined;
   for (let k = 0; k < count; k++) {
     if (scope.cancelled) return answer({ kind: "cancelled", worker: threadId, events: scope.posted });
     const index = first + k;
@@ -246,7 +247,12 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
           : watch === undefined
             ? undefined
             : { watch };
-      const output = policy.run((context) => fn(item, context), index, scope, call);
+      const attempt = (context: RunContext): unknown => {
+        // Kept for an output that turns out not to cross: its failure counts the attempts made.
+        if (context.attempt > 1) (retried ??= new Map()).set(k, context.attempt);
+        return fn(item, context);
+      };
+      const output = policy.run(attempt, index, scope, call);
       outputs[k] = isThenable(output) ? await output : output;
     } catch (error) {
       const failure = error instanceof MethodError ? error : new MethodError(policy.method, index, 1, error);
@@ -266,10 +272,22 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
   if (packed === undefined) {
     // Either an output cannot be cloned at all, or it holds shared memory, which only `postMessage` shares.
     for (let k = 0; k < count; k++) {
-      const where = findUncloneable(outputs[k], `outputs[${first + k}]`);
-      if (where !== undefined) {
-        return answer({ kind: "uncloneable", worker: threadId, events: scope.posted, item: first + k, ...where });
+      const problem = findCloneProblem(outputs[k], `outputs[${first + k}]`);
+      if (problem === undefined) continue;
+      if (problem.kind === "uncloneable") {
+        const { path, what } = problem;
+        return answer({ kind: "uncloneable", worker: threadId, events: scope.posted, item: first + k, path, what });
       }
+      // A getter of the output threw while it was read: the call failed, with that error.
+      const failure = policy.failure(problem.error, first + k, retried?.get(k) ?? 1, scope);
+      return answer({
+        kind: "failed",
+        worker: threadId,
+        events: scope.posted,
+        item: first + k,
+        attempts: failure.attempts,
+        error: encode(failure.cause),
+      });
     }
   }
   const done: ShardResponse = {
