@@ -10,9 +10,10 @@ import {
   type PlanDescriptor,
 } from "../../../stdlib/index.js";
 import { compileFile } from "../compile-files.js";
-import { CommandFailure, ExitCode, UsageError, describeFsError, readJsonInput } from "../io.js";
+import { CommandFailure, ExitCode, UsageError, describeFsError, readJsonInput, shortened } from "../io.js";
 import { loadManifestMethods } from "../methods.js";
 import { userFrames } from "../method-stack.js";
+import { outputJson, type PrintedOutput } from "../output-json.js";
 import { createProgressDisplay, progressMode } from "../progress/display.js";
 import type { DiagnosticsFormat } from "../report.js";
 
@@ -84,7 +85,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     });
   } catch (error) {
     // The runtime refuses a plan or an option it cannot run (a count beyond its bounds): the run failed, said once.
-    if (error instanceof FlowError) throw new CommandFailure(`run failed: ${error.message}`);
+    if (error instanceof FlowError) throw new CommandFailure(`run failed: ${describeRunError(error)}`);
     throw error;
   }
   const display = createProgressDisplay(
@@ -108,7 +109,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   try {
     const output = await runner.run(input, { signal: controller.signal, onEvent });
     display.stop();
-    process.stdout.write(`${JSON.stringify(output, null, 2) ?? "null"}\n`);
+    status = printOutput(output);
     display.printSummary();
   } catch (error) {
     display.stop();
@@ -144,8 +145,34 @@ function needsInput(plan: PlanDescriptor): boolean {
   );
 }
 
-/** One line naming the failure and, one level down, its cause. */
+/**
+ * Prints the run's output as JSON on stdout; says on stderr what JSON lost
+ * (even with `--quiet`: it is a loss of the output), or why the output could
+ * not be printed at all (a failed run).
+ */
+function printOutput(output: unknown): number {
+  let printed: PrintedOutput;
+  try {
+    printed = outputJson(output);
+  } catch (error) {
+    process.stderr.write(`flowc: run failed: printing the output as JSON failed: ${describeRunError(error)}\n`);
+    return ExitCode.Failure;
+  }
+  process.stdout.write(`${printed.text}\n`);
+  const { lost } = printed;
+  if (lost.length > 0) {
+    const shown = lost.slice(0, LOST_SHOWN).map(({ path, what }) => `${path} (${what})`);
+    const more = lost.length > LOST_SHOWN ? `, and ${lost.length - LOST_SHOWN} more` : "";
+    const values = lost.length === 1 ? "1 value" : `${lost.length} values`;
+    process.stderr.write(`flowc: printing the output as JSON lost ${values}: ${shown.join(", ")}${more}\n`);
+  }
+  return ExitCode.Ok;
+}
+
+/** Lost values named one by one; past that, counted. */
+const LOST_SHOWN = 10;
+
+/** One line naming the failure and, one level down, its cause; cut short on the terminal (the error keeps it whole). */
 function describeRunError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error.message;
+  return shortened(error instanceof Error ? error.message : String(error));
 }
