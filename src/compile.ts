@@ -7,6 +7,7 @@ import { check } from "./check/check.js";
 import type { Analysis } from "./check/types.js";
 import { hasErrors, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { emit } from "./emit/emit.js";
+import { runnerImportPathDiagnostics } from "./emit/runner-import-paths.js";
 import { resolve, untypedHost } from "./resolve/resolve.js";
 import type { ModuleHost, Resolution } from "./resolve/types.js";
 import { typeCheck } from "./typecheck/type-check.js";
@@ -97,6 +98,10 @@ export async function compile(
   diagnostics.push(...typed.diagnostics);
   if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
 
+  if (options.outFile !== undefined) {
+    diagnostics.push(...runnerImportPathDiagnostics(parsed.document, source, resolution, options.outFile));
+    if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
+  }
   const code = options.outFile === undefined ? undefined : await emit(typed, { outFile: options.outFile });
   return result({ resolution, analysis, typed, plan: typed.plan, code });
 }

@@ -80,7 +80,7 @@ export const Messages = {
     severity: "error",
     message:
       "The path of module '{0}' contains {1}, {2}: Node, which reads import paths as URLs, would load another file " +
-      "than the one checked here. Rename the file (and this import) without it.",
+      "than the one checked here. Rename the file or folder (and this import) without it.",
   },
   DefaultModulePathNotUrlSafe: {
     code: 2019,

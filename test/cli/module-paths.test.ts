@@ -36,7 +36,7 @@ describe("module paths that Node reads differently as URLs are refused (FLOW2018
     expect(result.stdout + result.stderr).toContain(
       "percent.flow:1:19 - error FLOW2018: The path of module './m%41' contains '%', which a URL reads as the start " +
         "of an escape ('%41' is 'A'): Node, which reads import paths as URLs, would load another file than the one " +
-        "checked here. Rename the file (and this import) without it.",
+        "checked here. Rename the file or folder (and this import) without it.",
     );
   });
 
@@ -79,6 +79,24 @@ describe("module paths that Node reads differently as URLs are refused (FLOW2018
     expect(result.stdout + result.stderr).toContain(
       "we#ird.flow:1:1 - error FLOW2019: The default module './we#ird.methods' of this manifest has '#' in its path",
     );
+  });
+});
+
+describe("flowc build checks the path its runner imports each module by", () => {
+  it("refuses a folder with '%' that the runner's import passes through (--out-dir), and builds beside it", () => {
+    const folder = join(scratch, "we%41rd");
+    mkdirSync(folder);
+    writeFileSync(join(folder, "m.ts"), checked);
+    writeFileSync(join(folder, "x.flow"), 'import { a } from "./m";\na { retries: 1; }\n');
+    const elsewhere = flowc(["build", "we%41rd/x.flow", "--out-dir", "out"], { cwd: scratch });
+    expect(elsewhere.stdout + elsewhere.stderr).toContain(
+      "x.flow:1:19 - error FLOW2018: The path of module '../../we%41rd/m.js' contains '%', which a URL reads as " +
+        "the start of an escape ('%41' is 'A')",
+    );
+    expect(elsewhere.status).toBe(1);
+    const beside = flowc(["build", "we%41rd/x.flow"], { cwd: scratch });
+    expect(beside.stderr).toBe(`wrote ${join("we%41rd", "x.flow.ts")}\n`);
+    expect(beside.status).toBe(0);
   });
 });
 
