@@ -15,13 +15,15 @@
  * early, threads are told to abort its calls; those still busy after a grace
  * period are terminated.
  *
- * Timeouts: a worker's own timer cannot fire while a call spins, so for a
- * method with a timeout the stage watches, from this thread, the deadline of
- * each attempt its shards' threads note in shared memory. A thread still in
- * an attempt a grace period (`cancelGraceMs`) past its deadline is terminated
- * and replaced; the attempt counts as timed out (`MethodTimeoutError`) and
- * the item is retried on another thread, its attempts numbered on, while the
- * items of its shard before and after it are sent again as shards of their own.
+ * Timeouts: a thread stopped for running an attempt past its deadline
+ * without yielding (see deadline-watch.ts) counts as a timed-out attempt
+ * (`MethodTimeoutError`): the item is retried on another thread, its attempts
+ * numbered on, while the items of its shard before and after it are sent
+ * again as shards of their own.
+ *
+ * Longer than most files here: one stage's sending, answers, crashes and
+ * timeouts share its state (flights, retries, results in order), and split
+ * apart they would pass all of it around.
  */
 import { deserialize } from "node:v8";
 import type { CallScope, FlowEvent, ItemStream } from "../../api.js";
@@ -30,6 +32,7 @@ import { describe, ErrorCode, FlowError, MethodError, MethodTimeoutError } from 
 import { ItemReader } from "../../item-source.js";
 import { NotCloneableError, WorkerCrashError } from "./errors.js";
 import type { ShardRequest, ShardResponse, WorkerMessage } from "./messages.js";
+import { DeadlineWatch, type WatchedShard } from "./deadline-watch.js";
 import type { NotedAttempt, Pool, ShardTicket } from "./pool.js";
 import type { CallPolicy } from "../../policy.js";
 import { TARGET_SHARD_MS, type ShardSizer } from "./shard-size.js";
@@ -74,7 +77,7 @@ interface Part {
 }
 
 /** One shard, from when it is sent until its answer arrives or its thread dies. */
-class Flight implements ShardTicket {
+class Flight implements ShardTicket, WatchedShard {
   readonly id: number;
   readonly stage: PoolStage;
   readonly lanes: number;
@@ -145,8 +148,8 @@ class PoolStage {
   #pumping = false;
   #pumpAgain = false;
   #graceTimer: NodeJS.Timeout | undefined;
-  /** Checks the deadlines of running attempts, for a method with a timeout, while shards are out. */
-  #deadlineWatch: NodeJS.Timeout | undefined;
+  /** For a method with a timeout: stops threads whose attempt overran it without yielding. */
+  readonly #deadlines: DeadlineWatch | undefined;
   /** Gives back the threads the pool promised (or stops waiting for them); see `Pool.admit`. */
   #giveBack: (() => void) | undefined;
   #resolve: (results: unknown[]) => void = () => undefined;
@@ -158,6 +161,11 @@ class PoolStage {
     this.#reader = reader;
     this.#lanes = lanes;
     this.#scope = scope;
+    const { timeoutMs } = settings.policy;
+    this.#deadlines =
+      timeoutMs === null
+        ? undefined
+        : new DeadlineWatch(settings.pool, timeoutMs, settings.graceMs, () => this.#flights);
   }
 
   get stopped(): boolean {
@@ -359,36 +367,6 @@ class PoolStage {
     void this.#pump();
   }
 
-  /** Terminates the threads whose attempt is still running a grace period past its deadline. */
-  #checkDeadlines(): void {
-    const { pool, graceMs } = this.#settings;
-    const time = now();
-    for (const flight of this.#flights) {
-      if (flight.worker === undefined || flight.overran !== undefined || flight.abandoned) continue;
-      const noted = pool.attemptOf(flight.slot);
-      if (noted === undefined || time <= noted.deadline + graceMs) continue;
-      const { first, items } = flight.part;
-      // A slot reused by a later shard never shows this one's items: nothing else to check.
-      if (noted.item < first || noted.item >= first + items.length) continue;
-      flight.overran = noted;
-      pool.terminate(flight.worker);
-    }
-  }
-
-  #watchDeadlines(): void {
-    const timeoutMs = this.#settings.policy.timeoutMs;
-    if (timeoutMs === null || this.#deadlineWatch !== undefined || this.#stopped) return;
-    // Often enough that an overrun is caught soon after its grace, rarely enough to cost nothing.
-    const every = Math.min(250, Math.max(10, Math.floor((timeoutMs + this.#settings.graceMs) / 4)));
-    this.#deadlineWatch = setInterval(() => this.#checkDeadlines(), every);
-    this.#deadlineWatch.unref();
-  }
-
-  #unwatchDeadlines(): void {
-    clearInterval(this.#deadlineWatch);
-    this.#deadlineWatch = undefined;
-  }
-
   /** Cuts and sends shards while lanes are free; finishes the stage once everything is back. */
   async #pump(): Promise<void> {
     if (this.#pumping) {
@@ -475,7 +453,7 @@ class PoolStage {
       measure: listening,
     };
     this.#flights.add(flight);
-    this.#watchDeadlines();
+    if (!this.#stopped) this.#deadlines?.start();
     pool.run(request, flight).then(
       (response) => flight.answer(response),
       (error: unknown) => this.lost(flight, error),
@@ -568,7 +546,7 @@ class PoolStage {
   }
 
   #detach(): void {
-    this.#unwatchDeadlines();
+    this.#deadlines?.stop();
     this.#scope.signal.removeEventListener("abort", this.#onAbort);
     this.#settings.pool.lifecycle.stageEnded(this.#scope);
     // Threads still busy with its shards (stopping) stay promised until those are back (see `#land`).
