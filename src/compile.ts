@@ -8,6 +8,7 @@ import type { Analysis } from "./check/types.js";
 import { hasErrors, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { emit } from "./emit/emit.js";
 import { runnerFormatProblem } from "./emit/runner-format.js";
+import { runnerImportPathDiagnostics } from "./emit/runner-import-paths.js";
 import { resolve, untypedHost } from "./resolve/resolve.js";
 import type { ModuleHost, Resolution } from "./resolve/types.js";
 import { typeCheck } from "./typecheck/type-check.js";
@@ -113,6 +114,8 @@ export async function compile(
   if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
 
   if (options.outFile === undefined) return result({ resolution, analysis, typed, plan: typed.plan });
+  diagnostics.push(...runnerImportPathDiagnostics(parsed.document, source, resolution, options.outFile));
+  if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
   // The runner belongs to the project of the folder it is written to, which may not be the manifest's.
   // A warning, not an error: the runner may be compiled by a toolchain flowc cannot see (a bundler, another tsconfig).
   const runnerProject = typescript?.forManifest(options.outFile).project ?? services.project;

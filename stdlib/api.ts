@@ -272,7 +272,7 @@ export type FlowEvent =
       /**
        * `idle`: shrunk after idling (an `inline` lane: its stage has no more items); `close`: the
        * runner closed; `crash`: the worker died, or was stopped because a cancelled call would not
-       * end, and was replaced.
+       * end or a call ran past its timeout, and was replaced.
        */
       readonly reason: "idle" | "close" | "crash";
     });
@@ -304,6 +304,8 @@ export interface Backend {
 export interface BackendOpenOptions {
   /** Concurrency limit of one run (already validated against the plan's peak demand). */
   readonly workers: number;
+  /** The runner option `workers` as the caller gave it; `undefined` when it was left to its default. */
+  readonly workersGiven?: number | undefined;
   /** Retry delays with defaults applied. */
   readonly retryBackoff: BackoffSettings;
   /** See {@link RunnerOptions.moduleBase}; `undefined` when not given. */

@@ -32,6 +32,8 @@ export const ErrorCode = {
   WorkerCrashed: "FLOW_WORKER_CRASHED",
   /** A value could not be structured-cloned to or from a worker thread (the `cause` of a `MethodError`). */
   NotCloneable: "FLOW_NOT_CLONEABLE",
+  /** The plan needs more worker threads at once than the machine's bound for the `threads` backend. */
+  TooManyThreads: "FLOW_TOO_MANY_THREADS",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -5,10 +5,14 @@
  * Where a module is: the caller knows best (`RunnerOptions.modules`: the code
  * generator and `flowc run` resolved every module already); otherwise each
  * specifier is resolved against a base URL (`moduleBase`, the folder of the
- * manifest or runner) the way TypeScript sources are laid out.
+ * manifest or runner): a path the way TypeScript sources are laid out, a
+ * package name the way Node resolves it (`exports` conditions `node`,
+ * `import`, `default`: the JavaScript a package ships, never its `types`).
  */
 import { stat } from "node:fs/promises";
+import { dirname, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { resolve as resolveAsNode } from "import-meta-resolve";
 import type { AnyMethod, MethodTable } from "./api.js";
 import { ErrorCode, PlanError } from "./errors.js";
 import type { PlanDescriptor, PlanMethod } from "./plan.js";
@@ -84,14 +88,37 @@ async function locate(
   if (given !== undefined) return { url: toFileUrl(given) };
   if (/^file:/i.test(specifier)) return { url: specifier };
   const relative = specifier.startsWith("./") || specifier.startsWith("../") || specifier.startsWith("/");
-  if (base === undefined || !relative) return { tried: [] };
+  if (base === undefined) return { tried: [] };
+  if (!relative) {
+    const found = resolvePackageModule(specifier, base);
+    return "url" in found ? found : { tried: [found.error] };
+  }
+  if (!base.startsWith("file:")) return { tried: [] };
+  // File names joined as paths, then made a URL: `new URL("./m%41.ts", base)` would read `%41` as an escape
+  // and name `mA.ts`, and a `#` or `?` would cut the name short.
+  // A base that names a file (not ending in '/') stands for its folder, as it would for `new URL`.
+  const folder = base.endsWith("/") ? fileURLToPath(base) : dirname(fileURLToPath(base));
   const tried: string[] = [];
   for (const candidate of candidates(specifier)) {
-    const url = new URL(candidate, base).href;
+    const url = pathToFileURL(resolvePath(folder, candidate)).href;
     tried.push(url);
     if (await isFile(url)) return { url };
   }
   return { tried };
+}
+
+/**
+ * The module Node's ESM resolution picks for a package specifier (`text-utils`,
+ * `@scope/pkg/sub`) imported from `base` (a file URL; a directory's ends in
+ * `/`), or why there is none.
+ */
+export function resolvePackageModule(specifier: string, base: string): { url: string } | { error: string } {
+  try {
+    return { url: resolveAsNode(specifier, base) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { error: `'${specifier}' as Node resolves it from ${base} (${reason})` };
+  }
 }
 
 function candidates(specifier: string): string[] {

@@ -6,6 +6,7 @@ import type { Backend, BackoffSettings, RunnerOptions } from "./api.js";
 import { inline } from "./backends/inline.js";
 import { canLocateModules } from "./modules.js";
 import { threads } from "./backends/threads/index.js";
+import { isIntegerIn, isTimerMs, MAX_COUNT, MAX_TIMER_MS } from "./limits.js";
 import { ErrorCode, PlanError } from "./errors.js";
 import type { PlanDescriptor } from "./plan.js";
 
@@ -37,15 +38,18 @@ export function resolveRunnerOptions(options: RunnerOptions = {}, plan?: PlanDes
     throw new PlanError(ErrorCode.InvalidOption, message);
   };
   const workers = options.workers;
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
-    invalid(`Runner option 'workers' must be an integer ≥ 1, got ${String(workers)}.`);
+  if (workers !== undefined && !isIntegerIn(workers, 1, MAX_COUNT)) {
+    invalid(`Runner option 'workers' must be an integer from 1 to ${MAX_COUNT}, got ${String(workers)}.`);
   }
   const baseMs = options.retryBackoff?.baseMs ?? DEFAULT_RUNNER_OPTIONS.retryBackoff.baseMs;
   const maxMs = options.retryBackoff?.maxMs ?? Math.max(baseMs, DEFAULT_RUNNER_OPTIONS.retryBackoff.maxMs);
-  if (!(Number.isFinite(baseMs) && baseMs >= 0))
-    invalid(`Runner option 'retryBackoff.baseMs' must be ≥ 0, got ${baseMs}.`);
-  if (!(Number.isFinite(maxMs) && maxMs >= baseMs)) {
-    invalid(`Runner option 'retryBackoff.maxMs' must be ≥ baseMs (${baseMs}), got ${maxMs}.`);
+  if (!isTimerMs(baseMs)) {
+    invalid(`Runner option 'retryBackoff.baseMs' must be from 0 to ${MAX_TIMER_MS} ms, got ${String(baseMs)}.`);
+  }
+  if (!isTimerMs(maxMs, baseMs)) {
+    invalid(
+      `Runner option 'retryBackoff.maxMs' must be from baseMs (${baseMs}) to ${MAX_TIMER_MS} ms, got ${String(maxMs)}.`,
+    );
   }
   const chosen = options.backend ?? defaultBackend(options, plan);
   let backend: Backend;

@@ -7,6 +7,7 @@
 import type { BackoffSettings, CallScope, FlowEvent, RunContext } from "./api.js";
 import { CallContext, isThenable, LazyAbort } from "./context.js";
 import { isNonRetryable, MethodError, MethodTimeoutError } from "./errors.js";
+import { callInterruptibly } from "./interrupt.js";
 import type { PlanMethod } from "./plan.js";
 import { now } from "./clock.js";
 
@@ -15,6 +16,36 @@ export type Attempt = (context: RunContext) => unknown;
 
 /** Random source in [0, 1); injectable so that tests can pin the jitter. */
 export type Random = () => number;
+
+/**
+ * Follows a call's timed attempts from outside the call: the threads backend
+ * notes them in shared memory, so that the calling thread can stop a thread
+ * whose attempt outlived its deadline without yielding.
+ */
+export interface AttemptWatch {
+  /** Attempt `number` starts and must be over by `deadline` (a `now()` time). */
+  begin(number: number, deadline: number): void;
+  /** The attempt is over: settled, or given up on when its time ran out. */
+  end(): void;
+}
+
+/** How one call goes beyond the method's own policy. */
+export interface CallOptions {
+  /** The number of its first attempt: attempts made elsewhere count against its retries. */
+  readonly firstAttempt?: number | undefined;
+  /** Backoff to wait before the first attempt (a retry decided elsewhere). */
+  readonly delayMs?: number | undefined;
+  readonly watch?: AttemptWatch | undefined;
+}
+
+/** How a backend wants its calls run, beyond the method's settings. */
+export interface PolicyOptions {
+  /**
+   * Interrupt an attempt's synchronous part at its timeout (see interrupt.ts):
+   * for calls in the calling thread, which nothing else could stop.
+   */
+  readonly interruptSync?: boolean | undefined;
+}
 
 /**
  * Delay before retrying after failed attempt number `attempt` (1-based):
@@ -35,22 +66,29 @@ export class CallPolicy {
   /** No retry and no timeout: a call is one plain attempt. */
   readonly plain: boolean;
   readonly #random: Random;
+  readonly #interruptSync: boolean;
 
-  constructor(method: PlanMethod, backoff: BackoffSettings, random: Random = Math.random) {
+  constructor(method: PlanMethod, backoff: BackoffSettings, random: Random = Math.random, options: PolicyOptions = {}) {
     this.method = method.name;
     this.retries = method.retries;
     this.timeoutMs = method.timeoutMs;
     this.backoff = backoff;
     this.plain = method.retries === 0 && method.timeoutMs === null;
     this.#random = random;
+    this.#interruptSync = options.interruptSync === true;
+  }
+
+  /** Delay before the retry that follows failed attempt `attempt`. */
+  retryDelay(attempt: number): number {
+    return backoffDelay(attempt, this.backoff, this.#random);
   }
 
   /**
    * Runs `attempt` under this policy: returns its output (synchronously when a
    * plain attempt returns a plain value), or fails with a `MethodError`.
    */
-  run(attempt: Attempt, item: number | undefined, scope: CallScope): unknown {
-    if (!this.plain) return this.#runWithRetries(attempt, item, scope);
+  run(attempt: Attempt, item: number | undefined, scope: CallScope, call?: CallOptions): unknown {
+    if (!this.plain || call !== undefined) return this.#runWithRetries(attempt, item, scope, call);
     let output: unknown;
     try {
       output = attempt(new CallContext(this.method, 1, item, scope));
@@ -79,20 +117,30 @@ export class CallPolicy {
     return new MethodError(this.method, item, attempts, error);
   }
 
-  async #runWithRetries(attempt: Attempt, item: number | undefined, scope: CallScope): Promise<unknown> {
-    for (let number = 1; ; number++) {
+  async #runWithRetries(
+    attempt: Attempt,
+    item: number | undefined,
+    scope: CallScope,
+    call: CallOptions | undefined,
+  ): Promise<unknown> {
+    const first = call?.firstAttempt ?? 1;
+    if (call?.delayMs !== undefined && call.delayMs > 0) await sleep(call.delayMs, scope);
+    for (let number = first; ; number++) {
       try {
         const output =
           this.timeoutMs === null
             ? attempt(new CallContext(this.method, number, item, scope))
-            : attemptWithTimeout(attempt, this.method, number, item, scope, this.timeoutMs);
+            : attemptWithTimeout(attempt, this.method, number, item, scope, this.timeoutMs, {
+                watch: call?.watch,
+                interruptSync: this.#interruptSync,
+              });
         return isThenable(output) ? await output : output;
       } catch (error) {
         // After cancellation a failure is usually its consequence: report it as it is, never retry it.
         if (scope.cancelled || number > this.retries || isNonRetryable(error)) {
           throw this.failure(error, item, number, scope);
         }
-        const delayMs = backoffDelay(number, this.backoff, this.#random);
+        const delayMs = this.retryDelay(number);
         if (scope.emit !== undefined) {
           const event: FlowEvent = {
             type: "call:retry",
@@ -115,7 +163,10 @@ export class CallPolicy {
 /**
  * One attempt bounded by `timeoutMs`: when the time is up, the attempt's
  * signal aborts with a `MethodTimeoutError` and the attempt fails with it,
- * whether or not the method honours its signal.
+ * whether or not the method honours its signal. The timer cannot fire while
+ * the attempt runs synchronously: with `interruptSync` its synchronous part is
+ * interrupted at the timeout, and a `watch` lets someone outside the thread
+ * see an attempt that overstays.
  */
 function attemptWithTimeout(
   attempt: Attempt,
@@ -124,12 +175,15 @@ function attemptWithTimeout(
   item: number | undefined,
   scope: CallScope,
   timeoutMs: number,
+  how: { readonly watch: AttemptWatch | undefined; readonly interruptSync: boolean },
 ): Promise<unknown> {
   if (scope.cancelled) return Promise.reject(scope.signal.reason);
   return new Promise((resolve, reject) => {
     const abort = new LazyAbort();
     const runSignal = scope.signal;
+    const { watch } = how;
     const timer = setTimeout(() => {
+      watch?.end();
       runSignal.removeEventListener("abort", onCancel);
       const error = new MethodTimeoutError(method, item, timeoutMs);
       abort.abort(error);
@@ -137,20 +191,32 @@ function attemptWithTimeout(
     }, timeoutMs);
     // Following the run also clears the timer on cancellation, or a long timeout would keep the process alive.
     const onCancel = (): void => {
+      watch?.end();
       clearTimeout(timer);
       abort.abort(runSignal.reason);
       reject(runSignal.reason);
     };
     runSignal.addEventListener("abort", onCancel, { once: true });
     const settle = (): void => {
+      watch?.end();
       clearTimeout(timer);
       runSignal.removeEventListener("abort", onCancel);
     };
+    watch?.begin(number, now() + timeoutMs);
+    const context = new CallContext(method, number, item, abort);
     let output: unknown;
     try {
-      output = attempt(new CallContext(method, number, item, abort));
+      output = how.interruptSync
+        ? callInterruptibly(
+            () => attempt(context),
+            timeoutMs,
+            () => new MethodTimeoutError(method, item, timeoutMs),
+          )
+        : attempt(context);
     } catch (error) {
       settle();
+      // Interrupted at its timeout: listeners of its signal hear of it as they would of the timer.
+      if (error instanceof MethodTimeoutError) abort.abort(error);
       reject(error);
       return;
     }

@@ -45,6 +45,7 @@ export function createRunner<I, O>(plan: PlanDescriptor, methods: MethodTable, o
       try {
         const opened = await settings.backend.open(plan, methods, {
           workers,
+          workersGiven: settings.workers,
           retryBackoff: settings.retryBackoff,
           moduleBase: settings.moduleBase,
           modules: settings.modules,

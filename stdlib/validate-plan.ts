@@ -5,6 +5,7 @@
  * facts instead of re-checking them on every run.
  */
 import { ErrorCode, PlanError } from "./errors.js";
+import { isIntegerIn, isTimerMs, MAX_TIMER_MS, MAX_COUNT } from "./limits.js";
 import type { AnyMethod, MethodTable } from "./api.js";
 import { PLAN_FORMAT, type PlanDescriptor } from "./plan.js";
 
@@ -27,6 +28,13 @@ export function validatePlan(plan: PlanDescriptor): void {
     if (method.name === "__proto__" || method.exportName === "__proto__") {
       const which = method.name === "__proto__" ? "a method" : `the export of '${method.name}'`;
       fail(`${which} is named '__proto__', which objects keyed by method name cannot hold; rename it`, [method.name]);
+    }
+    // `await` and `import()` call a `then` function they find (a module namespace, an object of outputs) (FLOW2020).
+    if (method.name === "then" || method.exportName === "then") {
+      const which = method.name === "then" ? "a method" : `the export of '${method.name}'`;
+      fail(`${which} is named 'then', which would make a module or an object of outputs a thenable; rename it`, [
+        method.name,
+      ]);
     }
     if (position.has(method.name)) fail(`method '${method.name}' appears twice`, [method.name]);
     position.set(method.name, i);
@@ -51,19 +59,30 @@ export function validatePlan(plan: PlanDescriptor): void {
     for (const input of method.inputs) {
       if ((position.get(input) ?? i) >= i) fail(`'${name}' comes before its input '${input}'`, [name, input]);
     }
-    if (!Number.isInteger(method.minWorkers) || method.minWorkers < 1) {
-      fail(`'${name}' has minWorkers ${method.minWorkers}; it must be an integer ≥ 1`, [name]);
-    }
-    if (method.maxWorkers !== null && (!Number.isInteger(method.maxWorkers) || method.maxWorkers < method.minWorkers)) {
-      fail(`'${name}' has maxWorkers ${method.maxWorkers}; it must be an integer ≥ minWorkers (${method.minWorkers})`, [
+    if (!isIntegerIn(method.minWorkers, 1, MAX_COUNT)) {
+      fail(`'${name}' has minWorkers ${String(method.minWorkers)}; it must be an integer from 1 to ${MAX_COUNT}`, [
         name,
       ]);
     }
-    if (!Number.isInteger(method.retries) || method.retries < 0) {
-      fail(`'${name}' has retries ${method.retries}; it must be an integer ≥ 0`, [name]);
+    if (method.maxWorkers !== null && !isIntegerIn(method.maxWorkers, method.minWorkers, MAX_COUNT)) {
+      fail(
+        `'${name}' has maxWorkers ${String(method.maxWorkers)}; it must be an integer from minWorkers ` +
+          `(${method.minWorkers}) to ${MAX_COUNT}, or null`,
+        [name],
+      );
     }
-    if (method.timeoutMs !== null && !(method.timeoutMs > 0 && Number.isFinite(method.timeoutMs))) {
-      fail(`'${name}' has timeoutMs ${method.timeoutMs}; it must be a positive number or null`, [name]);
+    if (!isIntegerIn(method.retries, 0, MAX_COUNT)) {
+      fail(`'${name}' has retries ${String(method.retries)}; it must be an integer from 0 to ${MAX_COUNT}`, [name]);
+    }
+    if (method.timeoutMs !== null && !(isTimerMs(method.timeoutMs) && method.timeoutMs > 0)) {
+      fail(
+        `'${name}' has timeoutMs ${String(method.timeoutMs)}; it must be more than 0 and at most ${MAX_TIMER_MS} ` +
+          "(2^31 − 1 ms, about 24.8 days: the longest delay Node's timers honour), or null",
+        [name],
+      );
+    }
+    if (method.shardSize != null && !isIntegerIn(method.shardSize, 1, MAX_COUNT)) {
+      fail(`'${name}' has shardSize ${String(method.shardSize)}; it must be an integer ≥ 1, or null`, [name]);
     }
   });
 

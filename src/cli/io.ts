@@ -76,9 +76,23 @@ export function printReasons(reasons: readonly string[]): void {
   for (const reason of reasons) process.stderr.write(`flowc: ${reason}\n`);
 }
 
+/**
+ * The most of a message from the user's code that the terminal is shown: a
+ * method may throw megabytes (a whole response body); the rest is counted.
+ */
+export const MESSAGE_LIMIT = 2000;
+
+/** `text`, or its first `limit` characters and how many more were cut. */
+export function shortened(text: string, limit = MESSAGE_LIMIT): string {
+  if (text.length <= limit) return text;
+  // Never end on half of a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(limit - 1)) ? limit - 1 : limit;
+  return `${text.slice(0, end)}… [${(text.length - end).toLocaleString("en-US")} more characters cut]`;
+}
+
 /** One line for an error thrown by the user's code: `Error: boom`, its lines joined, never its stack. */
 export function describeThrown(error: unknown): string {
-  return String(error)
+  return shortened(String(error))
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line.length > 0)

@@ -122,7 +122,10 @@ build --watch writes only the runners whose code changed.`,
         "on the bullmq backend: how long a lost Redis connection may take to come back (default 30s)",
       ).argParser(parseDuration("--connection-wait")),
     )
-    .option("-q, --quiet", "print only the output: no progress and no summary on stderr")
+    .option(
+      "-q, --quiet",
+      "print only the output (and a failure's one-line reason): no progress, no summary, no stack on stderr",
+    )
     .option("--trace <file>", "write a Chrome trace of the run (open it in Perfetto or chrome://tracing)")
     .addHelpText(
       "after",

@@ -1,39 +1,55 @@
-import { isAbsolute, relative, sep } from "node:path";
-import { pathToFileURL } from "node:url";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { MethodTable, PlanDescriptor } from "../../stdlib/index.js";
-import { importModule } from "../../stdlib/modules.js";
-import { loadMethods } from "../run/load-methods.js";
+import { importMethods, importModule } from "../../stdlib/modules.js";
+import { methodModuleUrls, moduleLocations } from "../run/load-methods.js";
 import { CommandFailure, describeThrown } from "./io.js";
 
+/** A manifest's methods, and where their modules are for backends that import them themselves. */
+export interface ManifestMethods {
+  readonly methods: MethodTable;
+  /** File URL of each module, keyed by the plan's specifier (the runner option `modules`). */
+  readonly modules: Readonly<Record<string, string>>;
+}
+
 /**
- * Imports a manifest's methods for `flowc run` and `flowc worker`. A module
- * that throws while it is imported is the user's code failing, not flowc:
- * it becomes a one-line reason naming the manifest, the module and the error
- * (exit 1), never an internal error with a stack trace.
+ * Imports a manifest's methods for `flowc run` and `flowc worker`: from the
+ * files the compiler checked, or for a package the module Node resolves from
+ * the manifest's folder (see `methodModuleUrls`). A module that throws while
+ * it is imported is the user's code failing, not flowc: it becomes a one-line
+ * reason naming the manifest, the module and the error (exit 1), never an
+ * internal error with a stack trace.
  */
 export async function loadManifestMethods(
   manifest: string,
   plan: PlanDescriptor,
   modulePaths: ReadonlyMap<string, string>,
-): Promise<MethodTable> {
-  const modules = new Set(plan.methods.flatMap((method) => modulePaths.get(method.name) ?? []));
-  for (const path of modules) {
+): Promise<ManifestMethods> {
+  let urls: Map<string, string>;
+  try {
+    urls = methodModuleUrls(plan, modulePaths, dirname(resolve(manifest)));
+  } catch (error) {
+    throw new CommandFailure(`cannot load the methods of '${manifest}': ${describeThrown(errorText(error))}`);
+  }
+  for (const url of new Set(urls.values())) {
     try {
-      // Imported once: `loadMethods` below gets the same module from the cache.
-      await importModule(pathToFileURL(path).href);
+      // Imported once: `importMethods` below gets the same module from the cache.
+      await importModule(url);
     } catch (error) {
       throw new CommandFailure(
-        `cannot load the methods of '${manifest}' from ${displayPath(path)}: ${describeThrown(error)}`,
+        `cannot load the methods of '${manifest}' from ${displayPath(fileURLToPath(url))}: ${describeThrown(error)}`,
       );
     }
   }
   try {
-    return await loadMethods(plan, modulePaths);
+    return { methods: await importMethods(plan, urls), modules: moduleLocations(plan, urls) };
   } catch (error) {
-    throw new CommandFailure(
-      `cannot load the methods of '${manifest}': ${error instanceof Error ? describeThrown(error.message) : describeThrown(error)}`,
-    );
+    throw new CommandFailure(`cannot load the methods of '${manifest}': ${describeThrown(errorText(error))}`);
   }
+}
+
+function errorText(error: unknown): unknown {
+  return error instanceof Error ? error.message : error;
 }
 
 /** `./flows/etl.methods.ts` for a file under the current directory, else the path as it is. */

@@ -75,6 +75,21 @@ export const Messages = {
     message: "'{0}' is not imported, and {1}; did you mean '{2}' ({3})?",
   },
   DuplicateBackend: { code: 2013, severity: "error", message: "The backend is declared more than once." },
+  ModulePathNotUrlSafe: {
+    code: 2018,
+    severity: "error",
+    message:
+      "The path of module '{0}' contains {1}, {2}: Node, which reads import paths as URLs, would load another file " +
+      "than the one checked here. Rename the file or folder (and this import) without it.",
+  },
+  DefaultModulePathNotUrlSafe: {
+    code: 2019,
+    severity: "error",
+    message:
+      "The default module '{0}' of this manifest has {1} in its path, {2}: Node, which reads import paths as URLs, " +
+      "would load another file than the one checked here. Rename the manifest and its methods module without it, " +
+      "or import the methods from a module whose path has none.",
+  },
   ThenName: {
     code: 2020,
     severity: "error",

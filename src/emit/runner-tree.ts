@@ -362,6 +362,7 @@ class RunnerTree {
         factory.createIdentifier("methods"),
         factory.createObjectLiteralExpression([
           factory.createPropertyAssignment("moduleBase", moduleBase),
+          ...this.packageModules(),
           factory.createSpreadAssignment(options),
         ]),
       ],
@@ -472,6 +473,30 @@ class RunnerTree {
   }
 
   /** How the runner imports a method's module: relative to itself, or the package as the manifest names it. */
+  /**
+   * `modules: { "text-utils": import.meta.resolve("text-utils") }`: backends
+   * that import methods themselves (worker threads) load the very module this
+   * runner's own `import` of a package got, resolved by Node from where the
+   * runner is. Paths need none: they resolve against `moduleBase`.
+   */
+  private packageModules(): ts.PropertyAssignment[] {
+    const packages = this.modules.filter(({ specifier }) => !isPathSpecifier(specifier));
+    if (packages.length === 0) return [];
+    const resolveCall = (specifier: string): ts.Expression =>
+      factory.createCallExpression(
+        factory.createPropertyAccessExpression(
+          factory.createMetaProperty(ts.SyntaxKind.ImportKeyword, factory.createIdentifier("meta")),
+          "resolve",
+        ),
+        undefined,
+        [factory.createStringLiteral(specifier)],
+      );
+    const entries = packages.map(({ specifier }) =>
+      factory.createPropertyAssignment(factory.createStringLiteral(specifier), resolveCall(specifier)),
+    );
+    return [factory.createPropertyAssignment("modules", factory.createObjectLiteralExpression(entries, true))];
+  }
+
   private importSpecifier(method: PlanMethod): string {
     const binding = this.typed.analysis.resolution.bindings.get(method.name);
     const written = binding?.module ?? method.module;

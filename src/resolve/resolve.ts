@@ -11,6 +11,7 @@ import {
   type RelatedLocation,
 } from "../diagnostics/diagnostic.js";
 import { defaultModuleSpecifier, likelySourcePath } from "./manifest-name.js";
+import { isPathSpecifier, printableSpecifier, urlUnsafeCharacter } from "./module-path-characters.js";
 import { exportNameProblem, isThenable, methodNameProblem } from "./reserved-words.js";
 import type { MethodBinding, ModuleHost, ModuleInfo, Resolution } from "./types.js";
 
@@ -112,6 +113,14 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
   for (const declaration of document.imports) {
     const specifierText = declaration.source.value;
     const module = lookUp(specifierText);
+    const unsafe = isPathSpecifier(specifierText) ? urlUnsafeCharacter(specifierText, module?.path, file) : undefined;
+    if (unsafe !== undefined) {
+      report(Messages.ModulePathNotUrlSafe, declaration.source.span, [
+        printableSpecifier(specifierText),
+        unsafe.shown,
+        unsafe.why,
+      ]);
+    }
     if (module === undefined) report(Messages.ModuleNotFound, declaration.source.span, notFoundArgs(specifierText));
     else checkThenable(module, specifierText, declaration.source.span);
     for (const specifier of declaration.specifiers) {
@@ -147,6 +156,8 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
   // Imports offered in place of a misspelt name: that they go unused is the same mistake.
   const suggested = new Set<string>();
   let defaultModuleReported = false;
+  // Its path is judged once, at the first name taken from it.
+  let defaultModuleChecked = false;
   const bindings = new Map<string, MethodBinding>();
   for (const [name, mention] of firstMentions) {
     const fromImport = imported.get(name);
@@ -168,6 +179,15 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
     }
     const module = lookUp(defaultSpecifier);
     bindings.set(name, { ...binding, modulePath: module?.path });
+    const unsafe = defaultModuleChecked ? undefined : urlUnsafeCharacter(defaultSpecifier, module?.path, file);
+    defaultModuleChecked = true;
+    if (unsafe !== undefined) {
+      report(Messages.DefaultModulePathNotUrlSafe, mention.span, [
+        printableSpecifier(defaultSpecifier),
+        unsafe.shown,
+        unsafe.why,
+      ]);
+    }
     const exported = module === undefined ? undefined : module.exports;
     const missing = module === undefined || (exported !== undefined && !exported.has(name));
     const suggestion = missing ? suggestImport(name) : undefined;

@@ -1,32 +1,74 @@
+import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { MethodTable } from "../../stdlib/api.js";
-import { importMethods } from "../../stdlib/modules.js";
+import { importMethods, resolvePackageModule } from "../../stdlib/modules.js";
 import type { PlanDescriptor } from "../../stdlib/plan.js";
+import { isPathSpecifier } from "../typecheck/module-specifier.js";
+
+/** What TypeScript reads for types only: such a file is never the module that runs. */
+const DECLARATION_FILE = /\.d\.[cm]?ts$|\.d\.[^/\\]*\.ts$/;
 
 /**
- * Imports the modules a plan's methods come from, as the compiler resolved
- * them, and collects the methods by manifest name. TypeScript modules load
- * through tsx, so `flowc run` works on sources without a build step.
+ * The file URL of the module each method runs from, keyed by manifest name:
+ * the file the compiler checked when it is a source (`./etl.methods` →
+ * `etl.methods.ts`, loaded through tsx), and otherwise — a package
+ * (`text-utils`), or a path whose types come from a declaration file — the
+ * module Node resolves for the specifier from the manifest's folder, exactly
+ * as a built runner's `import` would. Throws an `Error` naming the specifier
+ * when Node resolves nothing.
  *
  * @param modulePaths resolved file of each method, keyed by manifest name
+ * @param manifestDir the folder of the manifest, which its specifiers are written from
  */
-export function loadMethods(plan: PlanDescriptor, modulePaths: ReadonlyMap<string, string>): Promise<MethodTable> {
-  const urls = new Map([...modulePaths].map(([name, path]) => [name, pathToFileURL(path).href]));
-  return importMethods(plan, urls);
+export function methodModuleUrls(
+  plan: PlanDescriptor,
+  modulePaths: ReadonlyMap<string, string>,
+  manifestDir: string | undefined,
+): Map<string, string> {
+  const urls = new Map<string, string>();
+  for (const method of plan.methods) {
+    const path = modulePaths.get(method.name);
+    if (path === undefined) continue;
+    const typesOnly = !isPathSpecifier(method.module) || DECLARATION_FILE.test(path);
+    if (!typesOnly) {
+      urls.set(method.name, pathToFileURL(path).href);
+      continue;
+    }
+    const base = pathToFileURL(`${manifestDir ?? dirname(path)}/`).href;
+    const found = resolvePackageModule(method.module, base);
+    if ("error" in found) throw new Error(`cannot import ${found.error}`);
+    urls.set(method.name, found.url);
+  }
+  return urls;
+}
+
+/**
+ * Imports the modules a plan's methods come from (see `methodModuleUrls`) and
+ * collects the methods by manifest name. TypeScript modules load through tsx,
+ * so `flowc run` works on sources without a build step.
+ */
+export function loadMethods(
+  plan: PlanDescriptor,
+  modulePaths: ReadonlyMap<string, string>,
+  manifestDir?: string,
+): Promise<MethodTable> {
+  return importMethods(plan, methodModuleUrls(plan, modulePaths, manifestDir));
 }
 
 /**
  * Where each of the plan's modules is, keyed by the specifier the plan names
  * it with: what backends that import methods themselves (worker threads) need.
+ *
+ * @param urls the file URL of each method's module, keyed by manifest name (see `methodModuleUrls`)
  */
 export function moduleLocations(
   plan: PlanDescriptor,
-  modulePaths: ReadonlyMap<string, string>,
+  urls: ReadonlyMap<string, string>,
 ): Readonly<Record<string, string>> {
   const locations: Record<string, string> = {};
   for (const method of plan.methods) {
-    const path = modulePaths.get(method.name);
-    if (path !== undefined) locations[method.module] = pathToFileURL(path).href;
+    const url = urls.get(method.name);
+    if (url !== undefined) locations[method.module] = url;
   }
   return locations;
 }

@@ -29,13 +29,5 @@ export function relativeImportSpecifier(fromDir: string, modulePath: string): st
   return relative.startsWith("../") ? relative : `./${relative}`;
 }
 
-/** Whether a manifest's module specifier names a file (rather than a package). */
-export function isPathSpecifier(specifier: string): boolean {
-  return (
-    specifier.startsWith("./") ||
-    specifier.startsWith("../") ||
-    specifier === "." ||
-    specifier === ".." ||
-    path.isAbsolute(specifier)
-  );
-}
+// Whether a manifest's module specifier names a file (rather than a package): the resolver's rule.
+export { isPathSpecifier } from "../resolve/module-path-characters.js";

@@ -67,7 +67,12 @@ export class InlineSession implements BackendSession {
   method(method: PlanMethod): BackendMethod {
     const fn = lookupMethod(this.#methods, method.name) as Invocable | undefined;
     if (fn === undefined) throw new Error(`inline backend: no function for method '${method.name}'`);
-    return new InlineMethod(method, fn, new CallPolicy(method, this.#options.retryBackoff), this.#lanes);
+    return new InlineMethod(
+      method,
+      fn,
+      new CallPolicy(method, this.#options.retryBackoff, Math.random, { interruptSync: true }),
+      this.#lanes,
+    );
   }
 
   close(): Promise<void> {

@@ -111,7 +111,7 @@ describe("flowc run off a terminal", () => {
     });
   });
 
-  it("a failed run: the stage's failure line, the summary, then the reason last", () => {
+  it("a failed run: the stage's failure line, the summary, then the reason and the method's stack last", () => {
     const result = flowc(["run", `${fixtures}/failing/failing.flow`, "--input", "4"]);
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
@@ -119,8 +119,10 @@ describe("flowc run off a terminal", () => {
     expect(result.stderr).toMatch(/^stage invert failed: \d\/4 items in \S+ m?s, 1 failure$/m);
     expect(result.stderr).toMatch(/^run failed in \S+ m?s$/m);
     expect(summaryRow(result.stderr, "invert")).toMatchObject({ failures: "1", retries: "0" });
-    const last = result.stderr.trimEnd().split("\n").at(-1);
-    expect(last).toBe("flowc: run failed: Method 'invert' failed on item 2 after 1 attempt: cannot invert 2");
+    expect(result.stderr.trimEnd().split("\n").slice(-2)).toEqual([
+      "flowc: run failed: Method 'invert' failed on item 2 after 1 attempt: cannot invert 2",
+      `    at invert (${join(fixtures, "failing", "failing.methods.ts")}:7:22)`,
+    ]);
   });
 
   it("--trace to a path that cannot be written exits 2 with a one-line reason, after the output", () => {

@@ -43,6 +43,11 @@ function referenceHost(manifest: string, code: number): ModuleHost {
   };
 }
 
+/** The manifest's file name: `etl.flow`, unless the entry says it was checked as another. */
+function manifestPathOf(entry: ReferenceEntry): string {
+  return /Checked as `([^`]+\.flow)`/.exec(entry.text)?.[1] ?? "etl.flow";
+}
+
 const manifestOf = (entry: ReferenceEntry): string => entry.blocks[0]?.body ?? "";
 
 /** The last block: one message per line. */
@@ -65,7 +70,7 @@ describe("the examples of grammar/REFERENCE.md", () => {
     it(`FLOW${entry.code} — ${entry.title}`, () => {
       const manifest = manifestOf(entry);
       const result = runCheck(manifest, {
-        path: "etl.flow",
+        path: manifestPathOf(entry),
         host: referenceHost(manifest, entry.code),
         check: { workers: workersOf(entry) },
       });

@@ -9,14 +9,10 @@ import * as methods from "../fixtures/threads/threads.methods.js";
 import { shared } from "../fixtures/threads/shared-state.js";
 import { shardEventProblems } from "./event-checks.js";
 import { buildPlan } from "./plans.js";
-import { recorder, threadRunners } from "./threads-harness.js";
+import { crashes, recorder, threadRunners } from "./threads-harness.js";
 
 const make = threadRunners();
 const items = Array.from({ length: 400 }, (_, i) => i);
-
-function crashes(events: readonly FlowEvent[]): number {
-  return events.filter((event) => event.type === "worker:down" && event.reason === "crash").length;
-}
 
 describe("threads: threads that die", () => {
   it("re-runs the items of a thread that exits, with every output once and in order", async () => {

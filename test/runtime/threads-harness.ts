@@ -67,3 +67,8 @@ export async function eventually(check: () => boolean, what: string, timeoutMs =
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+/** How many workers a run saw die (or be stopped) and replaced. */
+export function crashes(events: readonly FlowEvent[]): number {
+  return events.filter((event) => event.type === "worker:down" && event.reason === "crash").length;
+}

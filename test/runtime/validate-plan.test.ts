@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { createRunner, ErrorCode, PlanError, type PlanDescriptor, type RunnerOptions } from "../../stdlib/index.js";
+import {
+  createRunner,
+  ErrorCode,
+  PlanError,
+  threads,
+  type PlanDescriptor,
+  type RunnerOptions,
+  type ThreadsOptions,
+} from "../../stdlib/index.js";
 import { buildPlan, chain } from "./plans.js";
 
 const identity = (x: unknown): unknown => x;
@@ -66,6 +74,15 @@ describe("createRunner refuses inconsistent plans", () => {
     );
   });
 
+  it("refuses a method or an export named then, which would make a module or an object of outputs a thenable", () => {
+    const exported = base.methods.map((method) => (method.name === "a" ? { ...method, exportName: "then" } : method));
+    const error = refusal({ ...base, methods: exported });
+    expect(error.message).toBe(
+      "Plan 'test' is invalid: the export of 'a' is named 'then', which would make a module or an object of outputs a thenable; rename it.",
+    );
+    expect(error.methods).toEqual(["a"]);
+  });
+
   it("refuses an edge to an unknown method", () => {
     expect(refusal({ ...base, edges: [...base.edges, { from: "b", to: "zz" }] }).message).toBe(
       "Plan 'test' is invalid: edge b → zz names an unknown method.",
@@ -91,16 +108,75 @@ describe("createRunner refuses inconsistent plans", () => {
       methods: base.methods.map((method) => (method.name === "b" ? { ...method, ...patch } : method)),
     });
     expect(refusal(withB({ minWorkers: 0 })).message).toBe(
-      "Plan 'test' is invalid: 'b' has minWorkers 0; it must be an integer ≥ 1.",
+      "Plan 'test' is invalid: 'b' has minWorkers 0; it must be an integer from 1 to 2147483647.",
     );
     expect(refusal(withB({ minWorkers: 3, maxWorkers: 2 })).message).toBe(
-      "Plan 'test' is invalid: 'b' has maxWorkers 2; it must be an integer ≥ minWorkers (3).",
+      "Plan 'test' is invalid: 'b' has maxWorkers 2; it must be an integer from minWorkers (3) to 2147483647, or null.",
     );
     expect(refusal(withB({ retries: -1 })).message).toBe(
-      "Plan 'test' is invalid: 'b' has retries -1; it must be an integer ≥ 0.",
+      "Plan 'test' is invalid: 'b' has retries -1; it must be an integer from 0 to 2147483647.",
     );
     expect(refusal(withB({ timeoutMs: 0 })).message).toBe(
-      "Plan 'test' is invalid: 'b' has timeoutMs 0; it must be a positive number or null.",
+      "Plan 'test' is invalid: 'b' has timeoutMs 0; it must be more than 0 and at most 2147483647 " +
+        "(2^31 − 1 ms, about 24.8 days: the longest delay Node's timers honour), or null.",
+    );
+  });
+
+  it("refuses worker counts that are not integers, negative or huge, and timeouts beyond Node's timers", () => {
+    const withB = (patch: object): PlanDescriptor => ({
+      ...base,
+      methods: base.methods.map((method) => (method.name === "b" ? { ...method, ...patch } : method)),
+    });
+    for (const minWorkers of [1.5, -4, 99999999999, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const error = refusal(withB({ minWorkers }));
+      expect(error.code).toBe(ErrorCode.InvalidPlan);
+      expect(error.message).toBe(
+        `Plan 'test' is invalid: 'b' has minWorkers ${minWorkers}; it must be an integer from 1 to 2147483647.`,
+      );
+      expect(error.methods).toEqual(["b"]);
+    }
+    expect(refusal(withB({ maxWorkers: 2 ** 31 })).message).toContain("'b' has maxWorkers 2147483648;");
+    // One millisecond past what setTimeout honours: it would fire at once.
+    expect(refusal(withB({ timeoutMs: 2 ** 31 })).message).toBe(
+      "Plan 'test' is invalid: 'b' has timeoutMs 2147483648; it must be more than 0 and at most 2147483647 " +
+        "(2^31 − 1 ms, about 24.8 days: the longest delay Node's timers honour), or null.",
+    );
+    expect(() => createRunner(withB({ timeoutMs: 2 ** 31 - 1 }), methodsOf(base))).not.toThrow();
+    expect(refusal(withB({ shardSize: 0 })).message).toBe(
+      "Plan 'test' is invalid: 'b' has shardSize 0; it must be an integer ≥ 1, or null.",
+    );
+  });
+
+  it("refuses runner and threads options beyond Node's timers or the counts the runtime keeps", () => {
+    expect(refusal(base, { retryBackoff: { baseMs: 1, maxMs: 2 ** 31 } }).message).toBe(
+      "Runner option 'retryBackoff.maxMs' must be from baseMs (1) to 2147483647 ms, got 2147483648.",
+    );
+    expect(refusal(base, { workers: 1e12 }).message).toBe(
+      "Runner option 'workers' must be an integer from 1 to 2147483647, got 1000000000000.",
+    );
+    const threadsRefusal = (options: ThreadsOptions): string => {
+      try {
+        threads(options);
+      } catch (error) {
+        expect(error).toBeInstanceOf(PlanError);
+        expect((error as PlanError).code).toBe(ErrorCode.InvalidOption);
+        return (error as Error).message;
+      }
+      throw new Error("threads() accepted the options");
+    };
+    expect(threadsRefusal({ cancelGraceMs: 2 ** 31 })).toBe(
+      "threads(): option 'cancelGraceMs' must be from 0 to 2147483647 ms (the longest delay Node's timers honour), " +
+        "got 2147483648.",
+    );
+    expect(threadsRefusal({ idleTimeoutMs: Number.POSITIVE_INFINITY })).toBe(
+      "threads(): option 'idleTimeoutMs' must be from 0 to 2147483647 ms (the longest delay Node's timers honour), " +
+        "got Infinity.",
+    );
+    expect(threadsRefusal({ maxThreads: 99999999999 })).toBe(
+      "threads(): option 'maxThreads' must be an integer from 1 to 2147483647, got 99999999999.",
+    );
+    expect(threadsRefusal({ maxCrashes: 0.5 })).toBe(
+      "threads(): option 'maxCrashes' must be an integer from 1 to 2147483647, got 0.5.",
     );
   });
 
@@ -127,16 +203,18 @@ describe("createRunner refuses options out of bounds", () => {
     for (const workers of [0, -1, 1.5, Number.NaN]) {
       const error = refusal(plan, { workers });
       expect(error.code).toBe(ErrorCode.InvalidOption);
-      expect(error.message).toBe(`Runner option 'workers' must be an integer ≥ 1, got ${String(workers)}.`);
+      expect(error.message).toBe(
+        `Runner option 'workers' must be an integer from 1 to 2147483647, got ${String(workers)}.`,
+      );
     }
   });
 
   it("refuses retry delays out of bounds", () => {
     expect(refusal(plan, { retryBackoff: { baseMs: -5 } }).message).toBe(
-      "Runner option 'retryBackoff.baseMs' must be ≥ 0, got -5.",
+      "Runner option 'retryBackoff.baseMs' must be from 0 to 2147483647 ms, got -5.",
     );
     expect(refusal(plan, { retryBackoff: { baseMs: 50, maxMs: 10 } }).message).toBe(
-      "Runner option 'retryBackoff.maxMs' must be ≥ baseMs (50), got 10.",
+      "Runner option 'retryBackoff.maxMs' must be from baseMs (50) to 2147483647 ms, got 10.",
     );
   });
 

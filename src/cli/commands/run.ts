@@ -1,9 +1,18 @@
 import { writeFile } from "node:fs/promises";
-import { bullmq, createRunner, createTraceRecorder, type FlowEvent } from "../../../stdlib/index.js";
-import { moduleLocations } from "../../run/load-methods.js";
+import {
+  bullmq,
+  createRunner,
+  createTraceRecorder,
+  FlowError,
+  MethodError,
+  type FlowEvent,
+  type Runner,
+} from "../../../stdlib/index.js";
 import { compileFile } from "../compile-files.js";
-import { ExitCode, UsageError, describeFsError, readJsonInput } from "../io.js";
+import { CommandFailure, ExitCode, UsageError, describeFsError, readJsonInput, shortened } from "../io.js";
 import { loadManifestMethods } from "../methods.js";
+import { userFrames } from "../method-stack.js";
+import { outputJson, type PrintedOutput } from "../output-json.js";
 import { createProgressDisplay, progressMode } from "../progress/display.js";
 import type { DiagnosticsFormat } from "../report.js";
 
@@ -64,7 +73,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     process.stderr.write(`flowc: --input is ignored: no method of ${file} takes the run's input\n`);
   }
 
-  const methods = await loadManifestMethods(file, result.plan, result.modulePaths);
+  const { methods, modules } = await loadManifestMethods(file, result.plan, result.modulePaths);
   const backend =
     chosen === "bullmq"
       ? bullmq({
@@ -73,12 +82,19 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
           connectionWait: options.connectionWait,
         })
       : chosen;
-  const runner = createRunner<unknown, unknown>(result.plan, methods, {
-    workers: options.workers,
-    backend,
-    // Lets worker threads (the default for plans with a parallel method) import the same modules.
-    modules: moduleLocations(result.plan, result.modulePaths),
-  });
+  let runner: Runner<unknown, unknown>;
+  try {
+    runner = createRunner<unknown, unknown>(result.plan, methods, {
+      workers: options.workers,
+      backend,
+      // Lets worker threads (the default for plans with a parallel method) import the same modules.
+      modules,
+    });
+  } catch (error) {
+    // The runtime refuses a plan or an option it cannot run (a count beyond its bounds): the run failed, said once.
+    if (error instanceof FlowError) throw new CommandFailure(`run failed: ${describeRunError(error)}`);
+    throw error;
+  }
   const display = createProgressDisplay(
     process.stderr,
     progressMode(process.stderr, options.quiet === true),
@@ -100,12 +116,16 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   try {
     const output = await runner.run(input, { signal: controller.signal, onEvent });
     display.stop();
-    process.stdout.write(`${JSON.stringify(output, null, 2) ?? "null"}\n`);
+    status = printOutput(output);
     display.printSummary();
   } catch (error) {
     display.stop();
     display.printSummary();
     process.stderr.write(`flowc: run failed: ${describeRunError(error)}\n`);
+    if (options.quiet !== true) {
+      const cause = error instanceof MethodError ? error.cause : undefined;
+      for (const frame of userFrames(cause, process.cwd())) process.stderr.write(`    ${frame}\n`);
+    }
     status = ExitCode.Failure;
   } finally {
     process.off("SIGINT", cancel);
@@ -122,8 +142,34 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   return status;
 }
 
-/** One line naming the failure and, one level down, its cause. */
+/**
+ * Prints the run's output as JSON on stdout; says on stderr what JSON lost
+ * (even with `--quiet`: it is a loss of the output), or why the output could
+ * not be printed at all (a failed run).
+ */
+function printOutput(output: unknown): number {
+  let printed: PrintedOutput;
+  try {
+    printed = outputJson(output);
+  } catch (error) {
+    process.stderr.write(`flowc: run failed: printing the output as JSON failed: ${describeRunError(error)}\n`);
+    return ExitCode.Failure;
+  }
+  process.stdout.write(`${printed.text}\n`);
+  const { lost } = printed;
+  if (lost.length > 0) {
+    const shown = lost.slice(0, LOST_SHOWN).map(({ path, what }) => `${path} (${what})`);
+    const more = lost.length > LOST_SHOWN ? `, and ${lost.length - LOST_SHOWN} more` : "";
+    const values = lost.length === 1 ? "1 value" : `${lost.length} values`;
+    process.stderr.write(`flowc: printing the output as JSON lost ${values}: ${shown.join(", ")}${more}\n`);
+  }
+  return ExitCode.Ok;
+}
+
+/** Lost values named one by one; past that, counted. */
+const LOST_SHOWN = 10;
+
+/** One line naming the failure and, one level down, its cause; cut short on the terminal (the error keeps it whole). */
 function describeRunError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error.message;
+  return shortened(error instanceof Error ? error.message : String(error));
 }

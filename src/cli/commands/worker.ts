@@ -86,7 +86,7 @@ async function fromManifest(file: string): Promise<Served | undefined> {
   // the one its callers submit to, and a manifest whose values would not survive JSON is refused here too.
   const { result, exitCode } = await compileFile(file, { backend: "bullmq" }, "text");
   if (exitCode !== ExitCode.Ok || result.plan === undefined) return undefined;
-  const methods = await loadManifestMethods(file, result.plan, result.modulePaths);
+  const { methods } = await loadManifestMethods(file, result.plan, result.modulePaths);
   return { plan: result.plan, modules: methods };
 }
 

@@ -15,9 +15,13 @@
  * method does hold up the calling thread, and with it the dispatch of other
  * stages' shards: make it parallel, or move its work into one.
  *
- * Limits: a call that never yields (a synchronous loop) cannot be timed out
- * inside its thread, any more than in the calling thread; when its run fails
- * or is cancelled, its thread is terminated after `cancelGraceMs`. A thread
+ * Timeouts: a worker's own timer cannot fire while a call spins, so the
+ * calling thread watches each timed attempt's deadline in shared memory and
+ * terminates a thread still in it `cancelGraceMs` later (see pool-stage.ts);
+ * single methods are interrupted in the calling thread (see interrupt.ts).
+ *
+ * Limits: a call that never yields and has no timeout runs until its run fails
+ * or is cancelled; its thread is then terminated after `cancelGraceMs`. A thread
  * that crashes the process itself (a native fault) takes the process with it.
  * When a call fails, a shard already waiting on another thread may start
  * before that thread hears of the failure (a round trip later); what it

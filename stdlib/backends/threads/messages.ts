@@ -32,6 +32,14 @@ export interface WorkerStartup {
    * that when the thread dies the item it was running is known.
    */
   readonly progress: Int32Array;
+  /**
+   * Shared too, per slot, for methods with a timeout: the number of the
+   * attempt running and when it must be over (`now()` time; 0 while no
+   * attempt runs). The calling thread watches these, because a worker's own
+   * timer cannot fire while a call spins (see pool-stage.ts).
+   */
+  readonly attempts: Int32Array;
+  readonly deadlines: Float64Array;
 }
 
 export interface WorkerMethod {
@@ -75,6 +83,10 @@ export interface ShardRequest {
   readonly packed: Uint8Array | undefined;
   /** Where in `WorkerStartup.progress` to note the item running; −1: nowhere. */
   readonly slot: number;
+  /** The number of the first item's first attempt: above 1 when its earlier attempts ran on a thread since stopped. */
+  readonly firstAttempt: number;
+  /** Backoff before the first item's first attempt, in milliseconds (a retry decided by the calling thread). */
+  readonly delayMs: number;
   /** Whether someone listens: post a `StartedMessage`, and `EventMessage`s for retries and failures. */
   readonly emit: boolean;
   /** Whether to time each call for `shard:end`'s `durations`. */

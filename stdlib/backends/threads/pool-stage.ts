@@ -14,17 +14,29 @@
  * times on the same item does the stage fail, naming it. When the run ends
  * early, threads are told to abort its calls; those still busy after a grace
  * period are terminated.
+ *
+ * Timeouts: a thread stopped for running an attempt past its deadline
+ * without yielding (see deadline-watch.ts) counts as a timed-out attempt
+ * (`MethodTimeoutError`): the item is retried on another thread, its attempts
+ * numbered on, while the items of its shard before and after it are sent
+ * again as shards of their own.
+ *
+ * Longer than most files here: one stage's sending, answers, crashes and
+ * timeouts share its state (flights, retries, results in order), and split
+ * apart they would pass all of it around.
  */
 import { deserialize } from "node:v8";
 import type { CallScope, FlowEvent, ItemStream } from "../../api.js";
 import { isThenable } from "../../context.js";
-import { ErrorCode, FlowError, MethodError } from "../../errors.js";
+import { describe, ErrorCode, FlowError, MethodError, MethodTimeoutError } from "../../errors.js";
 import { ItemReader } from "../../item-source.js";
 import { NotCloneableError, WorkerCrashError } from "./errors.js";
 import type { ShardRequest, ShardResponse, WorkerMessage } from "./messages.js";
-import type { Pool, ShardTicket } from "./pool.js";
+import { DeadlineWatch, type WatchedShard } from "./deadline-watch.js";
+import type { NotedAttempt, Pool, ShardTicket } from "./pool.js";
+import type { CallPolicy } from "../../policy.js";
 import { TARGET_SHARD_MS, type ShardSizer } from "./shard-size.js";
-import { decode, decodeCallEvent, findUncloneable, pack } from "./transport.js";
+import { decode, decodeCallEvent, findCloneProblem, pack } from "./transport.js";
 import { now } from "../../clock.js";
 
 /** What every stage of one parallel method shares. */
@@ -39,6 +51,8 @@ export interface StageSettings {
   readonly sizer: ShardSizer;
   readonly maxCrashes: number;
   readonly graceMs: number;
+  /** The method's retries and timeout, for the attempts this thread decides on (see `#overran`). */
+  readonly policy: CallPolicy;
 }
 
 /** Runs `items` through the method on the pool; results in input order. */
@@ -57,10 +71,13 @@ interface Part {
   readonly items: readonly unknown[];
   /** Threads that died under this very part before its first call started (items unknown). */
   readonly crashes: number;
+  /** For the part's first item: the number of its next attempt, and the backoff before it (see `#overran`). */
+  readonly attempt?: number;
+  readonly delayMs?: number;
 }
 
 /** One shard, from when it is sent until its answer arrives or its thread dies. */
-class Flight implements ShardTicket {
+class Flight implements ShardTicket, WatchedShard {
   readonly id: number;
   readonly stage: PoolStage;
   readonly lanes: number;
@@ -74,6 +91,8 @@ class Flight implements ShardTicket {
   started = false;
   /** Stopped on purpose (its thread terminated): its rejection is not a crash. */
   abandoned = false;
+  /** The attempt its thread was terminated for overrunning. */
+  overran: NotedAttempt | undefined;
   eventsSeen = 0;
   /** An answer waiting for the messages the worker posted before it. */
   pending: ShardResponse | undefined;
@@ -129,6 +148,8 @@ class PoolStage {
   #pumping = false;
   #pumpAgain = false;
   #graceTimer: NodeJS.Timeout | undefined;
+  /** For a method with a timeout: stops threads whose attempt overran it without yielding. */
+  readonly #deadlines: DeadlineWatch | undefined;
   /** Gives back the threads the pool promised (or stops waiting for them); see `Pool.admit`. */
   #giveBack: (() => void) | undefined;
   #resolve: (results: unknown[]) => void = () => undefined;
@@ -140,6 +161,11 @@ class PoolStage {
     this.#reader = reader;
     this.#lanes = lanes;
     this.#scope = scope;
+    const { timeoutMs } = settings.policy;
+    this.#deadlines =
+      timeoutMs === null
+        ? undefined
+        : new DeadlineWatch(settings.pool, timeoutMs, settings.graceMs, () => this.#flights);
   }
 
   get stopped(): boolean {
@@ -191,7 +217,13 @@ class PoolStage {
     const { first, items } = flight.part;
     switch (response.kind) {
       case "done": {
-        const outputs = (response.packed === undefined ? response.outputs : deserialize(response.packed)) as unknown[];
+        let outputs: unknown[];
+        try {
+          outputs = (response.packed === undefined ? response.outputs : deserialize(response.packed)) as unknown[];
+        } catch (error) {
+          this.#unreadable(flight, error);
+          return;
+        }
         this.#settings.sizer.record(items.length, response.elapsedMs);
         this.#shardEnd(flight, true, response.durations);
         this.#deliver(first, outputs);
@@ -220,6 +252,27 @@ class PoolStage {
     }
   }
 
+  /**
+   * The shard's outputs cannot be read back here: V8 reads them recursively,
+   * and a value its worker (with a larger stack) could write may be nested
+   * too deep for this thread. Which output is to blame is only known from a
+   * shard of one item, so the items go again one by one (their calls run
+   * again, as after a crash) until one of them fails the stage.
+   */
+  #unreadable(flight: Flight, error: unknown): void {
+    const { first, items } = flight.part;
+    this.#shardEnd(flight, false, undefined);
+    if (items.length === 1) {
+      const what = `a value nested too deep for the calling thread to read back (${describe(error)})`;
+      this.#fail(
+        new MethodError(this.#settings.method, first, 1, new NotCloneableError(`outputs[${first}]`, what, "from")),
+      );
+      return;
+    }
+    for (let k = 0; k < items.length; k++) this.#retries.push({ first: first + k, items: [items[k]], crashes: 0 });
+    void this.#pump();
+  }
+
   /** The pool rejected the shard: its thread died, or it was aborted, or it could not be sent. */
   lost(flight: Flight, error: unknown): void {
     // Read before the slot is reused.
@@ -245,6 +298,10 @@ class PoolStage {
     }
     if (flight.worker !== undefined) pool.markCrashed(flight.worker);
     this.#shardEnd(flight, false, undefined);
+    if (flight.overran !== undefined) {
+      this.#overran(flight.part, flight.overran);
+      return;
+    }
     const last = first + items.length - 1;
     if (running < first || running > last) {
       // It was still waiting behind the shard its thread died on: run it again, blaming nothing.
@@ -273,6 +330,40 @@ class PoolStage {
       this.#retries.push({ first: running, items: [items[k]], crashes: 0 });
       if (k + 1 < items.length) this.#retries.push({ first: running + 1, items: items.slice(k + 1), crashes: 0 });
     }
+    void this.#pump();
+  }
+
+  /**
+   * A thread was terminated for running an attempt past its deadline: that
+   * attempt timed out. The item is retried alone on another thread with its
+   * attempts numbered on (or fails, when it has no retries left); the items
+   * of its shard before it (whose outputs went with the thread) and after it
+   * (never started) go again as shards of their own.
+   */
+  #overran(part: Part, noted: NotedAttempt): void {
+    const { method, policy } = this.#settings;
+    const { first, items } = part;
+    const k = noted.item - first;
+    const timeoutMs = policy.timeoutMs ?? 0;
+    const error = new MethodTimeoutError(method, noted.item, timeoutMs);
+    if (noted.attempt > policy.retries) {
+      this.#fail(policy.failure(error, noted.item, noted.attempt, this.#scope));
+      return;
+    }
+    const delayMs = policy.retryDelay(noted.attempt);
+    this.#scope.emit?.({
+      type: "call:retry",
+      runId: this.#scope.runId,
+      time: now(),
+      method,
+      item: noted.item,
+      attempt: noted.attempt,
+      delayMs,
+      error,
+    });
+    if (k > 0) this.#retries.push({ first, items: items.slice(0, k), crashes: 0 });
+    this.#retries.push({ first: noted.item, items: [items[k]], crashes: 0, attempt: noted.attempt + 1, delayMs });
+    if (k + 1 < items.length) this.#retries.push({ first: noted.item + 1, items: items.slice(k + 1), crashes: 0 });
     void this.#pump();
   }
 
@@ -334,11 +425,13 @@ class PoolStage {
     if (packed === undefined) {
       // Either an item cannot be cloned at all, or it holds shared memory, which only `postMessage` shares.
       for (let k = 0; k < part.items.length; k++) {
-        const where = findUncloneable(part.items[k], `items[${part.first + k}]`);
-        if (where !== undefined) {
-          this.#fail(new MethodError(method, part.first + k, 0, new NotCloneableError(where.path, where.what, "to")));
-          return;
-        }
+        const problem = findCloneProblem(part.items[k], `items[${part.first + k}]`);
+        if (problem === undefined) continue;
+        // A getter of the item that throws fails it with its own error; anything else cannot be sent.
+        const cause =
+          problem.kind === "throws" ? problem.error : new NotCloneableError(problem.path, problem.what, "to");
+        this.#fail(new MethodError(method, part.first + k, 0, cause));
+        return;
       }
     }
     const slot = pool.takeSlot();
@@ -354,10 +447,13 @@ class PoolStage {
       items: packed === undefined ? part.items : undefined,
       packed,
       slot,
+      firstAttempt: part.attempt ?? 1,
+      delayMs: part.delayMs ?? 0,
       emit: listening,
       measure: listening,
     };
     this.#flights.add(flight);
+    if (!this.#stopped) this.#deadlines?.start();
     pool.run(request, flight).then(
       (response) => flight.answer(response),
       (error: unknown) => this.lost(flight, error),
@@ -450,6 +546,7 @@ class PoolStage {
   }
 
   #detach(): void {
+    this.#deadlines?.stop();
     this.#scope.signal.removeEventListener("abort", this.#onAbort);
     this.#settings.pool.lifecycle.stageEnded(this.#scope);
     // Threads still busy with its shards (stopping) stay promised until those are back (see `#land`).

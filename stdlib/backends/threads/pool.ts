@@ -38,9 +38,23 @@ type PiscinaWorker = Parameters<Balancer>[1][number];
 /** Shards that can note their progress at once; beyond that, a crash blames a shard as a whole. */
 const PROGRESS_SLOTS = 4096;
 
-/** Shared memory where the threads note the item each shard is running (see `WorkerStartup.progress`). */
-export function progressBuffer(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * PROGRESS_SLOTS));
+/**
+ * Shared memory where the threads note the item each shard is running and its
+ * timed attempt (see `WorkerStartup.progress`, `attempts`, `deadlines`).
+ */
+export function progressBuffers(): Pick<WorkerStartup, "progress" | "attempts" | "deadlines"> {
+  return {
+    progress: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * PROGRESS_SLOTS)),
+    attempts: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * PROGRESS_SLOTS)),
+    deadlines: new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * PROGRESS_SLOTS)),
+  };
+}
+
+/** A timed attempt a shard's thread noted: its item, its number, and when it had to be over. */
+export interface NotedAttempt {
+  readonly item: number;
+  readonly attempt: number;
+  readonly deadline: number;
 }
 
 export interface PoolSettings {
@@ -85,6 +99,8 @@ export class Pool {
   /** Threads asked for (by declining a shard) that have not started yet. */
   #growing = 0;
   readonly #progress: Int32Array;
+  readonly #attempts: Int32Array;
+  readonly #deadlines: Float64Array;
   readonly #freeSlots: number[];
   /** Threads known to have died, or been terminated, rather than shrunk away. */
   readonly #crashed = new Set<number>();
@@ -109,6 +125,8 @@ export class Pool {
     this.#channel.unref();
     this.#maxThreads = settings.maxThreads;
     this.#progress = settings.startup.progress;
+    this.#attempts = settings.startup.attempts;
+    this.#deadlines = settings.startup.deadlines;
     this.#freeSlots = Array.from({ length: this.#progress.length }, (_, i) => this.#progress.length - 1 - i);
     this.#piscina = new Piscina({
       filename: settings.entry,
@@ -240,7 +258,10 @@ export class Pool {
   /** A progress slot for a shard, cleared; −1 when all are taken. */
   takeSlot(): number {
     const slot = this.#freeSlots.pop() ?? -1;
-    if (slot >= 0) this.#progress[slot] = -1;
+    if (slot >= 0) {
+      this.#progress[slot] = -1;
+      this.#deadlines[slot] = 0;
+    }
     return slot;
   }
 
@@ -251,6 +272,21 @@ export class Pool {
   /** The item a shard's thread noted last, or −1. */
   progressOf(slot: number): number {
     return slot >= 0 ? (this.#progress[slot] ?? -1) : -1;
+  }
+
+  /**
+   * The timed attempt a shard's thread is running, if any. The deadline is
+   * read on both sides of the rest, so that an attempt ending meanwhile is
+   * not mistaken for the next one.
+   */
+  attemptOf(slot: number): NotedAttempt | undefined {
+    if (slot < 0) return undefined;
+    const deadline = this.#deadlines[slot] ?? 0;
+    if (deadline === 0) return undefined;
+    const item = this.#progress[slot] ?? -1;
+    const attempt = this.#attempts[slot] ?? 0;
+    if (this.#deadlines[slot] !== deadline) return undefined;
+    return { item, attempt, deadline };
   }
 
   /** Terminates a thread (it is replaced); the shards it held reject. */

@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type {
+  BackoffSettings,
   BackendMethod,
   BackendOpenOptions,
   BackendSession,
@@ -15,15 +16,17 @@ import type {
   ItemStream,
   MethodTable,
 } from "../../api.js";
-import { peakDemand } from "../../demand.js";
+import { peakDemand, type PeakDemand } from "../../demand.js";
 import { describe, ErrorCode, PlanError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { InlineSession } from "../inline.js";
+import { CallPolicy } from "../../policy.js";
 import type { WorkerStartup } from "./messages.js";
 import { resolveModuleUrls } from "../../modules.js";
-import { Pool, progressBuffer } from "./pool.js";
+import { Pool, progressBuffers } from "./pool.js";
 import { runStage, type StageSettings } from "./pool-stage.js";
 import { ShardSizer } from "./shard-size.js";
+import { checkThreadBound, threadBound } from "./thread-bound.js";
 import { decode } from "./transport.js";
 import type { ThreadsSettings } from "./threads-options.js";
 
@@ -37,16 +40,19 @@ export async function openThreadsSession(
   // copied, and they behave exactly as with `inline`. Only parallel methods are worth a thread.
   const inline = new InlineSession(plan, methods, options, "threads");
   const parallel = plan.methods.filter((method) => method.mode === "parallel");
-  if (parallel.length === 0) return new ThreadsSession(plan, inline, undefined, settings);
+  if (parallel.length === 0) return new ThreadsSession(plan, inline, undefined, settings, options);
 
+  // Before anything starts: a plan that needs more threads than the machine can give is refused, not run.
+  const demand = poolDemand(plan);
+  checkThreadBound(plan, demand, threadBound(settings.maxThreads, options.workersGiven));
   const urls = await resolveModuleUrls(parallel, options.modules, options.moduleBase);
-  const minThreads = Math.max(1, poolDemand(plan));
+  const minThreads = Math.max(1, demand.workers);
   const maxThreads = Math.max(minThreads, settings.maxThreads ?? Math.max(availableParallelism(), options.workers));
   const startup: WorkerStartup = {
     channel: `flowc:${plan.name}:${randomUUID()}`,
     methods: parallel.map((method) => ({ method, url: urls.get(method.name) ?? "" })),
     backoff: options.retryBackoff,
-    progress: progressBuffer(),
+    ...progressBuffers(),
   };
   const pool = new Pool({
     entry: workerEntry(),
@@ -64,7 +70,7 @@ export async function openThreadsSession(
     await pool.close();
     throw error;
   }
-  return new ThreadsSession(plan, inline, pool, settings);
+  return new ThreadsSession(plan, inline, pool, settings, options);
 }
 
 /**
@@ -72,11 +78,11 @@ export async function openThreadsSession(
  * over parallel methods that can run at the same time (single methods run in
  * this thread and need none).
  */
-function poolDemand(plan: PlanDescriptor): number {
+function poolDemand(plan: PlanDescriptor): PeakDemand {
   const weighted = plan.methods.map((method) =>
     method.mode === "parallel" ? method : { ...method, mode: "parallel" as const, minWorkers: 0 },
   );
-  return peakDemand({ ...plan, methods: weighted }).workers;
+  return peakDemand({ ...plan, methods: weighted });
 }
 
 /** Fails the opening now, naming the methods, rather than every shard later. */
@@ -119,12 +125,20 @@ class ThreadsSession implements BackendSession {
   readonly #inline: InlineSession;
   readonly #pool: Pool | undefined;
   readonly #settings: ThreadsSettings;
+  readonly #retryBackoff: BackoffSettings;
 
-  constructor(plan: PlanDescriptor, inline: InlineSession, pool: Pool | undefined, settings: ThreadsSettings) {
+  constructor(
+    plan: PlanDescriptor,
+    inline: InlineSession,
+    pool: Pool | undefined,
+    settings: ThreadsSettings,
+    options: BackendOpenOptions,
+  ) {
     this.#plan = plan;
     this.#inline = inline;
     this.#pool = pool;
     this.#settings = settings;
+    this.#retryBackoff = options.retryBackoff;
   }
 
   method(method: PlanMethod): BackendMethod {
@@ -143,6 +157,7 @@ class ThreadsSession implements BackendSession {
       sizer: new ShardSizer(method.shardSize ?? null),
       maxCrashes: this.#settings.maxCrashes,
       graceMs: this.#settings.cancelGraceMs,
+      policy: new CallPolicy(method, this.#retryBackoff),
     });
   }
 

@@ -4,6 +4,7 @@
  */
 import type { ResourceLimits } from "node:worker_threads";
 import { ErrorCode, PlanError } from "../../errors.js";
+import { isIntegerIn, isTimerMs, MAX_COUNT, MAX_TIMER_MS } from "../../limits.js";
 
 export interface ThreadsOptions {
   /**
@@ -12,7 +13,9 @@ export interface ThreadsOptions {
    * while shards wait, and shrinks back after `idleTimeoutMs`. A value below
    * what the plan needs is raised to it: a stage never runs on fewer threads
    * than its `min_worker_count` (cap a run with the runner's `workers`
-   * instead). More threads than cores is allowed. Bounds: integer ≥ 1.
+   * instead). More threads than cores is allowed, and a value above the
+   * machine's bound on threads raises that bound (see `threadBound`).
+   * Bounds: integer from 1 to 2^31 − 1.
    * Example: `{ maxThreads: 4 }`.
    * @default max(CPU cores, the runner's `workers`)
    */
@@ -22,7 +25,7 @@ export interface ThreadsOptions {
    * milliseconds. Starting a thread costs tens of milliseconds of CPU (far
    * more when its methods are TypeScript compiled on the fly), so the default
    * keeps threads through the pauses between runs of a busy runner.
-   * Bounds: ≥ 0. Example: `{ idleTimeoutMs: 60_000 }`.
+   * Bounds: 0 to 2^31 − 1 (Node's longest timer). Example: `{ idleTimeoutMs: 60_000 }`.
    * @default 10000
    */
   readonly idleTimeoutMs?: number | undefined;
@@ -35,9 +38,11 @@ export interface ThreadsOptions {
    */
   readonly maxCrashes?: number | undefined;
   /**
-   * When a run fails or is cancelled, how long its calls still running on
-   * threads get to end after their signal aborts, in milliseconds, before
-   * their threads are terminated (and replaced). Bounds: ≥ 0.
+   * When a run fails or is cancelled, or a call outlives its `timeout`, how
+   * long calls still running on threads get to end after their signal
+   * aborts, in milliseconds, before their threads are terminated (and
+   * replaced); a call stopped at its timeout this way counts as a timed-out
+   * attempt. Bounds: 0 to 2^31 − 1 (Node's longest timer).
    * Example: `{ cancelGraceMs: 100 }`.
    * @default 1000
    */
@@ -78,19 +83,24 @@ export function resolveThreadsOptions(options: ThreadsOptions = {}): ThreadsSett
     throw new PlanError(ErrorCode.InvalidOption, `threads(): ${message}`);
   };
   const { maxThreads } = options;
-  if (maxThreads !== undefined && !(Number.isInteger(maxThreads) && maxThreads >= 1)) {
-    invalid(`option 'maxThreads' must be an integer ≥ 1, got ${String(maxThreads)}.`);
+  if (maxThreads !== undefined && !isIntegerIn(maxThreads, 1, MAX_COUNT)) {
+    invalid(`option 'maxThreads' must be an integer from 1 to ${MAX_COUNT}, got ${String(maxThreads)}.`);
   }
-  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_THREADS_OPTIONS.idleTimeoutMs;
-  if (!(idleTimeoutMs >= 0)) invalid(`option 'idleTimeoutMs' must be ≥ 0, got ${String(idleTimeoutMs)}.`);
+  const timerMs = (name: "idleTimeoutMs" | "cancelGraceMs"): number => {
+    const value = options[name] ?? DEFAULT_THREADS_OPTIONS[name];
+    if (!isTimerMs(value)) {
+      invalid(
+        `option '${name}' must be from 0 to ${MAX_TIMER_MS} ms (the longest delay Node's timers honour), got ${String(value)}.`,
+      );
+    }
+    return value;
+  };
+  const idleTimeoutMs = timerMs("idleTimeoutMs");
   const maxCrashes = options.maxCrashes ?? DEFAULT_THREADS_OPTIONS.maxCrashes;
-  if (!(Number.isInteger(maxCrashes) && maxCrashes >= 1)) {
-    invalid(`option 'maxCrashes' must be an integer ≥ 1, got ${String(maxCrashes)}.`);
+  if (!isIntegerIn(maxCrashes, 1, MAX_COUNT)) {
+    invalid(`option 'maxCrashes' must be an integer from 1 to ${MAX_COUNT}, got ${String(maxCrashes)}.`);
   }
-  const cancelGraceMs = options.cancelGraceMs ?? DEFAULT_THREADS_OPTIONS.cancelGraceMs;
-  if (!(Number.isFinite(cancelGraceMs) && cancelGraceMs >= 0)) {
-    invalid(`option 'cancelGraceMs' must be ≥ 0, got ${String(cancelGraceMs)}.`);
-  }
+  const cancelGraceMs = timerMs("cancelGraceMs");
   return {
     maxThreads,
     idleTimeoutMs,

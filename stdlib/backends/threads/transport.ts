@@ -32,23 +32,31 @@ const OWN_SLOTS = new Set(["name", "message", "stack", "cause"]);
 
 export function encode(value: unknown, depth = 0): Encoded {
   if (!isErrorLike(value)) return { kind: "value", value: isCloneable(value) ? value : describeValue(value) };
+  // A thrown error's fields are read once here; one whose getter throws is left out rather than crash the thread.
+  const read = (key: string): unknown => {
+    try {
+      return (value as unknown as Record<string, unknown>)[key];
+    } catch {
+      return undefined;
+    }
+  };
   const props: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     if (OWN_SLOTS.has(key)) continue;
-    const field = (value as unknown as Record<string, unknown>)[key];
+    const field = read(key);
     if (isCloneable(field)) props[key] = field;
   }
-  const cause =
-    depth < MAX_CAUSE_DEPTH && "cause" in value && value.cause !== undefined
-      ? encode(value.cause, depth + 1)
-      : undefined;
+  const causeValue = depth < MAX_CAUSE_DEPTH && "cause" in value ? read("cause") : undefined;
+  const name = read("name");
+  const message = read("message");
+  const stack = read("stack");
   return {
     kind: "error",
-    name: typeof value.name === "string" ? value.name : "Error",
-    message: typeof value.message === "string" ? value.message : String(value.message),
-    stack: typeof value.stack === "string" ? value.stack : undefined,
+    name: typeof name === "string" ? name : "Error",
+    message: typeof message === "string" ? message : String(message),
+    stack: typeof stack === "string" ? stack : undefined,
     props,
-    cause,
+    cause: causeValue === undefined ? undefined : encode(causeValue, depth + 1),
   };
 }
 
@@ -154,33 +162,91 @@ export function pack(values: readonly unknown[]): Uint8Array | undefined {
   }
 }
 
-/** Where a value that structured cloning refuses sits, and what it is. */
-export interface Uncloneable {
-  /** From the root given, e.g. `items[3].callback`. */
-  readonly path: string;
-  /** E.g. `a function`, `a WeakMap`. */
-  readonly what: string;
-}
+/** Why a value cannot cross to or from a worker thread, and where in it. */
+export type CloneProblem =
+  /** Structured cloning refuses the part at `path` (a function, a WeakMap, a value nested too deep). */
+  | { readonly kind: "uncloneable"; readonly path: string; readonly what: string }
+  /** Reading the part at `path` threw `error` (a getter): the method's own failure, not a transport one. */
+  | { readonly kind: "throws"; readonly path: string; readonly error: unknown };
 
 /**
- * The first part of `value` that cannot be structured-cloned, or `undefined`
- * when all of it can. Only called once cloning has failed: it clones every
- * level again on the way down, which is too slow for values that cross.
+ * What keeps `value` from being structured-cloned, or `undefined` when
+ * nothing does. Only called once cloning has failed: it clones every level
+ * again on its way down one path, which is too slow for values that cross.
+ * It walks without recursion, so a value of any depth is explained rather
+ * than overflowing the stack.
  */
-export function findUncloneable(value: unknown, root: string): Uncloneable | undefined {
-  if (isCloneable(value)) return undefined;
-  return locate(value, root, new Set());
-}
-
-function locate(value: unknown, path: string, seen: Set<object>): Uncloneable {
-  if (typeof value === "object" && value !== null && !seen.has(value)) {
-    seen.add(value);
-    for (const [childPath, child] of children(value, path)) {
-      if (!isCloneable(child)) return locate(child, childPath, seen);
+export function findCloneProblem(value: unknown, root: string): CloneProblem | undefined {
+  const top = cloneFailure(value);
+  if (top === undefined) return undefined;
+  if (top !== "uncloneable") return problemAt(top, root, value);
+  let path = root;
+  let current = value;
+  const seen = new Set<object>();
+  while (typeof current === "object" && current !== null && !seen.has(current)) {
+    seen.add(current);
+    let next: readonly [string, unknown] | undefined;
+    try {
+      for (const [childPath, child] of children(current, path)) {
+        const failure = cloneFailure(child);
+        if (failure === undefined) continue;
+        if (failure !== "uncloneable") return problemAt(failure, childPath, child);
+        next = [childPath, child];
+        break;
+      }
+    } catch (error) {
+      // A getter read while listing the parts.
+      return { kind: "throws", path, error };
     }
+    if (next === undefined) break;
+    [path, current] = next;
   }
   // None of its parts is to blame: the value itself cannot be cloned (a function, a WeakMap, a Promise, …).
-  return { path, what: describeValue(value) };
+  return { kind: "uncloneable", path, what: describeValue(current) };
+}
+
+type CloneFailure = "uncloneable" | "too-deep" | { readonly thrown: unknown };
+
+function cloneFailure(value: unknown): CloneFailure | undefined {
+  if (typeof value === "function" || typeof value === "symbol") return "uncloneable";
+  if (typeof value !== "object" || value === null) return undefined;
+  try {
+    structuredClone(value);
+    return undefined;
+  } catch (error) {
+    if (error instanceof Error && error.name === "DataCloneError") return "uncloneable";
+    // V8 clones recursively: a value a few thousand levels deep exhausts the stack.
+    if (error instanceof RangeError && /call stack/i.test(error.message)) return "too-deep";
+    return { thrown: error };
+  }
+}
+
+function problemAt(failure: "too-deep" | { readonly thrown: unknown }, path: string, value: unknown): CloneProblem {
+  if (failure !== "too-deep") return { kind: "throws", path, error: failure.thrown };
+  return {
+    kind: "uncloneable",
+    path,
+    what: `${describeValue(value)} nested ${nestingDepth(value)} levels deep, deeper than structured cloning can go`,
+  };
+}
+
+/** How many objects deep `value` goes, counted without recursion (each object once, parts that throw skipped). */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const seen = new Set<object>();
+  const pending: (readonly [unknown, number])[] = [[value, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [current, depth] = next;
+    if (typeof current !== "object" || current === null || seen.has(current)) continue;
+    deepest = Math.max(deepest, depth);
+    seen.add(current);
+    try {
+      for (const [, child] of children(current, "")) pending.push([child, depth + 1]);
+    } catch {
+      // A part whose getter throws adds no depth.
+    }
+  }
+  return deepest;
 }
 
 function* children(value: object, path: string): Generator<readonly [string, unknown]> {

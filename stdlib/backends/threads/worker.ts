@@ -15,7 +15,7 @@ import type { CallScope, FlowEvent, RunContext } from "../../api.js";
 import { isThenable, LazyAbort } from "../../context.js";
 import { MethodError } from "../../errors.js";
 import { importModule } from "../../modules.js";
-import { CallPolicy } from "../../policy.js";
+import { CallPolicy, type AttemptWatch } from "../../policy.js";
 import type {
   AbortMessage,
   Encoded,
@@ -30,7 +30,7 @@ import type {
   WorkerRequest,
   WorkerStartup,
 } from "./messages.js";
-import { decode, encode, encodeCallEvent, findUncloneable, pack } from "./transport.js";
+import { decode, encode, encodeCallEvent, findCloneProblem, pack } from "./transport.js";
 import { now } from "../../clock.js";
 
 type Invocable = (input?: unknown, context?: RunContext) => unknown;
@@ -210,13 +210,29 @@ function isMovable(value: unknown): value is { [valueSymbol]: unknown } {
   return typeof value === "object" && value !== null && valueSymbol in value;
 }
 
+/** Notes a slot's timed attempts in shared memory, for the calling thread to watch (see `WorkerStartup.deadlines`). */
+function attemptWatch(slot: number): AttemptWatch {
+  const { attempts, deadlines } = startup;
+  return {
+    begin(number, deadline) {
+      attempts[slot] = number;
+      deadlines[slot] = deadline;
+    },
+    end() {
+      deadlines[slot] = 0;
+    },
+  };
+}
+
 async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy, scope: ShardScope): Promise<unknown> {
   const { first, count, slot } = request;
   const progress = startup.progress;
+  const watch = policy.timeoutMs !== null && slot >= 0 ? attemptWatch(slot) : undefined;
   const items = (request.packed === undefined ? request.items : deserialize(request.packed)) as readonly unknown[];
   const outputs = new Array<unknown>(count);
   const durations: number[] | undefined = request.measure ? [] : undefined;
   const started = performance.now();
+  let retried: Map<number, number> | undefined;
   for (let k = 0; k < count; k++) {
     if (scope.cancelled) return answer({ kind: "cancelled", worker: threadId, events: scope.posted });
     const index = first + k;
@@ -224,7 +240,19 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
     const item = items[k];
     const callStarted = durations === undefined ? 0 : performance.now();
     try {
-      const output = policy.run((context) => fn(item, context), index, scope);
+      // The first item may continue attempts begun on a thread that was stopped while it overran its timeout.
+      const call =
+        k === 0 && (request.firstAttempt > 1 || request.delayMs > 0)
+          ? { firstAttempt: request.firstAttempt, delayMs: request.delayMs, watch }
+          : watch === undefined
+            ? undefined
+            : { watch };
+      const attempt = (context: RunContext): unknown => {
+        // Kept for an output that turns out not to cross: its failure counts the attempts made.
+        if (context.attempt > 1) (retried ??= new Map()).set(k, context.attempt);
+        return fn(item, context);
+      };
+      const output = policy.run(attempt, index, scope, call);
       outputs[k] = isThenable(output) ? await output : output;
     } catch (error) {
       const failure = error instanceof MethodError ? error : new MethodError(policy.method, index, 1, error);
@@ -244,10 +272,22 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
   if (packed === undefined) {
     // Either an output cannot be cloned at all, or it holds shared memory, which only `postMessage` shares.
     for (let k = 0; k < count; k++) {
-      const where = findUncloneable(outputs[k], `outputs[${first + k}]`);
-      if (where !== undefined) {
-        return answer({ kind: "uncloneable", worker: threadId, events: scope.posted, item: first + k, ...where });
+      const problem = findCloneProblem(outputs[k], `outputs[${first + k}]`);
+      if (problem === undefined) continue;
+      if (problem.kind === "uncloneable") {
+        const { path, what } = problem;
+        return answer({ kind: "uncloneable", worker: threadId, events: scope.posted, item: first + k, path, what });
       }
+      // A getter of the output threw while it was read: the call failed, with that error.
+      const failure = policy.failure(problem.error, first + k, retried?.get(k) ?? 1, scope);
+      return answer({
+        kind: "failed",
+        worker: threadId,
+        events: scope.posted,
+        item: first + k,
+        attempts: failure.attempts,
+        error: encode(failure.cause),
+      });
     }
   }
   const done: ShardResponse = {
