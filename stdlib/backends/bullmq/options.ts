@@ -111,7 +111,7 @@ export const REDIS_URL_VARIABLE = "FLOWC_REDIS_URL";
  * reconnection never gives up; the backend's own timers decide when an
  * outage has lasted too long.
  */
-export function redisOptions(connection: RedisConnection | undefined, name: string): RedisOptions {
+export function redisOptions(connection: RedisConnection | undefined, name: string): ConnectionSettings {
   const chosen = connection ?? process.env[REDIS_URL_VARIABLE] ?? DEFAULT_BULLMQ_OPTIONS.url;
   const base = typeof chosen === "string" ? parseRedisUrl(chosen) : chosen;
   return {
@@ -122,6 +122,9 @@ export function redisOptions(connection: RedisConnection | undefined, name: stri
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), 1000),
   };
 }
+
+/** ioredis options as this backend makes them: its retry strategy is always a function (BullMQ's type needs that). */
+export type ConnectionSettings = RedisOptions & { readonly retryStrategy: (times: number) => number };
 
 /** Host and port of a connection, for messages (never its credentials). */
 export function describeConnection(options: RedisOptions): string {
