@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createWorker, type FlowWorker, type MethodTable, type PlanDescriptor } from "../../../stdlib/index.js";
+import { MAX_DURATION_MS } from "../../../stdlib/backends/bullmq/options.js";
 import { compileFile } from "../compile-files.js";
 import { ExitCode, UsageError } from "../io.js";
 import { loadManifestMethods } from "../methods.js";
@@ -28,6 +29,11 @@ export async function workerCommand(file: string, options: WorkerCommandOptions)
   const connection = options.redis ?? process.env["FLOWC_REDIS_URL"];
   if (connection === undefined)
     throw new UsageError("no Redis to serve from: pass --redis redis://host:port or set FLOWC_REDIS_URL");
+  // Checked now rather than at SIGTERM: a grace past what a timer can wait would hand every job back after 1 ms.
+  if (options.grace !== undefined && options.grace > MAX_DURATION_MS)
+    throw new UsageError(
+      `--grace must be at most ${MAX_DURATION_MS} ms (596.5 h, the longest Node's timers wait), not ${options.grace}`,
+    );
   const loaded = RUNNER.test(file) ? await fromRunner(file) : await fromManifest(file);
   if (loaded === undefined) return ExitCode.Failure;
   const { plan, modules } = loaded;

@@ -22,14 +22,15 @@ export interface BullmqOptions {
   /**
    * How long a stage waits for enough workers to serve its method (at least
    * one, and `min_worker_count` for a parallel method) before the run fails.
-   * Bounds: ≥ 0 milliseconds. Example: `{ workerWait: 120_000 }` while workers boot.
+   * Bounds: 0 to 2³¹−1 milliseconds (about 24.8 days, the longest a timer waits).
+   * Example: `{ workerWait: 120_000 }` while workers boot.
    * @default 30000
    */
   readonly workerWait?: number | undefined;
   /**
    * How long the caller waits for a lost Redis connection to come back before
    * the calls in flight fail; a shorter outage is survived (see DEPLOYMENT.md).
-   * Bounds: ≥ 0 milliseconds.
+   * Bounds: 0 to 2³¹−1 milliseconds (about 24.8 days).
    * @default 30000
    */
   readonly connectionWait?: number | undefined;
@@ -67,19 +68,19 @@ export interface WorkerProcessOptions {
    * renews it at half that time while it works; a worker that dies (or blocks
    * its event loop longer) loses its jobs to the others after it. A method's
    * `timeout` raises it to twice that timeout, so that a call running up to its
-   * timeout never loses its lock. Bounds: ≥ 1000 milliseconds.
+   * timeout never loses its lock. Bounds: 1000 to 2³¹−1 milliseconds.
    * @default 30000
    */
   readonly lockDuration?: number | undefined;
   /**
    * How often this worker looks for jobs whose worker died, in milliseconds.
-   * Bounds: ≥ 100.
+   * Bounds: 100 to 2³¹−1.
    * @default 5000
    */
   readonly stalledInterval?: number | undefined;
   /**
    * How often the worker tells Redis it is alive; it counts as gone after
-   * three missed beats. Bounds: ≥ 100 milliseconds.
+   * three missed beats. Bounds: 100 milliseconds to a third of 2³¹−1.
    * @default 1000
    */
   readonly heartbeat?: number | undefined;
@@ -173,14 +174,45 @@ export interface BullmqSettings {
   readonly prefix: string;
 }
 
+/**
+ * The longest delay Node's timers take: a longer one overflows, with a
+ * `TimeoutOverflowWarning`, and fires after 1 ms. Every duration of this
+ * backend is a timer somewhere, so none may exceed it.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
 /** Applies defaults and checks bounds; throws a `PlanError` (`InvalidOption`) for a bad value. */
 export function resolveBullmqOptions(options: BullmqOptions): BullmqSettings {
   const d = DEFAULT_BULLMQ_OPTIONS;
   return {
     connection: options.connection,
-    workerWait: boundedOption("workerWait", options.workerWait, d.workerWait, 0),
-    connectionWait: boundedOption("connectionWait", options.connectionWait, d.connectionWait, 0),
+    workerWait: durationOption("workerWait", options.workerWait, d.workerWait, 0),
+    connectionWait: durationOption("connectionWait", options.connectionWait, d.connectionWait, 0),
     shardSize: boundedOption("shardSize", options.shardSize, d.shardSize, 1, true),
+    prefix: prefixOption(options.prefix),
+  };
+}
+
+/** {@link WorkerProcessOptions} checked, with defaults applied. */
+export interface WorkerSettings {
+  readonly connection: RedisConnection | undefined;
+  readonly concurrency: number;
+  readonly lockDuration: number;
+  readonly stalledInterval: number;
+  readonly heartbeat: number;
+  readonly prefix: string;
+}
+
+/** Applies defaults and checks bounds of a worker's options; throws a `PlanError` (`InvalidOption`) for a bad value. */
+export function resolveWorkerOptions(options: WorkerProcessOptions): WorkerSettings {
+  const d = DEFAULT_BULLMQ_OPTIONS;
+  return {
+    connection: options.connection,
+    concurrency: boundedOption("concurrency", options.concurrency, d.concurrency, 1, true),
+    lockDuration: durationOption("lockDuration", options.lockDuration, d.lockDuration, 1000),
+    stalledInterval: durationOption("stalledInterval", options.stalledInterval, d.stalledInterval, 100),
+    // A worker counts as gone after three beats: that time is a Redis expiry, the beat itself a timer.
+    heartbeat: durationOption("heartbeat", options.heartbeat, d.heartbeat, 100, Math.floor(MAX_DURATION_MS / 3)),
     prefix: prefixOption(options.prefix),
   };
 }
@@ -198,6 +230,30 @@ export function boundedOption(
     throw invalid(`Option '${name}' must be ${integer ? "an integer " : ""}≥ ${min}, got ${String(value)}.`);
   }
   return value;
+}
+
+/**
+ * Checks a duration in milliseconds: at least `min`, and at most what a timer
+ * can wait ({@link MAX_DURATION_MS}, about 24.8 days); `undefined` takes the default.
+ */
+export function durationOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max = MAX_DURATION_MS,
+): number {
+  const checked = boundedOption(name, value, fallback, min);
+  if (checked > max) {
+    throw invalid(
+      `Option '${name}' must be at most ${max} ms (${hours(max)}, the longest Node's timers wait), got ${checked} ms (${hours(checked)}).`,
+    );
+  }
+  return checked;
+}
+
+function hours(ms: number): string {
+  return `${Math.floor(ms / 360_000) / 10} h`;
 }
 
 /** Checks the key prefix. */

@@ -35,11 +35,13 @@ import {
   type WireError,
 } from "./messages.js";
 import {
-  boundedOption,
   DEFAULT_BULLMQ_OPTIONS,
-  prefixOption,
+  durationOption,
+  MAX_DURATION_MS,
   redisOptions,
+  resolveWorkerOptions,
   type WorkerProcessOptions,
+  type WorkerSettings,
 } from "./options.js";
 import { endRun, handOver, markEnded, PROCESS_TOKEN, runEnded, type Abort } from "./same-process.js";
 import { defineScripts } from "./scripts.js";
@@ -68,7 +70,7 @@ export interface FlowWorker {
    * Stops taking jobs, lets the jobs in flight finish, unregisters and
    * disconnects. After `graceMs` the calls still running are aborted and
    * their jobs handed back to the queue, untouched, for another worker.
-   * Idempotent.
+   * Idempotent. Bounds: `graceMs` 0 to 2³¹−1 milliseconds.
    * @default graceMs: no limit
    */
   close(options?: { readonly graceMs?: number | undefined }): Promise<void>;
@@ -96,6 +98,7 @@ class WorkerShutdown extends Error {
 /** Starts a worker for `plan` (see `createWorker` in ./index.ts, which loads this module on first use). */
 export async function createWorker(plan: PlanDescriptor, options: WorkerOptions): Promise<FlowWorker> {
   validatePlan(plan);
+  const settings = resolveWorkerOptions(options);
   const served = plan.methods.filter(
     (method) => options.methods === undefined || options.methods.includes(method.name),
   );
@@ -113,7 +116,16 @@ export async function createWorker(plan: PlanDescriptor, options: WorkerOptions)
         )
       : options.modules;
   validateMethods({ ...plan, methods: served }, table);
-  const worker = new PlanWorker(plan, served, table, options);
+  for (const method of served) {
+    if (method.timeoutMs !== null && method.timeoutMs > MAX_DURATION_MS) {
+      throw new PlanError(
+        ErrorCode.InvalidPlan,
+        `Method '${method.name}' has a timeout of ${method.timeoutMs} ms, longer than the ${MAX_DURATION_MS} ms (596.5 h) Node's timers can wait.`,
+        [method.name],
+      );
+    }
+  }
+  const worker = new PlanWorker(plan, served, table, options, settings);
   try {
     await worker.start();
   } catch (error) {
@@ -132,7 +144,7 @@ class PlanWorker implements FlowWorker {
   /** Each method's position in the plan, which call ids are made of. */
   readonly #methodIndex: ReadonlyMap<string, number>;
   readonly #table: MethodTable;
-  readonly #options: WorkerOptions;
+  readonly #settings: WorkerSettings;
   readonly #redis: Redis;
   readonly #subscriber: Redis;
   readonly #workers: Worker[] = [];
@@ -144,21 +156,25 @@ class PlanWorker implements FlowWorker {
   readonly #log: (line: string) => void;
   /** While Redis is unreachable, the errors already logged (empty when connected). */
   readonly #outage = new Set<string>();
-  readonly #heartbeatMs: number;
   #beat: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
 
-  constructor(plan: PlanDescriptor, served: readonly PlanMethod[], table: MethodTable, options: WorkerOptions) {
+  constructor(
+    plan: PlanDescriptor,
+    served: readonly PlanMethod[],
+    table: MethodTable,
+    options: WorkerOptions,
+    settings: WorkerSettings,
+  ) {
     this.plan = plan;
     this.#served = served;
     this.#methodIndex = new Map(plan.methods.map((method, i) => [method.name, i]));
     this.#table = table;
-    this.#options = options;
+    this.#settings = settings;
     this.#log = options.log ?? (() => undefined);
-    this.#keys = new PlanKeys(plan, prefixOption(options.prefix));
+    this.#keys = new PlanKeys(plan, settings.prefix);
     this.id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`.replace(/[^A-Za-z0-9_.-]/g, "_");
-    this.#heartbeatMs = boundedOption("heartbeat", options.heartbeat, DEFAULT_BULLMQ_OPTIONS.heartbeat, 100);
-    const redis = redisOptions(options.connection, `flowc-worker:${this.id}`);
+    const redis = redisOptions(settings.connection, `flowc-worker:${this.id}`);
     this.#redis = defineScripts(new Redis({ ...redis, lazyConnect: true }));
     this.#subscriber = new Redis({
       ...redis,
@@ -189,15 +205,7 @@ class PlanWorker implements FlowWorker {
   }
 
   async start(): Promise<void> {
-    const options = this.#options;
-    const concurrency = boundedOption("concurrency", options.concurrency, DEFAULT_BULLMQ_OPTIONS.concurrency, 1, true);
-    const lockDuration = boundedOption("lockDuration", options.lockDuration, DEFAULT_BULLMQ_OPTIONS.lockDuration, 1000);
-    const stalledInterval = boundedOption(
-      "stalledInterval",
-      options.stalledInterval,
-      DEFAULT_BULLMQ_OPTIONS.stalledInterval,
-      100,
-    );
+    const { concurrency, lockDuration, stalledInterval } = this.#settings;
     await Promise.all([this.#connect(this.#redis), this.#connect(this.#subscriber)]);
     this.#subscriber.on("message", (_channel: string, message: string) => this.#onCancel(message));
     await this.#subscriber.subscribe(this.#keys.cancelChannel);
@@ -216,7 +224,7 @@ class PlanWorker implements FlowWorker {
         name: this.id,
         concurrency,
         // A call that runs up to its timeout must not lose its lock meanwhile, even if it blocks the event loop.
-        lockDuration: Math.max(lockDuration, 2 * (method.timeoutMs ?? 0)),
+        lockDuration: Math.min(Math.max(lockDuration, 2 * (method.timeoutMs ?? 0)), MAX_DURATION_MS),
         stalledInterval,
         maxStalledCount: DEFAULT_BULLMQ_OPTIONS.maxStalls,
         settings: { backoffStrategy },
@@ -240,13 +248,19 @@ class PlanWorker implements FlowWorker {
     await this.#register();
     this.#beat = setInterval(
       () => void this.#register().catch((error: unknown) => this.#log(`heartbeat: ${describe(error)}`)),
-      this.#heartbeatMs,
+      this.#settings.heartbeat,
     );
     this.#beat.unref();
   }
 
   close(options?: { readonly graceMs?: number | undefined }): Promise<void> {
-    return (this.#closing ??= this.#close(options?.graceMs));
+    const graceMs = options?.graceMs;
+    try {
+      if (graceMs !== undefined) durationOption("graceMs", graceMs, 0, 0);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return (this.#closing ??= this.#close(graceMs));
   }
 
   async #close(graceMs: number | undefined): Promise<void> {
@@ -270,7 +284,7 @@ class PlanWorker implements FlowWorker {
   }
 
   async #register(): Promise<void> {
-    const ttl = this.#heartbeatMs * 3;
+    const ttl = this.#settings.heartbeat * 3;
     const info = JSON.stringify({
       host: hostname(),
       pid: process.pid,
