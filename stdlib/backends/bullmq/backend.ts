@@ -28,7 +28,7 @@ import {
   fromWireError,
   PayloadError,
   readReply,
-  refuseGadgets,
+  checkPayload,
   toWireError,
   WIRE_VERSION,
   type Reply,
@@ -304,7 +304,7 @@ class Session implements BackendSession {
       // Workers would refuse these; refusing here names the item and spares the round trip.
       inputs.forEach((input, i) => {
         try {
-          refuseGadgets(input);
+          checkPayload(input);
         } catch (error) {
           const cause = new PayloadError(`its input cannot be sent: ${describe(error)}`);
           throw new MethodError(method.name, call.single ? undefined : first + i, 0, cause);

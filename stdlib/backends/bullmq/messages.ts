@@ -158,24 +158,49 @@ export function decodeJson(text: string): unknown {
   } catch (error) {
     throw new PayloadError(`not valid JSON (${describe(error)})`);
   }
-  if (GADGET.test(text)) refuseGadgets(value);
+  if (GADGET.test(text)) checkPayload(value, Infinity);
   return value;
 }
 
-/** Throws a {@link PayloadError} naming the path of the first gadget key in `value`. */
-export function refuseGadgets(value: unknown): void {
-  // Only objects can hold keys, so primitives are never stacked, and a path is spelled only for the error:
-  // most payloads are long arrays of plain values, walked here on every job.
-  const stack: { value: object; path: () => string }[] = [];
-  if (typeof value === "object" && value !== null) stack.push({ value, path: () => "$" });
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    const current = next.value;
-    const parent = next.path;
+/**
+ * The deepest nesting of a value the backend carries. JSON.stringify and
+ * structured cloning recurse, and overflow the stack a few thousand levels
+ * down (how far depends on the stack left); a fixed bound, well short of
+ * that, refuses the same values wherever they are checked.
+ */
+export const MAX_DEPTH = 1000;
+
+/** One object on the way down a value: where it sits, for the path in a message. */
+interface Step {
+  readonly value: object;
+  readonly depth: number;
+  readonly parent: Step | undefined;
+  readonly key: string | number | undefined;
+}
+
+/**
+ * Throws a {@link PayloadError} for the first gadget key in `value` (see
+ * {@link decodeJson}), or for nesting deeper than `maxDepth` levels, naming
+ * where. Walks with a stack of its own, never recursion, so no depth
+ * overflows it.
+ */
+export function checkPayload(value: unknown, maxDepth = MAX_DEPTH): void {
+  // Only objects can hold keys, so primitives are never stacked: most payloads are long arrays of plain values.
+  if (typeof value !== "object" || value === null) return;
+  const stack: Step[] = [{ value, depth: 1, parent: undefined, key: undefined }];
+  for (let step = stack.pop(); step !== undefined; step = stack.pop()) {
+    if (step.depth > maxDepth) {
+      throw new PayloadError(
+        `it nests deeper than ${maxDepth} levels (at ${pathOf(step)}), the most the bullmq backend carries`,
+      );
+    }
+    const current = step.value;
+    const depth = step.depth + 1;
     if (Array.isArray(current)) {
       for (let i = 0; i < current.length; i++) {
         const element: unknown = current[i];
         if (typeof element === "object" && element !== null)
-          stack.push({ value: element, path: () => `${parent()}[${i}]` });
+          stack.push({ value: element, depth, parent: step, key: i });
       }
       continue;
     }
@@ -183,13 +208,27 @@ export function refuseGadgets(value: unknown): void {
       const child = (current as Record<string, unknown>)[key];
       const isObject = typeof child === "object" && child !== null;
       if (key === "__proto__" || ((key === "constructor" || key === "prototype") && isObject)) {
-        throw new PayloadError(
-          `it holds the key '${key}' at ${parent()}.${key}, which could pollute object prototypes`,
-        );
+        const at = pathOf({ value: current, depth, parent: step, key });
+        throw new PayloadError(`it holds the key '${key}' at ${at}, which could pollute object prototypes`);
       }
-      if (isObject) stack.push({ value: child, path: () => `${parent()}.${key}` });
+      if (isObject) stack.push({ value: child, depth, parent: step, key });
     }
   }
+}
+
+/** Segments of a path shown at each end; the levels between are counted, not spelt. */
+const PATH_ENDS = 6;
+
+/** `$.orders[3].lines` for a step, built by following parents (never recursively). */
+function pathOf(step: Step): string {
+  const keys: (string | number)[] = [];
+  for (let at: Step | undefined = step; at?.key !== undefined; at = at.parent) keys.push(at.key);
+  keys.reverse();
+  const segment = (key: string | number): string => (typeof key === "number" ? `[${key}]` : `.${key}`);
+  if (keys.length <= 2 * PATH_ENDS) return `$${keys.map(segment).join("")}`;
+  const head = keys.slice(0, PATH_ENDS).map(segment).join("");
+  const tail = keys.slice(-PATH_ENDS).map(segment).join("");
+  return `$${head}…(${keys.length - 2 * PATH_ENDS} levels)…${tail}`;
 }
 
 /** Retry delays of a job that carries none (its method has no retries, so they are never used). */
@@ -203,7 +242,8 @@ const NO_BACKOFF = { baseMs: 0, maxMs: 0 };
 export function readJobData(data: unknown, callOf: (run: string) => string): ShardJobData {
   if (typeof data !== "object" || data === null || Array.isArray(data))
     throw new PayloadError("job data is not an object");
-  refuseGadgets(data);
+  // The inputs sit two levels down (data, its input array): each may nest MAX_DEPTH levels itself.
+  checkPayload(data, MAX_DEPTH + 2);
   const d = data as Record<string, unknown>;
   if (d["v"] !== WIRE_VERSION)
     throw new PayloadError(`job data has format ${String(d["v"])}, expected ${WIRE_VERSION}`);
@@ -350,7 +390,7 @@ function plainProps(props: Record<string, unknown>): Record<string, unknown> | u
       const text = JSON.stringify(value);
       if (text === undefined) continue;
       const back = JSON.parse(text) as unknown;
-      refuseGadgets({ [key]: back });
+      checkPayload({ [key]: back });
       kept[key] = back;
       any = true;
     } catch {
@@ -365,7 +405,7 @@ function plainProps(props: Record<string, unknown>): Record<string, unknown> | u
  * allows: the runtime's own errors come back as their classes, others as an
  * `Error` with the original name, message, code, stack and plain properties.
  */
-export function fromWireError(wire: WireError): Error {
+export function fromWireError(wire: WireError, depth = 0): Error {
   const props = wire.props ?? {};
   let error: Error;
   if (wire.code === ErrorCode.MethodTimeout) {
@@ -404,9 +444,10 @@ export function fromWireError(wire: WireError): Error {
     }
   }
   if (wire.stack !== undefined) error.stack = wire.stack;
-  if (wire.cause !== undefined) {
+  // A chain longer than any writer sends (a forged one) is cut where toWireError would have cut it.
+  if (isWireError(wire.cause) && depth < MAX_CAUSES) {
     Object.defineProperty(error, "cause", {
-      value: fromWireError(wire.cause),
+      value: fromWireError(wire.cause, depth + 1),
       configurable: true,
       writable: true,
     });

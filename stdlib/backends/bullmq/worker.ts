@@ -14,7 +14,7 @@ import { hostname } from "node:os";
 import { Job, UnrecoverableError, WaitingError, Worker, type BackoffStrategy } from "bullmq";
 import { Redis } from "ioredis";
 import type { MethodTable, RunContext } from "../../api.js";
-import { describe, ErrorCode, isNonRetryable, PlanError } from "../../errors.js";
+import { describe, ErrorCode, isNonRetryable, NonRetryableError, PlanError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { backoffDelay } from "../../policy.js";
 import { importMethods, resolveModuleUrls } from "../../modules.js";
@@ -22,6 +22,7 @@ import { lookupMethod, validateMethods, validatePlan } from "../../validate-plan
 import { runAttempt, type AttemptSpec } from "./attempt.js";
 import { callId, ID_PATTERN, PlanKeys, REPLIES_TTL_MS } from "./keys.js";
 import {
+  checkPayload,
   holesOf,
   restoreHoles,
   fromWireError,
@@ -409,12 +410,16 @@ class PlanWorker implements FlowWorker {
       if (done[i] === 1) continue;
       const item = data.single ? undefined : data.first + i;
       const attempted = runAttempt(invoke, inputs[i], item, spec);
-      const outcome = attempted instanceof Promise ? await attempted : attempted;
+      let outcome = attempted instanceof Promise ? await attempted : attempted;
       if (outcome.ok) {
-        outputs[i] = outcome.value;
-        done[i] = 1;
-        if (durations !== undefined) durations[i] = outcome.ms;
-        continue;
+        const refused = refuseOutput(outcome.value);
+        if (refused === undefined) {
+          outputs[i] = outcome.value;
+          done[i] = 1;
+          if (durations !== undefined) durations[i] = outcome.ms;
+          continue;
+        }
+        outcome = { ok: false, error: refused, kind: "failed" };
       }
       if (outcome.kind === "ended") return null;
       if (outcome.kind === "shutdown") {
@@ -545,6 +550,21 @@ const WANTED_FRESH_MS = 1_000;
 
 /** Retry delays when a job reaches BullMQ's strategy without the worker's own delay (never in practice). */
 const DEFAULT_BACKOFF = { baseMs: 25, maxMs: 2000 };
+
+/**
+ * Why an output cannot go back to its caller, or `undefined` when it can: it
+ * nests too deep for JSON to write, or holds a key its caller would refuse.
+ * Calling the method again would return the same, so it is not retried.
+ */
+function refuseOutput(value: unknown): NonRetryableError | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  try {
+    checkPayload(value);
+    return undefined;
+  } catch (error) {
+    return new NonRetryableError(`its output cannot be sent: ${describe(error)}`);
+  }
+}
 
 function partialOf(outputs: readonly unknown[], done: Uint8Array): PartialOutputs {
   const items: number[] = [];
