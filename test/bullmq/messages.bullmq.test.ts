@@ -67,9 +67,10 @@ describe("bullmq messages", () => {
     expect(() => readJobData({ ...data, backoff: { baseMs: 5, maxMs: 1 } }, String)).toThrow(
       "job data has no valid 'backoff'",
     );
-    expect(() => readJobData({ ...data, partial: { items: [0] } }, String)).toThrow(
-      "job data has a malformed 'partial'",
+    expect(() => readJobData({ ...data, delivered: [1, 0] }, String)).toThrow(
+      "job data has a malformed 'delivered' (indices of items, ascending)",
     );
+    expect(readJobData({ ...data, delivered: [0] }, String)).toMatchObject({ delivered: [0] });
   });
 
   it("drops replies it cannot dispatch", () => {

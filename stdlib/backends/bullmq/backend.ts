@@ -83,6 +83,8 @@ interface Shard {
   };
   /** The worker that last started it, for shard events. */
   worker: string | undefined;
+  /** Which of its items have their output in the call's results (from `part` and `done` replies). */
+  readonly received: Uint8Array;
   collected: boolean;
 }
 
@@ -335,6 +337,7 @@ class Session implements BackendSession {
         count: slice.length,
         job: { name: method.name, data, opts },
         worker: undefined,
+        received: new Uint8Array(slice.length),
         collected: false,
       });
     }
@@ -455,17 +458,28 @@ class Session implements BackendSession {
           error: takeOver(reply.error.handle)?.error ?? fromWireError(reply.error),
         });
         return;
+      case "part":
       case "done": {
-        let values: unknown[];
-        try {
-          values = restoreHoles(reply.values, reply.holes, shard.count);
-        } catch (error) {
-          const cause = new PayloadError(`the result of shard ${reply.shard} cannot be read: ${describe(error)}`);
+        const problem = this.#receive(call, shard, reply);
+        if (problem !== undefined) {
+          const cause = new PayloadError(`the result of shard ${reply.shard} cannot be read: ${problem}`);
           this.#finish(call, new MethodError(call.method.name, call.single ? undefined : shard.first, 1, cause));
           return;
         }
+        if (reply.t === "part") return;
         shard.collected = true;
-        for (let i = 0; i < values.length; i++) call.results[shard.first + i] = values[i];
+        const missing = shard.received.indexOf(0);
+        if (missing !== -1) {
+          // Only a job altered in Redis leaves items out: every attempt sends what it ran before the next starts.
+          const cause = new PayloadError(
+            `the result of shard ${reply.shard} lacks the output of item ${shard.first + missing}, which no attempt sent`,
+          );
+          this.#finish(
+            call,
+            new MethodError(call.method.name, call.single ? undefined : shard.first + missing, 1, cause),
+          );
+          return;
+        }
         if (emit !== undefined) {
           this.#announce(call, reply.worker);
           emit(
@@ -497,6 +511,30 @@ class Session implements BackendSession {
         return;
       }
     }
+  }
+
+  /**
+   * Takes the outputs of a `part` or `done` reply into the call's results;
+   * returns what is wrong with the reply instead when it does not fit its
+   * shard. An item's first output is kept.
+   */
+  #receive(call: Call, shard: Shard, reply: Extract<Reply, { t: "part" | "done" }>): string | undefined {
+    const items = reply.items;
+    if (items !== undefined && (items.length === 0 || (items.at(-1) ?? 0) >= shard.count))
+      return `it names items beyond the shard's ${shard.count}`;
+    let values: unknown[];
+    try {
+      values = restoreHoles(reply.values, reply.holes, items?.length ?? shard.count);
+    } catch (error) {
+      return describe(error);
+    }
+    for (let k = 0; k < values.length; k++) {
+      const index = items === undefined ? k : (items[k] ?? 0);
+      if (shard.received[index] === 1) continue;
+      shard.received[index] = 1;
+      call.results[shard.first + index] = values[k];
+    }
+    return undefined;
   }
 
   #shardEvent(

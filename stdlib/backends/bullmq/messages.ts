@@ -11,7 +11,7 @@
 import { describe, ErrorCode, MethodTimeoutError, NonRetryableError } from "../../errors.js";
 
 /** Format of job data and replies; a worker refuses any other. */
-export const WIRE_VERSION = 1;
+export const WIRE_VERSION = 2;
 
 /**
  * The data of one shard job as it travels: a run's call of one method on
@@ -38,8 +38,13 @@ export interface ShardJobWire {
   readonly events: boolean;
   /** The caller's retry delays; absent when the method has no retries. */
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number } | undefined;
-  /** Outputs of items that succeeded in earlier attempts, written by the worker before a retry. */
-  readonly partial?: PartialOutputs | undefined;
+  /**
+   * Items (indices within the shard) whose outputs an earlier attempt already
+   * sent to the caller in a `part` reply; written by the worker before a retry.
+   * Only indices travel, never values: a worker returns nothing but what its
+   * own calls produced, so a job altered in Redis cannot put values in its mouth.
+   */
+  readonly delivered?: readonly number[] | undefined;
 }
 
 /** A shard job as a worker reads it: the wire data with what the worker knows filled in. */
@@ -50,13 +55,6 @@ export interface ShardJobData extends ShardJobWire {
   readonly call: string;
   /** The caller's process token: a worker in that same process hands errors over by reference. */
   readonly origin: string;
-}
-
-export interface PartialOutputs {
-  /** Indices within the shard. */
-  readonly items: readonly number[];
-  readonly values: readonly unknown[];
-  readonly holes: readonly number[];
 }
 
 /** An error as JSON: enough to rebuild it with its name, message, code and own data. */
@@ -90,10 +88,23 @@ export type Reply =
       readonly error: WireError;
     }
   | {
+      /** Outputs of the items an attempt completed before it failed (or was handed back): the rest follow later. */
+      readonly t: "part";
+      readonly call: string;
+      readonly shard: number;
+      readonly worker: string;
+      /** Indices within the shard, ascending, one per value. */
+      readonly items: readonly number[];
+      readonly values: readonly unknown[];
+      readonly holes: readonly number[];
+    }
+  | {
       readonly t: "done";
       readonly call: string;
       readonly shard: number;
       readonly worker: string;
+      /** Indices within the shard of the values, when not every item (some came in `part` replies). */
+      readonly items?: readonly number[] | undefined;
       /** The outputs, in item order. */
       readonly values: readonly unknown[];
       readonly holes: readonly number[];
@@ -285,15 +296,9 @@ export function readJobData(data: unknown, callOf: (run: string) => string): Sha
     }
     backoff = { baseMs, maxMs };
   }
-  const partial = d["partial"];
-  let checkedPartial: PartialOutputs | undefined;
-  if (partial !== undefined && partial !== null) {
-    const p = partial as Record<string, unknown>;
-    if (!Array.isArray(p["items"]) || !Array.isArray(p["values"]) || !Array.isArray(p["holes"])) {
-      throw new PayloadError("job data has a malformed 'partial'");
-    }
-    checkedPartial = { items: p["items"] as number[], values: p["values"] as unknown[], holes: p["holes"] as number[] };
-  }
+  const delivered = d["delivered"];
+  if (delivered !== undefined && !isIndexList(delivered))
+    throw new PayloadError("job data has a malformed 'delivered' (indices of items, ascending)");
   const run = text("run");
   const session = text("session");
   return {
@@ -307,7 +312,7 @@ export function readJobData(data: unknown, callOf: (run: string) => string): Sha
     holes: list("holes", []) as number[],
     events: flag("events"),
     backoff,
-    partial: checkedPartial,
+    delivered,
     call: callOf(run),
     origin: session.slice(0, Math.max(0, session.lastIndexOf("."))),
   };
@@ -331,13 +336,36 @@ export function readReply(text: string): Reply | undefined {
       return typeof r["attempt"] === "number" && typeof r["delayMs"] === "number" && isWireError(r["error"])
         ? (value as Reply)
         : undefined;
+    case "part":
+      return typeof r["worker"] === "string" &&
+        isIndexList(r["items"]) &&
+        Array.isArray(r["values"]) &&
+        Array.isArray(r["holes"])
+        ? (value as Reply)
+        : undefined;
     case "done":
-      return Array.isArray(r["values"]) && Array.isArray(r["holes"]) ? (value as Reply) : undefined;
+      return typeof r["worker"] === "string" &&
+        (r["items"] === undefined || isIndexList(r["items"])) &&
+        Array.isArray(r["values"]) &&
+        Array.isArray(r["holes"])
+        ? (value as Reply)
+        : undefined;
     case "fail":
       return typeof r["attempts"] === "number" && isWireError(r["error"]) ? (value as Reply) : undefined;
     default:
       return undefined;
   }
+}
+
+/** Whether `value` is a list of distinct non-negative integers in ascending order. */
+export function isIndexList(value: unknown): value is readonly number[] {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const index: unknown = value[i];
+    if (typeof index !== "number" || !Number.isSafeInteger(index) || index < 0) return false;
+    if (i > 0 && index <= (value[i - 1] as number)) return false;
+  }
+  return true;
 }
 
 function isWireError(value: unknown): value is WireError {

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { Job, UnrecoverableError, WaitingError, Worker, type BackoffStrategy } from "bullmq";
+import { Job, UnrecoverableError, WaitingError, Worker, type BackoffStrategy, type JobJson } from "bullmq";
 import { Redis } from "ioredis";
 import type { MethodTable, RunContext } from "../../api.js";
 import { describe, ErrorCode, isNonRetryable, NonRetryableError, PlanError } from "../../errors.js";
@@ -29,7 +29,6 @@ import {
   PayloadError,
   readJobData,
   toWireError,
-  type PartialOutputs,
   type Reply,
   type ShardJobData,
   type ShardJobWire,
@@ -90,6 +89,27 @@ class RetryLater extends Error {
 
 /** Marks the failures this worker reported itself, so its `failed` listener does not report them twice. */
 const reported = new WeakSet<Error>();
+
+/** Marks job data that is not JSON: the processor fails such a job with the reason kept under it, running nothing. */
+const UNREADABLE = Symbol("unreadable job data");
+
+/**
+ * BullMQ's worker, except that a job whose stored data does not parse still
+ * reaches the processor (which refuses it, once) instead of failing in
+ * BullMQ's job loader, where it would stay active, stall, and be taken
+ * again and again without ever failing.
+ */
+class ShardWorker extends Worker {
+  protected override createJob(json: JobJson, jobId: string): Job {
+    try {
+      return super.createJob(json, jobId);
+    } catch (error) {
+      const job = super.createJob({ ...json, data: "null" }, jobId);
+      job.data = { [UNREADABLE]: describe(error) };
+      return job;
+    }
+  }
+}
 
 /** Why attempts are aborted when the worker hands its jobs back. */
 class WorkerShutdown extends Error {
@@ -218,7 +238,7 @@ class PlanWorker implements FlowWorker {
     for (const method of this.#served) {
       const queue = this.#keys.queue(method.name);
       const fn = lookupMethod(this.#table, method.name) as (input?: unknown, context?: RunContext) => unknown;
-      const worker = new Worker(queue, (job, token) => this.#process(method, fn, job, token), {
+      const worker = new ShardWorker(queue, (job, token) => this.#process(method, fn, job, token), {
         // The replies and BullMQ's own commands share a connection, so that a job finishes only after its reply.
         connection: this.#redis,
         prefix: this.#keys.prefix,
@@ -378,8 +398,9 @@ class PlanWorker implements FlowWorker {
       });
     const count = data.single ? 1 : inputs.length;
     const outputs = new Array<unknown>(count);
+    // Per item: TO_RUN, RAN (its output is in `outputs`), or DELIVERED (an earlier attempt sent it to the caller).
     const done = new Uint8Array(count);
-    if (data.partial !== undefined) restorePartial(data.partial, outputs, done);
+    for (const index of data.delivered ?? []) done[index] = DELIVERED;
     const durations = data.events ? new Array<number>(count).fill(0) : undefined;
     const attempt = job.attemptsMade + 1;
     const retryable: { index: number; error: unknown }[] = [];
@@ -407,7 +428,7 @@ class PlanWorker implements FlowWorker {
         busySince = performance.now();
       }
       if (!live || runEnded(data.run)) return null;
-      if (done[i] === 1) continue;
+      if (done[i] !== TO_RUN) continue;
       const item = data.single ? undefined : data.first + i;
       const attempted = runAttempt(invoke, inputs[i], item, spec);
       let outcome = attempted instanceof Promise ? await attempted : attempted;
@@ -415,7 +436,7 @@ class PlanWorker implements FlowWorker {
         const refused = refuseOutput(outcome.value);
         if (refused === undefined) {
           outputs[i] = outcome.value;
-          done[i] = 1;
+          done[i] = RAN;
           if (durations !== undefined) durations[i] = outcome.ms;
           continue;
         }
@@ -423,7 +444,7 @@ class PlanWorker implements FlowWorker {
       }
       if (outcome.kind === "ended") return null;
       if (outcome.kind === "shutdown") {
-        await job.updateData({ ...(job.data as ShardJobWire), partial: partialOf(outputs, done) });
+        await job.updateData({ ...(job.data as ShardJobWire), delivered: this.#deliver(data, outputs, done) });
         await job.moveToWait(token);
         throw new WaitingError();
       }
@@ -465,29 +486,59 @@ class PlanWorker implements FlowWorker {
           });
         }
       }
-      await job.updateData({ ...(job.data as ShardJobWire), partial: partialOf(outputs, done) });
+      await job.updateData({ ...(job.data as ShardJobWire), delivered: this.#deliver(data, outputs, done) });
       const first = retryable[0];
       const retry = new RetryLater(`${retryable.length} item(s) failed, first: ${describe(first?.error)}`, delayMs);
       reported.add(retry);
       throw retry;
     }
 
+    const ran = data.delivered === undefined || data.delivered.length === 0 ? undefined : indicesOf(done, RAN);
+    const values = ran === undefined ? outputs : ran.map((index) => outputs[index]);
     this.#send(data, {
       t: "done",
       call: data.call,
       shard: data.shard,
       worker: this.id,
-      values: outputs,
-      holes: holesOf(outputs),
+      ...(ran === undefined ? {} : { items: ran }),
+      values,
+      holes: holesOf(values),
       durations: durations ?? null,
     });
     return null;
+  }
+
+  /**
+   * Sends the caller the outputs this attempt produced (a `part` reply) and
+   * returns every item delivered so far, which the job keeps for the next
+   * attempt. The reply is written before the job changes state, on the same
+   * connection, so no later attempt's reply overtakes it.
+   */
+  #deliver(data: ShardJobData, outputs: readonly unknown[], done: Uint8Array): number[] {
+    const ran = indicesOf(done, RAN);
+    if (ran.length > 0) {
+      const values = ran.map((index) => outputs[index]);
+      this.#send(data, {
+        t: "part",
+        call: data.call,
+        shard: data.shard,
+        worker: this.id,
+        items: ran,
+        values,
+        holes: holesOf(values),
+      });
+    }
+    const delivered: number[] = [];
+    for (let i = 0; i < done.length; i++) if (done[i] !== TO_RUN) delivered.push(i);
+    return delivered;
   }
 
   /** The job's data, if the job may run here at all; otherwise it fails for good, and its caller (if any) hears why. */
   async #admit(method: PlanMethod, job: Job): Promise<{ data: ShardJobData; inputs: unknown[] }> {
     let data: ShardJobData | undefined;
     try {
+      const unreadable = (job.data as { [UNREADABLE]?: string } | null)?.[UNREADABLE];
+      if (unreadable !== undefined) throw new PayloadError(`its data is not JSON (${unreadable})`);
       if (job.name !== method.name) {
         throw new PayloadError(
           `the job names method '${job.name}', but this queue serves '${method.name}' of plan '${this.plan.name}'`,
@@ -498,6 +549,9 @@ class PlanWorker implements FlowWorker {
         throw new PayloadError("the job's call or session id is malformed");
       const inputs = restoreHoles([...data.input], data.holes);
       if (data.single && inputs.length > 1) throw new PayloadError("a single call's job holds more than one input");
+      const last = data.delivered?.at(-1);
+      if (last !== undefined && last >= Math.max(inputs.length, 1))
+        throw new PayloadError(`the job's 'delivered' names item ${last} of a shard of ${inputs.length}`);
       return { data, inputs };
     } catch (error) {
       const reason = `Job ${job.id ?? "?"} in queue '${job.queueName}' refused: ${describe(error)}`;
@@ -566,24 +620,14 @@ function refuseOutput(value: unknown): NonRetryableError | undefined {
   }
 }
 
-function partialOf(outputs: readonly unknown[], done: Uint8Array): PartialOutputs {
-  const items: number[] = [];
-  const values: unknown[] = [];
-  done.forEach((flag, i) => {
-    if (flag === 1) {
-      items.push(i);
-      values.push(outputs[i]);
-    }
-  });
-  return { items, values, holes: holesOf(values) };
-}
+/** What has become of each item of a shard in this attempt. */
+const TO_RUN = 0;
+const RAN = 1;
+const DELIVERED = 2;
 
-function restorePartial(partial: PartialOutputs, outputs: unknown[], done: Uint8Array): void {
-  const values = restoreHoles([...partial.values], partial.holes, partial.items.length);
-  partial.items.forEach((index, k) => {
-    if (Number.isInteger(index) && index >= 0 && index < outputs.length) {
-      outputs[index] = values[k];
-      done[index] = 1;
-    }
-  });
+/** Indices of the items in `state`. */
+function indicesOf(done: Uint8Array, state: number): number[] {
+  const indices: number[] = [];
+  for (let i = 0; i < done.length; i++) if (done[i] === state) indices.push(i);
+  return indices;
 }
