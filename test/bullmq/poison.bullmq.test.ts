@@ -31,6 +31,7 @@ describeWithRedis("bullmq workers and jobs altered in Redis", () => {
     run: "forged_run",
     session: "forged.1",
     shard: 0,
+    token: "t0",
     first: 0,
     single: false,
     input: [1, 2],

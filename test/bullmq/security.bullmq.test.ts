@@ -58,6 +58,7 @@ describeWithRedis("bullmq workers refuse forged jobs", () => {
     run: "forged:run:1",
     session: "elsewhere.1",
     shard: 0,
+    token: "t0",
     first: 0,
     single: true,
     input: [1],

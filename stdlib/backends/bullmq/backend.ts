@@ -16,6 +16,7 @@
  * first result of each shard and ignores the rest: execution is at least
  * once, results exactly once.
  */
+import { randomUUID } from "node:crypto";
 import { Queue, type JobsOptions } from "bullmq";
 import { Redis } from "ioredis";
 import type { BackendMethod, BackendOpenOptions, BackendSession, CallScope, FlowEvent } from "../../api.js";
@@ -50,6 +51,10 @@ const KEY_TTL_MS = 30_000;
 const TRIM_EVERY = 512;
 /** How often a stage that waits for workers counts them again. */
 const WORKER_POLL_MS = 200;
+/** Rejected replies logged per session; the rest are counted only. */
+const REJECTIONS_LOGGED = 20;
+/** Call ids a session remembers having made. */
+const ISSUED_KEPT = 10_000;
 /** How long a count of live workers is trusted before the next call counts again. */
 const WORKER_COUNT_FRESH_MS = 1_000;
 
@@ -158,11 +163,16 @@ class Session implements BackendSession {
   readonly #departed = new Set<string>();
   readonly #liveCounts = new Map<string, { readonly live: number; readonly at: number }>();
   readonly #methodIndex: Map<string, number>;
+  /** Ids of the calls this session made (the most recent ones): replies to them after they end are no forgery. */
+  readonly #issued = new Set<string>();
+  #rejected = 0;
   #lastReply = "0-0";
   #reading: Promise<void> | undefined;
   #renewal: NodeJS.Timeout | undefined;
   #outage: NodeJS.Timeout | undefined;
   #everReady = false;
+  /** The last error a connection reported, for a message when connecting fails. */
+  #lastError: string | undefined;
   #closed = false;
 
   constructor(plan: PlanDescriptor, options: BackendOpenOptions, settings: BullmqSettings) {
@@ -181,9 +191,11 @@ class Session implements BackendSession {
     });
     this.#listener = new Redis({ ...redis, lazyConnect: true, connectionName: `flowc-caller-sub:${this.#id}` });
     // Errors surface through the commands that fail and the outage timer; unhandled, ioredis would print each one.
-    this.#listener.on("error", () => undefined);
-    this.#reader.on("error", () => undefined);
-    this.#redis.on("error", () => undefined);
+    // The last one is kept: a refused password closes the connection, and "Connection is closed" alone says nothing.
+    const keep = (error: Error): void => void (this.#lastError = error.message);
+    this.#listener.on("error", keep);
+    this.#reader.on("error", keep);
+    this.#redis.on("error", keep);
     this.#redis.on("close", () => this.#onDisconnect());
     this.#redis.on("ready", () => this.#onReady());
   }
@@ -205,7 +217,7 @@ class Session implements BackendSession {
       this.#listener.disconnect();
       throw error instanceof FlowError
         ? error
-        : new FlowError(ErrorCode.InvalidOption, this.#unreachable(describe(error)));
+        : new FlowError(ErrorCode.InvalidOption, this.#unreachable(this.#lastError ?? describe(error)));
     } finally {
       clearTimeout(timer);
     }
@@ -275,6 +287,8 @@ class Session implements BackendSession {
     );
     this.#runOf(scope).calls.add(call);
     this.#calls.set(call.id, call);
+    if (this.#issued.size >= ISSUED_KEPT) this.#issued.delete(this.#issued.values().next().value ?? "");
+    this.#issued.add(call.id);
     this.#submit(call, items, lanes).catch((error: unknown) => this.#finish(call, error));
     return call.promise;
   }
@@ -318,6 +332,7 @@ class Session implements BackendSession {
         run: call.scope.runId,
         session: this.#id,
         shard,
+        token: randomUUID(),
         first,
         single: call.single,
         input: inputs,
@@ -427,10 +442,33 @@ class Session implements BackendSession {
     })();
   }
 
+  /**
+   * Acts on one reply, once it is known to answer a shard in flight. Replies
+   * to calls that have ended, and second results of a shard that ran twice,
+   * are what genuine workers send after a failure or a crash: they are
+   * dropped quietly. Replies no worker of this caller could have sent (a
+   * call it never made, a shard its call lacks, a token not its job's) are
+   * rejected and logged: another Redis client wrote them.
+   */
   #dispatch(reply: Reply): void {
     const call = this.#calls.get(reply.call);
-    const shard = call?.shards[reply.shard];
-    if (call === undefined || shard === undefined || shard.collected) return;
+    if (call === undefined) {
+      if (!this.#issued.has(reply.call)) this.#reject(reply, `this caller made no call '${reply.call}'`);
+      return;
+    }
+    const shard = call.shards[reply.shard];
+    if (shard === undefined) {
+      this.#reject(
+        reply,
+        `the call of '${call.method.name}' has ${call.shards.length} shard(s), none numbered ${reply.shard}`,
+      );
+      return;
+    }
+    if (reply.token !== shard.job.data.token) {
+      this.#reject(reply, `its token is not that of the shard's job`);
+      return;
+    }
+    if (shard.collected) return;
     const emit = call.scope.emit;
     switch (reply.t) {
       case "start": {
@@ -462,8 +500,8 @@ class Session implements BackendSession {
       case "done": {
         const problem = this.#receive(call, shard, reply);
         if (problem !== undefined) {
-          const cause = new PayloadError(`the result of shard ${reply.shard} cannot be read: ${problem}`);
-          this.#finish(call, new MethodError(call.method.name, call.single ? undefined : shard.first, 1, cause));
+          // The genuine result may still come: only its absence would fail the call.
+          this.#reject(reply, problem);
           return;
         }
         if (reply.t === "part") return;
@@ -513,18 +551,32 @@ class Session implements BackendSession {
     }
   }
 
+  /** Logs a reply that does not answer a shard in flight (the first few; a flood would drown the log). */
+  #reject(reply: Reply, why: string): void {
+    this.#rejected++;
+    if (this.#rejected > REJECTIONS_LOGGED) return;
+    this.#settings.log(
+      `rejected a '${reply.t}' reply to shard ${reply.shard} of call '${reply.call}' on Redis ${this.#where}: ${why}; ` +
+        `no worker of this caller sent it, so another client wrote to its reply stream`,
+    );
+    if (this.#rejected === REJECTIONS_LOGGED) this.#settings.log("further rejected replies are not logged");
+  }
+
   /**
    * Takes the outputs of a `part` or `done` reply into the call's results;
    * returns what is wrong with the reply instead when it does not fit its
-   * shard. An item's first output is kept.
+   * shard (no genuine worker sends such a reply). An item's first output is kept.
    */
   #receive(call: Call, shard: Shard, reply: Extract<Reply, { t: "part" | "done" }>): string | undefined {
     const items = reply.items;
     if (items !== undefined && (items.length === 0 || (items.at(-1) ?? 0) >= shard.count))
-      return `it names items beyond the shard's ${shard.count}`;
+      return `it names items beyond the ${shard.count} of the shard`;
+    const expected = items?.length ?? shard.count;
+    if (reply.values.length !== expected)
+      return `it holds ${reply.values.length} value(s) for ${expected} item(s) of the shard`;
     let values: unknown[];
     try {
-      values = restoreHoles(reply.values, reply.holes, items?.length ?? shard.count);
+      values = restoreHoles(reply.values, reply.holes, expected);
     } catch (error) {
       return describe(error);
     }

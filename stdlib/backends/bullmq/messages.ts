@@ -26,6 +26,12 @@ export interface ShardJobWire {
   /** The caller session whose reply stream gets the results: `<caller's process token>.<n>`. */
   readonly session: string;
   readonly shard: number;
+  /**
+   * A random token of this shard's job, which every reply about the shard
+   * carries back: the caller takes no reply without it, so a client that can
+   * write to the reply stream, but has not read the job, cannot answer for it.
+   */
+  readonly token: string;
   /** Index of the shard's first item in the stage; 0 for a single call. */
   readonly first: number;
   /** A single call (its context has no item) rather than items of a parallel stage. */
@@ -76,12 +82,14 @@ export type Reply =
       readonly t: "start";
       readonly call: string;
       readonly shard: number;
+      readonly token: string;
       readonly worker: string;
     }
   | {
       readonly t: "retry";
       readonly call: string;
       readonly shard: number;
+      readonly token: string;
       readonly item: number | null;
       readonly attempt: number;
       readonly delayMs: number;
@@ -92,6 +100,7 @@ export type Reply =
       readonly t: "part";
       readonly call: string;
       readonly shard: number;
+      readonly token: string;
       readonly worker: string;
       /** Indices within the shard, ascending, one per value. */
       readonly items: readonly number[];
@@ -102,6 +111,7 @@ export type Reply =
       readonly t: "done";
       readonly call: string;
       readonly shard: number;
+      readonly token: string;
       readonly worker: string;
       /** Indices within the shard of the values, when not every item (some came in `part` replies). */
       readonly items?: readonly number[] | undefined;
@@ -115,11 +125,15 @@ export type Reply =
       readonly t: "fail";
       readonly call: string;
       readonly shard: number;
+      readonly token: string;
       readonly worker: string;
       readonly item: number | null;
       readonly attempts: number;
       readonly error: WireError;
     };
+
+/** What a shard's token looks like (callers make them with `randomUUID`). */
+export const TOKEN_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 
 /** A payload a worker or caller refuses to decode. */
 export class PayloadError extends Error {
@@ -301,11 +315,14 @@ export function readJobData(data: unknown, callOf: (run: string) => string): Sha
     throw new PayloadError("job data has a malformed 'delivered' (indices of items, ascending)");
   const run = text("run");
   const session = text("session");
+  const token = text("token");
+  if (!TOKEN_PATTERN.test(token)) throw new PayloadError("job data has a malformed 'token'");
   return {
     v: WIRE_VERSION,
     run,
     session,
     shard: count("shard"),
+    token,
     first: count("first"),
     single: flag("single"),
     input: list("input"),
@@ -328,7 +345,8 @@ export function readReply(text: string): Reply | undefined {
   }
   if (typeof value !== "object" || value === null) return undefined;
   const r = value as Record<string, unknown>;
-  if (typeof r["call"] !== "string" || typeof r["shard"] !== "number") return undefined;
+  if (typeof r["call"] !== "string" || typeof r["shard"] !== "number" || typeof r["token"] !== "string")
+    return undefined;
   switch (r["t"]) {
     case "start":
       return typeof r["worker"] === "string" ? (value as Reply) : undefined;

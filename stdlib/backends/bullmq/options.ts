@@ -6,11 +6,17 @@ import type { RedisOptions } from "ioredis";
 import { ErrorCode, PlanError } from "../../errors.js";
 
 /**
- * Where Redis is: a `redis://` (or `rediss://`) URL, or ioredis connection
- * options. Credentials belong in the URL or the options, or in the
- * `FLOWC_REDIS_URL` environment variable; a plan never carries them.
+ * Where Redis is: a `redis://` (or `rediss://`, for TLS) URL, or ioredis
+ * connection options, which may start from a URL (`url`) and add to it, e.g.
+ * the certificate authority of a private TLS deployment. An ACL user and its
+ * password go in the URL (`rediss://user:password@host:6380/0`) or in
+ * `username`/`password`. Credentials belong in the URL or the options, or in
+ * the `FLOWC_REDIS_URL` environment variable; a plan never carries them.
+ *
+ * @example
+ * { url: "rediss://flowc:secret@queue.internal:6380", tls: { ca: readFileSync("ca.pem") } }
  */
-export type RedisConnection = string | RedisOptions;
+export type RedisConnection = string | (RedisOptions & { readonly url?: string | undefined });
 
 /** Options of {@link bullmq}. */
 export interface BullmqOptions {
@@ -46,6 +52,13 @@ export interface BullmqOptions {
    * @default "flowc"
    */
   readonly prefix?: string | undefined;
+  /**
+   * Receives one line per notable event of the caller: replies it rejects
+   * because no worker of its own could have sent them (another client wrote
+   * to its reply stream), and stages that wait for workers without a limit.
+   * @default each line on stderr, as `flowc bullmq: …`
+   */
+  readonly log?: ((line: string) => void) | undefined;
 }
 
 /** Options of {@link createWorker} beyond the plan and its methods. */
@@ -114,7 +127,12 @@ export const REDIS_URL_VARIABLE = "FLOWC_REDIS_URL";
  */
 export function redisOptions(connection: RedisConnection | undefined, name: string): ConnectionSettings {
   const chosen = connection ?? process.env[REDIS_URL_VARIABLE] ?? DEFAULT_BULLMQ_OPTIONS.url;
-  const base = typeof chosen === "string" ? parseRedisUrl(chosen) : chosen;
+  let base: RedisOptions;
+  if (typeof chosen === "string") base = parseRedisUrl(chosen);
+  else {
+    const { url, ...rest } = chosen;
+    base = url === undefined ? rest : { ...parseRedisUrl(url), ...rest };
+  }
   return {
     ...base,
     connectionName: name,
@@ -172,6 +190,7 @@ export interface BullmqSettings {
   readonly connectionWait: number;
   readonly shardSize: number;
   readonly prefix: string;
+  readonly log: (line: string) => void;
 }
 
 /**
@@ -190,6 +209,7 @@ export function resolveBullmqOptions(options: BullmqOptions): BullmqSettings {
     connectionWait: durationOption("connectionWait", options.connectionWait, d.connectionWait, 0),
     shardSize: boundedOption("shardSize", options.shardSize, d.shardSize, 1, true),
     prefix: prefixOption(options.prefix),
+    log: options.log ?? ((line) => void process.stderr.write(`flowc bullmq: ${line}\n`)),
   };
 }
 
