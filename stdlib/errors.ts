@@ -32,6 +32,8 @@ export const ErrorCode = {
   WorkerCrashed: "FLOW_WORKER_CRASHED",
   /** A value could not be structured-cloned to or from a worker thread (the `cause` of a `MethodError`). */
   NotCloneable: "FLOW_NOT_CLONEABLE",
+  /** bullmq: every worker that served a method in flight left or stopped responding for longer than `workerWait`. */
+  WorkersGone: "FLOW_WORKERS_GONE",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

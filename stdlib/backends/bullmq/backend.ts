@@ -37,6 +37,7 @@ import {
 } from "./messages.js";
 import { describeConnection, redisOptions, type BullmqSettings } from "./options.js";
 import { endRun, PROCESS_TOKEN, takeOver } from "./same-process.js";
+import { Monitor, seconds } from "./monitor.js";
 import { defineScripts } from "./scripts.js";
 import { now } from "../../clock.js";
 
@@ -51,6 +52,8 @@ const KEY_TTL_MS = 30_000;
 const TRIM_EVERY = 512;
 /** How often a stage that waits for workers counts them again. */
 const WORKER_POLL_MS = 200;
+/** Workers a session remembers having left. */
+const LEFT_KEPT = 1_000;
 /** Rejected replies logged per session; the rest are counted only. */
 const REJECTIONS_LOGGED = 20;
 /** Call ids a session remembers having made. */
@@ -102,6 +105,8 @@ class Call {
   readonly results: unknown[];
   shards: Shard[] = [];
   remaining = 0;
+  /** Its jobs are in their queue: from then on the monitor watches its workers and keys. */
+  submitted = false;
   settled = false;
   readonly #resolve: (value: unknown) => void;
   readonly #reject: (error: unknown) => void;
@@ -171,6 +176,9 @@ class Session implements BackendSession {
   #renewal: NodeJS.Timeout | undefined;
   #outage: NodeJS.Timeout | undefined;
   #everReady = false;
+  /** Workers that announced that they stop (the most recent ones). */
+  readonly #left = new Set<string>();
+  readonly #monitor: Monitor;
   /** The last error a connection reported, for a message when connecting fails. */
   #lastError: string | undefined;
   #closed = false;
@@ -198,6 +206,17 @@ class Session implements BackendSession {
     this.#redis.on("error", keep);
     this.#redis.on("close", () => this.#onDisconnect());
     this.#redis.on("ready", () => this.#onReady());
+    this.#monitor = new Monitor({
+      redis: this.#redis,
+      keys: this.#keys,
+      plan,
+      settings,
+      sessionId: this.#id,
+      where: this.#where,
+      calls: () => this.#calls.values(),
+      fail: (call, error) => this.#finish(call as Call, error),
+      left: (worker) => this.#left.has(worker),
+    });
   }
 
   async connect(): Promise<void> {
@@ -222,7 +241,11 @@ class Session implements BackendSession {
       clearTimeout(timer);
     }
     await this.#redis.set(this.#keys.session(this.#id), "1", "PX", KEY_TTL_MS);
-    this.#listener.on("message", (_channel: string, worker: string) => this.#onLeave(worker));
+    this.#listener.on("message", (_channel: string, worker: string) => {
+      if (this.#left.size >= LEFT_KEPT) this.#left.delete(this.#left.values().next().value ?? "");
+      this.#left.add(worker);
+      this.#onLeave(worker);
+    });
     await this.#listener.subscribe(this.#keys.leaveChannel);
     for (const method of this.#plan.methods) {
       // Each queue owns its connection: BullMQ cannot close a connection it shares while that one is reconnecting.
@@ -235,6 +258,7 @@ class Session implements BackendSession {
     }
     this.#renewal = setInterval(() => this.#renewKeys(), KEY_TTL_MS / 3);
     this.#renewal.unref();
+    this.#monitor.start();
   }
 
   #unreachable(detail: string): string {
@@ -252,6 +276,7 @@ class Session implements BackendSession {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#renewal);
+    this.#monitor.stop();
     clearTimeout(this.#outage);
     const closed = new FlowError(
       ErrorCode.RunnerClosed,
@@ -366,6 +391,7 @@ class Session implements BackendSession {
       return;
     }
     await this.#queue(method).addBulk(call.shards.map((shard) => shard.job));
+    call.submitted = true;
   }
 
   #queue(method: PlanMethod): Queue {
@@ -380,12 +406,20 @@ class Session implements BackendSession {
     const cached = this.#liveCounts.get(method.name);
     if (cached !== undefined && cached.live >= needed && Date.now() - cached.at < WORKER_COUNT_FRESH_MS) return;
     const deadline = Date.now() + this.#settings.workerWait;
+    let told = false;
     for (;;) {
-      const live = await this.#redis.flowcLiveServers(this.#keys.servers(method.name), this.#keys.alive(""));
+      const live = (await this.#monitor.liveServers(method.name)).length;
       this.#liveCounts.set(method.name, { live, at: Date.now() });
       if (live >= needed || call.settled) return;
       const left = deadline - Date.now();
       if (left <= 0) throw this.#tooFewWorkers(method, needed, live);
+      if (!told && this.#settings.workerWait === Infinity) {
+        told = true;
+        this.#settings.log(
+          `'${method.name}' of plan '${this.#plan.name}' needs ${needed} live worker(s) on Redis ${this.#where}, ` +
+            `${live} serve(s) it; waiting without a limit (workerWait: Infinity)`,
+        );
+      }
       await new Promise((resolve) => setTimeout(resolve, Math.min(WORKER_POLL_MS, left)));
     }
   }
@@ -731,8 +765,4 @@ class Session implements BackendSession {
 export function shardSizeFor(items: number, lanes: number, planned: number | null, largest: number): number {
   if (planned !== null && Number.isInteger(planned) && planned >= 1) return planned;
   return Math.max(1, Math.min(largest, Math.floor(items / (Math.max(1, lanes) * SHARDS_PER_LANE))));
-}
-
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -27,8 +27,12 @@ export interface BullmqOptions {
   readonly connection?: RedisConnection | undefined;
   /**
    * How long a stage waits for enough workers to serve its method (at least
-   * one, and `min_worker_count` for a parallel method) before the run fails.
-   * Bounds: 0 to 2³¹−1 milliseconds (about 24.8 days, the longest a timer waits).
+   * one, and `min_worker_count` for a parallel method) before the run fails;
+   * and how long a method in flight may go without any live worker (every
+   * one that served it was killed, or hangs) before its calls fail, naming
+   * the workers that left. `Infinity` waits without a limit, saying so once
+   * through `log`. Bounds: 0 to 2³¹−1 milliseconds (about 24.8 days, the
+   * longest a timer waits), or `Infinity`.
    * Example: `{ workerWait: 120_000 }` while workers boot.
    * @default 30000
    */
@@ -205,7 +209,9 @@ export function resolveBullmqOptions(options: BullmqOptions): BullmqSettings {
   const d = DEFAULT_BULLMQ_OPTIONS;
   return {
     connection: options.connection,
-    workerWait: durationOption("workerWait", options.workerWait, d.workerWait, 0),
+    // Infinity is no timer at all: the wait without a limit that a user may ask for.
+    workerWait:
+      options.workerWait === Infinity ? Infinity : durationOption("workerWait", options.workerWait, d.workerWait, 0),
     connectionWait: durationOption("connectionWait", options.connectionWait, d.connectionWait, 0),
     shardSize: boundedOption("shardSize", options.shardSize, d.shardSize, 1, true),
     prefix: prefixOption(options.prefix),
