@@ -176,6 +176,10 @@ class Session implements BackendSession {
   #renewal: NodeJS.Timeout | undefined;
   #outage: NodeJS.Timeout | undefined;
   #everReady = false;
+  /** Reconnects so far; the monitor ignores a check that spans one. */
+  #epoch = 0;
+  /** Resubmitting after a reconnect: the run's keys are being put back. */
+  #recovering = false;
   /** Workers that announced that they stop (the most recent ones). */
   readonly #left = new Set<string>();
   readonly #monitor: Monitor;
@@ -206,6 +210,7 @@ class Session implements BackendSession {
     this.#redis.on("error", keep);
     this.#redis.on("close", () => this.#onDisconnect());
     this.#redis.on("ready", () => this.#onReady());
+    const session = this;
     this.#monitor = new Monitor({
       redis: this.#redis,
       keys: this.#keys,
@@ -215,8 +220,20 @@ class Session implements BackendSession {
       where: this.#where,
       calls: () => this.#calls.values(),
       fail: (call, error) => this.#finish(call as Call, error),
+      epoch: () => (this.#redis.status === "ready" && !this.#recovering ? this.#epoch : undefined),
+      readUpTo: (id, ms) => session.#readUpTo(id, ms),
       left: (worker) => this.#left.has(worker),
     });
+  }
+
+  /** Resolves `true` once the reader has read the reply stream up to entry `id`; `false` after `ms`. */
+  async #readUpTo(id: string, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (compareStreamIds(this.#lastReply, id) < 0) {
+      if (Date.now() > deadline || this.#closed) return false;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return true;
   }
 
   async connect(): Promise<void> {
@@ -715,6 +732,7 @@ class Session implements BackendSession {
   }
 
   #onDisconnect(): void {
+    this.#epoch++;
     if (this.#closed || this.#outage !== undefined) return;
     this.#outage = setTimeout(() => {
       this.#outage = undefined;
@@ -735,7 +753,12 @@ class Session implements BackendSession {
       this.#everReady = true;
       return;
     }
-    void this.#recover().catch(() => undefined);
+    this.#recovering = true;
+    void this.#recover()
+      .catch(() => undefined)
+      .finally(() => {
+        this.#recovering = false;
+      });
   }
 
   /**
@@ -765,4 +788,11 @@ class Session implements BackendSession {
 export function shardSizeFor(items: number, lanes: number, planned: number | null, largest: number): number {
   if (planned !== null && Number.isInteger(planned) && planned >= 1) return planned;
   return Math.max(1, Math.min(largest, Math.floor(items / (Math.max(1, lanes) * SHARDS_PER_LANE))));
+}
+
+/** Orders two stream entry ids (`<ms>-<seq>`). */
+function compareStreamIds(a: string, b: string): number {
+  const [aMs = 0, aSeq = 0] = a.split("-").map(Number);
+  const [bMs = 0, bSeq = 0] = b.split("-").map(Number);
+  return aMs - bMs || aSeq - bSeq;
 }
