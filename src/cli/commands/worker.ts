@@ -36,7 +36,7 @@ export async function workerCommand(file: string, options: WorkerCommandOptions)
     );
   const loaded = RUNNER.test(file) ? await fromRunner(file) : await fromManifest(file);
   if (loaded === undefined) return ExitCode.Failure;
-  const { plan, modules } = loaded;
+  const { plan, modules, moduleUrls } = loaded;
 
   const log = (line: string): void => void process.stderr.write(`flowc worker: ${line}\n`);
   // Listened to from the start: a worker still waiting for Redis stops at once.
@@ -47,7 +47,7 @@ export async function workerCommand(file: string, options: WorkerCommandOptions)
   let worker: FlowWorker;
   try {
     const started = await Promise.race([
-      createWorker(plan, { connection, concurrency: options.concurrency, modules, log }),
+      createWorker(plan, { connection, concurrency: options.concurrency, modules, moduleUrls, log }),
       stopped,
     ]);
     if (typeof started === "string") {
@@ -85,6 +85,8 @@ const DEFAULT_GRACE_MS = 30_000;
 interface Served {
   readonly plan: PlanDescriptor;
   readonly modules: MethodTable | string;
+  /** Each method's module, so that calls of methods with a timeout can run on threads that import it. */
+  readonly moduleUrls?: Readonly<Record<string, string>>;
 }
 
 async function fromManifest(file: string): Promise<Served | undefined> {
@@ -93,7 +95,10 @@ async function fromManifest(file: string): Promise<Served | undefined> {
   const { result, exitCode } = await compileFile(file, { backend: "bullmq" }, "text");
   if (exitCode !== ExitCode.Ok || result.plan === undefined) return undefined;
   const methods = await loadManifestMethods(file, result.plan, result.modulePaths);
-  return { plan: result.plan, modules: methods };
+  const moduleUrls = Object.fromEntries(
+    [...result.modulePaths].map(([method, path]) => [method, pathToFileURL(path).href]),
+  );
+  return { plan: result.plan, modules: methods, moduleUrls };
 }
 
 async function fromRunner(file: string): Promise<Served | undefined> {

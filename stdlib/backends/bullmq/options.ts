@@ -83,9 +83,11 @@ export interface WorkerProcessOptions {
   /**
    * How long a job stays locked to this worker without a renewal. The worker
    * renews it at half that time while it works; a worker that dies (or blocks
-   * its event loop longer) loses its jobs to the others after it. A method's
-   * `timeout` raises it to twice that timeout, so that a call running up to its
-   * timeout never loses its lock. Bounds: 1000 to 2³¹−1 milliseconds.
+   * its event loop longer) loses its jobs to the others after it. The calls of
+   * a method with a `timeout` run on worker threads, which leave the event loop
+   * free; when they cannot (its functions were given directly), the timeout
+   * raises the lock to twice that timeout, so that a call running up to it
+   * never loses its lock. Bounds: 1000 to 2³¹−1 milliseconds.
    * @default 30000
    */
   readonly lockDuration?: number | undefined;
@@ -101,6 +103,21 @@ export interface WorkerProcessOptions {
    * @default 1000
    */
   readonly heartbeat?: number | undefined;
+  /**
+   * How long a call that ran past its method's `timeout` (or whose run ended)
+   * may take to stop on its worker thread before the thread is terminated
+   * and replaced. Bounds: 0 to 2³¹−1 milliseconds.
+   * @default 1000
+   */
+  readonly timeoutGrace?: number | undefined;
+  /**
+   * How many times a shard's job may stall (its worker stopped renewing its
+   * lock: killed, or stuck in a call that never yields) and be handed to
+   * another worker before it fails, at its caller, saying so. Each stall may
+   * cost a worker. Bounds: integer ≥ 0.
+   * @default 1
+   */
+  readonly maxStalls?: number | undefined;
   /** See {@link BullmqOptions.prefix}. */
   readonly prefix?: string | undefined;
 }
@@ -115,8 +132,8 @@ export const DEFAULT_BULLMQ_OPTIONS = {
   lockDuration: 30_000,
   stalledInterval: 5_000,
   heartbeat: 1_000,
-  /** How many times a shard may lose its worker before it fails for good. */
-  maxStalls: 5,
+  maxStalls: 1,
+  timeoutGrace: 1_000,
 } as const;
 
 /** The environment variable consulted when no connection is given. */
@@ -226,6 +243,8 @@ export interface WorkerSettings {
   readonly lockDuration: number;
   readonly stalledInterval: number;
   readonly heartbeat: number;
+  readonly timeoutGrace: number;
+  readonly maxStalls: number;
   readonly prefix: string;
 }
 
@@ -239,6 +258,8 @@ export function resolveWorkerOptions(options: WorkerProcessOptions): WorkerSetti
     stalledInterval: durationOption("stalledInterval", options.stalledInterval, d.stalledInterval, 100),
     // A worker counts as gone after three beats: that time is a Redis expiry, the beat itself a timer.
     heartbeat: durationOption("heartbeat", options.heartbeat, d.heartbeat, 100, Math.floor(MAX_DURATION_MS / 3)),
+    timeoutGrace: durationOption("timeoutGrace", options.timeoutGrace, d.timeoutGrace, 0),
+    maxStalls: boundedOption("maxStalls", options.maxStalls, d.maxStalls, 0, true),
     prefix: prefixOption(options.prefix),
   };
 }

@@ -20,6 +20,7 @@ import { backoffDelay } from "../../policy.js";
 import { importMethods, resolveModuleUrls } from "../../modules.js";
 import { lookupMethod, validateMethods, validatePlan } from "../../validate-plan.js";
 import { runAttempt, type AttemptSpec } from "./attempt.js";
+import { CallThreads } from "./call-threads.js";
 import { callId, ID_PATTERN, PlanKeys, REPLIES_TTL_MS } from "./keys.js";
 import {
   checkPayload,
@@ -35,7 +36,6 @@ import {
   type WireError,
 } from "./messages.js";
 import {
-  DEFAULT_BULLMQ_OPTIONS,
   durationOption,
   MAX_DURATION_MS,
   redisOptions,
@@ -55,6 +55,13 @@ export interface WorkerOptions extends WorkerProcessOptions {
    * them. Example: `{ modules: new URL("./", import.meta.url) }`.
    */
   readonly modules: MethodTable | string | URL;
+  /**
+   * Where each method's module is (method name → file URL), when `modules`
+   * gives the functions themselves: the calls of methods with a timeout then
+   * run on worker threads that import them, where a call that never yields
+   * can be stopped. (With `modules` as a URL they are found from it.)
+   */
+  readonly moduleUrls?: Readonly<Record<string, string>> | undefined;
   /** Receives one line per notable event (queues served, refused jobs, connection trouble). */
   readonly log?: ((line: string) => void) | undefined;
 }
@@ -128,14 +135,17 @@ export async function createWorker(plan: PlanDescriptor, options: WorkerOptions)
     const names = unknown.map((name) => `'${name}'`).join(", ");
     throw new PlanError(ErrorCode.InvalidOption, `Option 'methods' names ${names}, which plan '${plan.name}' lacks.`);
   }
-  const table =
-    typeof options.modules === "string" || options.modules instanceof URL
-      ? await importMethods(
-          plan,
-          await resolveModuleUrls(served, undefined, String(options.modules), "Worker processes"),
-          served.map((method) => method.name),
-        )
-      : options.modules;
+  const byUrl = typeof options.modules === "string" || options.modules instanceof URL;
+  const urls = byUrl
+    ? await resolveModuleUrls(served, undefined, String(options.modules), "Worker processes")
+    : new Map(Object.entries(options.moduleUrls ?? {}));
+  const table = byUrl
+    ? await importMethods(
+        plan,
+        urls,
+        served.map((method) => method.name),
+      )
+    : (options.modules as MethodTable);
   validateMethods({ ...plan, methods: served }, table);
   for (const method of served) {
     if (method.timeoutMs !== null && method.timeoutMs > MAX_DURATION_MS) {
@@ -146,7 +156,8 @@ export async function createWorker(plan: PlanDescriptor, options: WorkerOptions)
       );
     }
   }
-  const worker = new PlanWorker(plan, served, table, options, settings);
+  const threads = await timedCallThreads(served, urls, settings, options.log ?? (() => undefined));
+  const worker = new PlanWorker(plan, served, table, options, settings, threads);
   try {
     await worker.start();
   } catch (error) {
@@ -154,6 +165,37 @@ export async function createWorker(plan: PlanDescriptor, options: WorkerOptions)
     throw error;
   }
   return worker;
+}
+
+/**
+ * Worker threads for the methods that have a timeout, so that a call that
+ * never yields can be stopped (see ./call-threads.ts); `undefined` when none
+ * has one. Methods given as functions cannot move to a thread: such a
+ * worker says once that their calls cannot be stopped.
+ */
+async function timedCallThreads(
+  served: readonly PlanMethod[],
+  urls: ReadonlyMap<string, string>,
+  settings: WorkerSettings,
+  log: (line: string) => void,
+): Promise<CallThreads | undefined> {
+  const timed = served.filter((method) => method.timeoutMs !== null);
+  if (timed.length === 0) return undefined;
+  const located = timed.flatMap((method) => {
+    const url = urls.get(method.name);
+    return url === undefined ? [] : [{ name: method.name, url, exportName: method.exportName }];
+  });
+  if (located.length < timed.length) {
+    log(
+      `${timed.map((method) => `'${method.name}'`).join(", ")} ${timed.length === 1 ? "has a" : "have a"} timeout, ` +
+        `but their functions were given directly: a call that never yields cannot be stopped; ` +
+        `pass 'modules' as a URL (or 'moduleUrls') to run them on worker threads`,
+    );
+    return undefined;
+  }
+  const threads = new CallThreads({ methods: located }, settings.timeoutGrace, log);
+  await threads.start();
+  return threads;
 }
 
 class PlanWorker implements FlowWorker {
@@ -166,6 +208,8 @@ class PlanWorker implements FlowWorker {
   readonly #methodIndex: ReadonlyMap<string, number>;
   readonly #table: MethodTable;
   readonly #settings: WorkerSettings;
+  /** Threads for the calls of methods with a timeout, when their modules are known. */
+  readonly #threads: CallThreads | undefined;
   readonly #redis: Redis;
   readonly #subscriber: Redis;
   readonly #workers: Worker[] = [];
@@ -186,7 +230,9 @@ class PlanWorker implements FlowWorker {
     table: MethodTable,
     options: WorkerOptions,
     settings: WorkerSettings,
+    threads: CallThreads | undefined,
   ) {
+    this.#threads = threads;
     this.plan = plan;
     this.#served = served;
     this.#methodIndex = new Map(plan.methods.map((method, i) => [method.name, i]));
@@ -245,9 +291,12 @@ class PlanWorker implements FlowWorker {
         name: this.id,
         concurrency,
         // A call that runs up to its timeout must not lose its lock meanwhile, even if it blocks the event loop.
-        lockDuration: Math.min(Math.max(lockDuration, 2 * (method.timeoutMs ?? 0)), MAX_DURATION_MS),
+        // On a thread of its own, a timed call leaves the event loop free to renew the lock.
+        lockDuration: this.#isolated(method)
+          ? lockDuration
+          : Math.min(Math.max(lockDuration, 2 * (method.timeoutMs ?? 0)), MAX_DURATION_MS),
         stalledInterval,
-        maxStalledCount: DEFAULT_BULLMQ_OPTIONS.maxStalls,
+        maxStalledCount: this.#settings.maxStalls,
         settings: { backoffStrategy },
         autorun: false,
       });
@@ -301,7 +350,13 @@ class PlanWorker implements FlowWorker {
     }
     // Told once its jobs are done, so that no reply of this worker follows it.
     await this.#redis.publish(this.#keys.leaveChannel, this.id).catch(() => undefined);
+    await this.#threads?.close();
     await Promise.all([this.#subscriber.quit().catch(() => undefined), this.#redis.quit().catch(() => undefined)]);
+  }
+
+  /** Whether `method`'s calls run on a thread of their own (it has a timeout, and its module is known). */
+  #isolated(method: PlanMethod): boolean {
+    return this.#threads !== undefined && method.timeoutMs !== null;
   }
 
   async #register(): Promise<void> {
@@ -407,10 +462,9 @@ class PlanWorker implements FlowWorker {
     const retryable: { index: number; error: unknown }[] = [];
     let busySince = performance.now();
     // One function and one spec for the shard's items: allocations per item are what a trivial method costs here.
-    const invoke =
-      !method.takesInput || (data.single && inputs.length === 0)
-        ? () => fn()
-        : (input: unknown, context: RunContext) => fn(input, context);
+    const withInput = !(!method.takesInput || (data.single && inputs.length === 0));
+    const invoke = withInput ? (input: unknown, context: RunContext) => fn(input, context) : () => fn();
+    const threads = this.#isolated(method) ? this.#threads : undefined;
     const spec: AttemptSpec = {
       method: method.name,
       attempt,
@@ -431,7 +485,10 @@ class PlanWorker implements FlowWorker {
       if (!live || runEnded(data.run)) return null;
       if (done[i] !== TO_RUN) continue;
       const item = data.single ? undefined : data.first + i;
-      const attempted = runAttempt(invoke, inputs[i], item, spec);
+      const attempted =
+        threads === undefined
+          ? runAttempt(invoke, inputs[i], item, spec)
+          : threads.attempt(inputs[i], withInput, item, spec);
       let outcome = attempted instanceof Promise ? await attempted : attempted;
       if (outcome.ok) {
         const refused = refuseOutput(outcome.value);
@@ -589,7 +646,19 @@ class PlanWorker implements FlowWorker {
       return;
     }
     if (!ID_PATTERN.test(data.call) || !ID_PATTERN.test(data.session)) return;
-    const wire = toWireError(new Error(`${method.name} shard ${data.shard}: ${error.message}`));
+    const count = data.single ? 1 : data.input.length;
+    const items = data.single
+      ? ""
+      : count === 1
+        ? ` (item ${data.first})`
+        : ` (items ${data.first}–${data.first + count - 1})`;
+    // BullMQ's words for a job whose lock lapsed more often than maxStalledCount allows.
+    const stalled = error.message.includes("stalled more than allowable limit");
+    const message = stalled
+      ? `the job of shard ${data.shard}${items} stalled ${job.stalledCounter} times on workers that stopped responding ` +
+        `(maxStalls: ${this.#settings.maxStalls}); a call that never yields blocks its worker: ` +
+        `give '${method.name}' a timeout, so that such a call can be stopped`
+      : `${method.name} shard ${data.shard}${items}: ${error.message}`;
     this.#send(data, {
       t: "fail",
       call: data.call,
@@ -597,8 +666,8 @@ class PlanWorker implements FlowWorker {
       token: data.token,
       worker: this.id,
       item: null,
-      attempts: job.attemptsMade,
-      error: wire,
+      attempts: Math.max(job.attemptsStarted, job.attemptsMade, 1),
+      error: toWireError(new Error(message)),
     });
   }
 }
