@@ -15,6 +15,10 @@
  * Redis lost its data and the shard was resubmitted); the caller keeps the
  * first result of each shard and ignores the rest: execution is at least
  * once, results exactly once.
+ *
+ * The file is long because the session's submission, reply dispatch and
+ * recovery after a reconnect all read and change the same calls in flight;
+ * what only watches them (workers gone, state lost) is in ./monitor.ts.
  */
 import { randomUUID } from "node:crypto";
 import { Queue, type JobsOptions } from "bullmq";

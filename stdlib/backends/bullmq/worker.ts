@@ -8,6 +8,11 @@
  * fixes the method, the worker's own plan fixes retries and timeout, and a
  * job whose name or data disagree, or whose payload does not decode, fails
  * with an UnrecoverableError without running anything.
+ *
+ * The file is long because admitting a job, running its items, delivering
+ * partial results and reporting failures all act on one job and the
+ * worker's connection; how one call runs is in ./attempt.ts and
+ * ./call-threads.ts.
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
