@@ -34,6 +34,10 @@ export const ErrorCode = {
   NotCloneable: "FLOW_NOT_CLONEABLE",
   /** The plan needs more worker threads at once than the machine's bound for the `threads` backend. */
   TooManyThreads: "FLOW_TOO_MANY_THREADS",
+  /** bullmq: every worker that served a method in flight left or stopped responding for longer than `workerWait`. */
+  WorkersGone: "FLOW_WORKERS_GONE",
+  /** bullmq: Redis lost keys of a run in flight (flushed, evicted, or a failover to an empty replica). */
+  RunStateLost: "FLOW_RUN_STATE_LOST",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

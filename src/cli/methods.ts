@@ -10,6 +10,8 @@ export interface ManifestMethods {
   readonly methods: MethodTable;
   /** File URL of each module, keyed by the plan's specifier (the runner option `modules`). */
   readonly modules: Readonly<Record<string, string>>;
+  /** File URL of each method's module, keyed by manifest name (the worker option `moduleUrls`). */
+  readonly urls: Readonly<Record<string, string>>;
 }
 
 /**
@@ -42,7 +44,11 @@ export async function loadManifestMethods(
     }
   }
   try {
-    return { methods: await importMethods(plan, urls), modules: moduleLocations(plan, urls) };
+    return {
+      methods: await importMethods(plan, urls),
+      modules: moduleLocations(plan, urls),
+      urls: Object.fromEntries(urls),
+    };
   } catch (error) {
     throw new CommandFailure(`cannot load the methods of '${manifest}': ${describeThrown(errorText(error))}`);
   }

@@ -52,6 +52,7 @@ describe("bullmq messages", () => {
       run: "r",
       session: "s",
       shard: 0,
+      token: "t0",
       first: 0,
       single: false,
       input: [1, 2],
@@ -67,18 +68,24 @@ describe("bullmq messages", () => {
     expect(() => readJobData({ ...data, backoff: { baseMs: 5, maxMs: 1 } }, String)).toThrow(
       "job data has no valid 'backoff'",
     );
-    expect(() => readJobData({ ...data, partial: { items: [0] } }, String)).toThrow(
-      "job data has a malformed 'partial'",
+    expect(() => readJobData({ ...data, delivered: [1, 0] }, String)).toThrow(
+      "job data has a malformed 'delivered' (indices of items, ascending)",
     );
+    expect(readJobData({ ...data, delivered: [0] }, String)).toMatchObject({ delivered: [0] });
+    expect(() => readJobData({ ...data, token: "no spaces!" }, String)).toThrow("job data has a malformed 'token'");
   });
 
   it("drops replies it cannot dispatch", () => {
-    expect(readReply('{"t":"done","call":"c","shard":0,"worker":"w","values":[1],"holes":[]}')).toMatchObject({
+    expect(
+      readReply('{"t":"done","call":"c","shard":0,"token":"t0","worker":"w","values":[1],"holes":[]}'),
+    ).toMatchObject({
       t: "done",
     });
     expect(readReply('{"t":"done","call":"c","shard":0}')).toBeUndefined();
     expect(readReply('{"t":"explode","call":"c","shard":0}')).toBeUndefined();
-    expect(readReply('{"t":"done","call":"c","shard":0,"values":[{"__proto__":{}}],"holes":[]}')).toBeUndefined();
+    expect(
+      readReply('{"t":"done","call":"c","shard":0,"token":"t0","values":[{"__proto__":{}}],"holes":[]}'),
+    ).toBeUndefined();
     expect(readReply("not json")).toBeUndefined();
   });
 });

@@ -58,6 +58,7 @@ describeWithRedis("bullmq workers refuse forged jobs", () => {
     run: "forged:run:1",
     session: "elsewhere.1",
     shard: 0,
+    token: "t0",
     first: 0,
     single: true,
     input: [1],
@@ -111,7 +112,9 @@ describeWithRedis("bullmq workers refuse forged jobs", () => {
     expect(await settled(garbage)).toMatch(/refused: job data lacks the array 'input'$/);
     expect((await queue.getJob(garbage.id ?? ""))?.attemptsMade).toBe(1);
     const wrongVersion = await queue.add("record", { ...valid, v: 99 });
-    expect(await settled(wrongVersion)).toMatch(/refused: job data has format 99, expected 1$/);
+    expect(await settled(wrongVersion)).toMatch(
+      new RegExp(`refused: job data has format 99, expected ${WIRE_VERSION}$`),
+    );
     expect(calls).toEqual([]);
   });
 

@@ -16,30 +16,56 @@ export function redisUnavailable(): string | undefined {
   return probe.status === 0 ? undefined : "redis-server is not on PATH (Debian: apt-get install redis-server)";
 }
 
+/** How a server is set up beyond the defaults: TLS only (no plain port), and a configuration file (ACL users …). */
+export interface RedisServerOptions {
+  readonly tls?: { readonly cert: string; readonly key: string; readonly ca: string };
+  readonly config?: string;
+}
+
 export class RedisServer {
   readonly port: number;
   readonly #dir: string;
+  readonly #options: RedisServerOptions;
   #process: ChildProcess | undefined;
 
-  private constructor(port: number, dir: string) {
+  private constructor(port: number, dir: string, options: RedisServerOptions) {
     this.port = port;
     this.#dir = dir;
+    this.#options = options;
   }
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return `${this.#options.tls === undefined ? "redis" : "rediss"}://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), "flowc-redis-")));
+  static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), "flowc-redis-")), options);
     await server.#spawn();
     return server;
   }
 
   async #spawn(): Promise<void> {
+    const { tls, config } = this.#options;
+    const listen =
+      tls === undefined
+        ? ["--port", String(this.port)]
+        : [
+            "--port",
+            "0",
+            "--tls-port",
+            String(this.port),
+            "--tls-cert-file",
+            tls.cert,
+            "--tls-key-file",
+            tls.key,
+          ].concat(["--tls-ca-cert-file", tls.ca, "--tls-auth-clients", "no"]);
     const child = spawn(
       "redis-server",
-      ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.#dir],
+      [
+        ...(config === undefined ? [] : [config]),
+        ...listen,
+        ...["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.#dir],
+      ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     this.#process = child;

@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createWorker, type FlowWorker, type MethodTable, type PlanDescriptor } from "../../../stdlib/index.js";
+import { MAX_DURATION_MS } from "../../../stdlib/backends/bullmq/options.js";
 import { compileFile } from "../compile-files.js";
 import { ExitCode, UsageError } from "../io.js";
 import { loadManifestMethods } from "../methods.js";
@@ -28,9 +29,14 @@ export async function workerCommand(file: string, options: WorkerCommandOptions)
   const connection = options.redis ?? process.env["FLOWC_REDIS_URL"];
   if (connection === undefined)
     throw new UsageError("no Redis to serve from: pass --redis redis://host:port or set FLOWC_REDIS_URL");
+  // Checked now rather than at SIGTERM: a grace past what a timer can wait would hand every job back after 1 ms.
+  if (options.grace !== undefined && options.grace > MAX_DURATION_MS)
+    throw new UsageError(
+      `--grace must be at most ${MAX_DURATION_MS} ms (596.5 h, the longest Node's timers wait), not ${options.grace}`,
+    );
   const loaded = RUNNER.test(file) ? await fromRunner(file) : await fromManifest(file);
   if (loaded === undefined) return ExitCode.Failure;
-  const { plan, modules } = loaded;
+  const { plan, modules, moduleUrls } = loaded;
 
   const log = (line: string): void => void process.stderr.write(`flowc worker: ${line}\n`);
   // Listened to from the start: a worker still waiting for Redis stops at once.
@@ -41,7 +47,7 @@ export async function workerCommand(file: string, options: WorkerCommandOptions)
   let worker: FlowWorker;
   try {
     const started = await Promise.race([
-      createWorker(plan, { connection, concurrency: options.concurrency, modules, log }),
+      createWorker(plan, { connection, concurrency: options.concurrency, modules, moduleUrls, log }),
       stopped,
     ]);
     if (typeof started === "string") {
@@ -79,6 +85,8 @@ const DEFAULT_GRACE_MS = 30_000;
 interface Served {
   readonly plan: PlanDescriptor;
   readonly modules: MethodTable | string;
+  /** Each method's module, so that calls of methods with a timeout can run on threads that import it. */
+  readonly moduleUrls?: Readonly<Record<string, string>>;
 }
 
 async function fromManifest(file: string): Promise<Served | undefined> {
@@ -86,8 +94,9 @@ async function fromManifest(file: string): Promise<Served | undefined> {
   // the one its callers submit to, and a manifest whose values would not survive JSON is refused here too.
   const { result, exitCode } = await compileFile(file, { backend: "bullmq" }, "text");
   if (exitCode !== ExitCode.Ok || result.plan === undefined) return undefined;
-  const { methods } = await loadManifestMethods(file, result.plan, result.modulePaths);
-  return { plan: result.plan, modules: methods };
+  // Methods with a timeout run on worker threads, which import them from the same modules as this process.
+  const { methods, urls } = await loadManifestMethods(file, result.plan, result.modulePaths);
+  return { plan: result.plan, modules: methods, moduleUrls: urls };
 }
 
 async function fromRunner(file: string): Promise<Served | undefined> {

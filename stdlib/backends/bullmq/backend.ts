@@ -15,7 +15,12 @@
  * Redis lost its data and the shard was resubmitted); the caller keeps the
  * first result of each shard and ignores the rest: execution is at least
  * once, results exactly once.
+ *
+ * The file is long because the session's submission, reply dispatch and
+ * recovery after a reconnect all read and change the same calls in flight;
+ * what only watches them (workers gone, state lost) is in ./monitor.ts.
  */
+import { randomUUID } from "node:crypto";
 import { Queue, type JobsOptions } from "bullmq";
 import { Redis } from "ioredis";
 import type { BackendMethod, BackendOpenOptions, BackendSession, CallScope, FlowEvent } from "../../api.js";
@@ -28,7 +33,7 @@ import {
   fromWireError,
   PayloadError,
   readReply,
-  refuseGadgets,
+  checkPayload,
   toWireError,
   WIRE_VERSION,
   type Reply,
@@ -36,6 +41,7 @@ import {
 } from "./messages.js";
 import { describeConnection, redisOptions, type BullmqSettings } from "./options.js";
 import { endRun, PROCESS_TOKEN, takeOver } from "./same-process.js";
+import { Monitor, seconds } from "./monitor.js";
 import { defineScripts } from "./scripts.js";
 import { now } from "../../clock.js";
 
@@ -50,6 +56,12 @@ const KEY_TTL_MS = 30_000;
 const TRIM_EVERY = 512;
 /** How often a stage that waits for workers counts them again. */
 const WORKER_POLL_MS = 200;
+/** Workers a session remembers having left. */
+const LEFT_KEPT = 1_000;
+/** Rejected replies logged per session; the rest are counted only. */
+const REJECTIONS_LOGGED = 20;
+/** Call ids a session remembers having made. */
+const ISSUED_KEPT = 10_000;
 /** How long a count of live workers is trusted before the next call counts again. */
 const WORKER_COUNT_FRESH_MS = 1_000;
 
@@ -83,6 +95,8 @@ interface Shard {
   };
   /** The worker that last started it, for shard events. */
   worker: string | undefined;
+  /** Which of its items have their output in the call's results (from `part` and `done` replies). */
+  readonly received: Uint8Array;
   collected: boolean;
 }
 
@@ -95,6 +109,8 @@ class Call {
   readonly results: unknown[];
   shards: Shard[] = [];
   remaining = 0;
+  /** Its jobs are in their queue: from then on the monitor watches its workers and keys. */
+  submitted = false;
   settled = false;
   readonly #resolve: (value: unknown) => void;
   readonly #reject: (error: unknown) => void;
@@ -156,11 +172,23 @@ class Session implements BackendSession {
   readonly #departed = new Set<string>();
   readonly #liveCounts = new Map<string, { readonly live: number; readonly at: number }>();
   readonly #methodIndex: Map<string, number>;
+  /** Ids of the calls this session made (the most recent ones): replies to them after they end are no forgery. */
+  readonly #issued = new Set<string>();
+  #rejected = 0;
   #lastReply = "0-0";
   #reading: Promise<void> | undefined;
   #renewal: NodeJS.Timeout | undefined;
   #outage: NodeJS.Timeout | undefined;
   #everReady = false;
+  /** Reconnects so far; the monitor ignores a check that spans one. */
+  #epoch = 0;
+  /** Resubmitting after a reconnect: the run's keys are being put back. */
+  #recovering = false;
+  /** Workers that announced that they stop (the most recent ones). */
+  readonly #left = new Set<string>();
+  readonly #monitor: Monitor;
+  /** The last error a connection reported, for a message when connecting fails. */
+  #lastError: string | undefined;
   #closed = false;
 
   constructor(plan: PlanDescriptor, options: BackendOpenOptions, settings: BullmqSettings) {
@@ -179,11 +207,37 @@ class Session implements BackendSession {
     });
     this.#listener = new Redis({ ...redis, lazyConnect: true, connectionName: `flowc-caller-sub:${this.#id}` });
     // Errors surface through the commands that fail and the outage timer; unhandled, ioredis would print each one.
-    this.#listener.on("error", () => undefined);
-    this.#reader.on("error", () => undefined);
-    this.#redis.on("error", () => undefined);
+    // The last one is kept: a refused password closes the connection, and "Connection is closed" alone says nothing.
+    const keep = (error: Error): void => void (this.#lastError = error.message);
+    this.#listener.on("error", keep);
+    this.#reader.on("error", keep);
+    this.#redis.on("error", keep);
     this.#redis.on("close", () => this.#onDisconnect());
     this.#redis.on("ready", () => this.#onReady());
+    const session = this;
+    this.#monitor = new Monitor({
+      redis: this.#redis,
+      keys: this.#keys,
+      plan,
+      settings,
+      sessionId: this.#id,
+      where: this.#where,
+      calls: () => this.#calls.values(),
+      fail: (call, error) => this.#finish(call as Call, error),
+      epoch: () => (this.#redis.status === "ready" && !this.#recovering ? this.#epoch : undefined),
+      readUpTo: (id, ms) => session.#readUpTo(id, ms),
+      left: (worker) => this.#left.has(worker),
+    });
+  }
+
+  /** Resolves `true` once the reader has read the reply stream up to entry `id`; `false` after `ms`. */
+  async #readUpTo(id: string, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (compareStreamIds(this.#lastReply, id) < 0) {
+      if (Date.now() > deadline || this.#closed) return false;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return true;
   }
 
   async connect(): Promise<void> {
@@ -203,12 +257,16 @@ class Session implements BackendSession {
       this.#listener.disconnect();
       throw error instanceof FlowError
         ? error
-        : new FlowError(ErrorCode.InvalidOption, this.#unreachable(describe(error)));
+        : new FlowError(ErrorCode.InvalidOption, this.#unreachable(this.#lastError ?? describe(error)));
     } finally {
       clearTimeout(timer);
     }
     await this.#redis.set(this.#keys.session(this.#id), "1", "PX", KEY_TTL_MS);
-    this.#listener.on("message", (_channel: string, worker: string) => this.#onLeave(worker));
+    this.#listener.on("message", (_channel: string, worker: string) => {
+      if (this.#left.size >= LEFT_KEPT) this.#left.delete(this.#left.values().next().value ?? "");
+      this.#left.add(worker);
+      this.#onLeave(worker);
+    });
     await this.#listener.subscribe(this.#keys.leaveChannel);
     for (const method of this.#plan.methods) {
       // Each queue owns its connection: BullMQ cannot close a connection it shares while that one is reconnecting.
@@ -221,6 +279,7 @@ class Session implements BackendSession {
     }
     this.#renewal = setInterval(() => this.#renewKeys(), KEY_TTL_MS / 3);
     this.#renewal.unref();
+    this.#monitor.start();
   }
 
   #unreachable(detail: string): string {
@@ -238,6 +297,7 @@ class Session implements BackendSession {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#renewal);
+    this.#monitor.stop();
     clearTimeout(this.#outage);
     const closed = new FlowError(
       ErrorCode.RunnerClosed,
@@ -273,6 +333,8 @@ class Session implements BackendSession {
     );
     this.#runOf(scope).calls.add(call);
     this.#calls.set(call.id, call);
+    if (this.#issued.size >= ISSUED_KEPT) this.#issued.delete(this.#issued.values().next().value ?? "");
+    this.#issued.add(call.id);
     this.#submit(call, items, lanes).catch((error: unknown) => this.#finish(call, error));
     return call.promise;
   }
@@ -304,7 +366,7 @@ class Session implements BackendSession {
       // Workers would refuse these; refusing here names the item and spares the round trip.
       inputs.forEach((input, i) => {
         try {
-          refuseGadgets(input);
+          checkPayload(input);
         } catch (error) {
           const cause = new PayloadError(`its input cannot be sent: ${describe(error)}`);
           throw new MethodError(method.name, call.single ? undefined : first + i, 0, cause);
@@ -316,6 +378,7 @@ class Session implements BackendSession {
         run: call.scope.runId,
         session: this.#id,
         shard,
+        token: randomUUID(),
         first,
         single: call.single,
         input: inputs,
@@ -335,6 +398,7 @@ class Session implements BackendSession {
         count: slice.length,
         job: { name: method.name, data, opts },
         worker: undefined,
+        received: new Uint8Array(slice.length),
         collected: false,
       });
     }
@@ -348,6 +412,7 @@ class Session implements BackendSession {
       return;
     }
     await this.#queue(method).addBulk(call.shards.map((shard) => shard.job));
+    call.submitted = true;
   }
 
   #queue(method: PlanMethod): Queue {
@@ -362,12 +427,20 @@ class Session implements BackendSession {
     const cached = this.#liveCounts.get(method.name);
     if (cached !== undefined && cached.live >= needed && Date.now() - cached.at < WORKER_COUNT_FRESH_MS) return;
     const deadline = Date.now() + this.#settings.workerWait;
+    let told = false;
     for (;;) {
-      const live = await this.#redis.flowcLiveServers(this.#keys.servers(method.name), this.#keys.alive(""));
+      const live = (await this.#monitor.liveServers(method.name)).length;
       this.#liveCounts.set(method.name, { live, at: Date.now() });
       if (live >= needed || call.settled) return;
       const left = deadline - Date.now();
       if (left <= 0) throw this.#tooFewWorkers(method, needed, live);
+      if (!told && this.#settings.workerWait === Infinity) {
+        told = true;
+        this.#settings.log(
+          `'${method.name}' of plan '${this.#plan.name}' needs ${needed} live worker(s) on Redis ${this.#where}, ` +
+            `${live} serve(s) it; waiting without a limit (workerWait: Infinity)`,
+        );
+      }
       await new Promise((resolve) => setTimeout(resolve, Math.min(WORKER_POLL_MS, left)));
     }
   }
@@ -424,10 +497,33 @@ class Session implements BackendSession {
     })();
   }
 
+  /**
+   * Acts on one reply, once it is known to answer a shard in flight. Replies
+   * to calls that have ended, and second results of a shard that ran twice,
+   * are what genuine workers send after a failure or a crash: they are
+   * dropped quietly. Replies no worker of this caller could have sent (a
+   * call it never made, a shard its call lacks, a token not its job's) are
+   * rejected and logged: another Redis client wrote them.
+   */
   #dispatch(reply: Reply): void {
     const call = this.#calls.get(reply.call);
-    const shard = call?.shards[reply.shard];
-    if (call === undefined || shard === undefined || shard.collected) return;
+    if (call === undefined) {
+      if (!this.#issued.has(reply.call)) this.#reject(reply, `this caller made no call '${reply.call}'`);
+      return;
+    }
+    const shard = call.shards[reply.shard];
+    if (shard === undefined) {
+      this.#reject(
+        reply,
+        `the call of '${call.method.name}' has ${call.shards.length} shard(s), none numbered ${reply.shard}`,
+      );
+      return;
+    }
+    if (reply.token !== shard.job.data.token) {
+      this.#reject(reply, `its token is not that of the shard's job`);
+      return;
+    }
+    if (shard.collected) return;
     const emit = call.scope.emit;
     switch (reply.t) {
       case "start": {
@@ -455,17 +551,28 @@ class Session implements BackendSession {
           error: takeOver(reply.error.handle)?.error ?? fromWireError(reply.error),
         });
         return;
+      case "part":
       case "done": {
-        let values: unknown[];
-        try {
-          values = restoreHoles(reply.values, reply.holes, shard.count);
-        } catch (error) {
-          const cause = new PayloadError(`the result of shard ${reply.shard} cannot be read: ${describe(error)}`);
-          this.#finish(call, new MethodError(call.method.name, call.single ? undefined : shard.first, 1, cause));
+        const problem = this.#receive(call, shard, reply);
+        if (problem !== undefined) {
+          // The genuine result may still come: only its absence would fail the call.
+          this.#reject(reply, problem);
           return;
         }
+        if (reply.t === "part") return;
         shard.collected = true;
-        for (let i = 0; i < values.length; i++) call.results[shard.first + i] = values[i];
+        const missing = shard.received.indexOf(0);
+        if (missing !== -1) {
+          // Only a job altered in Redis leaves items out: every attempt sends what it ran before the next starts.
+          const cause = new PayloadError(
+            `the result of shard ${reply.shard} lacks the output of item ${shard.first + missing}, which no attempt sent`,
+          );
+          this.#finish(
+            call,
+            new MethodError(call.method.name, call.single ? undefined : shard.first + missing, 1, cause),
+          );
+          return;
+        }
         if (emit !== undefined) {
           this.#announce(call, reply.worker);
           emit(
@@ -497,6 +604,44 @@ class Session implements BackendSession {
         return;
       }
     }
+  }
+
+  /** Logs a reply that does not answer a shard in flight (the first few; a flood would drown the log). */
+  #reject(reply: Reply, why: string): void {
+    this.#rejected++;
+    if (this.#rejected > REJECTIONS_LOGGED) return;
+    this.#settings.log(
+      `rejected a '${reply.t}' reply to shard ${reply.shard} of call '${reply.call}' on Redis ${this.#where}: ${why}; ` +
+        `no worker of this caller sent it, so another client wrote to its reply stream`,
+    );
+    if (this.#rejected === REJECTIONS_LOGGED) this.#settings.log("further rejected replies are not logged");
+  }
+
+  /**
+   * Takes the outputs of a `part` or `done` reply into the call's results;
+   * returns what is wrong with the reply instead when it does not fit its
+   * shard (no genuine worker sends such a reply). An item's first output is kept.
+   */
+  #receive(call: Call, shard: Shard, reply: Extract<Reply, { t: "part" | "done" }>): string | undefined {
+    const items = reply.items;
+    if (items !== undefined && (items.length === 0 || (items.at(-1) ?? 0) >= shard.count))
+      return `it names items beyond the ${shard.count} of the shard`;
+    const expected = items?.length ?? shard.count;
+    if (reply.values.length !== expected)
+      return `it holds ${reply.values.length} value(s) for ${expected} item(s) of the shard`;
+    let values: unknown[];
+    try {
+      values = restoreHoles(reply.values, reply.holes, expected);
+    } catch (error) {
+      return describe(error);
+    }
+    for (let k = 0; k < values.length; k++) {
+      const index = items === undefined ? k : (items[k] ?? 0);
+      if (shard.received[index] === 1) continue;
+      shard.received[index] = 1;
+      call.results[shard.first + index] = values[k];
+    }
+    return undefined;
   }
 
   #shardEvent(
@@ -591,6 +736,7 @@ class Session implements BackendSession {
   }
 
   #onDisconnect(): void {
+    this.#epoch++;
     if (this.#closed || this.#outage !== undefined) return;
     this.#outage = setTimeout(() => {
       this.#outage = undefined;
@@ -611,7 +757,12 @@ class Session implements BackendSession {
       this.#everReady = true;
       return;
     }
-    void this.#recover().catch(() => undefined);
+    this.#recovering = true;
+    void this.#recover()
+      .catch(() => undefined)
+      .finally(() => {
+        this.#recovering = false;
+      });
   }
 
   /**
@@ -643,6 +794,9 @@ export function shardSizeFor(items: number, lanes: number, planned: number | nul
   return Math.max(1, Math.min(largest, Math.floor(items / (Math.max(1, lanes) * SHARDS_PER_LANE))));
 }
 
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+/** Orders two stream entry ids (`<ms>-<seq>`). */
+function compareStreamIds(a: string, b: string): number {
+  const [aMs = 0, aSeq = 0] = a.split("-").map(Number);
+  const [bMs = 0, bSeq = 0] = b.split("-").map(Number);
+  return aMs - bMs || aSeq - bSeq;
 }

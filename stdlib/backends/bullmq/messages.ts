@@ -11,7 +11,7 @@
 import { describe, ErrorCode, MethodTimeoutError, NonRetryableError } from "../../errors.js";
 
 /** Format of job data and replies; a worker refuses any other. */
-export const WIRE_VERSION = 1;
+export const WIRE_VERSION = 2;
 
 /**
  * The data of one shard job as it travels: a run's call of one method on
@@ -26,6 +26,12 @@ export interface ShardJobWire {
   /** The caller session whose reply stream gets the results: `<caller's process token>.<n>`. */
   readonly session: string;
   readonly shard: number;
+  /**
+   * A random token of this shard's job, which every reply about the shard
+   * carries back: the caller takes no reply without it, so a client that can
+   * write to the reply stream, but has not read the job, cannot answer for it.
+   */
+  readonly token: string;
   /** Index of the shard's first item in the stage; 0 for a single call. */
   readonly first: number;
   /** A single call (its context has no item) rather than items of a parallel stage. */
@@ -38,8 +44,13 @@ export interface ShardJobWire {
   readonly events: boolean;
   /** The caller's retry delays; absent when the method has no retries. */
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number } | undefined;
-  /** Outputs of items that succeeded in earlier attempts, written by the worker before a retry. */
-  readonly partial?: PartialOutputs | undefined;
+  /**
+   * Items (indices within the shard) whose outputs an earlier attempt already
+   * sent to the caller in a `part` reply; written by the worker before a retry.
+   * Only indices travel, never values: a worker returns nothing but what its
+   * own calls produced, so a job altered in Redis cannot put values in its mouth.
+   */
+  readonly delivered?: readonly number[] | undefined;
 }
 
 /** A shard job as a worker reads it: the wire data with what the worker knows filled in. */
@@ -50,13 +61,6 @@ export interface ShardJobData extends ShardJobWire {
   readonly call: string;
   /** The caller's process token: a worker in that same process hands errors over by reference. */
   readonly origin: string;
-}
-
-export interface PartialOutputs {
-  /** Indices within the shard. */
-  readonly items: readonly number[];
-  readonly values: readonly unknown[];
-  readonly holes: readonly number[];
 }
 
 /** An error as JSON: enough to rebuild it with its name, message, code and own data. */
@@ -78,22 +82,39 @@ export type Reply =
       readonly t: "start";
       readonly call: string;
       readonly shard: number;
+      readonly token: string;
       readonly worker: string;
     }
   | {
       readonly t: "retry";
       readonly call: string;
       readonly shard: number;
+      readonly token: string;
       readonly item: number | null;
       readonly attempt: number;
       readonly delayMs: number;
       readonly error: WireError;
     }
   | {
+      /** Outputs of the items an attempt completed before it failed (or was handed back): the rest follow later. */
+      readonly t: "part";
+      readonly call: string;
+      readonly shard: number;
+      readonly token: string;
+      readonly worker: string;
+      /** Indices within the shard, ascending, one per value. */
+      readonly items: readonly number[];
+      readonly values: readonly unknown[];
+      readonly holes: readonly number[];
+    }
+  | {
       readonly t: "done";
       readonly call: string;
       readonly shard: number;
+      readonly token: string;
       readonly worker: string;
+      /** Indices within the shard of the values, when not every item (some came in `part` replies). */
+      readonly items?: readonly number[] | undefined;
       /** The outputs, in item order. */
       readonly values: readonly unknown[];
       readonly holes: readonly number[];
@@ -104,11 +125,15 @@ export type Reply =
       readonly t: "fail";
       readonly call: string;
       readonly shard: number;
+      readonly token: string;
       readonly worker: string;
       readonly item: number | null;
       readonly attempts: number;
       readonly error: WireError;
     };
+
+/** What a shard's token looks like (callers make them with `randomUUID`). */
+export const TOKEN_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 
 /** A payload a worker or caller refuses to decode. */
 export class PayloadError extends Error {
@@ -158,24 +183,49 @@ export function decodeJson(text: string): unknown {
   } catch (error) {
     throw new PayloadError(`not valid JSON (${describe(error)})`);
   }
-  if (GADGET.test(text)) refuseGadgets(value);
+  if (GADGET.test(text)) checkPayload(value, Infinity);
   return value;
 }
 
-/** Throws a {@link PayloadError} naming the path of the first gadget key in `value`. */
-export function refuseGadgets(value: unknown): void {
-  // Only objects can hold keys, so primitives are never stacked, and a path is spelled only for the error:
-  // most payloads are long arrays of plain values, walked here on every job.
-  const stack: { value: object; path: () => string }[] = [];
-  if (typeof value === "object" && value !== null) stack.push({ value, path: () => "$" });
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    const current = next.value;
-    const parent = next.path;
+/**
+ * The deepest nesting of a value the backend carries. JSON.stringify and
+ * structured cloning recurse, and overflow the stack a few thousand levels
+ * down (how far depends on the stack left); a fixed bound, well short of
+ * that, refuses the same values wherever they are checked.
+ */
+export const MAX_DEPTH = 1000;
+
+/** One object on the way down a value: where it sits, for the path in a message. */
+interface Step {
+  readonly value: object;
+  readonly depth: number;
+  readonly parent: Step | undefined;
+  readonly key: string | number | undefined;
+}
+
+/**
+ * Throws a {@link PayloadError} for the first gadget key in `value` (see
+ * {@link decodeJson}), or for nesting deeper than `maxDepth` levels, naming
+ * where. Walks with a stack of its own, never recursion, so no depth
+ * overflows it.
+ */
+export function checkPayload(value: unknown, maxDepth = MAX_DEPTH): void {
+  // Only objects can hold keys, so primitives are never stacked: most payloads are long arrays of plain values.
+  if (typeof value !== "object" || value === null) return;
+  const stack: Step[] = [{ value, depth: 1, parent: undefined, key: undefined }];
+  for (let step = stack.pop(); step !== undefined; step = stack.pop()) {
+    if (step.depth > maxDepth) {
+      throw new PayloadError(
+        `it nests deeper than ${maxDepth} levels (at ${pathOf(step)}), the most the bullmq backend carries`,
+      );
+    }
+    const current = step.value;
+    const depth = step.depth + 1;
     if (Array.isArray(current)) {
       for (let i = 0; i < current.length; i++) {
         const element: unknown = current[i];
         if (typeof element === "object" && element !== null)
-          stack.push({ value: element, path: () => `${parent()}[${i}]` });
+          stack.push({ value: element, depth, parent: step, key: i });
       }
       continue;
     }
@@ -183,13 +233,27 @@ export function refuseGadgets(value: unknown): void {
       const child = (current as Record<string, unknown>)[key];
       const isObject = typeof child === "object" && child !== null;
       if (key === "__proto__" || ((key === "constructor" || key === "prototype") && isObject)) {
-        throw new PayloadError(
-          `it holds the key '${key}' at ${parent()}.${key}, which could pollute object prototypes`,
-        );
+        const at = pathOf({ value: current, depth, parent: step, key });
+        throw new PayloadError(`it holds the key '${key}' at ${at}, which could pollute object prototypes`);
       }
-      if (isObject) stack.push({ value: child, path: () => `${parent()}.${key}` });
+      if (isObject) stack.push({ value: child, depth, parent: step, key });
     }
   }
+}
+
+/** Segments of a path shown at each end; the levels between are counted, not spelt. */
+const PATH_ENDS = 6;
+
+/** `$.orders[3].lines` for a step, built by following parents (never recursively). */
+function pathOf(step: Step): string {
+  const keys: (string | number)[] = [];
+  for (let at: Step | undefined = step; at?.key !== undefined; at = at.parent) keys.push(at.key);
+  keys.reverse();
+  const segment = (key: string | number): string => (typeof key === "number" ? `[${key}]` : `.${key}`);
+  if (keys.length <= 2 * PATH_ENDS) return `$${keys.map(segment).join("")}`;
+  const head = keys.slice(0, PATH_ENDS).map(segment).join("");
+  const tail = keys.slice(-PATH_ENDS).map(segment).join("");
+  return `$${head}…(${keys.length - 2 * PATH_ENDS} levels)…${tail}`;
 }
 
 /** Retry delays of a job that carries none (its method has no retries, so they are never used). */
@@ -203,7 +267,8 @@ const NO_BACKOFF = { baseMs: 0, maxMs: 0 };
 export function readJobData(data: unknown, callOf: (run: string) => string): ShardJobData {
   if (typeof data !== "object" || data === null || Array.isArray(data))
     throw new PayloadError("job data is not an object");
-  refuseGadgets(data);
+  // The inputs sit two levels down (data, its input array): each may nest MAX_DEPTH levels itself.
+  checkPayload(data, MAX_DEPTH + 2);
   const d = data as Record<string, unknown>;
   if (d["v"] !== WIRE_VERSION)
     throw new PayloadError(`job data has format ${String(d["v"])}, expected ${WIRE_VERSION}`);
@@ -245,29 +310,26 @@ export function readJobData(data: unknown, callOf: (run: string) => string): Sha
     }
     backoff = { baseMs, maxMs };
   }
-  const partial = d["partial"];
-  let checkedPartial: PartialOutputs | undefined;
-  if (partial !== undefined && partial !== null) {
-    const p = partial as Record<string, unknown>;
-    if (!Array.isArray(p["items"]) || !Array.isArray(p["values"]) || !Array.isArray(p["holes"])) {
-      throw new PayloadError("job data has a malformed 'partial'");
-    }
-    checkedPartial = { items: p["items"] as number[], values: p["values"] as unknown[], holes: p["holes"] as number[] };
-  }
+  const delivered = d["delivered"];
+  if (delivered !== undefined && !isIndexList(delivered))
+    throw new PayloadError("job data has a malformed 'delivered' (indices of items, ascending)");
   const run = text("run");
   const session = text("session");
+  const token = text("token");
+  if (!TOKEN_PATTERN.test(token)) throw new PayloadError("job data has a malformed 'token'");
   return {
     v: WIRE_VERSION,
     run,
     session,
     shard: count("shard"),
+    token,
     first: count("first"),
     single: flag("single"),
     input: list("input"),
     holes: list("holes", []) as number[],
     events: flag("events"),
     backoff,
-    partial: checkedPartial,
+    delivered,
     call: callOf(run),
     origin: session.slice(0, Math.max(0, session.lastIndexOf("."))),
   };
@@ -283,7 +345,8 @@ export function readReply(text: string): Reply | undefined {
   }
   if (typeof value !== "object" || value === null) return undefined;
   const r = value as Record<string, unknown>;
-  if (typeof r["call"] !== "string" || typeof r["shard"] !== "number") return undefined;
+  if (typeof r["call"] !== "string" || typeof r["shard"] !== "number" || typeof r["token"] !== "string")
+    return undefined;
   switch (r["t"]) {
     case "start":
       return typeof r["worker"] === "string" ? (value as Reply) : undefined;
@@ -291,13 +354,36 @@ export function readReply(text: string): Reply | undefined {
       return typeof r["attempt"] === "number" && typeof r["delayMs"] === "number" && isWireError(r["error"])
         ? (value as Reply)
         : undefined;
+    case "part":
+      return typeof r["worker"] === "string" &&
+        isIndexList(r["items"]) &&
+        Array.isArray(r["values"]) &&
+        Array.isArray(r["holes"])
+        ? (value as Reply)
+        : undefined;
     case "done":
-      return Array.isArray(r["values"]) && Array.isArray(r["holes"]) ? (value as Reply) : undefined;
+      return typeof r["worker"] === "string" &&
+        (r["items"] === undefined || isIndexList(r["items"])) &&
+        Array.isArray(r["values"]) &&
+        Array.isArray(r["holes"])
+        ? (value as Reply)
+        : undefined;
     case "fail":
       return typeof r["attempts"] === "number" && isWireError(r["error"]) ? (value as Reply) : undefined;
     default:
       return undefined;
   }
+}
+
+/** Whether `value` is a list of distinct non-negative integers in ascending order. */
+export function isIndexList(value: unknown): value is readonly number[] {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const index: unknown = value[i];
+    if (typeof index !== "number" || !Number.isSafeInteger(index) || index < 0) return false;
+    if (i > 0 && index <= (value[i - 1] as number)) return false;
+  }
+  return true;
 }
 
 function isWireError(value: unknown): value is WireError {
@@ -350,7 +436,7 @@ function plainProps(props: Record<string, unknown>): Record<string, unknown> | u
       const text = JSON.stringify(value);
       if (text === undefined) continue;
       const back = JSON.parse(text) as unknown;
-      refuseGadgets({ [key]: back });
+      checkPayload({ [key]: back });
       kept[key] = back;
       any = true;
     } catch {
@@ -365,7 +451,7 @@ function plainProps(props: Record<string, unknown>): Record<string, unknown> | u
  * allows: the runtime's own errors come back as their classes, others as an
  * `Error` with the original name, message, code, stack and plain properties.
  */
-export function fromWireError(wire: WireError): Error {
+export function fromWireError(wire: WireError, depth = 0): Error {
   const props = wire.props ?? {};
   let error: Error;
   if (wire.code === ErrorCode.MethodTimeout) {
@@ -404,9 +490,10 @@ export function fromWireError(wire: WireError): Error {
     }
   }
   if (wire.stack !== undefined) error.stack = wire.stack;
-  if (wire.cause !== undefined) {
+  // A chain longer than any writer sends (a forged one) is cut where toWireError would have cut it.
+  if (isWireError(wire.cause) && depth < MAX_CAUSES) {
     Object.defineProperty(error, "cause", {
-      value: fromWireError(wire.cause),
+      value: fromWireError(wire.cause, depth + 1),
       configurable: true,
       writable: true,
     });

@@ -6,11 +6,17 @@ import type { RedisOptions } from "ioredis";
 import { ErrorCode, PlanError } from "../../errors.js";
 
 /**
- * Where Redis is: a `redis://` (or `rediss://`) URL, or ioredis connection
- * options. Credentials belong in the URL or the options, or in the
- * `FLOWC_REDIS_URL` environment variable; a plan never carries them.
+ * Where Redis is: a `redis://` (or `rediss://`, for TLS) URL, or ioredis
+ * connection options, which may start from a URL (`url`) and add to it, e.g.
+ * the certificate authority of a private TLS deployment. An ACL user and its
+ * password go in the URL (`rediss://user:password@host:6380/0`) or in
+ * `username`/`password`. Credentials belong in the URL or the options, or in
+ * the `FLOWC_REDIS_URL` environment variable; a plan never carries them.
+ *
+ * @example
+ * { url: "rediss://flowc:secret@queue.internal:6380", tls: { ca: readFileSync("ca.pem") } }
  */
-export type RedisConnection = string | RedisOptions;
+export type RedisConnection = string | (RedisOptions & { readonly url?: string | undefined });
 
 /** Options of {@link bullmq}. */
 export interface BullmqOptions {
@@ -21,15 +27,20 @@ export interface BullmqOptions {
   readonly connection?: RedisConnection | undefined;
   /**
    * How long a stage waits for enough workers to serve its method (at least
-   * one, and `min_worker_count` for a parallel method) before the run fails.
-   * Bounds: ≥ 0 milliseconds. Example: `{ workerWait: 120_000 }` while workers boot.
+   * one, and `min_worker_count` for a parallel method) before the run fails;
+   * and how long a method in flight may go without any live worker (every
+   * one that served it was killed, or hangs) before its calls fail, naming
+   * the workers that left. `Infinity` waits without a limit, saying so once
+   * through `log`. Bounds: 0 to 2³¹−1 milliseconds (about 24.8 days, the
+   * longest a timer waits), or `Infinity`.
+   * Example: `{ workerWait: 120_000 }` while workers boot.
    * @default 30000
    */
   readonly workerWait?: number | undefined;
   /**
    * How long the caller waits for a lost Redis connection to come back before
    * the calls in flight fail; a shorter outage is survived (see DEPLOYMENT.md).
-   * Bounds: ≥ 0 milliseconds.
+   * Bounds: 0 to 2³¹−1 milliseconds (about 24.8 days).
    * @default 30000
    */
   readonly connectionWait?: number | undefined;
@@ -45,6 +56,13 @@ export interface BullmqOptions {
    * @default "flowc"
    */
   readonly prefix?: string | undefined;
+  /**
+   * Receives one line per notable event of the caller: replies it rejects
+   * because no worker of its own could have sent them (another client wrote
+   * to its reply stream), and stages that wait for workers without a limit.
+   * @default each line on stderr, as `flowc bullmq: …`
+   */
+  readonly log?: ((line: string) => void) | undefined;
 }
 
 /** Options of {@link createWorker} beyond the plan and its methods. */
@@ -65,24 +83,41 @@ export interface WorkerProcessOptions {
   /**
    * How long a job stays locked to this worker without a renewal. The worker
    * renews it at half that time while it works; a worker that dies (or blocks
-   * its event loop longer) loses its jobs to the others after it. A method's
-   * `timeout` raises it to twice that timeout, so that a call running up to its
-   * timeout never loses its lock. Bounds: ≥ 1000 milliseconds.
+   * its event loop longer) loses its jobs to the others after it. The calls of
+   * a method with a `timeout` run on worker threads, which leave the event loop
+   * free; when they cannot (its functions were given directly), the timeout
+   * raises the lock to twice that timeout, so that a call running up to it
+   * never loses its lock. Bounds: 1000 to 2³¹−1 milliseconds.
    * @default 30000
    */
   readonly lockDuration?: number | undefined;
   /**
    * How often this worker looks for jobs whose worker died, in milliseconds.
-   * Bounds: ≥ 100.
+   * Bounds: 100 to 2³¹−1.
    * @default 5000
    */
   readonly stalledInterval?: number | undefined;
   /**
    * How often the worker tells Redis it is alive; it counts as gone after
-   * three missed beats. Bounds: ≥ 100 milliseconds.
+   * three missed beats. Bounds: 100 milliseconds to a third of 2³¹−1.
    * @default 1000
    */
   readonly heartbeat?: number | undefined;
+  /**
+   * How long a call that ran past its method's `timeout` (or whose run ended)
+   * may take to stop on its worker thread before the thread is terminated
+   * and replaced. Bounds: 0 to 2³¹−1 milliseconds.
+   * @default 1000
+   */
+  readonly timeoutGrace?: number | undefined;
+  /**
+   * How many times a shard's job may stall (its worker stopped renewing its
+   * lock: killed, or stuck in a call that never yields) and be handed to
+   * another worker before it fails, at its caller, saying so. Each stall may
+   * cost a worker. Bounds: integer ≥ 0.
+   * @default 1
+   */
+  readonly maxStalls?: number | undefined;
   /** See {@link BullmqOptions.prefix}. */
   readonly prefix?: string | undefined;
 }
@@ -97,8 +132,8 @@ export const DEFAULT_BULLMQ_OPTIONS = {
   lockDuration: 30_000,
   stalledInterval: 5_000,
   heartbeat: 1_000,
-  /** How many times a shard may lose its worker before it fails for good. */
-  maxStalls: 5,
+  maxStalls: 1,
+  timeoutGrace: 1_000,
 } as const;
 
 /** The environment variable consulted when no connection is given. */
@@ -111,9 +146,14 @@ export const REDIS_URL_VARIABLE = "FLOWC_REDIS_URL";
  * reconnection never gives up; the backend's own timers decide when an
  * outage has lasted too long.
  */
-export function redisOptions(connection: RedisConnection | undefined, name: string): RedisOptions {
+export function redisOptions(connection: RedisConnection | undefined, name: string): ConnectionSettings {
   const chosen = connection ?? process.env[REDIS_URL_VARIABLE] ?? DEFAULT_BULLMQ_OPTIONS.url;
-  const base = typeof chosen === "string" ? parseRedisUrl(chosen) : chosen;
+  let base: RedisOptions;
+  if (typeof chosen === "string") base = parseRedisUrl(chosen);
+  else {
+    const { url, ...rest } = chosen;
+    base = url === undefined ? rest : { ...parseRedisUrl(url), ...rest };
+  }
   return {
     ...base,
     connectionName: name,
@@ -122,6 +162,9 @@ export function redisOptions(connection: RedisConnection | undefined, name: stri
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), 1000),
   };
 }
+
+/** ioredis options as this backend makes them: its retry strategy is always a function (BullMQ's type needs that). */
+export type ConnectionSettings = RedisOptions & { readonly retryStrategy: (times: number) => number };
 
 /** Host and port of a connection, for messages (never its credentials). */
 export function describeConnection(options: RedisOptions): string {
@@ -168,16 +211,55 @@ export interface BullmqSettings {
   readonly connectionWait: number;
   readonly shardSize: number;
   readonly prefix: string;
+  readonly log: (line: string) => void;
 }
+
+/**
+ * The longest delay Node's timers take: a longer one overflows, with a
+ * `TimeoutOverflowWarning`, and fires after 1 ms. Every duration of this
+ * backend is a timer somewhere, so none may exceed it.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
 
 /** Applies defaults and checks bounds; throws a `PlanError` (`InvalidOption`) for a bad value. */
 export function resolveBullmqOptions(options: BullmqOptions): BullmqSettings {
   const d = DEFAULT_BULLMQ_OPTIONS;
   return {
     connection: options.connection,
-    workerWait: boundedOption("workerWait", options.workerWait, d.workerWait, 0),
-    connectionWait: boundedOption("connectionWait", options.connectionWait, d.connectionWait, 0),
+    // Infinity is no timer at all: the wait without a limit that a user may ask for.
+    workerWait:
+      options.workerWait === Infinity ? Infinity : durationOption("workerWait", options.workerWait, d.workerWait, 0),
+    connectionWait: durationOption("connectionWait", options.connectionWait, d.connectionWait, 0),
     shardSize: boundedOption("shardSize", options.shardSize, d.shardSize, 1, true),
+    prefix: prefixOption(options.prefix),
+    log: options.log ?? ((line) => void process.stderr.write(`flowc bullmq: ${line}\n`)),
+  };
+}
+
+/** {@link WorkerProcessOptions} checked, with defaults applied. */
+export interface WorkerSettings {
+  readonly connection: RedisConnection | undefined;
+  readonly concurrency: number;
+  readonly lockDuration: number;
+  readonly stalledInterval: number;
+  readonly heartbeat: number;
+  readonly timeoutGrace: number;
+  readonly maxStalls: number;
+  readonly prefix: string;
+}
+
+/** Applies defaults and checks bounds of a worker's options; throws a `PlanError` (`InvalidOption`) for a bad value. */
+export function resolveWorkerOptions(options: WorkerProcessOptions): WorkerSettings {
+  const d = DEFAULT_BULLMQ_OPTIONS;
+  return {
+    connection: options.connection,
+    concurrency: boundedOption("concurrency", options.concurrency, d.concurrency, 1, true),
+    lockDuration: durationOption("lockDuration", options.lockDuration, d.lockDuration, 1000),
+    stalledInterval: durationOption("stalledInterval", options.stalledInterval, d.stalledInterval, 100),
+    // A worker counts as gone after three beats: that time is a Redis expiry, the beat itself a timer.
+    heartbeat: durationOption("heartbeat", options.heartbeat, d.heartbeat, 100, Math.floor(MAX_DURATION_MS / 3)),
+    timeoutGrace: durationOption("timeoutGrace", options.timeoutGrace, d.timeoutGrace, 0),
+    maxStalls: boundedOption("maxStalls", options.maxStalls, d.maxStalls, 0, true),
     prefix: prefixOption(options.prefix),
   };
 }
@@ -195,6 +277,30 @@ export function boundedOption(
     throw invalid(`Option '${name}' must be ${integer ? "an integer " : ""}≥ ${min}, got ${String(value)}.`);
   }
   return value;
+}
+
+/**
+ * Checks a duration in milliseconds: at least `min`, and at most what a timer
+ * can wait ({@link MAX_DURATION_MS}, about 24.8 days); `undefined` takes the default.
+ */
+export function durationOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max = MAX_DURATION_MS,
+): number {
+  const checked = boundedOption(name, value, fallback, min);
+  if (checked > max) {
+    throw invalid(
+      `Option '${name}' must be at most ${max} ms (${hours(max)}, the longest Node's timers wait), got ${checked} ms (${hours(checked)}).`,
+    );
+  }
+  return checked;
+}
+
+function hours(ms: number): string {
+  return `${Math.floor(ms / 360_000) / 10} h`;
 }
 
 /** Checks the key prefix. */

@@ -1,5 +1,5 @@
 /**
- * The Lua script of the backend: counting live workers and forgetting dead
+ * The Lua script of the backend: listing live workers and forgetting dead
  * ones in one round trip. It touches keys it computes from its arguments,
  * which a single Redis allows (a cluster would not).
  */
@@ -7,15 +7,15 @@ import type { ClientContext, Redis, Result } from "ioredis";
 
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
-    /** How many of the workers in `serversKey` are alive; forgets the dead ones. */
-    flowcLiveServers(serversKey: string, alivePrefix: string): Result<number, Context>;
+    /** The ids of the workers in `serversKey` that are alive; forgets the dead ones. */
+    flowcLiveServers(serversKey: string, alivePrefix: string): Result<string[], Context>;
   }
 }
 
 const LIVE_SERVERS = `
-local live = 0
+local live = {}
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if redis.call('EXISTS', ARGV[1] .. id) == 1 then live = live + 1 else redis.call('SREM', KEYS[1], id) end
+  if redis.call('EXISTS', ARGV[1] .. id) == 1 then table.insert(live, id) else redis.call('SREM', KEYS[1], id) end
 end
 return live
 `;

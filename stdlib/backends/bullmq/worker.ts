@@ -8,38 +8,45 @@
  * fixes the method, the worker's own plan fixes retries and timeout, and a
  * job whose name or data disagree, or whose payload does not decode, fails
  * with an UnrecoverableError without running anything.
+ *
+ * The file is long because admitting a job, running its items, delivering
+ * partial results and reporting failures all act on one job and the
+ * worker's connection; how one call runs is in ./attempt.ts and
+ * ./call-threads.ts.
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { Job, UnrecoverableError, WaitingError, Worker, type BackoffStrategy } from "bullmq";
+import { Job, UnrecoverableError, WaitingError, Worker, type BackoffStrategy, type JobJson } from "bullmq";
 import { Redis } from "ioredis";
 import type { MethodTable, RunContext } from "../../api.js";
-import { describe, ErrorCode, isNonRetryable, PlanError } from "../../errors.js";
+import { describe, ErrorCode, isNonRetryable, NonRetryableError, PlanError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { backoffDelay } from "../../policy.js";
 import { importMethods, resolveModuleUrls } from "../../modules.js";
 import { lookupMethod, validateMethods, validatePlan } from "../../validate-plan.js";
 import { runAttempt, type AttemptSpec } from "./attempt.js";
+import { CallThreads } from "./call-threads.js";
 import { callId, ID_PATTERN, PlanKeys, REPLIES_TTL_MS } from "./keys.js";
 import {
+  checkPayload,
   holesOf,
   restoreHoles,
   fromWireError,
   PayloadError,
   readJobData,
   toWireError,
-  type PartialOutputs,
   type Reply,
   type ShardJobData,
   type ShardJobWire,
   type WireError,
 } from "./messages.js";
 import {
-  boundedOption,
-  DEFAULT_BULLMQ_OPTIONS,
-  prefixOption,
+  durationOption,
+  MAX_DURATION_MS,
   redisOptions,
+  resolveWorkerOptions,
   type WorkerProcessOptions,
+  type WorkerSettings,
 } from "./options.js";
 import { endRun, handOver, markEnded, PROCESS_TOKEN, runEnded, type Abort } from "./same-process.js";
 import { defineScripts } from "./scripts.js";
@@ -53,6 +60,13 @@ export interface WorkerOptions extends WorkerProcessOptions {
    * them. Example: `{ modules: new URL("./", import.meta.url) }`.
    */
   readonly modules: MethodTable | string | URL;
+  /**
+   * Where each method's module is (method name → file URL), when `modules`
+   * gives the functions themselves: the calls of methods with a timeout then
+   * run on worker threads that import them, where a call that never yields
+   * can be stopped. (With `modules` as a URL they are found from it.)
+   */
+  readonly moduleUrls?: Readonly<Record<string, string>> | undefined;
   /** Receives one line per notable event (queues served, refused jobs, connection trouble). */
   readonly log?: ((line: string) => void) | undefined;
 }
@@ -68,7 +82,7 @@ export interface FlowWorker {
    * Stops taking jobs, lets the jobs in flight finish, unregisters and
    * disconnects. After `graceMs` the calls still running are aborted and
    * their jobs handed back to the queue, untouched, for another worker.
-   * Idempotent.
+   * Idempotent. Bounds: `graceMs` 0 to 2³¹−1 milliseconds.
    * @default graceMs: no limit
    */
   close(options?: { readonly graceMs?: number | undefined }): Promise<void>;
@@ -88,6 +102,27 @@ class RetryLater extends Error {
 /** Marks the failures this worker reported itself, so its `failed` listener does not report them twice. */
 const reported = new WeakSet<Error>();
 
+/** Marks job data that is not JSON: the processor fails such a job with the reason kept under it, running nothing. */
+const UNREADABLE = Symbol("unreadable job data");
+
+/**
+ * BullMQ's worker, except that a job whose stored data does not parse still
+ * reaches the processor (which refuses it, once) instead of failing in
+ * BullMQ's job loader, where it would stay active, stall, and be taken
+ * again and again without ever failing.
+ */
+class ShardWorker extends Worker {
+  protected override createJob(json: JobJson, jobId: string): Job {
+    try {
+      return super.createJob(json, jobId);
+    } catch (error) {
+      const job = super.createJob({ ...json, data: "null" }, jobId);
+      job.data = { [UNREADABLE]: describe(error) };
+      return job;
+    }
+  }
+}
+
 /** Why attempts are aborted when the worker hands its jobs back. */
 class WorkerShutdown extends Error {
   override readonly name = "WorkerShutdown";
@@ -96,6 +131,7 @@ class WorkerShutdown extends Error {
 /** Starts a worker for `plan` (see `createWorker` in ./index.ts, which loads this module on first use). */
 export async function createWorker(plan: PlanDescriptor, options: WorkerOptions): Promise<FlowWorker> {
   validatePlan(plan);
+  const settings = resolveWorkerOptions(options);
   const served = plan.methods.filter(
     (method) => options.methods === undefined || options.methods.includes(method.name),
   );
@@ -104,16 +140,29 @@ export async function createWorker(plan: PlanDescriptor, options: WorkerOptions)
     const names = unknown.map((name) => `'${name}'`).join(", ");
     throw new PlanError(ErrorCode.InvalidOption, `Option 'methods' names ${names}, which plan '${plan.name}' lacks.`);
   }
-  const table =
-    typeof options.modules === "string" || options.modules instanceof URL
-      ? await importMethods(
-          plan,
-          await resolveModuleUrls(served, undefined, String(options.modules), "Worker processes"),
-          served.map((method) => method.name),
-        )
-      : options.modules;
+  const byUrl = typeof options.modules === "string" || options.modules instanceof URL;
+  const urls = byUrl
+    ? await resolveModuleUrls(served, undefined, String(options.modules), "Worker processes")
+    : new Map(Object.entries(options.moduleUrls ?? {}));
+  const table = byUrl
+    ? await importMethods(
+        plan,
+        urls,
+        served.map((method) => method.name),
+      )
+    : (options.modules as MethodTable);
   validateMethods({ ...plan, methods: served }, table);
-  const worker = new PlanWorker(plan, served, table, options);
+  for (const method of served) {
+    if (method.timeoutMs !== null && method.timeoutMs > MAX_DURATION_MS) {
+      throw new PlanError(
+        ErrorCode.InvalidPlan,
+        `Method '${method.name}' has a timeout of ${method.timeoutMs} ms, longer than the ${MAX_DURATION_MS} ms (596.5 h) Node's timers can wait.`,
+        [method.name],
+      );
+    }
+  }
+  const threads = await timedCallThreads(served, urls, settings, options.log ?? (() => undefined));
+  const worker = new PlanWorker(plan, served, table, options, settings, threads);
   try {
     await worker.start();
   } catch (error) {
@@ -121,6 +170,37 @@ export async function createWorker(plan: PlanDescriptor, options: WorkerOptions)
     throw error;
   }
   return worker;
+}
+
+/**
+ * Worker threads for the methods that have a timeout, so that a call that
+ * never yields can be stopped (see ./call-threads.ts); `undefined` when none
+ * has one. Methods given as functions cannot move to a thread: such a
+ * worker says once that their calls cannot be stopped.
+ */
+async function timedCallThreads(
+  served: readonly PlanMethod[],
+  urls: ReadonlyMap<string, string>,
+  settings: WorkerSettings,
+  log: (line: string) => void,
+): Promise<CallThreads | undefined> {
+  const timed = served.filter((method) => method.timeoutMs !== null);
+  if (timed.length === 0) return undefined;
+  const located = timed.flatMap((method) => {
+    const url = urls.get(method.name);
+    return url === undefined ? [] : [{ name: method.name, url, exportName: method.exportName }];
+  });
+  if (located.length < timed.length) {
+    log(
+      `${timed.map((method) => `'${method.name}'`).join(", ")} ${timed.length === 1 ? "has a" : "have a"} timeout, ` +
+        `but their functions were given directly: a call that never yields cannot be stopped; ` +
+        `pass 'modules' as a URL (or 'moduleUrls') to run them on worker threads`,
+    );
+    return undefined;
+  }
+  const threads = new CallThreads({ methods: located }, settings.timeoutGrace, log);
+  await threads.start();
+  return threads;
 }
 
 class PlanWorker implements FlowWorker {
@@ -132,7 +212,9 @@ class PlanWorker implements FlowWorker {
   /** Each method's position in the plan, which call ids are made of. */
   readonly #methodIndex: ReadonlyMap<string, number>;
   readonly #table: MethodTable;
-  readonly #options: WorkerOptions;
+  readonly #settings: WorkerSettings;
+  /** Threads for the calls of methods with a timeout, when their modules are known. */
+  readonly #threads: CallThreads | undefined;
   readonly #redis: Redis;
   readonly #subscriber: Redis;
   readonly #workers: Worker[] = [];
@@ -144,21 +226,27 @@ class PlanWorker implements FlowWorker {
   readonly #log: (line: string) => void;
   /** While Redis is unreachable, the errors already logged (empty when connected). */
   readonly #outage = new Set<string>();
-  readonly #heartbeatMs: number;
   #beat: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
 
-  constructor(plan: PlanDescriptor, served: readonly PlanMethod[], table: MethodTable, options: WorkerOptions) {
+  constructor(
+    plan: PlanDescriptor,
+    served: readonly PlanMethod[],
+    table: MethodTable,
+    options: WorkerOptions,
+    settings: WorkerSettings,
+    threads: CallThreads | undefined,
+  ) {
+    this.#threads = threads;
     this.plan = plan;
     this.#served = served;
     this.#methodIndex = new Map(plan.methods.map((method, i) => [method.name, i]));
     this.#table = table;
-    this.#options = options;
+    this.#settings = settings;
     this.#log = options.log ?? (() => undefined);
-    this.#keys = new PlanKeys(plan, prefixOption(options.prefix));
+    this.#keys = new PlanKeys(plan, settings.prefix);
     this.id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`.replace(/[^A-Za-z0-9_.-]/g, "_");
-    this.#heartbeatMs = boundedOption("heartbeat", options.heartbeat, DEFAULT_BULLMQ_OPTIONS.heartbeat, 100);
-    const redis = redisOptions(options.connection, `flowc-worker:${this.id}`);
+    const redis = redisOptions(settings.connection, `flowc-worker:${this.id}`);
     this.#redis = defineScripts(new Redis({ ...redis, lazyConnect: true }));
     this.#subscriber = new Redis({
       ...redis,
@@ -189,15 +277,7 @@ class PlanWorker implements FlowWorker {
   }
 
   async start(): Promise<void> {
-    const options = this.#options;
-    const concurrency = boundedOption("concurrency", options.concurrency, DEFAULT_BULLMQ_OPTIONS.concurrency, 1, true);
-    const lockDuration = boundedOption("lockDuration", options.lockDuration, DEFAULT_BULLMQ_OPTIONS.lockDuration, 1000);
-    const stalledInterval = boundedOption(
-      "stalledInterval",
-      options.stalledInterval,
-      DEFAULT_BULLMQ_OPTIONS.stalledInterval,
-      100,
-    );
+    const { concurrency, lockDuration, stalledInterval } = this.#settings;
     await Promise.all([this.#connect(this.#redis), this.#connect(this.#subscriber)]);
     this.#subscriber.on("message", (_channel: string, message: string) => this.#onCancel(message));
     await this.#subscriber.subscribe(this.#keys.cancelChannel);
@@ -209,16 +289,19 @@ class PlanWorker implements FlowWorker {
     for (const method of this.#served) {
       const queue = this.#keys.queue(method.name);
       const fn = lookupMethod(this.#table, method.name) as (input?: unknown, context?: RunContext) => unknown;
-      const worker = new Worker(queue, (job, token) => this.#process(method, fn, job, token), {
+      const worker = new ShardWorker(queue, (job, token) => this.#process(method, fn, job, token), {
         // The replies and BullMQ's own commands share a connection, so that a job finishes only after its reply.
         connection: this.#redis,
         prefix: this.#keys.prefix,
         name: this.id,
         concurrency,
         // A call that runs up to its timeout must not lose its lock meanwhile, even if it blocks the event loop.
-        lockDuration: Math.max(lockDuration, 2 * (method.timeoutMs ?? 0)),
+        // On a thread of its own, a timed call leaves the event loop free to renew the lock.
+        lockDuration: this.#isolated(method)
+          ? lockDuration
+          : Math.min(Math.max(lockDuration, 2 * (method.timeoutMs ?? 0)), MAX_DURATION_MS),
         stalledInterval,
-        maxStalledCount: DEFAULT_BULLMQ_OPTIONS.maxStalls,
+        maxStalledCount: this.#settings.maxStalls,
         settings: { backoffStrategy },
         autorun: false,
       });
@@ -240,13 +323,19 @@ class PlanWorker implements FlowWorker {
     await this.#register();
     this.#beat = setInterval(
       () => void this.#register().catch((error: unknown) => this.#log(`heartbeat: ${describe(error)}`)),
-      this.#heartbeatMs,
+      this.#settings.heartbeat,
     );
     this.#beat.unref();
   }
 
   close(options?: { readonly graceMs?: number | undefined }): Promise<void> {
-    return (this.#closing ??= this.#close(options?.graceMs));
+    const graceMs = options?.graceMs;
+    try {
+      if (graceMs !== undefined) durationOption("graceMs", graceMs, 0, 0);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return (this.#closing ??= this.#close(graceMs));
   }
 
   async #close(graceMs: number | undefined): Promise<void> {
@@ -266,11 +355,17 @@ class PlanWorker implements FlowWorker {
     }
     // Told once its jobs are done, so that no reply of this worker follows it.
     await this.#redis.publish(this.#keys.leaveChannel, this.id).catch(() => undefined);
+    await this.#threads?.close();
     await Promise.all([this.#subscriber.quit().catch(() => undefined), this.#redis.quit().catch(() => undefined)]);
   }
 
+  /** Whether `method`'s calls run on a thread of their own (it has a timeout, and its module is known). */
+  #isolated(method: PlanMethod): boolean {
+    return this.#threads !== undefined && method.timeoutMs !== null;
+  }
+
   async #register(): Promise<void> {
-    const ttl = this.#heartbeatMs * 3;
+    const ttl = this.#settings.heartbeat * 3;
     const info = JSON.stringify({
       host: hostname(),
       pid: process.pid,
@@ -359,21 +454,22 @@ class PlanWorker implements FlowWorker {
         t: "start",
         call: data.call,
         shard: data.shard,
+        token: data.token,
         worker: this.id,
       });
     const count = data.single ? 1 : inputs.length;
     const outputs = new Array<unknown>(count);
+    // Per item: TO_RUN, RAN (its output is in `outputs`), or DELIVERED (an earlier attempt sent it to the caller).
     const done = new Uint8Array(count);
-    if (data.partial !== undefined) restorePartial(data.partial, outputs, done);
+    for (const index of data.delivered ?? []) done[index] = DELIVERED;
     const durations = data.events ? new Array<number>(count).fill(0) : undefined;
     const attempt = job.attemptsMade + 1;
     const retryable: { index: number; error: unknown }[] = [];
     let busySince = performance.now();
     // One function and one spec for the shard's items: allocations per item are what a trivial method costs here.
-    const invoke =
-      !method.takesInput || (data.single && inputs.length === 0)
-        ? () => fn()
-        : (input: unknown, context: RunContext) => fn(input, context);
+    const withInput = !(!method.takesInput || (data.single && inputs.length === 0));
+    const invoke = withInput ? (input: unknown, context: RunContext) => fn(input, context) : () => fn();
+    const threads = this.#isolated(method) ? this.#threads : undefined;
     const spec: AttemptSpec = {
       method: method.name,
       attempt,
@@ -392,19 +488,26 @@ class PlanWorker implements FlowWorker {
         busySince = performance.now();
       }
       if (!live || runEnded(data.run)) return null;
-      if (done[i] === 1) continue;
+      if (done[i] !== TO_RUN) continue;
       const item = data.single ? undefined : data.first + i;
-      const attempted = runAttempt(invoke, inputs[i], item, spec);
-      const outcome = attempted instanceof Promise ? await attempted : attempted;
+      const attempted =
+        threads === undefined
+          ? runAttempt(invoke, inputs[i], item, spec)
+          : threads.attempt(inputs[i], withInput, item, spec);
+      let outcome = attempted instanceof Promise ? await attempted : attempted;
       if (outcome.ok) {
-        outputs[i] = outcome.value;
-        done[i] = 1;
-        if (durations !== undefined) durations[i] = outcome.ms;
-        continue;
+        const refused = refuseOutput(outcome.value);
+        if (refused === undefined) {
+          outputs[i] = outcome.value;
+          done[i] = RAN;
+          if (durations !== undefined) durations[i] = outcome.ms;
+          continue;
+        }
+        outcome = { ok: false, error: refused, kind: "failed" };
       }
       if (outcome.kind === "ended") return null;
       if (outcome.kind === "shutdown") {
-        await job.updateData({ ...(job.data as ShardJobWire), partial: partialOf(outputs, done) });
+        await job.updateData({ ...(job.data as ShardJobWire), delivered: this.#deliver(data, outputs, done) });
         await job.moveToWait(token);
         throw new WaitingError();
       }
@@ -416,6 +519,7 @@ class PlanWorker implements FlowWorker {
           t: "fail",
           call: data.call,
           shard: data.shard,
+          token: data.token,
           worker: this.id,
           item: item ?? null,
           attempts: attempt,
@@ -439,6 +543,7 @@ class PlanWorker implements FlowWorker {
             t: "retry",
             call: data.call,
             shard: data.shard,
+            token: data.token,
             item: data.single ? null : data.first + index,
             attempt,
             delayMs,
@@ -446,29 +551,61 @@ class PlanWorker implements FlowWorker {
           });
         }
       }
-      await job.updateData({ ...(job.data as ShardJobWire), partial: partialOf(outputs, done) });
+      await job.updateData({ ...(job.data as ShardJobWire), delivered: this.#deliver(data, outputs, done) });
       const first = retryable[0];
       const retry = new RetryLater(`${retryable.length} item(s) failed, first: ${describe(first?.error)}`, delayMs);
       reported.add(retry);
       throw retry;
     }
 
+    const ran = data.delivered === undefined || data.delivered.length === 0 ? undefined : indicesOf(done, RAN);
+    const values = ran === undefined ? outputs : ran.map((index) => outputs[index]);
     this.#send(data, {
       t: "done",
       call: data.call,
       shard: data.shard,
+      token: data.token,
       worker: this.id,
-      values: outputs,
-      holes: holesOf(outputs),
+      ...(ran === undefined ? {} : { items: ran }),
+      values,
+      holes: holesOf(values),
       durations: durations ?? null,
     });
     return null;
+  }
+
+  /**
+   * Sends the caller the outputs this attempt produced (a `part` reply) and
+   * returns every item delivered so far, which the job keeps for the next
+   * attempt. The reply is written before the job changes state, on the same
+   * connection, so no later attempt's reply overtakes it.
+   */
+  #deliver(data: ShardJobData, outputs: readonly unknown[], done: Uint8Array): number[] {
+    const ran = indicesOf(done, RAN);
+    if (ran.length > 0) {
+      const values = ran.map((index) => outputs[index]);
+      this.#send(data, {
+        t: "part",
+        call: data.call,
+        shard: data.shard,
+        token: data.token,
+        worker: this.id,
+        items: ran,
+        values,
+        holes: holesOf(values),
+      });
+    }
+    const delivered: number[] = [];
+    for (let i = 0; i < done.length; i++) if (done[i] !== TO_RUN) delivered.push(i);
+    return delivered;
   }
 
   /** The job's data, if the job may run here at all; otherwise it fails for good, and its caller (if any) hears why. */
   async #admit(method: PlanMethod, job: Job): Promise<{ data: ShardJobData; inputs: unknown[] }> {
     let data: ShardJobData | undefined;
     try {
+      const unreadable = (job.data as { [UNREADABLE]?: string } | null)?.[UNREADABLE];
+      if (unreadable !== undefined) throw new PayloadError(`its data is not JSON (${unreadable})`);
       if (job.name !== method.name) {
         throw new PayloadError(
           `the job names method '${job.name}', but this queue serves '${method.name}' of plan '${this.plan.name}'`,
@@ -479,6 +616,9 @@ class PlanWorker implements FlowWorker {
         throw new PayloadError("the job's call or session id is malformed");
       const inputs = restoreHoles([...data.input], data.holes);
       if (data.single && inputs.length > 1) throw new PayloadError("a single call's job holds more than one input");
+      const last = data.delivered?.at(-1);
+      if (last !== undefined && last >= Math.max(inputs.length, 1))
+        throw new PayloadError(`the job's 'delivered' names item ${last} of a shard of ${inputs.length}`);
       return { data, inputs };
     } catch (error) {
       const reason = `Job ${job.id ?? "?"} in queue '${job.queueName}' refused: ${describe(error)}`;
@@ -490,6 +630,7 @@ class PlanWorker implements FlowWorker {
           t: "fail",
           call: data.call,
           shard: data.shard,
+          token: data.token,
           worker: this.id,
           item: null,
           attempts: 1,
@@ -510,15 +651,28 @@ class PlanWorker implements FlowWorker {
       return;
     }
     if (!ID_PATTERN.test(data.call) || !ID_PATTERN.test(data.session)) return;
-    const wire = toWireError(new Error(`${method.name} shard ${data.shard}: ${error.message}`));
+    const count = data.single ? 1 : data.input.length;
+    const items = data.single
+      ? ""
+      : count === 1
+        ? ` (item ${data.first})`
+        : ` (items ${data.first}–${data.first + count - 1})`;
+    // BullMQ's words for a job whose lock lapsed more often than maxStalledCount allows.
+    const stalled = error.message.includes("stalled more than allowable limit");
+    const message = stalled
+      ? `the job of shard ${data.shard}${items} stalled ${job.stalledCounter} times on workers that stopped responding ` +
+        `(maxStalls: ${this.#settings.maxStalls}); a call that never yields blocks its worker: ` +
+        `give '${method.name}' a timeout, so that such a call can be stopped`
+      : `${method.name} shard ${data.shard}${items}: ${error.message}`;
     this.#send(data, {
       t: "fail",
       call: data.call,
       shard: data.shard,
+      token: data.token,
       worker: this.id,
       item: null,
-      attempts: job.attemptsMade,
-      error: wire,
+      attempts: Math.max(job.attemptsStarted, job.attemptsMade, 1),
+      error: toWireError(new Error(message)),
     });
   }
 }
@@ -532,24 +686,29 @@ const WANTED_FRESH_MS = 1_000;
 /** Retry delays when a job reaches BullMQ's strategy without the worker's own delay (never in practice). */
 const DEFAULT_BACKOFF = { baseMs: 25, maxMs: 2000 };
 
-function partialOf(outputs: readonly unknown[], done: Uint8Array): PartialOutputs {
-  const items: number[] = [];
-  const values: unknown[] = [];
-  done.forEach((flag, i) => {
-    if (flag === 1) {
-      items.push(i);
-      values.push(outputs[i]);
-    }
-  });
-  return { items, values, holes: holesOf(values) };
+/**
+ * Why an output cannot go back to its caller, or `undefined` when it can: it
+ * nests too deep for JSON to write, or holds a key its caller would refuse.
+ * Calling the method again would return the same, so it is not retried.
+ */
+function refuseOutput(value: unknown): NonRetryableError | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  try {
+    checkPayload(value);
+    return undefined;
+  } catch (error) {
+    return new NonRetryableError(`its output cannot be sent: ${describe(error)}`);
+  }
 }
 
-function restorePartial(partial: PartialOutputs, outputs: unknown[], done: Uint8Array): void {
-  const values = restoreHoles([...partial.values], partial.holes, partial.items.length);
-  partial.items.forEach((index, k) => {
-    if (Number.isInteger(index) && index >= 0 && index < outputs.length) {
-      outputs[index] = values[k];
-      done[index] = 1;
-    }
-  });
+/** What has become of each item of a shard in this attempt. */
+const TO_RUN = 0;
+const RAN = 1;
+const DELIVERED = 2;
+
+/** Indices of the items in `state`. */
+function indicesOf(done: Uint8Array, state: number): number[] {
+  const indices: number[] = [];
+  for (let i = 0; i < done.length; i++) if (done[i] === state) indices.push(i);
+  return indices;
 }

@@ -1,0 +1,63 @@
+/**
+ * The entry of a worker thread of `CallThreads` (./call-threads.ts): it
+ * imports the methods it is given, then runs one call at a time on request
+ * and answers with its output or error. A call that never yields holds this
+ * thread only; the worker process terminates the thread and starts another.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { RunContext } from "../../api.js";
+import { CallContext, LazyAbort } from "../../context.js";
+import { describe } from "../../errors.js";
+import { importModule } from "../../modules.js";
+import type { FromCallThread, ThreadSetup, ToCallThread } from "./call-threads.js";
+import { fromWireError, toWireError } from "./messages.js";
+
+type Method = (input?: unknown, context?: RunContext) => unknown;
+
+const port = parentPort;
+if (port === null) throw new Error("call-thread.ts runs only as a worker thread");
+const post = (message: FromCallThread): void => port.postMessage(message);
+
+const setup = workerData as ThreadSetup;
+const methods = new Map<string, Method>();
+try {
+  for (const method of setup.methods) {
+    const value = (await importModule(method.url))[method.exportName];
+    if (typeof value !== "function") throw new Error(`${method.url} exports no function '${method.exportName}'`);
+    methods.set(method.name, value as Method);
+  }
+  post({ t: "ready" });
+} catch (error) {
+  post({ t: "unloadable", message: describe(error) });
+}
+
+const aborts = new Map<number, LazyAbort>();
+
+port.on("message", (message: ToCallThread) => {
+  if (message.t === "abort") {
+    aborts.get(message.id)?.abort(fromWireError(message.reason));
+    return;
+  }
+  void call(message);
+});
+
+async function call(message: Extract<ToCallThread, { t: "call" }>): Promise<void> {
+  const fn = methods.get(message.method);
+  const abort = new LazyAbort();
+  aborts.set(message.id, abort);
+  try {
+    if (fn === undefined) throw new Error(`this thread has no method '${message.method}'`);
+    const context = new CallContext(message.method, message.attempt, message.item ?? undefined, abort);
+    const value = await (message.withInput ? fn(message.input, context) : fn());
+    try {
+      post({ t: "result", id: message.id, ok: true, value });
+    } catch (error) {
+      // Outputs cross to the worker process by structured cloning before they go on as JSON.
+      post({ t: "result", id: message.id, ok: false, error: toWireError(error), uncloneable: true });
+    }
+  } catch (error) {
+    post({ t: "result", id: message.id, ok: false, error: toWireError(error) });
+  } finally {
+    aborts.delete(message.id);
+  }
+}
