@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Repository root. */
@@ -25,4 +26,27 @@ export function flowc(args: readonly string[], options: { cwd?: string; input?: 
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Makes `dir` the root of a Node project as users have one: an ES module package, with
+ * a tsconfig that sees Node's types (the repository's @types, since no node_modules is
+ * above a temporary folder), so that methods importing `node:` modules type-check.
+ */
+export function nodeProject(dir: string): void {
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        strict: true,
+        skipLibCheck: true,
+        types: ["node"],
+        typeRoots: [join(root, "node_modules/@types")],
+      },
+    }),
+  );
 }

@@ -10,9 +10,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { resolveModuleUrls } from "../../stdlib/modules.js";
 import type { PlanMethod } from "../../stdlib/plan.js";
-import { flowc } from "./helpers.js";
+import { flowc, nodeProject } from "./helpers.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "flowc-module-paths-"));
+nodeProject(scratch);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const checked = "export function a(x: number): number {\n  return x + 1;\n}\n";

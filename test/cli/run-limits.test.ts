@@ -7,9 +7,10 @@ import { availableParallelism, totalmem } from "node:os";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
-import { flowc } from "./helpers.js";
+import { flowc, nodeProject } from "./helpers.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "flowc-limits-"));
+nodeProject(scratch);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const bound = Math.max(1, Math.min(8 * availableParallelism(), Math.floor(totalmem() / 2 ** 20 / 2 / 64)));

@@ -152,15 +152,6 @@ export async function createWorker(plan: PlanDescriptor, options: WorkerOptions)
       )
     : (options.modules as MethodTable);
   validateMethods({ ...plan, methods: served }, table);
-  for (const method of served) {
-    if (method.timeoutMs !== null && method.timeoutMs > MAX_DURATION_MS) {
-      throw new PlanError(
-        ErrorCode.InvalidPlan,
-        `Method '${method.name}' has a timeout of ${method.timeoutMs} ms, longer than the ${MAX_DURATION_MS} ms (596.5 h) Node's timers can wait.`,
-        [method.name],
-      );
-    }
-  }
   const threads = await timedCallThreads(served, urls, settings, options.log ?? (() => undefined));
   const worker = new PlanWorker(plan, served, table, options, settings, threads);
   try {
