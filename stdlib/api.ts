@@ -47,9 +47,7 @@ export type MethodOutput<F extends AnyMethod> = Awaited<ReturnType<F>>;
  */
 // The runtime calls `next()` without an argument and ignores what the iterator returns at the end.
 export type Items<T> =
-  | readonly T[]
-  | (Iterable<T, unknown, undefined> & object)
-  | (AsyncIterable<T, unknown, undefined> & object);
+  readonly T[] | (Iterable<T, unknown, undefined> & object) | (AsyncIterable<T, unknown, undefined> & object);
 
 /** What one call of a parallel method receives from `I`: an element of the array, or what the iterable yields. */
 export type Item<I> = I extends readonly (infer E)[]
