@@ -238,13 +238,14 @@ class AstBuilder extends BaseVisitor {
     for (const bad of badNames) reportBadName(bad, context);
     // Commas are checked between every two names as written, bad ones included.
     const names = [...methods, ...badNames].sort((a, b) => a.startOffset - b.startOffset);
+    // In source order, as the parser consumed them; one pass over both, as a group may hold many names.
     const commas = realTokens(ctx.Comma);
+    let comma = 0;
     for (let i = 1; i < names.length; i++) {
       const previous = names[i - 1]!;
       const current = names[i]!;
-      const separated = commas.some(
-        (comma) => comma.startOffset > previous.startOffset && comma.startOffset < current.startOffset,
-      );
+      while (comma < commas.length && commas[comma]!.startOffset < previous.startOffset) comma++;
+      const separated = comma < commas.length && commas[comma]!.startOffset < current.startOffset;
       if (!separated) {
         context.diagnostics.push(
           createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(current), [

@@ -10,6 +10,7 @@ import {
   EOF,
   tokenMatcher,
   type IParserErrorMessageProvider,
+  type IRecognitionException,
   type IToken,
   type TokenType,
 } from "./chevrotain.js";
@@ -44,8 +45,23 @@ class ExpectationDescriber implements IParserErrorMessageProvider {
   outerBraces = false;
   /** The closer of the block being parsed; set by the `block` rule. */
   closer: TokenType = RCurly;
+  /** How many errors the parser may report before it stops (see `FlowParser.parseDocument`). */
+  limit = Infinity;
+  /** How many errors it has reported. */
+  reported = 0;
 
-  buildMismatchTokenMessage(options: { expected: TokenType; ruleName: string }): string {
+  /**
+   * Counts one error about `token`. Chevrotain asks for a message once per error it
+   * records, so this is where the parser can be stopped: an error thrown here is not a
+   * recognition error, so no rule recovers from it and it ends the parse.
+   */
+  private count(token: IToken | undefined): void {
+    this.reported++;
+    if (this.reported > this.limit) throw new ParseStopped(token);
+  }
+
+  buildMismatchTokenMessage(options: { expected: TokenType; actual: IToken; ruleName: string }): string {
+    this.count(options.actual);
     const { expected, ruleName } = options;
     if (expected === EOF) return this.outerBraces ? "end of file" : "a method name";
     if (ruleName === "document" && expected === RCurly) return "a method name or '}'";
@@ -53,11 +69,17 @@ class ExpectationDescriber implements IParserErrorMessageProvider {
     return describeTokenType(expected);
   }
 
-  buildNotAllInputParsedMessage(): string {
+  buildNotAllInputParsedMessage(options: { firstRedundant: IToken }): string {
+    this.count(options.firstRedundant);
     return this.outerBraces ? "end of file" : "a method name";
   }
 
-  buildNoViableAltMessage(options: { expectedPathsPerAlt: TokenType[][][]; ruleName: string }): string {
+  buildNoViableAltMessage(options: {
+    expectedPathsPerAlt: TokenType[][][];
+    actual: IToken[];
+    ruleName: string;
+  }): string {
+    this.count(options.actual[0]);
     const firsts = options.expectedPathsPerAlt.flatMap((paths) => paths.map((path) => path[0]));
     if (options.ruleName === "property") return "a value";
     // A number or a string is read in place of an imported name only to report it as such.
@@ -67,9 +89,25 @@ class ExpectationDescriber implements IParserErrorMessageProvider {
     return describeAlternatives(firsts);
   }
 
-  buildEarlyExitMessage(options: { expectedIterationPaths: TokenType[][] }): string {
+  buildEarlyExitMessage(options: { expectedIterationPaths: TokenType[][]; actual: IToken[] }): string {
+    this.count(options.actual[0]);
     return describeAlternatives(options.expectedIterationPaths.map((path) => path[0]));
   }
+}
+
+/** Ends a parse that has reported as many errors as it may; `token` is where the next error was. */
+class ParseStopped extends Error {
+  constructor(readonly token: IToken | undefined) {
+    super("the parser has reported as many errors as it may");
+  }
+}
+
+/** The concrete tree of a document, and the parser's errors. */
+export interface ParsedDocument {
+  readonly cst: ReturnType<FlowParser["document"]>;
+  readonly errors: readonly IRecognitionException[];
+  /** Offset of the error at which the parser stopped, having reported `limit` before it; the tree ends about there. */
+  readonly stoppedAt: number | undefined;
 }
 
 function describeAlternatives(types: readonly (TokenType | undefined)[]): string {
@@ -78,29 +116,55 @@ function describeAlternatives(types: readonly (TokenType | undefined)[]): string
   return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
 }
 
+/** The most tokens the parser looks ahead (`startsGroup` looks at three). */
+const lookahead = 3;
+
 export class FlowParser extends CstParser {
   private readonly describer: ExpectationDescriber;
 
   constructor() {
     const describer = new ExpectationDescriber();
-    super(allTokens as TokenType[], { recoveryEnabled: true, errorMessageProvider: describer, maxLookahead: 3 });
+    super(allTokens as TokenType[], {
+      recoveryEnabled: true,
+      errorMessageProvider: describer,
+      maxLookahead: lookahead,
+    });
     this.describer = describer;
     this.performSelfAnalysis();
   }
 
-  /** Parses `tokens` as a whole document; the parser keeps nothing from earlier calls. */
-  parseDocument(tokens: IToken[]): ReturnType<FlowParser["document"]> {
-    this.describer.outerBraces = false;
-    this.input = tokens;
+  /**
+   * Parses `tokens` as a whole document; the parser keeps nothing from earlier calls.
+   *
+   * Recovering from an error costs the parser about a tenth of a millisecond, so a file of
+   * garbage would take minutes: after `limit` errors it stops, and reads the tokens up to
+   * that point again (with the few after it that it looks ahead at, so that it decides as
+   * it did the first time) to build the tree of everything before it.
+   */
+  parseDocument(tokens: IToken[], limit = Infinity): ParsedDocument {
     // Recovery raises one exception per syntax error; their stack traces are
     // never read and would make a file full of errors slow to parse.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      return this.document();
+      return { cst: this.parseTokens(tokens, limit), errors: this.errors, stoppedAt: undefined };
+    } catch (error) {
+      if (!(error instanceof ParseStopped)) throw error;
+      const found = error.token === undefined ? -1 : tokens.indexOf(error.token);
+      const end = found === -1 ? tokens.length : found + lookahead;
+      const cst = this.parseTokens(tokens.slice(0, end), Infinity);
+      return { cst, errors: this.errors, stoppedAt: found === -1 ? undefined : error.token!.startOffset };
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
+  }
+
+  private parseTokens(tokens: IToken[], limit: number): ReturnType<FlowParser["document"]> {
+    this.describer.outerBraces = false;
+    this.describer.limit = limit;
+    this.describer.reported = 0;
+    this.input = tokens;
+    return this.document();
   }
 
   /** Alternatives that step over one of `tokens`, labelled `stray`; `occurrence` keeps each call site distinct. */

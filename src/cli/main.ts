@@ -22,6 +22,7 @@ function createProgram(setExit: (code: number) => void): Command {
       "after",
       `
 Exit codes: 0 no errors, 1 errors in a manifest or a failed run, 2 bad usage or unreadable files.
+A file reports at most its first 1,000 diagnostics, then one that counts the rest.
 An unreadable manifest does not stop check, build or fmt from checking the others, but build
 and fmt then write nothing.
 

@@ -47,6 +47,17 @@ export const Messages = {
     severity: "error",
     message: "The backend must be declared at the top, with the imports, above every group and the outer '{'.",
   },
+  // Reported for a file as a whole, whichever phases found the diagnostics it counts (see diagnostics/limit.ts).
+  MoreErrorsNotShown: {
+    code: 1011,
+    severity: "error",
+    message: "Only the first {0} diagnostics of this file are shown: {1}.",
+  },
+  MoreWarningsNotShown: {
+    code: 1012,
+    severity: "warning",
+    message: "Only the first {0} diagnostics of this file are shown: {1} from here.",
+  },
 
   // ── FLOW2xxx: names, imports, properties ────────────────────────────────
   InvalidIdentifier: {
