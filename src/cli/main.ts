@@ -87,6 +87,8 @@ Nothing is written for a manifest with errors. Nothing at all is written when th
 is wrong: a manifest that cannot be read, or two manifests whose runners would be one file
 (under --out-dir, manifests outside the current directory are written flat: ../a/x.flow and
 ../b/x.flow both become <dir>/x.flow.ts). The readable manifests are still checked; exit code 2.
+A runner is written under a temporary name and renamed into place: a write that fails halfway
+(a full disk) leaves the runner that was there whole. A link where a runner goes is replaced.
 ${watchHelp}
 build --watch writes only the runners whose code changed.`,
     )

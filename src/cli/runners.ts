@@ -1,7 +1,7 @@
-import { writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { outputPathFor } from "../emit/emit.js";
 import { UsageError, describeFsError, makeDirectory } from "./io.js";
+import { replaceFile } from "./write-file.js";
 
 /** Where `flowc build` writes each manifest's runner, and a reason for each pair of manifests that would share one. */
 export interface RunnerPaths {
@@ -29,7 +29,12 @@ export function planRunners(files: readonly string[], outDir: string | undefined
   return { outFile, collisions };
 }
 
-/** Writes a runner, making its directory; a failure is a usage error naming the file (and the directory it could not make). */
+/**
+ * Writes a runner, making its directory; a failure is a usage error naming the file (and
+ * the directory it could not make), and leaves the runner that was there as it was (see
+ * `replaceFile`). Whatever stands at the runner's path, a symbolic link included, is
+ * replaced: a runner is flowc's output, never a file the user keeps elsewhere.
+ */
 export async function writeRunner(outFile: string, code: string): Promise<void> {
   const dir = dirname(outFile);
   try {
@@ -39,7 +44,7 @@ export async function writeRunner(outFile: string, code: string): Promise<void> 
     throw new UsageError(`cannot write ${outFile}: cannot make directory ${failed}: ${describeFsError(error)}`);
   }
   try {
-    await writeFile(outFile, code);
+    await replaceFile(outFile, code);
   } catch (error) {
     throw new UsageError(`cannot write ${outFile}: ${describeFsError(error)}`);
   }
