@@ -89,6 +89,7 @@ is wrong: a manifest that cannot be read, or two manifests whose runners would b
 ../b/x.flow both become <dir>/x.flow.ts). The readable manifests are still checked; exit code 2.
 A runner is written under a temporary name and renamed into place: a write that fails halfway
 (a full disk) leaves the runner that was there whole. A link where a runner goes is replaced.
+A runner that already holds the code is left untouched, its modification time too ("unchanged").
 ${watchHelp}
 build --watch writes only the runners whose code changed.`,
     )

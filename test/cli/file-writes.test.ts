@@ -10,6 +10,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -75,6 +76,28 @@ describe("a write that fails halfway", () => {
     expect(readFileSync(manifest, "utf8")).not.toBe(before);
     expect(statSync(manifest).mode & 0o777).toBe(0o640);
     expect(flowc(["fmt", "--check", "messy.flow"], { cwd: dir }).status).toBe(0);
+  });
+});
+
+describe("a runner whose code has not changed", () => {
+  it("is not written again: its modification time stays, and build says it is unchanged", () => {
+    const dir = project("unchanged");
+    const runner = join(dir, "no-input.flow.ts");
+    expect(flowc(["build", "no-input.flow"], { cwd: dir }).stderr).toBe("wrote no-input.flow.ts\n");
+    const long = new Date("2001-02-03T04:05:06Z");
+    utimesSync(runner, long, long);
+
+    const again = flowc(["build", "no-input.flow"], { cwd: dir });
+    expect(again.stderr).toBe("unchanged no-input.flow.ts\n");
+    expect(again.status).toBe(0);
+    expect(statSync(runner).mtime).toEqual(long);
+
+    writeFileSync(
+      join(dir, "no-input.flow"),
+      "greeting, shout { execution_flow: sequential; }\nshout { retries: 2; }\n",
+    );
+    expect(flowc(["build", "no-input.flow"], { cwd: dir }).stderr).toBe("wrote no-input.flow.ts\n");
+    expect(statSync(runner).mtime).not.toEqual(long);
   });
 });
 
