@@ -9,6 +9,29 @@ import { toMilliseconds } from "../duration.js";
 
 const executionFlows: readonly ExecutionFlow[] = ["sequential", "parallel", "concurrent"];
 
+/**
+ * The most workers a method may ask for. No backend can start more: a worker thread
+ * is a JavaScript engine of its own, megabytes of memory each (ten thousand of them,
+ * tens of gigabytes), and a `flowc worker` process holds at least three connections to
+ * Redis, which accepts ten thousand clients unless configured otherwise. A larger count
+ * is a typo, which would otherwise start threads until memory runs out.
+ */
+export const maxWorkerCount = 10_000;
+
+/**
+ * The most items in one shard. A shard travels to its worker as one message (one
+ * structured clone to a thread, one job in Redis, held in memory on both sides), and a
+ * shard that holds everything spreads nothing over the workers: a million items is far
+ * past any use of a fixed size, and a larger one is a typo.
+ */
+export const maxShardSize = 1_000_000;
+
+const upperBounds = {
+  min_worker_count: { most: maxWorkerCount, why: "no backend can start more workers" },
+  max_worker_count: { most: maxWorkerCount, why: "no backend can start more workers" },
+  shard_size: { most: maxShardSize, why: "a shard travels to its worker as one message" },
+} as const;
+
 export const knownProperties = [
   "execution_flow",
   "min_worker_count",
@@ -91,7 +114,11 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
       case "max_worker_count":
       case "shard_size": {
         const count = integerAtLeast(value, 1);
-        if (count === undefined) report(Messages.InvalidWorkerCount, value.span, [key, text]);
+        const bound = upperBounds[key];
+        // Checked first: past 2^53 a whole number is no longer a safe integer, but it is still too large, not invalid.
+        const tooLarge = value.kind === "NumberLiteral" && /^\d+$/.test(value.raw) && value.value > bound.most;
+        if (tooLarge) report(Messages.CountTooLarge, value.span, [key, bound.most, text, bound.why]);
+        else if (count === undefined) report(Messages.InvalidWorkerCount, value.span, [key, text]);
         else settings[key] = { value: count, property };
         break;
       }

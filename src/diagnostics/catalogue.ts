@@ -148,6 +148,11 @@ export const Messages = {
   },
   // 3015 stays unassigned: the execution flows describe independent facts (edges,
   // simultaneity, scale-out), so no combination of them on one method contradicts another.
+  CountTooLarge: {
+    code: 3016,
+    severity: "error",
+    message: "'{0}' must be at most {1}, not '{2}': {3}.",
+  },
 
   // ── FLOW4xxx: types ─────────────────────────────────────────────────────
   EdgeTypeMismatch: {
