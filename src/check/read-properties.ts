@@ -5,7 +5,7 @@ import { didYouMean } from "../diagnostics/diagnostic.js";
 import type { ExecutionFlow } from "../graph/build-graph.js";
 import type { GroupFacts, GroupSettings, Setting, SettingKey } from "./group-facts.js";
 import type { Report } from "./report.js";
-import { toMilliseconds } from "../duration.js";
+import { maxDurationText, toMilliseconds } from "../duration.js";
 
 const executionFlows: readonly ExecutionFlow[] = ["sequential", "parallel", "concurrent"];
 
@@ -130,7 +130,8 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
       }
       case "timeout": {
         const milliseconds = duration(value);
-        if (milliseconds === undefined) report(Messages.InvalidTimeout, value.span, [text]);
+        if (milliseconds === "too long") report(Messages.TimeoutTooLong, value.span, [maxDurationText, text]);
+        else if (milliseconds === undefined) report(Messages.InvalidTimeout, value.span, [text]);
         else settings.timeout = { value: milliseconds, property };
         break;
       }
@@ -178,9 +179,10 @@ function integerAtLeast(value: Value, least: number): number | undefined {
   return Number.isSafeInteger(value.value) && value.value >= least ? value.value : undefined;
 }
 
-/** A positive duration in whole milliseconds (`250ms`, `1.5s`), or `undefined`. */
-function duration(value: Value): number | undefined {
+/** A positive duration in whole milliseconds (`250ms`, `1.5s`), `"too long"` past what a timer holds, or `undefined`. */
+function duration(value: Value): number | "too long" | undefined {
   if (value.kind !== "NumberLiteral" || value.unit === undefined) return undefined;
   const milliseconds = toMilliseconds(value.value, value.unit);
-  return milliseconds !== undefined && milliseconds >= 1 ? milliseconds : undefined;
+  if (milliseconds === "too long") return milliseconds;
+  return milliseconds !== "invalid" && milliseconds >= 1 ? milliseconds : undefined;
 }

@@ -2,7 +2,7 @@ import { constants, type Stats } from "node:fs";
 import { mkdir, open, readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { createSourceText, type SourceText } from "../../grammar/source.js";
-import { toMilliseconds } from "../duration.js";
+import { maxDurationText, toMilliseconds } from "../duration.js";
 
 /**
  * A mistake in how flowc was invoked (unknown flag, unreadable file, bad JSON
@@ -187,13 +187,15 @@ export function parsePositiveInteger(flag: string) {
 /**
  * Parses a duration flag written as the language writes durations (`250ms`,
  * `30s`, `1.5m`, `2h`) into whole milliseconds. Zero is allowed: it means
- * "do not wait". A bare number is refused, since its unit would be a guess.
+ * "do not wait". A bare number is refused, since its unit would be a guess,
+ * and so is anything longer than a timer can wait.
  */
 export function parseDuration(flag: string) {
   return (value: string): number => {
     const match = /^(\d+(?:\.\d+)?)([a-z]+)$/.exec(value);
-    const milliseconds = match === null ? undefined : toMilliseconds(Number(match[1]), match[2]!);
-    if (milliseconds === undefined) {
+    const milliseconds = match === null ? "invalid" : toMilliseconds(Number(match[1]), match[2]!);
+    if (milliseconds === "too long") throw new UsageError(`${flag} must be at most ${maxDurationText}, not '${value}'`);
+    if (milliseconds === "invalid") {
       throw new UsageError(`${flag} must be a duration such as 250ms, 30s or 5m, not '${value}'`);
     }
     return milliseconds;

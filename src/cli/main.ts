@@ -131,6 +131,9 @@ build --watch writes only the runners whose code changed.`,
     .addHelpText(
       "after",
       `
+Durations are written as in a manifest (250ms, 30s, 5m, 2h), at most 2147483647ms (about 24.8
+days, the longest a timer can wait).
+
 Progress goes to stderr: redrawn in place on a terminal (items done, rate, workers in use,
 retries per stage), a line per stage start and end otherwise; then a summary table per stage
 (calls, p50/p95 call duration, retries, failures, worker utilisation). stdout holds only the output.`,

@@ -153,6 +153,7 @@ export const Messages = {
     severity: "error",
     message: "'{0}' must be at most {1}, not '{2}': {3}.",
   },
+  TimeoutTooLong: { code: 3017, severity: "error", message: "'timeout' must be at most {0}, not '{1}'." },
 
   // ── FLOW4xxx: types ─────────────────────────────────────────────────────
   EdgeTypeMismatch: {

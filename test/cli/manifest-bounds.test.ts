@@ -64,3 +64,30 @@ describe("flowc check bounds worker counts and shard sizes", () => {
     expect(check(fine)).toEqual({ status: 0, diagnostics: [] });
   });
 });
+
+describe("durations are bounded by what a timer can wait", () => {
+  const limit = "2147483647ms (about 24.8 days, the longest a timer can wait)";
+
+  it("a timeout of 597h is an error where it is written; 2147483647ms is accepted", () => {
+    const manifest = wordCount("timeout", "mergeCounts { timeout: 597h; }\ncountWords { timeout: 2147483647ms; }\n");
+    const { status, diagnostics } = check(manifest);
+    expect(status).toBe(1);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        line: 2,
+        column: 24,
+        code: "FLOW3017",
+        message: `'timeout' must be at most ${limit}, not '597h'.`,
+      }),
+    ]);
+  });
+
+  for (const flag of ["--worker-wait", "--connection-wait"]) {
+    it(`${flag} 597h is bad usage naming the limit`, () => {
+      const manifest = join(root, "test/fixtures/cli/no-input/no-input.flow");
+      const result = flowc(["run", manifest, "--backend", "bullmq", flag, "597h"]);
+      expect(result.stderr).toBe(`flowc: ${flag} must be at most ${limit}, not '597h'\n`);
+      expect(result.status).toBe(2);
+    });
+  }
+});
