@@ -152,9 +152,9 @@ retries per stage), a line per stage start and end otherwise; then a summary tab
     )
     .addOption(
       new Option(
-        "--grace <ms>",
-        "on shutdown, how long jobs in flight may finish before they are handed back",
-      ).argParser(parsePositiveInteger("--grace")),
+        "--grace <duration>",
+        "on shutdown, how long jobs in flight may finish before they are handed back (250ms, 30s, 5m; default 30s)",
+      ).argParser(parseDuration("--grace")),
     )
     .action(async (file: string, options: { redis?: string; concurrency?: number; grace?: number }) => {
       setExit(await (await import("./commands/worker.js")).workerCommand(file, options));
