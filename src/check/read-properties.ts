@@ -4,6 +4,7 @@ import { Messages } from "../diagnostics/catalogue.js";
 import { didYouMean } from "../diagnostics/diagnostic.js";
 import type { ExecutionFlow } from "../graph/build-graph.js";
 import type { GroupFacts, GroupSettings, Setting, SettingKey } from "./group-facts.js";
+import { suggestProperty } from "./property-suggestion.js";
 import type { Report } from "./report.js";
 import { maxDurationText, toMilliseconds } from "../duration.js";
 
@@ -76,7 +77,7 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
   for (const property of group.block.properties) {
     const key = property.key.name;
     if (!(knownProperties as readonly string[]).includes(key)) {
-      report(Messages.UnknownProperty, property.key.span, [key, didYouMean(key, knownProperties)]);
+      report(Messages.UnknownProperty, property.key.span, [key, suggestProperty(key, knownProperties)]);
       uncertain = true;
       continue;
     }

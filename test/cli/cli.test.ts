@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -167,6 +167,21 @@ describe("flowc check", () => {
     expect(result.stderr).toContain(`${fixtures}/mismatch/mismatch.flow:1:12 - error FLOW4001: `);
     expect(result.stderr).toMatch(
       /Found 1 error and 0 warnings\.\nflowc: cannot read missing\.flow: no such file\nflowc: notes\.txt: not a \.flow manifest\n$/,
+    );
+  });
+
+  it("an unknown property that shortens a known one's words is told which it means", () => {
+    const file = join(scratch, "near-miss.flow");
+    writeFileSync(file, "a, b { execution_flow: sequential; }\nb < execution_flow: parallel; min_workers: 4; >\n");
+    const result = flowc(["check", file, "--format", "json"]);
+    expect(result.status).toBe(1);
+    expect(JSON.parse(result.stdout)).toContainEqual(
+      expect.objectContaining({
+        line: 2,
+        column: 31,
+        code: "FLOW2006",
+        message: "Unknown property 'min_workers'. Did you mean 'min_worker_count'?",
+      }),
     );
   });
 
