@@ -27,7 +27,14 @@ import { createDiagnostic, type Diagnostic } from "../src/diagnostics/diagnostic
 import { Messages } from "../src/diagnostics/catalogue.js";
 import { decodeString, tokenSpan } from "./lexer.js";
 import { flowParser } from "./parser.js";
-import { BlockComment, describeToken, LCurly, NumberLiteral as NumberToken, StringCategory } from "./tokens.js";
+import {
+  BlockComment,
+  describeToken,
+  DottedName,
+  LCurly,
+  NumberLiteral as NumberToken,
+  StringCategory,
+} from "./tokens.js";
 
 // The shapes of the concrete tree, one per rule. Every child may be missing
 // after recovery, hence the optional arrays.
@@ -114,6 +121,30 @@ function spanOf(first: Span, last: Span): Span {
 
 function identifier(token: IToken): Identifier {
   return { kind: "Identifier", span: tokenSpan(token), name: token.image };
+}
+
+/**
+ * A dotted name where a method is named (`Tokenizer.lines`): a method is looked up as an
+ * export of its module, never as a member of one, so say what to export instead.
+ */
+function reportDottedMethod(token: IToken, context: BuildContext): void {
+  if (token.tokenType !== DottedName) return;
+  const dot = token.image.lastIndexOf(".");
+  const owner = token.image.slice(0, dot);
+  const member = token.image.slice(dot + 1);
+  const wrapper = `export function ${member}(…) { return ${token.image}(…); }`;
+  context.diagnostics.push(
+    createDiagnostic(Messages.DottedName, context.source.path, tokenSpan(token), [token.image, owner, wrapper]),
+  );
+}
+
+/** A dotted name anywhere else (a property, a value): its first `.` is a character no name holds. */
+function reportDottedName(token: IToken | undefined, context: BuildContext): void {
+  if (token?.tokenType !== DottedName) return;
+  const at = token.startOffset + token.image.indexOf(".");
+  context.diagnostics.push(
+    createDiagnostic(Messages.UnexpectedCharacter, context.source.path, { start: at, end: at + 1 }, ["'.'"]),
+  );
 }
 
 function stringLiteral(token: IToken): StringLiteral {
@@ -214,9 +245,10 @@ class AstBuilder extends BaseVisitor {
     };
   }
 
-  backendDeclaration(ctx: BackendDeclarationContext): BackendDeclaration | undefined {
+  backendDeclaration(ctx: BackendDeclarationContext, context: BuildContext): BackendDeclaration | undefined {
     const keyword = real(ctx.Backend?.[0]);
     const valueToken = real(ctx.value?.[0]);
+    reportDottedName(valueToken, context);
     if (keyword === undefined || valueToken === undefined) return undefined;
     const last = real(ctx.Semicolon?.[0]) ?? valueToken;
     return { kind: "BackendDeclaration", span: spanOf(tokenSpan(keyword), tokenSpan(last)), value: value(valueToken) };
@@ -228,12 +260,14 @@ class AstBuilder extends BaseVisitor {
     if (importedToken === undefined) return undefined;
     const imported = identifier(importedToken);
     const localToken = real(ctx.local?.[0]);
+    for (const token of [importedToken, localToken]) if (token !== undefined) reportDottedMethod(token, context);
     const local = localToken === undefined ? imported : identifier(localToken);
     return { kind: "ImportSpecifier", span: spanOf(imported.span, local.span), imported, local };
   }
 
   group(ctx: GroupContext, context: BuildContext): Group | undefined {
     const methods = realTokens(ctx.method);
+    for (const method of methods) reportDottedMethod(method, context);
     const badNames = realTokens(ctx.badName);
     for (const bad of badNames) reportBadName(bad, context);
     // Commas are checked between every two names as written, bad ones included.
@@ -298,9 +332,11 @@ class AstBuilder extends BaseVisitor {
     return real(ctx.close?.[0]);
   }
 
-  property(ctx: PropertyContext): Property | undefined {
+  property(ctx: PropertyContext, context: BuildContext): Property | undefined {
     const keyToken = real(ctx.key?.[0]);
     const valueToken = real(ctx.value?.[0]);
+    reportDottedName(keyToken, context);
+    reportDottedName(valueToken, context);
     if (keyToken === undefined || valueToken === undefined) return undefined;
     const last = real(ctx.Semicolon?.[0]) ?? valueToken;
     return {

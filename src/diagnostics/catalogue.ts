@@ -47,6 +47,12 @@ export const Messages = {
     severity: "error",
     message: "The backend must be declared at the top, with the imports, above every group and the outer '{'.",
   },
+  DottedName: {
+    code: 1013,
+    severity: "error",
+    message:
+      "A method must be a top-level exported function, and '{0}' names a member of '{1}': export a function that calls it ({2}) and name that function here.",
+  },
   // Reported for a file as a whole, whichever phases found the diagnostics it counts (see diagnostics/limit.ts).
   MoreErrorsNotShown: {
     code: 1011,

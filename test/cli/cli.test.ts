@@ -185,6 +185,24 @@ describe("flowc check", () => {
     );
   });
 
+  it("a dotted method name is one error saying what to export instead", () => {
+    const file = join(scratch, "dotted.flow");
+    writeFileSync(file, 'import { Tokenizer.lines } from "./text";\nread, lines { execution_flow: sequential; }\n');
+    const result = flowc(["check", file, "--format", "json"]);
+    expect(result.status).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual([
+      expect.objectContaining({
+        line: 1,
+        column: 10,
+        endColumn: 25,
+        code: "FLOW1013",
+        message:
+          "A method must be a top-level exported function, and 'Tokenizer.lines' names a member of 'Tokenizer': " +
+          "export a function that calls it (export function lines(…) { return Tokenizer.lines(…); }) and name that function here.",
+      }),
+    ]);
+  });
+
   it("--workers below a parallel stage's minimum is an error naming the stage", () => {
     const result = flowc(["check", "examples/hash-files/hash-files.flow", "--workers", "2", "--format", "json"]);
     expect(result.status).toBe(1);
