@@ -1,8 +1,8 @@
-import { constants, type Stats } from "node:fs";
-import { mkdir, open, readFile, stat } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { createSourceText, type SourceText } from "../../grammar/source.js";
 import { maxDurationText, toMilliseconds } from "../duration.js";
+import { readText, TextUnreadable } from "./read-text.js";
 
 /**
  * A mistake in how flowc was invoked (unknown flag, unreadable file, bad JSON
@@ -32,45 +32,13 @@ export const ExitCode = {
 export async function readManifest(path: string): Promise<SourceText> {
   if (!path.endsWith(".flow")) throw new UsageError(`${path}: not a .flow manifest`);
   try {
-    return createSourceText(path, await readRegularFile(path));
+    return createSourceText(path, await readText(path));
   } catch (error) {
-    if (error instanceof NotAFile) throw new UsageError(`cannot read ${path}: ${error.message}`);
+    if (error instanceof TextUnreadable) throw new UsageError(`cannot read ${path}: ${error.message}`);
     // The shell leaves a quoted or unmatched pattern as it is: say why it names no file.
     const unexpanded = /[*?[]/.test(path) && (error as NodeJS.ErrnoException).code === "ENOENT";
     const hint = unexpanded ? " (flowc does not expand wildcards: leave the pattern unquoted for the shell)" : "";
     throw new UsageError(`cannot read ${path}: ${describeFsError(error)}${hint}`);
-  }
-}
-
-/** Thrown for a path that names something other than a file: what it names instead. */
-class NotAFile extends Error {}
-
-/** Why `stats` are not those of a file flowc would read, or `undefined` when they are. */
-function notAFile(stats: Stats): string | undefined {
-  if (stats.isFile()) return undefined;
-  if (stats.isDirectory()) return "is a directory";
-  if (stats.isFIFO()) return "is a named pipe, not a file";
-  if (stats.isSocket()) return "is a socket, not a file";
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return "is a device, not a file";
-  return "is not a file";
-}
-
-/**
- * Reads a file, refusing anything else: reading a named pipe waits for a writer that may
- * never come, and a device may never end. Looked at before it is opened (opening some
- * devices does something), opened without waiting, and looked at again once open, in
- * case the name was given to something else in between. A link to a file is read.
- */
-async function readRegularFile(path: string): Promise<string> {
-  const before = notAFile(await stat(path));
-  if (before !== undefined) throw new NotAFile(before);
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const after = notAFile(await handle.stat());
-    if (after !== undefined) throw new NotAFile(after);
-    return await handle.readFile("utf8");
-  } finally {
-    await handle.close();
   }
 }
 

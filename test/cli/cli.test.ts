@@ -67,6 +67,20 @@ describe("bad usage exits 2 with a one-line reason", () => {
     expect(result.stderr).toBe("flowc: cannot read does/not/exist.flow: no such file\n");
   });
 
+  it("a manifest that is not UTF-8: where its first stray byte is, and the encoding to save it in", () => {
+    const latin1 = join(scratch, "latin1.flow");
+    writeFileSync(latin1, Buffer.from("load { retries: 3; }\n// caf\xe9\n", "latin1"));
+    const utf16 = join(scratch, "utf16.flow");
+    writeFileSync(utf16, Buffer.from("\ufeffload { retries: 3; }\n", "utf16le"));
+    const result = flowc(["check", latin1, utf16, "--format", "json"]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("[]\n");
+    expect(result.stderr).toBe(
+      `flowc: cannot read ${latin1}: not UTF-8 text: no UTF-8 character begins with the byte 0xE9 at 2:7 (save the file as UTF-8)\n` +
+        `flowc: cannot read ${utf16}: not UTF-8 text: it is UTF-16 (save the file as UTF-8)\n`,
+    );
+  });
+
   it("--workers that is not a positive integer", () => {
     const result = flowc(["check", "examples/csv-clean/csv-clean.flow", "--workers", "0"]);
     expect(result.status).toBe(2);
