@@ -250,7 +250,15 @@ class AstBuilder extends BaseVisitor {
     const valueToken = real(ctx.value?.[0]);
     reportDottedName(valueToken, context);
     if (keyword === undefined || valueToken === undefined) return undefined;
-    const last = real(ctx.Semicolon?.[0]) ?? valueToken;
+    const semicolon = real(ctx.Semicolon?.[0]);
+    if (semicolon === undefined) {
+      const span = spanOf(tokenSpan(keyword), tokenSpan(valueToken));
+      const statement = context.source.text.slice(span.start, span.end);
+      context.diagnostics.push(
+        createDiagnostic(Messages.BackendWithoutSemicolon, context.source.path, span, [statement]),
+      );
+    }
+    const last = semicolon ?? valueToken;
     return { kind: "BackendDeclaration", span: spanOf(tokenSpan(keyword), tokenSpan(last)), value: value(valueToken) };
   }
 

@@ -184,17 +184,19 @@ export class FlowParser extends CstParser {
    *
    * `backend` is also a name, so `backend bullmq;` and a group such as
    * `backend, store {` or `backend {` share their first token; the parser tells
-   * them apart by looking three tokens ahead (a statement is `backend`, a value,
-   * then `;`).
+   * them apart by looking ahead (see `backendStatement`).
    */
   readonly document = this.RULE("document", () => {
     let braced = false;
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.importDeclaration) },
-        { ALT: () => this.SUBRULE(this.backendDeclaration) },
-      ]),
-    );
+    this.MANY({
+      // A group named `backend` follows the header: the statement's gate decides, not the lookahead alone.
+      GATE: () => tokenMatcher(this.LA(1), Import) || this.backendStatement().GATE(),
+      DEF: () =>
+        this.OR([
+          { ALT: () => this.SUBRULE(this.importDeclaration) },
+          { ...this.backendStatement(), ALT: () => this.SUBRULE(this.backendDeclaration) },
+        ]),
+    });
     this.OPTION(() => {
       this.CONSUME(LCurly, { LABEL: "outerOpen" });
       braced = true;
@@ -203,7 +205,7 @@ export class FlowParser extends CstParser {
       });
       this.MANY2(() =>
         this.OR2([
-          { ALT: () => this.SUBRULE2(this.backendDeclaration) },
+          { ...this.backendStatement(), ALT: () => this.SUBRULE2(this.backendDeclaration) },
           { ALT: () => this.SUBRULE(this.group) },
           { ALT: () => this.SUBRULE2(this.importDeclaration) },
           ...this.strays(1, topLevelStrayTokens),
@@ -215,7 +217,7 @@ export class FlowParser extends CstParser {
       GATE: () => !braced,
       DEF: () =>
         this.OR3([
-          { ALT: () => this.SUBRULE3(this.backendDeclaration) },
+          { ...this.backendStatement(), ALT: () => this.SUBRULE3(this.backendDeclaration) },
           { ALT: () => this.SUBRULE2(this.group) },
           { ALT: () => this.SUBRULE3(this.importDeclaration) },
           ...this.strays(2, [...topLevelStrayTokens, RCurly]),
@@ -249,7 +251,9 @@ export class FlowParser extends CstParser {
    * `Backend : "backend" Value ";"`
    *
    * Any single value is read, so that `backend "bullmq";` or `backend bulmq;`
-   * is one precise diagnostic of the checker rather than a syntax error.
+   * is one precise diagnostic of the checker rather than a syntax error. A missing
+   * `;` is accepted here (see `backendStatement` for when) and reported by the tree
+   * builder, so that the statement is not read as a group named `backend`.
    */
   readonly backendDeclaration = this.RULE("backendDeclaration", () => {
     this.CONSUME(Backend);
@@ -258,8 +262,27 @@ export class FlowParser extends CstParser {
       { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "value" }) },
       { ALT: () => this.CONSUME(StringCategory, { LABEL: "value" }) },
     ]);
-    this.CONSUME(Semicolon);
+    this.OPTION(() => this.CONSUME(Semicolon));
   });
+
+  /**
+   * Whether `backend` begins the backend statement rather than a group: a value and `;`,
+   * or a value and what can only follow a statement that lacks its `;`: the end, an
+   * import, another statement, a group (a name: `backend bullmq` then `extract, load {`),
+   * or the outer `{` (told from a block by what it holds: a group, not a property).
+   * Otherwise (`backend, store {`, `backend {`, `backend store {  retries: 1; }`) it is
+   * a group; chevrotain's own lookahead cannot see that far, hence the gate.
+   */
+  private backendStatement(): { GATE: () => boolean; IGNORE_AMBIGUITIES: true } {
+    const value = (token: IToken) => [Name, NumberLiteral, StringCategory].some((type) => tokenMatcher(token, type));
+    const ends = (token: IToken) =>
+      [Semicolon, EOF, Import, Backend, Name].some((type) => tokenMatcher(token, type)) ||
+      (tokenMatcher(token, LCurly) && this.startsGroupAt(4));
+    return {
+      GATE: () => tokenMatcher(this.LA(1), Backend) && value(this.LA(2)) && ends(this.LA(3)),
+      IGNORE_AMBIGUITIES: true,
+    };
+  }
 
   /**
    * `ImportSpecifier : Name ("as" Name)?`
@@ -346,10 +369,15 @@ export class FlowParser extends CstParser {
 
   /** Whether the next tokens read as the start of a group: `a,` `a {` `a <`, or `a b,` `a b {` `a b <`. */
   private startsGroup(): boolean {
+    return this.startsGroupAt(1);
+  }
+
+  /** Whether the tokens from the `at`th ahead read as the start of a group (see `startsGroup`). */
+  private startsGroupAt(at: number): boolean {
     const followsName = (token: IToken) => [Comma, LCurly, LAngle].some((type) => tokenMatcher(token, type));
-    if (!tokenMatcher(this.LA(1), Name)) return false;
-    const second = this.LA(2);
-    return followsName(second) || (tokenMatcher(second, Name) && followsName(this.LA(3)));
+    if (!tokenMatcher(this.LA(at), Name)) return false;
+    const second = this.LA(at + 1);
+    return followsName(second) || (tokenMatcher(second, Name) && followsName(this.LA(at + 2)));
   }
 
   /**

@@ -53,6 +53,11 @@ export const Messages = {
     message:
       "A method must be a top-level exported function, and '{0}' names a member of '{1}': export a function that calls it ({2}) and name that function here.",
   },
+  BackendWithoutSemicolon: {
+    code: 1014,
+    severity: "error",
+    message: "The backend statement '{0}' must end with ';'.",
+  },
   // Reported for a file as a whole, whichever phases found the diagnostics it counts (see diagnostics/limit.ts).
   MoreErrorsNotShown: {
     code: 1011,

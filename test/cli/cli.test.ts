@@ -217,6 +217,22 @@ describe("flowc check", () => {
     ]);
   });
 
+  it("a backend statement without its ';' is that one error, not a group named 'backend'", () => {
+    const file = join(scratch, "backend.flow");
+    writeFileSync(file, "backend bullmq\nextract, load { execution_flow: sequential; }\n");
+    const result = flowc(["check", file, "--format", "json"]);
+    expect(result.status).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual([
+      expect.objectContaining({
+        line: 1,
+        column: 1,
+        endColumn: 15,
+        code: "FLOW1014",
+        message: "The backend statement 'backend bullmq' must end with ';'.",
+      }),
+    ]);
+  });
+
   it("--workers below a parallel stage's minimum is an error naming the stage", () => {
     const result = flowc(["check", "examples/hash-files/hash-files.flow", "--workers", "2", "--format", "json"]);
     expect(result.status).toBe(1);
