@@ -8,6 +8,14 @@ const fixtures = "test/fixtures/cli";
 const scratch = mkdtempSync(join(tmpdir(), "flowc-cli-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** `flowc check --format json` on a manifest written to the scratch folder: its exit code and diagnostics. */
+function checkJson(name: string, text: string): { status: number | null; diagnostics: unknown } {
+  const file = join(scratch, name);
+  writeFileSync(file, text);
+  const result = flowc(["check", file, "--format", "json"]);
+  return { status: result.status, diagnostics: JSON.parse(result.stdout) as unknown };
+}
+
 /** A failure is explained on one line, never with a stack trace. */
 function expectOneLineReason(stderr: string, reason: RegExp): void {
   expect(stderr).toMatch(reason);
@@ -185,11 +193,12 @@ describe("flowc check", () => {
   });
 
   it("an unknown property that shortens a known one's words is told which it means", () => {
-    const file = join(scratch, "near-miss.flow");
-    writeFileSync(file, "a, b { execution_flow: sequential; }\nb < execution_flow: parallel; min_workers: 4; >\n");
-    const result = flowc(["check", file, "--format", "json"]);
+    const result = checkJson(
+      "near-miss.flow",
+      "a, b { execution_flow: sequential; }\nb < execution_flow: parallel; min_workers: 4; >\n",
+    );
     expect(result.status).toBe(1);
-    expect(JSON.parse(result.stdout)).toContainEqual(
+    expect(result.diagnostics).toContainEqual(
       expect.objectContaining({
         line: 2,
         column: 31,
@@ -200,11 +209,12 @@ describe("flowc check", () => {
   });
 
   it("a dotted method name is one error saying what to export instead", () => {
-    const file = join(scratch, "dotted.flow");
-    writeFileSync(file, 'import { Tokenizer.lines } from "./text";\nread, lines { execution_flow: sequential; }\n');
-    const result = flowc(["check", file, "--format", "json"]);
+    const result = checkJson(
+      "dotted.flow",
+      'import { Tokenizer.lines } from "./text";\nread, lines { execution_flow: sequential; }\n',
+    );
     expect(result.status).toBe(1);
-    expect(JSON.parse(result.stdout)).toEqual([
+    expect(result.diagnostics).toEqual([
       expect.objectContaining({
         line: 1,
         column: 10,
@@ -218,11 +228,9 @@ describe("flowc check", () => {
   });
 
   it("a backend statement without its ';' is that one error, not a group named 'backend'", () => {
-    const file = join(scratch, "backend.flow");
-    writeFileSync(file, "backend bullmq\nextract, load { execution_flow: sequential; }\n");
-    const result = flowc(["check", file, "--format", "json"]);
+    const result = checkJson("backend.flow", "backend bullmq\nextract, load { execution_flow: sequential; }\n");
     expect(result.status).toBe(1);
-    expect(JSON.parse(result.stdout)).toEqual([
+    expect(result.diagnostics).toEqual([
       expect.objectContaining({
         line: 1,
         column: 1,
