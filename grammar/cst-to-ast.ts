@@ -34,6 +34,7 @@ import {
   LCurly,
   NumberLiteral as NumberToken,
   StringCategory,
+  UnterminatedString,
 } from "./tokens.js";
 
 // The shapes of the concrete tree, one per rule. Every child may be missing
@@ -251,9 +252,12 @@ class AstBuilder extends BaseVisitor {
     reportDottedName(valueToken, context);
     if (keyword === undefined || valueToken === undefined) return undefined;
     const semicolon = real(ctx.Semicolon?.[0]);
-    if (semicolon === undefined) {
+    // A string missing its closing quote swallowed the `;`: that is the one mistake, reported by the lexer.
+    if (semicolon === undefined && valueToken.tokenType !== UnterminatedString) {
       const span = spanOf(tokenSpan(keyword), tokenSpan(valueToken));
-      const statement = context.source.text.slice(span.start, span.end);
+      const image = valueToken.image.length > 40 ? `${valueToken.image.slice(0, 37)}…` : valueToken.image;
+      // A string continued over lines is quoted on one.
+      const statement = `backend ${image.replace(/\r\n|[\r\n\u2028\u2029]/g, " ")}`;
       context.diagnostics.push(
         createDiagnostic(Messages.BackendWithoutSemicolon, context.source.path, span, [statement]),
       );
