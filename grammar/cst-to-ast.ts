@@ -23,7 +23,7 @@ import type {
   Value,
 } from "./ast.js";
 import type { SourceText } from "./source.js";
-import { createDiagnostic, type Diagnostic } from "../src/diagnostics/diagnostic.js";
+import { createDiagnostic, excerpt, type Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { Messages } from "../src/diagnostics/catalogue.js";
 import { decodeString, tokenSpan } from "./lexer.js";
 import { flowParser } from "./parser.js";
@@ -255,9 +255,7 @@ class AstBuilder extends BaseVisitor {
     // A string missing its closing quote swallowed the `;`: that is the one mistake, reported by the lexer.
     if (semicolon === undefined && valueToken.tokenType !== UnterminatedString) {
       const span = spanOf(tokenSpan(keyword), tokenSpan(valueToken));
-      const image = valueToken.image.length > 40 ? `${valueToken.image.slice(0, 37)}…` : valueToken.image;
-      // A string continued over lines is quoted on one.
-      const statement = `backend ${image.replace(/\r\n|[\r\n\u2028\u2029]/g, " ")}`;
+      const statement = `backend ${excerpt(valueToken.image)}`;
       context.diagnostics.push(
         createDiagnostic(Messages.BackendWithoutSemicolon, context.source.path, span, [statement]),
       );

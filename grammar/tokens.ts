@@ -7,6 +7,7 @@
  * an unterminated one, keywords before identifiers).
  */
 import { createToken, Lexer, type IToken, type TokenType } from "./chevrotain.js";
+import { excerpt } from "../src/diagnostics/diagnostic.js";
 
 /** Lexer group that collects comments so the formatter can put them back. */
 export const COMMENTS_GROUP = "comments";
@@ -201,7 +202,7 @@ export function describeTokenType(type: TokenType): string {
 /** How a token that was found is named in messages: `'extract'`, `';'`, `"./etl"`. */
 export function describeToken(token: IToken): string {
   if (token.tokenType.name === "EOF") return "end of file";
-  const image = token.image.length > 40 ? `${token.image.slice(0, 37)}…` : token.image;
+  const image = excerpt(token.image);
   const isString = token.tokenType === StringLiteral || token.tokenType === UnterminatedString;
   return isString ? image : `'${image}'`;
 }

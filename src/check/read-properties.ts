@@ -1,7 +1,7 @@
 import type { FlowDocument, Group, Identifier, Property, Value } from "../../grammar/ast.js";
 import type { SourceText } from "../../grammar/source.js";
 import { Messages } from "../diagnostics/catalogue.js";
-import { didYouMean } from "../diagnostics/diagnostic.js";
+import { didYouMean, excerpt } from "../diagnostics/diagnostic.js";
 import type { ExecutionFlow } from "../graph/build-graph.js";
 import type { GroupFacts, GroupSettings, Setting, SettingKey } from "./group-facts.js";
 import { suggestProperty } from "./property-suggestion.js";
@@ -151,15 +151,15 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
   };
 }
 
-/** The value as the user wrote it. */
+/** The value as the user wrote it, as messages quote it (see `excerpt`). */
 export function valueText(value: Value, source: SourceText): string {
   switch (value.kind) {
     case "Identifier":
-      return value.name;
+      return excerpt(value.name);
     case "NumberLiteral":
-      return value.raw;
+      return excerpt(value.raw);
     case "StringLiteral":
-      return source.text.slice(value.span.start, value.span.end);
+      return excerpt(source.text.slice(value.span.start, value.span.end));
   }
 }
 

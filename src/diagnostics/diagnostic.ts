@@ -40,6 +40,15 @@ export function createDiagnostic(
   };
 }
 
+/**
+ * Source text as a message quotes it: on one line (a string continued over lines would
+ * break the message's one), and at most 40 characters, cut with `…`.
+ */
+export function excerpt(text: string): string {
+  const line = text.replace(/\r\n|[\r\n\u2028\u2029]/g, " ");
+  return line.length > 40 ? `${line.slice(0, 37)}…` : line;
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");
 }

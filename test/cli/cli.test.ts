@@ -241,6 +241,19 @@ describe("flowc check", () => {
     ]);
   });
 
+  it("the code frame of a span over 500 lines marks three and says where it ends", () => {
+    const file = join(scratch, "long-string.flow");
+    const lines = Array.from({ length: 500 }, (_, i) => `part ${i}\\`).join("\n");
+    writeFileSync(file, `backend "${lines}\n";\nextract, load { execution_flow: sequential; }\n`);
+    const result = flowc(["check", file]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${file}:1:9 - error FLOW2007: `);
+    expect(result.stderr).toContain("  > 3 | part 2\\\n      | ^^^^^^^\n    … and 498 more lines, to 501:2\n");
+    expect(result.stderr).not.toMatch(/ 4 \| /);
+    // The message quotes the string on one line, cut short.
+    expect(result.stderr).toContain(`FLOW2007: '"part 0\\ part 1\\ part 2\\ part 3\\ part…' is not a valid value`);
+  });
+
   it("--workers below a parallel stage's minimum is an error naming the stage", () => {
     const result = flowc(["check", "examples/hash-files/hash-files.flow", "--workers", "2", "--format", "json"]);
     expect(result.status).toBe(1);
