@@ -22,15 +22,20 @@ import type {
   StringLiteral,
   Value,
 } from "./ast.js";
-import type { SourceText } from "./source.js";
-import { createDiagnostic, excerpt, type Diagnostic } from "../src/diagnostics/diagnostic.js";
+import { createDiagnostic, excerpt } from "../src/diagnostics/diagnostic.js";
 import { Messages } from "../src/diagnostics/catalogue.js";
 import { decodeString, tokenSpan } from "./lexer.js";
 import { flowParser } from "./parser.js";
 import {
+  reportBadName,
+  reportDottedMethod,
+  reportDottedName,
+  reportStrayRuns,
+  type BuildContext,
+} from "./tree-diagnostics.js";
+import {
   BlockComment,
   describeToken,
-  DottedName,
   LCurly,
   NumberLiteral as NumberToken,
   StringCategory,
@@ -97,14 +102,6 @@ interface PropertyContext {
   readonly Semicolon?: IToken[];
 }
 
-/** What the visitor threads through one document; nothing survives the call. */
-export interface BuildContext {
-  readonly source: SourceText;
-  readonly diagnostics: Diagnostic[];
-  /** Offsets of every block's opening `{` or `<`, in source order, to say where an unclosed block began. */
-  readonly blockOpens: number[];
-}
-
 /** A token that is really in the text (not one the parser imagined while recovering). */
 function real(token: IToken | undefined): IToken | undefined {
   return token !== undefined && token.isInsertedInRecovery !== true && Number.isFinite(token.startOffset)
@@ -122,30 +119,6 @@ function spanOf(first: Span, last: Span): Span {
 
 function identifier(token: IToken): Identifier {
   return { kind: "Identifier", span: tokenSpan(token), name: token.image };
-}
-
-/**
- * A dotted name where a method is named (`Tokenizer.lines`): a method is looked up as an
- * export of its module, never as a member of one, so say what to export instead.
- */
-function reportDottedMethod(token: IToken, context: BuildContext): void {
-  if (token.tokenType !== DottedName) return;
-  const dot = token.image.lastIndexOf(".");
-  const owner = token.image.slice(0, dot);
-  const member = token.image.slice(dot + 1);
-  const wrapper = `export function ${member}(…) { return ${token.image}(…); }`;
-  context.diagnostics.push(
-    createDiagnostic(Messages.DottedName, context.source.path, tokenSpan(token), [token.image, owner, wrapper]),
-  );
-}
-
-/** A dotted name anywhere else (a property, a value): its first `.` is a character no name holds. */
-function reportDottedName(token: IToken | undefined, context: BuildContext): void {
-  if (token?.tokenType !== DottedName) return;
-  const at = token.startOffset + token.image.indexOf(".");
-  context.diagnostics.push(
-    createDiagnostic(Messages.UnexpectedCharacter, context.source.path, { start: at, end: at + 1 }, ["'.'"]),
-  );
 }
 
 function stringLiteral(token: IToken): StringLiteral {
@@ -355,47 +328,6 @@ class AstBuilder extends BaseVisitor {
       key: identifier(keyToken),
       value: value(valueToken),
     };
-  }
-}
-
-/** A number or a string where a method name belongs: `a, 1b {`. */
-function reportBadName(token: IToken, context: BuildContext): void {
-  context.diagnostics.push(
-    createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(token), [
-      "a method name",
-      describeToken(token),
-    ]),
-  );
-}
-
-/**
- * One diagnostic per run of stray tokens: the first is the mistake, the rest
- * follow from it. A run ends where a well-formed piece (`boundaries`, sorted
- * start offsets) begins.
- */
-function reportStrayRuns(
-  strays: readonly IToken[],
-  boundaries: readonly number[],
-  expected: string,
-  context: BuildContext,
-): void {
-  let boundary = 0;
-  let previous: IToken | undefined;
-  for (const stray of strays) {
-    let separated = previous === undefined;
-    while (boundary < boundaries.length && boundaries[boundary]! < stray.startOffset) {
-      if (previous !== undefined && boundaries[boundary]! > previous.startOffset) separated = true;
-      boundary++;
-    }
-    if (separated) {
-      context.diagnostics.push(
-        createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(stray), [
-          expected,
-          describeToken(stray),
-        ]),
-      );
-    }
-    previous = stray;
   }
 }
 
