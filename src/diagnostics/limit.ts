@@ -42,14 +42,14 @@ export function limitDiagnostics(
   if (count === 0 && stoppedAt === undefined) return shown;
   if (errors === 0 && stoppedAt === undefined) {
     const more = `${count} more ${count === 1 ? "warning follows" : "warnings follow"}`;
-    shown.push(createDiagnostic(Messages.MoreWarningsNotShown, file, span, [limit, more]));
+    shown.push(createDiagnostic(Messages.MoreWarningsNotShown, file, span, [shown.length, more]));
     return shown;
   }
   const tail =
     stoppedAt === undefined
       ? `${count} more ${count === 1 ? "follows" : "follow"} from here (${plural(errors, "error")}, ${plural(count - errors, "warning")})`
       : `flowc stopped reading it after ${shown.length + count} problems, so more may follow`;
-  shown.push(createDiagnostic(Messages.MoreErrorsNotShown, file, span, [limit, tail]));
+  shown.push(createDiagnostic(Messages.MoreErrorsNotShown, file, span, [shown.length, tail]));
   return shown;
 }
 
