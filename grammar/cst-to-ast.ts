@@ -22,12 +22,25 @@ import type {
   StringLiteral,
   Value,
 } from "./ast.js";
-import type { SourceText } from "./source.js";
-import { createDiagnostic, type Diagnostic } from "../src/diagnostics/diagnostic.js";
+import { createDiagnostic, excerpt } from "../src/diagnostics/diagnostic.js";
 import { Messages } from "../src/diagnostics/catalogue.js";
 import { decodeString, tokenSpan } from "./lexer.js";
 import { flowParser } from "./parser.js";
-import { BlockComment, describeToken, LCurly, NumberLiteral as NumberToken, StringCategory } from "./tokens.js";
+import {
+  reportBadName,
+  reportDottedMethod,
+  reportDottedName,
+  reportStrayRuns,
+  type BuildContext,
+} from "./tree-diagnostics.js";
+import {
+  BlockComment,
+  describeToken,
+  LCurly,
+  NumberLiteral as NumberToken,
+  StringCategory,
+  UnterminatedString,
+} from "./tokens.js";
 
 // The shapes of the concrete tree, one per rule. Every child may be missing
 // after recovery, hence the optional arrays.
@@ -87,14 +100,6 @@ interface PropertyContext {
   readonly Colon?: IToken[];
   readonly value?: IToken[];
   readonly Semicolon?: IToken[];
-}
-
-/** What the visitor threads through one document; nothing survives the call. */
-export interface BuildContext {
-  readonly source: SourceText;
-  readonly diagnostics: Diagnostic[];
-  /** Offsets of every block's opening `{` or `<`, in source order, to say where an unclosed block began. */
-  readonly blockOpens: number[];
 }
 
 /** A token that is really in the text (not one the parser imagined while recovering). */
@@ -214,11 +219,21 @@ class AstBuilder extends BaseVisitor {
     };
   }
 
-  backendDeclaration(ctx: BackendDeclarationContext): BackendDeclaration | undefined {
+  backendDeclaration(ctx: BackendDeclarationContext, context: BuildContext): BackendDeclaration | undefined {
     const keyword = real(ctx.Backend?.[0]);
     const valueToken = real(ctx.value?.[0]);
+    reportDottedName(valueToken, context);
     if (keyword === undefined || valueToken === undefined) return undefined;
-    const last = real(ctx.Semicolon?.[0]) ?? valueToken;
+    const semicolon = real(ctx.Semicolon?.[0]);
+    // A string missing its closing quote swallowed the `;`: that is the one mistake, reported by the lexer.
+    if (semicolon === undefined && valueToken.tokenType !== UnterminatedString) {
+      const span = spanOf(tokenSpan(keyword), tokenSpan(valueToken));
+      const statement = `backend ${excerpt(valueToken.image)}`;
+      context.diagnostics.push(
+        createDiagnostic(Messages.BackendWithoutSemicolon, context.source.path, span, [statement]),
+      );
+    }
+    const last = semicolon ?? valueToken;
     return { kind: "BackendDeclaration", span: spanOf(tokenSpan(keyword), tokenSpan(last)), value: value(valueToken) };
   }
 
@@ -228,23 +243,26 @@ class AstBuilder extends BaseVisitor {
     if (importedToken === undefined) return undefined;
     const imported = identifier(importedToken);
     const localToken = real(ctx.local?.[0]);
+    for (const token of [importedToken, localToken]) if (token !== undefined) reportDottedMethod(token, context);
     const local = localToken === undefined ? imported : identifier(localToken);
     return { kind: "ImportSpecifier", span: spanOf(imported.span, local.span), imported, local };
   }
 
   group(ctx: GroupContext, context: BuildContext): Group | undefined {
     const methods = realTokens(ctx.method);
+    for (const method of methods) reportDottedMethod(method, context);
     const badNames = realTokens(ctx.badName);
     for (const bad of badNames) reportBadName(bad, context);
     // Commas are checked between every two names as written, bad ones included.
     const names = [...methods, ...badNames].sort((a, b) => a.startOffset - b.startOffset);
+    // In source order, as the parser consumed them; one pass over both, as a group may hold many names.
     const commas = realTokens(ctx.Comma);
+    let comma = 0;
     for (let i = 1; i < names.length; i++) {
       const previous = names[i - 1]!;
       const current = names[i]!;
-      const separated = commas.some(
-        (comma) => comma.startOffset > previous.startOffset && comma.startOffset < current.startOffset,
-      );
+      while (comma < commas.length && commas[comma]!.startOffset < previous.startOffset) comma++;
+      const separated = comma < commas.length && commas[comma]!.startOffset < current.startOffset;
       if (!separated) {
         context.diagnostics.push(
           createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(current), [
@@ -297,9 +315,11 @@ class AstBuilder extends BaseVisitor {
     return real(ctx.close?.[0]);
   }
 
-  property(ctx: PropertyContext): Property | undefined {
+  property(ctx: PropertyContext, context: BuildContext): Property | undefined {
     const keyToken = real(ctx.key?.[0]);
     const valueToken = real(ctx.value?.[0]);
+    reportDottedName(keyToken, context);
+    reportDottedName(valueToken, context);
     if (keyToken === undefined || valueToken === undefined) return undefined;
     const last = real(ctx.Semicolon?.[0]) ?? valueToken;
     return {
@@ -308,47 +328,6 @@ class AstBuilder extends BaseVisitor {
       key: identifier(keyToken),
       value: value(valueToken),
     };
-  }
-}
-
-/** A number or a string where a method name belongs: `a, 1b {`. */
-function reportBadName(token: IToken, context: BuildContext): void {
-  context.diagnostics.push(
-    createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(token), [
-      "a method name",
-      describeToken(token),
-    ]),
-  );
-}
-
-/**
- * One diagnostic per run of stray tokens: the first is the mistake, the rest
- * follow from it. A run ends where a well-formed piece (`boundaries`, sorted
- * start offsets) begins.
- */
-function reportStrayRuns(
-  strays: readonly IToken[],
-  boundaries: readonly number[],
-  expected: string,
-  context: BuildContext,
-): void {
-  let boundary = 0;
-  let previous: IToken | undefined;
-  for (const stray of strays) {
-    let separated = previous === undefined;
-    while (boundary < boundaries.length && boundaries[boundary]! < stray.startOffset) {
-      if (previous !== undefined && boundaries[boundary]! > previous.startOffset) separated = true;
-      boundary++;
-    }
-    if (separated) {
-      context.diagnostics.push(
-        createDiagnostic(Messages.UnexpectedToken, context.source.path, tokenSpan(stray), [
-          expected,
-          describeToken(stray),
-        ]),
-      );
-    }
-    previous = stray;
   }
 }
 

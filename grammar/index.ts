@@ -7,6 +7,8 @@ import type { FlowDocument } from "./ast.js";
 import { positionAt, type SourceText } from "./source.js";
 import { createDiagnostic, type Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { Messages } from "../src/diagnostics/catalogue.js";
+import { firstAtOrAfter, pushAll } from "../src/arrays.js";
+import { diagnosticsPerFile, limitDiagnostics } from "../src/diagnostics/limit.js";
 import { buildDocument } from "./cst-to-ast.js";
 import { tokenize, tokenSpan } from "./lexer.js";
 import { flowParser } from "./parser.js";
@@ -17,30 +19,65 @@ export type { SourceText, Position } from "./source.js";
 export { createSourceText, positionAt } from "./source.js";
 
 export interface ParseResult {
+  /** The document; when the parser stopped early (see `diagnostics`), what comes before where it stopped. */
   readonly document: FlowDocument;
-  /** Syntax diagnostics (FLOW1xxx) in source order, at most one per offset and code. */
+  /**
+   * Syntax diagnostics (FLOW1xxx) in source order, at most one per offset and code, and at
+   * most `diagnosticsPerFile` of them and one that counts the rest (FLOW1011).
+   */
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function parse(source: SourceText): ParseResult {
-  const lexed = tokenize(source.text, source.path);
-  const cst = flowParser.parseDocument(lexed.tokens);
+export interface ParseOptions {
+  /** The most diagnostics reported, besides the one that counts the rest. @default diagnosticsPerFile (1000) */
+  readonly limit?: number;
+}
+
+export function parse(source: SourceText, options: ParseOptions = {}): ParseResult {
+  const limit = options.limit ?? diagnosticsPerFile;
+  const lexed = tokenize(source.text, source.path, limit);
+  // Twice the limit: some of the parser's errors are dropped below as consequences of others.
+  const parsed = flowParser.parseDocument(lexed.tokens, 2 * limit);
   const shape: Diagnostic[] = [];
   const blockOpens: number[] = [];
-  const document = buildDocument(cst, lexed.comments, { source, diagnostics: shape, blockOpens });
+  const document = buildDocument(parsed.cst, lexed.comments, { source, diagnostics: shape, blockOpens });
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   const consequences = offsetsAfterUnterminatedStrings(lexed.tokens, source.text.length);
-  for (const error of flowParser.errors) {
+  // Past where the parser stopped, the tree and the errors are those of a text cut short there.
+  const read = (diagnostic: Diagnostic) => parsed.stoppedAt === undefined || diagnostic.span.start < parsed.stoppedAt;
+  for (const error of parsed.errors) {
     const diagnostic = toDiagnostic(error, source, blockOpens);
     // A `/*` that never closes ate the rest of the text; the parser's complaint
     // about the missing end is a consequence, not a second mistake.
     if (diagnostic.code === Messages.UnexpectedEndOfFile.code && lexed.endsInUnterminatedComment) continue;
     // Likewise a string missing its quote swallowed the `;` that followed it.
     if (consequences.has(diagnostic.span.start)) continue;
-    diagnostics.push(diagnostic);
+    if (read(diagnostic)) diagnostics.push(diagnostic);
   }
-  diagnostics.push(...shape);
-  return { document, diagnostics: deduplicate(diagnostics) };
+  pushAll(diagnostics, shape.filter(read));
+  // The error the parser stopped at is one more, not shown.
+  const uncountedErrors = lexed.uncounted + (parsed.stoppedAt === undefined ? 0 : 1);
+  const limited = limitDiagnostics(source.path, deduplicate(diagnostics), {
+    limit,
+    uncountedErrors,
+    stoppedAt: parsed.stoppedAt,
+  });
+  return {
+    document: parsed.stoppedAt === undefined ? document : cutAt(document, parsed.stoppedAt),
+    diagnostics: limited,
+  };
+}
+
+/** The document without what starts at `offset` or after, which the parser read only to look ahead. */
+function cutAt(document: FlowDocument, offset: number): FlowDocument {
+  const before = (node: { readonly span: { readonly start: number } }) => node.span.start < offset;
+  return {
+    ...document,
+    imports: document.imports.filter(before),
+    backends: document.backends.filter(before),
+    groups: document.groups.filter(before),
+    comments: document.comments.filter(before),
+  };
 }
 
 /** Where the token after each unterminated string starts (the end of the text if none follows). */
@@ -62,7 +99,9 @@ function toDiagnostic(error: IRecognitionException, source: SourceText, blockOpe
   // The block ended before a token that is no closer (the start of the next group, say): its
   // opener is the last one before that token, since blocks do not nest.
   const open =
-    error.context.ruleStack.at(-1) === "blockClose" ? blockOpens.findLast((at) => at < token.startOffset) : undefined;
+    error.context.ruleStack.at(-1) === "blockClose"
+      ? blockOpens[firstAtOrAfter(blockOpens, token.startOffset) - 1]
+      : undefined;
   if (open !== undefined) {
     const { line, column } = positionAt(source, open);
     const closing = source.text[open] === "<" ? ">" : "}";

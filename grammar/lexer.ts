@@ -22,12 +22,27 @@ export interface LexResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Whether a `/*` swallowed the rest of the text, which makes any "unexpected end of file" a consequence. */
   readonly endsInUnterminatedComment: boolean;
+  /** Problems past `limit` of their kind, counted but not made into diagnostics (all are errors). */
+  readonly uncounted: number;
 }
 
-export function tokenize(text: string, file: string): LexResult {
+/**
+ * Lexes `text`. Of each kind of problem, the first `limit + 1` become diagnostics (the
+ * first of those left out says where the ones not shown begin) and the rest are only
+ * counted: a file of garbage holds millions, which nobody reads past the first few.
+ */
+export function tokenize(text: string, file: string, limit = Infinity): LexResult {
   const result = flowLexer.tokenize(text);
   const diagnostics: Diagnostic[] = [];
+  let uncounted = 0;
+  /** Whether the problem numbered `made` (from 0) of its kind is made into a diagnostic; else it is counted. */
+  const room = (made: number): boolean => {
+    if (made <= limit) return true;
+    uncounted++;
+    return false;
+  };
 
+  let characters = 0;
   for (const error of result.errors) {
     // The lexer reports a run of characters it could not match as one error;
     // each character is its own mistake, named the way the user typed it.
@@ -35,11 +50,13 @@ export function tokenize(text: string, file: string): LexResult {
     for (let offset = error.offset; offset < end;) {
       const codePoint = text.codePointAt(offset) ?? 0;
       const width = codePoint > 0xffff ? 2 : 1;
-      diagnostics.push(
-        createDiagnostic(Messages.UnexpectedCharacter, file, { start: offset, end: offset + width }, [
-          describeCharacter(codePoint),
-        ]),
-      );
+      if (room(characters++)) {
+        diagnostics.push(
+          createDiagnostic(Messages.UnexpectedCharacter, file, { start: offset, end: offset + width }, [
+            describeCharacter(codePoint),
+          ]),
+        );
+      }
       offset += width;
     }
   }
@@ -51,12 +68,16 @@ export function tokenize(text: string, file: string): LexResult {
     );
   }
 
+  let strings = 0;
+  let escapes = 0;
   for (const token of result.tokens) {
-    if (token.tokenType === UnterminatedString) {
+    if (token.tokenType === UnterminatedString && room(strings++)) {
       diagnostics.push(createDiagnostic(Messages.UnterminatedString, file, tokenSpan(token)));
     }
     if (token.tokenType === StringLiteral || token.tokenType === UnterminatedString) {
-      for (const problem of decodeString(token.image).invalidEscapes) {
+      const { invalidEscapes } = decodeString(token.image);
+      for (const problem of invalidEscapes) {
+        if (!room(escapes++)) continue;
         const start = token.startOffset + problem.offset;
         diagnostics.push(
           createDiagnostic(Messages.InvalidEscapeSequence, file, { start, end: start + problem.text.length }, [
@@ -72,6 +93,7 @@ export function tokenize(text: string, file: string): LexResult {
     comments: result.groups[COMMENTS_GROUP] ?? [],
     diagnostics,
     endsInUnterminatedComment: unterminatedComments.length > 0,
+    uncounted,
   };
 }
 

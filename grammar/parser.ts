@@ -5,21 +5,14 @@
  * Rules are class properties: a misspelt `this.SUBRULE(this.grup)` is a
  * compile error, not a runtime surprise.
  */
-import {
-  CstParser,
-  EOF,
-  tokenMatcher,
-  type IParserErrorMessageProvider,
-  type IToken,
-  type TokenType,
-} from "./chevrotain.js";
+import { CstParser, EOF, tokenMatcher, type IRecognitionException, type IToken, type TokenType } from "./chevrotain.js";
+import { ExpectationDescriber, ParseStopped } from "./parse-errors.js";
 import {
   allTokens,
   As,
   Backend,
   Colon,
   Comma,
-  describeTokenType,
   From,
   Import,
   LAngle,
@@ -35,72 +28,63 @@ import {
   topLevelStrayTokens,
 } from "./tokens.js";
 
-/**
- * Builds the "expected" half of a syntax message; `grammar/index.ts` adds what
- * was found. Names are described by the role they play where they are missing.
- */
-class ExpectationDescriber implements IParserErrorMessageProvider {
-  /** Whether the document being parsed wraps its groups in braces; set by the `document` rule. */
-  outerBraces = false;
-  /** The closer of the block being parsed; set by the `block` rule. */
-  closer: TokenType = RCurly;
-
-  buildMismatchTokenMessage(options: { expected: TokenType; ruleName: string }): string {
-    const { expected, ruleName } = options;
-    if (expected === EOF) return this.outerBraces ? "end of file" : "a method name";
-    if (ruleName === "document" && expected === RCurly) return "a method name or '}'";
-    if (expected === Name) return ruleName === "property" ? "a property name" : "a method name";
-    return describeTokenType(expected);
-  }
-
-  buildNotAllInputParsedMessage(): string {
-    return this.outerBraces ? "end of file" : "a method name";
-  }
-
-  buildNoViableAltMessage(options: { expectedPathsPerAlt: TokenType[][][]; ruleName: string }): string {
-    const firsts = options.expectedPathsPerAlt.flatMap((paths) => paths.map((path) => path[0]));
-    if (options.ruleName === "property") return "a value";
-    // A number or a string is read in place of an imported name only to report it as such.
-    if (options.ruleName === "importSpecifier") return "a method name";
-    // Either closer is accepted, but the one that matches the opener is the one to name.
-    if (options.ruleName === "blockClose") return `a property name or ${describeTokenType(this.closer)}`;
-    return describeAlternatives(firsts);
-  }
-
-  buildEarlyExitMessage(options: { expectedIterationPaths: TokenType[][] }): string {
-    return describeAlternatives(options.expectedIterationPaths.map((path) => path[0]));
-  }
+/** The concrete tree of a document, and the parser's errors. */
+export interface ParsedDocument {
+  readonly cst: ReturnType<FlowParser["document"]>;
+  readonly errors: readonly IRecognitionException[];
+  /** Offset of the error at which the parser stopped, having reported `limit` before it; the tree ends about there. */
+  readonly stoppedAt: number | undefined;
 }
 
-function describeAlternatives(types: readonly (TokenType | undefined)[]): string {
-  const names = [...new Set(types.filter((t): t is TokenType => t !== undefined).map(describeTokenType))];
-  if (names.length === 0) return "end of file";
-  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
-}
+/** The most tokens the parser looks ahead (`startsGroup` looks at three). */
+const lookahead = 3;
 
 export class FlowParser extends CstParser {
   private readonly describer: ExpectationDescriber;
 
   constructor() {
     const describer = new ExpectationDescriber();
-    super(allTokens as TokenType[], { recoveryEnabled: true, errorMessageProvider: describer, maxLookahead: 3 });
+    super(allTokens as TokenType[], {
+      recoveryEnabled: true,
+      errorMessageProvider: describer,
+      maxLookahead: lookahead,
+    });
     this.describer = describer;
     this.performSelfAnalysis();
   }
 
-  /** Parses `tokens` as a whole document; the parser keeps nothing from earlier calls. */
-  parseDocument(tokens: IToken[]): ReturnType<FlowParser["document"]> {
-    this.describer.outerBraces = false;
-    this.input = tokens;
+  /**
+   * Parses `tokens` as a whole document; the parser keeps nothing from earlier calls.
+   *
+   * Recovering from an error costs the parser about a tenth of a millisecond, so a file of
+   * garbage would take minutes: after `limit` errors it stops, and reads the tokens up to
+   * that point again (with the few after it that it looks ahead at, so that it decides as
+   * it did the first time) to build the tree of everything before it.
+   */
+  parseDocument(tokens: IToken[], limit = Infinity): ParsedDocument {
     // Recovery raises one exception per syntax error; their stack traces are
     // never read and would make a file full of errors slow to parse.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      return this.document();
+      return { cst: this.parseTokens(tokens, limit), errors: this.errors, stoppedAt: undefined };
+    } catch (error) {
+      if (!(error instanceof ParseStopped)) throw error;
+      const found = error.token === undefined ? -1 : tokens.indexOf(error.token);
+      const end = found === -1 ? tokens.length : found + lookahead;
+      const cst = this.parseTokens(tokens.slice(0, end), Infinity);
+      return { cst, errors: this.errors, stoppedAt: found === -1 ? undefined : error.token!.startOffset };
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
+  }
+
+  private parseTokens(tokens: IToken[], limit: number): ReturnType<FlowParser["document"]> {
+    this.describer.outerBraces = false;
+    this.describer.limit = limit;
+    this.describer.reported = 0;
+    this.input = tokens;
+    return this.document();
   }
 
   /** Alternatives that step over one of `tokens`, labelled `stray`; `occurrence` keeps each call site distinct. */
@@ -120,17 +104,19 @@ export class FlowParser extends CstParser {
    *
    * `backend` is also a name, so `backend bullmq;` and a group such as
    * `backend, store {` or `backend {` share their first token; the parser tells
-   * them apart by looking three tokens ahead (a statement is `backend`, a value,
-   * then `;`).
+   * them apart by looking ahead (see `backendStatement`).
    */
   readonly document = this.RULE("document", () => {
     let braced = false;
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.importDeclaration) },
-        { ALT: () => this.SUBRULE(this.backendDeclaration) },
-      ]),
-    );
+    this.MANY({
+      // A group named `backend` follows the header: the statement's gate decides, not the lookahead alone.
+      GATE: () => tokenMatcher(this.LA(1), Import) || this.backendStatement().GATE(),
+      DEF: () =>
+        this.OR([
+          { ALT: () => this.SUBRULE(this.importDeclaration) },
+          { ...this.backendStatement(), ALT: () => this.SUBRULE(this.backendDeclaration) },
+        ]),
+    });
     this.OPTION(() => {
       this.CONSUME(LCurly, { LABEL: "outerOpen" });
       braced = true;
@@ -139,7 +125,7 @@ export class FlowParser extends CstParser {
       });
       this.MANY2(() =>
         this.OR2([
-          { ALT: () => this.SUBRULE2(this.backendDeclaration) },
+          { ...this.backendStatement(), ALT: () => this.SUBRULE2(this.backendDeclaration) },
           { ALT: () => this.SUBRULE(this.group) },
           { ALT: () => this.SUBRULE2(this.importDeclaration) },
           ...this.strays(1, topLevelStrayTokens),
@@ -151,7 +137,7 @@ export class FlowParser extends CstParser {
       GATE: () => !braced,
       DEF: () =>
         this.OR3([
-          { ALT: () => this.SUBRULE3(this.backendDeclaration) },
+          { ...this.backendStatement(), ALT: () => this.SUBRULE3(this.backendDeclaration) },
           { ALT: () => this.SUBRULE2(this.group) },
           { ALT: () => this.SUBRULE3(this.importDeclaration) },
           ...this.strays(2, [...topLevelStrayTokens, RCurly]),
@@ -185,7 +171,9 @@ export class FlowParser extends CstParser {
    * `Backend : "backend" Value ";"`
    *
    * Any single value is read, so that `backend "bullmq";` or `backend bulmq;`
-   * is one precise diagnostic of the checker rather than a syntax error.
+   * is one precise diagnostic of the checker rather than a syntax error. A missing
+   * `;` is accepted here (see `backendStatement` for when) and reported by the tree
+   * builder, so that the statement is not read as a group named `backend`.
    */
   readonly backendDeclaration = this.RULE("backendDeclaration", () => {
     this.CONSUME(Backend);
@@ -194,8 +182,27 @@ export class FlowParser extends CstParser {
       { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "value" }) },
       { ALT: () => this.CONSUME(StringCategory, { LABEL: "value" }) },
     ]);
-    this.CONSUME(Semicolon);
+    this.OPTION(() => this.CONSUME(Semicolon));
   });
+
+  /**
+   * Whether `backend` begins the backend statement rather than a group: a value and `;`,
+   * or a value and what can only follow a statement that lacks its `;`: the end, an
+   * import, another statement, a group (a name: `backend bullmq` then `extract, load {`),
+   * or the outer `{` (told from a block by what it holds: a group, not a property).
+   * Otherwise (`backend, store {`, `backend {`, `backend store {  retries: 1; }`) it is
+   * a group; chevrotain's own lookahead cannot see that far, hence the gate.
+   */
+  private backendStatement(): { GATE: () => boolean; IGNORE_AMBIGUITIES: true } {
+    const value = (token: IToken) => [Name, NumberLiteral, StringCategory].some((type) => tokenMatcher(token, type));
+    const ends = (token: IToken) =>
+      [Semicolon, EOF, Import, Backend, Name].some((type) => tokenMatcher(token, type)) ||
+      (tokenMatcher(token, LCurly) && this.startsGroupAt(4));
+    return {
+      GATE: () => tokenMatcher(this.LA(1), Backend) && value(this.LA(2)) && ends(this.LA(3)),
+      IGNORE_AMBIGUITIES: true,
+    };
+  }
 
   /**
    * `ImportSpecifier : Name ("as" Name)?`
@@ -282,10 +289,15 @@ export class FlowParser extends CstParser {
 
   /** Whether the next tokens read as the start of a group: `a,` `a {` `a <`, or `a b,` `a b {` `a b <`. */
   private startsGroup(): boolean {
+    return this.startsGroupAt(1);
+  }
+
+  /** Whether the tokens from the `at`th ahead read as the start of a group (see `startsGroup`). */
+  private startsGroupAt(at: number): boolean {
     const followsName = (token: IToken) => [Comma, LCurly, LAngle].some((type) => tokenMatcher(token, type));
-    if (!tokenMatcher(this.LA(1), Name)) return false;
-    const second = this.LA(2);
-    return followsName(second) || (tokenMatcher(second, Name) && followsName(this.LA(3)));
+    if (!tokenMatcher(this.LA(at), Name)) return false;
+    const second = this.LA(at + 1);
+    return followsName(second) || (tokenMatcher(second, Name) && followsName(this.LA(at + 2)));
   }
 
   /**

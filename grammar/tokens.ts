@@ -7,6 +7,7 @@
  * an unterminated one, keywords before identifiers).
  */
 import { createToken, Lexer, type IToken, type TokenType } from "./chevrotain.js";
+import { excerpt } from "../src/diagnostics/diagnostic.js";
 
 /** Lexer group that collects comments so the formatter can put them back. */
 export const COMMENTS_GROUP = "comments";
@@ -79,9 +80,22 @@ export const Name = createToken({ name: "Name", pattern: Lexer.NA });
 const nonAsciiNameChars =
   "\\u00aa-\\u167f\\u1681-\\u1fff\\u200b-\\u2027\\u202a-\\u202e\\u2030-\\u205e\\u2060-\\u2fff\\u3001-\\ufefe\\uff00-\\uffff";
 
+const identifierPattern = `[A-Za-z_$${nonAsciiNameChars}][\\w$${nonAsciiNameChars}]*`;
+
 export const Identifier = createToken({
   name: "Identifier",
-  pattern: new RegExp(`[A-Za-z_$${nonAsciiNameChars}][\\w$${nonAsciiNameChars}]*`),
+  pattern: new RegExp(identifierPattern),
+  categories: [Name],
+});
+
+/**
+ * `Tokenizer.lines`: names joined by dots, which no manifest name is. Read as one token,
+ * and as a name, so that the parser carries on and the tree builder reports it once,
+ * saying what to write instead, rather than as a stray `.` followed by a second name.
+ */
+export const DottedName = createToken({
+  name: "DottedName",
+  pattern: new RegExp(`${identifierPattern}(?:\\.${identifierPattern})+`),
   categories: [Name],
 });
 
@@ -112,6 +126,8 @@ export const allTokens: readonly TokenType[] = [
   UnterminatedString,
   NumberLiteral,
   Name,
+  // Before the keywords and plain names it begins with: `import.meta` is one dotted name.
+  DottedName,
   Import,
   From,
   As,
@@ -164,6 +180,7 @@ const descriptions = new Map<TokenType, string>([
   [NumberLiteral, "a number"],
   [Name, "a name"],
   [Identifier, "a name"],
+  [DottedName, "a name"],
   [Import, "'import'"],
   [From, "'from'"],
   [As, "'as'"],
@@ -185,7 +202,7 @@ export function describeTokenType(type: TokenType): string {
 /** How a token that was found is named in messages: `'extract'`, `';'`, `"./etl"`. */
 export function describeToken(token: IToken): string {
   if (token.tokenType.name === "EOF") return "end of file";
-  const image = token.image.length > 40 ? `${token.image.slice(0, 37)}…` : token.image;
+  const image = excerpt(token.image);
   const isString = token.tokenType === StringLiteral || token.tokenType === UnterminatedString;
   return isString ? image : `'${image}'`;
 }

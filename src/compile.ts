@@ -3,9 +3,11 @@ import { parse } from "../grammar/index.js";
 import type { FlowDocument } from "../grammar/ast.js";
 import type { SourceText } from "../grammar/source.js";
 import type { PlanDescriptor } from "../stdlib/plan.js";
+import { pushAll } from "./arrays.js";
 import { check } from "./check/check.js";
 import type { Analysis } from "./check/types.js";
 import { hasErrors, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { limitDiagnostics } from "./diagnostics/limit.js";
 import { emit } from "./emit/emit.js";
 import { runnerFormatProblem } from "./emit/runner-format.js";
 import { runnerImportPathDiagnostics } from "./emit/runner-import-paths.js";
@@ -60,7 +62,10 @@ export interface CompileResult {
   readonly plan: PlanDescriptor | undefined;
   /** Generated runner source, when `outFile` was given and there were no errors. */
   readonly code: string | undefined;
-  /** Every phase's diagnostics, in phase order. */
+  /**
+   * Every phase's diagnostics, in phase order; past `diagnosticsPerFile` of them, the first
+   * in source order and one that counts the rest (see `diagnostics/limit.ts`).
+   */
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -88,19 +93,20 @@ export async function compile(
     plan: undefined,
     code: undefined,
     ...rest,
-    diagnostics,
+    // The parser limits its own; the later phases run only on a file that parsed cleanly.
+    diagnostics: limitDiagnostics(source.path, diagnostics),
   });
 
   const parsed = parse(source);
-  diagnostics.push(...parsed.diagnostics);
-  if (hasErrors(diagnostics)) return result({});
+  if (hasErrors(parsed.diagnostics)) return { ...result({}), diagnostics: parsed.diagnostics };
+  pushAll(diagnostics, parsed.diagnostics);
 
   const services = options.types === false ? undefined : typescript?.forManifest(source.path);
   const resolution = resolve(parsed.document, source, services?.host ?? untypedHost);
-  diagnostics.push(...resolution.diagnostics);
+  pushAll(diagnostics, resolution.diagnostics);
 
   const analysis = check(parsed.document, source, resolution, { workers: options.workers });
-  diagnostics.push(...analysis.diagnostics);
+  pushAll(diagnostics, analysis.diagnostics);
   if (hasErrors(diagnostics) || analysis.plan === undefined) return result({ resolution, analysis });
   if (services === undefined) return result({ resolution, analysis, plan: analysis.plan });
 
@@ -110,11 +116,11 @@ export async function compile(
     backend: options.backend ?? analysis.backend,
     runInput: options.runInput,
   });
-  diagnostics.push(...typed.diagnostics);
+  pushAll(diagnostics, typed.diagnostics);
   if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
 
   if (options.outFile === undefined) return result({ resolution, analysis, typed, plan: typed.plan });
-  diagnostics.push(...runnerImportPathDiagnostics(parsed.document, source, resolution, options.outFile));
+  pushAll(diagnostics, runnerImportPathDiagnostics(parsed.document, source, resolution, options.outFile));
   if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
   // The runner belongs to the project of the folder it is written to, which may not be the manifest's.
   // A warning, not an error: the runner may be compiled by a toolchain flowc cannot see (a bundler, another tsconfig).

@@ -1,13 +1,37 @@
 import type { FlowDocument, Group, Identifier, Property, Value } from "../../grammar/ast.js";
 import type { SourceText } from "../../grammar/source.js";
 import { Messages } from "../diagnostics/catalogue.js";
-import { didYouMean } from "../diagnostics/diagnostic.js";
+import { didYouMean, excerpt } from "../diagnostics/diagnostic.js";
 import type { ExecutionFlow } from "../graph/build-graph.js";
 import type { GroupFacts, GroupSettings, Setting, SettingKey } from "./group-facts.js";
+import { suggestProperty } from "./property-suggestion.js";
 import type { Report } from "./report.js";
-import { toMilliseconds } from "../duration.js";
+import { maxDurationText, toMilliseconds } from "../duration.js";
 
 const executionFlows: readonly ExecutionFlow[] = ["sequential", "parallel", "concurrent"];
+
+/**
+ * The most workers a method may ask for. No backend can start more: a worker thread
+ * is a JavaScript engine of its own, megabytes of memory each (ten thousand of them,
+ * tens of gigabytes), and a `flowc worker` process holds at least three connections to
+ * Redis, which accepts ten thousand clients unless configured otherwise. A larger count
+ * is a typo, which would otherwise start threads until memory runs out.
+ */
+export const maxWorkerCount = 10_000;
+
+/**
+ * The most items in one shard. A shard travels to its worker as one message (one
+ * structured clone to a thread, one job in Redis, held in memory on both sides), and a
+ * shard that holds everything spreads nothing over the workers: a million items is far
+ * past any use of a fixed size, and a larger one is a typo.
+ */
+export const maxShardSize = 1_000_000;
+
+const upperBounds = {
+  min_worker_count: { most: maxWorkerCount, why: "no backend can start more workers" },
+  max_worker_count: { most: maxWorkerCount, why: "no backend can start more workers" },
+  shard_size: { most: maxShardSize, why: "a shard travels to its worker as one message" },
+} as const;
 
 export const knownProperties = [
   "execution_flow",
@@ -53,7 +77,7 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
   for (const property of group.block.properties) {
     const key = property.key.name;
     if (!(knownProperties as readonly string[]).includes(key)) {
-      report(Messages.UnknownProperty, property.key.span, [key, didYouMean(key, knownProperties)]);
+      report(Messages.UnknownProperty, property.key.span, [key, suggestProperty(key, knownProperties)]);
       uncertain = true;
       continue;
     }
@@ -91,7 +115,11 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
       case "max_worker_count":
       case "shard_size": {
         const count = integerAtLeast(value, 1);
-        if (count === undefined) report(Messages.InvalidWorkerCount, value.span, [key, text]);
+        const bound = upperBounds[key];
+        // Checked first: past 2^53 a whole number is no longer a safe integer, but it is still too large, not invalid.
+        const tooLarge = value.kind === "NumberLiteral" && /^\d+$/.test(value.raw) && value.value > bound.most;
+        if (tooLarge) report(Messages.CountTooLarge, value.span, [key, bound.most, text, bound.why]);
+        else if (count === undefined) report(Messages.InvalidWorkerCount, value.span, [key, text]);
         else settings[key] = { value: count, property };
         break;
       }
@@ -103,7 +131,8 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
       }
       case "timeout": {
         const milliseconds = duration(value);
-        if (milliseconds === undefined) report(Messages.InvalidTimeout, value.span, [text]);
+        if (milliseconds === "too long") report(Messages.TimeoutTooLong, value.span, [maxDurationText, text]);
+        else if (milliseconds === undefined) report(Messages.InvalidTimeout, value.span, [text]);
         else settings.timeout = { value: milliseconds, property };
         break;
       }
@@ -122,15 +151,15 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
   };
 }
 
-/** The value as the user wrote it. */
+/** The value as the user wrote it, as messages quote it (see `excerpt`). */
 export function valueText(value: Value, source: SourceText): string {
   switch (value.kind) {
     case "Identifier":
-      return value.name;
+      return excerpt(value.name);
     case "NumberLiteral":
-      return value.raw;
+      return excerpt(value.raw);
     case "StringLiteral":
-      return source.text.slice(value.span.start, value.span.end);
+      return excerpt(source.text.slice(value.span.start, value.span.end));
   }
 }
 
@@ -151,9 +180,10 @@ function integerAtLeast(value: Value, least: number): number | undefined {
   return Number.isSafeInteger(value.value) && value.value >= least ? value.value : undefined;
 }
 
-/** A positive duration in whole milliseconds (`250ms`, `1.5s`), or `undefined`. */
-function duration(value: Value): number | undefined {
+/** A positive duration in whole milliseconds (`250ms`, `1.5s`), `"too long"` past what a timer holds, or `undefined`. */
+function duration(value: Value): number | "too long" | undefined {
   if (value.kind !== "NumberLiteral" || value.unit === undefined) return undefined;
   const milliseconds = toMilliseconds(value.value, value.unit);
-  return milliseconds !== undefined && milliseconds >= 1 ? milliseconds : undefined;
+  if (milliseconds === "too long") return milliseconds;
+  return milliseconds !== "invalid" && milliseconds >= 1 ? milliseconds : undefined;
 }

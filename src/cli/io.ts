@@ -1,7 +1,8 @@
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { createSourceText, type SourceText } from "../../grammar/source.js";
-import { toMilliseconds } from "../duration.js";
+import { maxDurationText, toMilliseconds } from "../duration.js";
+import { readText, TextUnreadable } from "./read-text.js";
 
 /**
  * A mistake in how flowc was invoked (unknown flag, unreadable file, bad JSON
@@ -31,8 +32,9 @@ export const ExitCode = {
 export async function readManifest(path: string): Promise<SourceText> {
   if (!path.endsWith(".flow")) throw new UsageError(`${path}: not a .flow manifest`);
   try {
-    return createSourceText(path, await readFile(path, "utf8"));
+    return createSourceText(path, await readText(path));
   } catch (error) {
+    if (error instanceof TextUnreadable) throw new UsageError(`cannot read ${path}: ${error.message}`);
     // The shell leaves a quoted or unmatched pattern as it is: say why it names no file.
     const unexpanded = /[*?[]/.test(path) && (error as NodeJS.ErrnoException).code === "ENOENT";
     const hint = unexpanded ? " (flowc does not expand wildcards: leave the pattern unquoted for the shell)" : "";
@@ -109,6 +111,16 @@ export function describeFsError(error: unknown): string {
       return "permission denied";
     case "EISDIR":
       return "is a directory";
+    case "ENOTDIR":
+      return "a directory on its path is a file";
+    case "ENOSPC":
+      return "no space left on the device";
+    case "EDQUOT":
+      return "disk quota exceeded";
+    case "EFBIG":
+      return "file too large";
+    case "EROFS":
+      return "read-only file system";
     default:
       return error instanceof Error ? error.message : String(error);
   }
@@ -157,13 +169,15 @@ export function parsePositiveInteger(flag: string) {
 /**
  * Parses a duration flag written as the language writes durations (`250ms`,
  * `30s`, `1.5m`, `2h`) into whole milliseconds. Zero is allowed: it means
- * "do not wait". A bare number is refused, since its unit would be a guess.
+ * "do not wait". A bare number is refused, since its unit would be a guess,
+ * and so is anything longer than a timer can wait.
  */
 export function parseDuration(flag: string) {
   return (value: string): number => {
     const match = /^(\d+(?:\.\d+)?)([a-z]+)$/.exec(value);
-    const milliseconds = match === null ? undefined : toMilliseconds(Number(match[1]), match[2]!);
-    if (milliseconds === undefined) {
+    const milliseconds = match === null ? "invalid" : toMilliseconds(Number(match[1]), match[2]!);
+    if (milliseconds === "too long") throw new UsageError(`${flag} must be at most ${maxDurationText}, not '${value}'`);
+    if (milliseconds === "invalid") {
       throw new UsageError(`${flag} must be a duration such as 250ms, 30s or 5m, not '${value}'`);
     }
     return milliseconds;

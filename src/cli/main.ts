@@ -22,6 +22,7 @@ function createProgram(setExit: (code: number) => void): Command {
       "after",
       `
 Exit codes: 0 no errors, 1 errors in a manifest or a failed run, 2 bad usage or unreadable files.
+A file reports at most its first 1,000 diagnostics, then one that counts the rest.
 An unreadable manifest does not stop check, build or fmt from checking the others, but build
 and fmt then write nothing.
 
@@ -86,6 +87,9 @@ Nothing is written for a manifest with errors. Nothing at all is written when th
 is wrong: a manifest that cannot be read, or two manifests whose runners would be one file
 (under --out-dir, manifests outside the current directory are written flat: ../a/x.flow and
 ../b/x.flow both become <dir>/x.flow.ts). The readable manifests are still checked; exit code 2.
+A runner is written under a temporary name and renamed into place: a write that fails halfway
+(a full disk) leaves the runner that was there whole. A link where a runner goes is replaced.
+A runner that already holds the code is left untouched, its modification time too ("unchanged").
 ${watchHelp}
 build --watch writes only the runners whose code changed.`,
     )
@@ -130,6 +134,9 @@ build --watch writes only the runners whose code changed.`,
     .addHelpText(
       "after",
       `
+Durations are written as in a manifest (250ms, 30s, 5m, 2h), at most 2147483647ms (about 24.8
+days, the longest a timer can wait).
+
 Progress goes to stderr: redrawn in place on a terminal (items done, rate, workers in use,
 retries per stage), a line per stage start and end otherwise; then a summary table per stage
 (calls, p50/p95 call duration, retries, failures, worker utilisation). stdout holds only the output.`,
@@ -148,9 +155,9 @@ retries per stage), a line per stage start and end otherwise; then a summary tab
     )
     .addOption(
       new Option(
-        "--grace <ms>",
-        "on shutdown, how long jobs in flight may finish before they are handed back",
-      ).argParser(parsePositiveInteger("--grace")),
+        "--grace <duration>",
+        "on shutdown, how long jobs in flight may finish before they are handed back (250ms, 30s, 5m; default 30s)",
+      ).argParser(parseDuration("--grace")),
     )
     .action(async (file: string, options: { redis?: string; concurrency?: number; grace?: number }) => {
       setExit(await (await import("./commands/worker.js")).workerCommand(file, options));

@@ -1,7 +1,8 @@
-import { writeFile } from "node:fs/promises";
+import { lstat, readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { outputPathFor } from "../emit/emit.js";
 import { UsageError, describeFsError, makeDirectory } from "./io.js";
+import { replaceFile } from "./write-file.js";
 
 /** Where `flowc build` writes each manifest's runner, and a reason for each pair of manifests that would share one. */
 export interface RunnerPaths {
@@ -29,8 +30,18 @@ export function planRunners(files: readonly string[], outDir: string | undefined
   return { outFile, collisions };
 }
 
-/** Writes a runner, making its directory; a failure is a usage error naming the file (and the directory it could not make). */
-export async function writeRunner(outFile: string, code: string): Promise<void> {
+/**
+ * Writes a runner, making its directory, unless the file there already holds `code`:
+ * then it is left untouched, its modification time too, so that watchers and bundlers
+ * that follow it do not rebuild for nothing. Returns whether it wrote.
+ *
+ * A failure is a usage error naming the file (and the directory it could not make), and
+ * leaves the runner that was there as it was (see `replaceFile`). Whatever else stands at
+ * the runner's path, a symbolic link included, is replaced: a runner is flowc's output,
+ * never a file the user keeps elsewhere.
+ */
+export async function writeRunner(outFile: string, code: string): Promise<boolean> {
+  if (await holds(outFile, code)) return false;
   const dir = dirname(outFile);
   try {
     await makeDirectory(dir);
@@ -39,8 +50,21 @@ export async function writeRunner(outFile: string, code: string): Promise<void> 
     throw new UsageError(`cannot write ${outFile}: cannot make directory ${failed}: ${describeFsError(error)}`);
   }
   try {
-    await writeFile(outFile, code);
+    await replaceFile(outFile, code);
   } catch (error) {
     throw new UsageError(`cannot write ${outFile}: ${describeFsError(error)}`);
+  }
+  return true;
+}
+
+/** Whether `path` is a file (not a link to one) that holds `text`. */
+async function holds(path: string, text: string): Promise<boolean> {
+  try {
+    const stats = await lstat(path);
+    // A runner is small; its size says at once whether it can hold the text.
+    if (!stats.isFile() || stats.size !== Buffer.byteLength(text)) return false;
+    return (await readFile(path, "utf8")) === text;
+  } catch {
+    return false;
   }
 }

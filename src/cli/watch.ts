@@ -31,7 +31,7 @@ interface Entry {
   /** Files whose change recompiles the manifest: its methods modules and what they import (absolute paths). */
   modules: ReadonlySet<string>;
   tsConfig: string | undefined;
-  /** The runner last written, so that a rebuild writes only runners whose code changed. */
+  /** The runner on disk, written or found there, so that a rebuild writes only runners whose code changed. */
   written: string | undefined;
 }
 
@@ -112,9 +112,9 @@ export async function watch(files: readonly string[], options: WatchOptions): Pr
       if (result!.code === undefined || result!.outFile === undefined) {
         entry.written = undefined;
       } else if (result!.code !== entry.written) {
-        await writeRunner(result!.outFile, result!.code);
+        // Found already on disk (as a runner from an earlier build is, the first time), it is not written again.
+        if (await writeRunner(result!.outFile, result!.code)) wrote.push(relative(rootDir, result!.outFile));
         entry.written = result!.code;
-        wrote.push(relative(rootDir, result!.outFile));
       }
     }
     return wrote;

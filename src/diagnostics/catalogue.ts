@@ -47,6 +47,28 @@ export const Messages = {
     severity: "error",
     message: "The backend must be declared at the top, with the imports, above every group and the outer '{'.",
   },
+  DottedName: {
+    code: 1013,
+    severity: "error",
+    message:
+      "A method must be a top-level exported function, and '{0}' names a member of '{1}': export a function that calls it ({2}) and name that function here.",
+  },
+  BackendWithoutSemicolon: {
+    code: 1014,
+    severity: "error",
+    message: "The backend statement '{0}' must end with ';'.",
+  },
+  // Reported for a file as a whole, whichever phases found the diagnostics it counts (see diagnostics/limit.ts).
+  MoreErrorsNotShown: {
+    code: 1011,
+    severity: "error",
+    message: "Only the first {0} diagnostics of this file are shown: {1}.",
+  },
+  MoreWarningsNotShown: {
+    code: 1012,
+    severity: "warning",
+    message: "Only the first {0} diagnostics of this file are shown: {1} from here.",
+  },
 
   // ── FLOW2xxx: names, imports, properties ────────────────────────────────
   InvalidIdentifier: {
@@ -164,6 +186,12 @@ export const Messages = {
   },
   // 3015 stays unassigned: the execution flows describe independent facts (edges,
   // simultaneity, scale-out), so no combination of them on one method contradicts another.
+  CountTooLarge: {
+    code: 3016,
+    severity: "error",
+    message: "'{0}' must be at most {1}, not '{2}': {3}.",
+  },
+  TimeoutTooLong: { code: 3017, severity: "error", message: "'timeout' must be at most {0}, not '{1}'." },
 
   // ── FLOW4xxx: types ─────────────────────────────────────────────────────
   EdgeTypeMismatch: {

@@ -40,6 +40,15 @@ export function createDiagnostic(
   };
 }
 
+/**
+ * Source text as a message quotes it: on one line (a string continued over lines would
+ * break the message's one), and at most 40 characters, cut with `…`.
+ */
+export function excerpt(text: string): string {
+  const line = text.replace(/\r\n|[\r\n\u2028\u2029]/g, " ");
+  return line.length > 40 ? `${line.slice(0, 37)}…` : line;
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");
 }
@@ -61,37 +70,69 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
   return best === undefined ? "" : ` Did you mean '${best}'?`;
 }
 
+/**
+ * The most edits a suggestion may be away from the name. A third of the name's length
+ * is what a typo plausibly changes; past ten edits two names are different names, and
+ * the bound keeps a long name (a 64 KB paste) as cheap to match as a short one.
+ */
+const maxSuggestionEdits = 10;
+
+/** The candidate closest to `name` (ignoring case), within a third of its length in edits; the first of equals. */
 export function closestMatch(name: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.max(1, Math.floor(name.length / 3));
+  const lowerName = name.toLowerCase();
   let best: string | undefined;
-  let bestDistance = Infinity;
+  // Only a candidate closer than the best so far matters: the bound tightens as the search goes.
+  let bound = Math.min(maxSuggestionEdits, Math.max(1, Math.floor(name.length / 3)));
   for (const candidate of candidates) {
-    if (candidate === name) continue;
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= limit && distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
+    if (candidate === name || Math.abs(candidate.length - name.length) > bound) continue;
+    const distance = editDistanceWithin(lowerName, candidate.toLowerCase(), bound);
+    if (distance === undefined) continue;
+    best = candidate;
+    bound = distance - 1;
+    if (bound < 0) break;
   }
   return best;
 }
 
-/** Levenshtein distance with transpositions counted as one edit. */
-function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, d[i - 2]![j - 2]! + 1);
+/**
+ * The edit distance of `a` and `b` (Levenshtein, with a transposition counted as one
+ * edit) if it is at most `limit`, else `undefined`. Only the cells within `limit` of the
+ * diagonal can stay within it, so each row computes those alone, over three rows kept for
+ * the transpositions, and the search ends as soon as a whole row exceeds the limit: time
+ * O(length × limit), memory O(length).
+ */
+export function editDistanceWithin(a: string, b: string, limit: number): number | undefined {
+  if (Math.abs(a.length - b.length) > limit) return undefined;
+  const outside = limit + 1;
+  const width = b.length + 1;
+  let twoBack = new Int32Array(width).fill(outside);
+  let previous = new Int32Array(width).fill(outside);
+  let current = new Int32Array(width).fill(outside);
+  for (let j = 0; j <= Math.min(b.length, limit); j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const from = Math.max(1, i - limit);
+    const to = Math.min(b.length, i + limit);
+    // The cells beside the band hold stale values from three rows ago: read them as out of reach.
+    current[from - 1] = from === 1 ? Math.min(i, outside) : outside;
+    if (to + 1 <= b.length) current[to + 1] = outside;
+    let rowMinimum = current[from - 1]!;
+    for (let j = from; j <= to; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (
+        i > 1 &&
+        j > 1 &&
+        a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
+        a.charCodeAt(i - 2) === b.charCodeAt(j - 1)
+      ) {
+        value = Math.min(value, twoBack[j - 2]! + 1);
       }
-      d[i]![j] = value;
+      current[j] = Math.min(value, outside);
+      if (value < rowMinimum) rowMinimum = value;
     }
+    if (rowMinimum > limit) return undefined;
+    [twoBack, previous, current] = [previous, current, twoBack];
   }
-  return d[rows - 1]![cols - 1]!;
+  const distance = previous[b.length]!;
+  return distance <= limit ? distance : undefined;
 }

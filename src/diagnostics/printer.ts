@@ -105,16 +105,32 @@ export function summarize(diagnostics: readonly Diagnostic[]): string {
 export const frameWidth = 120;
 /** How many characters before the span the window shows, when the line is cut. */
 const frameLead = 40;
+/** The most lines of a span a code frame marks; a longer span is marked that far, and its end named. */
+export const frameSpanLines = 3;
 
 /**
  * The lines around `start`–`end` (1-based, `end` exclusive) with the span marked. Only
  * those lines are handed to the frame printer, each cut to the same window of at most
  * `frameWidth` characters around the span (with `…` where cut), so that a frame costs
- * the same on a 150 KB line as on a short one.
+ * the same on a 150 KB line as on a short one; and only the first `frameSpanLines` lines
+ * of a span, followed by a line that says where it ends, so that a string continued over
+ * thousands of lines costs no more either.
  */
-export function codeFrame(source: SourceText, start: Position, end: Position): string {
+export function codeFrame(source: SourceText, start: Position, spanEnd: Position): string {
+  const lastMarked = start.line + frameSpanLines - 1;
+  const long = spanEnd.line > lastMarked;
+  // The frame printer marks as many columns of a span's last line as its end column says: the whole line, here.
+  const end = long ? { line: lastMarked, column: Math.max(1, lineText(source, lastMarked).length) } : spanEnd;
+  const frame = framedLines(source, start, end, !long);
+  if (!long) return frame;
+  const more = spanEnd.line - lastMarked;
+  return `${frame}\n  … and ${more} more ${more === 1 ? "line" : "lines"}, to ${spanEnd.line}:${spanEnd.column}`;
+}
+
+/** The frame of `codeFrame` for a span of at most `frameSpanLines` lines; `below` shows the line after it. */
+function framedLines(source: SourceText, start: Position, end: Position, below: boolean): string {
   const first = Math.max(1, start.line - 1);
-  const last = Math.min(source.lineStarts.length, end.line + 1);
+  const last = Math.min(source.lineStarts.length, below ? end.line + 1 : end.line);
   const texts: string[] = [];
   for (let line = first; line <= last; line++) texts.push(lineText(source, line));
 
@@ -136,7 +152,7 @@ export function codeFrame(source: SourceText, start: Position, end: Position): s
     highlightCode: false,
     forceColor: false,
     linesAbove: 1,
-    linesBelow: 1,
+    linesBelow: below ? 1 : 0,
     startLine: first,
   };
   return codeFrameColumns(

@@ -25,6 +25,8 @@ import type { SourceText } from "../../grammar/source.js";
 import { parse } from "../../grammar/index.js";
 import { tokenize } from "../../grammar/lexer.js";
 import { LCurly, RCurly } from "../../grammar/tokens.js";
+import { maxOf, pushAll } from "../arrays.js";
+import { lineBreaksOf, type LineBreaks } from "./line-breaks.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 
 const INDENT = "  ";
@@ -80,11 +82,16 @@ export function formatDocument(document: FlowDocument, source: SourceText): stri
   const header = [...imports, ...backends];
   const ordered: Line[] = [...header].sort((a, b) => a.span.start - b.span.start);
   if (braces) ordered.push(braces.open);
-  for (const group of groups) ordered.push(group.header, ...group.properties, group.close);
+  for (const group of groups) {
+    ordered.push(group.header);
+    pushAll(ordered, group.properties);
+    ordered.push(group.close);
+  }
   if (braces) ordered.push(braces.close);
-  const endComments = attachComments(document.comments, ordered, text);
+  const breaks = lineBreaksOf(text);
+  const endComments = attachComments(document.comments, ordered, breaks);
 
-  const out = new Printer(text);
+  const out = new Printer(breaks);
 
   for (const imp of imports) out.line(imp, { indent: "", first: "preserve", rest: "preserve" });
   if (imports.length > 0 && backends.length > 0) out.forceBlankLine();
@@ -145,7 +152,7 @@ class Printer {
   private lastEnd: number | undefined;
   private forcedBlank = false;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly breaks: LineBreaks) {}
 
   forceBlankLine(): void {
     this.forcedBlank = true;
@@ -154,7 +161,7 @@ class Printer {
   /** Prints a layout line with the comments attached to it. */
   line(unit: Line, placement: Placement): void {
     const { indent, first, rest } = placement;
-    const inline = inlineLeading(unit, this.text);
+    const inline = inlineLeading(unit, this.breaks);
     const ownLine = unit.leading.slice(0, unit.leading.length - inline.length);
     const movedAbove = unit.inner.filter((c) => c.style === "line");
     this.comments(ownLine, placement.commentIndent ?? indent, first, rest);
@@ -163,25 +170,35 @@ class Printer {
     for (const comment of movedAbove) this.lines.push(indent + comment.text);
 
     const inlineBlocks = unit.inner.filter((c) => c.style === "block");
-    let body = inline.map((c) => `${c.text} `).join("");
+    // Pieces joined once at the end: asking a string grown piece by piece how it ends
+    // flattens it each time, which costs the square of a line of many comments.
+    const body = inline.map((c) => `${c.text} `);
+    let spaced = true;
+    const add = (piece: string) => {
+      if (piece === "") return;
+      body.push(piece);
+      spaced = piece.endsWith(" ");
+    };
     const leftovers: Comment[] = [];
     let next = 0;
     for (const segment of unit.segments) {
       if (segment.anchor !== undefined) {
         while (next < inlineBlocks.length && inlineBlocks[next]!.span.end <= segment.anchor) {
           // Spaced from the text before it; a `;` ends the statement right after it, as it did.
-          const before = body === "" || body.endsWith(" ") ? "" : " ";
-          body += `${before}${inlineBlocks[next]!.text}${segment.text === ";" ? "" : " "}`;
+          add(`${spaced ? "" : " "}${inlineBlocks[next]!.text}${segment.text === ";" ? "" : " "}`);
           next++;
         }
       }
-      body += segment.text;
+      add(segment.text);
     }
-    leftovers.push(...inlineBlocks.slice(next));
+    pushAll(leftovers, inlineBlocks.slice(next));
     const trailing = [...leftovers, ...unit.trailing];
-    if (trailing.length > 0) body += ` ${trailing.map((c) => c.text).join(" ")}`;
-    this.lines.push(indent + body);
-    this.lastEnd = Math.max(unit.span.end, ...trailing.map((c) => c.span.end));
+    if (trailing.length > 0) add(` ${trailing.map((c) => c.text).join(" ")}`);
+    this.lines.push(indent + body.join(""));
+    this.lastEnd = maxOf(
+      trailing.map((c) => c.span.end),
+      unit.span.end,
+    );
   }
 
   /** Prints comments on lines of their own. */
@@ -201,7 +218,7 @@ class Printer {
     }
     const wanted =
       this.forcedBlank ||
-      (blank === "preserve" && this.lastEnd !== undefined && lineBreaks(this.text.slice(this.lastEnd, start)) >= 2);
+      (blank === "preserve" && this.lastEnd !== undefined && this.breaks.between(this.lastEnd, start) >= 2);
     if (wanted) this.lines.push("");
     this.forcedBlank = false;
   }
@@ -212,23 +229,24 @@ class Printer {
 }
 
 /** The leading block comments that sit on the same line as the code they lead, kept in front of it. */
-function inlineLeading(unit: Line, text: string): Comment[] {
+function inlineLeading(unit: Line, breaks: LineBreaks): Comment[] {
   const inline: Comment[] = [];
   let following = unit.span.start;
   for (let i = unit.leading.length - 1; i >= 0; i--) {
     const comment = unit.leading[i]!;
-    if (comment.style !== "block" || lineBreaks(text.slice(comment.span.end, following)) > 0) break;
-    inline.unshift(comment);
+    if (comment.style !== "block" || breaks.between(comment.span.end, following) > 0) break;
+    inline.push(comment);
     following = comment.span.start;
   }
-  return inline;
+  // Found from the last; `unshift` instead would cost the square of a long run of them.
+  return inline.reverse();
 }
 
 /**
  * Gives each comment to the line it belongs to (see the file comment) and
  * returns the comments that follow everything.
  */
-function attachComments(comments: readonly Comment[], lines: readonly Line[], text: string): Comment[] {
+function attachComments(comments: readonly Comment[], lines: readonly Line[], breaks: LineBreaks): Comment[] {
   const end: Comment[] = [];
   let index = 0;
   for (const comment of comments) {
@@ -239,7 +257,7 @@ function attachComments(comments: readonly Comment[], lines: readonly Line[], te
       continue;
     }
     const previous = lines[index - 1];
-    if (previous !== undefined && lineBreaks(text.slice(previous.span.end, comment.span.start)) === 0) {
+    if (previous !== undefined && breaks.between(previous.span.end, comment.span.start) === 0) {
       previous.trailing.push(comment);
     } else if (current !== undefined) {
       current.leading.push(comment);
@@ -248,10 +266,6 @@ function attachComments(comments: readonly Comment[], lines: readonly Line[], te
     }
   }
   return end;
-}
-
-function lineBreaks(text: string): number {
-  return text.match(/\r\n|\r|\n|\u2028|\u2029/g)?.length ?? 0;
 }
 
 /**
@@ -332,7 +346,10 @@ function quote(value: string): string {
 
 /** The outer `{` and `}` are not in the tree; they are the first `{` after the header and the last `}`. */
 function outerBraceLines(document: FlowDocument, source: SourceText): { open: Line; close: Line } {
-  const afterImports = Math.max(0, ...[...document.imports, ...document.backends].map((node) => node.span.end));
+  const afterImports = maxOf(
+    [...document.imports, ...document.backends].map((node) => node.span.end),
+    0,
+  );
   const tokens = tokenize(source.text, source.path).tokens;
   const open = tokens.find((token) => token.tokenType === LCurly && token.startOffset >= afterImports);
   const close = tokens.findLast((token) => token.tokenType === RCurly);

@@ -10,6 +10,7 @@ import {
   type Diagnostic,
   type RelatedLocation,
 } from "../diagnostics/diagnostic.js";
+import { diagnosticsPerFile } from "../diagnostics/limit.js";
 import { defaultModuleSpecifier, likelySourcePath } from "./manifest-name.js";
 import { isPathSpecifier, printableSpecifier, urlUnsafeCharacter } from "./module-path-characters.js";
 import { exportNameProblem, isThenable, methodNameProblem } from "./reserved-words.js";
@@ -83,12 +84,18 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
     return modules.get(specifier);
   };
 
+  // Each guess compares a name with every candidate. Past the diagnostics a file reports,
+  // guesses would be made for diagnostics nobody sees, at a cost that grows with both counts.
+  let guesses = 0;
+  const mayGuess = (): boolean => guesses++ < diagnosticsPerFile;
+
   const checkExport = (module: ModuleInfo, specifier: string, exportName: string, at: Identifier): void => {
     const exports = module.exports;
     if (exports === undefined) return;
     const exported = exports.get(exportName);
     if (exported === undefined) {
-      report(Messages.MethodNotExported, at.span, [specifier, exportName, didYouMean(exportName, exports.keys())]);
+      const guess = mayGuess() ? didYouMean(exportName, exports.keys()) : "";
+      report(Messages.MethodNotExported, at.span, [specifier, exportName, guess]);
     } else if (!exported.isFunction) {
       report(Messages.NotAFunction, at.span, [exportName, specifier]);
     }
@@ -190,7 +197,7 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
     }
     const exported = module === undefined ? undefined : module.exports;
     const missing = module === undefined || (exported !== undefined && !exported.has(name));
-    const suggestion = missing ? suggestImport(name) : undefined;
+    const suggestion = missing && mayGuess() ? suggestImport(name) : undefined;
     if (suggestion !== undefined) {
       // Most likely a typo of an imported name rather than a method of the default module.
       const absence =

@@ -160,7 +160,7 @@ describeWithRedis("bullmq worker processes", () => {
     const dir = tallyDir();
     const env = { FLOWC_TEST_TALLY: dir, FLOWC_TEST_NAP_MS: "3000" };
     const cli = ["src/cli/main.ts", "worker", join(fixtures, "naps.flow.ts"), "--redis", redis.url];
-    const leaving = await spawnWorker([...cli, "--grace", "200"], /serving nap/, env);
+    const leaving = await spawnWorker([...cli, "--grace", "200ms"], /serving nap/, env);
     workers.push(leaving);
     const runner = bullmqRunner(napPlan);
     const run = runner.run([5]);

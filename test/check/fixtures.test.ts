@@ -9,7 +9,7 @@ import { printed, runCheck, tableHost, type ExportTable } from "./pipeline.js";
  * Golden tests of the resolve and check phases. Each folder of test/fixtures/check holds
  * `input.flow`, optionally `host.json` (an export table: specifier → export → is a function;
  * without it every module exists and nothing is checked about exports) and `options.json`
- * (check options), and the expected `expected.json` diagnostics plus `plan.json` when the
+ * (check options, and `limit`: the diagnostics per file, to show the limit on a small file), and the expected `expected.json` diagnostics plus `plan.json` when the
  * manifest yields a plan. `UPDATE_FIXTURES=1` rewrites the expectations.
  */
 const fixtures = fileURLToPath(new URL("../fixtures/check/", import.meta.url));
@@ -35,11 +35,12 @@ describe("check fixtures", () => {
       const dir = path.join(fixtures, name);
       const text = readFileSync(path.join(dir, "input.flow"), "utf8");
       const table = readJson<ExportTable>(path.join(dir, "host.json"));
-      const options = readJson<CheckOptions>(path.join(dir, "options.json"));
+      const { limit, ...options } = readJson<CheckOptions & { limit?: number }>(path.join(dir, "options.json")) ?? {};
       const result = runCheck(text, {
         path: "input.flow",
         ...(table === undefined ? {} : { host: tableHost(table) }),
-        ...(options === undefined ? {} : { check: options }),
+        check: options,
+        limit,
       });
 
       expect(result.syntax, "fixtures must parse cleanly").toEqual([]);

@@ -3,6 +3,7 @@ import { createSourceText, positionAt, type SourceText } from "../../grammar/sou
 import { check } from "../../src/check/check.js";
 import type { Analysis, CheckOptions } from "../../src/check/types.js";
 import { sortDiagnostics, type Diagnostic } from "../../src/diagnostics/diagnostic.js";
+import { limitDiagnostics } from "../../src/diagnostics/limit.js";
 import { resolve, untypedHost } from "../../src/resolve/resolve.js";
 import type { ModuleHost, Resolution } from "../../src/resolve/types.js";
 
@@ -32,21 +33,25 @@ export interface Checked {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** parse → resolve → check, as the compiler runs them. */
+/**
+ * parse → resolve → check, as the compiler runs them, with at most `limit` diagnostics
+ * (the compiler's `diagnosticsPerFile` unless given) and one that counts the rest.
+ */
 export function runCheck(
   text: string,
-  options: { path?: string; host?: ModuleHost; check?: CheckOptions } = {},
+  options: { path?: string; host?: ModuleHost; check?: CheckOptions; limit?: number } = {},
 ): Checked {
   const source = createSourceText(options.path ?? "etl.flow", text);
-  const parsed = parse(source);
+  const parsed = parse(source, { limit: options.limit });
   const resolution = resolve(parsed.document, source, options.host ?? untypedHost);
   const analysis = check(parsed.document, source, resolution, options.check);
+  const diagnostics = sortDiagnostics([...resolution.diagnostics, ...analysis.diagnostics]);
   return {
     source,
     syntax: parsed.diagnostics,
     resolution,
     analysis,
-    diagnostics: sortDiagnostics([...resolution.diagnostics, ...analysis.diagnostics]),
+    diagnostics: limitDiagnostics(source.path, diagnostics, { limit: options.limit }),
   };
 }
 

@@ -28,6 +28,25 @@ function markedLine(frame: readonly string[]): { text: string; carets: string } 
 }
 
 describe("code frames", () => {
+  it("mark the first three lines of a span over a thousand, then say where it ends", () => {
+    const text = `backend "${Array.from({ length: 1000 }, (_, i) => `line ${i}\\`).join("\n")}\n";\n`;
+    const source = createSourceText("long.flow", text);
+    const string = { start: text.indexOf('"'), end: text.lastIndexOf('"') + 1 };
+    const diagnostic = createDiagnostic(Messages.UnknownValue, "long.flow", string, ["…", "backend", "…", ""]);
+    const lines = formatDiagnosticText(diagnostic, () => source, { color: false }).split("\n");
+    expect(lines.slice(1)).toEqual([
+      "",
+      '  > 1 | backend "line 0\\',
+      "      |         ^^^^^^^^",
+      "  > 2 | line 1\\",
+      "      | ^^^^^^^",
+      "  > 3 | line 2\\",
+      "      | ^^^^^^^",
+      "    … and 998 more lines, to 1001:2",
+      "",
+    ]);
+  });
+
   it("print short lines whole, with the lines around them", () => {
     expect(
       frameAt("a, b { execution_flow: sequential; }\nb, a, b { retries: 1; }\nc { retries: 2; }\n", 43, 1),
@@ -75,7 +94,8 @@ describe("code frames", () => {
 
   it("print the diagnostics of a 30,001-name group in output linear in their number", () => {
     const text = `m, ${Array.from({ length: 30_000 }, () => "m").join(", ")} { execution_flow: sequential; }\n`;
-    const result = runCheck(text, { path: "long.flow" });
+    // The printer, not the compiler's limit of diagnostics per file, is under test.
+    const result = runCheck(text, { path: "long.flow", limit: Infinity });
     expect(result.diagnostics).toHaveLength(30_000);
     const output = formatDiagnosticsText(result.diagnostics, () => result.source, { color: false });
     const longest = output.split("\n").reduce((most, line) => Math.max(most, line.length), 0);

@@ -89,6 +89,18 @@ describe("bad usage exits 2 with a one-line reason", () => {
     expect(result.stderr).toBe("flowc: --worker-wait must be a duration such as 250ms, 30s or 5m, not '30'\n");
   });
 
+  it("flowc worker --grace that is a bare number, or longer than a timer can wait", () => {
+    const worker = ["worker", `${fixtures}/no-input/no-input.flow`, "--redis", "redis://127.0.0.1:9"];
+    const bare = flowc([...worker, "--grace", "5000"]);
+    expect(bare.status).toBe(2);
+    expect(bare.stderr).toBe("flowc: --grace must be a duration such as 250ms, 30s or 5m, not '5000'\n");
+    const long = flowc([...worker, "--grace", "600h"]);
+    expect(long.status).toBe(2);
+    expect(long.stderr).toBe(
+      "flowc: --grace must be at most 2147483647ms (about 24.8 days, the longest a timer can wait), not '600h'\n",
+    );
+  });
+
   it("--connection-wait without --backend bullmq", () => {
     const result = flowc(["run", `${fixtures}/no-input/no-input.flow`, "--connection-wait", "5s"]);
     expect(result.status).toBe(2);

@@ -15,10 +15,33 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+export interface FlowcOptions {
+  readonly cwd?: string;
+  readonly input?: string;
+  /**
+   * The largest file, in kilobytes, the process may write (`ulimit -f`, through bash): a write
+   * past it fails with EFBIG halfway through the file, as one on a full disk fails with ENOSPC
+   * (Node ignores the signal that would otherwise end the process).
+   */
+  readonly fileSizeLimit?: number;
+}
+
 /** Spawns the real `flowc` binary with `args` (cwd defaults to the repository root). */
-export function flowc(args: readonly string[], options: { cwd?: string; input?: string } = {}): CliResult {
+export function flowc(args: readonly string[], options: FlowcOptions = {}): CliResult {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` first (npm test does)`);
-  const result = spawnSync(process.execPath, [cliPath, ...args], {
+  const command =
+    options.fileSizeLimit === undefined
+      ? [process.execPath, cliPath]
+      : [
+          "bash",
+          "-c",
+          'ulimit -f "$1" && shift && exec "$@"',
+          "bash",
+          String(options.fileSizeLimit),
+          process.execPath,
+          cliPath,
+        ];
+  const result = spawnSync(command[0]!, [...command.slice(1), ...args], {
     cwd: options.cwd ?? root,
     encoding: "utf8",
     input: options.input ?? "",

@@ -1,9 +1,19 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { cliPath, root } from "./helpers.js";
+import { cliPath, flowc as flowcOnce, root } from "./helpers.js";
 
 /**
  * `flowc check --watch` and `flowc build --watch` through the real binary, on a
@@ -109,8 +119,9 @@ function watchFlowc(args: readonly string[], cwd: string): WatchProcess {
 const STATUS = /\[\d\d:\d\d:\d\d\] (\d+) errors?, watching (\d+) files\n/;
 
 describe("flowc build --watch", () => {
-  it("rewrites the runner after a method's types are broken and fixed, and stops with exit 0 on SIGTERM", async () => {
+  it("writes the runner again only once its code changes, not after a method is broken and fixed; stops on SIGTERM", async () => {
     const dir = wordCountProject("build");
+    const manifest = join(dir, "word-count/word-count.flow");
     const methods = join(dir, "word-count/word-count.methods.ts");
     const runner = join(dir, "word-count/word-count.flow.ts");
     const original = readFileSync(methods, "utf8");
@@ -130,14 +141,46 @@ describe("flowc build --watch", () => {
     expect(broken).toMatch(/\] 2 errors, watching 3 files\n$/);
     expect(broken).not.toContain("wrote");
 
+    // Fixed, the runner is the one still on disk: it is not written again.
     writeFileSync(methods, original);
     const fixed = await flowc.waitFor(STATUS);
-    expect(fixed).toMatch(/\nwrote word-count\/word-count\.flow\.ts\n\[\d\d:\d\d:\d\d\] 0 errors, watching 3 files\n$/);
+    expect(fixed).toMatch(/ changed: checking 1 manifest\n\[\d\d:\d\d:\d\d\] 0 errors, watching 3 files\n$/);
     expect(readFileSync(runner, "utf8")).toBe(written);
+
+    // A setting changes the plan, and so the runner.
+    writeFileSync(manifest, `${readFileSync(manifest, "utf8")}mergeCounts { retries: 1; }\n`);
+    const changed = await flowc.waitFor(STATUS);
+    expect(changed).toMatch(
+      /\nwrote word-count\/word-count\.flow\.ts\n\[\d\d:\d\d:\d\d\] 0 errors, watching 3 files\n$/,
+    );
 
     flowc.signal("SIGTERM");
     expect(await flowc.exited).toBe(0);
     expect(flowc.stderr).not.toMatch(/internal error|^\s+at /m);
+  }, 240_000);
+});
+
+describe("flowc build --watch on runners already up to date", () => {
+  it("writes none of them, in the first round or later, and leaves their modification time alone", async () => {
+    const dir = wordCountProject("unchanged");
+    const methods = join(dir, "word-count/word-count.methods.ts");
+    const runner = join(dir, "word-count/word-count.flow.ts");
+    expect(flowcOnce(["build", "word-count/word-count.flow"], { cwd: dir }).status).toBe(0);
+    const long = new Date("2001-02-03T04:05:06Z");
+    utimesSync(runner, long, long);
+
+    const flowc = watchFlowc(["build", "--watch", "word-count/word-count.flow"], dir);
+    expect(await flowc.waitFor(STATUS)).toMatch(/^\[\d\d:\d\d:\d\d\] 0 errors, watching 3 files\n$/);
+    expect(statSync(runner).mtime).toEqual(long);
+
+    // A change that leaves the runner's code as it was.
+    writeFileSync(methods, `${readFileSync(methods, "utf8")}\n// a note\n`);
+    const round = await flowc.waitFor(STATUS);
+    expect(round).toMatch(/ changed: checking 1 manifest\n\[\d\d:\d\d:\d\d\] 0 errors, watching 3 files\n$/);
+    expect(statSync(runner).mtime).toEqual(long);
+
+    flowc.signal("SIGTERM");
+    expect(await flowc.exited).toBe(0);
   }, 240_000);
 });
 

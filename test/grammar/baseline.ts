@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { FlowDocument, Value } from "../../grammar/ast.js";
+import type { ParseOptions } from "../../grammar/index.js";
 import { positionAt, type SourceText } from "../../grammar/source.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 
@@ -73,6 +74,8 @@ export interface FixtureCase {
   readonly name: string;
   readonly dir: string;
   readonly input: string;
+  /** The case's `options.json`: parse options (`{ "limit": 3 }` shows the limit of diagnostics on a small file). */
+  readonly options: ParseOptions;
 }
 
 export function fixtureCases(root: string): FixtureCase[] {
@@ -80,7 +83,16 @@ export function fixtureCases(root: string): FixtureCase[] {
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort()
-    .map((name) => ({ name, dir: join(root, name), input: readFileSync(join(root, name, "input.flow"), "utf8") }));
+    .map((name) => {
+      const dir = join(root, name);
+      const options = join(dir, "options.json");
+      return {
+        name,
+        dir,
+        input: readFileSync(join(dir, "input.flow"), "utf8"),
+        options: existsSync(options) ? (JSON.parse(readFileSync(options, "utf8")) as ParseOptions) : {},
+      };
+    });
 }
 
 /** Compares with the expectation file, or rewrites it when `UPDATE_FIXTURES=1`. */

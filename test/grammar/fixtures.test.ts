@@ -9,7 +9,7 @@ describe("grammar fixtures (UPDATE_FIXTURES=1 rewrites expected.txt)", () => {
   for (const fixture of fixtureCases(root)) {
     it(fixture.name, () => {
       const source = createSourceText("input.flow", fixture.input);
-      const { document, diagnostics } = parse(source);
+      const { document, diagnostics } = parse(source, fixture.options);
       expectMatchesFile(renderBaseline(source, document, diagnostics), join(fixture.dir, "expected.txt"));
     });
   }

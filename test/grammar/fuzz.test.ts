@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createSourceText, parse, type FlowDocument } from "../../grammar/index.js";
+import { Messages } from "../../src/diagnostics/catalogue.js";
 import { formatDocument } from "../../src/format/format.js";
 import { tokenSoup, validManifest } from "./manifest-arbitrary.js";
 
@@ -75,6 +76,35 @@ describe("parser robustness", () => {
       fc.property(validManifest, fc.array(edit, { minLength: 1, maxLength: 3 }), (text, edits) =>
         checkParse(mutate(text, edits)),
       ),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe("the limit of diagnostics per file", () => {
+  it("keeps the first diagnostics, in source order, and one error after them that counts the rest", () => {
+    const soup = fc.oneof(fc.string({ unit: "binary", maxLength: 300 }), tokenSoup);
+    fc.assert(
+      fc.property(soup, fc.integer({ min: 1, max: 6 }), (text, limit) => {
+        const source = createSourceText("fuzz.flow", text);
+        const all = parse(source, { limit: Infinity }).diagnostics;
+        const limited = parse(source, { limit }).diagnostics;
+        const summary = limited.at(-1)?.code === Messages.MoreErrorsNotShown.code ? limited.at(-1) : undefined;
+        const shown = summary === undefined ? limited : limited.slice(0, -1);
+        expect(shown).toEqual(all.slice(0, shown.length));
+        if (summary === undefined) {
+          expect(all.length).toBeLessThanOrEqual(limit);
+          expect(shown).toHaveLength(all.length);
+          return;
+        }
+        // Past twice the limit the parser may stop reading: it says so instead of counting what follows.
+        if (/flowc stopped reading it after \d+ problems, so more may follow\.$/.test(summary.message)) return;
+        const rest = all.length - limit;
+        expect(shown).toHaveLength(limit);
+        expect(summary.span).toEqual(all[limit]!.span);
+        const more = `${rest} more ${rest === 1 ? "follows" : "follow"} from here (${rest} error${rest === 1 ? "" : "s"}, 0 warnings).`;
+        expect(summary.message).toBe(`Only the first ${limit} diagnostics of this file are shown: ${more}`);
+      }),
       { numRuns: RUNS },
     );
   });

@@ -48,8 +48,10 @@ export async function buildCommand(files: readonly string[], options: BuildOptio
   }
   for (const result of results) {
     if (result.code === undefined || result.outFile === undefined) continue;
-    await writeRunner(result.outFile, result.code);
-    if (options.format === "text") process.stderr.write(`wrote ${relative(rootDir, result.outFile)}\n`);
+    const wrote = await writeRunner(result.outFile, result.code);
+    if (options.format === "text") {
+      process.stderr.write(`${wrote ? "wrote" : "unchanged"} ${relative(rootDir, result.outFile)}\n`);
+    }
   }
   return exitCodeOf(results);
 }

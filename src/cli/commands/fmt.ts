@@ -1,7 +1,8 @@
-import { writeFile } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { formatSource } from "../../format/format.js";
 import { ExitCode, UsageError, describeFsError, printReasons, readManifests } from "../io.js";
 import { reportDiagnostics } from "../report.js";
+import { replaceFile } from "../write-file.js";
 
 /**
  * `flowc fmt <files…> [--check]`: rewrites manifests in the canonical layout.
@@ -27,7 +28,10 @@ export async function fmtCommand(files: readonly string[], options: { check?: bo
       continue;
     }
     try {
-      await writeFile(source.path, text);
+      // A manifest reached through a link is formatted where it is, and the link kept;
+      // the formatted file keeps the permissions it had.
+      const file = await realpath(source.path);
+      await replaceFile(file, text, { mode: (await stat(file)).mode & 0o7777 });
     } catch (error) {
       throw new UsageError(`cannot write ${source.path}: ${describeFsError(error)}`);
     }

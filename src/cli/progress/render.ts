@@ -4,6 +4,7 @@
  * stream; see display.ts for that.
  */
 import type { FlowEvent } from "../../../stdlib/api.js";
+import { maxOf } from "../../arrays.js";
 import type { ProgressState, StageProgress } from "./state.js";
 import { itemsPerSecond, summarizeStage, wallTime, workersInUse, type StageSummary } from "./stats.js";
 
@@ -30,8 +31,14 @@ export interface LiveOptions {
  */
 export function renderLive(state: ProgressState, now: number, options: LiveOptions = {}): string[] {
   const stages = [...state.stages.values()];
-  const nameWidth = Math.max(0, ...stages.map((stage) => stage.name.length));
-  const countWidth = Math.max(0, ...stages.map((stage) => counts(stage).length));
+  const nameWidth = maxOf(
+    stages.map((stage) => stage.name.length),
+    0,
+  );
+  const countWidth = maxOf(
+    stages.map((stage) => counts(stage).length),
+    0,
+  );
   const lines = stages.map((stage) => liveLine(stage, now, nameWidth, countWidth));
   const width = options.width;
   // The last column is left free: writing into it makes some terminals wrap early.
@@ -118,7 +125,12 @@ export function renderSummary(state: ProgressState): string[] {
     COLUMNS.map((column) => column.title),
     ...rows.map((row) => COLUMNS.map((column) => column.cell(row))),
   ];
-  const widths = COLUMNS.map((_, c) => Math.max(...cells.map((line) => (line[c] ?? "").length)));
+  const widths = COLUMNS.map((_, c) =>
+    maxOf(
+      cells.map((line) => (line[c] ?? "").length),
+      0,
+    ),
+  );
   const table = cells.map((line) =>
     line
       .map((cell, c) => (COLUMNS[c]?.left === true ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
