@@ -16,7 +16,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { flowc, root } from "./helpers.js";
+import { flowc, nodeProject, root } from "./helpers.js";
 
 /**
  * How flowc writes and reads files: a failed write leaves the file that was there whole,
@@ -24,6 +24,7 @@ import { flowc, root } from "./helpers.js";
  * file is refused rather than read.
  */
 const scratch = mkdtempSync(join(tmpdir(), "flowc-writes-"));
+nodeProject(scratch);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** A copy of the no-input fixture (a manifest and its methods) in a folder of its own. */

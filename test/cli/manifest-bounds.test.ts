@@ -2,10 +2,11 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { flowc, root } from "./helpers.js";
+import { flowc, nodeProject, root } from "./helpers.js";
 
 /** Settings that parse and look like numbers, but that no backend can honour: refused by `check`, where they are. */
 const scratch = mkdtempSync(join(tmpdir(), "flowc-bounds-"));
+nodeProject(scratch);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** The word-count example with `extra` appended to its manifest. */
