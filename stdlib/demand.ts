@@ -1,24 +1,18 @@
 /**
- * How many workers a plan needs at once.
+ * How many workers a plan needs at once, and the one wording of a plan that needs
+ * more than it may use: the compiler (`flowc check --workers N`, FLOW3009 and
+ * FLOW3010) and the runtime (a runner's `workers`) both judge a plan with
+ * `heaviestSimultaneous` and say so with these messages, so they always agree.
  *
- * Two methods can be in flight together exactly when neither depends on the
- * other, directly or through others: for any such set (an antichain of the
- * dependency order) there are call durations that make all of its members run
- * simultaneously — their ancestors finish instantly, they themselves take long
- * — and a method can never overlap its own ancestors or descendants. So the
- * peak demand is the *maximum-weight antichain*, each method weighing its
- * `minWorkers` (1 for single methods). That is exact, not an upper bound.
- *
- * It is computed with the weighted form of Dilworth's theorem as a minimum
- * cut: a bipartite network with a left copy `L(v)` and a right copy `R(v)` of
- * every method, `source → L(v)` and `R(v) → sink` of capacity `w(v)`, and an
- * uncapped `L(u) → R(v)` whenever `u` is an ancestor of `v`. A finite cut
- * covers every ancestor pair by cutting `u`'s left or `v`'s right edge, and
- * the methods with neither edge cut form an antichain; hence
- * `max antichain = Σw − max flow`, and the antichain is read off the residual
- * graph (left copy reachable from the source, right copy not).
+ * Two methods can be in flight together exactly when neither depends on the other,
+ * directly or through others: for any such set (an antichain of the dependency
+ * order) there are call durations that make all of its members run simultaneously,
+ * and a method can never overlap its own ancestors or descendants. So the peak
+ * demand is the maximum-weight antichain, each method weighing its `minWorkers`
+ * (1 for single methods).
  */
-import type { PlanDescriptor } from "./plan.js";
+import { heaviestSimultaneous } from "./graph/antichain.js";
+import type { PlanDescriptor, PlanMethod } from "./plan.js";
 
 export interface PeakDemand {
   /** Largest total of workers needed by methods that can run at the same time. */
@@ -28,124 +22,47 @@ export interface PeakDemand {
 }
 
 /** Workers one method occupies while it runs. */
-export function methodDemand(method: PlanDescriptor["methods"][number]): number {
+export function methodDemand(method: Pick<PlanMethod, "mode" | "minWorkers">): number {
   return method.mode === "parallel" ? method.minWorkers : 1;
 }
 
-export function peakDemand(plan: PlanDescriptor): PeakDemand {
-  const n = plan.methods.length;
-  if (n === 0) return { workers: 0, methods: [] };
+/** The plan's peak demand, with each method weighing `weight(method)` (by default its `methodDemand`). */
+export function peakDemand(plan: PlanDescriptor, weight: (method: PlanMethod) => number = methodDemand): PeakDemand {
   const index = new Map(plan.methods.map((method, i) => [method.name, i]));
-  const weights = plan.methods.map(methodDemand);
-
-  // ancestors[v][u]: u reaches v. Plan methods are in topological order, so
-  // every predecessor's row is complete before it is merged into v's.
-  const ancestors: Uint8Array[] = [];
-  for (let v = 0; v < n; v++) {
-    const row = new Uint8Array(n);
-    for (const input of plan.methods[v]?.inputs ?? []) {
-      const u = index.get(input);
-      if (u === undefined) continue;
-      row[u] = 1;
-      const inherited = ancestors[u];
-      if (inherited !== undefined) for (let k = 0; k < n; k++) row[k] = (row[k] ?? 0) | (inherited[k] ?? 0);
-    }
-    ancestors.push(row);
+  const successors: { node: number }[][] = plan.methods.map(() => []);
+  for (const edge of plan.edges) {
+    const from = index.get(edge.from);
+    const to = index.get(edge.to);
+    if (from !== undefined && to !== undefined) successors[from]!.push({ node: to });
   }
-
-  const source = 2 * n;
-  const sink = 2 * n + 1;
-  const network = new FlowNetwork(2 * n + 2);
-  let total = 0;
-  for (let v = 0; v < n; v++) {
-    const w = weights[v] ?? 1;
-    total += w;
-    network.addEdge(source, v, w);
-    network.addEdge(n + v, sink, w);
-    const row = ancestors[v];
-    for (let u = 0; u < n; u++) if (row?.[u] === 1) network.addEdge(u, n + v, Number.POSITIVE_INFINITY);
-  }
-  const flow = network.maxFlow(source, sink);
-  const reachable = network.reachableFrom(source);
-  const methods: string[] = [];
-  for (let v = 0; v < n; v++) {
-    if (reachable[v] === 1 && reachable[n + v] === 0) methods.push(plan.methods[v]?.name ?? "");
-  }
-  return { workers: total - flow, methods };
+  // Plan methods are in topological order.
+  const order = plan.methods.map((_, i) => i);
+  const heaviest = heaviestSimultaneous(successors, plan.methods.map(weight), order);
+  return { workers: heaviest.weight, methods: heaviest.nodes.map((v) => plan.methods[v]!.name) };
 }
 
-/** A small Dinic max-flow network; plans have tens of methods, so arrays of edges suffice. */
-class FlowNetwork {
-  private readonly heads: number[][];
-  private readonly to: number[] = [];
-  private readonly capacity: number[] = [];
+/**
+ * The messages of a plan that needs more workers than it may use. `{3}` and `{1}`
+ * name where the limit comes from: `--workers 8` for the compiler, `workers: 8` for a runner.
+ */
+export const DemandMessages = {
+  /** One parallel method alone (FLOW3009; the runtime's `WorkerCap`). */
+  alone: "'{0}' needs at least {1} workers but only {2} are available ({3}).",
+  /** Methods that can run at the same time together (FLOW3010; the runtime's `WorkerCap`). */
+  together: "Methods that can run at the same time need more workers than the {0} available ({1}): {2}.",
+} as const;
 
-  constructor(size: number) {
-    this.heads = Array.from({ length: size }, () => []);
-  }
+/** How many methods a message names before summing up the rest. */
+const listedMethods = 8;
 
-  addEdge(from: number, to: number, capacity: number): void {
-    this.heads[from]?.push(this.to.length);
-    this.to.push(to);
-    this.capacity.push(capacity);
-    this.heads[to]?.push(this.to.length);
-    this.to.push(from);
-    this.capacity.push(0);
+/** `a (2) + b (3) + 2 more methods (4) = 9`: the members of an overloading set, as the `together` message lists them. */
+export function demandTerms(members: readonly { readonly name: string; readonly demand: number }[]): string {
+  const terms = members.slice(0, listedMethods).map((m) => `${m.name} (${m.demand})`);
+  const rest = members.slice(listedMethods);
+  if (rest.length > 0) {
+    const restDemand = rest.reduce((sum, m) => sum + m.demand, 0);
+    terms.push(`${rest.length} more method${rest.length === 1 ? "" : "s"} (${restDemand})`);
   }
-
-  maxFlow(source: number, sink: number): number {
-    let flow = 0;
-    for (;;) {
-      const level = this.levels(source);
-      if ((level[sink] ?? -1) < 0) return flow;
-      const next = new Array<number>(this.heads.length).fill(0);
-      for (;;) {
-        const pushed = this.augment(source, sink, Number.POSITIVE_INFINITY, level, next);
-        if (pushed === 0) break;
-        flow += pushed;
-      }
-    }
-  }
-
-  /** Nodes reachable from `source` through edges with spare capacity (1 = reachable). */
-  reachableFrom(source: number): Uint8Array {
-    const level = this.levels(source);
-    return Uint8Array.from(level, (l) => (l >= 0 ? 1 : 0));
-  }
-
-  private levels(source: number): number[] {
-    const level = new Array<number>(this.heads.length).fill(-1);
-    level[source] = 0;
-    const queue = [source];
-    for (let head = 0; head < queue.length; head++) {
-      const node = queue[head] ?? 0;
-      for (const edge of this.heads[node] ?? []) {
-        const target = this.to[edge] ?? 0;
-        if ((this.capacity[edge] ?? 0) > 0 && level[target] === -1) {
-          level[target] = (level[node] ?? 0) + 1;
-          queue.push(target);
-        }
-      }
-    }
-    return level;
-  }
-
-  private augment(node: number, sink: number, limit: number, level: number[], next: number[]): number {
-    if (node === sink) return limit;
-    const edges = this.heads[node] ?? [];
-    for (; (next[node] ?? 0) < edges.length; next[node] = (next[node] ?? 0) + 1) {
-      const edge = edges[next[node] ?? 0] ?? 0;
-      const target = this.to[edge] ?? 0;
-      const spare = this.capacity[edge] ?? 0;
-      if (spare <= 0 || level[target] !== (level[node] ?? 0) + 1) continue;
-      const pushed = this.augment(target, sink, Math.min(limit, spare), level, next);
-      if (pushed > 0) {
-        this.capacity[edge] = spare - pushed;
-        // Edges are added in pairs, so `edge ^ 1` is the reverse edge.
-        this.capacity[edge ^ 1] = (this.capacity[edge ^ 1] ?? 0) + pushed;
-        return pushed;
-      }
-    }
-    return 0;
-  }
+  const total = members.reduce((sum, m) => sum + m.demand, 0);
+  return `${terms.join(" + ")} = ${total}`;
 }

@@ -12,7 +12,7 @@
  */
 import type { BackendMethod, CallScope, FlowEvent, ItemStream, RunOptions } from "./api.js";
 import { isThenable, LazyAbort } from "./context.js";
-import { methodDemand, peakDemand, type PeakDemand } from "./demand.js";
+import { DemandMessages, demandTerms, methodDemand, peakDemand, type PeakDemand } from "./demand.js";
 import { CancelledError, FlowError, MethodError, ParallelInputError, WorkerCapError } from "./errors.js";
 import { asItemStream, ItemReader } from "./item-source.js";
 import type { PlanDescriptor } from "./plan.js";
@@ -114,36 +114,29 @@ export function compilePlan(plan: PlanDescriptor): CompiledPlan {
 export function workerCapError(program: CompiledPlan, workers: number): WorkerCapError | undefined {
   const { plan, peak } = program;
   if (peak.workers <= workers) return undefined;
-  const allowed = `the runner allows ${workers} (workers: ${workers})`;
-  const demand = new Map(plan.methods.map((method) => [method.name, methodDemand(method)]));
+  // The compiler's words for the same verdict (FLOW3009, FLOW3010), with the runner's option as the limit.
+  const limit = `workers: ${workers}`;
   const alone = plan.methods.filter((method) => methodDemand(method) > workers);
-  const named = alone.length > 0 ? alone.map((method) => method.name) : peak.methods;
-  const raise =
-    `Raise 'workers' to at least ${peak.workers}` +
-    (named.some((name) => (demand.get(name) ?? 1) > 1) ? " or lower min_worker_count." : ".");
   if (alone.length > 0) {
-    const needs = alone.map(
-      (method) => `'${method.name}' needs ${method.minWorkers} workers (min_worker_count: ${method.minWorkers})`,
-    );
+    const message = alone
+      .map((method) => fill(DemandMessages.alone, [method.name, method.minWorkers, workers, limit]))
+      .join(" ");
     return new WorkerCapError(
-      `Parallel method${alone.length === 1 ? "" : "s"} ${joinWords(needs)}, but ${allowed}. ${raise}`,
-      named,
+      message,
+      alone.map((method) => method.name),
       peak.workers,
       workers,
     );
   }
-  const parts = peak.methods.map((name) => `'${name}' (${demand.get(name) ?? 1})`);
-  return new WorkerCapError(
-    `Methods ${joinWords(parts)} can run at the same time and need ${peak.workers} workers together, but ${allowed}. ${raise}`,
-    named,
-    peak.workers,
-    workers,
-  );
+  const demand = new Map(plan.methods.map((method) => [method.name, methodDemand(method)]));
+  const members = peak.methods.map((name) => ({ name, demand: demand.get(name) ?? 1 }));
+  const message = fill(DemandMessages.together, [workers, limit, demandTerms(members)]);
+  return new WorkerCapError(message, peak.methods, peak.workers, workers);
 }
 
-function joinWords(parts: readonly string[]): string {
-  if (parts.length <= 1) return parts.join("");
-  return `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1] ?? ""}`;
+/** Fills `{0}`, `{1}`, … of a message template. */
+function fill(template: string, args: readonly (string | number)[]): string {
+  return template.replace(/\{(\d+)\}/g, (whole, index: string) => String(args[Number(index)] ?? whole));
 }
 
 export interface ExecuteSettings {

@@ -11,6 +11,8 @@
  * A test asserts that every code is unique and documented in grammar/REFERENCE.md.
  */
 
+import { DemandMessages } from "../../stdlib/demand.js";
+
 export type Severity = "error" | "warning";
 
 export interface DiagnosticMessage {
@@ -162,16 +164,9 @@ export const Messages = {
     severity: "warning",
     message: "'{0}' is not part of any flow: it has no edge and runs on its own with the run's input.",
   },
-  StageExceedsWorkers: {
-    code: 3009,
-    severity: "error",
-    message: "'{0}' needs at least {1} workers but only {2} are available (--workers {2}).",
-  },
-  ConcurrentStagesExceedWorkers: {
-    code: 3010,
-    severity: "error",
-    message: "Methods that can run at the same time need more workers than the {0} available: {1}.",
-  },
+  // The runtime refuses a runner's `workers` with the same words (stdlib/demand.ts).
+  StageExceedsWorkers: { code: 3009, severity: "error", message: DemandMessages.alone },
+  ConcurrentStagesExceedWorkers: { code: 3010, severity: "error", message: DemandMessages.together },
   InvalidRetries: { code: 3011, severity: "error", message: "'retries' must be a whole number 0 or more, not '{0}'." },
   InvalidTimeout: {
     code: 3012,

@@ -173,7 +173,7 @@ describe("rules", () => {
     it("reports the heaviest set of methods that can run together, with each member related", () => {
       const { source, diagnostics } = runCheck(diamond, { check: { workers: 6 } });
       expect(diagnostics.map((d) => d.message)).toEqual([
-        "Methods that can run at the same time need more workers than the 6 available: transform (4) + enrich (3) = 7.",
+        "Methods that can run at the same time need more workers than the 6 available (--workers 6): transform (4) + enrich (3) = 7.",
       ]);
       expect(relatedAt(source, diagnostics[0]!)).toEqual([
         "4:63 'transform' needs 4 workers.",
@@ -190,7 +190,7 @@ describe("rules", () => {
         a { retries: 1; }
       `;
       expect(messages(text, 5)).toEqual([
-        "3010 Methods that can run at the same time need more workers than the 5 available: b (3) + y (3) = 6.",
+        "3010 Methods that can run at the same time need more workers than the 5 available (--workers 5): b (3) + y (3) = 6.",
       ]);
     });
 
@@ -204,7 +204,7 @@ describe("rules", () => {
       const names = Array.from({ length: 12 }, (_, i) => `w${i}`);
       const text = names.map((n) => `root, ${n} { execution_flow: sequential; }`).join("\n");
       expect(messages(text, 10)).toEqual([
-        "3010 Methods that can run at the same time need more workers than the 10 available: w0 (1) + w1 (1) + w2 (1) + w3 (1) + w4 (1) + w5 (1) + w6 (1) + w7 (1) + 4 more methods (4) = 12.",
+        "3010 Methods that can run at the same time need more workers than the 10 available (--workers 10): w0 (1) + w1 (1) + w2 (1) + w3 (1) + w4 (1) + w5 (1) + w6 (1) + w7 (1) + 4 more methods (4) = 12.",
       ]);
     });
   });

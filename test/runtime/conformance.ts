@@ -681,9 +681,9 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
         expect(error).toBeInstanceOf(WorkerCapError);
         expect(error).toBeInstanceOf(PlanError);
         expect(error).toMatchObject({ code: ErrorCode.WorkerCap, methods: ["transform"], required: 4, allowed: 2 });
+        // In the words of `flowc check --workers 2` (FLOW3009), with the runner's option as the limit.
         expect((error as Error).message).toBe(
-          "Parallel method 'transform' needs 4 workers (min_worker_count: 4), but the runner allows 2 (workers: 2). " +
-            "Raise 'workers' to at least 4 or lower min_worker_count.",
+          "'transform' needs at least 4 workers but only 2 are available (workers: 2).",
         );
         expect(calls).toBe(0);
       });
@@ -700,8 +700,7 @@ export function describeBackendConformance(name: string, makeBackend: () => Back
         const error = await runner.run(1).catch((e: unknown) => e);
         expect(error).toMatchObject({ code: ErrorCode.WorkerCap, methods: ["b", "c", "d"], required: 4, allowed: 3 });
         expect((error as Error).message).toBe(
-          "Methods 'b' (1), 'c' (2) and 'd' (1) can run at the same time and need 4 workers together, " +
-            "but the runner allows 3 (workers: 3). Raise 'workers' to at least 4 or lower min_worker_count.",
+          "Methods that can run at the same time need more workers than the 3 available (workers: 3): b (1) + c (2) + d (1) = 4.",
         );
         expect(calls).toBe(0);
       });

@@ -79,10 +79,7 @@ export async function openThreadsSession(
  * this thread and need none).
  */
 function poolDemand(plan: PlanDescriptor): PeakDemand {
-  const weighted = plan.methods.map((method) =>
-    method.mode === "parallel" ? method : { ...method, mode: "parallel" as const, minWorkers: 0 },
-  );
-  return peakDemand({ ...plan, methods: weighted });
+  return peakDemand(plan, (method) => (method.mode === "parallel" ? method.minWorkers : 0));
 }
 
 /** Fails the opening now, naming the methods, rather than every shard later. */
