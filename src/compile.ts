@@ -14,7 +14,7 @@ import { runnerImportPathDiagnostics } from "./emit/runner-import-paths.js";
 import { resolve, untypedHost } from "./resolve/resolve.js";
 import type { ModuleHost, Resolution } from "./resolve/types.js";
 import { typeCheck } from "./typecheck/type-check.js";
-import type { BackendName, TypedPlan } from "./typecheck/types.js";
+import type { TargetBackend, TypedPlan } from "./typecheck/types.js";
 
 export interface CompileOptions {
   /** `--workers N`: the most workers the plan may use at once. */
@@ -34,7 +34,7 @@ export interface CompileOptions {
    * When `undefined`, the manifest's `backend …;` statement decides, if it has one;
    * when given, it takes precedence over the manifest.
    */
-  readonly backend?: BackendName | undefined;
+  readonly backend?: TargetBackend | undefined;
   /**
    * A run's input to judge against the plan's `Input` type (`flowc run --input`): its
    * problems are `typed.inputProblems`. `value` is the parsed JSON, `undefined` when none.

@@ -26,7 +26,7 @@ export type {
   RunnerOptions,
   RunOptions,
 } from "./api.js";
-export type { PlanDescriptor, PlanEdge, PlanMethod, PlanStage } from "./plan.js";
+export type { PlanDescriptor, PlanEdge, PlanMethod } from "./plan.js";
 export { PLAN_FORMAT } from "./plan.js";
 export { createRunner } from "./runner.js";
 export { runOnce } from "./run-once.js";

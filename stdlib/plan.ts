@@ -8,7 +8,7 @@
  */
 
 /** Format version of the descriptor, bumped on incompatible changes. */
-export const PLAN_FORMAT = 1;
+export const PLAN_FORMAT = 2;
 
 export interface PlanDescriptor {
   readonly format: typeof PLAN_FORMAT;
@@ -27,11 +27,6 @@ export interface PlanDescriptor {
   readonly sources: readonly string[];
   /** Methods without outputs: their results form the run's output. */
   readonly sinks: readonly string[];
-  /**
-   * Topological levels: stage `i` holds the methods whose longest path from a
-   * source has `i` edges. Methods in one stage never depend on each other.
-   */
-  readonly stages: readonly PlanStage[];
   /**
    * Whether the compiler proved that every value crossing an edge survives a
    * JSON round trip (`flowc build --backend bullmq`). Backends that move values
@@ -73,9 +68,4 @@ export interface PlanMethod {
 export interface PlanEdge {
   readonly from: string;
   readonly to: string;
-}
-
-export interface PlanStage {
-  readonly index: number;
-  readonly methods: readonly string[];
 }

@@ -8,7 +8,7 @@ import type { PlanDescriptor } from "../../stdlib/plan.js";
 import { compile as compileManifest, type TypeScriptServices } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { outputPathFor } from "../emit/emit.js";
-import type { BackendName } from "../typecheck/types.js";
+import type { TargetBackend } from "../typecheck/types.js";
 import { createTypeScriptServices } from "../typescript-services.js";
 import { sourceTexts, toPublicDiagnostics, type Diagnostic, type DiagnosticSources } from "./diagnostics.js";
 
@@ -23,7 +23,7 @@ export interface CheckOptions {
    * `inline` turns the errors about values threads cannot clone into warnings. Default: the
    * manifest's `backend` statement, if any.
    */
-  readonly backend?: BackendName | undefined;
+  readonly backend?: TargetBackend | undefined;
   /**
    * Read the methods' TypeScript (signatures, the data between methods, the modules' own errors).
    * Off, only the manifest itself is checked: fast, and enough for a formatter or a graph.

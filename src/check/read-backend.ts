@@ -8,7 +8,12 @@ import type { Report } from "./report.js";
 /** The runtime backends a runner can be built for; each moves values between methods its own way. */
 export const backendNames = ["inline", "threads", "bullmq"] as const;
 
-export type BackendName = (typeof backendNames)[number];
+/**
+ * The backend a plan is built for (`backend …;`, `--backend`): what the type-check judges the
+ * values between methods by. Not the runtime's `BackendName`, which names only the backends a
+ * runner can be given by name.
+ */
+export type TargetBackend = (typeof backendNames)[number];
 
 /**
  * Reads the manifest's `backend …;` statement: the backend the type-check judges the values
@@ -16,7 +21,7 @@ export type BackendName = (typeof backendNames)[number];
  * no backend is reported (FLOW2007) and ignored; so is every statement after the first
  * (FLOW2013), since two backends cannot both be the one the manifest runs on.
  */
-export function readBackend(document: FlowDocument, source: SourceText, report: Report): BackendName | undefined {
+export function readBackend(document: FlowDocument, source: SourceText, report: Report): TargetBackend | undefined {
   const [first, ...others] = document.backends;
   for (const other of others) {
     report(
@@ -41,7 +46,7 @@ export function readBackend(document: FlowDocument, source: SourceText, report: 
   return undefined;
 }
 
-function isBackendName(name: string): name is BackendName {
+function isBackendName(name: string): name is TargetBackend {
   return (backendNames as readonly string[]).includes(name);
 }
 

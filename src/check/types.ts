@@ -3,7 +3,7 @@ import type { SourceText } from "../../grammar/source.js";
 import type { PlanDescriptor } from "../../stdlib/plan.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Resolution } from "../resolve/types.js";
-import type { BackendName } from "./read-backend.js";
+import type { TargetBackend } from "./read-backend.js";
 
 /** The settings of one method after merging every group that mentions it. */
 export interface MethodSettings {
@@ -45,7 +45,7 @@ export interface Analysis {
   readonly graph: FlowGraph;
   readonly settings: ReadonlyMap<string, MethodSettings>;
   /** The backend the manifest declares (`backend bullmq;`), when it names one. */
-  readonly backend: BackendName | undefined;
+  readonly backend: TargetBackend | undefined;
   /**
    * The plan, when the graph is sound (no cycle, no error in this phase or before).
    * `takesInput` is `true` for every method until the type-check phase knows better.

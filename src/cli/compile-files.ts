@@ -1,14 +1,14 @@
 import type { SourceText } from "../../grammar/source.js";
 import { compile, type CompileResult, type TypeScriptServices } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import type { BackendName } from "../typecheck/types.js";
+import type { TargetBackend } from "../typecheck/types.js";
 import { createTypeScriptServices } from "../typescript-services.js";
 import { ExitCode, printReasons, readManifest, readManifests } from "./io.js";
 import { reportDiagnostics, type DiagnosticsFormat } from "./report.js";
 
 export interface CompileFilesOptions {
   readonly workers?: number | undefined;
-  readonly backend?: BackendName | undefined;
+  readonly backend?: TargetBackend | undefined;
   readonly types?: boolean;
   /** A run's input to judge against the plan's input type (see `CompileOptions.runInput`). */
   readonly runInput?: { readonly value: unknown } | undefined;

@@ -1,7 +1,7 @@
 import { dirname, relative, resolve } from "node:path";
 import type { SourceText } from "../../grammar/source.js";
 import { type Diagnostic } from "../diagnostics/diagnostic.js";
-import type { BackendName } from "../typecheck/types.js";
+import type { TargetBackend } from "../typecheck/types.js";
 import { compileSources, type FileResult } from "./compile-files.js";
 import { ExitCode, UsageError, printReasons, readManifest, readManifests } from "./io.js";
 import { reportDiagnostics, type DiagnosticsFormat } from "./report.js";
@@ -10,7 +10,7 @@ import { createWatchServices } from "./watch-services.js";
 
 export interface WatchOptions {
   readonly workers?: number | undefined;
-  readonly backend?: BackendName | undefined;
+  readonly backend?: TargetBackend | undefined;
   readonly format: DiagnosticsFormat;
   /** `build --watch`: write runners (under `outDir` when given); `check --watch`: write nothing. */
   readonly emit: boolean;

@@ -146,7 +146,7 @@ class RunnerTree {
       this.runtimeType("PlanDescriptor"),
     );
     return withDoc(exportedConst("plan", initializer), [
-      "The compiled plan: every method with its settings, the edges between them and the stages they run in.",
+      "The compiled plan: every method with its settings, and the edges between them.",
     ]);
   }
 

@@ -32,26 +32,6 @@ export function topologicalOrder(
   return order;
 }
 
-/**
- * Longest-path level of every node given a topological `order`: sources are at level 0,
- * every other node one level after its deepest predecessor.
- */
-export function longestPathLevels(
-  successors: readonly (readonly { readonly node: number }[])[],
-  order: readonly number[],
-): number[] {
-  const level = new Array<number>(successors.length).fill(0);
-  const position = new Int32Array(successors.length);
-  order.forEach((v, i) => (position[v] = i));
-  for (const v of order) {
-    for (const a of successors[v]!) {
-      // Only forward edges count: on a cycle a backward edge would raise levels forever.
-      if (position[a.node]! > position[v]!) level[a.node] = Math.max(level[a.node]!, level[v]! + 1);
-    }
-  }
-  return level;
-}
-
 /** A binary min-heap of integers. */
 class MinHeap {
   private readonly items: number[] = [];

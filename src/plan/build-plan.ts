@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { PLAN_FORMAT, type PlanDescriptor, type PlanEdge, type PlanMethod } from "../../stdlib/plan.js";
 import type { FlowGraph, MethodSettings } from "../check/types.js";
 import { indexGraph } from "../graph/graph-index.js";
-import { longestPathLevels, topologicalOrder } from "../graph/topological-order.js";
+import { topologicalOrder } from "../graph/topological-order.js";
 import type { Resolution } from "../resolve/types.js";
 import { canonicalJson } from "./canonical-json.js";
 import { minimumWorkers } from "./minimum-workers.js";
@@ -57,14 +57,6 @@ export function buildPlan(
   const sources = order.filter((v) => index.predecessors[v]!.length === 0).map((v) => index.names[v]!);
   const sinks = order.filter((v) => index.successors[v]!.length === 0).map((v) => index.names[v]!);
 
-  const levels = longestPathLevels(index.successors, order);
-  const stageMethods: string[][] = [];
-  for (const v of order) {
-    const level = levels[v]!;
-    (stageMethods[level] ??= []).push(index.names[v]!);
-  }
-  const stages = stageMethods.map((names, i) => ({ index: i, methods: names }));
-
   const body: Omit<PlanDescriptor, "hash"> = {
     format: PLAN_FORMAT,
     name,
@@ -72,10 +64,9 @@ export function buildPlan(
     edges,
     sources,
     sinks,
-    stages,
     jsonSafe: false,
   };
-  return { format: PLAN_FORMAT, name, hash: planHash(body), methods, edges, sources, sinks, stages, jsonSafe: false };
+  return { format: PLAN_FORMAT, name, hash: planHash(body), methods, edges, sources, sinks, jsonSafe: false };
 }
 
 /** The `hash` of a plan: hex sha256 of the canonical JSON of everything else in it. */

@@ -1,7 +1,7 @@
 import type { SourceText } from "../../grammar/source.js";
 import type { PlanDescriptor } from "../../stdlib/plan.js";
 import type { Analysis } from "../check/types.js";
-import type { BackendName } from "../check/read-backend.js";
+import type { TargetBackend } from "../check/read-backend.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { InputProblem } from "./input-check.js";
 
@@ -14,7 +14,7 @@ export interface MethodTypes {
   readonly takesInput: boolean;
 }
 
-export type { BackendName } from "../check/read-backend.js";
+export type { TargetBackend } from "../check/read-backend.js";
 
 export interface TypeCheckOptions {
   /**
@@ -24,7 +24,7 @@ export interface TypeCheckOptions {
    * plan is `jsonSafe`; `inline` moves nothing between threads; `threads` and no
    * backend at all warn about values a worker thread cannot receive (FLOW4007).
    */
-  readonly backend?: BackendName | undefined;
+  readonly backend?: TargetBackend | undefined;
   /**
    * A run's input, to check against the plan's `Input` type before anything runs
    * (`flowc run --input`): `value` is the parsed JSON, or `undefined` when none was given.

@@ -32,7 +32,7 @@ load { retries: 3; timeout: 5m; }
 describe("buildPlan", () => {
   it("describes every method with its module, export and settings, absent settings as null", () => {
     const p = plan(etl);
-    expect(p.format).toBe(1);
+    expect(p.format).toBe(2);
     expect(p.name).toBe("etl");
     expect(p.methods).toEqual([
       {
@@ -98,19 +98,6 @@ describe("buildPlan", () => {
     ]);
     expect(p.sources).toEqual(["q", "r"]);
     expect(p.sinks).toEqual(["join"]);
-  });
-
-  it("groups methods into longest-path stages", () => {
-    const p = plan(`
-      a, b, c { execution_flow: sequential; }
-      a, c { execution_flow: sequential; }
-      x, c { execution_flow: sequential; }
-    `);
-    expect(p.stages).toEqual([
-      { index: 0, methods: ["a", "x"] },
-      { index: 1, methods: ["b"] },
-      { index: 2, methods: ["c"] },
-    ]);
   });
 
   it("records concurrent partners and keeps a parallel method's maximum only when parallel", () => {

@@ -110,10 +110,6 @@ describe("renderGraph", () => {
       edges: [{ from: odd, to: "next" }],
       sources: [odd],
       sinks: ["next"],
-      stages: [
-        { index: 0, methods: [odd] },
-        { index: 1, methods: ["next"] },
-      ],
     };
 
     it("writes every unsafe character of a Mermaid label as a character reference", () => {

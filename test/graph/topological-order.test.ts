@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { longestPathLevels, topologicalOrder } from "../../src/graph/topological-order.js";
+import { topologicalOrder } from "../../src/graph/topological-order.js";
 
 const graph = (n: number, edges: [number, number][]) => {
   const out: { node: number }[][] = Array.from({ length: n }, () => []);
@@ -44,17 +44,5 @@ describe("topologicalOrder", () => {
         ]),
       ),
     ).toEqual([0, 1, 2, 3]);
-  });
-});
-
-describe("longestPathLevels", () => {
-  it("places a node one level after its deepest predecessor", () => {
-    const g = graph(4, [
-      [0, 1],
-      [1, 2],
-      [0, 2],
-      [3, 2],
-    ]);
-    expect(longestPathLevels(g, topologicalOrder(g))).toEqual([0, 1, 2, 0]);
   });
 });

@@ -78,21 +78,11 @@ export function buildPlan(
         (position.get(x.to) ?? 0) - (position.get(y.to) ?? 0) ||
         (position.get(x.from) ?? 0) - (position.get(y.from) ?? 0),
     );
-  const depth = new Map<string, number>();
-  for (const method of order) {
-    depth.set(method, Math.max(0, ...predecessors(method).map((from) => (depth.get(from) ?? 0) + 1)));
-  }
-  const stageCount = Math.max(0, ...depth.values()) + 1;
-  const stages = Array.from({ length: stageCount }, (_, index) => ({
-    index,
-    methods: order.filter((method) => depth.get(method) === index),
-  }));
   const body = {
     methods: planMethods,
     edges: sortedEdges,
     sources: order.filter((method) => predecessors(method).length === 0),
     sinks: order.filter((method) => !edges.some(([from]) => from === method)),
-    stages,
     // Test methods exchange plain JSON values, so every backend, those that move values between processes included, can run these plans.
     jsonSafe: true,
   };

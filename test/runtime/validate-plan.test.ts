@@ -28,15 +28,15 @@ describe("createRunner refuses inconsistent plans", () => {
   const base = chain("a", "b");
 
   it("refuses another descriptor format", () => {
-    const error = refusal({ ...base, format: 2 } as unknown as PlanDescriptor);
+    const error = refusal({ ...base, format: 1 } as unknown as PlanDescriptor);
     expect(error.code).toBe(ErrorCode.InvalidPlan);
     expect(error.message).toBe(
-      "Plan 'test' is invalid: format 2 is not supported (expected 1); rebuild it with this version of flowc.",
+      "Plan 'test' is invalid: format 1 is not supported (expected 2); rebuild it with this version of flowc.",
     );
   });
 
   it("refuses a plan without methods", () => {
-    expect(refusal({ ...base, methods: [], edges: [], sources: [], sinks: [], stages: [] }).message).toBe(
+    expect(refusal({ ...base, methods: [], edges: [], sources: [], sinks: [] }).message).toBe(
       "Plan 'test' is invalid: it has no methods.",
     );
   });

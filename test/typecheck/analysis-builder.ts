@@ -327,7 +327,6 @@ function buildPlan(
       inputs: predecessors(node).sort((a, b) => rank(a) - rank(b)),
     };
   });
-  const stageCount = Math.max(-1, ...order.map((node) => levelOf(node))) + 1;
   return {
     format: PLAN_FORMAT,
     name,
@@ -338,10 +337,6 @@ function buildPlan(
       .sort((a, b) => rank(a.to) - rank(b.to) || rank(a.from) - rank(b.from)),
     sources: order.filter((node) => predecessors(node).length === 0),
     sinks: order.filter((node) => !edges.some((e) => e.from === node)),
-    stages: Array.from({ length: stageCount }, (_, index) => ({
-      index,
-      methods: order.filter((node) => levelOf(node) === index),
-    })),
     jsonSafe: false,
   };
 }

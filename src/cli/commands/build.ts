@@ -1,14 +1,14 @@
 import { relative } from "node:path";
 import { compileSources, exitCodeOf } from "../compile-files.js";
 import { ExitCode, printReasons, readManifests } from "../io.js";
-import type { BackendName } from "../../typecheck/types.js";
+import type { TargetBackend } from "../../typecheck/types.js";
 import { reportDiagnostics, type DiagnosticsFormat } from "../report.js";
 import { planRunners, writeRunner } from "../runners.js";
 
 export interface BuildOptions {
   readonly outDir?: string;
   readonly workers?: number;
-  readonly backend?: BackendName;
+  readonly backend?: TargetBackend;
   readonly format: DiagnosticsFormat;
   readonly watch?: boolean;
 }

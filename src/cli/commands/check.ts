@@ -1,10 +1,10 @@
 import { compileFiles } from "../compile-files.js";
-import type { BackendName } from "../../typecheck/types.js";
+import type { TargetBackend } from "../../typecheck/types.js";
 import type { DiagnosticsFormat } from "../report.js";
 
 export interface CheckOptions {
   readonly workers?: number;
-  readonly backend?: BackendName;
+  readonly backend?: TargetBackend;
   readonly format: DiagnosticsFormat;
   readonly watch?: boolean;
 }
