@@ -22,8 +22,8 @@ import type {
   StringLiteral,
   Value,
 } from "./ast.js";
-import { createDiagnostic, excerpt } from "../src/diagnostics/diagnostic.js";
-import { Messages } from "../src/diagnostics/catalogue.js";
+import { createDiagnostic, excerpt } from "./diagnostics/diagnostic.js";
+import { Messages } from "./diagnostics/catalogue.js";
 import { decodeString, tokenSpan } from "./lexer.js";
 import { flowParser } from "./parser.js";
 import {

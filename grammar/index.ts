@@ -5,10 +5,10 @@
 import type { IRecognitionException, IToken } from "./chevrotain.js";
 import type { FlowDocument } from "./ast.js";
 import { positionAt, type SourceText } from "./source.js";
-import { createDiagnostic, type Diagnostic } from "../src/diagnostics/diagnostic.js";
-import { Messages } from "../src/diagnostics/catalogue.js";
-import { firstAtOrAfter, pushAll } from "../src/arrays.js";
-import { diagnosticsPerFile, limitDiagnostics } from "../src/diagnostics/limit.js";
+import { createDiagnostic, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { Messages } from "./diagnostics/catalogue.js";
+import { firstAtOrAfter, pushAll } from "./arrays.js";
+import { diagnosticsPerFile, limitDiagnostics } from "./diagnostics/limit.js";
 import { buildDocument } from "./cst-to-ast.js";
 import { tokenize, tokenSpan } from "./lexer.js";
 import { flowParser } from "./parser.js";

@@ -6,8 +6,8 @@
  */
 import { Lexer, type IToken } from "./chevrotain.js";
 import type { Span } from "./ast.js";
-import { createDiagnostic, type Diagnostic } from "../src/diagnostics/diagnostic.js";
-import { Messages } from "../src/diagnostics/catalogue.js";
+import { createDiagnostic, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { Messages } from "./diagnostics/catalogue.js";
 import { allTokens, COMMENTS_GROUP, UNTERMINATED_GROUP, UnterminatedString, StringLiteral } from "./tokens.js";
 
 // Offsets are all the rest of the compiler needs; lines and columns are

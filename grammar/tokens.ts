@@ -7,7 +7,7 @@
  * an unterminated one, keywords before identifiers).
  */
 import { createToken, Lexer, type IToken, type TokenType } from "./chevrotain.js";
-import { excerpt } from "../src/diagnostics/diagnostic.js";
+import { excerpt } from "./diagnostics/diagnostic.js";
 
 /** Lexer group that collects comments so the formatter can put them back. */
 export const COMMENTS_GROUP = "comments";

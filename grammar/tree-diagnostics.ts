@@ -4,8 +4,8 @@
  */
 import type { IToken } from "./chevrotain.js";
 import type { SourceText } from "./source.js";
-import { createDiagnostic, type Diagnostic } from "../src/diagnostics/diagnostic.js";
-import { Messages } from "../src/diagnostics/catalogue.js";
+import { createDiagnostic, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { Messages } from "./diagnostics/catalogue.js";
 import { tokenSpan } from "./lexer.js";
 import { describeToken, DottedName } from "./tokens.js";
 

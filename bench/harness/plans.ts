@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { createSourceText } from "../../grammar/source.js";
 import { compile, type TypeScriptServices } from "../../src/compile.js";
-import { hasErrors } from "../../src/diagnostics/diagnostic.js";
+import { hasErrors } from "../../grammar/diagnostics/diagnostic.js";
 import { createTypeScriptServices } from "../../src/typescript-services.js";
 import type { PlanDescriptor } from "../../stdlib/plan.js";
 

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { createSourceText } from "../../grammar/source.js";
 import type { PlanDescriptor } from "../../stdlib/plan.js";
 import { compile as compileManifest, type TypeScriptServices } from "../compile.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
+import { hasErrors } from "../../grammar/diagnostics/diagnostic.js";
 import { outputPathFor } from "../emit/emit.js";
 import type { TargetBackend } from "../typecheck/types.js";
 import { createTypeScriptServices } from "../typescript-services.js";

@@ -4,8 +4,8 @@
  * the related locations, so that a tool can place them in an editor.
  */
 import { createSourceText, positionAt, type SourceText } from "../../grammar/source.js";
-import type { Severity } from "../diagnostics/catalogue.js";
-import { sortDiagnostics, type Diagnostic as CompilerDiagnostic } from "../diagnostics/diagnostic.js";
+import type { Severity } from "../../grammar/diagnostics/catalogue.js";
+import { sortDiagnostics, type Diagnostic as CompilerDiagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import { formatDiagnosticsText, toJsonDiagnostic } from "../diagnostics/printer.js";
 
 /** A location a diagnostic points to besides its own ("first set here", an edge of a cycle). */

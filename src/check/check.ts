@@ -1,6 +1,6 @@
 import type { FlowDocument, Identifier, Span } from "../../grammar/ast.js";
 import type { SourceText } from "../../grammar/source.js";
-import { createDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { createDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import { buildGraph } from "../graph/build-graph.js";
 import { indexGraph } from "../graph/graph-index.js";
 import { isCyclicComponent, stronglyConnectedComponents } from "../graph/strongly-connected.js";

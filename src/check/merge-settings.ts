@@ -1,6 +1,6 @@
 import type { Identifier, Span } from "../../grammar/ast.js";
 import { positionAt, type SourceText } from "../../grammar/source.js";
-import { Messages } from "../diagnostics/catalogue.js";
+import { Messages } from "../../grammar/diagnostics/catalogue.js";
 import type { GroupFacts, Setting, SettingKey } from "./group-facts.js";
 import { valueText } from "./read-properties.js";
 import type { Report } from "./report.js";

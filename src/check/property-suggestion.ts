@@ -6,7 +6,7 @@
  * or the singular (`retry`). So the name is compared word by word first, then,
  * failing that, by edit distance as other names are.
  */
-import { didYouMean } from "../diagnostics/diagnostic.js";
+import { didYouMean } from "../../grammar/diagnostics/diagnostic.js";
 
 /** `" Did you mean 'x'?"`, `" Did you mean 'x' or 'y'?"`, or `""`. */
 export function suggestProperty(key: string, properties: readonly string[]): string {

@@ -1,7 +1,7 @@
 import type { FlowDocument } from "../../grammar/ast.js";
 import type { SourceText } from "../../grammar/source.js";
-import { Messages } from "../diagnostics/catalogue.js";
-import { didYouMean } from "../diagnostics/diagnostic.js";
+import { Messages } from "../../grammar/diagnostics/catalogue.js";
+import { didYouMean } from "../../grammar/diagnostics/diagnostic.js";
 import { valueText } from "./read-properties.js";
 import type { Report } from "./report.js";
 

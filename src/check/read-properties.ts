@@ -1,7 +1,7 @@
 import type { FlowDocument, Group, Identifier, Property, Value } from "../../grammar/ast.js";
 import type { SourceText } from "../../grammar/source.js";
-import { Messages } from "../diagnostics/catalogue.js";
-import { didYouMean, excerpt } from "../diagnostics/diagnostic.js";
+import { Messages } from "../../grammar/diagnostics/catalogue.js";
+import { didYouMean, excerpt } from "../../grammar/diagnostics/diagnostic.js";
 import type { ExecutionFlow } from "../graph/build-graph.js";
 import type { GroupFacts, GroupSettings, Setting, SettingKey } from "./group-facts.js";
 import { suggestProperty } from "./property-suggestion.js";

@@ -1,5 +1,5 @@
 import type { Span } from "../../grammar/ast.js";
-import type { DiagnosticMessage } from "../diagnostics/catalogue.js";
+import type { DiagnosticMessage } from "../../grammar/diagnostics/catalogue.js";
 
 /** A related location in the manifest being checked (the file is implied). */
 export interface RelatedSpan {

@@ -1,7 +1,7 @@
 import type { FlowDocument, Identifier } from "../../grammar/ast.js";
 import type { SourceText } from "../../grammar/source.js";
 import type { PlanDescriptor } from "../../stdlib/plan.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import type { Resolution } from "../resolve/types.js";
 import type { TargetBackend } from "./read-backend.js";
 

@@ -1,6 +1,6 @@
 import type { SourceText } from "../../grammar/source.js";
 import { compile, type CompileResult, type TypeScriptServices } from "../compile.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
+import { hasErrors } from "../../grammar/diagnostics/diagnostic.js";
 import type { TargetBackend } from "../typecheck/types.js";
 import { createTypeScriptServices } from "../typescript-services.js";
 import { ExitCode, printReasons, readManifest, readManifests } from "./io.js";

@@ -1,5 +1,5 @@
 import type { SourceText } from "../../grammar/source.js";
-import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { sortDiagnostics, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import { formatDiagnosticsText, toJsonDiagnostic } from "../diagnostics/printer.js";
 
 export type DiagnosticsFormat = "text" | "json";

@@ -1,6 +1,6 @@
 import { dirname, relative, resolve } from "node:path";
 import type { SourceText } from "../../grammar/source.js";
-import { type Diagnostic } from "../diagnostics/diagnostic.js";
+import { type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import type { TargetBackend } from "../typecheck/types.js";
 import { compileSources, type FileResult } from "./compile-files.js";
 import { ExitCode, UsageError, printReasons, readManifest, readManifests } from "./io.js";

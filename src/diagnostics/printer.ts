@@ -1,7 +1,7 @@
 import { codeFrameColumns, type BabelCodeFrameOptions } from "@babel/code-frame";
 import pc from "picocolors";
 import { positionAt, type Position, type SourceText } from "../../grammar/source.js";
-import type { Diagnostic } from "./diagnostic.js";
+import type { Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 
 /** The `--format json` shape of one diagnostic (1-based lines and columns, end exclusive). */
 export interface JsonDiagnostic {

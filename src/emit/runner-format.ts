@@ -1,8 +1,8 @@
 import path from "node:path";
 import { ts, type CompilerOptions } from "ts-morph";
 import type { SourceText } from "../../grammar/source.js";
-import { Messages } from "../diagnostics/catalogue.js";
-import { createDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { Messages } from "../../grammar/diagnostics/catalogue.js";
+import { createDiagnostic, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import { displayPathFor } from "../typecheck/module-errors.js";
 
 /** Module kinds under which a `.ts` file takes its format from the nearest package.json's `type`. */

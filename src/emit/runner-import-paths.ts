@@ -1,8 +1,8 @@
 import path from "node:path";
 import type { FlowDocument } from "../../grammar/ast.js";
 import type { SourceText } from "../../grammar/source.js";
-import { Messages } from "../diagnostics/catalogue.js";
-import { createDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { Messages } from "../../grammar/diagnostics/catalogue.js";
+import { createDiagnostic, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import { isPathSpecifier, printableSpecifier, urlUnsafeCharacter } from "../resolve/module-path-characters.js";
 import type { Resolution } from "../resolve/types.js";
 import { relativeImportSpecifier } from "../typecheck/module-specifier.js";

@@ -25,9 +25,9 @@ import type { SourceText } from "../../grammar/source.js";
 import { parse } from "../../grammar/index.js";
 import { tokenize } from "../../grammar/lexer.js";
 import { LCurly, RCurly } from "../../grammar/tokens.js";
-import { maxOf, pushAll } from "../arrays.js";
+import { maxOf, pushAll } from "../../grammar/arrays.js";
 import { lineBreaksOf, type LineBreaks } from "./line-breaks.js";
-import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { hasErrors, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 
 const INDENT = "  ";
 

@@ -4,7 +4,7 @@
  * one line asks from that line's end), so counting in the text between them each time
  * would cost the square of the text's length; the breaks are found once and searched.
  */
-import { firstAtOrAfter } from "../arrays.js";
+import { firstAtOrAfter } from "../../grammar/arrays.js";
 
 export interface LineBreaks {
   /** How many line breaks start in `[from, to)`. */

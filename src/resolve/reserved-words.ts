@@ -1,4 +1,4 @@
-import { Messages, type DiagnosticMessage } from "../diagnostics/catalogue.js";
+import { Messages, type DiagnosticMessage } from "../../grammar/diagnostics/catalogue.js";
 
 /**
  * Words that cannot name a method. The generated runner does not need them to be

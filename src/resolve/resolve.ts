@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { FlowDocument, Identifier, ImportDeclaration, ImportSpecifier, Span } from "../../grammar/ast.js";
 import type { SourceText } from "../../grammar/source.js";
-import { Messages, type DiagnosticMessage } from "../diagnostics/catalogue.js";
+import { Messages, type DiagnosticMessage } from "../../grammar/diagnostics/catalogue.js";
 import {
   closestMatch,
   createDiagnostic,
@@ -9,8 +9,8 @@ import {
   sortDiagnostics,
   type Diagnostic,
   type RelatedLocation,
-} from "../diagnostics/diagnostic.js";
-import { diagnosticsPerFile } from "../diagnostics/limit.js";
+} from "../../grammar/diagnostics/diagnostic.js";
+import { diagnosticsPerFile } from "../../grammar/diagnostics/limit.js";
 import { defaultModuleSpecifier, likelySourcePath } from "./manifest-name.js";
 import { isPathSpecifier, printableSpecifier, urlUnsafeCharacter } from "./module-path-characters.js";
 import { exportNameProblem, isThenable, methodNameProblem } from "./reserved-words.js";

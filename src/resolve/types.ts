@@ -1,5 +1,5 @@
 import type { Identifier } from "../../grammar/ast.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 
 /** What the resolver needs to know about a TypeScript module. */
 export interface ModuleInfo {

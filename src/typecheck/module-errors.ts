@@ -1,8 +1,8 @@
 import path from "node:path";
 import { ts } from "ts-morph";
 import { createSourceText, type SourceText } from "../../grammar/source.js";
-import { Messages, type DiagnosticMessage } from "../diagnostics/catalogue.js";
-import { createDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { Messages, type DiagnosticMessage } from "../../grammar/diagnostics/catalogue.js";
+import { createDiagnostic, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 
 /** Diagnostics located in files other than the manifest, with those files' text for their code frames. */
 export interface ForeignDiagnostics {

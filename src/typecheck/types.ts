@@ -2,7 +2,7 @@ import type { SourceText } from "../../grammar/source.js";
 import type { PlanDescriptor } from "../../stdlib/plan.js";
 import type { Analysis } from "../check/types.js";
 import type { TargetBackend } from "../check/read-backend.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import type { InputProblem } from "./input-check.js";
 
 /** TypeScript types of one method, printed in TypeScript syntax. */

@@ -2,8 +2,8 @@ import { parse } from "../../grammar/index.js";
 import { createSourceText, positionAt, type SourceText } from "../../grammar/source.js";
 import { check } from "../../src/check/check.js";
 import type { Analysis, CheckOptions } from "../../src/check/types.js";
-import { sortDiagnostics, type Diagnostic } from "../../src/diagnostics/diagnostic.js";
-import { limitDiagnostics } from "../../src/diagnostics/limit.js";
+import { sortDiagnostics, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
+import { limitDiagnostics } from "../../grammar/diagnostics/limit.js";
 import { resolve, untypedHost } from "../../src/resolve/resolve.js";
 import type { ModuleHost, Resolution } from "../../src/resolve/types.js";
 

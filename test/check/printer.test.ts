@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createSourceText } from "../../grammar/source.js";
-import { createDiagnostic } from "../../src/diagnostics/diagnostic.js";
-import { Messages } from "../../src/diagnostics/catalogue.js";
+import { createDiagnostic } from "../../grammar/diagnostics/diagnostic.js";
+import { Messages } from "../../grammar/diagnostics/catalogue.js";
 import { formatDiagnosticText, formatDiagnosticsText, frameWidth } from "../../src/diagnostics/printer.js";
 import { runCheck } from "./pipeline.js";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { closestMatch, editDistanceWithin } from "../../src/diagnostics/diagnostic.js";
+import { closestMatch, editDistanceWithin } from "../../grammar/diagnostics/diagnostic.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 

@@ -9,7 +9,7 @@ import { expect } from "vitest";
 import type { FlowDocument, Value } from "../../grammar/ast.js";
 import type { ParseOptions } from "../../grammar/index.js";
 import { positionAt, type SourceText } from "../../grammar/source.js";
-import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
+import type { Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 
 export function renderBaseline(source: SourceText, document: FlowDocument, diagnostics: readonly Diagnostic[]): string {
   const out: string[] = [];

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createSourceText, parse, type FlowDocument } from "../../grammar/index.js";
-import { Messages } from "../../src/diagnostics/catalogue.js";
+import { Messages } from "../../grammar/diagnostics/catalogue.js";
 import { formatDocument } from "../../src/format/format.js";
 import { tokenSoup, validManifest } from "./manifest-arbitrary.js";
 

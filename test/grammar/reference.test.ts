@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createSourceText, parse } from "../../grammar/index.js";
-import { Messages } from "../../src/diagnostics/catalogue.js";
+import { Messages } from "../../grammar/diagnostics/catalogue.js";
 
 const reference = readFileSync(new URL("../../grammar/REFERENCE.md", import.meta.url), "utf8");
 

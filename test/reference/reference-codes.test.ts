@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Messages } from "../../src/diagnostics/catalogue.js";
+import { Messages } from "../../grammar/diagnostics/catalogue.js";
 import { readReference, referenceEntries } from "./reference-text.js";
 
 describe("the catalogue and grammar/REFERENCE.md", () => {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { positionAt, type SourceText } from "../../grammar/source.js";
-import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
+import type { Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 
 /** Golden files are rewritten instead of compared when this is set. */
 export const updateFixtures = process.env.UPDATE_FIXTURES === "1";

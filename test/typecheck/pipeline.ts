@@ -3,7 +3,7 @@ import { parse } from "../../grammar/index.js";
 import { createSourceText } from "../../grammar/source.js";
 import { check } from "../../src/check/check.js";
 import type { Analysis } from "../../src/check/types.js";
-import { hasErrors } from "../../src/diagnostics/diagnostic.js";
+import { hasErrors } from "../../grammar/diagnostics/diagnostic.js";
 import { resolve } from "../../src/resolve/resolve.js";
 import type { ModuleHost } from "../../src/resolve/types.js";
 

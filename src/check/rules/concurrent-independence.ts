@@ -1,5 +1,5 @@
 import type { Identifier } from "../../../grammar/ast.js";
-import { Messages } from "../../diagnostics/catalogue.js";
+import { Messages } from "../../../grammar/diagnostics/catalogue.js";
 import { topologicalOrder } from "../../graph/topological-order.js";
 import type { RuleContext } from "../rule-context.js";
 import type { GraphEdge } from "../types.js";

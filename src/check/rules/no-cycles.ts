@@ -1,5 +1,5 @@
 import type { GraphEdge } from "../types.js";
-import { Messages } from "../../diagnostics/catalogue.js";
+import { Messages } from "../../../grammar/diagnostics/catalogue.js";
 import { elementaryCycles } from "../../graph/elementary-cycles.js";
 import type { RuleContext } from "../rule-context.js";
 

@@ -1,6 +1,6 @@
 import { demandTerms } from "../../../stdlib/demand.js";
 import { heaviestSimultaneous } from "../../../stdlib/graph/antichain.js";
-import { Messages } from "../../diagnostics/catalogue.js";
+import { Messages } from "../../../grammar/diagnostics/catalogue.js";
 import { minimumWorkers } from "../../plan/minimum-workers.js";
 import type { RuleContext } from "../rule-context.js";
 

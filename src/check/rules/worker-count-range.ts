@@ -1,4 +1,4 @@
-import { Messages } from "../../diagnostics/catalogue.js";
+import { Messages } from "../../../grammar/diagnostics/catalogue.js";
 import type { RuleContext } from "../rule-context.js";
 
 /**

@@ -4,7 +4,7 @@
  * stream; see display.ts for that.
  */
 import type { FlowEvent } from "../../../stdlib/api.js";
-import { maxOf } from "../../arrays.js";
+import { maxOf } from "../../../grammar/arrays.js";
 import type { ProgressState, StageProgress } from "./state.js";
 import { itemsPerSecond, summarizeStage, wallTime, workersInUse, type StageSummary } from "./stats.js";
 

@@ -1,4 +1,4 @@
-import type { Span } from "../../grammar/ast.js";
+import type { Span } from "../ast.js";
 import { formatMessage, type DiagnosticMessage, type Severity } from "./catalogue.js";
 
 /** A secondary location that explains a diagnostic ("first set here", "cycle edge"). */
