@@ -4,8 +4,9 @@ import type { FlowDocument } from "../grammar/ast.js";
 import type { SourceText } from "../grammar/source.js";
 import type { PlanDescriptor } from "../stdlib/plan.js";
 import { pushAll } from "../grammar/arrays.js";
+import { analysisOf, type Analysis } from "./analysis.js";
+import { bind } from "./bind/bind.js";
 import { check } from "./check/check.js";
-import type { Analysis } from "./check/types.js";
 import { hasErrors, type Diagnostic } from "../grammar/diagnostics/diagnostic.js";
 import { limitDiagnostics } from "../grammar/diagnostics/limit.js";
 import { emit } from "./emit/emit.js";
@@ -70,7 +71,7 @@ export interface CompileResult {
 }
 
 /**
- * Compiles one manifest: parse → resolve → check → type-check → emit.
+ * Compiles one manifest: parse → resolve → bind → check → plan → type-check → emit.
  *
  * Each phase returns its own result and diagnostics and leaves its inputs
  * untouched. A phase runs only when the phases before it found no error, so
@@ -105,8 +106,14 @@ export async function compile(
   const resolution = resolve(parsed.document, source, services?.host ?? untypedHost);
   pushAll(diagnostics, resolution.diagnostics);
 
-  const analysis = check(parsed.document, source, resolution, { workers: options.workers });
-  pushAll(diagnostics, analysis.diagnostics);
+  const bound = bind(parsed.document, source);
+  pushAll(diagnostics, bound.diagnostics);
+
+  const checked = check(bound, resolution, { workers: options.workers });
+  pushAll(diagnostics, checked.diagnostics);
+
+  // The plan phase: a plan only for a sound graph (see `analysisOf`).
+  const analysis = analysisOf(resolution, bound, checked);
   if (hasErrors(diagnostics) || analysis.plan === undefined) return result({ resolution, analysis });
   if (services === undefined) return result({ resolution, analysis, plan: analysis.plan });
 

@@ -2,13 +2,16 @@
  * The one catalogue of every diagnostic flowc can report.
  *
  * Codes are grouped by the phase that reports them:
- *   FLOW1xxx  syntax (grammar/)
- *   FLOW2xxx  names, imports and properties (resolve)
- *   FLOW3xxx  graph rules (check)
- *   FLOW4xxx  types of the methods and of the data between them (type-check)
+ *   FLOW1xxx  syntax (grammar/: lexer, parser, tree builder; and the per-file limit, diagnostics/limit.ts)
+ *   FLOW2xxx  names, imports (resolve) and what the groups and statements say (bind);
+ *             at emit, the paths a runner imports its modules by (FLOW2018, FLOW2019)
+ *   FLOW3xxx  the rules of the check phase, one file each (src/check/rules/), and nothing else
+ *   FLOW4xxx  types of the methods and of the data between them (type-check); at emit, the
+ *             runner's module format (FLOW4014)
  *
  * Messages use `{0}`, `{1}`, … placeholders filled by `createDiagnostic`.
- * A test asserts that every code is unique and documented in grammar/REFERENCE.md.
+ * Tests assert that every code is unique and documented in grammar/REFERENCE.md, and that
+ * each is reported only by the phase its block names (test/architecture/phases.test.ts).
  */
 
 import { DemandMessages } from "../../stdlib/demand.js";

@@ -1,10 +1,11 @@
 import type { FlowDocument, Identifier, Span } from "../../grammar/ast.js";
 import type { SourceText } from "../../grammar/source.js";
 import type { GraphIndex } from "../graph/graph-index.js";
-import type { GroupFacts } from "./group-facts.js";
-import type { MethodOrigins } from "./merge-settings.js";
-import type { Report } from "./report.js";
-import type { CheckOptions, FlowGraph, MethodSettings } from "./types.js";
+import type { GroupFacts } from "../bind/group-facts.js";
+import type { MethodOrigins } from "../bind/merge-settings.js";
+import type { Report } from "../bind/report.js";
+import type { FlowGraph, MethodSettings } from "../bind/types.js";
+import type { CheckOptions } from "./types.js";
 
 /** Everything a rule may look at, and the one way it may speak: `report`. */
 export interface RuleContext {

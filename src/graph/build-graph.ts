@@ -1,5 +1,5 @@
 import type { Identifier } from "../../grammar/ast.js";
-import type { FlowGraph, GraphEdge } from "../check/types.js";
+import type { FlowGraph, GraphEdge } from "../bind/types.js";
 
 export type ExecutionFlow = "sequential" | "parallel" | "concurrent";
 

@@ -1,4 +1,4 @@
-import type { FlowGraph, GraphEdge } from "../check/types.js";
+import type { FlowGraph, GraphEdge } from "../bind/types.js";
 
 /** An outgoing or incoming edge seen from one node, by node index. */
 export interface Adjacent {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { PLAN_FORMAT, type PlanDescriptor, type PlanEdge, type PlanMethod } from "../../stdlib/plan.js";
-import type { FlowGraph, MethodSettings } from "../check/types.js";
+import type { FlowGraph, MethodSettings } from "../bind/types.js";
 import { indexGraph } from "../graph/graph-index.js";
 import { topologicalOrder } from "../graph/topological-order.js";
 import type { Resolution } from "../resolve/types.js";

@@ -1,4 +1,4 @@
-import type { MethodSettings } from "../check/types.js";
+import type { MethodSettings } from "../bind/types.js";
 
 /** How many workers a method occupies while it runs: its `min_worker_count` when parallel, else one. */
 export function minimumWorkers(settings: MethodSettings | undefined): number {

@@ -2,7 +2,7 @@ import path from "node:path";
 import { ts, type Project } from "ts-morph";
 import type { Identifier, Span } from "../../grammar/ast.js";
 import type { PlanDescriptor, PlanMethod } from "../../stdlib/plan.js";
-import type { Analysis } from "../check/types.js";
+import type { Analysis } from "../analysis.js";
 import { Messages } from "../../grammar/diagnostics/catalogue.js";
 import { createDiagnostic, sortDiagnostics, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import { buildPlan, planHash } from "../plan/build-plan.js";

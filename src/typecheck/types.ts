@@ -1,7 +1,7 @@
 import type { SourceText } from "../../grammar/source.js";
 import type { PlanDescriptor } from "../../stdlib/plan.js";
-import type { Analysis } from "../check/types.js";
-import type { TargetBackend } from "../check/read-backend.js";
+import type { Analysis } from "../analysis.js";
+import type { TargetBackend } from "../bind/read-backend.js";
 import type { Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import type { InputProblem } from "./input-check.js";
 
@@ -14,7 +14,7 @@ export interface MethodTypes {
   readonly takesInput: boolean;
 }
 
-export type { TargetBackend } from "../check/read-backend.js";
+export type { TargetBackend } from "../bind/read-backend.js";
 
 export interface TypeCheckOptions {
   /**

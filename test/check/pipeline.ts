@@ -1,7 +1,10 @@
 import { parse } from "../../grammar/index.js";
 import { createSourceText, positionAt, type SourceText } from "../../grammar/source.js";
+import { analysisOf, type Analysis } from "../../src/analysis.js";
+import { bind } from "../../src/bind/bind.js";
 import { check } from "../../src/check/check.js";
-import type { Analysis, CheckOptions } from "../../src/check/types.js";
+import type { CheckOptions } from "../../src/check/types.js";
+import type { FlowDocument } from "../../grammar/ast.js";
 import { sortDiagnostics, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import { limitDiagnostics } from "../../grammar/diagnostics/limit.js";
 import { resolve, untypedHost } from "../../src/resolve/resolve.js";
@@ -44,7 +47,7 @@ export function runCheck(
   const source = createSourceText(options.path ?? "etl.flow", text);
   const parsed = parse(source, { limit: options.limit });
   const resolution = resolve(parsed.document, source, options.host ?? untypedHost);
-  const analysis = check(parsed.document, source, resolution, options.check);
+  const analysis = analyse(parsed.document, source, resolution, options.check);
   const diagnostics = sortDiagnostics([...resolution.diagnostics, ...analysis.diagnostics]);
   return {
     source,
@@ -53,6 +56,17 @@ export function runCheck(
     analysis,
     diagnostics: limitDiagnostics(source.path, diagnostics, { limit: options.limit }),
   };
+}
+
+/** bind → check → plan after resolve, as `compile` runs them: the analysis the type-check reads. */
+export function analyse(
+  document: FlowDocument,
+  source: SourceText,
+  resolution: Resolution,
+  options: CheckOptions = {},
+): Analysis {
+  const bound = bind(document, source);
+  return analysisOf(resolution, bound, check(bound, resolution, options));
 }
 
 export interface PrintedDiagnostic {

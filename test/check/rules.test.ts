@@ -1,11 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { check } from "../../src/check/check.js";
 import { maxReportedCycles } from "../../src/check/rules/no-cycles.js";
 import { specifiedRules } from "../../src/check/rules/index.js";
 import { resolve, untypedHost } from "../../src/resolve/resolve.js";
 import { buildManifest, type GroupSpec, type ValueSpec } from "./ast-builder.js";
-import { printed, relatedAt, runCheck } from "./pipeline.js";
+import { analyse, printed, relatedAt, runCheck } from "./pipeline.js";
 
 const messages = (text: string, workers?: number) =>
   runCheck(text, { check: { workers } }).diagnostics.map((d) => `${d.code} ${d.message}`);
@@ -14,6 +13,8 @@ describe("rules", () => {
   it("runs every rule of the list", () => {
     expect(specifiedRules.map((rule) => rule.name)).toEqual([
       "emptyManifest",
+      "settingValues",
+      "consistentSettings",
       "noCycles",
       "parallelSettingsNeedParallel",
       "workerCountRange",
@@ -276,7 +277,7 @@ describe("robustness", () => {
       fc.property(fc.array(group, { maxLength: 8 }), fc.option(fc.integer({ min: 0, max: 12 })), (groups, workers) => {
         const { document, source } = buildManifest(groups);
         const resolution = resolve(document, source, untypedHost);
-        const analysis = check(document, source, resolution, { workers: workers ?? undefined });
+        const analysis = analyse(document, source, resolution, { workers: workers ?? undefined });
         const starts = analysis.diagnostics.map((d) => d.span.start);
         expect(starts).toEqual([...starts].sort((x, y) => x - y));
         const failed = [...resolution.diagnostics, ...analysis.diagnostics].some((d) => d.severity === "error");

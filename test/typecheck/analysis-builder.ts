@@ -9,7 +9,8 @@
 import path from "node:path";
 import type { Block, FlowDocument, Group, Identifier, ImportDeclaration, Property, Value } from "../../grammar/ast.js";
 import { createSourceText, type SourceText } from "../../grammar/source.js";
-import type { Analysis, GraphEdge, MethodSettings } from "../../src/check/types.js";
+import type { Analysis } from "../../src/analysis.js";
+import type { GraphEdge, MethodSettings } from "../../src/bind/types.js";
 import type { MethodBinding, ModuleHost } from "../../src/resolve/types.js";
 import { PLAN_FORMAT, type PlanDescriptor, type PlanMethod } from "../../stdlib/plan.js";
 

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { parse } from "../../grammar/index.js";
 import { createSourceText } from "../../grammar/source.js";
-import { check } from "../../src/check/check.js";
-import type { Analysis } from "../../src/check/types.js";
+import type { Analysis } from "../../src/analysis.js";
+import { analyse } from "../check/pipeline.js";
 import { hasErrors } from "../../grammar/diagnostics/diagnostic.js";
 import { resolve } from "../../src/resolve/resolve.js";
 import type { ModuleHost } from "../../src/resolve/types.js";
@@ -20,7 +20,7 @@ export function analyseManifest(
   const source = createSourceText(manifestPath, text);
   const parsed = parse(source);
   const resolution = resolve(parsed.document, source, host);
-  const analysis = check(parsed.document, source, resolution);
+  const analysis = analyse(parsed.document, source, resolution);
   const diagnostics = [...parsed.diagnostics, ...resolution.diagnostics, ...analysis.diagnostics];
   if (hasErrors(diagnostics) || analysis.plan === undefined) {
     throw new Error(

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import type { Project } from "ts-morph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Analysis } from "../../src/check/types.js";
+import type { Analysis } from "../../src/analysis.js";
 import { canonicalJson } from "../../src/plan/canonical-json.js";
 import { createTypeScriptHost } from "../../src/typecheck/module-host.js";
 import { createProject } from "../../src/typecheck/project.js";

@@ -2,7 +2,7 @@ import type { Identifier } from "../../../grammar/ast.js";
 import { Messages } from "../../../grammar/diagnostics/catalogue.js";
 import { topologicalOrder } from "../../graph/topological-order.js";
 import type { RuleContext } from "../rule-context.js";
-import type { GraphEdge } from "../types.js";
+import type { GraphEdge } from "../../bind/types.js";
 
 /** Paths with more edges than this are shown by their first and last edges only. */
 const maxPathEdges = 8;

@@ -1,5 +1,6 @@
 import type { Rule } from "../rule-context.js";
 import { concurrentGroupSize } from "./concurrent-group-size.js";
+import { consistentSettings } from "./consistent-settings.js";
 import { concurrentIndependence } from "./concurrent-independence.js";
 import { emptyManifest } from "./empty-manifest.js";
 import { methodsInFlow } from "./methods-in-flow.js";
@@ -8,10 +9,13 @@ import { parallelNeedsMinWorkers } from "./parallel-needs-min-workers.js";
 import { workerCapacity } from "./worker-capacity.js";
 import { workerCountRange } from "./worker-count-range.js";
 import { parallelSettingsNeedParallel } from "./parallel-settings-need-parallel.js";
+import { settingValues } from "./setting-values.js";
 
 /** Every semantic rule, in the order they run. Diagnostics are sorted by position afterwards. */
 export const specifiedRules: readonly Rule[] = [
   emptyManifest,
+  settingValues,
+  consistentSettings,
   noCycles,
   parallelSettingsNeedParallel,
   workerCountRange,

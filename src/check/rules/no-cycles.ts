@@ -1,4 +1,4 @@
-import type { GraphEdge } from "../types.js";
+import type { GraphEdge } from "../../bind/types.js";
 import { Messages } from "../../../grammar/diagnostics/catalogue.js";
 import { elementaryCycles } from "../../graph/elementary-cycles.js";
 import type { RuleContext } from "../rule-context.js";

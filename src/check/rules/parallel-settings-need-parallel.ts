@@ -1,5 +1,5 @@
 import { Messages } from "../../../grammar/diagnostics/catalogue.js";
-import type { SettingKey } from "../group-facts.js";
+import type { SettingKey } from "../../bind/group-facts.js";
 import type { RuleContext } from "../rule-context.js";
 
 /** The settings that describe how a method is spread over workers, which only a parallel method is. */

@@ -1,9 +1,6 @@
 import type { Identifier, Span } from "../../grammar/ast.js";
 import { positionAt, type SourceText } from "../../grammar/source.js";
-import { Messages } from "../../grammar/diagnostics/catalogue.js";
 import type { GroupFacts, Setting, SettingKey } from "./group-facts.js";
-import { valueText } from "./read-properties.js";
-import type { Report } from "./report.js";
 import type { MethodSettings } from "./types.js";
 
 /** Where each merged setting of one method was written; rules point their diagnostics there. */
@@ -17,6 +14,17 @@ export interface MethodOrigins {
   readonly concurrentGroups: readonly GroupFacts[];
   /** Whether a group listing the method has an error that hides its flow (see `GroupFacts.uncertain`). */
   readonly uncertain: boolean;
+  /** Settings written again with another value than the first one, which wins (`consistentSettings` reports them). */
+  readonly conflicts: readonly SettingConflict[];
+}
+
+/** A setting of one method written twice with different values. */
+export interface SettingConflict {
+  readonly key: SettingKey;
+  /** The first value written, which the method keeps. */
+  readonly first: Setting<number>;
+  /** The later value that disagrees. */
+  readonly here: Setting<number>;
 }
 
 export interface MergedSettings {
@@ -35,15 +43,10 @@ export function locate(source: SourceText, span: Span): string {
 /**
  * Merges the settings of every group that lists a method. Modes add up (a method is
  * parallel when any group says so, and concurrent with the members of every concurrent
- * group it is in); a numeric setting written twice must agree, else the later one is
- * reported against the first.
+ * group it is in); a numeric setting written twice keeps its first value, and a later
+ * value that disagrees is kept as a conflict for the rules.
  */
-export function mergeSettings(
-  nodes: readonly string[],
-  groups: readonly GroupFacts[],
-  source: SourceText,
-  report: Report,
-): MergedSettings {
+export function mergeSettings(nodes: readonly string[], groups: readonly GroupFacts[]): MergedSettings {
   interface Draft {
     parallel: Identifier | undefined;
     settings: { [K in SettingKey]?: Setting<number> };
@@ -51,6 +54,7 @@ export function mergeSettings(
     concurrentGroups: GroupFacts[];
     partners: Set<string>;
     uncertain: boolean;
+    conflicts: SettingConflict[];
   }
   const drafts = new Map<string, Draft>();
   for (const name of nodes) {
@@ -61,6 +65,7 @@ export function mergeSettings(
       concurrentGroups: [],
       partners: new Set(),
       uncertain: false,
+      conflicts: [],
     });
   }
 
@@ -84,19 +89,7 @@ export function mergeSettings(
         if (first === undefined) {
           draft.settings[key] = here;
         } else if (first.value !== here.value) {
-          const there = first.property.value;
-          report(
-            Messages.ConflictingSetting,
-            here.property.value.span,
-            [
-              key,
-              method.name,
-              valueText(here.property.value, source),
-              valueText(there, source),
-              locate(source, there.span),
-            ],
-            [{ span: there.span, message: `'${key}' of '${method.name}' is first set here.` }],
-          );
+          draft.conflicts.push({ key, first, here });
         }
       }
     }
@@ -120,6 +113,7 @@ export function mergeSettings(
       minWorkersWritten: draft.minWorkersWritten,
       concurrentGroups: draft.concurrentGroups,
       uncertain: draft.uncertain,
+      conflicts: draft.conflicts,
     });
   }
   return { settings, origins };

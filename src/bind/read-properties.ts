@@ -3,10 +3,10 @@ import type { SourceText } from "../../grammar/source.js";
 import { Messages } from "../../grammar/diagnostics/catalogue.js";
 import { didYouMean, excerpt } from "../../grammar/diagnostics/diagnostic.js";
 import type { ExecutionFlow } from "../graph/build-graph.js";
-import type { GroupFacts, GroupSettings, Setting, SettingKey } from "./group-facts.js";
+import type { GroupFacts, GroupSettings, Setting, SettingKey, SettingProblem } from "./group-facts.js";
 import { suggestProperty } from "./property-suggestion.js";
 import type { Report } from "./report.js";
-import { maxDurationText, toMilliseconds } from "../duration.js";
+import { toMilliseconds } from "../duration.js";
 
 const executionFlows: readonly ExecutionFlow[] = ["sequential", "parallel", "concurrent"];
 
@@ -27,7 +27,8 @@ export const maxWorkerCount = 10_000;
  */
 export const maxShardSize = 1_000_000;
 
-const upperBounds = {
+/** The largest value of each count, and why: what the rule on setting values says past it. */
+export const upperBounds = {
   min_worker_count: { most: maxWorkerCount, why: "no backend can start more workers" },
   max_worker_count: { most: maxWorkerCount, why: "no backend can start more workers" },
   shard_size: { most: maxShardSize, why: "a shard travels to its worker as one message" },
@@ -43,8 +44,9 @@ export const knownProperties = [
 ] as const;
 
 /**
- * Reads the block of every group into a side table, reporting repeated names,
- * unknown or repeated properties, and values of the wrong kind.
+ * Reads the block of every group into a side table, reporting repeated names, unknown
+ * or repeated properties, and values that are no choice of theirs (FLOW2xxx). Numbers and
+ * durations out of range are kept aside for the rules (`GroupFacts.problems`).
  */
 export function readGroups(document: FlowDocument, source: SourceText, report: Report): GroupFacts[] {
   return document.groups.map((group) => readGroup(group, source, report));
@@ -71,6 +73,7 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
   let flow: ExecutionFlow | undefined;
   let flowValue: Identifier | undefined;
   const settings: { -readonly [K in SettingKey]?: Setting<number> } = {};
+  const problems: SettingProblem[] = [];
   const written = new Map<string, Property>();
   let uncertain = false;
 
@@ -115,24 +118,24 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
       case "max_worker_count":
       case "shard_size": {
         const count = integerAtLeast(value, 1);
-        const bound = upperBounds[key];
         // Checked first: past 2^53 a whole number is no longer a safe integer, but it is still too large, not invalid.
-        const tooLarge = value.kind === "NumberLiteral" && /^\d+$/.test(value.raw) && value.value > bound.most;
-        if (tooLarge) report(Messages.CountTooLarge, value.span, [key, bound.most, text, bound.why]);
-        else if (count === undefined) report(Messages.InvalidWorkerCount, value.span, [key, text]);
+        const tooLarge =
+          value.kind === "NumberLiteral" && /^\d+$/.test(value.raw) && value.value > upperBounds[key].most;
+        if (tooLarge) problems.push({ key, property, kind: "too large" });
+        else if (count === undefined) problems.push({ key, property, kind: "invalid" });
         else settings[key] = { value: count, property };
         break;
       }
       case "retries": {
         const retries = integerAtLeast(value, 0);
-        if (retries === undefined) report(Messages.InvalidRetries, value.span, [text]);
+        if (retries === undefined) problems.push({ key, property, kind: "invalid" });
         else settings.retries = { value: retries, property };
         break;
       }
       case "timeout": {
         const milliseconds = duration(value);
-        if (milliseconds === "too long") report(Messages.TimeoutTooLong, value.span, [maxDurationText, text]);
-        else if (milliseconds === undefined) report(Messages.InvalidTimeout, value.span, [text]);
+        if (milliseconds === "too long") problems.push({ key, property, kind: "too long" });
+        else if (milliseconds === undefined) problems.push({ key, property, kind: "invalid" });
         else settings.timeout = { value: milliseconds, property };
         break;
       }
@@ -146,6 +149,7 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
     flow,
     flowValue,
     settings: groupSettings,
+    problems,
     writtenKeys: new Set(written.keys()),
     uncertain,
   };

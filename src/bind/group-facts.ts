@@ -21,8 +21,19 @@ export interface GroupSettings {
 export type SettingKey = keyof GroupSettings;
 
 /**
- * What the checker read from one group: the side table beside the AST's `Group`.
- * Invalid values have been reported and are left out.
+ * A setting whose value is no value it can take, kept for the rule that says so
+ * (`settingValues`): not a whole number (or not one in range), not a duration, or a
+ * count or duration past what anything can honour.
+ */
+export interface SettingProblem {
+  readonly key: SettingKey;
+  readonly property: Property;
+  readonly kind: "invalid" | "too large" | "too long";
+}
+
+/**
+ * What the binder read from one group: the side table beside the AST's `Group`. Values
+ * that are no valid setting are left out of `settings` and listed in `problems`.
  */
 export interface GroupFacts {
   readonly group: Group;
@@ -32,6 +43,8 @@ export interface GroupFacts {
   /** The value of `execution_flow` as written, when it is valid. */
   readonly flowValue: Identifier | undefined;
   readonly settings: GroupSettings;
+  /** The settings written with a value they cannot take. */
+  readonly problems: readonly SettingProblem[];
   /** Every known key the block writes, even with an invalid value. */
   readonly writtenKeys: ReadonlySet<string>;
   /**
