@@ -1,14 +1,19 @@
 /**
- * The text of the in-memory TypeScript file through which the type-check asks
- * its questions. Each question is a declaration or an assignment TypeScript
- * checks with its own rules, so the answers — and the explanations of failed
- * answers — are exactly those `tsc` would give.
+ * The in-memory TypeScript file through which the type-check asks its questions.
+ * Each question is a declaration or an assignment TypeScript checks with its own
+ * rules, so the answers — and the explanations of failed answers — are exactly those
+ * `tsc` would give.
  *
- * Only names this module makes up become identifiers; whatever the manifest
- * says (module paths, method names, export names that are no plain identifier)
- * is written as JSON string literals, which are valid TypeScript strings
- * whatever they contain.
+ * The file is built as a syntax tree and printed, statement by statement, so that
+ * each question's range in the text is known from where it was printed. Only names
+ * this module makes up become identifiers; whatever the manifest says (module paths,
+ * method names, export names) becomes a string literal or a quoted key.
  */
+import { ts } from "ts-morph";
+import { arrayOf, propertyName, typeLiteral, typeReference } from "../emit/syntax.js";
+import { constant, declareConst, PREFIX, preamble, runtime, typeOf } from "./probe-syntax.js";
+
+const { factory } = ts;
 
 /** What a stretch of the probe file asks, so a TypeScript diagnostic there can be told apart. */
 export type ProbeSubject =
@@ -27,36 +32,6 @@ export interface ProbeRange {
   readonly end: number;
   readonly subject: ProbeSubject;
 }
-
-/** Prefix of every name the probe file declares; nothing a user writes is declared there. */
-const PREFIX = "__flowc_";
-
-/**
- * Helpers shared by every question. `Input`/`Output` follow the runtime's
- * `MethodInput`/`MethodOutput` (stdlib/api.ts) so that the generated runner,
- * which uses those, agrees with this check; `Target` is what a method accepts
- * from its predecessors: `unknown` for a method without input, which ignores it.
- * `Context` is the second parameter, or the run context itself when there is
- * none. `AbortSignal` is taken from the project's globals when it has them
- * (DOM or Node types), and is `never` — which fits any parameter — when it does not.
- * `Items` is what a parallel method may receive (an array, or an iterable or async
- * iterable object: the runtime streams those, but never a string's characters), judged
- * as an array when it is one so that TypeScript's explanations read as they would for
- * one; `Item` is what one call of it receives.
- */
-const PREAMBLE = [
-  `type ${PREFIX}Method = (...args: never[]) => unknown;`,
-  `type ${PREFIX}Input<F extends ${PREFIX}Method> = Parameters<F> extends [] ? void : Parameters<F>[0];`,
-  `type ${PREFIX}Output<F extends ${PREFIX}Method> = Awaited<ReturnType<F>>;`,
-  `type ${PREFIX}Target<F extends ${PREFIX}Method> = Parameters<F> extends [] ? unknown : Parameters<F>[0];`,
-  `type ${PREFIX}Context<F extends ${PREFIX}Method> = Parameters<F> extends readonly [unknown?] ? ${PREFIX}RunContext : Parameters<F>[1];`,
-  `type ${PREFIX}AbortSignal = typeof globalThis extends { AbortSignal: { prototype: infer S } } ? S : never;`,
-  `interface ${PREFIX}RunContext { readonly signal: ${PREFIX}AbortSignal; readonly attempt: number; readonly method: string; readonly item: number | undefined; }`,
-  `declare const ${PREFIX}runContext: ${PREFIX}RunContext;`,
-  `type ${PREFIX}AnyItems = readonly unknown[] | (Iterable<unknown> & object) | (AsyncIterable<unknown> & object);`,
-  `type ${PREFIX}Items<I, T> = I extends readonly unknown[] ? readonly T[] : I extends AsyncIterable<unknown> ? AsyncIterable<T> & object : Iterable<T> & object;`,
-  `type ${PREFIX}Item<I> = I extends readonly (infer E)[] ? E : I extends AsyncIterable<infer E> ? E : I extends Iterable<infer E> ? E : never;`,
-];
 
 /** Names of the declarations the type-check reads back, by method index. */
 export const probeNames = {
@@ -113,72 +88,105 @@ export interface ProbeFile {
   readonly ranges: readonly ProbeRange[];
 }
 
-const literal = (value: string): string => JSON.stringify(value);
-
-/** An export name as an import specifier writes it: bare when it is an identifier, else as a string. */
-function exportedName(name: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : literal(name);
+/** The value a method hands on: its output, or the array of outputs of a parallel method. */
+function handedOn(method: { readonly index: number; readonly parallel: boolean }): ts.TypeNode {
+  const output = typeOf(probeNames.output(method.index));
+  return method.parallel ? arrayOf(output) : output;
 }
 
-/** The value a method hands on: its output, or the array of outputs of a parallel method. */
-function handedOn(method: { readonly index: number; readonly parallel: boolean }): string {
-  const output = `typeof ${probeNames.output(method.index)}`;
-  return method.parallel ? `(${output})[]` : output;
+/** `Helper<typeof fn>`, one of the probe's helpers applied to a method. */
+function ofMethod(helper: string, method: ProbeMethod): ts.TypeNode {
+  return typeReference(helper, typeOf(probeNames.method(method.index)));
 }
 
 /**
  * What a source needs of the run's input: its input (`unknown`, which does not
  * narrow the intersection, when it takes none), or an array of them when it is parallel.
  */
-function sourcePart(method: ProbeMethod): string {
-  const target = `${PREFIX}Target<typeof ${probeNames.method(method.index)}>`;
-  return method.parallel ? `readonly ${target}[]` : target;
+function sourcePart(method: ProbeMethod): ts.TypeNode {
+  const target = ofMethod(`${PREFIX}Target`, method);
+  return method.parallel ? arrayOf(target, true) : target;
+}
+
+/** Prints statements one after the other, keeping the range of text each question takes. */
+class ProbeWriter {
+  private readonly printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: true });
+  private readonly file = ts.createSourceFile("probe.ts", "", ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  text = "";
+  readonly ranges: ProbeRange[] = [];
+
+  add(statements: readonly ts.Statement[], subject: ProbeSubject): void {
+    const start = this.text.length;
+    for (const statement of statements) this.text += `${this.print(statement)}\n`;
+    this.ranges.push({ start, end: this.text.length, subject });
+  }
+
+  /**
+   * A call whose last argument is the run context: a complaint about that argument is about
+   * the method's second parameter, any other about what it receives.
+   */
+  addCall(statement: ts.Statement, method: string, withContext: boolean): void {
+    const start = this.text.length;
+    const printed = this.print(statement);
+    this.text += `${printed}\n`;
+    const context = withContext ? start + printed.lastIndexOf(`${PREFIX}runContext`) : this.text.length;
+    this.ranges.push({ start, end: context, subject: { kind: "edge", receiver: method } });
+    if (withContext) this.ranges.push({ start: context, end: this.text.length, subject: { kind: "context", method } });
+  }
+
+  private print(statement: ts.Statement): string {
+    return this.printer.printNode(ts.EmitHint.Unspecified, statement, this.file);
+  }
 }
 
 export function writeProbeFile(plan: ProbePlan): ProbeFile {
-  let text = "";
-  const ranges: ProbeRange[] = [];
-  const add = (lines: readonly string[], subject: ProbeSubject): void => {
-    const start = text.length;
-    text += lines.map((line) => `${line}\n`).join("");
-    ranges.push({ start, end: text.length, subject });
-  };
+  const out = new ProbeWriter();
 
   // One import per method, of the method alone: the types its signature uses
   // stay out of scope, so TypeScript names them as a reader would
   // (`Row`, or `import("./a").Row` when two modules both have a `Row`).
   for (const method of plan.methods) {
-    add(
-      [
-        `import type { ${exportedName(method.exportName)} as ${probeNames.imported(method.index)} } from ${literal(method.specifier)};`,
-      ],
-      {
-        kind: "method",
-        method: method.name,
-      },
+    const specifier = factory.createImportSpecifier(
+      false,
+      exportName(method.exportName),
+      factory.createIdentifier(probeNames.imported(method.index)),
     );
+    const statement = factory.createImportDeclaration(
+      undefined,
+      factory.createImportClause(true, undefined, factory.createNamedImports([specifier])),
+      factory.createStringLiteral(method.specifier),
+    );
+    out.add([statement], { kind: "method", method: method.name });
   }
-  add(PREAMBLE, { kind: "preamble" });
+  out.add(preamble(), { kind: "preamble" });
 
   for (const method of plan.methods) {
     const fn = probeNames.method(method.index);
     const output =
-      method.call === undefined ? `${PREFIX}Output<typeof ${fn}>` : `Awaited<typeof ${probeNames.call(method.index)}>`;
-    add(
+      method.call === undefined
+        ? ofMethod(runtime.MethodOutput, method)
+        : typeReference("Awaited", typeOf(probeNames.call(method.index)));
+    out.add(
       [
-        `declare const ${fn}: typeof ${probeNames.imported(method.index)};`,
-        `declare const ${probeNames.parameters(method.index)}: Parameters<typeof ${fn}>;`,
-        `declare const ${probeNames.input(method.index)}: ${PREFIX}Input<typeof ${fn}>;`,
-        `declare const ${probeNames.output(method.index)}: ${output};`,
+        declareConst(fn, typeOf(probeNames.imported(method.index))),
+        declareConst(probeNames.parameters(method.index), typeReference("Parameters", typeOf(fn))),
+        declareConst(probeNames.input(method.index), ofMethod(runtime.MethodInput, method)),
+        declareConst(probeNames.output(method.index), output),
       ],
       { kind: "method", method: method.name },
     );
     // A call passes the run context itself, where TypeScript judges it against the signature it picks.
     if (method.call !== undefined) continue;
-    add([`const ${probeNames.context(method.index)}: ${PREFIX}Context<typeof ${fn}> = ${PREFIX}runContext;`], {
-      kind: "context",
-      method: method.name,
-    });
+    out.add(
+      [
+        constant(
+          probeNames.context(method.index),
+          ofMethod(`${PREFIX}Context`, method),
+          factory.createIdentifier(`${PREFIX}runContext`),
+        ),
+      ],
+      { kind: "context", method: method.name },
+    );
   }
 
   for (const method of plan.methods) {
@@ -186,38 +194,37 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
     if (first === undefined) {
       // A source receives the run's input, which is whatever it accepts.
       if (method.call !== undefined) {
-        const fn = `typeof ${probeNames.method(method.index)}`;
-        const given = method.parallel ? `${PREFIX}Target<${fn}>` : `${PREFIX}Input<${fn}>`;
-        add([`declare const ${probeNames.item(method.index)}: ${given};`], { kind: "run" });
-        addCall(add, method, probeNames.item(method.index));
+        const given = ofMethod(method.parallel ? `${PREFIX}Target` : runtime.MethodInput, method);
+        out.add([declareConst(probeNames.item(method.index), given)], { kind: "run" });
+        addCall(out, method, probeNames.item(method.index));
       }
       continue;
     }
     const incoming =
       method.inputs.length === 1
         ? handedOn(first)
-        : `{ ${method.inputs.map((input) => `${literal(input.name)}: ${handedOn(input)};`).join(" ")} }`;
+        : typeLiteral(method.inputs.map((input) => [input.name, handedOn(input)] as const));
     const name = probeNames.incoming(method.index);
-    const target = `${PREFIX}Target<typeof ${probeNames.method(method.index)}>`;
-    add([`declare const ${name}: ${incoming};`], { kind: "run" });
+    const target = ofMethod(`${PREFIX}Target`, method);
+    out.add([declareConst(name, incoming)], { kind: "run" });
     if (method.parallel) {
-      add([`const ${probeNames.array(method.index)}: ${PREFIX}AnyItems = ${name};`], {
+      out.add([constant(probeNames.array(method.index), typeReference(`${PREFIX}AnyItems`), ident(name))], {
         kind: "array",
         receiver: method.name,
       });
-      add([`declare const ${probeNames.item(method.index)}: ${PREFIX}Item<typeof ${name}>;`], { kind: "run" });
+      out.add([declareConst(probeNames.item(method.index), typeReference(runtime.Item, typeOf(name)))], {
+        kind: "run",
+      });
       if (method.call === undefined) {
-        add([`const ${probeNames.edge(method.index)}: ${PREFIX}Items<typeof ${name}, ${target}> = ${name};`], {
-          kind: "edge",
-          receiver: method.name,
-        });
+        const items = typeReference(`${PREFIX}Items`, typeOf(name), target);
+        out.add([constant(probeNames.edge(method.index), items, ident(name))], { kind: "edge", receiver: method.name });
       } else {
-        addCall(add, method, probeNames.item(method.index));
+        addCall(out, method, probeNames.item(method.index));
       }
     } else if (method.call === undefined) {
-      add([`const ${probeNames.edge(method.index)}: ${target} = ${name};`], { kind: "edge", receiver: method.name });
+      out.add([constant(probeNames.edge(method.index), target, ident(name))], { kind: "edge", receiver: method.name });
     } else {
-      addCall(add, method, name);
+      addCall(out, method, name);
     }
   }
 
@@ -225,11 +232,12 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
   // makes it impossible can be named.
   const sources = plan.sources.map((index) => plan.methods[index]).filter((m) => m !== undefined);
   sources.forEach((source, position) => {
-    const parts = sources.slice(0, position + 1).map((_, earlier) => `typeof ${probeNames.source(earlier)}`);
-    add(
+    const parts = sources.slice(0, position + 1).map((_, earlier) => typeOf(probeNames.source(earlier)));
+    const intersection = parts.length === 1 ? parts[0]! : factory.createIntersectionTypeNode(parts);
+    out.add(
       [
-        `declare const ${probeNames.source(position)}: ${sourcePart(source)};`,
-        `declare const ${probeNames.runInput(position)}: ${parts.join(" & ")};`,
+        declareConst(probeNames.source(position), sourcePart(source)),
+        declareConst(probeNames.runInput(position), intersection),
       ],
       { kind: "run" },
     );
@@ -239,28 +247,26 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
   const output =
     sinks.length === 1 && sinks[0] !== undefined
       ? handedOn(sinks[0])
-      : `{ ${sinks.map((sink) => `${literal(sink.name)}: ${handedOn(sink)};`).join(" ")} }`;
-  add([`declare const ${probeNames.runOutput}: ${output};`], { kind: "run" });
+      : typeLiteral(sinks.map((sink) => [sink.name, handedOn(sink)] as const));
+  out.add([declareConst(probeNames.runOutput, output)], { kind: "run" });
 
-  return { text, ranges };
+  return { text: out.text, ranges: out.ranges };
 }
 
-/**
- * `const call = fn(value, context);` for a generic or overloaded method, one argument a
- * line, so that TypeScript's complaint about an argument says which: what the method
- * receives (an edge) or the run context (its second parameter).
- */
-function addCall(
-  add: (lines: readonly string[], subject: ProbeSubject) => void,
-  method: ProbeMethod,
-  argument: string,
-): void {
+/** `const call = fn(value, runContext);` for a generic or overloaded method. */
+function addCall(out: ProbeWriter, method: ProbeMethod, argument: string): void {
   const arity = method.call ?? 0;
-  const callee = `const ${probeNames.call(method.index)} = ${probeNames.method(method.index)}(`;
-  if (arity === 0) {
-    add([`${callee});`], { kind: "edge", receiver: method.name });
-    return;
-  }
-  add([callee, arity === 1 ? `${argument});` : `${argument},`], { kind: "edge", receiver: method.name });
-  if (arity === 2) add([`${PREFIX}runContext);`], { kind: "context", method: method.name });
+  const args = [ident(argument), ident(`${PREFIX}runContext`)].slice(0, arity);
+  const call = factory.createCallExpression(ident(probeNames.method(method.index)), undefined, args);
+  out.addCall(constant(probeNames.call(method.index), undefined, call), method.name, arity === 2);
+}
+
+function ident(name: string): ts.Identifier {
+  return factory.createIdentifier(name);
+}
+
+/** An export name as an import specifier writes it: bare when it is an identifier, else as a string. */
+function exportName(name: string): ts.ModuleExportName {
+  const key = propertyName(name);
+  return ts.isIdentifier(key) ? key : factory.createStringLiteral(name);
 }
