@@ -31,7 +31,8 @@ export function readCallShape(project: Project, modulePath: string, exportName: 
   if (file === undefined) return undefined;
   const moduleSymbol = checker.getSymbolAtLocation(file);
   if (moduleSymbol === undefined) return undefined;
-  const exported = checker.getExportsOfModule(moduleSymbol).find((symbol) => symbol.name === exportName);
+  // One export by name: listing them all for each method would be quadratic in a module's exports.
+  const exported = checker.tryGetMemberInModuleExports(exportName, moduleSymbol);
   if (exported === undefined) return undefined;
   const target = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
   if ((target.flags & ts.SymbolFlags.Value) === 0) return undefined;

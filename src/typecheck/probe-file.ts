@@ -11,7 +11,7 @@
  */
 import { ts } from "ts-morph";
 import { arrayOf, propertyName, typeLiteral, typeReference } from "../emit/syntax.js";
-import { constant, declareConst, PREFIX, preamble, runtime, typeOf } from "./probe-syntax.js";
+import { askedApart, constant, declareConst, PREFIX, preamble, returned, runtime, typeOf } from "./probe-syntax.js";
 
 const { factory } = ts;
 
@@ -46,8 +46,10 @@ export const probeNames = {
   edge: (index: number) => `${PREFIX}edge${index}`,
   /** What one call of a parallel method receives: an element of its incoming items. */
   item: (index: number) => `${PREFIX}item${index}`,
-  /** A call of a generic or overloaded method with what it receives, resolved by TypeScript. */
+  /** A function returning a call of a generic or overloaded method with what it receives, resolved by TypeScript. */
   call: (index: number) => `${PREFIX}call${index}`,
+  /** The function in which the question that declares `name` is asked. */
+  question: (name: string) => `${name}Question`,
   /** What the `position`-th source needs of the run's input. */
   source: (position: number) => `${PREFIX}source${position}`,
   /** The run's input as the first `position + 1` sources need it. */
@@ -165,7 +167,7 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
     const output =
       method.call === undefined
         ? ofMethod(runtime.MethodOutput, method)
-        : typeReference("Awaited", typeOf(probeNames.call(method.index)));
+        : typeReference("Awaited", typeReference("ReturnType", typeOf(probeNames.call(method.index))));
     out.add(
       [
         declareConst(fn, typeOf(probeNames.imported(method.index))),
@@ -177,16 +179,11 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
     );
     // A call passes the run context itself, where TypeScript judges it against the signature it picks.
     if (method.call !== undefined) continue;
-    out.add(
-      [
-        constant(
-          probeNames.context(method.index),
-          ofMethod(`${PREFIX}Context`, method),
-          factory.createIdentifier(`${PREFIX}runContext`),
-        ),
-      ],
-      { kind: "context", method: method.name },
-    );
+    const context = probeNames.context(method.index);
+    out.add([asked(context, ofMethod(`${PREFIX}Context`, method), factory.createIdentifier(`${PREFIX}runContext`))], {
+      kind: "context",
+      method: method.name,
+    });
   }
 
   for (const method of plan.methods) {
@@ -208,7 +205,7 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
     const target = ofMethod(`${PREFIX}Target`, method);
     out.add([declareConst(name, incoming)], { kind: "run" });
     if (method.parallel) {
-      out.add([constant(probeNames.array(method.index), typeReference(`${PREFIX}AnyItems`), ident(name))], {
+      out.add([asked(probeNames.array(method.index), typeReference(`${PREFIX}AnyItems`), ident(name))], {
         kind: "array",
         receiver: method.name,
       });
@@ -217,23 +214,24 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
       });
       if (method.call === undefined) {
         const items = typeReference(`${PREFIX}Items`, typeOf(name), target);
-        out.add([constant(probeNames.edge(method.index), items, ident(name))], { kind: "edge", receiver: method.name });
+        out.add([asked(probeNames.edge(method.index), items, ident(name))], { kind: "edge", receiver: method.name });
       } else {
         addCall(out, method, probeNames.item(method.index));
       }
     } else if (method.call === undefined) {
-      out.add([constant(probeNames.edge(method.index), target, ident(name))], { kind: "edge", receiver: method.name });
+      out.add([asked(probeNames.edge(method.index), target, ident(name))], { kind: "edge", receiver: method.name });
     } else {
       addCall(out, method, name);
     }
   }
 
-  // The run's input, intersected one source at a time, so that the source that
-  // makes it impossible can be named.
+  // The run's input, intersected one source at a time (each with the intersection of
+  // those before it), so that the source that makes it impossible can be named.
   const sources = plan.sources.map((index) => plan.methods[index]).filter((m) => m !== undefined);
   sources.forEach((source, position) => {
-    const parts = sources.slice(0, position + 1).map((_, earlier) => typeOf(probeNames.source(earlier)));
-    const intersection = parts.length === 1 ? parts[0]! : factory.createIntersectionTypeNode(parts);
+    const own = typeOf(probeNames.source(position));
+    const intersection =
+      position === 0 ? own : factory.createIntersectionTypeNode([typeOf(probeNames.runInput(position - 1)), own]);
     out.add(
       [
         declareConst(probeNames.source(position), sourcePart(source)),
@@ -253,12 +251,17 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
   return { text: out.text, ranges: out.ranges };
 }
 
-/** `const call = fn(value, runContext);` for a generic or overloaded method. */
+/** `function call() { return fn(value, runContext); }` for a generic or overloaded method. */
 function addCall(out: ProbeWriter, method: ProbeMethod, argument: string): void {
   const arity = method.call ?? 0;
   const args = [ident(argument), ident(`${PREFIX}runContext`)].slice(0, arity);
   const call = factory.createCallExpression(ident(probeNames.method(method.index)), undefined, args);
-  out.addCall(constant(probeNames.call(method.index), undefined, call), method.name, arity === 2);
+  out.addCall(askedApart(probeNames.call(method.index), [returned(call)]), method.name, arity === 2);
+}
+
+/** `const name: type = value;`, asked in a function of its own (see `askedApart`). */
+function asked(name: string, type: ts.TypeNode, value: ts.Expression): ts.Statement {
+  return askedApart(probeNames.question(name), [constant(name, type, value)]);
 }
 
 function ident(name: string): ts.Identifier {

@@ -91,6 +91,29 @@ export function declareConst(name: string, type: ts.TypeNode): ts.Statement {
   );
 }
 
+/**
+ * `function name() { statements }`: a question with a value in it is asked in a function
+ * of its own. TypeScript follows a reference back through the flow of its container, past
+ * every assignment before it; at the top level, where there are thousands of questions, that
+ * is quadratic, in a function of one statement it is one step.
+ */
+export function askedApart(name: string, statements: readonly ts.Statement[]): ts.Statement {
+  return factory.createFunctionDeclaration(
+    undefined,
+    undefined,
+    name,
+    undefined,
+    [],
+    undefined,
+    factory.createBlock([...statements], true),
+  );
+}
+
+/** `return value;` */
+export function returned(value: ts.Expression): ts.Statement {
+  return factory.createReturnStatement(value);
+}
+
 /** `const name: type = value;`, or `const name = value;` without a type. */
 export function constant(name: string, type: ts.TypeNode | undefined, value: ts.Expression): ts.Statement {
   return factory.createVariableStatement(

@@ -537,10 +537,14 @@ class ProbeAnswers {
     diagnostics: readonly ts.Diagnostic[],
   ) {
     this.checker = program.getTypeChecker();
+    // Questions with a value are asked in functions of their own (see `askedApart`).
     for (const statement of file.statements) {
-      if (!ts.isVariableStatement(statement)) continue;
-      for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name)) this.declarations.set(declaration.name.text, declaration);
+      const statements = ts.isFunctionDeclaration(statement) ? (statement.body?.statements ?? []) : [statement];
+      for (const inner of statements) {
+        if (!ts.isVariableStatement(inner)) continue;
+        for (const declaration of inner.declarationList.declarations) {
+          if (ts.isIdentifier(declaration.name)) this.declarations.set(declaration.name.text, declaration);
+        }
       }
     }
     for (const diagnostic of diagnostics) {
