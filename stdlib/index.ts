@@ -29,7 +29,7 @@ export type {
 export type { PlanDescriptor, PlanEdge, PlanMethod } from "./plan.js";
 export { PLAN_FORMAT } from "./plan.js";
 export { createRunner } from "./runner.js";
-export { runOnce } from "./run-once.js";
+export { runOnce, sharedRunner, type SharedRunner } from "./run-once.js";
 export { inline } from "./backends/inline.js";
 export {
   DEFAULT_THREADS_OPTIONS,

@@ -1,6 +1,9 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGeneratedWorkspace, runtimeEntry, type GeneratedWorkspace } from "./generated-workspace.js";
+import { createGeneratedWorkspace, repoRoot, runtimeEntry, type GeneratedWorkspace } from "./generated-workspace.js";
 
 /**
  * Generated runners, imported and run against the real runtime: the plan they
@@ -9,6 +12,7 @@ import { createGeneratedWorkspace, runtimeEntry, type GeneratedWorkspace } from 
 
 interface RunnerModule {
   run(input: unknown, options?: { workers?: number }): Promise<unknown>;
+  close(): Promise<void>;
   createRunner(options?: { workers?: number }): {
     run(input: unknown): Promise<unknown>;
     close(): Promise<void>;
@@ -22,13 +26,32 @@ beforeAll(async () => {
   workspace = await createGeneratedWorkspace("flowc-run-", pathToFileURL(runtimeEntry).href);
 }, 60_000);
 
-afterAll(() => workspace.dir.remove());
+const loaded: RunnerModule[] = [];
+
+afterAll(async () => {
+  await Promise.all(loaded.map((module) => module.close()));
+  workspace.dir.remove();
+});
 
 async function load(name: string): Promise<RunnerModule> {
   const file = workspace.runners.get(name);
   if (file === undefined) throw new Error(`no runner for ${name}`);
   const { tsImport } = await import("tsx/esm/api");
-  return (await tsImport(pathToFileURL(file).href, import.meta.url)) as RunnerModule;
+  const module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as RunnerModule;
+  loaded.push(module);
+  return module;
+}
+
+/** Runs `script` (an ES module) under tsx in its own process; resolves when the process has exited. */
+async function runScript(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const file = workspace.dir.write(`script-${loaded.length}-${Date.now()}.mts`, script);
+  const child = spawn(process.execPath, ["--import", "tsx", file], { cwd: repoRoot });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, "exit")) as [number | null];
+  return { code, stdout, stderr };
 }
 
 describe("generated runners run", () => {
@@ -54,6 +77,34 @@ describe("generated runners run", () => {
     const runner = await load(name);
     expect(await runner.run(input)).toEqual(output);
   });
+
+  it("keeps the runner `run` starts: a second run is served by the same worker threads, and idle threads let the process end", async () => {
+    const runner = workspace.runners.get("kept-runner");
+    if (runner === undefined) throw new Error("no runner for kept-runner");
+    const specifier = JSON.stringify(pathToFileURL(runner).href);
+    const { code, stdout, stderr } = await runScript(
+      [
+        `import { run } from ${specifier};`,
+        "const first = await run([1, 2, 3, 4]);",
+        "const second = await run([1, 2, 3, 4]);",
+        "console.log(JSON.stringify({ first, second }));",
+        // No close(): the process must still end once nothing runs.
+      ].join("\n"),
+    );
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    const { first, second } = JSON.parse(stdout) as { first: number[]; second: number[] };
+    expect(first.every((id) => id > 0)).toBe(true);
+    // A runner of its own per run would start new threads, whose ids are all higher.
+    expect(Math.min(...second)).toBeLessThanOrEqual(Math.max(...first));
+  }, 60_000);
+
+  it("closes the kept runner on close(), and starts another on the next run", async () => {
+    const module = await load("kept-runner");
+    const first = (await module.run([1, 2])) as number[];
+    await module.close();
+    const second = (await module.run([1, 2])) as number[];
+    expect(Math.min(...second)).toBeGreaterThan(Math.max(...first));
+  }, 60_000);
 
   it("gives a runner that can be kept and reused", async () => {
     const module = await load("chain");

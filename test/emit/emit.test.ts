@@ -90,6 +90,8 @@ describe("emit: user text never becomes code", () => {
       "TypeAliasDeclaration",
       "TypeAliasDeclaration",
       "FunctionDeclaration",
+      "VariableStatement",
+      "FunctionDeclaration",
       "FunctionDeclaration",
     ]);
     const methodsImport = file.statements[1] as ts.ImportDeclaration;

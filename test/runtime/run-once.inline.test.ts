@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { FlowEvent, Runner, RunnerOptions } from "../../stdlib/api.js";
 import { CancelledError } from "../../stdlib/errors.js";
-import { createRunner, runOnce } from "../../stdlib/index.js";
+import { createRunner, runOnce, sharedRunner } from "../../stdlib/index.js";
 import { chain } from "./plans.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "flowc-run-once-"));
@@ -14,9 +14,10 @@ const methods = { a: (x: number) => x + 1, b: (x: number) => x * 2 };
 
 /** A runner factory like a generated runner's `createRunner`, recording what it was given and whether it closed. */
 function recordingFactory() {
-  const seen: { options?: RunnerOptions; closed: boolean } = { closed: false };
+  const seen: { options?: RunnerOptions; closed: boolean; created: number } = { closed: false, created: 0 };
   const create = (options: RunnerOptions): Runner<number, number> => {
     seen.options = options;
+    seen.created++;
     const runner = createRunner<number, number>(chain("a", "b"), methods, options);
     return {
       plan: runner.plan,
@@ -52,5 +53,67 @@ describe("runOnce", () => {
     expect(seen.closed).toBe(true);
     expect(seen.options).not.toHaveProperty("trace");
     expect(JSON.parse(readFileSync(trace, "utf8"))).toHaveProperty("traceEvents");
+  });
+});
+
+describe("sharedRunner", () => {
+  it("keeps one runner across runs until it is closed, then starts another", async () => {
+    const { create, seen } = recordingFactory();
+    const shared = sharedRunner(create);
+    expect(seen.created).toBe(0);
+    expect(await shared.run(1)).toBe(4);
+    expect(await Promise.all([shared.run(2), shared.run(3, {})])).toEqual([6, 8]);
+    expect(seen.created).toBe(1);
+    expect(seen.closed).toBe(false);
+    await shared.close();
+    expect(seen.closed).toBe(true);
+    expect(await shared.run(4)).toBe(10);
+    expect(seen.created).toBe(2);
+    await shared.close();
+  });
+
+  it("gives a run with runner options a runner of its own, closed when it settles", async () => {
+    const { create, seen } = recordingFactory();
+    const shared = sharedRunner(create);
+    const events: FlowEvent["type"][] = [];
+    expect(await shared.run(1, { workers: 2, onEvent: (e) => events.push(e.type) })).toBe(4);
+    expect(seen).toMatchObject({ created: 1, closed: true, options: { workers: 2 } });
+    expect(events).toContain("run:end");
+    // Options left undefined are no options: the kept runner serves that run.
+    seen.closed = false;
+    expect(await shared.run(1, { workers: undefined, signal: undefined })).toBe(4);
+    expect(seen).toMatchObject({ created: 2, closed: false });
+    await shared.close();
+  });
+
+  it("keeps its runner usable after a cancelled run", async () => {
+    const { create, seen } = recordingFactory();
+    const shared = sharedRunner(create);
+    const controller = new AbortController();
+    controller.abort(new Error("stop"));
+    await expect(shared.run(1, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    expect(await shared.run(1)).toBe(4);
+    expect(seen).toMatchObject({ created: 1, closed: false });
+    await shared.close();
+  });
+
+  it("rejects the run when the runner cannot be created, and tries again on the next", async () => {
+    let attempts = 0;
+    const shared = sharedRunner<number, number>((options) => {
+      attempts++;
+      if (attempts === 1) throw new Error("refused");
+      return createRunner<number, number>(chain("a", "b"), methods, options);
+    });
+    const first = shared.run(1);
+    await expect(first).rejects.toThrow("refused");
+    expect(await shared.run(1)).toBe(4);
+    expect(attempts).toBe(2);
+    await shared.close();
+  });
+
+  it("closes nothing when no run made a runner", async () => {
+    const { create, seen } = recordingFactory();
+    await sharedRunner(create).close();
+    expect(seen).toMatchObject({ created: 0, closed: false });
   });
 });
