@@ -1,8 +1,8 @@
 /**
- * The bullmq backend with its workers in child processes (./../fixtures/
- * bullmq/host.ts), for the conformance sections that must see only what the
- * transport carries: nothing a method throws or is aborted with can reach
- * the test through shared memory or process-wide state. Like
+ * The bullmq backend with its workers in child processes (worker hosts,
+ * test/fixtures/bullmq/host.ts), for the conformance sections that must see
+ * only what the transport carries: nothing a method throws or is aborted
+ * with can reach the test through shared memory or process-wide state. Like
  * ./in-process.ts, each runner gets one single-slot worker per slot it
  * allows (at least two), spread over the hosts, started on open and stopped
  * on close; the hosts themselves live as long as the test file.
