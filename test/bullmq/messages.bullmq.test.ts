@@ -60,7 +60,7 @@ describe("bullmq messages", () => {
       events: false,
       backoff: { baseMs: 1, maxMs: 2 },
     };
-    expect(readJobData(data, (run) => `${run}.0`)).toMatchObject({ call: "r.0", origin: "", input: [1, 2], holes: [] });
+    expect(readJobData(data, (run) => `${run}.0`)).toMatchObject({ call: "r.0", input: [1, 2], holes: [] });
     expect(() => readJobData("text", String)).toThrow("job data is not an object");
     expect(() => readJobData({ ...data, shard: -1 }, String)).toThrow(
       "job data lacks the non-negative integer 'shard'",

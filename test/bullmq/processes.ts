@@ -19,17 +19,19 @@ export interface WorkerProcess {
 
 /**
  * Spawns `node --import tsx <args>` and resolves once `ready` (a pattern of
- * its stdout or stderr) has appeared.
+ * its stdout or stderr) has appeared. With `ipc`, the child also gets an IPC
+ * channel (`child.send`, `process.send`).
  */
 export async function spawnWorker(
   args: readonly string[],
   ready: RegExp,
   env: NodeJS.ProcessEnv = {},
+  ipc = false,
 ): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", ...args], {
     cwd: root,
     env: { ...process.env, ...env, NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ipc ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
   });
   let out = "";
   let err = "";

@@ -12,7 +12,7 @@
 import type { RunContext } from "../../api.js";
 import { CallContext, isThenable, LazyAbort } from "../../context.js";
 import { MethodTimeoutError } from "../../errors.js";
-import { watchRun, type Abort } from "./same-process.js";
+import { watchRun, type Abort } from "./run-ends.js";
 
 export type Outcome =
   | { readonly ok: true; readonly value: unknown; readonly ms: number }

@@ -40,13 +40,9 @@ import {
   type ShardJobWire,
 } from "./messages.js";
 import { describeConnection, redisOptions, type BullmqSettings } from "./options.js";
-import { endRun, PROCESS_TOKEN, takeOver } from "./same-process.js";
 import { Monitor, seconds } from "./monitor.js";
 import { defineScripts } from "./scripts.js";
 import { now } from "../../clock.js";
-
-/** Sessions opened by this process, for their ids. */
-let sessions = 0;
 
 /** Shards per lane when the plan leaves the size open: enough that a slow or lost shard costs little. */
 const SHARDS_PER_LANE = 16;
@@ -156,8 +152,7 @@ class Session implements BackendSession {
   readonly #options: BackendOpenOptions;
   readonly #settings: BullmqSettings;
   readonly #keys: PlanKeys;
-  /** `<process token>.<n>`: workers in this process recognise their caller by it. */
-  readonly #id = `${PROCESS_TOKEN}.${++sessions}`;
+  readonly #id = randomUUID();
   readonly #redis: Redis;
   readonly #reader: Redis;
   /** Hears workers leave, for `worker:down`. */
@@ -548,7 +543,7 @@ class Session implements BackendSession {
           item: reply.item ?? undefined,
           attempt: reply.attempt,
           delayMs: reply.delayMs,
-          error: takeOver(reply.error.handle)?.error ?? fromWireError(reply.error),
+          error: fromWireError(reply.error),
         });
         return;
       case "part":
@@ -583,7 +578,7 @@ class Session implements BackendSession {
         return;
       }
       case "fail": {
-        const error = takeOver(reply.error.handle)?.error ?? fromWireError(reply.error);
+        const error = fromWireError(reply.error);
         const item = reply.item ?? undefined;
         if (emit !== undefined) {
           this.#announce(call, reply.worker);
@@ -718,10 +713,9 @@ class Session implements BackendSession {
 
   #cancelRun(scope: CallScope, run: RunState): void {
     const reason: unknown = scope.signal.reason;
-    // Workers of this process stop at once, with the run's own reason; the others hear it from Redis.
-    endRun(scope.runId, reason);
     if (this.#closed) return;
     for (const call of [...run.calls]) this.#finish(call, reason);
+    // Every worker hears it from Redis, those of this process too.
     const message = JSON.stringify({
       run: scope.runId,
       reason: toWireError(reason),

@@ -18,7 +18,7 @@ import { Worker } from "node:worker_threads";
 import { ErrorCode, MethodTimeoutError, NonRetryableError, PlanError } from "../../errors.js";
 import type { AttemptSpec, Outcome } from "./attempt.js";
 import { fromWireError, toWireError, type WireError } from "./messages.js";
-import { watchRun } from "./same-process.js";
+import { watchRun } from "./run-ends.js";
 
 /** What a thread is started with: the methods it imports. */
 export interface ThreadSetup {

@@ -59,8 +59,6 @@ export interface ShardJobData extends ShardJobWire {
   readonly backoff: { readonly baseMs: number; readonly maxMs: number };
   /** Id of the call (one method in one run); the call's Redis key is derived from it. */
   readonly call: string;
-  /** The caller's process token: a worker in that same process hands errors over by reference. */
-  readonly origin: string;
 }
 
 /** An error as JSON: enough to rebuild it with its name, message, code and own data. */
@@ -72,8 +70,6 @@ export interface WireError {
   /** Own enumerable properties that are plain JSON (e.g. `status`, `method`). */
   readonly props?: Readonly<Record<string, unknown>> | undefined;
   readonly cause?: WireError | undefined;
-  /** Set when the error object itself waits in the receiving process (same-process hand-over). */
-  readonly handle?: string | undefined;
 }
 
 /** What a worker streams back to the caller that submitted a job. */
@@ -331,7 +327,6 @@ export function readJobData(data: unknown, callOf: (run: string) => string): Sha
     backoff,
     delivered,
     call: callOf(run),
-    origin: session.slice(0, Math.max(0, session.lastIndexOf("."))),
   };
 }
 

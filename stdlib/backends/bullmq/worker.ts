@@ -48,7 +48,7 @@ import {
   type WorkerProcessOptions,
   type WorkerSettings,
 } from "./options.js";
-import { endRun, handOver, markEnded, PROCESS_TOKEN, runEnded, type Abort } from "./same-process.js";
+import { endRun, markEnded, runEnded, type Abort } from "./run-ends.js";
 import { defineScripts } from "./scripts.js";
 
 /** Options of {@link createWorker}. */
@@ -505,7 +505,6 @@ class PlanWorker implements FlowWorker {
       if (isNonRetryable(outcome.error) || attempt > method.retries) {
         // No further item of this run starts here: its caller will fail the run on this reply.
         markEnded(data.run, outcome.error);
-        const error = toWireError(outcome.error);
         this.#send(data, {
           t: "fail",
           call: data.call,
@@ -514,7 +513,7 @@ class PlanWorker implements FlowWorker {
           worker: this.id,
           item: item ?? null,
           attempts: attempt,
-          error: data.origin === PROCESS_TOKEN ? { ...error, handle: handOver(outcome.error) } : error,
+          error: toWireError(outcome.error),
         });
         const final = new UnrecoverableError(
           `${method.name}${item === undefined ? "" : ` item ${item}`}: ${describe(outcome.error)}`,
@@ -529,7 +528,6 @@ class PlanWorker implements FlowWorker {
       const delayMs = backoffDelay(attempt, data.backoff);
       if (data.events) {
         for (const { index, error } of retryable) {
-          const wire = toWireError(error);
           this.#send(data, {
             t: "retry",
             call: data.call,
@@ -538,7 +536,7 @@ class PlanWorker implements FlowWorker {
             item: data.single ? null : data.first + index,
             attempt,
             delayMs,
-            error: data.origin === PROCESS_TOKEN ? { ...wire, handle: handOver(error) } : wire,
+            error: toWireError(error),
           });
         }
       }
