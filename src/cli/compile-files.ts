@@ -1,8 +1,12 @@
+import { createHash } from "node:crypto";
 import type { SourceText } from "../../grammar/source.js";
-import { compile, type CompileResult, type TypeScriptServices } from "../compile.js";
-import { hasErrors } from "../../grammar/diagnostics/diagnostic.js";
+import type { PlanDescriptor } from "../../stdlib/plan.js";
+import { hasErrors, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
+import type { CompileResult, TypeScriptServices } from "../compile.js";
+import { defaultCacheDir, openCompileCache, type CompileCache } from "../cache/compile-cache.js";
+import type { InputProblem } from "../typecheck/input-check.js";
 import type { TargetBackend } from "../typecheck/types.js";
-import { createTypeScriptServices } from "../typescript-services.js";
+import type { CachedTypeScriptServices } from "../typescript-services.js";
 import { ExitCode, printReasons, readManifest, readManifests } from "./io.js";
 import { reportDiagnostics, type DiagnosticsFormat } from "./report.js";
 
@@ -14,12 +18,31 @@ export interface CompileFilesOptions {
   readonly runInput?: { readonly value: unknown } | undefined;
   /** Output path of each manifest's runner; when given, runners are emitted. */
   readonly outFile?: ((manifestPath: string) => string) | undefined;
+  /** `false` (`--no-cache`): neither answer from the rebuild cache nor write to it. */
+  readonly cache?: boolean | undefined;
 }
 
-export interface FileResult extends CompileResult {
+/** What a command needs of a manifest's compilation: all of it plain data, so the rebuild cache can keep it. */
+export interface FileResult {
+  readonly source: SourceText;
+  /** Every phase's diagnostics (see `CompileResult.diagnostics`). */
+  readonly diagnostics: readonly Diagnostic[];
+  /** The texts diagnostics point into (see `CompileResult.sources`). */
+  readonly sources: readonly SourceText[];
+  readonly plan: PlanDescriptor | undefined;
+  /** The runner's code, when one was asked for and there were no errors. */
+  readonly code: string | undefined;
   readonly outFile: string | undefined;
   /** Resolved module file of each method, keyed by manifest name. */
   readonly modulePaths: ReadonlyMap<string, string>;
+  /** Whether the manifest parsed, so that its modules were looked up. */
+  readonly resolved: boolean;
+  /** The backend the manifest's `backend …;` statement names. */
+  readonly backend: TargetBackend | undefined;
+  /** The run's input type, printed, when the types were read. */
+  readonly inputType: string | undefined;
+  /** Where `runInput` does not fit the input type (see `TypedPlan.inputProblems`). */
+  readonly inputProblems: readonly InputProblem[] | undefined;
 }
 
 export interface CompiledFiles {
@@ -66,29 +89,123 @@ export async function compileFile(
 }
 
 /**
- * Compiles manifests already read, sharing `typescript` (one project per
- * tsconfig, created here unless given: watch mode keeps its own warm).
+ * Compiles manifests already read, sharing `typescript` (one project per tsconfig,
+ * created on the first manifest that needs it: watch mode passes its own, kept warm).
+ * Without `typescript` given, an unchanged manifest is answered from the rebuild cache
+ * (src/cache/compile-cache.ts) and the compiler is not even loaded.
  */
 export async function compileSources(
   sources: readonly SourceText[],
   options: CompileFilesOptions,
-  typescript: TypeScriptServices | undefined = options.types === false ? undefined : createTypeScriptServices(),
+  typescript?: TypeScriptServices,
 ): Promise<FileResult[]> {
+  const cache =
+    typescript === undefined && options.cache !== false && options.types !== false
+      ? openCompileCache(defaultCacheDir(process.cwd()))
+      : undefined;
+  let compiler: Compiler | undefined;
   const results: FileResult[] = [];
   for (const source of sources) {
     const outFile = options.outFile?.(source.path);
-    const result = await compile(
+    const key = cache === undefined ? undefined : cacheKey(source, options, outFile);
+    const cached = key === undefined ? undefined : cache?.lookup<CachedResult>(key);
+    if (cached !== undefined) {
+      results.push(fromCache(cached, source, outFile));
+      continue;
+    }
+    compiler ??= await loadCompiler(options, typescript);
+    const result = await compiler.compile(
       source,
       { workers: options.workers, backend: options.backend, types: options.types, runInput: options.runInput, outFile },
-      typescript,
+      compiler.services,
     );
-    const modulePaths = new Map<string, string>();
-    for (const [name, binding] of result.resolution?.bindings ?? []) {
-      if (binding.modulePath !== undefined) modulePaths.set(name, binding.modulePath);
+    const fileResult = toFileResult(result, outFile);
+    if (cache !== undefined && key !== undefined && compiler.owned !== undefined) {
+      const read = [
+        ...compiler.owned.filesRead(source.path),
+        ...(outFile === undefined ? [] : compiler.owned.filesRead(outFile)),
+      ];
+      cache.store(key, toCache(fileResult), [source.path, ...read]);
     }
-    results.push({ ...result, outFile, modulePaths });
+    results.push(fileResult);
   }
   return results;
+}
+
+interface Compiler {
+  readonly compile: typeof import("../compile.js").compile;
+  readonly services: TypeScriptServices | undefined;
+  /** The services created here, whose files read the cache records; `undefined` when given or not needed. */
+  readonly owned: CachedTypeScriptServices | undefined;
+}
+
+/** Loads the compiler (TypeScript, prettier) only when a manifest needs compiling. */
+async function loadCompiler(options: CompileFilesOptions, given: TypeScriptServices | undefined): Promise<Compiler> {
+  const { compile } = await import("../compile.js");
+  if (given !== undefined || options.types === false) return { compile, services: given, owned: undefined };
+  const { createTypeScriptServices } = await import("../typescript-services.js");
+  const owned = createTypeScriptServices();
+  return { compile, services: owned, owned };
+}
+
+function toFileResult(result: CompileResult, outFile: string | undefined): FileResult {
+  const modulePaths = new Map<string, string>();
+  for (const [name, binding] of result.resolution?.bindings ?? []) {
+    if (binding.modulePath !== undefined) modulePaths.set(name, binding.modulePath);
+  }
+  return {
+    source: result.source,
+    diagnostics: result.diagnostics,
+    sources: result.sources,
+    plan: result.plan,
+    code: result.code,
+    outFile,
+    modulePaths,
+    resolved: result.resolution !== undefined,
+    backend: result.analysis?.backend,
+    inputType: result.typed?.inputType,
+    inputProblems: result.typed?.inputProblems,
+  };
+}
+
+/** A `FileResult` as the cache keeps it: without the manifest (read again anyway) and with its map as entries. */
+type CachedResult = Omit<FileResult, "source" | "outFile" | "modulePaths" | "sources"> & {
+  readonly modulePaths: readonly (readonly [string, string])[];
+  /** The texts diagnostics point into, but the manifest's own. */
+  readonly otherSources: readonly SourceText[];
+};
+
+function toCache(result: FileResult): CachedResult {
+  const { source, outFile, modulePaths, sources, ...rest } = result;
+  void outFile;
+  return { ...rest, modulePaths: [...modulePaths], otherSources: sources.filter((text) => text !== source) };
+}
+
+function fromCache(cached: CachedResult, source: SourceText, outFile: string | undefined): FileResult {
+  const { modulePaths, otherSources, ...rest } = cached;
+  return { ...rest, source, outFile, modulePaths: new Map(modulePaths), sources: [source, ...otherSources] };
+}
+
+/**
+ * Everything besides the files read that decides a compilation's answer: where the
+ * command runs (diagnostics print paths as given), the manifest, and the options.
+ */
+function cacheKey(source: SourceText, options: CompileFilesOptions, outFile: string | undefined): unknown {
+  const input =
+    options.runInput === undefined
+      ? null
+      : createHash("sha256")
+          .update(JSON.stringify(options.runInput.value) ?? "undefined")
+          .digest("hex");
+  return {
+    cwd: process.cwd(),
+    manifest: source.path,
+    workers: options.workers ?? null,
+    backend: options.backend ?? null,
+    types: options.types ?? true,
+    outFile: outFile ?? null,
+    input,
+  };
 }
 
 export function exitCodeOf(results: readonly FileResult[]): number {

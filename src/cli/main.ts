@@ -21,6 +21,11 @@ function createProgram(setExit: (code: number) => void): Command {
     .addHelpText(
       "after",
       `
+check, build and run answer from a rebuild cache when the manifest, its methods, the files they
+import, the tsconfig and the options are all unchanged (node_modules/.cache/flowc in the nearest
+folder with a node_modules, else ~/.cache/flowc; $FLOWC_CACHE_DIR to choose; delete it to clear it;
+--no-cache to bypass it).
+
 Exit codes: 0 no errors, 1 errors in a manifest or a failed run, 2 bad usage or unreadable files.
 A file reports at most its first 1,000 diagnostics, then one that counts the rest.
 An unreadable manifest does not stop check, build or fmt from checking the others, but build
@@ -47,6 +52,10 @@ Examples:
     "--backend <name>",
     "the backend the plan will run on (default: the manifest's `backend` statement): bullmq also proves every value survives JSON",
   ).choices(["inline", "threads", "bullmq"]);
+  const noCache = new Option(
+    "--no-cache",
+    "compile even when nothing changed, and leave the rebuild cache (node_modules/.cache/flowc, or $FLOWC_CACHE_DIR) untouched",
+  );
   const watch = new Option(
     "--watch",
     "keep running: check again when a manifest, its methods or its tsconfig.json change (stop with Ctrl-C)",
@@ -65,6 +74,7 @@ later, it is reported and watched until it is back. SIGINT or SIGTERM stops it w
     .addOption(workers)
     .addOption(targetBackend)
     .addOption(diagnosticsFormat)
+    .addOption(noCache)
     .addOption(watch)
     .addHelpText("after", watchHelp)
     .action(async (files: string[], options: CheckOptions) => {
@@ -79,6 +89,7 @@ later, it is reported and watched until it is back. SIGINT or SIGTERM stops it w
     .addOption(workers)
     .addOption(targetBackend)
     .addOption(diagnosticsFormat)
+    .addOption(noCache)
     .addOption(watch)
     .addHelpText(
       "after",
@@ -131,6 +142,7 @@ build --watch writes only the runners whose code changed.`,
       "print only the output (and a failure's one-line reason): no progress, no summary, no stack on stderr",
     )
     .option("--trace <file>", "write a Chrome trace of the run (open it in Perfetto or chrome://tracing)")
+    .addOption(noCache)
     .addHelpText(
       "after",
       `

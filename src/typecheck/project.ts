@@ -45,6 +45,13 @@ const NO_INPUTS = 18003;
 
 /** What went wrong reading a project's tsconfig (and the configs it extends), as TypeScript says it. */
 const configErrors = new WeakMap<Project, readonly ts.Diagnostic[]>();
+/** The config files read for a project: its tsconfig and those it extends. */
+const configFiles = new WeakMap<Project, readonly string[]>();
+
+/** The tsconfig of `project` and every config it extends, as read (absolute paths). */
+export function configFilesOf(project: Project): readonly string[] {
+  return configFiles.get(project) ?? [];
+}
 
 /**
  * The errors TypeScript found in the tsconfig of `project` (a file it cannot read, JSON
@@ -65,20 +72,30 @@ export function configErrorsOf(project: Project): readonly ts.Diagnostic[] {
 export function createProject(tsConfigPath: string | undefined): Project {
   if (tsConfigPath === undefined)
     return new Project({ compilerOptions: { ...DEFAULT_COMPILER_OPTIONS, ...OVERRIDES } });
-  const { options, errors } = readTsConfig(tsConfigPath);
+  const { options, errors, read } = readTsConfig(tsConfigPath);
   const project = new Project({
     compilerOptions:
       options === undefined ? { ...DEFAULT_COMPILER_OPTIONS, ...OVERRIDES } : { ...options, ...OVERRIDES },
   });
   if (errors.length > 0) configErrors.set(project, errors);
+  configFiles.set(project, read);
   return project;
 }
 
 /** The compiler options of a tsconfig (`undefined` when it cannot be read at all), and its errors. */
-function readTsConfig(tsConfigPath: string): { options: CompilerOptions | undefined; errors: ts.Diagnostic[] } {
+function readTsConfig(tsConfigPath: string): {
+  options: CompilerOptions | undefined;
+  errors: ts.Diagnostic[];
+  read: string[];
+} {
   const fatal: ts.Diagnostic[] = [];
+  const read: string[] = [path.resolve(tsConfigPath)];
   const host: ts.ParseConfigFileHost = {
     ...ts.sys,
+    readFile: (file: string) => {
+      read.push(path.resolve(file));
+      return ts.sys.readFile(file);
+    },
     onUnRecoverableConfigFileDiagnostic: (diagnostic) => fatal.push(diagnostic),
   };
   let parsed: ts.ParsedCommandLine | undefined;
@@ -98,7 +115,7 @@ function readTsConfig(tsConfigPath: string): { options: CompilerOptions | undefi
   // The parse errors of the JSON itself are kept apart from the errors of its settings.
   const found = parsed === undefined ? [] : ts.getConfigFileParsingDiagnostics(parsed);
   const errors = [...fatal, ...found.filter((error) => error.code !== NO_INPUTS)];
-  return { options: fatal.length > 0 ? undefined : parsed?.options, errors };
+  return { options: fatal.length > 0 ? undefined : parsed?.options, errors, read };
 }
 
 /** Hands out one project per tsconfig, so the manifests of one build share their parsed libraries. */

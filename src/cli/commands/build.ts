@@ -11,6 +11,8 @@ export interface BuildOptions {
   readonly backend?: TargetBackend;
   readonly format: DiagnosticsFormat;
   readonly watch?: boolean;
+  /** `false` with `--no-cache`. */
+  readonly cache?: boolean;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function buildCommand(files: readonly string[], options: BuildOptio
   const results = await compileSources(sources, {
     workers: options.workers,
     backend: options.backend,
+    cache: options.cache,
     // Emitting costs time (prettier); skip it when nothing will be written.
     outFile: problems.length === 0 ? runners.outFile : undefined,
   });

@@ -7,6 +7,8 @@ export interface CheckOptions {
   readonly backend?: TargetBackend;
   readonly format: DiagnosticsFormat;
   readonly watch?: boolean;
+  /** `false` with `--no-cache`. */
+  readonly cache?: boolean;
 }
 
 /**
@@ -18,7 +20,7 @@ export async function checkCommand(files: readonly string[], options: CheckOptio
   if (options.watch === true) return (await import("../watch.js")).watch(files, { ...options, emit: false });
   const { exitCode } = await compileFiles(
     files,
-    { workers: options.workers, backend: options.backend },
+    { workers: options.workers, backend: options.backend, cache: options.cache },
     options.format,
   );
   return exitCode;

@@ -23,6 +23,8 @@ export interface RunCommandOptions {
   readonly format: DiagnosticsFormat;
   /** Print nothing but the output (and a failure's reason). */
   readonly quiet?: boolean;
+  /** `false` with `--no-cache`: compile the manifest even when nothing changed. */
+  readonly cache?: boolean;
   /** Where to write a Chrome Trace Event Format file of the run. */
   readonly trace?: string;
   /** Where the methods run; `bullmq` also checks the plan for JSON transport. */
@@ -46,12 +48,12 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const input = options.input === undefined ? undefined : await readJsonInput(options.input);
   const { result, exitCode } = await compileFile(
     file,
-    { workers: options.workers, backend: options.backend, runInput: { value: input } },
+    { workers: options.workers, backend: options.backend, runInput: { value: input }, cache: options.cache },
     options.format,
   );
   if (exitCode !== ExitCode.Ok || result.plan === undefined) return ExitCode.Failure;
   // `--backend` wins; otherwise the manifest's own `backend …;` statement, which the type-check also judged by.
-  const chosen = options.backend ?? result.analysis?.backend;
+  const chosen = options.backend ?? result.backend;
   for (const [flag, value] of [
     ["--worker-wait", options.workerWait],
     ["--connection-wait", options.connectionWait],
@@ -59,8 +61,8 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     if (value !== undefined && chosen !== "bullmq")
       throw new UsageError(`${flag} applies only to the bullmq backend (--backend bullmq, or 'backend bullmq;')`);
   }
-  const type = result.typed?.inputType ?? "unknown";
-  const problems = result.typed?.inputProblems ?? [];
+  const type = result.inputType ?? "unknown";
+  const problems = result.inputProblems ?? [];
   if (options.input === undefined && problems.length > 0) {
     throw new UsageError(`${file} needs an input of type '${type}': pass --input '<json>' or --input @file.json`);
   }

@@ -1,0 +1,90 @@
+/**
+ * What a compilation read from disk, recorded so that a later run can tell, without
+ * compiling, whether anything it would read has changed.
+ *
+ * - Every file it read, by content (a hash): an edit that keeps the size and the
+ *   modification time still misses.
+ * - Every directory that holds a file it read, by modification time: a file created,
+ *   deleted or renamed there (a new `utils.ts` beside `utils.js`, an `index.ts`) changes it.
+ * - In those directories and every ancestor of them, what module lookup and settings
+ *   search for: `node_modules` and `node_modules/@types` by modification time (a
+ *   package installed where a lookup failed before misses), `package.json` and
+ *   `tsconfig.json` by content (they decide module formats and settings without being
+ *   source files), each recorded as absent when it is. Ancestors are not recorded by
+ *   their own modification time: a home folder changes with every shell command.
+ *
+ * Sound first: whatever cannot be read now that could be read then, and the reverse,
+ * is a change.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import path from "node:path";
+
+export interface Fingerprint {
+  /** Absolute path → SHA-256 of its content, or `null` when it did not exist. */
+  readonly files: Readonly<Record<string, string | null>>;
+  /** Absolute path → modification time in nanoseconds (as a string), or `null` when it did not exist. */
+  readonly directories: Readonly<Record<string, string | null>>;
+}
+
+/** Files beside the read ones that decide how those are read. */
+const SETTINGS_FILES = ["package.json", "tsconfig.json"];
+
+/** The fingerprint of a compilation that read `files` (absolute paths). */
+export function fingerprintOf(files: Iterable<string>): Fingerprint {
+  const read = new Set<string>();
+  const containing = new Set<string>();
+  for (const file of files) {
+    const absolute = path.resolve(file);
+    read.add(absolute);
+    containing.add(path.dirname(absolute));
+  }
+  const ancestors = new Set<string>();
+  for (const start of containing) {
+    for (let dir = start; !ancestors.has(dir); dir = path.dirname(dir)) {
+      ancestors.add(dir);
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+  const lookedIn = new Set(containing);
+  for (const dir of ancestors) {
+    const modules = path.join(dir, "node_modules");
+    lookedIn.add(modules);
+    lookedIn.add(path.join(modules, "@types"));
+    for (const name of SETTINGS_FILES) read.add(path.join(dir, name));
+  }
+  const fileHashes: Record<string, string | null> = {};
+  for (const file of [...read].sort()) fileHashes[file] = contentHash(file);
+  const times: Record<string, string | null> = {};
+  for (const dir of [...lookedIn].sort()) times[dir] = modifiedAt(dir);
+  return { files: fileHashes, directories: times };
+}
+
+/** Whether everything `fingerprint` recorded is as it was. */
+export function isUnchanged(fingerprint: Fingerprint): boolean {
+  for (const [dir, time] of Object.entries(fingerprint.directories)) {
+    if (modifiedAt(dir) !== time) return false;
+  }
+  for (const [file, hash] of Object.entries(fingerprint.files)) {
+    if (contentHash(file) !== hash) return false;
+  }
+  return true;
+}
+
+function contentHash(file: string): string | null {
+  try {
+    return createHash("sha256").update(readFileSync(file)).digest("hex");
+  } catch {
+    // Missing, a directory, unreadable: all the same to a compiler that could not read it.
+    return null;
+  }
+}
+
+function modifiedAt(dir: string): string | null {
+  try {
+    const stats = statSync(dir, { bigint: true });
+    return stats.isDirectory() ? `${stats.mtimeNs}:${stats.ino}` : null;
+  } catch {
+    return null;
+  }
+}
