@@ -66,6 +66,7 @@ export class InlineSession implements BackendSession {
 
   method(method: PlanMethod): BackendMethod {
     const fn = lookupMethod(this.#methods, method.name) as Invocable | undefined;
+    // Can't happen: the runner checked the method table against the plan (validateMethods) before opening.
     if (fn === undefined) throw new Error(`inline backend: no function for method '${method.name}'`);
     return new InlineMethod(
       method,

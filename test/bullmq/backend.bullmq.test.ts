@@ -7,7 +7,7 @@ import {
   createWorker,
   ErrorCode,
   PlanError,
-  WorkerCapError,
+  TooFewWorkersError,
   type FlowEvent,
   type FlowWorker,
   type PlanDescriptor,
@@ -82,11 +82,12 @@ describeWithRedis("bullmq backend", () => {
     const error = await runner(plan, 300)
       .run([1, 2, 3])
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(WorkerCapError);
+    expect(error).toBeInstanceOf(TooFewWorkersError);
     expect(error).toMatchObject({
+      code: ErrorCode.TooFewWorkers,
       methods: ["square"],
       required: 3,
-      allowed: 1,
+      live: 1,
     });
     expect((error as Error).message).toBe(
       `Parallel method 'square' needs 3 live workers (min_worker_count: 3), but only 1 worker serves it after waiting 0.3 s ` +

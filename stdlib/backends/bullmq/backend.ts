@@ -24,14 +24,13 @@ import { randomUUID } from "node:crypto";
 import { Queue, type JobsOptions } from "bullmq";
 import { Redis } from "ioredis";
 import type { BackendMethod, BackendOpenOptions, BackendSession, CallScope, FlowEvent } from "../../api.js";
-import { ErrorCode, FlowError, MethodError, PlanError, WorkerCapError, describe } from "../../errors.js";
+import { errors, FlowError, MethodError, describe, seconds, type TooFewWorkersError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { callId, jobId, PlanKeys } from "./keys.js";
 import {
   holesOf,
   restoreHoles,
   fromWireError,
-  PayloadError,
   readReply,
   checkPayload,
   toWireError,
@@ -41,7 +40,7 @@ import {
 } from "./messages.js";
 import { describeConnection, redisOptions, type BullmqSettings } from "./options.js";
 import { endRun, PROCESS_TOKEN, takeOver } from "./same-process.js";
-import { Monitor, seconds } from "./monitor.js";
+import { Monitor } from "./monitor.js";
 import { defineScripts } from "./scripts.js";
 import { now } from "../../clock.js";
 
@@ -73,11 +72,7 @@ export async function openSession(
 ): Promise<BackendSession> {
   // Refused before any connection is made, so nothing of this plan is ever enqueued.
   if (plan.jsonSafe !== true) {
-    throw new PlanError(
-      ErrorCode.InvalidPlan,
-      `Plan '${plan.name}' cannot run on the bullmq backend: it was not checked for JSON transport, ` +
-        `and every value between its methods crosses processes as JSON. Rebuild it with 'flowc build --backend bullmq'.`,
-    );
+    throw errors.notJsonChecked(plan.name);
   }
   const session = new Session(plan, options, settings);
   await session.connect();
@@ -245,7 +240,7 @@ class Session implements BackendSession {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new FlowError(ErrorCode.InvalidOption, this.#unreachable("could not connect"))),
+        () => reject(this.#unreachable("could not connect")),
         Math.max(this.#settings.connectionWait, 1),
       );
     });
@@ -255,9 +250,7 @@ class Session implements BackendSession {
       this.#redis.disconnect();
       this.#reader.disconnect();
       this.#listener.disconnect();
-      throw error instanceof FlowError
-        ? error
-        : new FlowError(ErrorCode.InvalidOption, this.#unreachable(this.#lastError ?? describe(error)));
+      throw error instanceof FlowError ? error : this.#unreachable(this.#lastError ?? describe(error));
     } finally {
       clearTimeout(timer);
     }
@@ -282,8 +275,8 @@ class Session implements BackendSession {
     this.#monitor.start();
   }
 
-  #unreachable(detail: string): string {
-    return `The bullmq backend cannot reach Redis at ${this.#where} (${detail}) within ${seconds(this.#settings.connectionWait)} (connectionWait).`;
+  #unreachable(detail: string): FlowError {
+    return errors.redisUnreachable(this.#where, detail, this.#settings.connectionWait);
   }
 
   method(method: PlanMethod): BackendMethod {
@@ -299,10 +292,7 @@ class Session implements BackendSession {
     clearInterval(this.#renewal);
     this.#monitor.stop();
     clearTimeout(this.#outage);
-    const closed = new FlowError(
-      ErrorCode.RunnerClosed,
-      `The runner of plan '${this.#plan.name}' was closed during the run.`,
-    );
+    const closed = errors.closedDuringRun(this.#plan.name);
     for (const call of [...this.#calls.values()]) this.#finish(call, closed);
     this.#reader.disconnect();
     this.#listener.disconnect();
@@ -320,10 +310,7 @@ class Session implements BackendSession {
     scope: CallScope,
   ): Promise<unknown> {
     if (scope.cancelled) return Promise.reject(scope.signal.reason);
-    if (this.#closed)
-      return Promise.reject(
-        new FlowError(ErrorCode.RunnerClosed, `The runner of plan '${this.#plan.name}' is closed.`),
-      );
+    if (this.#closed) return Promise.reject(errors.runnerClosed(this.#plan.name));
     const call = new Call(
       callId(scope.runId, this.#methodIndex.get(method.name) ?? 0),
       method,
@@ -368,7 +355,7 @@ class Session implements BackendSession {
         try {
           checkPayload(input);
         } catch (error) {
-          const cause = new PayloadError(`its input cannot be sent: ${describe(error)}`);
+          const cause = errors.inputNotSendable(error);
           throw new MethodError(method.name, call.single ? undefined : first + i, 0, cause);
         }
       });
@@ -417,6 +404,7 @@ class Session implements BackendSession {
 
   #queue(method: PlanMethod): Queue {
     const queue = this.#queues.get(method.name);
+    // Can't happen: connect() made a queue for every method of the plan.
     if (queue === undefined) throw new Error(`no queue for method '${method.name}'`);
     return queue;
   }
@@ -445,16 +433,8 @@ class Session implements BackendSession {
     }
   }
 
-  #tooFewWorkers(method: PlanMethod, needed: number, live: number): WorkerCapError {
-    const waited = `after waiting ${seconds(this.#settings.workerWait)} (workerWait)`;
-    const serve = `${live === 0 ? "no worker serves" : live === 1 ? "only 1 worker serves" : `only ${live} workers serve`} it`;
-    const message =
-      method.mode === "parallel"
-        ? `Parallel method '${method.name}' needs ${needed} live workers (min_worker_count: ${needed}), but ${serve} ${waited}. ` +
-          `Start more with 'flowc worker' for plan '${this.#plan.name}' on Redis ${this.#where}, or lower min_worker_count.`
-        : `Method '${method.name}' has no live worker: ${serve} ${waited}. ` +
-          `Start one with 'flowc worker' for plan '${this.#plan.name}' on Redis ${this.#where}.`;
-    return new WorkerCapError(message, [method.name], needed, live);
+  #tooFewWorkers(method: PlanMethod, needed: number, live: number): TooFewWorkersError {
+    return errors.tooFewWorkers(this.#plan.name, method, needed, live, this.#settings.workerWait, this.#where);
   }
 
   /** Reads replies until the session closes; started by the first call. */
@@ -564,9 +544,7 @@ class Session implements BackendSession {
         const missing = shard.received.indexOf(0);
         if (missing !== -1) {
           // Only a job altered in Redis leaves items out: every attempt sends what it ran before the next starts.
-          const cause = new PayloadError(
-            `the result of shard ${reply.shard} lacks the output of item ${shard.first + missing}, which no attempt sent`,
-          );
+          const cause = errors.resultIncomplete(reply.shard, shard.first + missing);
           this.#finish(
             call,
             new MethodError(call.method.name, call.single ? undefined : shard.first + missing, 1, cause),
@@ -741,9 +719,7 @@ class Session implements BackendSession {
     this.#outage = setTimeout(() => {
       this.#outage = undefined;
       if (this.#redis.status === "ready") return;
-      const cause = new Error(
-        `lost the connection to Redis at ${this.#where} for more than ${seconds(this.#settings.connectionWait)} (connectionWait)`,
-      );
+      const cause = errors.connectionLost(this.#where, this.#settings.connectionWait);
       for (const call of [...this.#calls.values()]) {
         this.#finish(call, new MethodError(call.method.name, undefined, 1, cause));
       }

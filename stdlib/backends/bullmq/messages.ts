@@ -8,7 +8,7 @@
  * decoding refuses the keys that turn a later object merge into prototype
  * pollution (see {@link decodeJson}).
  */
-import { describe, ErrorCode, MethodTimeoutError, NonRetryableError } from "../../errors.js";
+import { describe, ErrorCode, errors, MethodTimeoutError, NonRetryableError } from "../../errors.js";
 
 /** Format of job data and replies; a worker refuses any other. */
 export const WIRE_VERSION = 2;
@@ -135,10 +135,7 @@ export type Reply =
 /** What a shard's token looks like (callers make them with `randomUUID`). */
 export const TOKEN_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 
-/** A payload a worker or caller refuses to decode. */
-export class PayloadError extends Error {
-  override readonly name = "PayloadError";
-}
+export { PayloadError } from "../../errors.js";
 
 /** Indices of the `undefined` values, which JSON writes as `null`; sent beside the values. */
 export function holesOf(values: readonly unknown[]): number[] {
@@ -150,11 +147,11 @@ export function holesOf(values: readonly unknown[]): number[] {
 /** Values as they arrived (already decoded and checked), with their `undefined` ones put back. */
 export function restoreHoles(values: unknown, holes: readonly unknown[], count?: number): unknown[] {
   if (!Array.isArray(values) || (count !== undefined && values.length !== count)) {
-    throw new PayloadError(`expected an array of ${count ?? "any number of"} values`);
+    throw errors.badPayload(`expected an array of ${count ?? "any number of"} values`);
   }
   for (const hole of holes) {
     if (typeof hole !== "number" || !Number.isInteger(hole) || hole < 0 || hole >= values.length) {
-      throw new PayloadError("an undefined value's index is out of range");
+      throw errors.badPayload("an undefined value's index is out of range");
     }
     values[hole] = undefined;
   }
@@ -181,7 +178,7 @@ export function decodeJson(text: string): unknown {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new PayloadError(`not valid JSON (${describe(error)})`);
+    throw errors.badPayload(`not valid JSON (${describe(error)})`);
   }
   if (GADGET.test(text)) checkPayload(value, Infinity);
   return value;
@@ -215,7 +212,7 @@ export function checkPayload(value: unknown, maxDepth = MAX_DEPTH): void {
   const stack: Step[] = [{ value, depth: 1, parent: undefined, key: undefined }];
   for (let step = stack.pop(); step !== undefined; step = stack.pop()) {
     if (step.depth > maxDepth) {
-      throw new PayloadError(
+      throw errors.badPayload(
         `it nests deeper than ${maxDepth} levels (at ${pathOf(step)}), the most the bullmq backend carries`,
       );
     }
@@ -234,7 +231,7 @@ export function checkPayload(value: unknown, maxDepth = MAX_DEPTH): void {
       const isObject = typeof child === "object" && child !== null;
       if (key === "__proto__" || ((key === "constructor" || key === "prototype") && isObject)) {
         const at = pathOf({ value: current, depth, parent: step, key });
-        throw new PayloadError(`it holds the key '${key}' at ${at}, which could pollute object prototypes`);
+        throw errors.badPayload(`it holds the key '${key}' at ${at}, which could pollute object prototypes`);
       }
       if (isObject) stack.push({ value: child, depth, parent: step, key });
     }
@@ -266,32 +263,32 @@ const NO_BACKOFF = { baseMs: 0, maxMs: 0 };
  */
 export function readJobData(data: unknown, callOf: (run: string) => string): ShardJobData {
   if (typeof data !== "object" || data === null || Array.isArray(data))
-    throw new PayloadError("job data is not an object");
+    throw errors.badPayload("job data is not an object");
   // The inputs sit two levels down (data, its input array): each may nest MAX_DEPTH levels itself.
   checkPayload(data, MAX_DEPTH + 2);
   const d = data as Record<string, unknown>;
   if (d["v"] !== WIRE_VERSION)
-    throw new PayloadError(`job data has format ${String(d["v"])}, expected ${WIRE_VERSION}`);
+    throw errors.badPayload(`job data has format ${String(d["v"])}, expected ${WIRE_VERSION}`);
   const text = (key: string): string => {
     const value = d[key];
-    if (typeof value !== "string") throw new PayloadError(`job data lacks the string '${key}'`);
+    if (typeof value !== "string") throw errors.badPayload(`job data lacks the string '${key}'`);
     return value;
   };
   const count = (key: string): number => {
     const value = d[key];
     if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-      throw new PayloadError(`job data lacks the non-negative integer '${key}'`);
+      throw errors.badPayload(`job data lacks the non-negative integer '${key}'`);
     }
     return value;
   };
   const flag = (key: string): boolean => {
     const value = d[key];
-    if (typeof value !== "boolean") throw new PayloadError(`job data lacks the boolean '${key}'`);
+    if (typeof value !== "boolean") throw errors.badPayload(`job data lacks the boolean '${key}'`);
     return value;
   };
   const list = (key: string, absent?: unknown[]): unknown[] => {
     const value = d[key] ?? absent;
-    if (!Array.isArray(value)) throw new PayloadError(`job data lacks the array '${key}'`);
+    if (!Array.isArray(value)) throw errors.badPayload(`job data lacks the array '${key}'`);
     return value;
   };
   let backoff = NO_BACKOFF;
@@ -306,17 +303,17 @@ export function readJobData(data: unknown, callOf: (run: string) => string): Sha
       !(maxMs >= baseMs) ||
       maxMs > 3_600_000
     ) {
-      throw new PayloadError("job data has no valid 'backoff'");
+      throw errors.badPayload("job data has no valid 'backoff'");
     }
     backoff = { baseMs, maxMs };
   }
   const delivered = d["delivered"];
   if (delivered !== undefined && !isIndexList(delivered))
-    throw new PayloadError("job data has a malformed 'delivered' (indices of items, ascending)");
+    throw errors.badPayload("job data has a malformed 'delivered' (indices of items, ascending)");
   const run = text("run");
   const session = text("session");
   const token = text("token");
-  if (!TOKEN_PATTERN.test(token)) throw new PayloadError("job data has a malformed 'token'");
+  if (!TOKEN_PATTERN.test(token)) throw errors.badPayload("job data has a malformed 'token'");
   return {
     v: WIRE_VERSION,
     run,
@@ -464,6 +461,7 @@ export function fromWireError(wire: WireError, depth = 0): Error {
   } else if (wire.code === ErrorCode.NonRetryable) {
     error = new NonRetryableError(wire.message);
   } else {
+    // Not the runtime's own: a method's error rebuilt as it was thrown, not one the runtime makes.
     error = new Error(wire.message);
     if (wire.name !== "Error")
       Object.defineProperty(error, "name", {

@@ -19,7 +19,7 @@ import { hostname } from "node:os";
 import { Job, UnrecoverableError, WaitingError, Worker, type BackoffStrategy, type JobJson } from "bullmq";
 import { Redis } from "ioredis";
 import type { MethodTable, RunContext } from "../../api.js";
-import { describe, ErrorCode, isNonRetryable, NonRetryableError, PlanError } from "../../errors.js";
+import { describe, errors, isNonRetryable, type NonRetryableError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { backoffDelay } from "../../policy.js";
 import { importMethods, resolveModuleUrls } from "../../modules.js";
@@ -32,7 +32,6 @@ import {
   holesOf,
   restoreHoles,
   fromWireError,
-  PayloadError,
   readJobData,
   toWireError,
   type Reply,
@@ -137,8 +136,7 @@ export async function createWorker(plan: PlanDescriptor, options: WorkerOptions)
   );
   const unknown = (options.methods ?? []).filter((name) => !plan.methods.some((method) => method.name === name));
   if (unknown.length > 0) {
-    const names = unknown.map((name) => `'${name}'`).join(", ");
-    throw new PlanError(ErrorCode.InvalidOption, `Option 'methods' names ${names}, which plan '${plan.name}' lacks.`);
+    throw errors.unknownMethods(plan.name, unknown);
   }
   const byUrl = typeof options.modules === "string" || options.modules instanceof URL;
   const urls = byUrl
@@ -261,7 +259,7 @@ class PlanWorker implements FlowWorker {
   async #connect(connection: Redis): Promise<void> {
     const ready = new Promise<void>((resolve, reject) => {
       connection.once("ready", resolve);
-      connection.once("end", () => reject(new Error("the worker was closed before Redis answered")));
+      connection.once("end", () => reject(errors.workerClosedBeforeStart()));
     });
     connection.connect().catch(() => undefined);
     await ready;
@@ -380,7 +378,7 @@ class PlanWorker implements FlowWorker {
         reason?: WireError;
       };
       if (typeof run !== "string") return;
-      endRun(run, reason === undefined ? new Error("the run was cancelled") : fromWireError(reason));
+      endRun(run, reason === undefined ? errors.cancelledWithoutReason(this.plan.name) : fromWireError(reason));
     } catch {
       // Not a cancellation this worker understands: nothing to stop.
     }
@@ -500,6 +498,7 @@ class PlanWorker implements FlowWorker {
       if (outcome.kind === "shutdown") {
         await job.updateData({ ...(job.data as ShardJobWire), delivered: this.#deliver(data, outputs, done) });
         await job.moveToWait(token);
+        // BullMQ's signal that the job went back to its queue, not an error of the run.
         throw new WaitingError();
       }
       if (isNonRetryable(outcome.error) || attempt > method.retries) {
@@ -516,6 +515,7 @@ class PlanWorker implements FlowWorker {
           attempts: attempt,
           error: data.origin === PROCESS_TOKEN ? { ...error, handle: handOver(outcome.error) } : error,
         });
+        // BullMQ's record of the job's failure, for its own tools; the caller got the error itself above.
         const final = new UnrecoverableError(
           `${method.name}${item === undefined ? "" : ` item ${item}`}: ${describe(outcome.error)}`,
         );
@@ -596,25 +596,26 @@ class PlanWorker implements FlowWorker {
     let data: ShardJobData | undefined;
     try {
       const unreadable = (job.data as { [UNREADABLE]?: string } | null)?.[UNREADABLE];
-      if (unreadable !== undefined) throw new PayloadError(`its data is not JSON (${unreadable})`);
+      if (unreadable !== undefined) throw errors.badPayload(`its data is not JSON (${unreadable})`);
       if (job.name !== method.name) {
-        throw new PayloadError(
+        throw errors.badPayload(
           `the job names method '${job.name}', but this queue serves '${method.name}' of plan '${this.plan.name}'`,
         );
       }
       data = readJobData(job.data, (run) => callId(run, this.#methodIndex.get(method.name) ?? -1));
       if (!ID_PATTERN.test(data.call) || !ID_PATTERN.test(data.session))
-        throw new PayloadError("the job's call or session id is malformed");
+        throw errors.badPayload("the job's call or session id is malformed");
       const inputs = restoreHoles([...data.input], data.holes);
-      if (data.single && inputs.length > 1) throw new PayloadError("a single call's job holds more than one input");
+      if (data.single && inputs.length > 1) throw errors.badPayload("a single call's job holds more than one input");
       const last = data.delivered?.at(-1);
       if (last !== undefined && last >= Math.max(inputs.length, 1))
-        throw new PayloadError(`the job's 'delivered' names item ${last} of a shard of ${inputs.length}`);
+        throw errors.badPayload(`the job's 'delivered' names item ${last} of a shard of ${inputs.length}`);
       return { data, inputs };
     } catch (error) {
-      const reason = `Job ${job.id ?? "?"} in queue '${job.queueName}' refused: ${describe(error)}`;
-      this.#log(reason);
-      const refusal = new UnrecoverableError(reason);
+      const refused = errors.jobRefused(job.id ?? "?", job.queueName, error);
+      this.#log(refused.message);
+      // BullMQ fails an UnrecoverableError at once, without retries; the caller hears the PayloadError.
+      const refusal = new UnrecoverableError(refused.message);
       reported.add(refusal);
       if (data !== undefined && ID_PATTERN.test(data.call) && ID_PATTERN.test(data.session)) {
         this.#send(data, {
@@ -625,7 +626,7 @@ class PlanWorker implements FlowWorker {
           worker: this.id,
           item: null,
           attempts: 1,
-          error: toWireError(refusal),
+          error: toWireError(refused),
         });
       }
       throw refusal;
@@ -650,11 +651,9 @@ class PlanWorker implements FlowWorker {
         : ` (items ${data.first}–${data.first + count - 1})`;
     // BullMQ's words for a job whose lock lapsed more often than maxStalledCount allows.
     const stalled = error.message.includes("stalled more than allowable limit");
-    const message = stalled
-      ? `the job of shard ${data.shard}${items} stalled ${job.stalledCounter} times on workers that stopped responding ` +
-        `(maxStalls: ${this.#settings.maxStalls}); a call that never yields blocks its worker: ` +
-        `give '${method.name}' a timeout, so that such a call can be stopped`
-      : `${method.name} shard ${data.shard}${items}: ${error.message}`;
+    const failure = stalled
+      ? errors.jobStalled(data.shard, items, job.stalledCounter, this.#settings.maxStalls, method.name)
+      : errors.jobFailed(method.name, data.shard, items, error.message);
     this.#send(data, {
       t: "fail",
       call: data.call,
@@ -663,7 +662,7 @@ class PlanWorker implements FlowWorker {
       worker: this.id,
       item: null,
       attempts: Math.max(job.attemptsStarted, job.attemptsMade, 1),
-      error: toWireError(new Error(message)),
+      error: toWireError(failure),
     });
   }
 }
@@ -688,7 +687,7 @@ function refuseOutput(value: unknown): NonRetryableError | undefined {
     checkPayload(value);
     return undefined;
   } catch (error) {
-    return new NonRetryableError(`its output cannot be sent: ${describe(error)}`);
+    return errors.outputNotSendable(error);
   }
 }
 
