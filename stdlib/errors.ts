@@ -333,7 +333,7 @@ export const errors = {
   unknownMethods: (plan: string, names: readonly string[]): PlanError =>
     new PlanError(
       ErrorCode.InvalidOption,
-      `Worker option 'methods' names ${names.map((name) => `'${name}'`).join(", ")}, which plan '${plan}' lacks.`,
+      `createWorker() option 'methods' names ${names.map((name) => `'${name}'`).join(", ")}, which plan '${plan}' lacks.`,
     ),
 
   /** The method table lacks functions the plan names. */

@@ -222,9 +222,15 @@ describeWithRedis("bullmq backend", () => {
   });
 
   it("checks its options when created", () => {
-    expect(() => bullmq({ workerWait: -1 })).toThrow("Option 'workerWait' must be ≥ 0, got -1.");
-    expect(() => bullmq({ shardSize: 1.5 })).toThrow("Option 'shardSize' must be an integer ≥ 1, got 1.5.");
-    expect(() => bullmq({ prefix: "a:b" })).toThrow("Option 'prefix' must be non-empty without ':', got 'a:b'.");
+    expect(() => bullmq({ workerWait: -1 })).toThrow(
+      "bullmq() option 'workerWait' must be from 0 to 2147483647 ms (the longest delay Node's timers honour), got -1 ms.",
+    );
+    expect(() => bullmq({ shardSize: 1.5 })).toThrow(
+      "bullmq() option 'shardSize' must be an integer from 1 to 2147483647, got 1.5.",
+    );
+    expect(() => bullmq({ prefix: "a:b" })).toThrow(
+      "bullmq() option 'prefix' must be non-empty without ':', got 'a:b'.",
+    );
   });
 });
 

@@ -43,6 +43,7 @@ import { endRun, PROCESS_TOKEN, takeOver } from "./same-process.js";
 import { Monitor } from "./monitor.js";
 import { defineScripts } from "./scripts.js";
 import { now } from "../../clock.js";
+import { WorkerEvents } from "../../kit/worker-events.js";
 
 /** Sessions opened by this process, for their ids. */
 let sessions = 0;
@@ -140,10 +141,9 @@ class Call {
   }
 }
 
-/** What the session knows about one run: its calls in flight and the workers it announced. */
+/** What the session knows about one run: its calls in flight. */
 interface RunState {
   readonly calls: Set<Call>;
-  readonly announced: Set<number>;
 }
 
 class Session implements BackendSession {
@@ -162,7 +162,7 @@ class Session implements BackendSession {
   readonly #calls = new Map<string, Call>();
   readonly #runs = new WeakMap<CallScope, RunState>();
   /** Workers numbered in the order this session first saw them, as `worker:up` and shard events name them. */
-  readonly #workerNumbers = new Map<string, number>();
+  readonly #workers = new WorkerEvents("bullmq");
   /** Workers reported down; a worker id is never reused. */
   readonly #departed = new Set<string>();
   readonly #liveCounts = new Map<string, { readonly live: number; readonly at: number }>();
@@ -329,7 +329,7 @@ class Session implements BackendSession {
   #runOf(scope: CallScope): RunState {
     let run = this.#runs.get(scope);
     if (run === undefined) {
-      const state: RunState = { calls: new Set(), announced: new Set() };
+      const state: RunState = { calls: new Set() };
       this.#runs.set(scope, state);
       // The run ended elsewhere (another method failed, or it was cancelled): stop its shards everywhere.
       scope.signal.addEventListener("abort", () => this.#cancelRun(scope, state), { once: true });
@@ -638,50 +638,24 @@ class Session implements BackendSession {
       shard: number,
       first: shard.first,
       count: shard.count,
-      worker: this.#workerNumber(worker),
+      worker: this.#workers.numberOf(worker),
     };
     return type === "shard:start" ? { type, ...base } : { type, ...base, ok, durations };
   }
 
-  #workerNumber(worker: string): number {
-    let number = this.#workerNumbers.get(worker);
-    if (number === undefined) {
-      // Worker 0 is the calling thread in every backend; it runs nothing here.
-      number = this.#workerNumbers.size + 1;
-      this.#workerNumbers.set(worker, number);
-    }
-    return number;
-  }
-
-  /** `worker:up` the first time a run hears from a worker. */
+  /** `worker:up` the first time a run hears from a worker (worker 0, the calling thread, runs nothing here). */
   #announce(call: Call, worker: string): void {
     if (this.#departed.has(worker)) return;
-    const run = this.#runs.get(call.scope);
-    const number = this.#workerNumber(worker);
-    if (run === undefined || run.announced.has(number)) return;
-    run.announced.add(number);
-    call.scope.emit?.({
-      type: "worker:up",
-      runId: call.scope.runId,
-      time: now(),
-      worker: number,
-      backend: "bullmq",
-    });
+    this.#workers.up(call.scope, this.#workers.numberOf(worker));
   }
 
   /** A worker stopped: `worker:down` to every run going that announced it. */
   #onLeave(worker: string, reason: "close" | "crash" = "close"): void {
-    const number = this.#workerNumbers.get(worker);
+    const number = this.#workers.knownNumber(worker);
     if (number === undefined) return;
     // Replies it sent before it left may still be read after: they must not announce it again.
     this.#departed.add(worker);
-    const told = new Set<RunState>();
-    for (const call of this.#calls.values()) {
-      const run = this.#runs.get(call.scope);
-      if (run === undefined || told.has(run) || !run.announced.delete(number)) continue;
-      told.add(run);
-      call.scope.emit?.({ type: "worker:down", runId: call.scope.runId, time: now(), worker: number, reason });
-    }
+    for (const call of this.#calls.values()) this.#workers.down(call.scope, number, reason);
   }
 
   /** Settles a call: with its results when `error` is undefined. Its shards stop mattering to workers. */

@@ -19,9 +19,10 @@ import { hostname } from "node:os";
 import { Job, UnrecoverableError, WaitingError, Worker, type BackoffStrategy, type JobJson } from "bullmq";
 import { Redis } from "ioredis";
 import type { MethodTable, RunContext } from "../../api.js";
-import { describe, errors, isNonRetryable, type NonRetryableError } from "../../errors.js";
+import { describe, errors, type NonRetryableError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
-import { backoffDelay } from "../../policy.js";
+import { backoffDelay, isFinalFailure } from "../../policy.js";
+import { durationOption } from "../../kit/options.js";
 import { importMethods, resolveModuleUrls } from "../../modules.js";
 import { lookupMethod, validateMethods, validatePlan } from "../../validate-plan.js";
 import { runAttempt, type AttemptSpec } from "./attempt.js";
@@ -40,7 +41,6 @@ import {
   type WireError,
 } from "./messages.js";
 import {
-  durationOption,
   MAX_DURATION_MS,
   redisOptions,
   resolveWorkerOptions,
@@ -320,7 +320,7 @@ class PlanWorker implements FlowWorker {
   close(options?: { readonly graceMs?: number | undefined }): Promise<void> {
     const graceMs = options?.graceMs;
     try {
-      if (graceMs !== undefined) durationOption("graceMs", graceMs, 0, 0);
+      if (graceMs !== undefined) durationOption("close()", "graceMs", graceMs, 0, 0);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -501,7 +501,7 @@ class PlanWorker implements FlowWorker {
         // BullMQ's signal that the job went back to its queue, not an error of the run.
         throw new WaitingError();
       }
-      if (isNonRetryable(outcome.error) || attempt > method.retries) {
+      if (isFinalFailure(outcome.error, attempt, method.retries)) {
         // No further item of this run starts here: its caller will fail the run on this reply.
         markEnded(data.run, outcome.error);
         const error = toWireError(outcome.error);
