@@ -16,44 +16,39 @@
  * first result of each shard and ignores the rest: execution is at least
  * once, results exactly once.
  *
- * The file is long because the session's submission, reply dispatch and
- * recovery after a reconnect all read and change the same calls in flight;
- * what only watches them (workers gone, state lost) is in ./monitor.ts.
+ * The session keeps submitting shards and dispatching replies, which read
+ * and change the same calls in flight (and resubmitting after a reconnect,
+ * which is submitting again). Around it: the connections and outages
+ * (./connection.ts), the reply stream's reader (./reply-stream.ts), the
+ * calls and their shards (./call.ts), what only watches the calls (workers
+ * gone, state lost: ./monitor.ts), and worker numbers and events (the kit's
+ * WorkerEvents). It is still over the usual length: dispatch is a switch over
+ * every kind of reply, each of which settles shards of the calls it submitted.
  */
 import { randomUUID } from "node:crypto";
 import { Queue, type JobsOptions } from "bullmq";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { BackendMethod, BackendOpenOptions, BackendSession, CallScope, FlowEvent } from "../../api.js";
-import { errors, FlowError, MethodError, describe, seconds, type TooFewWorkersError } from "../../errors.js";
+import { errors, MethodError, type TooFewWorkersError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { callId, jobId, PlanKeys } from "./keys.js";
-import {
-  holesOf,
-  restoreHoles,
-  fromWireError,
-  readReply,
-  checkPayload,
-  toWireError,
-  WIRE_VERSION,
-  type Reply,
-  type ShardJobWire,
-} from "./messages.js";
-import { describeConnection, redisOptions, type BullmqSettings } from "./options.js";
+import { WIRE_VERSION, type Reply, type ShardJobWire } from "./messages.js";
+import { holesOf, checkPayload } from "./payload.js";
+import { fromWireError, toWireError } from "./wire-error.js";
+import type { BullmqSettings } from "./options.js";
+import { Call, receiveOutputs, shardEvent, shardSizeFor, type Shard } from "./call.js";
+import { CallerConnection } from "./connection.js";
+import { ReplyStream } from "./reply-stream.js";
 import { endRun, PROCESS_TOKEN, takeOver } from "./same-process.js";
 import { Monitor } from "./monitor.js";
-import { defineScripts } from "./scripts.js";
 import { now } from "../../clock.js";
 import { WorkerEvents } from "../../kit/worker-events.js";
 
 /** Sessions opened by this process, for their ids. */
 let sessions = 0;
 
-/** Shards per lane when the plan leaves the size open: enough that a slow or lost shard costs little. */
-const SHARDS_PER_LANE = 16;
 /** Lifetime of the session and call keys; the caller renews them at a third of it while it lives. */
 const KEY_TTL_MS = 30_000;
-/** Replies read between two trims of the reply stream. */
-const TRIM_EVERY = 512;
 /** How often a stage that waits for workers counts them again. */
 const WORKER_POLL_MS = 200;
 /** Workers a session remembers having left. */
@@ -80,67 +75,6 @@ export async function openSession(
   return session;
 }
 
-/** One shard of a call as submitted. */
-interface Shard {
-  readonly first: number;
-  readonly count: number;
-  readonly job: {
-    readonly name: string;
-    readonly data: ShardJobWire;
-    readonly opts: JobsOptions;
-  };
-  /** The worker that last started it, for shard events. */
-  worker: string | undefined;
-  /** Which of its items have their output in the call's results (from `part` and `done` replies). */
-  readonly received: Uint8Array;
-  collected: boolean;
-}
-
-/** One method of one run, from submission until every shard's result is in (or the run ends). */
-class Call {
-  readonly id: string;
-  readonly method: PlanMethod;
-  readonly scope: CallScope;
-  readonly single: boolean;
-  readonly results: unknown[];
-  shards: Shard[] = [];
-  remaining = 0;
-  /** Its jobs are in their queue: from then on the monitor watches its workers and keys. */
-  submitted = false;
-  settled = false;
-  readonly #resolve: (value: unknown) => void;
-  readonly #reject: (error: unknown) => void;
-  readonly promise: Promise<unknown>;
-
-  constructor(id: string, method: PlanMethod, scope: CallScope, single: boolean, size: number) {
-    this.id = id;
-    this.method = method;
-    this.scope = scope;
-    this.single = single;
-    this.results = new Array<unknown>(size);
-    let resolve!: (value: unknown) => void;
-    let reject!: (error: unknown) => void;
-    this.promise = new Promise((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    this.#resolve = resolve;
-    this.#reject = reject;
-  }
-
-  resolve(): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.#resolve(this.single ? this.results[0] : this.results);
-  }
-
-  reject(error: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.#reject(error);
-  }
-}
-
 /** What the session knows about one run: its calls in flight. */
 interface RunState {
   readonly calls: Set<Call>;
@@ -153,11 +87,11 @@ class Session implements BackendSession {
   readonly #keys: PlanKeys;
   /** `<process token>.<n>`: workers in this process recognise their caller by it. */
   readonly #id = `${PROCESS_TOKEN}.${++sessions}`;
+  readonly #connection: CallerConnection;
+  /** The command connection (the connection's). */
   readonly #redis: Redis;
-  readonly #reader: Redis;
-  /** Hears workers leave, for `worker:down`. */
-  readonly #listener: Redis;
   readonly #where: string;
+  readonly #replies: ReplyStream;
   readonly #queues = new Map<string, Queue>();
   readonly #calls = new Map<string, Call>();
   readonly #runs = new WeakMap<CallScope, RunState>();
@@ -170,20 +104,12 @@ class Session implements BackendSession {
   /** Ids of the calls this session made (the most recent ones): replies to them after they end are no forgery. */
   readonly #issued = new Set<string>();
   #rejected = 0;
-  #lastReply = "0-0";
-  #reading: Promise<void> | undefined;
   #renewal: NodeJS.Timeout | undefined;
-  #outage: NodeJS.Timeout | undefined;
-  #everReady = false;
-  /** Reconnects so far; the monitor ignores a check that spans one. */
-  #epoch = 0;
   /** Resubmitting after a reconnect: the run's keys are being put back. */
   #recovering = false;
   /** Workers that announced that they stop (the most recent ones). */
   readonly #left = new Set<string>();
   readonly #monitor: Monitor;
-  /** The last error a connection reported, for a message when connecting fails. */
-  #lastError: string | undefined;
   #closed = false;
 
   constructor(plan: PlanDescriptor, options: BackendOpenOptions, settings: BullmqSettings) {
@@ -192,24 +118,23 @@ class Session implements BackendSession {
     this.#settings = settings;
     this.#keys = new PlanKeys(plan, settings.prefix);
     this.#methodIndex = new Map(plan.methods.map((method, i) => [method.name, i]));
-    const redis = redisOptions(settings.connection, `flowc-caller:${this.#id}`);
-    this.#where = describeConnection(redis);
-    this.#redis = defineScripts(new Redis({ ...redis, lazyConnect: true }));
-    this.#reader = new Redis({
-      ...redis,
-      lazyConnect: true,
-      connectionName: `flowc-caller-read:${this.#id}`,
+    this.#connection = new CallerConnection(settings, this.#id, {
+      onOutage: (cause) => {
+        for (const call of [...this.#calls.values()]) {
+          this.#finish(call, new MethodError(call.method.name, undefined, 1, cause));
+        }
+      },
+      onReconnect: () => this.#onReconnect(),
     });
-    this.#listener = new Redis({ ...redis, lazyConnect: true, connectionName: `flowc-caller-sub:${this.#id}` });
-    // Errors surface through the commands that fail and the outage timer; unhandled, ioredis would print each one.
-    // The last one is kept: a refused password closes the connection, and "Connection is closed" alone says nothing.
-    const keep = (error: Error): void => void (this.#lastError = error.message);
-    this.#listener.on("error", keep);
-    this.#reader.on("error", keep);
-    this.#redis.on("error", keep);
-    this.#redis.on("close", () => this.#onDisconnect());
-    this.#redis.on("ready", () => this.#onReady());
-    const session = this;
+    this.#redis = this.#connection.redis;
+    this.#where = this.#connection.where;
+    this.#replies = new ReplyStream({
+      reader: this.#connection.reader,
+      redis: this.#redis,
+      key: this.#keys.replies(this.#id),
+      dispatch: (reply) => this.#dispatch(reply),
+      idle: () => this.#calls.size === 0,
+    });
     this.#monitor = new Monitor({
       redis: this.#redis,
       keys: this.#keys,
@@ -219,52 +144,24 @@ class Session implements BackendSession {
       where: this.#where,
       calls: () => this.#calls.values(),
       fail: (call, error) => this.#finish(call as Call, error),
-      epoch: () => (this.#redis.status === "ready" && !this.#recovering ? this.#epoch : undefined),
-      readUpTo: (id, ms) => session.#readUpTo(id, ms),
+      epoch: () => (this.#connection.ready && !this.#recovering ? this.#connection.epoch : undefined),
+      readUpTo: (id, ms) => this.#replies.readUpTo(id, ms),
       left: (worker) => this.#left.has(worker),
     });
   }
 
-  /** Resolves `true` once the reader has read the reply stream up to entry `id`; `false` after `ms`. */
-  async #readUpTo(id: string, ms: number): Promise<boolean> {
-    const deadline = Date.now() + ms;
-    while (compareStreamIds(this.#lastReply, id) < 0) {
-      if (Date.now() > deadline || this.#closed) return false;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    return true;
-  }
-
   async connect(): Promise<void> {
-    const ready = Promise.all([this.#redis.connect(), this.#reader.connect(), this.#listener.connect()]);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(this.#unreachable("could not connect")),
-        Math.max(this.#settings.connectionWait, 1),
-      );
-    });
-    try {
-      await Promise.race([ready, timeout]);
-    } catch (error) {
-      this.#redis.disconnect();
-      this.#reader.disconnect();
-      this.#listener.disconnect();
-      throw error instanceof FlowError ? error : this.#unreachable(this.#lastError ?? describe(error));
-    } finally {
-      clearTimeout(timer);
-    }
+    await this.#connection.connect();
     await this.#redis.set(this.#keys.session(this.#id), "1", "PX", KEY_TTL_MS);
-    this.#listener.on("message", (_channel: string, worker: string) => {
+    this.#connection.listener.on("message", (_channel: string, worker: string) => {
       if (this.#left.size >= LEFT_KEPT) this.#left.delete(this.#left.values().next().value ?? "");
       this.#left.add(worker);
       this.#onLeave(worker);
     });
-    await this.#listener.subscribe(this.#keys.leaveChannel);
+    await this.#connection.listener.subscribe(this.#keys.leaveChannel);
     for (const method of this.#plan.methods) {
-      // Each queue owns its connection: BullMQ cannot close a connection it shares while that one is reconnecting.
       const queue = new Queue(this.#keys.queue(method.name), {
-        connection: redisOptions(this.#settings.connection, `flowc-caller:${this.#id}:${method.name}`),
+        connection: this.#connection.forQueue(method.name),
         prefix: this.#keys.prefix,
       });
       queue.on("error", () => undefined);
@@ -273,10 +170,6 @@ class Session implements BackendSession {
     this.#renewal = setInterval(() => this.#renewKeys(), KEY_TTL_MS / 3);
     this.#renewal.unref();
     this.#monitor.start();
-  }
-
-  #unreachable(detail: string): FlowError {
-    return errors.redisUnreachable(this.#where, detail, this.#settings.connectionWait);
   }
 
   method(method: PlanMethod): BackendMethod {
@@ -291,11 +184,10 @@ class Session implements BackendSession {
     this.#closed = true;
     clearInterval(this.#renewal);
     this.#monitor.stop();
-    clearTimeout(this.#outage);
+    this.#replies.close();
+    this.#connection.close();
     const closed = errors.closedDuringRun(this.#plan.name);
     for (const call of [...this.#calls.values()]) this.#finish(call, closed);
-    this.#reader.disconnect();
-    this.#listener.disconnect();
     await Promise.all([...this.#queues.values()].map((queue) => queue.close().catch(() => undefined)));
     await this.#redis.del(this.#keys.session(this.#id), this.#keys.replies(this.#id)).catch(() => undefined);
     await this.#redis.quit().catch(() => undefined);
@@ -390,7 +282,7 @@ class Session implements BackendSession {
       });
     }
     call.remaining = call.shards.length;
-    this.#read();
+    this.#replies.start();
     // Workers skip shards of calls without a key: it must exist before the first job does.
     await this.#redis.set(this.#keys.call(call.id), "1", "PX", KEY_TTL_MS);
     if (call.settled) {
@@ -435,46 +327,6 @@ class Session implements BackendSession {
 
   #tooFewWorkers(method: PlanMethod, needed: number, live: number): TooFewWorkersError {
     return errors.tooFewWorkers(this.#plan.name, method, needed, live, this.#settings.workerWait, this.#where);
-  }
-
-  /** Reads replies until the session closes; started by the first call. */
-  #read(): void {
-    this.#reading ??= (async () => {
-      const key = this.#keys.replies(this.#id);
-      let unTrimmed = 0;
-      while (!this.#closed) {
-        let batch: [string, [string, string[]][]][] | null;
-        try {
-          batch = (await this.#reader.xread(
-            "COUNT",
-            1000,
-            "BLOCK",
-            5000,
-            "STREAMS",
-            key,
-            this.#lastReply,
-          )) as typeof batch;
-        } catch {
-          if (this.#closed) return;
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          continue;
-        }
-        if (batch === null) continue;
-        for (const [, entries] of batch) {
-          for (const [id, fields] of entries) {
-            this.#lastReply = id;
-            unTrimmed++;
-            const reply = readReply(fields[1] ?? "");
-            if (reply !== undefined) this.#dispatch(reply);
-          }
-        }
-        // Entries read are never read again: keep the stream short, in batches (a trim per reply costs Redis time).
-        if (unTrimmed >= TRIM_EVERY || this.#calls.size === 0) {
-          unTrimmed = 0;
-          void this.#redis.xtrim(key, "MINID", this.#lastReply).catch(() => undefined);
-        }
-      }
-    })();
   }
 
   /**
@@ -533,7 +385,7 @@ class Session implements BackendSession {
         return;
       case "part":
       case "done": {
-        const problem = this.#receive(call, shard, reply);
+        const problem = receiveOutputs(call, shard, reply);
         if (problem !== undefined) {
           // The genuine result may still come: only its absence would fail the call.
           this.#reject(reply, problem);
@@ -595,33 +447,6 @@ class Session implements BackendSession {
     if (this.#rejected === REJECTIONS_LOGGED) this.#settings.log("further rejected replies are not logged");
   }
 
-  /**
-   * Takes the outputs of a `part` or `done` reply into the call's results;
-   * returns what is wrong with the reply instead when it does not fit its
-   * shard (no genuine worker sends such a reply). An item's first output is kept.
-   */
-  #receive(call: Call, shard: Shard, reply: Extract<Reply, { t: "part" | "done" }>): string | undefined {
-    const items = reply.items;
-    if (items !== undefined && (items.length === 0 || (items.at(-1) ?? 0) >= shard.count))
-      return `it names items beyond the ${shard.count} of the shard`;
-    const expected = items?.length ?? shard.count;
-    if (reply.values.length !== expected)
-      return `it holds ${reply.values.length} value(s) for ${expected} item(s) of the shard`;
-    let values: unknown[];
-    try {
-      values = restoreHoles(reply.values, reply.holes, expected);
-    } catch (error) {
-      return describe(error);
-    }
-    for (let k = 0; k < values.length; k++) {
-      const index = items === undefined ? k : (items[k] ?? 0);
-      if (shard.received[index] === 1) continue;
-      shard.received[index] = 1;
-      call.results[shard.first + index] = values[k];
-    }
-    return undefined;
-  }
-
   #shardEvent(
     type: "shard:start" | "shard:end",
     call: Call,
@@ -631,16 +456,7 @@ class Session implements BackendSession {
     ok: boolean,
     durations: readonly number[] | undefined,
   ): FlowEvent {
-    const base = {
-      runId: call.scope.runId,
-      time: now(),
-      method: call.method.name,
-      shard: number,
-      first: shard.first,
-      count: shard.count,
-      worker: this.#workers.numberOf(worker),
-    };
-    return type === "shard:start" ? { type, ...base } : { type, ...base, ok, durations };
+    return shardEvent(type, call, number, shard, this.#workers.numberOf(worker), ok, durations);
   }
 
   /** `worker:up` the first time a run hears from a worker (worker 0, the calling thread, runs nothing here). */
@@ -687,26 +503,7 @@ class Session implements BackendSession {
     void batch.exec().catch(() => undefined);
   }
 
-  #onDisconnect(): void {
-    this.#epoch++;
-    if (this.#closed || this.#outage !== undefined) return;
-    this.#outage = setTimeout(() => {
-      this.#outage = undefined;
-      if (this.#redis.status === "ready") return;
-      const cause = errors.connectionLost(this.#where, this.#settings.connectionWait);
-      for (const call of [...this.#calls.values()]) {
-        this.#finish(call, new MethodError(call.method.name, undefined, 1, cause));
-      }
-    }, this.#settings.connectionWait);
-  }
-
-  #onReady(): void {
-    clearTimeout(this.#outage);
-    this.#outage = undefined;
-    if (!this.#everReady) {
-      this.#everReady = true;
-      return;
-    }
+  #onReconnect(): void {
     this.#recovering = true;
     void this.#recover()
       .catch(() => undefined)
@@ -733,20 +530,4 @@ class Session implements BackendSession {
   }
 }
 
-/**
- * Items per shard: the plan's `shardSize` when it sets one, else small enough
- * that every lane gets many shards (so that work stays balanced and a lost
- * shard costs little), and one item per shard for short stages, so that
- * items start in order across lanes as they would in process.
- */
-export function shardSizeFor(items: number, lanes: number, planned: number | null, largest: number): number {
-  if (planned !== null && Number.isInteger(planned) && planned >= 1) return planned;
-  return Math.max(1, Math.min(largest, Math.floor(items / (Math.max(1, lanes) * SHARDS_PER_LANE))));
-}
-
-/** Orders two stream entry ids (`<ms>-<seq>`). */
-function compareStreamIds(a: string, b: string): number {
-  const [aMs = 0, aSeq = 0] = a.split("-").map(Number);
-  const [bMs = 0, bSeq = 0] = b.split("-").map(Number);
-  return aMs - bMs || aSeq - bSeq;
-}
+export { shardSizeFor } from "./call.js";

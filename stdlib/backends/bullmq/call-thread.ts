@@ -10,7 +10,7 @@ import { CallContext, LazyAbort } from "../../context.js";
 import { describe, errors } from "../../errors.js";
 import { importModule } from "../../modules.js";
 import type { FromCallThread, ThreadSetup, ToCallThread } from "./call-threads.js";
-import { fromWireError, toWireError } from "./messages.js";
+import { fromWireError, toWireError } from "./wire-error.js";
 
 type Method = (input?: unknown, context?: RunContext) => unknown;
 

@@ -17,7 +17,8 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { errors, MethodTimeoutError } from "../../errors.js";
 import type { AttemptSpec, Outcome } from "./attempt.js";
-import { fromWireError, toWireError, type WireError } from "./messages.js";
+import type { WireError } from "./messages.js";
+import { fromWireError, toWireError } from "./wire-error.js";
 import { watchRun } from "./same-process.js";
 
 /** What a thread is started with: the methods it imports. */
