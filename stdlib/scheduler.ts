@@ -17,6 +17,7 @@ import { CancelledError, errors, FlowError, MethodError, ParallelInputError, typ
 import { asItemStream, ItemReader } from "./item-source.js";
 import type { PlanDescriptor } from "./plan.js";
 import { now } from "./clock.js";
+import { directCallOf, type DirectCall } from "./direct-call.js";
 
 /** How a method's input is assembled from the run's values. */
 const Route = {
@@ -177,9 +178,9 @@ export function instantiate(
     });
   };
 
-  const direct = bound.map((method) => method.direct);
+  const direct = bound.map(directCallOf);
   if (!program.chain || runnerListener !== undefined || !direct.every((fn) => fn !== undefined)) return general;
-  const chain = direct as readonly ((input: unknown) => unknown)[];
+  const chain = direct as readonly DirectCall[];
   const names = tables.names;
 
   const straight = async (input: unknown): Promise<unknown> => {

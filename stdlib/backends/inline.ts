@@ -27,6 +27,7 @@ import { CallPolicy, type Attempt } from "../policy.js";
 import { lookupMethod } from "../validate-plan.js";
 import { now } from "../clock.js";
 import { CALLING_THREAD, WorkerEvents } from "../kit/worker-events.js";
+import { setDirectCall } from "../direct-call.js";
 
 /** How the runtime calls a method: its input first, then its context. */
 type Invocable = (input?: unknown, context?: RunContext) => unknown;
@@ -88,7 +89,6 @@ class InlineMethod implements BackendMethod {
   readonly #takesInput: boolean;
   readonly #policy: CallPolicy;
   readonly #workers: WorkerEvents;
-  readonly direct: ((input: unknown) => unknown) | undefined;
 
   constructor(method: PlanMethod, fn: Invocable, policy: CallPolicy, workers: WorkerEvents) {
     this.#name = method.name;
@@ -97,7 +97,7 @@ class InlineMethod implements BackendMethod {
     this.#policy = policy;
     this.#workers = workers;
     // A method without an input parameter is called without arguments: it could not receive a context anyway.
-    this.direct = method.takesInput ? (input) => fn(input, new DetachedContext(this.#name)) : () => fn();
+    setDirectCall(this, method.takesInput ? (input) => fn(input, new DetachedContext(this.#name)) : () => fn());
   }
 
   call(input: unknown, scope: CallScope): unknown {
