@@ -348,13 +348,6 @@ export interface BackendMethod {
    * items collected into an array and passed to `map`.
    */
   readonly mapStream?: ((items: ItemStream, lanes: number, scope: CallScope) => Promise<unknown[]>) | undefined;
-  /**
-   * Optional shortcut for in-process backends: calls the method once in this
-   * thread with a fresh context (attempt 1, a signal that never aborts), no
-   * retry, no timeout, errors thrown as they are. The scheduler uses it for
-   * plain chains of methods when nobody listens and nothing can cancel.
-   */
-  readonly direct?: ((input: unknown) => unknown) | undefined;
 }
 
 /** What a parallel method accepts besides an array (strings excepted: they are not lists of items). */

@@ -31,13 +31,7 @@ export { PLAN_FORMAT } from "./plan.js";
 export { createRunner } from "./runner.js";
 export { runOnce, sharedRunner, type SharedRunner } from "./run-once.js";
 export { inline } from "./backends/inline.js";
-export {
-  DEFAULT_THREADS_OPTIONS,
-  NotCloneableError,
-  threads,
-  WorkerCrashError,
-  type ThreadsOptions,
-} from "./backends/threads/index.js";
+export { DEFAULT_THREADS_OPTIONS, threads, type ThreadsOptions } from "./backends/threads/index.js";
 export {
   bullmq,
   createWorker,
@@ -58,9 +52,13 @@ export {
   MethodError,
   MethodTimeoutError,
   NonRetryableError,
+  NotCloneableError,
   ParallelInputError,
+  PayloadError,
   PlanError,
+  TooFewWorkersError,
   WorkerCapError,
+  WorkerCrashError,
 } from "./errors.js";
 // For backends written outside this package: the shared call policy and the peak-demand analysis.
 export { backoffDelay, CallPolicy, sleep, type Attempt } from "./policy.js";

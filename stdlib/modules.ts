@@ -14,7 +14,7 @@ import { dirname, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { resolve as resolveAsNode } from "import-meta-resolve";
 import type { AnyMethod, MethodTable } from "./api.js";
-import { ErrorCode, PlanError } from "./errors.js";
+import { errors } from "./errors.js";
 import type { PlanDescriptor, PlanMethod } from "./plan.js";
 
 /** Tried in this order after a specifier written without extension (`./etl.methods`). */
@@ -69,12 +69,7 @@ export async function resolveModuleUrls(
     );
   }
   if (missing.length > 0) {
-    throw new PlanError(
-      ErrorCode.MissingMethod,
-      `${importer} cannot import ${problems.join("; ")}. Pass each module's file URL in the runner option ` +
-        `'modules', keyed by the plan's module specifier, or run in this thread with backend: "inline".`,
-      missing,
-    );
+    throw errors.modulesNotFound(importer, problems, missing);
   }
   return urls;
 }
@@ -182,15 +177,10 @@ export async function importMethods(
   for (const method of plan.methods) {
     if (only !== undefined && !only.includes(method.name)) continue;
     const url = urls.get(method.name);
-    if (url === undefined)
-      throw new PlanError(ErrorCode.MissingMethod, `No module is known for method '${method.name}'.`, [method.name]);
+    if (url === undefined) throw errors.noModule(method.name);
     const value = (await importModule(url))[method.exportName];
     if (typeof value !== "function") {
-      throw new PlanError(
-        ErrorCode.MissingMethod,
-        `Method '${method.name}': ${fileURLToPath(url)} exports no function '${method.exportName}'.`,
-        [method.name],
-      );
+      throw errors.notAFunction(method.name, method.exportName, fileURLToPath(url));
     }
     methods[method.name] = value as AnyMethod;
   }

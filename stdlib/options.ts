@@ -6,8 +6,8 @@ import type { Backend, BackoffSettings, RunnerOptions } from "./api.js";
 import { inline } from "./backends/inline.js";
 import { canLocateModules } from "./modules.js";
 import { threads } from "./backends/threads/index.js";
-import { isIntegerIn, isTimerMs, MAX_COUNT, MAX_TIMER_MS } from "./limits.js";
-import { ErrorCode, PlanError } from "./errors.js";
+import { errors } from "./errors.js";
+import { countOption, durationOption } from "./kit/options.js";
 import type { PlanDescriptor } from "./plan.js";
 
 export const DEFAULT_RUNNER_OPTIONS = {
@@ -29,33 +29,32 @@ export interface ResolvedRunnerOptions {
   readonly onEvent: RunnerOptions["onEvent"];
 }
 
+/** How messages name these options. */
+const OWNER = "Runner";
+
 /**
  * Applies defaults and checks bounds; throws a `PlanError` (`InvalidOption`) for a bad value.
  * With `plan`, the default backend follows the rule documented at `RunnerOptions.backend`.
  */
 export function resolveRunnerOptions(options: RunnerOptions = {}, plan?: PlanDescriptor): ResolvedRunnerOptions {
-  const invalid = (message: string): never => {
-    throw new PlanError(ErrorCode.InvalidOption, message);
-  };
-  const workers = options.workers;
-  if (workers !== undefined && !isIntegerIn(workers, 1, MAX_COUNT)) {
-    invalid(`Runner option 'workers' must be an integer from 1 to ${MAX_COUNT}, got ${String(workers)}.`);
-  }
-  const baseMs = options.retryBackoff?.baseMs ?? DEFAULT_RUNNER_OPTIONS.retryBackoff.baseMs;
-  const maxMs = options.retryBackoff?.maxMs ?? Math.max(baseMs, DEFAULT_RUNNER_OPTIONS.retryBackoff.maxMs);
-  if (!isTimerMs(baseMs)) {
-    invalid(`Runner option 'retryBackoff.baseMs' must be from 0 to ${MAX_TIMER_MS} ms, got ${String(baseMs)}.`);
-  }
-  if (!isTimerMs(maxMs, baseMs)) {
-    invalid(
-      `Runner option 'retryBackoff.maxMs' must be from baseMs (${baseMs}) to ${MAX_TIMER_MS} ms, got ${String(maxMs)}.`,
-    );
-  }
+  const workers = options.workers === undefined ? undefined : countOption(OWNER, "workers", options.workers, 1, 1);
+  const defaults = DEFAULT_RUNNER_OPTIONS.retryBackoff;
+  const baseMs = durationOption(OWNER, "retryBackoff.baseMs", options.retryBackoff?.baseMs, defaults.baseMs, 0);
+  const maxMs = durationOption(
+    OWNER,
+    "retryBackoff.maxMs",
+    options.retryBackoff?.maxMs,
+    Math.max(baseMs, defaults.maxMs),
+    baseMs,
+    undefined,
+    "baseMs",
+  );
   const chosen = options.backend ?? defaultBackend(options, plan);
   let backend: Backend;
   if (typeof chosen === "string") {
     const make = Object.hasOwn(NAMED_BACKENDS, chosen) ? NAMED_BACKENDS[chosen] : undefined;
-    backend = make?.() ?? invalid(`Unknown backend '${chosen}'; known: ${Object.keys(NAMED_BACKENDS).join(", ")}.`);
+    if (make === undefined) throw errors.unknownBackend(chosen, Object.keys(NAMED_BACKENDS));
+    backend = make();
   } else {
     backend = chosen;
   }

@@ -4,30 +4,17 @@
  * where it runs) and gets the same retry, timeout, event and error behaviour
  * as every other backend.
  */
-import type { BackoffSettings, CallScope, FlowEvent, RunContext } from "./api.js";
-import { CallContext, isThenable, LazyAbort } from "./context.js";
-import { isNonRetryable, MethodError, MethodTimeoutError } from "./errors.js";
-import { callInterruptibly } from "./interrupt.js";
+import type { BackoffSettings, CallScope, FlowEvent } from "./api.js";
+import { CallContext, isThenable } from "./context.js";
+import { isNonRetryable, MethodError } from "./errors.js";
+import { boundedAttempt, type Attempt, type AttemptWatch } from "./kit/attempt.js";
 import type { PlanMethod } from "./plan.js";
 import { now } from "./clock.js";
 
-/** Makes one call of the method with `context`; returns its output or a promise of it. */
-export type Attempt = (context: RunContext) => unknown;
+export type { Attempt, AttemptWatch } from "./kit/attempt.js";
 
 /** Random source in [0, 1); injectable so that tests can pin the jitter. */
 export type Random = () => number;
-
-/**
- * Follows a call's timed attempts from outside the call: the threads backend
- * notes them in shared memory, so that the calling thread can stop a thread
- * whose attempt outlived its deadline without yielding.
- */
-export interface AttemptWatch {
-  /** Attempt `number` starts and must be over by `deadline` (a `now()` time). */
-  begin(number: number, deadline: number): void;
-  /** The attempt is over: settled, or given up on when its time ran out. */
-  end(): void;
-}
 
 /** How one call goes beyond the method's own policy. */
 export interface CallOptions {
@@ -55,6 +42,15 @@ export interface PolicyOptions {
 export function backoffDelay(attempt: number, backoff: BackoffSettings, random: Random = Math.random): number {
   const nominal = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(nominal / 2 + (random() * nominal) / 2);
+}
+
+/**
+ * Whether failed attempt `attempt` (1-based) of a method with `retries`
+ * ends its call: retries are spent, or the error says retrying cannot help.
+ * A bullmq worker asks this of BullMQ's attempts, the policy of its own.
+ */
+export function isFinalFailure(error: unknown, attempt: number, retries: number): boolean {
+  return attempt > retries || isNonRetryable(error);
 }
 
 /** The call policy of one method, built once per method when a session binds it. */
@@ -130,14 +126,11 @@ export class CallPolicy {
         const output =
           this.timeoutMs === null
             ? attempt(new CallContext(this.method, number, item, scope))
-            : attemptWithTimeout(attempt, this.method, number, item, scope, this.timeoutMs, {
-                watch: call?.watch,
-                interruptSync: this.#interruptSync,
-              });
+            : this.#timedAttempt(attempt, number, item, scope, call?.watch);
         return isThenable(output) ? await output : output;
       } catch (error) {
         // After cancellation a failure is usually its consequence: report it as it is, never retry it.
-        if (scope.cancelled || number > this.retries || isNonRetryable(error)) {
+        if (scope.cancelled || isFinalFailure(error, number, this.retries)) {
           throw this.failure(error, item, number, scope);
         }
         const delayMs = this.retryDelay(number);
@@ -158,84 +151,37 @@ export class CallPolicy {
       }
     }
   }
-}
 
-/**
- * One attempt bounded by `timeoutMs`: when the time is up, the attempt's
- * signal aborts with a `MethodTimeoutError` and the attempt fails with it,
- * whether or not the method honours its signal. The timer cannot fire while
- * the attempt runs synchronously: with `interruptSync` its synchronous part is
- * interrupted at the timeout, and a `watch` lets someone outside the thread
- * see an attempt that overstays.
- */
-function attemptWithTimeout(
-  attempt: Attempt,
-  method: string,
-  number: number,
-  item: number | undefined,
-  scope: CallScope,
-  timeoutMs: number,
-  how: { readonly watch: AttemptWatch | undefined; readonly interruptSync: boolean },
-): Promise<unknown> {
-  if (scope.cancelled) return Promise.reject(scope.signal.reason);
-  return new Promise((resolve, reject) => {
-    const abort = new LazyAbort();
-    const runSignal = scope.signal;
-    const { watch } = how;
-    const timer = setTimeout(() => {
-      watch?.end();
-      runSignal.removeEventListener("abort", onCancel);
-      const error = new MethodTimeoutError(method, item, timeoutMs);
-      abort.abort(error);
-      reject(error);
-    }, timeoutMs);
-    // Following the run also clears the timer on cancellation, or a long timeout would keep the process alive.
-    const onCancel = (): void => {
-      watch?.end();
-      clearTimeout(timer);
-      abort.abort(runSignal.reason);
-      reject(runSignal.reason);
-    };
-    runSignal.addEventListener("abort", onCancel, { once: true });
-    const settle = (): void => {
-      watch?.end();
-      clearTimeout(timer);
-      runSignal.removeEventListener("abort", onCancel);
-    };
-    watch?.begin(number, now() + timeoutMs);
-    const context = new CallContext(method, number, item, abort);
-    let output: unknown;
-    try {
-      output = how.interruptSync
-        ? callInterruptibly(
-            () => attempt(context),
-            timeoutMs,
-            () => new MethodTimeoutError(method, item, timeoutMs),
-          )
-        : attempt(context);
-    } catch (error) {
-      settle();
-      // Interrupted at its timeout: listeners of its signal hear of it as they would of the timer.
-      if (error instanceof MethodTimeoutError) abort.abort(error);
-      reject(error);
-      return;
-    }
-    if (!isThenable(output)) {
-      settle();
-      resolve(output);
-      return;
-    }
-    output.then(
-      (value) => {
-        settle();
-        resolve(value);
+  /**
+   * One attempt bounded by the method's timeout, given up on when its run is
+   * cancelled. The timer cannot fire while the attempt runs synchronously:
+   * with `interruptSync` its synchronous part is interrupted at the timeout,
+   * and a `watch` lets someone outside the thread see an attempt that overstays.
+   */
+  #timedAttempt(
+    attempt: Attempt,
+    number: number,
+    item: number | undefined,
+    scope: CallScope,
+    watch: AttemptWatch | undefined,
+  ): unknown {
+    if (scope.cancelled) return Promise.reject(scope.signal.reason);
+    const signal = scope.signal;
+    return boundedAttempt(attempt, {
+      method: this.method,
+      number,
+      item,
+      timeoutMs: this.timeoutMs,
+      watch,
+      interruptSync: this.#interruptSync,
+      // Following the run also clears the timer on cancellation, or a long timeout would keep the process alive.
+      follow: (stop) => {
+        const onCancel = (): void => stop(signal.reason);
+        signal.addEventListener("abort", onCancel, { once: true });
+        return () => signal.removeEventListener("abort", onCancel);
       },
-      (error: unknown) => {
-        settle();
-        reject(error);
-      },
-    );
-  });
+    });
+  }
 }
 
 /** Waits `ms`, or rejects with the run's abort reason as soon as it is cancelled. */

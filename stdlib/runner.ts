@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { BackendSession, MethodTable, Runner, RunnerOptions, RunOptions } from "./api.js";
-import { ErrorCode, FlowError } from "./errors.js";
+import { errors, type FlowError } from "./errors.js";
 import { resolveRunnerOptions } from "./options.js";
 import type { PlanDescriptor } from "./plan.js";
 import { compilePlan, instantiate, workerCapError, type Execute } from "./scheduler.js";
@@ -86,5 +86,5 @@ export function createRunner<I, O>(plan: PlanDescriptor, methods: MethodTable, o
 }
 
 function closedError(plan: PlanDescriptor): FlowError {
-  return new FlowError(ErrorCode.RunnerClosed, `The runner of plan '${plan.name}' is closed.`);
+  return errors.runnerClosed(plan.name);
 }

@@ -13,10 +13,11 @@
 import type { BackendMethod, CallScope, FlowEvent, ItemStream, RunOptions } from "./api.js";
 import { isThenable, LazyAbort } from "./context.js";
 import { DemandMessages, demandTerms, methodDemand, peakDemand, type PeakDemand } from "./demand.js";
-import { CancelledError, FlowError, MethodError, ParallelInputError, WorkerCapError } from "./errors.js";
+import { CancelledError, errors, FlowError, MethodError, ParallelInputError, type WorkerCapError } from "./errors.js";
 import { asItemStream, ItemReader } from "./item-source.js";
 import type { PlanDescriptor } from "./plan.js";
 import { now } from "./clock.js";
+import { directCallOf, type DirectCall } from "./direct-call.js";
 
 /** How a method's input is assembled from the run's values. */
 const Route = {
@@ -121,7 +122,7 @@ export function workerCapError(program: CompiledPlan, workers: number): WorkerCa
     const message = alone
       .map((method) => fill(DemandMessages.alone, [method.name, method.minWorkers, workers, limit]))
       .join(" ");
-    return new WorkerCapError(
+    return errors.workerCap(
       message,
       alone.map((method) => method.name),
       peak.workers,
@@ -131,7 +132,7 @@ export function workerCapError(program: CompiledPlan, workers: number): WorkerCa
   const demand = new Map(plan.methods.map((method) => [method.name, methodDemand(method)]));
   const members = peak.methods.map((name) => ({ name, demand: demand.get(name) ?? 1 }));
   const message = fill(DemandMessages.together, [workers, limit, demandTerms(members)]);
-  return new WorkerCapError(message, peak.methods, peak.workers, workers);
+  return errors.workerCap(message, peak.methods, peak.workers, workers);
 }
 
 /** Fills `{0}`, `{1}`, … of a message template. */
@@ -177,9 +178,9 @@ export function instantiate(
     });
   };
 
-  const direct = bound.map((method) => method.direct);
+  const direct = bound.map(directCallOf);
   if (!program.chain || runnerListener !== undefined || !direct.every((fn) => fn !== undefined)) return general;
-  const chain = direct as readonly ((input: unknown) => unknown)[];
+  const chain = direct as readonly DirectCall[];
   const names = tables.names;
 
   const straight = async (input: unknown): Promise<unknown> => {

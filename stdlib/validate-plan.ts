@@ -4,7 +4,7 @@
  * or stale descriptors, and the scheduler's precomputed tables rely on these
  * facts instead of re-checking them on every run.
  */
-import { ErrorCode, PlanError } from "./errors.js";
+import { errors } from "./errors.js";
 import { isIntegerIn, isTimerMs, MAX_TIMER_MS, MAX_COUNT } from "./limits.js";
 import type { AnyMethod, MethodTable } from "./api.js";
 import { PLAN_FORMAT, type PlanDescriptor } from "./plan.js";
@@ -12,7 +12,7 @@ import { PLAN_FORMAT, type PlanDescriptor } from "./plan.js";
 /** Throws a `PlanError` (`InvalidPlan`) naming the first inconsistency found. */
 export function validatePlan(plan: PlanDescriptor): void {
   const fail = (detail: string, methods: readonly string[] = []): never => {
-    throw new PlanError(ErrorCode.InvalidPlan, `Plan '${plan.name}' is invalid: ${detail}.`, methods);
+    throw errors.invalidPlan(plan.name, detail, methods);
   };
   if (plan.format !== PLAN_FORMAT) {
     fail(
@@ -96,15 +96,8 @@ export function validatePlan(plan: PlanDescriptor): void {
 export function validateMethods(plan: PlanDescriptor, methods: MethodTable): void {
   const missing = plan.methods.filter((m) => lookupMethod(methods, m.name) === undefined);
   if (missing.length === 0) return;
-  const names = missing.map((m) => m.name);
   const available = Object.keys(methods).filter((key) => lookupMethod(methods, key) !== undefined);
-  const list = missing.map((m) => `'${m.name}' (export '${m.exportName}' of '${m.module}')`).join(", ");
-  throw new PlanError(
-    ErrorCode.MissingMethod,
-    `Plan '${plan.name}' needs ${missing.length === 1 ? "a method" : "methods"} the method table does not provide: ${list}. ` +
-      `Provided: ${available.length === 0 ? "none" : available.join(", ")}.`,
-    names,
-  );
+  throw errors.missingMethods(plan.name, missing, available);
 }
 
 /**

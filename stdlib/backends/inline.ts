@@ -26,14 +26,15 @@ import type { PlanDescriptor, PlanMethod } from "../plan.js";
 import { CallPolicy, type Attempt } from "../policy.js";
 import { lookupMethod } from "../validate-plan.js";
 import { now } from "../clock.js";
+import { CALLING_THREAD, WorkerEvents } from "../kit/worker-events.js";
+import { setDirectCall } from "../direct-call.js";
 
 /** How the runtime calls a method: its input first, then its context. */
 type Invocable = (input?: unknown, context?: RunContext) => unknown;
 
 type Emit = (event: FlowEvent) => void;
 
-/** The worker number of the calling thread, in every backend. */
-export const CALLING_THREAD = 0;
+export { CALLING_THREAD } from "../kit/worker-events.js";
 
 /**
  * Creates the in-process backend.
@@ -56,22 +57,23 @@ export function inline(): Backend {
 export class InlineSession implements BackendSession {
   readonly #methods: MethodTable;
   readonly #options: BackendOpenOptions;
-  readonly #lanes: Lanes;
+  readonly #workers: WorkerEvents;
 
   constructor(_plan: PlanDescriptor, methods: MethodTable, options: BackendOpenOptions, backend = "inline") {
     this.#methods = methods;
     this.#options = options;
-    this.#lanes = new Lanes(backend);
+    this.#workers = new WorkerEvents(backend);
   }
 
   method(method: PlanMethod): BackendMethod {
     const fn = lookupMethod(this.#methods, method.name) as Invocable | undefined;
+    // Can't happen: the runner checked the method table against the plan (validateMethods) before opening.
     if (fn === undefined) throw new Error(`inline backend: no function for method '${method.name}'`);
     return new InlineMethod(
       method,
       fn,
       new CallPolicy(method, this.#options.retryBackoff, Math.random, { interruptSync: true }),
-      this.#lanes,
+      this.#workers,
     );
   }
 
@@ -81,50 +83,21 @@ export class InlineSession implements BackendSession {
 }
 
 /** Numbers lanes as workers and remembers which runs were told about the calling thread. */
-class Lanes {
-  readonly backend: string;
-  #next = CALLING_THREAD + 1;
-  readonly #announced = new WeakSet<CallScope>();
-
-  constructor(backend: string) {
-    this.backend = backend;
-  }
-
-  /** Reports worker 0 to a run the first time one of its calls runs there. */
-  callingThread(scope: CallScope, emit: Emit): void {
-    if (this.#announced.has(scope)) return;
-    this.#announced.add(scope);
-    up(scope, emit, CALLING_THREAD, this.backend);
-  }
-
-  /** A fresh worker number for a lane. */
-  open(scope: CallScope, emit: Emit): number {
-    const worker = this.#next++;
-    up(scope, emit, worker, this.backend);
-    return worker;
-  }
-}
-
-function up(scope: CallScope, emit: Emit, worker: number, backend: string): void {
-  emit({ type: "worker:up", runId: scope.runId, time: now(), worker, backend });
-}
-
 class InlineMethod implements BackendMethod {
   readonly #name: string;
   readonly #fn: Invocable;
   readonly #takesInput: boolean;
   readonly #policy: CallPolicy;
-  readonly #lanes: Lanes;
-  readonly direct: ((input: unknown) => unknown) | undefined;
+  readonly #workers: WorkerEvents;
 
-  constructor(method: PlanMethod, fn: Invocable, policy: CallPolicy, lanes: Lanes) {
+  constructor(method: PlanMethod, fn: Invocable, policy: CallPolicy, workers: WorkerEvents) {
     this.#name = method.name;
     this.#fn = fn;
     this.#takesInput = method.takesInput;
     this.#policy = policy;
-    this.#lanes = lanes;
+    this.#workers = workers;
     // A method without an input parameter is called without arguments: it could not receive a context anyway.
-    this.direct = method.takesInput ? (input) => fn(input, new DetachedContext(this.#name)) : () => fn();
+    setDirectCall(this, method.takesInput ? (input) => fn(input, new DetachedContext(this.#name)) : () => fn());
   }
 
   call(input: unknown, scope: CallScope): unknown {
@@ -177,7 +150,9 @@ class InlineMethod implements BackendMethod {
     let issued = 0;
     let failed = false;
     const lane = async (): Promise<void> => {
-      const worker = emit === undefined ? CALLING_THREAD : this.#lanes.open(scope, emit);
+      // Each lane is a worker of its own, up while the stage has items for it.
+      const worker = emit === undefined ? CALLING_THREAD : this.#workers.next();
+      this.#workers.up(scope, worker);
       try {
         while (!failed && !scope.cancelled) {
           const index = issued++;
@@ -201,9 +176,7 @@ class InlineMethod implements BackendMethod {
         reader.close();
         throw error;
       } finally {
-        if (emit !== undefined) {
-          emit({ type: "worker:down", runId: scope.runId, time: now(), worker, reason: "idle" });
-        }
+        this.#workers.down(scope, worker, "idle");
       }
     };
     const running: Promise<void>[] = [];
@@ -227,7 +200,7 @@ class InlineMethod implements BackendMethod {
     scope: CallScope,
     emit: Emit,
   ): unknown {
-    if (worker === CALLING_THREAD) this.#lanes.callingThread(scope, emit);
+    if (worker === CALLING_THREAD) this.#workers.up(scope, CALLING_THREAD);
     const method = this.#name;
     const runId = scope.runId;
     const first = item ?? 0;

@@ -7,7 +7,7 @@ import {
   createWorker,
   ErrorCode,
   PlanError,
-  WorkerCapError,
+  TooFewWorkersError,
   type FlowEvent,
   type FlowWorker,
   type PlanDescriptor,
@@ -82,11 +82,12 @@ describeWithRedis("bullmq backend", () => {
     const error = await runner(plan, 300)
       .run([1, 2, 3])
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(WorkerCapError);
+    expect(error).toBeInstanceOf(TooFewWorkersError);
     expect(error).toMatchObject({
+      code: ErrorCode.TooFewWorkers,
       methods: ["square"],
       required: 3,
-      allowed: 1,
+      live: 1,
     });
     expect((error as Error).message).toBe(
       `Parallel method 'square' needs 3 live workers (min_worker_count: 3), but only 1 worker serves it after waiting 0.3 s ` +
@@ -221,9 +222,15 @@ describeWithRedis("bullmq backend", () => {
   });
 
   it("checks its options when created", () => {
-    expect(() => bullmq({ workerWait: -1 })).toThrow("Option 'workerWait' must be ≥ 0, got -1.");
-    expect(() => bullmq({ shardSize: 1.5 })).toThrow("Option 'shardSize' must be an integer ≥ 1, got 1.5.");
-    expect(() => bullmq({ prefix: "a:b" })).toThrow("Option 'prefix' must be non-empty without ':', got 'a:b'.");
+    expect(() => bullmq({ workerWait: -1 })).toThrow(
+      "bullmq() option 'workerWait' must be from 0 to 2147483647 ms (the longest delay Node's timers honour), got -1 ms.",
+    );
+    expect(() => bullmq({ shardSize: 1.5 })).toThrow(
+      "bullmq() option 'shardSize' must be an integer from 1 to 2147483647, got 1.5.",
+    );
+    expect(() => bullmq({ prefix: "a:b" })).toThrow(
+      "bullmq() option 'prefix' must be non-empty without ':', got 'a:b'.",
+    );
   });
 });
 

@@ -11,11 +11,11 @@ describe("bullmq durations past what a timer can wait", () => {
     expect(() => bullmq({ connectionWait: TOO_LONG })).toThrow(
       new PlanError(
         "FLOW_INVALID_OPTION",
-        "Option 'connectionWait' must be at most 2147483647 ms (596.5 h, the longest Node's timers wait), got 2160000000 ms (600 h).",
+        "bullmq() option 'connectionWait' must be from 0 to 2147483647 ms (the longest delay Node's timers honour), got 2160000000 ms.",
       ),
     );
     expect(() => bullmq({ workerWait: 2 ** 31 })).toThrow(
-      "Option 'workerWait' must be at most 2147483647 ms (596.5 h, the longest Node's timers wait), got 2147483648 ms (596.5 h).",
+      "bullmq() option 'workerWait' must be from 0 to 2147483647 ms (the longest delay Node's timers honour), got 2147483648 ms.",
     );
     // The longest wait a timer can keep is accepted.
     expect(() => bullmq({ workerWait: 2 ** 31 - 1, connectionWait: 2 ** 31 - 1 })).not.toThrow();
@@ -27,14 +27,14 @@ describe("bullmq durations past what a timer can wait", () => {
     // Port 1 on loopback: were the options accepted, the worker would wait for this Redis for ever.
     const connection = "redis://127.0.0.1:1";
     await expect(createWorker(plan, { connection, modules, lockDuration: TOO_LONG })).rejects.toThrow(
-      "Option 'lockDuration' must be at most 2147483647 ms",
+      "createWorker() option 'lockDuration' must be from 1000 to 2147483647 ms",
     );
     await expect(createWorker(plan, { connection, modules, stalledInterval: TOO_LONG })).rejects.toThrow(
-      "Option 'stalledInterval' must be at most 2147483647 ms",
+      "createWorker() option 'stalledInterval' must be from 100 to 2147483647 ms",
     );
     // Three beats make the worker's expiry: a beat may be a third of the bound at most.
     await expect(createWorker(plan, { connection, modules, heartbeat: 1_000_000_000 })).rejects.toThrow(
-      "Option 'heartbeat' must be at most 715827882 ms",
+      "createWorker() option 'heartbeat' must be from 100 to 715827882 ms,",
     );
   });
 
@@ -61,7 +61,9 @@ describeWithRedis("a worker's grace past the bound", () => {
   it("is refused by close(), which then still closes with a valid one", async () => {
     const plan = buildPlan({ square: {} }, [], "grace");
     const worker = await createWorker(plan, { connection: redis.url, modules: { square: (x: number) => x * x } });
-    await expect(worker.close({ graceMs: TOO_LONG })).rejects.toThrow("Option 'graceMs' must be at most 2147483647 ms");
+    await expect(worker.close({ graceMs: TOO_LONG })).rejects.toThrow(
+      "close() option 'graceMs' must be from 0 to 2147483647 ms",
+    );
     await expect(worker.close({ graceMs: 1000 })).resolves.toBeUndefined();
   });
 });

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  fromWireError,
-  readJobData,
-  readReply,
-  restoreHoles,
-  holesOf,
-  toWireError,
-  WIRE_VERSION,
-} from "../../stdlib/backends/bullmq/messages.js";
+import { readJobData, readReply, WIRE_VERSION } from "../../stdlib/backends/bullmq/messages.js";
+import { restoreHoles, holesOf } from "../../stdlib/backends/bullmq/payload.js";
+import { fromWireError, toWireError } from "../../stdlib/backends/bullmq/wire-error.js";
 import { ErrorCode, MethodTimeoutError, NonRetryableError } from "../../stdlib/index.js";
 
 describe("bullmq messages", () => {

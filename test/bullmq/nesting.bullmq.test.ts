@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkPayload, MAX_DEPTH, PayloadError } from "../../stdlib/backends/bullmq/messages.js";
+import { checkPayload, MAX_DEPTH } from "../../stdlib/backends/bullmq/payload.js";
+import { PayloadError } from "../../stdlib/errors.js";
 import { bullmq, createRunner, createWorker, MethodError, type FlowWorker } from "../../stdlib/index.js";
 import { buildPlan } from "../runtime/plans.js";
 import { describeWithRedis, RedisServer } from "./redis-server.js";

@@ -90,6 +90,7 @@ describeWithRedis("bullmq across a Redis restart", () => {
     expect((error as MethodError).message).toBe(
       `Method 'square' failed after 1 attempt: lost the connection to Redis at 127.0.0.1:${redis.port} for more than 0.5 s (connectionWait)`,
     );
+    expect((error as MethodError).cause).toMatchObject({ code: "FLOW_CONNECTION_LOST" });
     await redis.restart();
     await runner.close();
     await worker.close();

@@ -1,6 +1,8 @@
 import { Queue, type Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeJson, PayloadError, WIRE_VERSION } from "../../stdlib/backends/bullmq/messages.js";
+import { WIRE_VERSION } from "../../stdlib/backends/bullmq/messages.js";
+import { decodeJson } from "../../stdlib/backends/bullmq/payload.js";
+import { PayloadError } from "../../stdlib/errors.js";
 import { bullmq, createRunner, createWorker, MethodError, type FlowWorker } from "../../stdlib/index.js";
 import { buildPlan } from "../runtime/plans.js";
 import { describeWithRedis, RedisServer } from "./redis-server.js";

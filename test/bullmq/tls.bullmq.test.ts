@@ -92,5 +92,6 @@ describeWithRedis("bullmq over TLS with an ACL user", () => {
       new RegExp(`^The bullmq backend cannot reach Redis at 127\\.0\\.0\\.1:${redis.port} \\(.*WRONGPASS.*\\)`),
     );
     expect((error as Error).message).not.toContain("wrong-guess");
+    expect(error).toMatchObject({ code: "FLOW_CONNECTION_FAILED" });
   }, 30_000);
 });

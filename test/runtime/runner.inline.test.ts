@@ -239,6 +239,30 @@ describe("plain chains (inline)", () => {
     expect(signals.every((signal) => !signal.aborted)).toBe(true);
   });
 
+  it("runs a plain chain through the inline backend's direct calls, which its bound methods do not show", async () => {
+    const contexts: string[] = [];
+    const note = (x: number, context: RunContext): number => {
+      contexts.push(context.constructor.name);
+      return x;
+    };
+    const plan = chain("a", "b");
+    await make<number, number>(plan, { a: note, b: note }).run(1);
+    // The fast path's context: attempt 1, a signal that never aborts, made without a run scope.
+    expect(contexts).toEqual(["DetachedContext", "DetachedContext"]);
+    const session = await inline().open(
+      plan,
+      { a: note, b: note },
+      {
+        workers: 1,
+        retryBackoff: { baseMs: 0, maxMs: 0 },
+        moduleBase: undefined,
+      },
+    );
+    const bound = session.method(plan.methods[0]!);
+    expect(Object.keys(bound)).not.toContain("direct");
+    expect("direct" in bound).toBe(false);
+  });
+
   it("returns the same results whether or not anyone listens", async () => {
     const methods = { a: (x: number) => x + 1, b: async (x: number) => x * 2, c: (x: number) => x - 3 };
     const plain = make<number, number>(chain("a", "b", "c"), methods);

@@ -149,7 +149,7 @@ describe("createRunner refuses inconsistent plans", () => {
 
   it("refuses runner and threads options beyond Node's timers or the counts the runtime keeps", () => {
     expect(refusal(base, { retryBackoff: { baseMs: 1, maxMs: 2 ** 31 } }).message).toBe(
-      "Runner option 'retryBackoff.maxMs' must be from baseMs (1) to 2147483647 ms, got 2147483648.",
+      "Runner option 'retryBackoff.maxMs' must be from baseMs (1) to 2147483647 ms (the longest delay Node's timers honour), got 2147483648 ms.",
     );
     expect(refusal(base, { workers: 1e12 }).message).toBe(
       "Runner option 'workers' must be an integer from 1 to 2147483647, got 1000000000000.",
@@ -165,18 +165,18 @@ describe("createRunner refuses inconsistent plans", () => {
       throw new Error("threads() accepted the options");
     };
     expect(threadsRefusal({ cancelGraceMs: 2 ** 31 })).toBe(
-      "threads(): option 'cancelGraceMs' must be from 0 to 2147483647 ms (the longest delay Node's timers honour), " +
-        "got 2147483648.",
+      "threads() option 'cancelGraceMs' must be from 0 to 2147483647 ms (the longest delay Node's timers honour), " +
+        "got 2147483648 ms.",
     );
     expect(threadsRefusal({ idleTimeoutMs: Number.POSITIVE_INFINITY })).toBe(
-      "threads(): option 'idleTimeoutMs' must be from 0 to 2147483647 ms (the longest delay Node's timers honour), " +
-        "got Infinity.",
+      "threads() option 'idleTimeoutMs' must be from 0 to 2147483647 ms (the longest delay Node's timers honour), " +
+        "got Infinity ms.",
     );
     expect(threadsRefusal({ maxThreads: 99999999999 })).toBe(
-      "threads(): option 'maxThreads' must be an integer from 1 to 2147483647, got 99999999999.",
+      "threads() option 'maxThreads' must be an integer from 1 to 2147483647, got 99999999999.",
     );
     expect(threadsRefusal({ maxCrashes: 0.5 })).toBe(
-      "threads(): option 'maxCrashes' must be an integer from 1 to 2147483647, got 0.5.",
+      "threads() option 'maxCrashes' must be an integer from 1 to 2147483647, got 0.5.",
     );
   });
 
@@ -211,10 +211,11 @@ describe("createRunner refuses options out of bounds", () => {
 
   it("refuses retry delays out of bounds", () => {
     expect(refusal(plan, { retryBackoff: { baseMs: -5 } }).message).toBe(
-      "Runner option 'retryBackoff.baseMs' must be from 0 to 2147483647 ms, got -5.",
+      "Runner option 'retryBackoff.baseMs' must be from 0 to 2147483647 ms (the longest delay Node's timers honour), got -5 ms.",
     );
     expect(refusal(plan, { retryBackoff: { baseMs: 50, maxMs: 10 } }).message).toBe(
-      "Runner option 'retryBackoff.maxMs' must be from baseMs (50) to 2147483647 ms, got 10.",
+      "Runner option 'retryBackoff.maxMs' must be from baseMs (50) to 2147483647 ms (the longest delay Node's timers honour), " +
+        "got 10 ms.",
     );
   });
 

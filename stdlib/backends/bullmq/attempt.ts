@@ -5,13 +5,13 @@
  * method ignores its signal, so a stuck method never holds a job.
  *
  * The retry loop is not here: retries are BullMQ attempts of the shard job
- * (so that another worker may take the retry), and the attempt number comes
- * from the job, which is why the shared CallPolicy, which numbers its own
- * attempts, is not used.
+ * (so that another worker may take the retry). The attempt itself, with its
+ * timeout, is the kit's bounded attempt, numbered from the job; whether a
+ * failure is final is the call policy's `isFinalFailure`.
  */
 import type { RunContext } from "../../api.js";
-import { CallContext, isThenable, LazyAbort } from "../../context.js";
-import { MethodTimeoutError } from "../../errors.js";
+import { isThenable } from "../../context.js";
+import { boundedAttempt } from "../../kit/attempt.js";
 import { watchRun, type Abort } from "./run-ends.js";
 
 export type Outcome =
@@ -46,61 +46,41 @@ export function runAttempt(
   item: number | undefined,
   spec: AttemptSpec,
 ): Outcome | Promise<Outcome> {
-  const abort = new LazyAbort();
   const started = spec.timed || spec.timeoutMs !== null ? performance.now() : 0;
-  let output: unknown;
-  try {
-    output = invoke(input, new CallContext(spec.method, spec.attempt, item, abort));
-  } catch (error) {
-    return { ok: false, error, kind: "failed" };
-  }
-  if (!isThenable(output))
-    return {
-      ok: true,
-      value: output,
-      ms: spec.timed ? performance.now() - started : 0,
-    };
-  const pending = output;
-  return new Promise((resolve) => {
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (outcome: Outcome): void => {
-      if (settled) return;
-      settled = true;
-      if (timer !== undefined) clearTimeout(timer);
-      unwatch();
-      spec.inFlight.delete(onShutdown);
-      resolve(outcome);
-    };
+  /** Why the attempt was stopped from outside, if it was. */
+  let ended: "ended" | "shutdown" | undefined;
+  const follow = (stopAttempt: (reason: unknown) => void): (() => void) => {
     const stop =
       (kind: "ended" | "shutdown"): Abort =>
       (reason) => {
-        abort.abort(reason);
-        finish({ ok: false, error: reason, kind });
+        ended ??= kind;
+        stopAttempt(reason);
       };
     const unwatch = watchRun(spec.run, stop("ended"));
     const onShutdown = stop("shutdown");
     spec.inFlight.add(onShutdown);
-    if (spec.timeoutMs !== null) {
-      const timeoutMs = spec.timeoutMs;
-      // Counted from the call, as if the timer had been set before it.
-      timer = setTimeout(
-        () => {
-          const error = new MethodTimeoutError(spec.method, item, timeoutMs);
-          abort.abort(error);
-          finish({ ok: false, error, kind: "failed" });
-        },
-        Math.max(0, timeoutMs - (performance.now() - started)),
-      );
-    }
-    pending.then(
-      (value) =>
-        finish({
-          ok: true,
-          value,
-          ms: spec.timed ? performance.now() - started : 0,
-        }),
-      (error: unknown) => finish({ ok: false, error, kind: "failed" }),
-    );
-  });
+    return () => {
+      unwatch();
+      spec.inFlight.delete(onShutdown);
+    };
+  };
+  let output: unknown;
+  try {
+    output = boundedAttempt((context) => invoke(input, context), {
+      method: spec.method,
+      number: spec.attempt,
+      item,
+      timeoutMs: spec.timeoutMs,
+      started,
+      follow,
+    });
+  } catch (error) {
+    return { ok: false, error, kind: "failed" };
+  }
+  const ms = (): number => (spec.timed ? performance.now() - started : 0);
+  if (!isThenable(output)) return { ok: true, value: output, ms: ms() };
+  return Promise.resolve(output).then(
+    (value): Outcome => ({ ok: true, value, ms: ms() }),
+    (error: unknown): Outcome => ({ ok: false, error, kind: ended ?? "failed" }),
+  );
 }

@@ -16,40 +16,35 @@
  * first result of each shard and ignores the rest: execution is at least
  * once, results exactly once.
  *
- * The file is long because the session's submission, reply dispatch and
- * recovery after a reconnect all read and change the same calls in flight;
- * what only watches them (workers gone, state lost) is in ./monitor.ts.
+ * The session keeps submitting shards and dispatching replies, which read
+ * and change the same calls in flight (and resubmitting after a reconnect,
+ * which is submitting again). Around it: the connections and outages
+ * (./connection.ts), the reply stream's reader (./reply-stream.ts), the
+ * calls and their shards (./call.ts), what only watches the calls (workers
+ * gone, state lost: ./monitor.ts), and worker numbers and events (the kit's
+ * WorkerEvents). It is still over the usual length: dispatch is a switch over
+ * every kind of reply, each of which settles shards of the calls it submitted.
  */
 import { randomUUID } from "node:crypto";
 import { Queue, type JobsOptions } from "bullmq";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { BackendMethod, BackendOpenOptions, BackendSession, CallScope, FlowEvent } from "../../api.js";
-import { ErrorCode, FlowError, MethodError, PlanError, WorkerCapError, describe } from "../../errors.js";
+import { errors, MethodError, type TooFewWorkersError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { callId, jobId, PlanKeys } from "./keys.js";
-import {
-  holesOf,
-  restoreHoles,
-  fromWireError,
-  PayloadError,
-  readReply,
-  checkPayload,
-  toWireError,
-  WIRE_VERSION,
-  type Reply,
-  type ShardJobWire,
-} from "./messages.js";
-import { describeConnection, redisOptions, type BullmqSettings } from "./options.js";
-import { Monitor, seconds } from "./monitor.js";
-import { defineScripts } from "./scripts.js";
+import { WIRE_VERSION, type Reply, type ShardJobWire } from "./messages.js";
+import { holesOf, checkPayload } from "./payload.js";
+import { fromWireError, toWireError } from "./wire-error.js";
+import type { BullmqSettings } from "./options.js";
+import { Call, receiveOutputs, shardEvent, shardSizeFor, type Shard } from "./call.js";
+import { CallerConnection } from "./connection.js";
+import { ReplyStream } from "./reply-stream.js";
+import { Monitor } from "./monitor.js";
 import { now } from "../../clock.js";
+import { WorkerEvents } from "../../kit/worker-events.js";
 
-/** Shards per lane when the plan leaves the size open: enough that a slow or lost shard costs little. */
-const SHARDS_PER_LANE = 16;
 /** Lifetime of the session and call keys; the caller renews them at a third of it while it lives. */
 const KEY_TTL_MS = 30_000;
-/** Replies read between two trims of the reply stream. */
-const TRIM_EVERY = 512;
 /** How often a stage that waits for workers counts them again. */
 const WORKER_POLL_MS = 200;
 /** Workers a session remembers having left. */
@@ -69,82 +64,16 @@ export async function openSession(
 ): Promise<BackendSession> {
   // Refused before any connection is made, so nothing of this plan is ever enqueued.
   if (plan.jsonSafe !== true) {
-    throw new PlanError(
-      ErrorCode.InvalidPlan,
-      `Plan '${plan.name}' cannot run on the bullmq backend: it was not checked for JSON transport, ` +
-        `and every value between its methods crosses processes as JSON. Rebuild it with 'flowc build --backend bullmq'.`,
-    );
+    throw errors.notJsonChecked(plan.name);
   }
   const session = new Session(plan, options, settings);
   await session.connect();
   return session;
 }
 
-/** One shard of a call as submitted. */
-interface Shard {
-  readonly first: number;
-  readonly count: number;
-  readonly job: {
-    readonly name: string;
-    readonly data: ShardJobWire;
-    readonly opts: JobsOptions;
-  };
-  /** The worker that last started it, for shard events. */
-  worker: string | undefined;
-  /** Which of its items have their output in the call's results (from `part` and `done` replies). */
-  readonly received: Uint8Array;
-  collected: boolean;
-}
-
-/** One method of one run, from submission until every shard's result is in (or the run ends). */
-class Call {
-  readonly id: string;
-  readonly method: PlanMethod;
-  readonly scope: CallScope;
-  readonly single: boolean;
-  readonly results: unknown[];
-  shards: Shard[] = [];
-  remaining = 0;
-  /** Its jobs are in their queue: from then on the monitor watches its workers and keys. */
-  submitted = false;
-  settled = false;
-  readonly #resolve: (value: unknown) => void;
-  readonly #reject: (error: unknown) => void;
-  readonly promise: Promise<unknown>;
-
-  constructor(id: string, method: PlanMethod, scope: CallScope, single: boolean, size: number) {
-    this.id = id;
-    this.method = method;
-    this.scope = scope;
-    this.single = single;
-    this.results = new Array<unknown>(size);
-    let resolve!: (value: unknown) => void;
-    let reject!: (error: unknown) => void;
-    this.promise = new Promise((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    this.#resolve = resolve;
-    this.#reject = reject;
-  }
-
-  resolve(): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.#resolve(this.single ? this.results[0] : this.results);
-  }
-
-  reject(error: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.#reject(error);
-  }
-}
-
-/** What the session knows about one run: its calls in flight and the workers it announced. */
+/** What the session knows about one run: its calls in flight. */
 interface RunState {
   readonly calls: Set<Call>;
-  readonly announced: Set<number>;
 }
 
 class Session implements BackendSession {
@@ -153,16 +82,16 @@ class Session implements BackendSession {
   readonly #settings: BullmqSettings;
   readonly #keys: PlanKeys;
   readonly #id = randomUUID();
+  readonly #connection: CallerConnection;
+  /** The command connection (the connection's). */
   readonly #redis: Redis;
-  readonly #reader: Redis;
-  /** Hears workers leave, for `worker:down`. */
-  readonly #listener: Redis;
   readonly #where: string;
+  readonly #replies: ReplyStream;
   readonly #queues = new Map<string, Queue>();
   readonly #calls = new Map<string, Call>();
   readonly #runs = new WeakMap<CallScope, RunState>();
   /** Workers numbered in the order this session first saw them, as `worker:up` and shard events name them. */
-  readonly #workerNumbers = new Map<string, number>();
+  readonly #workers = new WorkerEvents("bullmq");
   /** Workers reported down; a worker id is never reused. */
   readonly #departed = new Set<string>();
   readonly #liveCounts = new Map<string, { readonly live: number; readonly at: number }>();
@@ -170,20 +99,12 @@ class Session implements BackendSession {
   /** Ids of the calls this session made (the most recent ones): replies to them after they end are no forgery. */
   readonly #issued = new Set<string>();
   #rejected = 0;
-  #lastReply = "0-0";
-  #reading: Promise<void> | undefined;
   #renewal: NodeJS.Timeout | undefined;
-  #outage: NodeJS.Timeout | undefined;
-  #everReady = false;
-  /** Reconnects so far; the monitor ignores a check that spans one. */
-  #epoch = 0;
   /** Resubmitting after a reconnect: the run's keys are being put back. */
   #recovering = false;
   /** Workers that announced that they stop (the most recent ones). */
   readonly #left = new Set<string>();
   readonly #monitor: Monitor;
-  /** The last error a connection reported, for a message when connecting fails. */
-  #lastError: string | undefined;
   #closed = false;
 
   constructor(plan: PlanDescriptor, options: BackendOpenOptions, settings: BullmqSettings) {
@@ -192,24 +113,23 @@ class Session implements BackendSession {
     this.#settings = settings;
     this.#keys = new PlanKeys(plan, settings.prefix);
     this.#methodIndex = new Map(plan.methods.map((method, i) => [method.name, i]));
-    const redis = redisOptions(settings.connection, `flowc-caller:${this.#id}`);
-    this.#where = describeConnection(redis);
-    this.#redis = defineScripts(new Redis({ ...redis, lazyConnect: true }));
-    this.#reader = new Redis({
-      ...redis,
-      lazyConnect: true,
-      connectionName: `flowc-caller-read:${this.#id}`,
+    this.#connection = new CallerConnection(settings, this.#id, {
+      onOutage: (cause) => {
+        for (const call of [...this.#calls.values()]) {
+          this.#finish(call, new MethodError(call.method.name, undefined, 1, cause));
+        }
+      },
+      onReconnect: () => this.#onReconnect(),
     });
-    this.#listener = new Redis({ ...redis, lazyConnect: true, connectionName: `flowc-caller-sub:${this.#id}` });
-    // Errors surface through the commands that fail and the outage timer; unhandled, ioredis would print each one.
-    // The last one is kept: a refused password closes the connection, and "Connection is closed" alone says nothing.
-    const keep = (error: Error): void => void (this.#lastError = error.message);
-    this.#listener.on("error", keep);
-    this.#reader.on("error", keep);
-    this.#redis.on("error", keep);
-    this.#redis.on("close", () => this.#onDisconnect());
-    this.#redis.on("ready", () => this.#onReady());
-    const session = this;
+    this.#redis = this.#connection.redis;
+    this.#where = this.#connection.where;
+    this.#replies = new ReplyStream({
+      reader: this.#connection.reader,
+      redis: this.#redis,
+      key: this.#keys.replies(this.#id),
+      dispatch: (reply) => this.#dispatch(reply),
+      idle: () => this.#calls.size === 0,
+    });
     this.#monitor = new Monitor({
       redis: this.#redis,
       keys: this.#keys,
@@ -219,54 +139,24 @@ class Session implements BackendSession {
       where: this.#where,
       calls: () => this.#calls.values(),
       fail: (call, error) => this.#finish(call as Call, error),
-      epoch: () => (this.#redis.status === "ready" && !this.#recovering ? this.#epoch : undefined),
-      readUpTo: (id, ms) => session.#readUpTo(id, ms),
+      epoch: () => (this.#connection.ready && !this.#recovering ? this.#connection.epoch : undefined),
+      readUpTo: (id, ms) => this.#replies.readUpTo(id, ms),
       left: (worker) => this.#left.has(worker),
     });
   }
 
-  /** Resolves `true` once the reader has read the reply stream up to entry `id`; `false` after `ms`. */
-  async #readUpTo(id: string, ms: number): Promise<boolean> {
-    const deadline = Date.now() + ms;
-    while (compareStreamIds(this.#lastReply, id) < 0) {
-      if (Date.now() > deadline || this.#closed) return false;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    return true;
-  }
-
   async connect(): Promise<void> {
-    const ready = Promise.all([this.#redis.connect(), this.#reader.connect(), this.#listener.connect()]);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new FlowError(ErrorCode.InvalidOption, this.#unreachable("could not connect"))),
-        Math.max(this.#settings.connectionWait, 1),
-      );
-    });
-    try {
-      await Promise.race([ready, timeout]);
-    } catch (error) {
-      this.#redis.disconnect();
-      this.#reader.disconnect();
-      this.#listener.disconnect();
-      throw error instanceof FlowError
-        ? error
-        : new FlowError(ErrorCode.InvalidOption, this.#unreachable(this.#lastError ?? describe(error)));
-    } finally {
-      clearTimeout(timer);
-    }
+    await this.#connection.connect();
     await this.#redis.set(this.#keys.session(this.#id), "1", "PX", KEY_TTL_MS);
-    this.#listener.on("message", (_channel: string, worker: string) => {
+    this.#connection.listener.on("message", (_channel: string, worker: string) => {
       if (this.#left.size >= LEFT_KEPT) this.#left.delete(this.#left.values().next().value ?? "");
       this.#left.add(worker);
       this.#onLeave(worker);
     });
-    await this.#listener.subscribe(this.#keys.leaveChannel);
+    await this.#connection.listener.subscribe(this.#keys.leaveChannel);
     for (const method of this.#plan.methods) {
-      // Each queue owns its connection: BullMQ cannot close a connection it shares while that one is reconnecting.
       const queue = new Queue(this.#keys.queue(method.name), {
-        connection: redisOptions(this.#settings.connection, `flowc-caller:${this.#id}:${method.name}`),
+        connection: this.#connection.forQueue(method.name),
         prefix: this.#keys.prefix,
       });
       queue.on("error", () => undefined);
@@ -275,10 +165,6 @@ class Session implements BackendSession {
     this.#renewal = setInterval(() => this.#renewKeys(), KEY_TTL_MS / 3);
     this.#renewal.unref();
     this.#monitor.start();
-  }
-
-  #unreachable(detail: string): string {
-    return `The bullmq backend cannot reach Redis at ${this.#where} (${detail}) within ${seconds(this.#settings.connectionWait)} (connectionWait).`;
   }
 
   method(method: PlanMethod): BackendMethod {
@@ -293,14 +179,10 @@ class Session implements BackendSession {
     this.#closed = true;
     clearInterval(this.#renewal);
     this.#monitor.stop();
-    clearTimeout(this.#outage);
-    const closed = new FlowError(
-      ErrorCode.RunnerClosed,
-      `The runner of plan '${this.#plan.name}' was closed during the run.`,
-    );
+    this.#replies.close();
+    this.#connection.close();
+    const closed = errors.closedDuringRun(this.#plan.name);
     for (const call of [...this.#calls.values()]) this.#finish(call, closed);
-    this.#reader.disconnect();
-    this.#listener.disconnect();
     await Promise.all([...this.#queues.values()].map((queue) => queue.close().catch(() => undefined)));
     await this.#redis.del(this.#keys.session(this.#id), this.#keys.replies(this.#id)).catch(() => undefined);
     await this.#redis.quit().catch(() => undefined);
@@ -315,10 +197,7 @@ class Session implements BackendSession {
     scope: CallScope,
   ): Promise<unknown> {
     if (scope.cancelled) return Promise.reject(scope.signal.reason);
-    if (this.#closed)
-      return Promise.reject(
-        new FlowError(ErrorCode.RunnerClosed, `The runner of plan '${this.#plan.name}' is closed.`),
-      );
+    if (this.#closed) return Promise.reject(errors.runnerClosed(this.#plan.name));
     const call = new Call(
       callId(scope.runId, this.#methodIndex.get(method.name) ?? 0),
       method,
@@ -337,7 +216,7 @@ class Session implements BackendSession {
   #runOf(scope: CallScope): RunState {
     let run = this.#runs.get(scope);
     if (run === undefined) {
-      const state: RunState = { calls: new Set(), announced: new Set() };
+      const state: RunState = { calls: new Set() };
       this.#runs.set(scope, state);
       // The run ended elsewhere (another method failed, or it was cancelled): stop its shards everywhere.
       scope.signal.addEventListener("abort", () => this.#cancelRun(scope, state), { once: true });
@@ -363,7 +242,7 @@ class Session implements BackendSession {
         try {
           checkPayload(input);
         } catch (error) {
-          const cause = new PayloadError(`its input cannot be sent: ${describe(error)}`);
+          const cause = errors.inputNotSendable(error);
           throw new MethodError(method.name, call.single ? undefined : first + i, 0, cause);
         }
       });
@@ -398,7 +277,7 @@ class Session implements BackendSession {
       });
     }
     call.remaining = call.shards.length;
-    this.#read();
+    this.#replies.start();
     // Workers skip shards of calls without a key: it must exist before the first job does.
     await this.#redis.set(this.#keys.call(call.id), "1", "PX", KEY_TTL_MS);
     if (call.settled) {
@@ -412,6 +291,7 @@ class Session implements BackendSession {
 
   #queue(method: PlanMethod): Queue {
     const queue = this.#queues.get(method.name);
+    // Can't happen: connect() made a queue for every method of the plan.
     if (queue === undefined) throw new Error(`no queue for method '${method.name}'`);
     return queue;
   }
@@ -440,56 +320,8 @@ class Session implements BackendSession {
     }
   }
 
-  #tooFewWorkers(method: PlanMethod, needed: number, live: number): WorkerCapError {
-    const waited = `after waiting ${seconds(this.#settings.workerWait)} (workerWait)`;
-    const serve = `${live === 0 ? "no worker serves" : live === 1 ? "only 1 worker serves" : `only ${live} workers serve`} it`;
-    const message =
-      method.mode === "parallel"
-        ? `Parallel method '${method.name}' needs ${needed} live workers (min_worker_count: ${needed}), but ${serve} ${waited}. ` +
-          `Start more with 'flowc worker' for plan '${this.#plan.name}' on Redis ${this.#where}, or lower min_worker_count.`
-        : `Method '${method.name}' has no live worker: ${serve} ${waited}. ` +
-          `Start one with 'flowc worker' for plan '${this.#plan.name}' on Redis ${this.#where}.`;
-    return new WorkerCapError(message, [method.name], needed, live);
-  }
-
-  /** Reads replies until the session closes; started by the first call. */
-  #read(): void {
-    this.#reading ??= (async () => {
-      const key = this.#keys.replies(this.#id);
-      let unTrimmed = 0;
-      while (!this.#closed) {
-        let batch: [string, [string, string[]][]][] | null;
-        try {
-          batch = (await this.#reader.xread(
-            "COUNT",
-            1000,
-            "BLOCK",
-            5000,
-            "STREAMS",
-            key,
-            this.#lastReply,
-          )) as typeof batch;
-        } catch {
-          if (this.#closed) return;
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          continue;
-        }
-        if (batch === null) continue;
-        for (const [, entries] of batch) {
-          for (const [id, fields] of entries) {
-            this.#lastReply = id;
-            unTrimmed++;
-            const reply = readReply(fields[1] ?? "");
-            if (reply !== undefined) this.#dispatch(reply);
-          }
-        }
-        // Entries read are never read again: keep the stream short, in batches (a trim per reply costs Redis time).
-        if (unTrimmed >= TRIM_EVERY || this.#calls.size === 0) {
-          unTrimmed = 0;
-          void this.#redis.xtrim(key, "MINID", this.#lastReply).catch(() => undefined);
-        }
-      }
-    })();
+  #tooFewWorkers(method: PlanMethod, needed: number, live: number): TooFewWorkersError {
+    return errors.tooFewWorkers(this.#plan.name, method, needed, live, this.#settings.workerWait, this.#where);
   }
 
   /**
@@ -548,7 +380,7 @@ class Session implements BackendSession {
         return;
       case "part":
       case "done": {
-        const problem = this.#receive(call, shard, reply);
+        const problem = receiveOutputs(call, shard, reply);
         if (problem !== undefined) {
           // The genuine result may still come: only its absence would fail the call.
           this.#reject(reply, problem);
@@ -559,9 +391,7 @@ class Session implements BackendSession {
         const missing = shard.received.indexOf(0);
         if (missing !== -1) {
           // Only a job altered in Redis leaves items out: every attempt sends what it ran before the next starts.
-          const cause = new PayloadError(
-            `the result of shard ${reply.shard} lacks the output of item ${shard.first + missing}, which no attempt sent`,
-          );
+          const cause = errors.resultIncomplete(reply.shard, shard.first + missing);
           this.#finish(
             call,
             new MethodError(call.method.name, call.single ? undefined : shard.first + missing, 1, cause),
@@ -612,33 +442,6 @@ class Session implements BackendSession {
     if (this.#rejected === REJECTIONS_LOGGED) this.#settings.log("further rejected replies are not logged");
   }
 
-  /**
-   * Takes the outputs of a `part` or `done` reply into the call's results;
-   * returns what is wrong with the reply instead when it does not fit its
-   * shard (no genuine worker sends such a reply). An item's first output is kept.
-   */
-  #receive(call: Call, shard: Shard, reply: Extract<Reply, { t: "part" | "done" }>): string | undefined {
-    const items = reply.items;
-    if (items !== undefined && (items.length === 0 || (items.at(-1) ?? 0) >= shard.count))
-      return `it names items beyond the ${shard.count} of the shard`;
-    const expected = items?.length ?? shard.count;
-    if (reply.values.length !== expected)
-      return `it holds ${reply.values.length} value(s) for ${expected} item(s) of the shard`;
-    let values: unknown[];
-    try {
-      values = restoreHoles(reply.values, reply.holes, expected);
-    } catch (error) {
-      return describe(error);
-    }
-    for (let k = 0; k < values.length; k++) {
-      const index = items === undefined ? k : (items[k] ?? 0);
-      if (shard.received[index] === 1) continue;
-      shard.received[index] = 1;
-      call.results[shard.first + index] = values[k];
-    }
-    return undefined;
-  }
-
   #shardEvent(
     type: "shard:start" | "shard:end",
     call: Call,
@@ -648,57 +451,22 @@ class Session implements BackendSession {
     ok: boolean,
     durations: readonly number[] | undefined,
   ): FlowEvent {
-    const base = {
-      runId: call.scope.runId,
-      time: now(),
-      method: call.method.name,
-      shard: number,
-      first: shard.first,
-      count: shard.count,
-      worker: this.#workerNumber(worker),
-    };
-    return type === "shard:start" ? { type, ...base } : { type, ...base, ok, durations };
+    return shardEvent(type, call, number, shard, this.#workers.numberOf(worker), ok, durations);
   }
 
-  #workerNumber(worker: string): number {
-    let number = this.#workerNumbers.get(worker);
-    if (number === undefined) {
-      // Worker 0 is the calling thread in every backend; it runs nothing here.
-      number = this.#workerNumbers.size + 1;
-      this.#workerNumbers.set(worker, number);
-    }
-    return number;
-  }
-
-  /** `worker:up` the first time a run hears from a worker. */
+  /** `worker:up` the first time a run hears from a worker (worker 0, the calling thread, runs nothing here). */
   #announce(call: Call, worker: string): void {
     if (this.#departed.has(worker)) return;
-    const run = this.#runs.get(call.scope);
-    const number = this.#workerNumber(worker);
-    if (run === undefined || run.announced.has(number)) return;
-    run.announced.add(number);
-    call.scope.emit?.({
-      type: "worker:up",
-      runId: call.scope.runId,
-      time: now(),
-      worker: number,
-      backend: "bullmq",
-    });
+    this.#workers.up(call.scope, this.#workers.numberOf(worker));
   }
 
   /** A worker stopped: `worker:down` to every run going that announced it. */
   #onLeave(worker: string, reason: "close" | "crash" = "close"): void {
-    const number = this.#workerNumbers.get(worker);
+    const number = this.#workers.knownNumber(worker);
     if (number === undefined) return;
     // Replies it sent before it left may still be read after: they must not announce it again.
     this.#departed.add(worker);
-    const told = new Set<RunState>();
-    for (const call of this.#calls.values()) {
-      const run = this.#runs.get(call.scope);
-      if (run === undefined || told.has(run) || !run.announced.delete(number)) continue;
-      told.add(run);
-      call.scope.emit?.({ type: "worker:down", runId: call.scope.runId, time: now(), worker: number, reason });
-    }
+    for (const call of this.#calls.values()) this.#workers.down(call.scope, number, reason);
   }
 
   /** Settles a call: with its results when `error` is undefined. Its shards stop mattering to workers. */
@@ -729,28 +497,7 @@ class Session implements BackendSession {
     void batch.exec().catch(() => undefined);
   }
 
-  #onDisconnect(): void {
-    this.#epoch++;
-    if (this.#closed || this.#outage !== undefined) return;
-    this.#outage = setTimeout(() => {
-      this.#outage = undefined;
-      if (this.#redis.status === "ready") return;
-      const cause = new Error(
-        `lost the connection to Redis at ${this.#where} for more than ${seconds(this.#settings.connectionWait)} (connectionWait)`,
-      );
-      for (const call of [...this.#calls.values()]) {
-        this.#finish(call, new MethodError(call.method.name, undefined, 1, cause));
-      }
-    }, this.#settings.connectionWait);
-  }
-
-  #onReady(): void {
-    clearTimeout(this.#outage);
-    this.#outage = undefined;
-    if (!this.#everReady) {
-      this.#everReady = true;
-      return;
-    }
+  #onReconnect(): void {
     this.#recovering = true;
     void this.#recover()
       .catch(() => undefined)
@@ -777,20 +524,4 @@ class Session implements BackendSession {
   }
 }
 
-/**
- * Items per shard: the plan's `shardSize` when it sets one, else small enough
- * that every lane gets many shards (so that work stays balanced and a lost
- * shard costs little), and one item per shard for short stages, so that
- * items start in order across lanes as they would in process.
- */
-export function shardSizeFor(items: number, lanes: number, planned: number | null, largest: number): number {
-  if (planned !== null && Number.isInteger(planned) && planned >= 1) return planned;
-  return Math.max(1, Math.min(largest, Math.floor(items / (Math.max(1, lanes) * SHARDS_PER_LANE))));
-}
-
-/** Orders two stream entry ids (`<ms>-<seq>`). */
-function compareStreamIds(a: string, b: string): number {
-  const [aMs = 0, aSeq = 0] = a.split("-").map(Number);
-  const [bMs = 0, bSeq = 0] = b.split("-").map(Number);
-  return aMs - bMs || aSeq - bSeq;
-}
+export { shardSizeFor } from "./call.js";

@@ -7,14 +7,15 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { RunContext } from "../../api.js";
 import { CallContext, LazyAbort } from "../../context.js";
-import { describe } from "../../errors.js";
+import { describe, errors } from "../../errors.js";
 import { importModule } from "../../modules.js";
 import type { FromCallThread, ThreadSetup, ToCallThread } from "./call-threads.js";
-import { fromWireError, toWireError } from "./messages.js";
+import { fromWireError, toWireError } from "./wire-error.js";
 
 type Method = (input?: unknown, context?: RunContext) => unknown;
 
 const port = parentPort;
+// Can't happen: call-threads.ts starts this module only as a worker thread.
 if (port === null) throw new Error("call-thread.ts runs only as a worker thread");
 const post = (message: FromCallThread): void => port.postMessage(message);
 
@@ -23,7 +24,7 @@ const methods = new Map<string, Method>();
 try {
   for (const method of setup.methods) {
     const value = (await importModule(method.url))[method.exportName];
-    if (typeof value !== "function") throw new Error(`${method.url} exports no function '${method.exportName}'`);
+    if (typeof value !== "function") throw errors.notAFunction(method.name, method.exportName, method.url);
     methods.set(method.name, value as Method);
   }
   post({ t: "ready" });
@@ -46,6 +47,7 @@ async function call(message: Extract<ToCallThread, { t: "call" }>): Promise<void
   const abort = new LazyAbort();
   aborts.set(message.id, abort);
   try {
+    // Can't happen: the process sends only the timed methods this thread loaded.
     if (fn === undefined) throw new Error(`this thread has no method '${message.method}'`);
     const context = new CallContext(message.method, message.attempt, message.item ?? undefined, abort);
     const value = await (message.withInput ? fn(message.input, context) : fn());

@@ -15,9 +15,10 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { ErrorCode, MethodTimeoutError, NonRetryableError, PlanError } from "../../errors.js";
+import { errors, MethodTimeoutError } from "../../errors.js";
 import type { AttemptSpec, Outcome } from "./attempt.js";
-import { fromWireError, toWireError, type WireError } from "./messages.js";
+import type { WireError } from "./messages.js";
+import { fromWireError, toWireError } from "./wire-error.js";
 import { watchRun } from "./run-ends.js";
 
 /** What a thread is started with: the methods it imports. */
@@ -127,10 +128,7 @@ export class CallThreads {
           const error = fromWireError(message.error);
           finish({
             ok: false,
-            error:
-              message.uncloneable === true
-                ? new NonRetryableError(`its output cannot be sent: ${error.message}`)
-                : error,
+            error: message.uncloneable === true ? errors.outputNotSendable(error) : error,
             kind: "failed",
           });
         }
@@ -138,7 +136,7 @@ export class CallThreads {
       thread.onExit = (code) =>
         finish({
           ok: false,
-          error: new Error(`the worker thread running it stopped (exit code ${code})`),
+          error: errors.callThreadExited(code),
           kind: "failed",
         });
       const timeoutMs = spec.timeoutMs ?? 0;
@@ -211,9 +209,7 @@ export class CallThreads {
     worker.on("message", (message: FromCallThread) => {
       if (message.t === "ready") loaded();
       else if (message.t === "unloadable") {
-        unloadable(
-          new PlanError(ErrorCode.MissingMethod, `A worker thread cannot load the methods: ${message.message}`),
-        );
+        unloadable(errors.callThreadsCannotLoad(message.message));
         void worker.terminate();
       } else thread.onResult?.(message);
     });
@@ -225,7 +221,7 @@ export class CallThreads {
       this.#all.delete(thread);
       const at = this.#idle.indexOf(thread);
       if (at !== -1) this.#idle.splice(at, 1);
-      unloadable(new Error(`a worker thread stopped while loading the methods (exit code ${code})`));
+      unloadable(errors.callThreadsCannotLoad(`it stopped while loading them (exit code ${code})`));
       thread.onExit?.(code);
     });
     this.#all.add(thread);

@@ -13,7 +13,7 @@
  *   reconnect, after which the caller resubmits instead: see Session.)
  */
 import type { Redis } from "ioredis";
-import { ErrorCode, FlowError } from "../../errors.js";
+import { errors, seconds, type FlowError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import type { PlanKeys } from "./keys.js";
 import type { BullmqSettings } from "./options.js";
@@ -143,17 +143,8 @@ export class Monitor {
   }
 
   #workersGone(method: string): FlowError {
-    const seen = [...(this.#seen.get(method) ?? [])];
-    const gone =
-      seen.length === 0
-        ? "none of them was known to this caller"
-        : `gone: ${seen.map((id) => `${id} (${this.#host.left(id) ? "left" : "stopped responding"})`).join(", ")}`;
-    return new FlowError(
-      ErrorCode.WorkersGone,
-      `Method '${method}' lost every worker that served it: no live worker has served it for ` +
-        `${seconds(this.#host.settings.workerWait)} (workerWait); ${gone}. Its shards still queued will not run: ` +
-        `start workers with 'flowc worker' for plan '${this.#host.plan.name}' on Redis ${this.#host.where} and run again.`,
-    );
+    const gone = [...(this.#seen.get(method) ?? [])].map((id) => ({ id, left: this.#host.left(id) }));
+    return errors.workersGone(this.#host.plan.name, method, gone, this.#host.settings.workerWait, this.#host.where);
   }
 
   async #checkState(calls: readonly MonitoredCall[]): Promise<void> {
@@ -210,15 +201,6 @@ export class Monitor {
   }
 
   #lost(call: MonitoredCall, what: string): FlowError {
-    return new FlowError(
-      ErrorCode.RunStateLost,
-      `Redis at ${this.#host.where} lost the state of the call of '${call.method.name}' while it ran: ${what} ` +
-        `is gone. Its keys were flushed or evicted, or Redis failed over to an empty replica ` +
-        `(give it maxmemory-policy noeviction, and persistence); the call cannot complete.`,
-    );
+    return errors.runStateLost(this.#host.where, call.method.name, what);
   }
-}
-
-export function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -3,7 +3,9 @@
  * where it is declared and merged over one defaults constant.
  */
 import type { RedisOptions } from "ioredis";
-import { ErrorCode, PlanError } from "../../errors.js";
+import { errors } from "../../errors.js";
+import { countOption, durationOption, type OptionOwner } from "../../kit/options.js";
+import { MAX_TIMER_MS } from "../../limits.js";
 
 /**
  * Where Redis is: a `redis://` (or `rediss://`, for TLS) URL, or ioredis
@@ -177,14 +179,13 @@ function parseRedisUrl(text: string): RedisOptions {
   try {
     url = new URL(text);
   } catch {
-    throw invalid(`Redis connection '${redact(text)}' is not a URL; expected redis://host:port.`);
+    throw errors.badRedisUrl(redact(text), "not-a-url");
   }
   if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
-    throw invalid(`Redis connection '${redact(text)}' must start with redis:// or rediss://.`);
+    throw errors.badRedisUrl(redact(text), "protocol");
   }
   const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0)
-    throw invalid(`Redis connection '${redact(text)}' names database '${url.pathname.slice(1)}'.`);
+  if (!Number.isInteger(db) || db < 0) throw errors.badRedisUrl(redact(text), "database", url.pathname.slice(1));
   return {
     host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1",
     port: url.port === "" ? 6379 : Number(url.port),
@@ -198,10 +199,6 @@ function parseRedisUrl(text: string): RedisOptions {
 /** The URL without its password, fit for a message or a log. */
 export function redact(text: string): string {
   return text.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
-}
-
-function invalid(message: string): PlanError {
-  return new PlanError(ErrorCode.InvalidOption, message);
 }
 
 /** {@link BullmqOptions} checked, with defaults applied. */
@@ -219,7 +216,11 @@ export interface BullmqSettings {
  * `TimeoutOverflowWarning`, and fires after 1 ms. Every duration of this
  * backend is a timer somewhere, so none may exceed it.
  */
-export const MAX_DURATION_MS = 2 ** 31 - 1;
+export const MAX_DURATION_MS = MAX_TIMER_MS;
+
+/** How messages name the options of a caller, and of a worker. */
+const CALLER = "bullmq()";
+const WORKER = "createWorker()";
 
 /** Applies defaults and checks bounds; throws a `PlanError` (`InvalidOption`) for a bad value. */
 export function resolveBullmqOptions(options: BullmqOptions): BullmqSettings {
@@ -228,10 +229,12 @@ export function resolveBullmqOptions(options: BullmqOptions): BullmqSettings {
     connection: options.connection,
     // Infinity is no timer at all: the wait without a limit that a user may ask for.
     workerWait:
-      options.workerWait === Infinity ? Infinity : durationOption("workerWait", options.workerWait, d.workerWait, 0),
-    connectionWait: durationOption("connectionWait", options.connectionWait, d.connectionWait, 0),
-    shardSize: boundedOption("shardSize", options.shardSize, d.shardSize, 1, true),
-    prefix: prefixOption(options.prefix),
+      options.workerWait === Infinity
+        ? Infinity
+        : durationOption(CALLER, "workerWait", options.workerWait, d.workerWait, 0),
+    connectionWait: durationOption(CALLER, "connectionWait", options.connectionWait, d.connectionWait, 0),
+    shardSize: countOption(CALLER, "shardSize", options.shardSize, d.shardSize, 1),
+    prefix: prefixOption(CALLER, options.prefix),
     log: options.log ?? ((line) => void process.stderr.write(`flowc bullmq: ${line}\n`)),
   };
 }
@@ -253,60 +256,27 @@ export function resolveWorkerOptions(options: WorkerProcessOptions): WorkerSetti
   const d = DEFAULT_BULLMQ_OPTIONS;
   return {
     connection: options.connection,
-    concurrency: boundedOption("concurrency", options.concurrency, d.concurrency, 1, true),
-    lockDuration: durationOption("lockDuration", options.lockDuration, d.lockDuration, 1000),
-    stalledInterval: durationOption("stalledInterval", options.stalledInterval, d.stalledInterval, 100),
+    concurrency: countOption(WORKER, "concurrency", options.concurrency, d.concurrency, 1),
+    lockDuration: durationOption(WORKER, "lockDuration", options.lockDuration, d.lockDuration, 1000),
+    stalledInterval: durationOption(WORKER, "stalledInterval", options.stalledInterval, d.stalledInterval, 100),
     // A worker counts as gone after three beats: that time is a Redis expiry, the beat itself a timer.
-    heartbeat: durationOption("heartbeat", options.heartbeat, d.heartbeat, 100, Math.floor(MAX_DURATION_MS / 3)),
-    timeoutGrace: durationOption("timeoutGrace", options.timeoutGrace, d.timeoutGrace, 0),
-    maxStalls: boundedOption("maxStalls", options.maxStalls, d.maxStalls, 0, true),
-    prefix: prefixOption(options.prefix),
+    heartbeat: durationOption(
+      WORKER,
+      "heartbeat",
+      options.heartbeat,
+      d.heartbeat,
+      100,
+      Math.floor(MAX_DURATION_MS / 3),
+    ),
+    timeoutGrace: durationOption(WORKER, "timeoutGrace", options.timeoutGrace, d.timeoutGrace, 0),
+    maxStalls: countOption(WORKER, "maxStalls", options.maxStalls, d.maxStalls, 0),
+    prefix: prefixOption(WORKER, options.prefix),
   };
 }
 
-/** Checks a numeric option; `undefined` takes the default. */
-export function boundedOption(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  min: number,
-  integer = false,
-): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw invalid(`Option '${name}' must be ${integer ? "an integer " : ""}≥ ${min}, got ${String(value)}.`);
-  }
-  return value;
-}
-
-/**
- * Checks a duration in milliseconds: at least `min`, and at most what a timer
- * can wait ({@link MAX_DURATION_MS}, about 24.8 days); `undefined` takes the default.
- */
-export function durationOption(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  min: number,
-  max = MAX_DURATION_MS,
-): number {
-  const checked = boundedOption(name, value, fallback, min);
-  if (checked > max) {
-    throw invalid(
-      `Option '${name}' must be at most ${max} ms (${hours(max)}, the longest Node's timers wait), got ${checked} ms (${hours(checked)}).`,
-    );
-  }
-  return checked;
-}
-
-function hours(ms: number): string {
-  return `${Math.floor(ms / 360_000) / 10} h`;
-}
-
 /** Checks the key prefix. */
-export function prefixOption(value: string | undefined): string {
+export function prefixOption(owner: OptionOwner, value: string | undefined): string {
   const prefix = value ?? DEFAULT_BULLMQ_OPTIONS.prefix;
-  if (prefix === "" || prefix.includes(":"))
-    throw invalid(`Option 'prefix' must be non-empty without ':', got '${prefix}'.`);
+  if (prefix === "" || prefix.includes(":")) throw errors.badPrefix(owner, prefix);
   return prefix;
 }

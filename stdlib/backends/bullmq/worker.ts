@@ -9,39 +9,32 @@
  * job whose name or data disagree, or whose payload does not decode, fails
  * with an UnrecoverableError without running anything.
  *
- * The file is long because admitting a job, running its items, delivering
- * partial results and reporting failures all act on one job and the
- * worker's connection; how one call runs is in ./attempt.ts and
- * ./call-threads.ts.
+ * Which jobs run is ./job-admission.ts; how the worker registers and writes
+ * replies, ./worker-presence.ts; how one call runs, ./attempt.ts and
+ * ./call-threads.ts. The file is still long because running a shard's items,
+ * delivering partial results, handing a job back and retrying it all act on
+ * one job at once.
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { Job, UnrecoverableError, WaitingError, Worker, type BackoffStrategy, type JobJson } from "bullmq";
+import { UnrecoverableError, WaitingError, type BackoffStrategy, type Job, type Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { MethodTable, RunContext } from "../../api.js";
-import { describe, ErrorCode, isNonRetryable, NonRetryableError, PlanError } from "../../errors.js";
+import { describe, errors, type NonRetryableError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
-import { backoffDelay } from "../../policy.js";
+import { backoffDelay, isFinalFailure } from "../../policy.js";
+import { durationOption } from "../../kit/options.js";
 import { importMethods, resolveModuleUrls } from "../../modules.js";
 import { lookupMethod, validateMethods, validatePlan } from "../../validate-plan.js";
 import { runAttempt, type AttemptSpec } from "./attempt.js";
 import { CallThreads } from "./call-threads.js";
-import { callId, ID_PATTERN, PlanKeys, REPLIES_TTL_MS } from "./keys.js";
+import { PlanKeys } from "./keys.js";
+import { Presence, ReplySender } from "./worker-presence.js";
+import { admitJob, reportForeignFailure, reported, ShardWorker, type AdmissionHost } from "./job-admission.js";
+import type { Reply, ShardJobData, ShardJobWire, WireError } from "./messages.js";
+import { checkPayload, holesOf } from "./payload.js";
+import { fromWireError, toWireError } from "./wire-error.js";
 import {
-  checkPayload,
-  holesOf,
-  restoreHoles,
-  fromWireError,
-  PayloadError,
-  readJobData,
-  toWireError,
-  type Reply,
-  type ShardJobData,
-  type ShardJobWire,
-  type WireError,
-} from "./messages.js";
-import {
-  durationOption,
   MAX_DURATION_MS,
   redisOptions,
   resolveWorkerOptions,
@@ -99,30 +92,6 @@ class RetryLater extends Error {
   }
 }
 
-/** Marks the failures this worker reported itself, so its `failed` listener does not report them twice. */
-const reported = new WeakSet<Error>();
-
-/** Marks job data that is not JSON: the processor fails such a job with the reason kept under it, running nothing. */
-const UNREADABLE = Symbol("unreadable job data");
-
-/**
- * BullMQ's worker, except that a job whose stored data does not parse still
- * reaches the processor (which refuses it, once) instead of failing in
- * BullMQ's job loader, where it would stay active, stall, and be taken
- * again and again without ever failing.
- */
-class ShardWorker extends Worker {
-  protected override createJob(json: JobJson, jobId: string): Job {
-    try {
-      return super.createJob(json, jobId);
-    } catch (error) {
-      const job = super.createJob({ ...json, data: "null" }, jobId);
-      job.data = { [UNREADABLE]: describe(error) };
-      return job;
-    }
-  }
-}
-
 /** Why attempts are aborted when the worker hands its jobs back. */
 class WorkerShutdown extends Error {
   override readonly name = "WorkerShutdown";
@@ -137,8 +106,7 @@ export async function createWorker(plan: PlanDescriptor, options: WorkerOptions)
   );
   const unknown = (options.methods ?? []).filter((name) => !plan.methods.some((method) => method.name === name));
   if (unknown.length > 0) {
-    const names = unknown.map((name) => `'${name}'`).join(", ");
-    throw new PlanError(ErrorCode.InvalidOption, `Option 'methods' names ${names}, which plan '${plan.name}' lacks.`);
+    throw errors.unknownMethods(plan.name, unknown);
   }
   const byUrl = typeof options.modules === "string" || options.modules instanceof URL;
   const urls = byUrl
@@ -210,14 +178,15 @@ class PlanWorker implements FlowWorker {
   readonly #subscriber: Redis;
   readonly #workers: Worker[] = [];
   readonly #inFlight = new Set<Abort>();
-  /** When this worker last renewed the expiry of each reply stream. */
-  readonly #expiresRenewed = new Map<string, number>();
   /** Calls known to want results, until when (see WANTED_FRESH_MS). */
   readonly #wantedCalls = new Map<string, number>();
   readonly #log: (line: string) => void;
   /** While Redis is unreachable, the errors already logged (empty when connected). */
   readonly #outage = new Set<string>();
-  #beat: NodeJS.Timeout | undefined;
+  /** Which jobs run here (./job-admission.ts). */
+  readonly #admission: AdmissionHost;
+  readonly #presence: Presence;
+  readonly #replies: ReplySender;
   #closing: Promise<void> | undefined;
 
   constructor(
@@ -237,8 +206,18 @@ class PlanWorker implements FlowWorker {
     this.#log = options.log ?? (() => undefined);
     this.#keys = new PlanKeys(plan, settings.prefix);
     this.id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`.replace(/[^A-Za-z0-9_.-]/g, "_");
+    this.#admission = {
+      plan,
+      workerId: this.id,
+      methodIndex: this.#methodIndex,
+      maxStalls: settings.maxStalls,
+      log: (line) => this.#log(line),
+      send: (data, reply) => this.#send(data, reply),
+    };
     const redis = redisOptions(settings.connection, `flowc-worker:${this.id}`);
     this.#redis = defineScripts(new Redis({ ...redis, lazyConnect: true }));
+    this.#presence = new Presence(this.#redis, this.#keys, this.id, served, settings.heartbeat, this.#log);
+    this.#replies = new ReplySender(this.#redis, this.#keys, this.#log);
     this.#subscriber = new Redis({
       ...redis,
       lazyConnect: true,
@@ -261,7 +240,7 @@ class PlanWorker implements FlowWorker {
   async #connect(connection: Redis): Promise<void> {
     const ready = new Promise<void>((resolve, reject) => {
       connection.once("ready", resolve);
-      connection.once("end", () => reject(new Error("the worker was closed before Redis answered")));
+      connection.once("end", () => reject(errors.workerClosedBeforeStart()));
     });
     connection.connect().catch(() => undefined);
     await ready;
@@ -303,7 +282,8 @@ class PlanWorker implements FlowWorker {
         this.#log(`${method.name}: ${error.message}`);
       });
       worker.on("failed", (job, error) => {
-        if (job !== undefined) this.#reportForeignFailure(method, job, error);
+        if (job !== undefined && !(error instanceof RetryLater))
+          reportForeignFailure(this.#admission, method, job, error);
       });
       this.#workers.push(worker);
       this.queues.set(method.name, `${this.#keys.prefix}:${queue}`);
@@ -311,18 +291,13 @@ class PlanWorker implements FlowWorker {
       await worker.waitUntilReady();
     }
     // Counted by callers only once it takes jobs.
-    await this.#register();
-    this.#beat = setInterval(
-      () => void this.#register().catch((error: unknown) => this.#log(`heartbeat: ${describe(error)}`)),
-      this.#settings.heartbeat,
-    );
-    this.#beat.unref();
+    await this.#presence.start();
   }
 
   close(options?: { readonly graceMs?: number | undefined }): Promise<void> {
     const graceMs = options?.graceMs;
     try {
-      if (graceMs !== undefined) durationOption("graceMs", graceMs, 0, 0);
+      if (graceMs !== undefined) durationOption("close()", "graceMs", graceMs, 0, 0);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -330,9 +305,8 @@ class PlanWorker implements FlowWorker {
   }
 
   async #close(graceMs: number | undefined): Promise<void> {
-    if (this.#beat !== undefined) clearInterval(this.#beat);
     // Unregister first, so that no caller counts this worker while it winds down.
-    await this.#unregister().catch((error: unknown) => this.#log(`unregister: ${describe(error)}`));
+    await this.#presence.stop();
     const closing = Promise.all(this.#workers.map((worker) => worker.close()));
     if (graceMs !== undefined) {
       const timer = setTimeout(() => {
@@ -355,22 +329,8 @@ class PlanWorker implements FlowWorker {
     return this.#threads !== undefined && method.timeoutMs !== null;
   }
 
-  async #register(): Promise<void> {
-    const ttl = this.#settings.heartbeat * 3;
-    const info = JSON.stringify({
-      host: hostname(),
-      pid: process.pid,
-      methods: this.#served.map((m) => m.name),
-    });
-    const batch = this.#redis.multi().set(this.#keys.alive(this.id), info, "PX", ttl);
-    for (const method of this.#served) batch.sadd(this.#keys.servers(method.name), this.id);
-    await batch.exec();
-  }
-
-  async #unregister(): Promise<void> {
-    const batch = this.#redis.multi().del(this.#keys.alive(this.id));
-    for (const method of this.#served) batch.srem(this.#keys.servers(method.name), this.id);
-    await batch.exec();
+  #send(data: Pick<ShardJobData, "session">, reply: Reply): void {
+    this.#replies.send(data.session, reply);
   }
 
   #onCancel(message: string): void {
@@ -380,7 +340,7 @@ class PlanWorker implements FlowWorker {
         reason?: WireError;
       };
       if (typeof run !== "string") return;
-      endRun(run, reason === undefined ? new Error("the run was cancelled") : fromWireError(reason));
+      endRun(run, reason === undefined ? errors.cancelledWithoutReason(this.plan.name) : fromWireError(reason));
     } catch {
       // Not a cancellation this worker understands: nothing to stop.
     }
@@ -406,26 +366,13 @@ class PlanWorker implements FlowWorker {
    * the caller ignores the second reply.) A reply to a call that has ended is
    * ignored by its caller and expires with the stream.
    */
-  #send(data: Pick<ShardJobData, "session">, reply: Reply): void {
-    const key = this.#keys.replies(data.session);
-    const report = (error: unknown): void => this.#log(`reply: ${describe(error)}`);
-    this.#redis.xadd(key, "*", "m", JSON.stringify(reply)).catch(report);
-    // The stream of a caller that died expires; renewing that once a minute is enough (a command per reply is not free).
-    const now = Date.now();
-    if ((this.#expiresRenewed.get(key) ?? 0) < now - 60_000) {
-      if (this.#expiresRenewed.size > 1000) this.#expiresRenewed.clear();
-      this.#expiresRenewed.set(key, now);
-      this.#redis.pexpire(key, REPLIES_TTL_MS).catch(report);
-    }
-  }
-
   async #process(
     method: PlanMethod,
     fn: (input?: unknown, context?: RunContext) => unknown,
     job: Job,
     token: string | undefined,
   ): Promise<null> {
-    const { data, inputs } = await this.#admit(method, job);
+    const { data, inputs } = admitJob(this.#admission, method, job);
     if (runEnded(data.run)) return null;
     // Whether the call still wants results is asked without waiting for the answer (a round trip per shard
     // would cost more than a short shard's work), and at most once a second per call; a call found gone
@@ -500,9 +447,10 @@ class PlanWorker implements FlowWorker {
       if (outcome.kind === "shutdown") {
         await job.updateData({ ...(job.data as ShardJobWire), delivered: this.#deliver(data, outputs, done) });
         await job.moveToWait(token);
+        // BullMQ's signal that the job went back to its queue, not an error of the run.
         throw new WaitingError();
       }
-      if (isNonRetryable(outcome.error) || attempt > method.retries) {
+      if (isFinalFailure(outcome.error, attempt, method.retries)) {
         // No further item of this run starts here: its caller will fail the run on this reply.
         markEnded(data.run, outcome.error);
         this.#send(data, {
@@ -515,6 +463,7 @@ class PlanWorker implements FlowWorker {
           attempts: attempt,
           error: toWireError(outcome.error),
         });
+        // BullMQ's record of the job's failure, for its own tools; the caller got the error itself above.
         const final = new UnrecoverableError(
           `${method.name}${item === undefined ? "" : ` item ${item}`}: ${describe(outcome.error)}`,
         );
@@ -588,82 +537,6 @@ class PlanWorker implements FlowWorker {
     for (let i = 0; i < done.length; i++) if (done[i] !== TO_RUN) delivered.push(i);
     return delivered;
   }
-
-  /** The job's data, if the job may run here at all; otherwise it fails for good, and its caller (if any) hears why. */
-  async #admit(method: PlanMethod, job: Job): Promise<{ data: ShardJobData; inputs: unknown[] }> {
-    let data: ShardJobData | undefined;
-    try {
-      const unreadable = (job.data as { [UNREADABLE]?: string } | null)?.[UNREADABLE];
-      if (unreadable !== undefined) throw new PayloadError(`its data is not JSON (${unreadable})`);
-      if (job.name !== method.name) {
-        throw new PayloadError(
-          `the job names method '${job.name}', but this queue serves '${method.name}' of plan '${this.plan.name}'`,
-        );
-      }
-      data = readJobData(job.data, (run) => callId(run, this.#methodIndex.get(method.name) ?? -1));
-      if (!ID_PATTERN.test(data.call) || !ID_PATTERN.test(data.session))
-        throw new PayloadError("the job's call or session id is malformed");
-      const inputs = restoreHoles([...data.input], data.holes);
-      if (data.single && inputs.length > 1) throw new PayloadError("a single call's job holds more than one input");
-      const last = data.delivered?.at(-1);
-      if (last !== undefined && last >= Math.max(inputs.length, 1))
-        throw new PayloadError(`the job's 'delivered' names item ${last} of a shard of ${inputs.length}`);
-      return { data, inputs };
-    } catch (error) {
-      const reason = `Job ${job.id ?? "?"} in queue '${job.queueName}' refused: ${describe(error)}`;
-      this.#log(reason);
-      const refusal = new UnrecoverableError(reason);
-      reported.add(refusal);
-      if (data !== undefined && ID_PATTERN.test(data.call) && ID_PATTERN.test(data.session)) {
-        this.#send(data, {
-          t: "fail",
-          call: data.call,
-          shard: data.shard,
-          token: data.token,
-          worker: this.id,
-          item: null,
-          attempts: 1,
-          error: toWireError(refusal),
-        });
-      }
-      throw refusal;
-    }
-  }
-
-  /** A job failed without this worker's processor saying so (it stalled too often): tell its caller. */
-  #reportForeignFailure(method: PlanMethod, job: Job, error: Error): void {
-    if (reported.has(error) || error instanceof RetryLater) return;
-    let data: ShardJobData;
-    try {
-      data = readJobData(job.data, (run) => callId(run, this.#methodIndex.get(method.name) ?? -1));
-    } catch {
-      return;
-    }
-    if (!ID_PATTERN.test(data.call) || !ID_PATTERN.test(data.session)) return;
-    const count = data.single ? 1 : data.input.length;
-    const items = data.single
-      ? ""
-      : count === 1
-        ? ` (item ${data.first})`
-        : ` (items ${data.first}–${data.first + count - 1})`;
-    // BullMQ's words for a job whose lock lapsed more often than maxStalledCount allows.
-    const stalled = error.message.includes("stalled more than allowable limit");
-    const message = stalled
-      ? `the job of shard ${data.shard}${items} stalled ${job.stalledCounter} times on workers that stopped responding ` +
-        `(maxStalls: ${this.#settings.maxStalls}); a call that never yields blocks its worker: ` +
-        `give '${method.name}' a timeout, so that such a call can be stopped`
-      : `${method.name} shard ${data.shard}${items}: ${error.message}`;
-    this.#send(data, {
-      t: "fail",
-      call: data.call,
-      shard: data.shard,
-      token: data.token,
-      worker: this.id,
-      item: null,
-      attempts: Math.max(job.attemptsStarted, job.attemptsMade, 1),
-      error: toWireError(new Error(message)),
-    });
-  }
 }
 
 /** Longest a shard runs its items without letting the event loop turn (lock renewal, cancellation). */
@@ -686,7 +559,7 @@ function refuseOutput(value: unknown): NonRetryableError | undefined {
     checkPayload(value);
     return undefined;
   } catch (error) {
-    return new NonRetryableError(`its output cannot be sent: ${describe(error)}`);
+    return errors.outputNotSendable(error);
   }
 }
 

@@ -32,7 +32,7 @@ import type { Backend } from "../../api.js";
 import { resolveThreadsOptions, type ThreadsOptions } from "./threads-options.js";
 
 export { DEFAULT_THREADS_OPTIONS, type ThreadsOptions } from "./threads-options.js";
-export { NotCloneableError, WorkerCrashError } from "./errors.js";
+export { NotCloneableError, WorkerCrashError } from "../../errors.js";
 export { MAX_SHARD_ITEMS, TARGET_SHARD_MS } from "./shard-size.js";
 
 /**

@@ -5,17 +5,17 @@
  * pool, or else just before the run's first shard on it; its end is reported
  * to the runs that were told about it (see `FlowEvent` in api.ts).
  *
- * Nothing here runs for runs that nobody listens to.
+ * The events themselves, and which run was told of which worker, are the
+ * kit's (WorkerEvents); this adds what is particular to a shared pool. Nothing
+ * here runs for runs that nobody listens to.
  */
-import type { CallScope, FlowEvent } from "../../api.js";
-import { now } from "../../clock.js";
+import type { CallScope } from "../../api.js";
+import { WorkerEvents, type DownReason } from "../../kit/worker-events.js";
 
-export type DownReason = Extract<FlowEvent, { type: "worker:down" }>["reason"];
+export type { DownReason } from "../../kit/worker-events.js";
 
 interface RunView {
   readonly scope: CallScope;
-  /** Workers this run was told about and not yet told the end of. */
-  readonly announced: Set<number>;
   /** Stages of the run on the pool right now. */
   stages: number;
 }
@@ -24,14 +24,14 @@ interface RunView {
 const ENDED_KEPT = 1024;
 
 export class Lifecycle {
-  readonly #backend: string;
+  readonly #events: WorkerEvents;
   readonly #alive = new Set<number>();
   readonly #ended = new Map<number, DownReason>();
   readonly #active = new Set<RunView>();
   readonly #views = new WeakMap<CallScope, RunView>();
 
   constructor(backend: string) {
-    this.#backend = backend;
+    this.#events = new WorkerEvents(backend);
   }
 
   get alive(): ReadonlySet<number> {
@@ -55,12 +55,12 @@ export class Lifecycle {
     if (scope.emit === undefined) return;
     let view = this.#views.get(scope);
     if (view === undefined) {
-      view = { scope, announced: new Set(), stages: 0 };
+      view = { scope, stages: 0 };
       this.#views.set(scope, view);
     }
     view.stages++;
     this.#active.add(view);
-    for (const worker of view.announced) {
+    for (const worker of [...this.#events.announced(scope)]) {
       if (!this.#alive.has(worker)) this.#retire(view, worker, this.#ended.get(worker) ?? "idle");
     }
   }
@@ -74,18 +74,15 @@ export class Lifecycle {
   /** Announces `worker` to the run before its first shard there. */
   beforeShard(scope: CallScope, worker: number): void {
     const view = this.#views.get(scope);
-    if (view !== undefined && !view.announced.has(worker)) this.#announce(view, worker);
+    if (view !== undefined) this.#announce(view, worker);
   }
 
   #announce(view: RunView, worker: number): void {
     // A thread can take a shard before the pool reports it ready: then the shard announced it already.
-    if (view.announced.has(worker)) return;
-    view.announced.add(worker);
-    view.scope.emit?.({ type: "worker:up", runId: view.scope.runId, time: now(), worker, backend: this.#backend });
+    this.#events.up(view.scope, worker);
   }
 
   #retire(view: RunView, worker: number, reason: DownReason): void {
-    if (!view.announced.delete(worker)) return;
-    view.scope.emit?.({ type: "worker:down", runId: view.scope.runId, time: now(), worker, reason });
+    this.#events.down(view.scope, worker, reason);
   }
 }

@@ -28,9 +28,8 @@
 import { deserialize } from "node:v8";
 import type { CallScope, FlowEvent, ItemStream } from "../../api.js";
 import { isThenable } from "../../context.js";
-import { describe, ErrorCode, FlowError, MethodError, MethodTimeoutError } from "../../errors.js";
+import { describe, errors, MethodError, MethodTimeoutError } from "../../errors.js";
 import { ItemReader } from "../../item-source.js";
-import { NotCloneableError, WorkerCrashError } from "./errors.js";
 import type { ShardRequest, ShardResponse, WorkerMessage } from "./messages.js";
 import { DeadlineWatch, type WatchedShard } from "./deadline-watch.js";
 import type { NotedAttempt, Pool, ShardTicket } from "./pool.js";
@@ -237,7 +236,7 @@ class PoolStage {
       case "uncloneable":
         this.#shardEnd(flight, false, undefined);
         this.#fail(
-          new MethodError(method, response.item, 1, new NotCloneableError(response.path, response.what, "from")),
+          new MethodError(method, response.item, 1, errors.notCloneable(response.path, response.what, "from")),
         );
         return;
       case "not-loaded":
@@ -265,7 +264,7 @@ class PoolStage {
     if (items.length === 1) {
       const what = `a value nested too deep for the calling thread to read back (${describe(error)})`;
       this.#fail(
-        new MethodError(this.#settings.method, first, 1, new NotCloneableError(`outputs[${first}]`, what, "from")),
+        new MethodError(this.#settings.method, first, 1, errors.notCloneable(`outputs[${first}]`, what, "from")),
       );
       return;
     }
@@ -281,12 +280,7 @@ class PoolStage {
     if (flight.abandoned || this.#stopped) return;
     const { pool, method, planName, maxCrashes } = this.#settings;
     if (pool.closing) {
-      this.#fail(
-        new FlowError(
-          ErrorCode.RunnerClosed,
-          `The runner of plan '${planName}' was closed while method '${method}' was running.`,
-        ),
-      );
+      this.#fail(errors.closedDuringRun(planName, method));
       return;
     }
     const { first, items } = flight.part;
@@ -313,14 +307,14 @@ class PoolStage {
       // It died before its first call began: nothing points at one item.
       const crashes = flight.part.crashes + 1;
       if (crashes >= maxCrashes) {
-        this.#fail(new MethodError(method, first, crashes, new WorkerCrashError(first, items.length, crashes, error)));
+        this.#fail(new MethodError(method, first, crashes, errors.workerCrash(first, items.length, crashes, error)));
         return;
       }
       this.#retries.push({ first, items, crashes });
     } else {
       const crashes = (this.#crashes.get(running) ?? 0) + 1;
       if (crashes >= maxCrashes) {
-        this.#fail(new MethodError(method, running, crashes, new WorkerCrashError(running, 1, crashes, error)));
+        this.#fail(new MethodError(method, running, crashes, errors.workerCrash(running, 1, crashes, error)));
         return;
       }
       this.#crashes.set(running, crashes);
@@ -428,8 +422,7 @@ class PoolStage {
         const problem = findCloneProblem(part.items[k], `items[${part.first + k}]`);
         if (problem === undefined) continue;
         // A getter of the item that throws fails it with its own error; anything else cannot be sent.
-        const cause =
-          problem.kind === "throws" ? problem.error : new NotCloneableError(problem.path, problem.what, "to");
+        const cause = problem.kind === "throws" ? problem.error : errors.notCloneable(problem.path, problem.what, "to");
         this.#fail(new MethodError(method, part.first + k, 0, cause));
         return;
       }

@@ -17,7 +17,7 @@ import type {
   MethodTable,
 } from "../../api.js";
 import { peakDemand, type PeakDemand } from "../../demand.js";
-import { describe, ErrorCode, PlanError } from "../../errors.js";
+import { describe, errors } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { InlineSession } from "../inline.js";
 import { CallPolicy } from "../../policy.js";
@@ -88,18 +88,14 @@ async function checkMethodsLoad(plan: PlanDescriptor, pool: Pool): Promise<void>
   try {
     ({ failures } = await pool.probe());
   } catch (error) {
-    throw new PlanError(
-      ErrorCode.MissingMethod,
-      `A worker thread died while loading the methods of plan '${plan.name}': ${describe(error)}`,
-    );
+    throw errors.threadDiedLoading(plan.name, error);
   }
   if (failures.length === 0) return;
   const details = failures.map(
     (failure) => `'${failure.method}' from ${failure.url} (${describe(decode(failure.error))})`,
   );
-  throw new PlanError(
-    ErrorCode.MissingMethod,
-    `Worker threads cannot load method${failures.length === 1 ? "" : "s"} ${details.join(", ")}.`,
+  throw errors.threadsCannotLoad(
+    details,
     failures.map((failure) => failure.method),
   );
 }
@@ -114,6 +110,7 @@ function workerEntry(): string {
   if (existsSync(fileURLToPath(built))) return built.href;
   const source = new URL("./worker-source.mjs", import.meta.url);
   if (existsSync(fileURLToPath(source))) return source.href;
+  // Can't happen in an installed package (both files ship): a broken installation, not an error of the run.
   throw new Error(`The threads backend's worker entry is missing: ${fileURLToPath(built)}`);
 }
 

@@ -7,7 +7,7 @@
  * rather than take the machine's memory (`min_worker_count: 99999999999`).
  */
 import { availableParallelism, totalmem } from "node:os";
-import { ErrorCode, PlanError } from "../../errors.js";
+import { errors } from "../../errors.js";
 import type { PlanDescriptor } from "../../plan.js";
 
 /** Threads per core that a plan may ask for: enough for methods that also wait, far from a typo's count. */
@@ -65,12 +65,7 @@ export function checkThreadBound(
   bound: ThreadBound,
 ): void {
   const refuse = (what: string, methods: readonly string[]): never => {
-    throw new PlanError(
-      ErrorCode.TooManyThreads,
-      `Plan '${plan.name}': ${what}, more than the threads backend runs at once: ${bound.threads} (${bound.reason}). ` +
-        "Lower min_worker_count.",
-      methods,
-    );
+    throw errors.tooManyThreads(plan.name, what, bound.threads, bound.reason, methods);
   };
   for (const method of plan.methods) {
     if (method.mode === "parallel" && method.minWorkers > bound.threads) {

@@ -3,8 +3,7 @@
  * checked when the backend is created (each documented where it is declared).
  */
 import type { ResourceLimits } from "node:worker_threads";
-import { ErrorCode, PlanError } from "../../errors.js";
-import { isIntegerIn, isTimerMs, MAX_COUNT, MAX_TIMER_MS } from "../../limits.js";
+import { countOption, durationOption } from "../../kit/options.js";
 
 export interface ThreadsOptions {
   /**
@@ -77,35 +76,18 @@ export interface ThreadsSettings {
   readonly execArgv: readonly string[] | undefined;
 }
 
+/** How messages name these options. */
+const OWNER = "threads()";
+
 /** Applies defaults and checks bounds; throws a `PlanError` (`InvalidOption`) for a bad value. */
 export function resolveThreadsOptions(options: ThreadsOptions = {}): ThreadsSettings {
-  const invalid = (message: string): never => {
-    throw new PlanError(ErrorCode.InvalidOption, `threads(): ${message}`);
-  };
+  const d = DEFAULT_THREADS_OPTIONS;
   const { maxThreads } = options;
-  if (maxThreads !== undefined && !isIntegerIn(maxThreads, 1, MAX_COUNT)) {
-    invalid(`option 'maxThreads' must be an integer from 1 to ${MAX_COUNT}, got ${String(maxThreads)}.`);
-  }
-  const timerMs = (name: "idleTimeoutMs" | "cancelGraceMs"): number => {
-    const value = options[name] ?? DEFAULT_THREADS_OPTIONS[name];
-    if (!isTimerMs(value)) {
-      invalid(
-        `option '${name}' must be from 0 to ${MAX_TIMER_MS} ms (the longest delay Node's timers honour), got ${String(value)}.`,
-      );
-    }
-    return value;
-  };
-  const idleTimeoutMs = timerMs("idleTimeoutMs");
-  const maxCrashes = options.maxCrashes ?? DEFAULT_THREADS_OPTIONS.maxCrashes;
-  if (!isIntegerIn(maxCrashes, 1, MAX_COUNT)) {
-    invalid(`option 'maxCrashes' must be an integer from 1 to ${MAX_COUNT}, got ${String(maxCrashes)}.`);
-  }
-  const cancelGraceMs = timerMs("cancelGraceMs");
   return {
-    maxThreads,
-    idleTimeoutMs,
-    maxCrashes,
-    cancelGraceMs,
+    maxThreads: maxThreads === undefined ? undefined : countOption(OWNER, "maxThreads", maxThreads, 1, 1),
+    idleTimeoutMs: durationOption(OWNER, "idleTimeoutMs", options.idleTimeoutMs, d.idleTimeoutMs, 0),
+    maxCrashes: countOption(OWNER, "maxCrashes", options.maxCrashes, d.maxCrashes, 1),
+    cancelGraceMs: durationOption(OWNER, "cancelGraceMs", options.cancelGraceMs, d.cancelGraceMs, 0),
     resourceLimits: options.resourceLimits,
     execArgv: options.execArgv,
   };

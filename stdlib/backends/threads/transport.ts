@@ -135,6 +135,7 @@ class Packer extends DefaultSerializer {
   // Node's hook for host objects (typed arrays among them); the type declarations leave it out.
   _writeHostObject(object: object): void {
     if (ArrayBuffer.isView(object) && !(object.buffer instanceof ArrayBuffer)) {
+      // Internal: the packer's caller catches this and posts the value as it is instead; no user sees it.
       throw new TypeError("shared memory is shared through postMessage, not packed");
     }
     writeHostObject.call(this, object);

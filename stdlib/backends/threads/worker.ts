@@ -13,7 +13,7 @@ import { BroadcastChannel, parentPort, threadId, workerData } from "node:worker_
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import type { CallScope, FlowEvent, RunContext } from "../../api.js";
 import { isThenable, LazyAbort } from "../../context.js";
-import { MethodError } from "../../errors.js";
+import { errors, MethodError } from "../../errors.js";
 import { importModule } from "../../modules.js";
 import { CallPolicy, type AttemptWatch } from "../../policy.js";
 import type {
@@ -49,10 +49,7 @@ async function load(spec: WorkerMethod): Promise<Loaded> {
     const module = await importModule(spec.url);
     const fn = module[spec.method.exportName];
     if (typeof fn !== "function") {
-      const found = fn === undefined ? "it has no such export" : `it is ${typeof fn}`;
-      return {
-        error: encode(new TypeError(`'${spec.method.exportName}' is not a function exported by ${spec.url}: ${found}`)),
-      };
+      return { error: encode(errors.notAnExportedFunction(spec.method.exportName, spec.url, fn)) };
     }
     return { fn: fn as Invocable };
   } catch (error) {
@@ -159,7 +156,7 @@ export default function handle(request: WorkerRequest): Promise<unknown> {
 function runFailedHere(runId: string, response: ShardResponse): void {
   if (response.kind !== "failed" && response.kind !== "uncloneable" && response.kind !== "not-loaded") return;
   if (aborted.has(runId)) return;
-  const reason = new Error(`the run failed on item ${"item" in response ? response.item : "?"}`);
+  const reason = errors.runFailedOnItem("item" in response ? response.item : undefined);
   aborted.set(runId, reason);
   runs.get(runId)?.abort.abort(reason);
 }

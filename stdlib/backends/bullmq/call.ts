@@ -1,0 +1,140 @@
+/**
+ * A call as a caller session keeps it: one method in one run, cut into
+ * shard jobs, from submission until every shard's result is in (or the run
+ * ends), with how many items go in a shard.
+ */
+import type { JobsOptions } from "bullmq";
+import type { CallScope, FlowEvent } from "../../api.js";
+import { now } from "../../clock.js";
+import { describe } from "../../errors.js";
+import type { PlanMethod } from "../../plan.js";
+import { type Reply, type ShardJobWire } from "./messages.js";
+import { restoreHoles } from "./payload.js";
+
+/** Shards per lane when the plan leaves the size open: enough that a slow or lost shard costs little. */
+const SHARDS_PER_LANE = 16;
+
+/** One shard of a call as submitted. */
+export interface Shard {
+  readonly first: number;
+  readonly count: number;
+  readonly job: {
+    readonly name: string;
+    readonly data: ShardJobWire;
+    readonly opts: JobsOptions;
+  };
+  /** The worker that last started it, for shard events. */
+  worker: string | undefined;
+  /** Which of its items have their output in the call's results (from `part` and `done` replies). */
+  readonly received: Uint8Array;
+  collected: boolean;
+}
+
+/** One method of one run, from submission until every shard's result is in (or the run ends). */
+export class Call {
+  readonly id: string;
+  readonly method: PlanMethod;
+  readonly scope: CallScope;
+  readonly single: boolean;
+  readonly results: unknown[];
+  shards: Shard[] = [];
+  remaining = 0;
+  /** Its jobs are in their queue: from then on the monitor watches its workers and keys. */
+  submitted = false;
+  settled = false;
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (error: unknown) => void;
+  readonly promise: Promise<unknown>;
+
+  constructor(id: string, method: PlanMethod, scope: CallScope, single: boolean, size: number) {
+    this.id = id;
+    this.method = method;
+    this.scope = scope;
+    this.single = single;
+    this.results = new Array<unknown>(size);
+    let resolve!: (value: unknown) => void;
+    let reject!: (error: unknown) => void;
+    this.promise = new Promise((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  resolve(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.#resolve(this.single ? this.results[0] : this.results);
+  }
+
+  reject(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.#reject(error);
+  }
+}
+
+/**
+ * Items per shard: the plan's `shardSize` when it sets one, else small enough
+ * that every lane gets many shards (so that work stays balanced and a lost
+ * shard costs little), and one item per shard for short stages, so that
+ * items start in order across lanes as they would in process.
+ */
+export function shardSizeFor(items: number, lanes: number, planned: number | null, largest: number): number {
+  if (planned !== null && Number.isInteger(planned) && planned >= 1) return planned;
+  return Math.max(1, Math.min(largest, Math.floor(items / (Math.max(1, lanes) * SHARDS_PER_LANE))));
+}
+
+/**
+ * Takes the outputs of a `part` or `done` reply into the call's results;
+ * returns what is wrong with the reply instead when it does not fit its
+ * shard (no genuine worker sends such a reply). An item's first output is kept.
+ */
+export function receiveOutputs(
+  call: Call,
+  shard: Shard,
+  reply: Extract<Reply, { t: "part" | "done" }>,
+): string | undefined {
+  const items = reply.items;
+  if (items !== undefined && (items.length === 0 || (items.at(-1) ?? 0) >= shard.count))
+    return `it names items beyond the ${shard.count} of the shard`;
+  const expected = items?.length ?? shard.count;
+  if (reply.values.length !== expected)
+    return `it holds ${reply.values.length} value(s) for ${expected} item(s) of the shard`;
+  let values: unknown[];
+  try {
+    values = restoreHoles(reply.values, reply.holes, expected);
+  } catch (error) {
+    return describe(error);
+  }
+  for (let k = 0; k < values.length; k++) {
+    const index = items === undefined ? k : (items[k] ?? 0);
+    if (shard.received[index] === 1) continue;
+    shard.received[index] = 1;
+    call.results[shard.first + index] = values[k];
+  }
+  return undefined;
+}
+
+/** A `shard:start` or `shard:end` event of a call's shard run by worker `worker`. */
+export function shardEvent(
+  type: "shard:start" | "shard:end",
+  call: Call,
+  number: number,
+  shard: Shard,
+  worker: number,
+  ok: boolean,
+  durations: readonly number[] | undefined,
+): FlowEvent {
+  const base = {
+    runId: call.scope.runId,
+    time: now(),
+    method: call.method.name,
+    shard: number,
+    first: shard.first,
+    count: shard.count,
+    worker,
+  };
+  return type === "shard:start" ? { type, ...base } : { type, ...base, ok, durations };
+}
