@@ -1,6 +1,6 @@
 import type { TypeScriptServices } from "./compile.js";
-import { createTypeScriptHost } from "./typecheck/module-host.js";
-import { createProjectCache, type ProjectCache } from "./typecheck/project.js";
+import type { ProjectCache } from "./typecheck/project.js";
+import { createTypeScript6Engine } from "./typecheck/ts6/engine.js";
 
 /** TypeScript services, with the project cache behind them and a way to drop their module hosts. */
 export interface CachedTypeScriptServices extends TypeScriptServices {
@@ -13,21 +13,13 @@ export interface CachedTypeScriptServices extends TypeScriptServices {
  * TypeScript services for one `flowc` invocation: manifests under the same
  * tsconfig share one project (and its parsed libraries) and one module host.
  */
-export function createTypeScriptServices(projects: ProjectCache = createProjectCache()): CachedTypeScriptServices {
-  let hosts = new WeakMap<object, ReturnType<typeof createTypeScriptHost>>();
+export function createTypeScriptServices(projects?: ProjectCache): CachedTypeScriptServices {
+  const engine = createTypeScript6Engine(projects);
   return {
-    projects,
-    forManifest(manifestPath) {
-      const project = projects.forManifest(manifestPath);
-      let host = hosts.get(project);
-      if (host === undefined) {
-        host = createTypeScriptHost(project);
-        hosts.set(project, host);
-      }
-      return { project, host };
-    },
-    forgetHosts() {
-      hosts = new WeakMap();
-    },
+    version: engine.version,
+    projects: engine.projects,
+    forManifest: (manifestPath) => engine.projectFor(manifestPath),
+    forgetHosts: () => engine.forgetHosts(),
+    close: () => engine.close(),
   };
 }

@@ -32,7 +32,9 @@ export function createWatchServices(): WatchServices {
   // One project per tsconfig for the whole session, however many there are.
   const services = createTypeScriptServices(createProjectCache(Number.POSITIVE_INFINITY));
   return {
+    version: services.version,
     forManifest: (manifestPath) => services.forManifest(manifestPath),
+    close: () => services.close(),
     tsConfigOf: (manifestPath) => findTsConfig(manifestPath),
     refresh(files) {
       const changed = [...files];
