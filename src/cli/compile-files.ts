@@ -1,6 +1,7 @@
 import type { SourceText } from "../../grammar/source.js";
 import { compile, type CompileResult, type TypeScriptServices } from "../compile.js";
 import { hasErrors } from "../../grammar/diagnostics/diagnostic.js";
+import type { TypeScriptVersion } from "../typecheck/engine.js";
 import type { TargetBackend } from "../typecheck/types.js";
 import { createTypeScriptServices } from "../typescript-services.js";
 import { ExitCode, printReasons, readManifest, readManifests } from "./io.js";
@@ -10,6 +11,8 @@ export interface CompileFilesOptions {
   readonly workers?: number | undefined;
   readonly backend?: TargetBackend | undefined;
   readonly types?: boolean;
+  /** `--typescript`: the TypeScript that reads the methods (see `createTypeScriptServices`). */
+  readonly typescript?: TypeScriptVersion | undefined;
   /** A run's input to judge against the plan's input type (see `CompileOptions.runInput`). */
   readonly runInput?: { readonly value: unknown } | undefined;
   /** Output path of each manifest's runner; when given, runners are emitted. */
@@ -67,12 +70,27 @@ export async function compileFile(
 
 /**
  * Compiles manifests already read, sharing `typescript` (one project per
- * tsconfig, created here unless given: watch mode keeps its own warm).
+ * tsconfig). Created here unless given (watch mode keeps its own warm), the
+ * services are closed here too, so that no TypeScript process outlives the command.
  */
 export async function compileSources(
   sources: readonly SourceText[],
   options: CompileFilesOptions,
-  typescript: TypeScriptServices | undefined = options.types === false ? undefined : createTypeScriptServices(),
+  typescript?: TypeScriptServices,
+): Promise<FileResult[]> {
+  if (typescript !== undefined || options.types === false) return compileEach(sources, options, typescript);
+  const services = createTypeScriptServices({ typescript: options.typescript });
+  try {
+    return await compileEach(sources, options, services);
+  } finally {
+    services.close();
+  }
+}
+
+async function compileEach(
+  sources: readonly SourceText[],
+  options: CompileFilesOptions,
+  typescript: TypeScriptServices | undefined,
 ): Promise<FileResult[]> {
   const results: FileResult[] = [];
   for (const source of sources) {
@@ -89,6 +107,11 @@ export async function compileSources(
     results.push({ ...result, outFile, modulePaths });
   }
   return results;
+}
+
+/** The version `--typescript` names ("6" or "7", as commander passes it), `undefined` for the default. */
+export function typeScriptVersion(option: string | undefined): TypeScriptVersion | undefined {
+  return option === undefined ? undefined : option === "6" ? 6 : 7;
 }
 
 export function exitCodeOf(results: readonly FileResult[]): number {

@@ -22,7 +22,7 @@ export const DEFAULT_COMPILER_OPTIONS: CompilerOptions = {
  * never writes anything, so emit-related options only cost time; and the probe
  * file it adds declares values nobody reads, which `noUnusedLocals` would flag.
  */
-const OVERRIDES: CompilerOptions = {
+export const OVERRIDES: CompilerOptions = {
   noEmit: true,
   declaration: false,
   declarationMap: false,
@@ -63,15 +63,30 @@ export function configErrorsOf(project: Project): readonly ts.Diagnostic[] {
  * matter, and reading a whole application would make a cold check slow.
  */
 export function createProject(tsConfigPath: string | undefined): Project {
-  if (tsConfigPath === undefined)
-    return new Project({ compilerOptions: { ...DEFAULT_COMPILER_OPTIONS, ...OVERRIDES } });
-  const { options, errors } = readTsConfig(tsConfigPath);
-  const project = new Project({
-    compilerOptions:
-      options === undefined ? { ...DEFAULT_COMPILER_OPTIONS, ...OVERRIDES } : { ...options, ...OVERRIDES },
-  });
+  const { options, errors } = readProjectSettings(tsConfigPath);
+  const project = new Project({ compilerOptions: options });
   if (errors.length > 0) configErrors.set(project, errors);
   return project;
+}
+
+/** What flowc reads of a project's settings, whatever TypeScript then reads the methods. */
+export interface ProjectSettings {
+  /** The tsconfig's options (or the defaults, when there is none or it cannot be read), with flowc's overrides. */
+  readonly options: CompilerOptions;
+  readonly errors: readonly ts.Diagnostic[];
+  /** Whether the options are the tsconfig's own (else they are the defaults). */
+  readonly fromTsConfig: boolean;
+}
+
+/** The settings of the project of `tsConfigPath`, or the defaults when it is `undefined`. */
+export function readProjectSettings(tsConfigPath: string | undefined): ProjectSettings {
+  const read = tsConfigPath === undefined ? undefined : readTsConfig(tsConfigPath);
+  return {
+    options:
+      read?.options === undefined ? { ...DEFAULT_COMPILER_OPTIONS, ...OVERRIDES } : { ...read.options, ...OVERRIDES },
+    errors: read?.errors ?? [],
+    fromTsConfig: read?.options !== undefined,
+  };
 }
 
 /** The compiler options of a tsconfig (`undefined` when it cannot be read at all), and its errors. */

@@ -656,14 +656,21 @@ function overloadFailures(diagnostic: EngineDiagnostic): string {
   const message = diagnostic.message;
   if (message.next.length === 0) return message.text;
   const parts = message.next.map((overload) => {
-    const signature = /'(.*)', gave the following error/s.exec(overload.text)?.[1] ?? overload.text;
+    // TypeScript 7 explains only the last overload ("The last overload gave the following error."), 6 each one.
+    const signature = /'(.*)', gave the following error/s.exec(overload.text)?.[1];
+    const label =
+      signature !== undefined
+        ? `'${signature}'`
+        : /^The last overload/.test(overload.text)
+          ? "the last overload"
+          : `'${overload.text}'`;
     const reasons: string[] = [];
     const visit = (chain: MessageChain): void => {
       reasons.push(chain.text);
       for (const next of chain.next) visit(next);
     };
     for (const next of overload.next) visit(next);
-    return `'${signature}' — ${reasons.map(endSentence).join(" ").replace(/\.$/, "")}`;
+    return `${label} — ${reasons.map(endSentence).join(" ").replace(/\.$/, "")}`;
   });
   return `${parts.join("; ")}.`;
 }

@@ -1,4 +1,4 @@
-import { compileFiles } from "../compile-files.js";
+import { compileFiles, typeScriptVersion } from "../compile-files.js";
 import type { TargetBackend } from "../../typecheck/types.js";
 import type { DiagnosticsFormat } from "../report.js";
 
@@ -7,6 +7,8 @@ export interface CheckOptions {
   readonly backend?: TargetBackend;
   readonly format: DiagnosticsFormat;
   readonly watch?: boolean;
+  /** `--typescript 6|7`. */
+  readonly typescript?: string;
 }
 
 /**
@@ -15,10 +17,15 @@ export interface CheckOptions {
  * diagnostics, and the exit code is 2.
  */
 export async function checkCommand(files: readonly string[], options: CheckOptions): Promise<number> {
-  if (options.watch === true) return (await import("../watch.js")).watch(files, { ...options, emit: false });
+  if (options.watch === true)
+    return (await import("../watch.js")).watch(files, {
+      ...options,
+      typescript: typeScriptVersion(options.typescript),
+      emit: false,
+    });
   const { exitCode } = await compileFiles(
     files,
-    { workers: options.workers, backend: options.backend },
+    { workers: options.workers, backend: options.backend, typescript: typeScriptVersion(options.typescript) },
     options.format,
   );
   return exitCode;
