@@ -62,7 +62,8 @@ export function typeScript7Model(program: Program, checker: Checker): TypeModel<
     baseConstraint: (type) => checker.getBaseConstraintOfType(type),
     properties: (type) =>
       checker.getPropertiesOfType(type).map((property): PropertyInfo<Type> => ({
-        name: property.name,
+        // A `#private` field keeps its mangled name (`__#1@#secret`); TypeScript 6 gives `#secret`.
+        name: property.name.replace(/^__#\d+@(?=#)/, ""),
         optional: (property.flags & SymbolFlags.Optional) !== 0,
         methodOrAccessor: (property.flags & (SymbolFlags.Method | SymbolFlags.Accessor)) !== 0,
         type: () => checker.getTypeOfSymbol(property) ?? checker.getUnknownType(),
