@@ -1,4 +1,3 @@
-import type { Project } from "ts-morph";
 import { parse } from "../grammar/index.js";
 import type { FlowDocument } from "../grammar/ast.js";
 import type { SourceText } from "../grammar/source.js";
@@ -13,7 +12,8 @@ import { emit } from "./emit/emit.js";
 import { runnerFormatProblem } from "./emit/runner-format.js";
 import { runnerImportPathDiagnostics } from "./emit/runner-import-paths.js";
 import { resolve, untypedHost } from "./resolve/resolve.js";
-import type { ModuleHost, Resolution } from "./resolve/types.js";
+import type { Resolution } from "./resolve/types.js";
+import type { EngineProject, TypeScriptVersion } from "./typecheck/engine.js";
 import { typeCheck } from "./typecheck/type-check.js";
 import type { TargetBackend, TypedPlan } from "./typecheck/types.js";
 
@@ -43,9 +43,17 @@ export interface CompileOptions {
   readonly runInput?: { readonly value: unknown } | undefined;
 }
 
-/** Gives the compiler a TypeScript project for a manifest; one per `flowc` invocation is shared by all manifests. */
+/**
+ * Gives the compiler a TypeScript project for a manifest; one per `flowc` invocation is
+ * shared by all manifests, and closed when the invocation ends (see typecheck/engine.ts).
+ */
 export interface TypeScriptServices {
-  forManifest(manifestPath: string): { readonly project: Project; readonly host: ModuleHost };
+  /** The TypeScript that reads the methods. */
+  readonly version: TypeScriptVersion;
+  /** The project of the methods of the manifest at `manifestPath` (or of a runner to be written there). */
+  forManifest(manifestPath: string): EngineProject;
+  /** Ends what the services hold (the native compiler's process); idempotent. */
+  close(): void;
 }
 
 export interface CompileResult {
@@ -119,7 +127,7 @@ export async function compile(
 
   // The command line (or the API) names the backend for this build; the manifest's own
   // `backend …;` is what it is meant for otherwise.
-  const typed = typeCheck(analysis, services.project, {
+  const typed = typeCheck(analysis, services, {
     backend: options.backend ?? analysis.backend,
     runInput: options.runInput,
   });
@@ -131,8 +139,8 @@ export async function compile(
   if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
   // The runner belongs to the project of the folder it is written to, which may not be the manifest's.
   // A warning, not an error: the runner may be compiled by a toolchain flowc cannot see (a bundler, another tsconfig).
-  const runnerProject = typescript?.forManifest(options.outFile).project ?? services.project;
-  const format = runnerFormatProblem(runnerProject.getCompilerOptions(), options.outFile, source);
+  const runnerProject = typescript?.forManifest(options.outFile) ?? services;
+  const format = runnerFormatProblem(runnerProject.options, options.outFile, source);
   if (format !== undefined) diagnostics.push(format);
   const code = await emit(typed, { outFile: options.outFile });
   return result({ resolution, analysis, typed, plan: typed.plan, code });

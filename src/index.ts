@@ -9,6 +9,7 @@ export type {
   CompileOptions,
   CompileResult,
   CompilerSession,
+  SessionOptions,
   ManifestInput,
 } from "./api/compile.js";
 export { format } from "./api/format.js";

@@ -8,6 +8,7 @@ import type { PlanDescriptor } from "../../stdlib/plan.js";
 import { compile as compileManifest, type TypeScriptServices } from "../compile.js";
 import { hasErrors } from "../../grammar/diagnostics/diagnostic.js";
 import { outputPathFor } from "../emit/emit.js";
+import type { TypeScriptVersion } from "../typecheck/engine.js";
 import type { TargetBackend } from "../typecheck/types.js";
 import { createTypeScriptServices } from "../typescript-services.js";
 import { sourceTexts, toPublicDiagnostics, type Diagnostic, type DiagnosticSources } from "./diagnostics.js";
@@ -30,6 +31,13 @@ export interface CheckOptions {
    * @default true
    */
   readonly types?: boolean | undefined;
+  /**
+   * The TypeScript that reads the methods, as `--typescript`: 7, the native compiler, in a
+   * process of its own for the call (or the session), or 6, in this process. Where 7 cannot
+   * start, 6 takes over with a warning on standard error. A session's own choice wins.
+   * @default 7
+   */
+  readonly typescript?: TypeScriptVersion | undefined;
   /** TypeScript projects to share with other calls (see `createSession`); a fresh one per call by default. */
   readonly session?: CompilerSession | undefined;
 }
@@ -67,6 +75,16 @@ export interface CompileResult extends CheckResult {
 /** TypeScript projects (one per tsconfig, with their parsed libraries) shared by the calls that are given it. */
 export interface CompilerSession {
   readonly kind: "flowc-session";
+  /**
+   * Ends the session: the TypeScript 7 compiler's process stops, and the projects are
+   * let go. A call given the session afterwards starts it again.
+   */
+  close(): void;
+}
+
+export interface SessionOptions {
+  /** The TypeScript that reads the methods of every call of the session (see `CheckOptions.typescript`). */
+  readonly typescript?: TypeScriptVersion | undefined;
 }
 
 /** What each session holds, kept out of its public shape. */
@@ -78,11 +96,21 @@ const sessions = new WeakMap<CompilerSession, TypeScriptServices>();
  *
  * @example
  * const session = createSession();
- * for (const file of files) results.push(await check(file, { session }));
+ * try {
+ *   for (const file of files) results.push(await check(file, { session }));
+ * } finally {
+ *   session.close();
+ * }
  */
-export function createSession(): CompilerSession {
-  const session: CompilerSession = Object.freeze({ kind: "flowc-session" });
-  sessions.set(session, createTypeScriptServices());
+export function createSession(options: SessionOptions = {}): CompilerSession {
+  const session: CompilerSession = Object.freeze({
+    kind: "flowc-session",
+    close() {
+      sessions.get(session)?.close();
+      sessions.set(session, createTypeScriptServices({ typescript: options.typescript }));
+    },
+  });
+  sessions.set(session, createTypeScriptServices({ typescript: options.typescript }));
   return session;
 }
 
@@ -127,12 +155,20 @@ async function run(
       ? createSourceText(manifest, await readFile(manifest, "utf8"))
       : createSourceText(manifest.path, manifest.text);
   const shared = options.session === undefined ? undefined : sessions.get(options.session);
-  const typescript = options.types === false ? undefined : (shared ?? createTypeScriptServices());
-  const result = await compileManifest(
-    source,
-    { workers: options.workers, backend: options.backend, types: options.types, outFile },
-    typescript,
-  );
+  const own =
+    options.types === false || shared !== undefined
+      ? undefined
+      : createTypeScriptServices({ typescript: options.typescript });
+  let result: Awaited<ReturnType<typeof compileManifest>>;
+  try {
+    result = await compileManifest(
+      source,
+      { workers: options.workers, backend: options.backend, types: options.types, outFile },
+      options.types === false ? undefined : (shared ?? own),
+    );
+  } finally {
+    own?.close();
+  }
   const typed = result.typed;
   return {
     file: source.path,

@@ -4,9 +4,10 @@ import type { PlanDescriptor } from "../../stdlib/plan.js";
 import { hasErrors, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import type { CompileResult, TypeScriptServices } from "../compile.js";
 import { defaultCacheDir, openCompileCache, type CompileCache } from "../cache/compile-cache.js";
+import type { TypeScriptVersion } from "../typecheck/engine.js";
 import type { InputProblem } from "../typecheck/input-check.js";
 import type { TargetBackend } from "../typecheck/types.js";
-import type { CachedTypeScriptServices } from "../typescript-services.js";
+import type { WarmTypeScriptServices } from "../typescript-services.js";
 import { ExitCode, printReasons, readManifest, readManifests } from "./io.js";
 import { reportDiagnostics, type DiagnosticsFormat } from "./report.js";
 
@@ -14,6 +15,8 @@ export interface CompileFilesOptions {
   readonly workers?: number | undefined;
   readonly backend?: TargetBackend | undefined;
   readonly types?: boolean;
+  /** `--typescript`: the TypeScript that reads the methods (see `createTypeScriptServices`). */
+  readonly typescript?: TypeScriptVersion | undefined;
   /** A run's input to judge against the plan's input type (see `CompileOptions.runInput`). */
   readonly runInput?: { readonly value: unknown } | undefined;
   /** Output path of each manifest's runner; when given, runners are emitted. */
@@ -89,10 +92,11 @@ export async function compileFile(
 }
 
 /**
- * Compiles manifests already read, sharing `typescript` (one project per tsconfig,
- * created on the first manifest that needs it: watch mode passes its own, kept warm).
+ * Compiles manifests already read, sharing `typescript` (one project per tsconfig).
  * Without `typescript` given, an unchanged manifest is answered from the rebuild cache
- * (src/cache/compile-cache.ts) and the compiler is not even loaded.
+ * (src/cache/compile-cache.ts) and the compiler is not even loaded; the services made
+ * for the others are closed here, so that no TypeScript process outlives the command.
+ * Watch mode passes its own, kept warm, and the cache stays out of it.
  */
 export async function compileSources(
   sources: readonly SourceText[],
@@ -105,38 +109,51 @@ export async function compileSources(
       : undefined;
   let compiler: Compiler | undefined;
   const results: FileResult[] = [];
-  for (const source of sources) {
-    const outFile = options.outFile?.(source.path);
-    const key = cache === undefined ? undefined : cacheKey(source, options, outFile);
-    const cached = key === undefined ? undefined : cache?.lookup<CachedResult>(key);
-    if (cached !== undefined) {
-      results.push(fromCache(cached, source, outFile));
-      continue;
+  try {
+    for (const source of sources) {
+      const outFile = options.outFile?.(source.path);
+      const key = cache === undefined ? undefined : cacheKey(source, options, outFile);
+      const cached = key === undefined ? undefined : cache?.lookup<CachedResult>(key);
+      if (cached !== undefined) {
+        results.push(fromCache(cached, source, outFile));
+        continue;
+      }
+      compiler ??= await loadCompiler(options, typescript);
+      const result = await compiler.compile(
+        source,
+        {
+          workers: options.workers,
+          backend: options.backend,
+          types: options.types,
+          runInput: options.runInput,
+          outFile,
+        },
+        compiler.services,
+      );
+      const fileResult = toFileResult(result, outFile);
+      if (cache !== undefined && key !== undefined && compiler.owned !== undefined) {
+        const read = [source.path, ...filesRead(compiler.owned, source.path)];
+        if (outFile !== undefined) read.push(...filesRead(compiler.owned, outFile));
+        cache.store(key, toCache(fileResult), read);
+      }
+      results.push(fileResult);
     }
-    compiler ??= await loadCompiler(options, typescript);
-    const result = await compiler.compile(
-      source,
-      { workers: options.workers, backend: options.backend, types: options.types, runInput: options.runInput, outFile },
-      compiler.services,
-    );
-    const fileResult = toFileResult(result, outFile);
-    if (cache !== undefined && key !== undefined && compiler.owned !== undefined) {
-      const read = [
-        ...compiler.owned.filesRead(source.path),
-        ...(outFile === undefined ? [] : compiler.owned.filesRead(outFile)),
-      ];
-      cache.store(key, toCache(fileResult), [source.path, ...read]);
-    }
-    results.push(fileResult);
+  } finally {
+    compiler?.owned?.close();
   }
   return results;
+}
+
+/** What the project of the manifest (or runner) at `file` has read, for the cache's fingerprint. */
+function filesRead(services: WarmTypeScriptServices, file: string): readonly string[] {
+  return services.forManifest(file).filesRead();
 }
 
 interface Compiler {
   readonly compile: typeof import("../compile.js").compile;
   readonly services: TypeScriptServices | undefined;
-  /** The services created here, whose files read the cache records; `undefined` when given or not needed. */
-  readonly owned: CachedTypeScriptServices | undefined;
+  /** The services created here (closed here too); `undefined` when given or not needed. */
+  readonly owned: WarmTypeScriptServices | undefined;
 }
 
 /** Loads the compiler (TypeScript, prettier) only when a manifest needs compiling. */
@@ -144,7 +161,7 @@ async function loadCompiler(options: CompileFilesOptions, given: TypeScriptServi
   const { compile } = await import("../compile.js");
   if (given !== undefined || options.types === false) return { compile, services: given, owned: undefined };
   const { createTypeScriptServices } = await import("../typescript-services.js");
-  const owned = createTypeScriptServices();
+  const owned = createTypeScriptServices({ typescript: options.typescript });
   return { compile, services: owned, owned };
 }
 
@@ -203,9 +220,15 @@ function cacheKey(source: SourceText, options: CompileFilesOptions, outFile: str
     workers: options.workers ?? null,
     backend: options.backend ?? null,
     types: options.types ?? true,
+    typescript: options.typescript ?? null,
     outFile: outFile ?? null,
     input,
   };
+}
+
+/** The version `--typescript` names ("6" or "7", as commander passes it), `undefined` for the default. */
+export function typeScriptVersion(option: string | undefined): TypeScriptVersion | undefined {
+  return option === undefined ? undefined : option === "6" ? 6 : 7;
 }
 
 export function exitCodeOf(results: readonly FileResult[]): number {

@@ -67,6 +67,11 @@ concerned. Each round reports every manifest's diagnostics and ends with a line 
 "[12:01:02] 0 errors, watching 4 files". A manifest unreadable at the start is bad usage (exit 2);
 later, it is reported and watched until it is back. SIGINT or SIGTERM stops it with exit 0.`;
 
+  const typescript = new Option(
+    "--typescript <version>",
+    "the TypeScript that reads the methods: 7, the native compiler (default), or 6, in this process",
+  ).choices(["6", "7"]);
+
   program
     .command("check")
     .description("parse and check manifests, including the types of the data between methods")
@@ -75,6 +80,7 @@ later, it is reported and watched until it is back. SIGINT or SIGTERM stops it w
     .addOption(targetBackend)
     .addOption(diagnosticsFormat)
     .addOption(noCache)
+    .addOption(typescript)
     .addOption(watch)
     .addHelpText("after", watchHelp)
     .action(async (files: string[], options: CheckOptions) => {
@@ -90,6 +96,7 @@ later, it is reported and watched until it is back. SIGINT or SIGTERM stops it w
     .addOption(targetBackend)
     .addOption(diagnosticsFormat)
     .addOption(noCache)
+    .addOption(typescript)
     .addOption(watch)
     .addHelpText(
       "after",
@@ -118,6 +125,7 @@ build --watch writes only the runners whose code changed.`,
     )
     .addOption(workers)
     .addOption(diagnosticsFormat)
+    .addOption(typescript)
     .addOption(
       new Option(
         "--backend <name>",

@@ -1,4 +1,5 @@
 import type { TypeScriptServices } from "../compile.js";
+import type { TypeScriptVersion } from "../typecheck/engine.js";
 import { localImports } from "../typecheck/local-imports.js";
 import { createProjectCache, findTsConfig } from "../typecheck/project.js";
 import { createTypeScriptServices } from "../typescript-services.js";
@@ -10,8 +11,8 @@ import { createTypeScriptServices } from "../typescript-services.js";
  *
  * This is `createTypeScriptServices` (src/typescript-services.ts), keeping
  * every project, plus what a long-lived session needs and a single build does
- * not: re-reading changed files, dropping a project whose tsconfig changed,
- * and fresh module hosts after a change.
+ * not: re-reading changed files (TypeScript 7 updates its snapshot with them),
+ * dropping a project whose tsconfig changed, and fresh module hosts after a change.
  */
 export interface WatchServices extends TypeScriptServices {
   /** The tsconfig.json that governs a manifest's methods, if any. */
@@ -28,31 +29,18 @@ export interface WatchServices extends TypeScriptServices {
   localImports(manifestPath: string, modules: Iterable<string>): Set<string>;
 }
 
-export function createWatchServices(): WatchServices {
+export function createWatchServices(typescript?: TypeScriptVersion): WatchServices {
   // One project per tsconfig for the whole session, however many there are.
-  const services = createTypeScriptServices(createProjectCache(Number.POSITIVE_INFINITY));
+  const services = createTypeScriptServices({ typescript, projects: createProjectCache(Number.POSITIVE_INFINITY) });
   return {
-    forManifest: (manifestPath) => services.forManifest(manifestPath),
-    tsConfigOf: (manifestPath) => findTsConfig(manifestPath),
-    refresh(files) {
-      const changed = [...files];
-      for (const project of services.projects.projects()) {
-        for (const file of changed) {
-          const sourceFile = project.getSourceFile(file);
-          if (sourceFile === undefined) continue;
-          try {
-            // Removes the file from the project when it no longer exists.
-            sourceFile.refreshFromFileSystemSync();
-          } catch {
-            // Unreadable now (permissions, a directory): forget it; resolving it again reports what is wrong.
-            project.removeSourceFile(sourceFile);
-          }
-        }
-      }
-      if (changed.length > 0) services.forgetHosts();
+    get version() {
+      return services.version;
     },
-    forgetProject: (tsConfigPath) => services.projects.forget(tsConfigPath),
-    localImports: (manifestPath, modules) =>
-      localImports(services.projects.forManifest(manifestPath).getCompilerOptions(), modules),
+    forManifest: (manifestPath) => services.forManifest(manifestPath),
+    close: () => services.close(),
+    tsConfigOf: (manifestPath) => findTsConfig(manifestPath),
+    refresh: (files) => services.refresh(files),
+    forgetProject: (tsConfigPath) => services.forgetProject(tsConfigPath),
+    localImports: (manifestPath, modules) => localImports(services.forManifest(manifestPath).options, modules),
   };
 }

@@ -1,6 +1,7 @@
 import { dirname, relative, resolve } from "node:path";
 import type { SourceText } from "../../grammar/source.js";
 import { type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
+import type { TypeScriptVersion } from "../typecheck/engine.js";
 import type { TargetBackend } from "../typecheck/types.js";
 import { compileSources, type FileResult } from "./compile-files.js";
 import { ExitCode, UsageError, printReasons, readManifest, readManifests } from "./io.js";
@@ -15,6 +16,8 @@ export interface WatchOptions {
   /** `build --watch`: write runners (under `outDir` when given); `check --watch`: write nothing. */
   readonly emit: boolean;
   readonly outDir?: string | undefined;
+  /** `--typescript`: the TypeScript that reads the methods, kept warm for the whole session. */
+  readonly typescript?: TypeScriptVersion | undefined;
 }
 
 /** Changes closer together than this are one rebuild: an editor's save or a `git checkout` touches several files. */
@@ -70,7 +73,7 @@ export async function watch(files: readonly string[], options: WatchOptions): Pr
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
 
-  const services = createWatchServices();
+  const services = createWatchServices(options.typescript);
   const entries = new Map<string, Entry>(
     sources.map((source) => [
       resolve(source.path),
@@ -245,6 +248,7 @@ export async function watch(files: readonly string[], options: WatchOptions): Pr
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await watcher?.close();
+    services.close();
   }
 }
 

@@ -1,6 +1,5 @@
-import { ts } from "ts-morph";
 import { describeValue } from "../../stdlib/errors.js";
-import type { TransportEnvironment } from "./transport-safety.js";
+import type { TypeModel } from "./engine.js";
 
 /** One place where a JSON value does not fit the type it is meant to have. */
 export interface InputProblem {
@@ -27,46 +26,90 @@ export const MAX_INPUT_DEPTH = 256;
  * its members is. `any` and `unknown` take anything. The walk is linear in the value
  * (unions aside), so a large input is checked as fast as it is read.
  */
-export function findInputProblems(
-  environment: TransportEnvironment,
-  type: ts.Type,
+export function findInputProblems<T>(
+  model: TypeModel<T>,
+  literals: LiteralTypes<T>,
+  type: T,
   value: unknown,
   limit = 5,
 ): InputProblem[] {
-  return new InputCheck(environment).problems(value, type, "input", 0, limit);
+  return new InputCheck(model, literals).problems(value, type, "input", 0, limit);
 }
 
-class InputCheck {
-  private readonly checker: ts.TypeChecker;
+/** A value JSON holds that is no array or object, or `undefined` for one left out. */
+export type JsonPrimitive = string | number | boolean | null | undefined;
 
-  constructor(private readonly environment: TransportEnvironment) {
-    this.checker = environment.checker;
+/** The literal type of each primitive `literalsOf` lists (`"ten"`, `3`, `true`, `null`, `undefined`). */
+export type LiteralTypes<T> = (value: JsonPrimitive) => T | undefined;
+
+/**
+ * The primitives whose literal types the check of `value` may ask for: every primitive
+ * in it, every key of its objects, and `undefined` (for members left out), each once.
+ */
+export function literalsOf(value: unknown): JsonPrimitive[] {
+  const found = new Set<JsonPrimitive>([undefined]);
+  const queue: unknown[] = [value];
+  while (queue.length > 0) {
+    const next = queue.pop();
+    if (Array.isArray(next)) queue.push(...next);
+    else if (next !== null && typeof next === "object") {
+      for (const [key, member] of Object.entries(next)) {
+        found.add(key);
+        queue.push(member);
+      }
+    } else if (typeof next === "string" || typeof next === "number" || typeof next === "boolean" || next === null) {
+      found.add(next);
+    }
   }
+  return [...found];
+}
 
-  problems(value: unknown, type: ts.Type, path: string, depth: number, limit: number): InputProblem[] {
+class InputCheck<T> {
+  constructor(
+    private readonly model: TypeModel<T>,
+    private readonly literals: LiteralTypes<T>,
+  ) {}
+
+  problems(value: unknown, type: T, path: string, depth: number, limit: number): InputProblem[] {
     if (limit <= 0) return [];
-    const flags = type.flags;
-    if (flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return [];
+    const model = this.model;
+    const F = model.TypeFlags;
+    const flags = model.flags(type);
+    if (flags & (F.Any | F.Unknown)) return [];
     if (depth > MAX_INPUT_DEPTH) {
       return [{ path, expected: `at most ${MAX_INPUT_DEPTH} levels of nesting`, got: "a deeper value" }];
     }
-    if (type.isUnion()) return this.union(value, type, path, depth, limit);
-    if (flags & (ts.TypeFlags.TypeParameter | ts.TypeFlags.Conditional | ts.TypeFlags.IndexedAccess)) {
-      const constraint = this.checker.getBaseConstraintOfType(type);
-      return constraint === undefined || constraint === type
+    const members = model.unionMembers(type);
+    if (members !== undefined) return this.union(value, type, members, path, depth, limit);
+    if (flags & (F.TypeParameter | F.Conditional | F.IndexedAccess)) {
+      const constraint = model.baseConstraint(type);
+      return constraint === undefined || model.key(constraint) === model.key(type)
         ? []
         : this.problems(value, constraint, path, depth, limit);
     }
     if (value === undefined || value === null || typeof value !== "object") {
-      return this.checker.isTypeAssignableTo(this.literalType(value), type) ? [] : [this.mismatch(path, type, value)];
+      return this.accepts(type, value as JsonPrimitive) ? [] : [this.mismatch(path, type, value)];
     }
     if (Array.isArray(value)) return this.array(value, type, path, depth, limit);
     return this.object(value as Record<string, unknown>, type, path, depth, limit);
   }
 
-  private union(value: unknown, type: ts.UnionType, path: string, depth: number, limit: number): InputProblem[] {
+  /** Whether `type` takes the primitive `value` (a literal whose type is unknown is taken). */
+  private accepts(type: T, value: JsonPrimitive): boolean {
+    const literal = this.literals(value);
+    return literal === undefined || this.model.isAssignable(literal, type);
+  }
+
+  private union(
+    value: unknown,
+    type: T,
+    members: readonly T[],
+    path: string,
+    depth: number,
+    limit: number,
+  ): InputProblem[] {
     let closest: InputProblem[] | undefined;
-    for (const member of type.types) {
+    for (const member of members) {
       const found = this.problems(value, member, path, depth, limit);
       if (found.length === 0) return [];
       // The member the value comes closest to explains best what is wrong: the one with the fewest
@@ -81,14 +124,12 @@ class InputCheck {
     return closest !== undefined && deepest(closest) > path.length ? closest : [this.mismatch(path, type, value)];
   }
 
-  private array(value: readonly unknown[], type: ts.Type, path: string, depth: number, limit: number): InputProblem[] {
-    const checker = this.checker;
-    if (checker.isTupleType(type)) {
-      const target = (type as ts.TupleTypeReference).target;
-      const elements = checker.getTypeArguments(type as ts.TypeReference);
-      const variadic = (target.combinedFlags & ts.ElementFlags.Variable) !== 0;
-      if (value.length < target.minLength || (!variadic && value.length > elements.length)) {
-        const count = variadic ? `at least ${target.minLength}` : `${target.minLength}–${elements.length}`;
+  private array(value: readonly unknown[], type: T, path: string, depth: number, limit: number): InputProblem[] {
+    const tuple = this.model.tuple(type);
+    if (tuple !== undefined) {
+      const { elements, minLength, variadic } = tuple;
+      if (value.length < minLength || (!variadic && value.length > elements.length)) {
+        const count = variadic ? `at least ${minLength}` : `${minLength}–${elements.length}`;
         return [{ path, expected: `${this.print(type)} (${count} elements)`, got: `an array of ${value.length}` }];
       }
       const found: InputProblem[] = [];
@@ -110,33 +151,34 @@ class InputCheck {
 
   private object(
     value: Readonly<Record<string, unknown>>,
-    type: ts.Type,
+    type: T,
     path: string,
     depth: number,
     limit: number,
   ): InputProblem[] {
-    const checker = this.checker;
-    if (!(type.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection | ts.TypeFlags.NonPrimitive))) {
+    const model = this.model;
+    const F = model.TypeFlags;
+    const flags = model.flags(type);
+    if (!(flags & (F.Object | F.Intersection | F.NonPrimitive))) {
       return [this.mismatch(path, type, value)];
     }
-    if (type.flags & ts.TypeFlags.NonPrimitive || this.elementType(type) !== undefined) {
+    if (flags & F.NonPrimitive || this.elementType(type) !== undefined) {
       // `object` takes any object; an array type takes no plain object.
-      return type.flags & ts.TypeFlags.NonPrimitive ? [] : [this.mismatch(path, type, value)];
+      return flags & F.NonPrimitive ? [] : [this.mismatch(path, type, value)];
     }
     const found: InputProblem[] = [];
-    const properties = new Map(checker.getPropertiesOfType(type).map((property) => [property.getName(), property]));
-    const indexes = checker.getIndexInfosOfType(type);
+    const properties = new Map(model.properties(type).map((property) => [property.name, property]));
+    const indexes = model.indexInfos(type);
     for (const [name, property] of properties) {
       if (found.length >= limit) return found;
-      const optional = (property.flags & ts.SymbolFlags.Optional) !== 0;
       if (!Object.hasOwn(value, name)) {
-        if (!optional && !this.acceptsUndefined(checker.getTypeOfSymbol(property))) {
-          const expected = this.print(checker.getTypeOfSymbol(property));
+        if (!property.optional && !this.accepts(property.type(), undefined)) {
+          const expected = this.print(property.type());
           found.push({ path: memberPath(path, name), expected, got: "nothing (the property is missing)" });
         }
         continue;
       }
-      const propertyType = checker.getTypeOfSymbol(property);
+      const propertyType = property.type();
       found.push(...this.problems(value[name], propertyType, memberPath(path, name), depth + 1, limit - found.length));
     }
     for (const name of Object.keys(value)) {
@@ -157,45 +199,24 @@ class InputCheck {
   }
 
   /** The element type of an array type (readonly or not), or `undefined` for any other type. */
-  private elementType(type: ts.Type): ts.Type | undefined {
-    if (!this.checker.isArrayType(type)) return undefined;
-    return this.checker.getTypeArguments(type as ts.TypeReference)[0];
+  private elementType(type: T): T | undefined {
+    if (!this.model.isArray(type)) return undefined;
+    return this.model.typeArguments(type)[0];
   }
 
-  private indexTakes(info: ts.IndexInfo, key: string): boolean {
-    const keyType = info.keyType;
-    if (keyType.flags & ts.TypeFlags.String) return true;
-    if (keyType.flags & ts.TypeFlags.Number) return key !== "" && Number.isFinite(Number(key));
-    return this.checker.isTypeAssignableTo(this.checker.getStringLiteralType(key), keyType);
+  private indexTakes(info: { readonly keyType: T }, key: string): boolean {
+    const flags = this.model.flags(info.keyType);
+    if (flags & this.model.TypeFlags.String) return true;
+    if (flags & this.model.TypeFlags.Number) return key !== "" && Number.isFinite(Number(key));
+    return this.accepts(info.keyType, key);
   }
 
-  private acceptsUndefined(type: ts.Type): boolean {
-    return this.checker.isTypeAssignableTo(this.checker.getUndefinedType(), type);
-  }
-
-  /** The literal type of a JSON primitive (or of `undefined`, for an input left out). */
-  private literalType(value: unknown): ts.Type {
-    const checker = this.checker;
-    switch (typeof value) {
-      case "string":
-        return checker.getStringLiteralType(value);
-      case "number":
-        return checker.getNumberLiteralType(value);
-      case "boolean":
-        return value ? checker.getTrueType() : checker.getFalseType();
-      case "undefined":
-        return checker.getUndefinedType();
-      default:
-        return checker.getNullType();
-    }
-  }
-
-  private mismatch(path: string, type: ts.Type, value: unknown): InputProblem {
+  private mismatch(path: string, type: T, value: unknown): InputProblem {
     return { path, expected: this.print(type), got: describeJson(value) };
   }
 
-  private print(type: ts.Type): string {
-    return this.environment.print(type);
+  private print(type: T): string {
+    return this.model.print(type);
   }
 }
 

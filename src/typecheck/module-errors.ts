@@ -1,8 +1,8 @@
 import path from "node:path";
-import { ts } from "ts-morph";
 import { createSourceText, type SourceText } from "../../grammar/source.js";
 import { Messages, type DiagnosticMessage } from "../../grammar/diagnostics/catalogue.js";
 import { createDiagnostic, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
+import { flattenMessage, type EngineDiagnostic } from "./engine.js";
 
 /** Diagnostics located in files other than the manifest, with those files' text for their code frames. */
 export interface ForeignDiagnostics {
@@ -25,23 +25,15 @@ export function displayPathFor(manifestPath: string): (file: string) => string {
 }
 
 /**
- * TypeScript's own errors in `files` (the methods modules of a manifest and the local
- * modules they import), as the user's `tsc` reports them, each at its place in its
- * file (FLOW4012): a module with an error elsewhere would otherwise be run all the same.
+ * TypeScript's own errors in the methods modules of a manifest and the local modules
+ * they import, as the user's `tsc` reports them, each at its place in its file
+ * (FLOW4012): a module with an error elsewhere would otherwise be run all the same.
  */
 export function moduleTypeErrors(
-  program: ts.Program,
-  files: Iterable<string>,
+  errors: readonly EngineDiagnostic[],
   displayPath: (file: string) => string,
 ): ForeignDiagnostics {
-  const found: ts.Diagnostic[] = [];
-  for (const file of files) {
-    const sourceFile = program.getSourceFile(file);
-    if (sourceFile === undefined || sourceFile.isDeclarationFile) continue;
-    const errors = [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)];
-    found.push(...errors.filter((error) => error.category === ts.DiagnosticCategory.Error));
-  }
-  return located(found, Messages.ModuleTypeError, displayPath);
+  return located(errors, Messages.ModuleTypeError, displayPath);
 }
 
 /**
@@ -49,7 +41,7 @@ export function moduleTypeErrors(
  * TypeScript gives one, else at the start of the manifest, naming the tsconfig.
  */
 export function tsConfigErrors(
-  errors: readonly ts.Diagnostic[],
+  errors: readonly EngineDiagnostic[],
   tsConfigPath: string | undefined,
   manifest: SourceText,
   displayPath: (file: string) => string,
@@ -59,7 +51,7 @@ export function tsConfigErrors(
 }
 
 function located(
-  errors: readonly ts.Diagnostic[],
+  errors: readonly EngineDiagnostic[],
   message: DiagnosticMessage,
   displayPath: (file: string) => string,
   fallback?: { readonly source: SourceText; readonly suffix: string },
@@ -67,7 +59,7 @@ function located(
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, SourceText>();
   for (const error of errors) {
-    const text = ts.flattenDiagnosticMessageText(error.messageText, " ");
+    const text = flattenMessage(error.message);
     const file = error.file;
     if (file === undefined || error.start === undefined) {
       if (fallback === undefined) continue;
@@ -80,8 +72,8 @@ function located(
       );
       continue;
     }
-    const shown = displayPath(file.fileName);
-    if (!sources.has(shown)) sources.set(shown, createSourceText(shown, file.text));
+    const shown = displayPath(file);
+    if (!sources.has(shown)) sources.set(shown, createSourceText(shown, error.fileText ?? ""));
     const span = { start: error.start, end: error.start + (error.length ?? 0) };
     diagnostics.push(createDiagnostic(message, shown, span, [error.code, text]));
   }

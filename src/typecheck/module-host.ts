@@ -24,7 +24,7 @@ const TYPESCRIPT_FILE = /\.(?:d\.)?[cm]?tsx?$/;
  * module with JSDoc types is read as such (with `allowJs`; without it, the type-check says
  * to turn it on).
  */
-const JAVASCRIPT_FILE = /\.[cm]?jsx?$/;
+export const JAVASCRIPT_FILE = /\.[cm]?jsx?$/;
 const JAVASCRIPT_EXTENSIONS = [".js", ".mjs", ".cjs", ".jsx"];
 
 /**
@@ -53,12 +53,32 @@ export function createTypeScriptHost(project: Project): ModuleHost {
   };
 }
 
+/** The files a module lookup reads: the project's (in memory, in tests), or the disk's (`ts.sys`). */
+export type ModuleFileSystem = ts.ModuleResolutionHost & { getCurrentDirectory(): string };
+
 /** The absolute path of the TypeScript file (or declaration file) `specifier` names from `fromFile`. */
 export function findModuleFile(project: Project, specifier: string, fromFile: string): string | undefined {
   const fileSystem = project.getFileSystem();
+  const host: ModuleFileSystem = {
+    fileExists: (file) => fileSystem.fileExistsSync(file),
+    readFile: (file) => fileSystem.readFileSync(file),
+    directoryExists: (dir) => fileSystem.directoryExistsSync(dir),
+    realpath: (file) => fileSystem.realpathSync(file),
+    getCurrentDirectory: () => fileSystem.getCurrentDirectory(),
+  };
+  return findModuleFileIn(host, project.getCompilerOptions(), specifier, fromFile);
+}
+
+/** `findModuleFile` with the files of `fileSystem` and the settings `options`. */
+export function findModuleFileIn(
+  fileSystem: ModuleFileSystem,
+  options: ts.CompilerOptions,
+  specifier: string,
+  fromFile: string,
+): string | undefined {
   const isFile = (candidate: string): boolean => {
     try {
-      return fileSystem.fileExistsSync(candidate);
+      return fileSystem.fileExists(candidate);
     } catch {
       return false;
     }
@@ -74,19 +94,17 @@ export function findModuleFile(project: Project, specifier: string, fromFile: st
     const resolved = ts.resolveModuleName(
       specifier,
       fromFile,
-      project.getCompilerOptions(),
+      options,
       {
+        ...fileSystem,
         fileExists: isFile,
         readFile: (file) => {
           try {
-            return fileSystem.readFileSync(file);
+            return fileSystem.readFile(file);
           } catch {
             return undefined;
           }
         },
-        directoryExists: (dir) => fileSystem.directoryExistsSync(dir),
-        realpath: (file) => fileSystem.realpathSync(file),
-        getCurrentDirectory: () => fileSystem.getCurrentDirectory(),
         // The runner that imports the methods is an ES module, so packages resolve with their "import" conditions.
       },
       undefined,

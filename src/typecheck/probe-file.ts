@@ -11,6 +11,7 @@
  */
 import { ts } from "ts-morph";
 import { arrayOf, propertyName, typeLiteral, typeReference } from "../emit/syntax.js";
+import type { JsonPrimitive } from "./input-check.js";
 import { askedApart, constant, declareConst, PREFIX, preamble, returned, runtime, typeOf } from "./probe-syntax.js";
 
 const { factory } = ts;
@@ -55,6 +56,8 @@ export const probeNames = {
   /** The run's input as the first `position + 1` sources need it. */
   runInput: (position: number) => `${PREFIX}runInput${position}`,
   runOutput: `${PREFIX}runOutput`,
+  /** The literal type of the `index`-th of `ProbePlan.literals`. */
+  literal: (index: number) => `${PREFIX}literal${index}`,
 };
 
 /** A method as the probe file sees it. */
@@ -83,6 +86,8 @@ export interface ProbePlan {
   readonly sources: readonly number[];
   /** Indices of the methods whose output forms the run's output, in plan order. */
   readonly sinks: readonly number[];
+  /** Primitives whose literal types the check of a run's input asks for (see `literalsOf`). */
+  readonly literals?: readonly JsonPrimitive[] | undefined;
 }
 
 export interface ProbeFile {
@@ -248,6 +253,10 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
       : typeLiteral(sinks.map((sink) => [sink.name, handedOn(sink)] as const));
   out.add([declareConst(probeNames.runOutput, output)], { kind: "run" });
 
+  (plan.literals ?? []).forEach((value, index) => {
+    out.add([declareConst(probeNames.literal(index), literalType(value))], { kind: "run" });
+  });
+
   return { text: out.text, ranges: out.ranges };
 }
 
@@ -262,6 +271,21 @@ function addCall(out: ProbeWriter, method: ProbeMethod, argument: string): void 
 /** `const name: type = value;`, asked in a function of its own (see `askedApart`). */
 function asked(name: string, type: ts.TypeNode, value: ts.Expression): ts.Statement {
   return askedApart(probeNames.question(name), [constant(name, type, value)]);
+}
+
+/** `"ten"`, `-3`, `true`, `null`, `undefined`: the type of exactly that value. */
+function literalType(value: JsonPrimitive): ts.TypeNode {
+  if (value === undefined) return factory.createKeywordTypeNode(ts.SyntaxKind.UndefinedKeyword);
+  if (value === null) return factory.createLiteralTypeNode(factory.createNull());
+  if (typeof value === "boolean")
+    return factory.createLiteralTypeNode(value ? factory.createTrue() : factory.createFalse());
+  if (typeof value === "string") return factory.createLiteralTypeNode(factory.createStringLiteral(value));
+  const magnitude = factory.createNumericLiteral(Math.abs(value));
+  return factory.createLiteralTypeNode(
+    value < 0 || Object.is(value, -0)
+      ? factory.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, magnitude)
+      : magnitude,
+  );
 }
 
 function ident(name: string): ts.Identifier {

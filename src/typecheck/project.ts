@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { Project, ts, type CompilerOptions } from "ts-morph";
 
@@ -22,7 +23,7 @@ export const DEFAULT_COMPILER_OPTIONS: CompilerOptions = {
  * never writes anything, so emit-related options only cost time; and the probe
  * file it adds declares values nobody reads, which `noUnusedLocals` would flag.
  */
-const OVERRIDES: CompilerOptions = {
+export const OVERRIDES: CompilerOptions = {
   noEmit: true,
   declaration: false,
   declarationMap: false,
@@ -48,6 +49,11 @@ const configErrors = new WeakMap<Project, readonly ts.Diagnostic[]>();
 /** The config files read for a project: its tsconfig and those it extends. */
 const configFiles = new WeakMap<Project, readonly string[]>();
 
+/** The files of `files` that exist on disk, absolute (a compiler also holds files that live only in memory). */
+export function onDisk(files: Iterable<string>): string[] {
+  return [...files].map((file) => path.resolve(file)).filter((file) => existsSync(file));
+}
+
 /** The tsconfig of `project` and every config it extends, as read (absolute paths). */
 export function configFilesOf(project: Project): readonly string[] {
   return configFiles.get(project) ?? [];
@@ -70,16 +76,34 @@ export function configErrorsOf(project: Project): readonly ts.Diagnostic[] {
  * matter, and reading a whole application would make a cold check slow.
  */
 export function createProject(tsConfigPath: string | undefined): Project {
-  if (tsConfigPath === undefined)
-    return new Project({ compilerOptions: { ...DEFAULT_COMPILER_OPTIONS, ...OVERRIDES } });
-  const { options, errors, read } = readTsConfig(tsConfigPath);
-  const project = new Project({
-    compilerOptions:
-      options === undefined ? { ...DEFAULT_COMPILER_OPTIONS, ...OVERRIDES } : { ...options, ...OVERRIDES },
-  });
+  const { options, errors, read } = readProjectSettings(tsConfigPath);
+  const project = new Project({ compilerOptions: options });
   if (errors.length > 0) configErrors.set(project, errors);
   configFiles.set(project, read);
   return project;
+}
+
+/** What flowc reads of a project's settings, whatever TypeScript then reads the methods. */
+export interface ProjectSettings {
+  /** The tsconfig's options (or the defaults, when there is none or it cannot be read), with flowc's overrides. */
+  readonly options: CompilerOptions;
+  readonly errors: readonly ts.Diagnostic[];
+  /** Whether the options are the tsconfig's own (else they are the defaults). */
+  readonly fromTsConfig: boolean;
+  /** The config files read: the tsconfig and every config it extends (absolute paths). */
+  readonly read: readonly string[];
+}
+
+/** The settings of the project of `tsConfigPath`, or the defaults when it is `undefined`. */
+export function readProjectSettings(tsConfigPath: string | undefined): ProjectSettings {
+  const read = tsConfigPath === undefined ? undefined : readTsConfig(tsConfigPath);
+  return {
+    options:
+      read?.options === undefined ? { ...DEFAULT_COMPILER_OPTIONS, ...OVERRIDES } : { ...read.options, ...OVERRIDES },
+    errors: read?.errors ?? [],
+    fromTsConfig: read?.options !== undefined,
+    read: read?.read ?? [],
+  };
 }
 
 /** The compiler options of a tsconfig (`undefined` when it cannot be read at all), and its errors. */

@@ -1,4 +1,6 @@
-import { ts } from "ts-morph";
+import type { ts } from "ts-morph";
+import type { PropertyInfo, TypeModel } from "./engine.js";
+import { typeScript6Model } from "./ts6/model.js";
 
 /**
  * Which copy a value goes through between methods:
@@ -39,11 +41,18 @@ export interface TransportFindings {
   readonly moreUnproven: boolean;
 }
 
+/** A TypeScript 6 program's checker, with how to print its types: the walks' types seen through ts-morph. */
 export interface TransportEnvironment {
   readonly checker: ts.TypeChecker;
   readonly program: ts.Program;
   /** Prints a type the way messages print types. */
   print(type: ts.Type): string;
+}
+
+/** The types of `environment`, as the walks see them. */
+export function modelOf<T>(environment: TypeModel<T> | TransportEnvironment): TypeModel<T> {
+  if (!("checker" in environment)) return environment;
+  return typeScript6Model(environment.program, environment.print) as unknown as TypeModel<T>;
 }
 
 /** How deep the walk looks into nested types; deeper parts are trusted. */
@@ -135,14 +144,14 @@ const identifierName = /^[A-Za-z_$][\w$]*$/;
  * into (`any`, `unknown`, `object`, unresolved type parameters) is no hazard; for
  * `json`, parts typed `any` or `unknown` are listed apart as `unproven`.
  */
-export function findTransportHazards(
-  environment: TransportEnvironment,
-  type: ts.Type,
+export function findTransportHazards<T>(
+  environment: TypeModel<T> | TransportEnvironment,
+  type: T,
   mode: TransportMode,
   root: TransportRoot,
   limit = reportedHazards,
 ): TransportFindings {
-  return new TransportWalk(environment, mode, limit).run(type, root);
+  return new TransportWalk(modelOf(environment), mode, limit).run(type, root);
 }
 
 /** `Out.createdAt: Date becomes a string; …`: findings as a message argument. */
@@ -165,28 +174,25 @@ export function describeUnproven(findings: TransportFindings): string {
 
 class Stop extends Error {}
 
-class TransportWalk {
+class TransportWalk<T> {
   private readonly hazards: TransportHazard[] = [];
   private more = false;
   private readonly unproven: TransportHazard[] = [];
   private moreUnproven = false;
-  private readonly seen = new Set<ts.Type>();
+  private readonly seen = new Set<unknown>();
   private visits = 0;
-  private readonly checker: ts.TypeChecker;
 
   constructor(
-    private readonly environment: TransportEnvironment,
+    private readonly model: TypeModel<T>,
     private readonly mode: TransportMode,
     private readonly limit: number,
-  ) {
-    this.checker = environment.checker;
-  }
+  ) {}
 
-  run(type: ts.Type, root: TransportRoot): TransportFindings {
+  run(type: T, root: TransportRoot): TransportFindings {
     try {
       if (root === "items") {
         // The items of a parallel method are its incoming array's elements, each sent as a value.
-        for (const member of type.isUnion() ? type.types : [type]) {
+        for (const member of this.model.unionMembers(type) ?? [type]) {
           const elements = this.elementsOf(member);
           if (elements === undefined) this.visit(member, "", "value", 0);
           else
@@ -201,43 +207,46 @@ class TransportWalk {
     return { hazards: this.hazards, more: this.more, unproven: this.unproven, moreUnproven: this.moreUnproven };
   }
 
-  private report(path: string, type: ts.Type, consequence: string): void {
+  private report(path: string, type: T, consequence: string): void {
     if (this.hazards.length >= this.limit) {
       this.more = true;
       throw new Stop();
     }
     this.hazards.push({
       path,
-      type: this.environment.print(type),
+      type: this.model.print(type),
       consequence,
     });
   }
 
-  private noteUnproven(path: string, type: ts.Type): void {
+  private noteUnproven(path: string, type: T): void {
     if (this.unproven.length >= this.limit) {
       this.moreUnproven = true;
       return;
     }
-    this.unproven.push({ path, type: this.environment.print(type), consequence: "" });
+    this.unproven.push({ path, type: this.model.print(type), consequence: "" });
   }
 
-  private visit(type: ts.Type, path: string, position: Position, depth: number): void {
+  private visit(type: T, path: string, position: Position, depth: number): void {
     if (depth > maxTransportDepth) return;
     if (++this.visits > maxVisits) throw new Stop();
-    const flags = type.flags;
+    const model = this.model;
+    const F = model.TypeFlags;
+    const flags = model.flags(type);
 
-    if (flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) {
+    if (flags & (F.Any | F.Unknown)) {
       // Structured cloning refuses few values, and the warnings about threads are about what
       // a type does hold; JSON changes many, and a plan is proved JSON-safe part by part.
       if (this.mode === "json") this.noteUnproven(path, type);
       return;
     }
 
-    if (flags & ts.TypeFlags.Union) {
-      for (const member of (type as ts.UnionType).types) this.visit(member, path, position, depth);
+    const members = model.unionMembers(type);
+    if (members !== undefined) {
+      for (const member of members) this.visit(member, path, position, depth);
       return;
     }
-    if (flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) {
+    if (flags & (F.Undefined | F.Void)) {
       if (this.mode === "json" && position === "member") {
         this.report(path, type, "is dropped (make the member optional)");
       } else if (this.mode === "json" && position === "element") {
@@ -245,37 +254,29 @@ class TransportWalk {
       }
       return;
     }
-    if (flags & ts.TypeFlags.ESSymbolLike) {
+    if (flags & F.ESSymbolLike) {
       this.report(path, type, this.mode === "clone" ? NOT_CLONEABLE : this.lostAs(position));
       return;
     }
-    if (flags & ts.TypeFlags.BigIntLike) {
+    if (flags & F.BigIntLike) {
       if (this.mode === "json") this.report(path, type, "cannot be written as JSON");
       return;
     }
-    if (
-      flags &
-      (ts.TypeFlags.TypeParameter |
-        ts.TypeFlags.Index |
-        ts.TypeFlags.IndexedAccess |
-        ts.TypeFlags.Conditional |
-        ts.TypeFlags.Substitution)
-    ) {
-      const constraint = this.checker.getBaseConstraintOfType(type);
-      if (constraint !== undefined && constraint !== type) this.visit(constraint, path, position, depth + 1);
+    if (flags & (F.TypeParameter | F.Index | F.IndexedAccess | F.Conditional | F.Substitution)) {
+      const constraint = model.baseConstraint(type);
+      if (constraint !== undefined && model.key(constraint) !== model.key(type)) {
+        this.visit(constraint, path, position, depth + 1);
+      }
       return;
     }
-    if (!(flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection))) return;
+    if (!(flags & (F.Object | F.Intersection))) return;
 
     this.visitObject(type, path, position, depth);
   }
 
-  private visitObject(type: ts.Type, path: string, position: Position, depth: number): void {
-    const checker = this.checker;
-    if (
-      checker.getSignaturesOfType(type, ts.SignatureKind.Call).length > 0 ||
-      checker.getSignaturesOfType(type, ts.SignatureKind.Construct).length > 0
-    ) {
+  private visitObject(type: T, path: string, position: Position, depth: number): void {
+    const model = this.model;
+    if (model.hasSignatures(type, "call") || model.hasSignatures(type, "construct")) {
       this.report(path, type, this.mode === "clone" ? NOT_CLONEABLE : this.lostAs(position));
       return;
     }
@@ -312,7 +313,7 @@ class TransportWalk {
       if (consequence === "walk") {
         if (!this.enter(type)) return;
         const base = path === "" ? this.label(type) : path;
-        const [first, second] = checker.getTypeArguments(type as ts.TypeReference);
+        const [first, second] = model.typeArguments(type);
         const isMap = second !== undefined;
         if (first !== undefined) this.visit(first, `${base}[${isMap ? "key" : "element"}]`, "element", depth + 1);
         if (second !== undefined) this.visit(second, `${base}[value]`, "element", depth + 1);
@@ -322,53 +323,39 @@ class TransportWalk {
       return;
     }
 
-    const properties = checker.getPropertiesOfType(type);
+    const properties = model.properties(type);
     if (this.mode === "json") {
       // JSON.stringify writes what `toJSON` returns instead of the object (a URL becomes its string).
-      const toJSON = properties.find((property) => property.getName() === "toJSON");
-      const returned = toJSON === undefined ? undefined : this.returnTypeOf(checker.getTypeOfSymbol(toJSON));
+      const toJSON = properties.find((property) => property.name === "toJSON");
+      const returned = toJSON === undefined ? undefined : model.returnTypeOfCall(toJSON.type());
       if (returned !== undefined) {
-        this.report(path, type, `becomes ${jsonKindOf(returned, this.environment.print)} (its toJSON)`);
+        this.report(path, type, `becomes ${jsonKindOf(model, returned)} (its toJSON)`);
         return;
       }
       // An iterable that is no array (a generator, a custom collection) is written as its own properties.
-      if (properties.some((property) => /^__@(?:async)?[Ii]terator@/.test(property.getName()))) {
+      if (properties.some((property) => /^__@(?:async)?[Ii]terator@/.test(property.name))) {
         this.report(path, type, "becomes an empty object: JSON does not iterate it (send an array)");
         return;
       }
     }
 
-    const symbol = type.getSymbol();
-    const isClass = symbol !== undefined && (symbol.flags & ts.SymbolFlags.Class) !== 0;
+    const isClass = model.symbolOf(type)?.isClass === true;
     // A class instance keeps its own data but not what its prototype holds.
-    const onPrototype = (property: ts.Symbol) =>
-      isClass && (property.flags & (ts.SymbolFlags.Method | ts.SymbolFlags.Accessor)) !== 0;
+    const onPrototype = (property: PropertyInfo<T>) => isClass && property.methodOrAccessor;
     if (isClass) this.report(path, type, classConsequence(properties, onPrototype));
     if (!this.enter(type)) return;
 
     const base = path === "" ? this.label(type) : path;
     for (const property of properties) {
-      const name = property.getName();
+      const name = property.name;
       // Symbol keys and `#private` fields are left behind by both transports, and no type reads them from outside.
       if (onPrototype(property) || name.startsWith("__@") || isPrivateName(property)) continue;
-      const optional = (property.flags & ts.SymbolFlags.Optional) !== 0;
-      this.visit(
-        checker.getTypeOfSymbol(property),
-        memberPath(base, name),
-        optional ? "optional" : "member",
-        depth + 1,
-      );
+      this.visit(property.type(), memberPath(base, name), property.optional ? "optional" : "member", depth + 1);
     }
-    for (const info of checker.getIndexInfosOfType(type)) {
-      const key = info.keyType.flags & ts.TypeFlags.NumberLike ? "number" : "string";
+    for (const info of model.indexInfos(type)) {
+      const key = model.flags(info.keyType) & model.TypeFlags.NumberLike ? "number" : "string";
       this.visit(info.type, `${base}[${key}]`, "optional", depth + 1);
     }
-  }
-
-  /** The return type of a function type's first call signature, or `undefined` when it is no function. */
-  private returnTypeOf(type: ts.Type): ts.Type | undefined {
-    const signature = this.checker.getSignaturesOfType(type, ts.SignatureKind.Call)[0];
-    return signature === undefined ? undefined : this.checker.getReturnTypeOfSignature(signature);
   }
 
   /**
@@ -376,25 +363,23 @@ class TransportWalk {
    * occurs, so it is looked into once (what it is itself is reported every time). This
    * is what ends the walk on recursive types.
    */
-  private enter(type: ts.Type): boolean {
-    if (this.seen.has(type)) return false;
-    this.seen.add(type);
+  private enter(type: T): boolean {
+    const key = this.model.key(type);
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
     return true;
   }
 
   /** The element types of an array or tuple, each with its path segment; `undefined` for anything else. */
-  private elementsOf(type: ts.Type): { type: ts.Type; segment: string; tuple: boolean }[] | undefined {
-    const checker = this.checker;
-    if (checker.isArrayType(type)) {
-      const element = checker.getTypeArguments(type as ts.TypeReference)[0];
+  private elementsOf(type: T): { type: T; segment: string; tuple: boolean }[] | undefined {
+    const model = this.model;
+    if (model.isArray(type)) {
+      const element = model.typeArguments(type)[0];
       return element === undefined ? [] : [{ type: element, segment: "[number]", tuple: false }];
     }
-    if (checker.isTupleType(type)) {
-      return checker.getTypeArguments(type as ts.TypeReference).map((element, i) => ({
-        type: element,
-        segment: `[${i}]`,
-        tuple: true,
-      }));
+    const tuple = model.tuple(type);
+    if (tuple !== undefined) {
+      return tuple.elements.map((element, i) => ({ type: element, segment: `[${i}]`, tuple: true }));
     }
     return undefined;
   }
@@ -403,51 +388,31 @@ class TransportWalk {
    * The built-in object `type` is (a name the default library declares), or the one a
    * class or interface of the program derives from (`derived`), if any.
    */
-  private builtIn(type: ts.Type): (BuiltIn & { readonly name: string; readonly derived: boolean }) | undefined {
+  private builtIn(type: T): (BuiltIn & { readonly name: string; readonly derived: boolean }) | undefined {
     const own = this.libraryType(type);
     if (own !== undefined) return { ...own, derived: false };
-    let declared: ts.Type = type;
-    if (type.flags & ts.TypeFlags.Object && (type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) {
-      declared = (type as ts.TypeReference).target;
-    }
-    if (
-      !(declared.flags & ts.TypeFlags.Object) ||
-      !((declared as ts.ObjectType).objectFlags & ts.ObjectFlags.ClassOrInterface)
-    ) {
-      return undefined;
-    }
+    const declared = this.model.classOrInterface(type);
+    if (declared === undefined) return undefined;
     // Breadth-first up the heritage, bounded: deep hierarchies are rare and trusted beyond it.
-    const queue: ts.Type[] = [declared];
+    const queue: T[] = [declared];
     for (let i = 0; i < queue.length && i < 32; i++) {
-      const current = queue[i]!;
-      if (
-        !(current.flags & ts.TypeFlags.Object) ||
-        !((current as ts.ObjectType).objectFlags & ts.ObjectFlags.ClassOrInterface)
-      )
-        continue;
-      for (const base of this.checker.getBaseTypes(current as ts.InterfaceType)) {
+      for (const base of this.model.baseTypes(queue[i]!)) {
         const known = this.libraryType(base);
         if (known !== undefined) return known.name === "Object" ? undefined : { ...known, derived: true };
-        const target =
-          base.flags & ts.TypeFlags.Object && (base as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference
-            ? (base as ts.TypeReference).target
-            : base;
-        queue.push(target);
+        const next = this.model.classOrInterface(base);
+        if (next !== undefined) queue.push(next);
       }
     }
     return undefined;
   }
 
-  private libraryType(type: ts.Type): (BuiltIn & { readonly name: string }) | undefined {
-    const symbol = type.getSymbol();
+  private libraryType(type: T): (BuiltIn & { readonly name: string }) | undefined {
+    const symbol = this.model.symbolOf(type);
     if (symbol === undefined) return undefined;
-    const name = symbol.getName();
+    const name = symbol.name;
     const known = functionTypes.has(name) ? { clone: NOT_CLONEABLE, json: undefined } : builtIns.get(name);
     if (known === undefined) return undefined;
-    const fromLibrary = (symbol.getDeclarations() ?? []).some((declaration) =>
-      this.environment.program.isSourceFileDefaultLibrary(declaration.getSourceFile()),
-    );
-    return fromLibrary ? { ...known, name } : undefined;
+    return symbol.fromLibrary() ? { ...known, name } : undefined;
   }
 
   /** What `json` makes of a function or a symbol: a member goes missing, elsewhere it becomes `null`. */
@@ -456,12 +421,12 @@ class TransportWalk {
   }
 
   /** How a path starts at an object type: by its name, or by nothing for an anonymous one (`createdAt`). */
-  private label(type: ts.Type): string {
-    const named = type.aliasSymbol !== undefined || !(type.getSymbol()?.getName() ?? "__").startsWith("__");
+  private label(type: T): string {
+    const named = this.model.hasAlias(type) || !(this.model.symbolOf(type)?.name ?? "__").startsWith("__");
     if (!named) return "";
-    const printed = this.environment.print(type);
+    const printed = this.model.print(type);
     // `Box<string>.value` reads as it is; `(A & B).value` needs the parentheses.
-    return type.isIntersection() || !/^[\w$.]+(<.*>)?$/.test(printed) ? `(${printed})` : printed;
+    return this.model.isIntersection(type) || !/^[\w$.]+(<.*>)?$/.test(printed) ? `(${printed})` : printed;
   }
 }
 
@@ -470,11 +435,14 @@ class TransportWalk {
  * copy is a plain object (`instanceof` fails, methods and accessors are gone), and `#private`
  * fields, which are no properties at all, are left behind.
  */
-function classConsequence(properties: readonly ts.Symbol[], onPrototype: (property: ts.Symbol) => boolean): string {
+function classConsequence<T>(
+  properties: readonly PropertyInfo<T>[],
+  onPrototype: (property: PropertyInfo<T>) => boolean,
+): string {
   const methods = properties.some(onPrototype);
   const privateFields = properties
     .filter((property) => isPrivateName(property) && !onPrototype(property))
-    .map((property) => property.getName());
+    .map((property) => property.name);
   const lost = `arrives as a plain object without its class${methods ? " and its methods" : ""}`;
   return privateFields.length === 0
     ? lost
@@ -482,16 +450,17 @@ function classConsequence(properties: readonly ts.Symbol[], onPrototype: (proper
 }
 
 /** Whether a member is `#private`: its name reads `#secret` (TypeScript keeps it as `__#12@#secret`). */
-function isPrivateName(property: ts.Symbol): boolean {
-  return property.getName().startsWith("#");
+function isPrivateName(property: { readonly name: string }): boolean {
+  return property.name.startsWith("#");
 }
 
 /** What JSON holds for a value of `type`: `a string`, `a number`, or the type itself (`{ id: string; }`). */
-function jsonKindOf(type: ts.Type, print: (type: ts.Type) => string): string {
-  if (type.flags & ts.TypeFlags.StringLike) return "a string";
-  if (type.flags & ts.TypeFlags.NumberLike) return "a number";
-  if (type.flags & ts.TypeFlags.BooleanLike) return "a boolean";
-  return `'${print(type)}'`;
+function jsonKindOf<T>(model: TypeModel<T>, type: T): string {
+  const flags = model.flags(type);
+  if (flags & model.TypeFlags.StringLike) return "a string";
+  if (flags & model.TypeFlags.NumberLike) return "a number";
+  if (flags & model.TypeFlags.BooleanLike) return "a boolean";
+  return `'${model.print(type)}'`;
 }
 
 function memberPath(base: string, name: string): string {

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { ts, type Project } from "ts-morph";
+import type { Project } from "ts-morph";
 import type { Identifier, Span } from "../../grammar/ast.js";
 import type { PlanDescriptor, PlanMethod } from "../../stdlib/plan.js";
 import type { Analysis } from "../analysis.js";
@@ -8,17 +8,25 @@ import { createDiagnostic, sortDiagnostics, type Diagnostic } from "../../gramma
 import { buildPlan, planHash } from "../plan/build-plan.js";
 import { manifestName } from "../resolve/manifest-name.js";
 import type { SourceText } from "../../grammar/source.js";
-import { readCallShape, resolvedByCall } from "./call-shape.js";
-import { findInputProblems, type InputProblem } from "./input-check.js";
+import { resolvedByCall } from "./call-shape.js";
+import {
+  flattenMessage,
+  type EngineDiagnostic,
+  type EngineProject,
+  type MessageChain,
+  type ProbeTypes,
+} from "./engine.js";
+import { findInputProblems, literalsOf, type InputProblem, type JsonPrimitive } from "./input-check.js";
 import { localImports } from "./local-imports.js";
 import { displayPathFor, moduleTypeErrors, tsConfigErrors } from "./module-errors.js";
-import { configErrorsOf, findTsConfig } from "./project.js";
+import { findTsConfig } from "./project.js";
 import { relativeImportSpecifier } from "./module-specifier.js";
+import { typeScript6Project } from "./ts6/engine.js";
 import {
   describeHazards,
   describeUnproven,
   findTransportHazards,
-  type TransportEnvironment,
+  type TransportFindings,
   type TransportMode,
   type TransportRoot,
 } from "./transport-safety.js";
@@ -32,18 +40,6 @@ import {
   type ProbeSubject,
 } from "./probe-file.js";
 import type { MethodTypes, TypeCheckOptions, TypedPlan } from "./types.js";
-
-/** Types are printed the way TypeScript's own messages print them, but never cut short. */
-const PRINT_FLAGS =
-  ts.TypeFormatFlags.NoTruncation |
-  ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope |
-  ts.TypeFormatFlags.AllowUniqueESSymbolType;
-
-/** Names every type by the module it comes from, to tell namesakes apart. */
-const QUALIFIED_PRINT_FLAGS =
-  ts.TypeFormatFlags.NoTruncation |
-  ts.TypeFormatFlags.UseFullyQualifiedType |
-  ts.TypeFormatFlags.AllowUniqueESSymbolType;
 
 /**
  * "Type 'X' is not assignable to type 'Y'." and "Argument of type 'X' is not assignable to
@@ -65,7 +61,8 @@ const NO_OVERLOAD = 2769;
  *
  * The questions are put to TypeScript as an in-memory file in `project` (see
  * probe-file.ts), which is removed again afterwards so that the project can
- * serve the next manifest. Never throws: a failure of TypeScript itself is
+ * serve the next manifest; `project` is an engine's (see engine.ts), or a ts-morph
+ * project, read with TypeScript 6. Never throws: a failure of TypeScript itself is
  * reported as FLOW4006.
  *
  * Values that cross a thread boundary or travel as JSON are checked too, by the
@@ -74,7 +71,11 @@ const NO_OVERLOAD = 2769;
  *
  * Precondition: `analysis.plan` is defined (the manifest passed the checker).
  */
-export function typeCheck(analysis: Analysis, project: Project, options: TypeCheckOptions = {}): TypedPlan {
+export function typeCheck(
+  analysis: Analysis,
+  project: EngineProject | Project,
+  options: TypeCheckOptions = {},
+): TypedPlan {
   const plan = analysis.plan;
   if (plan === undefined) {
     const diagnostic = createDiagnostic(Messages.TypeScriptError, analysis.source.path, analysis.document.span, [
@@ -83,7 +84,8 @@ export function typeCheck(analysis: Analysis, project: Project, options: TypeChe
     return unchecked(analysis, emptyPlan(analysis), [diagnostic]);
   }
   try {
-    return new TypeCheck(analysis, plan, project, options).run();
+    const engineProject = "checkProbe" in project ? project : typeScript6Project(project);
+    return new TypeCheck(analysis, plan, engineProject, options).run();
   } catch (error) {
     const method = plan.methods[0]?.name;
     const span = method === undefined ? analysis.document.span : mentionOf(analysis, method).span;
@@ -115,7 +117,7 @@ class TypeCheck {
   constructor(
     private readonly analysis: Analysis,
     private readonly plan: PlanDescriptor,
-    private readonly project: Project,
+    private readonly project: EngineProject,
     private readonly options: TypeCheckOptions,
   ) {
     this.file = analysis.source.path;
@@ -123,10 +125,10 @@ class TypeCheck {
 
   run(): TypedPlan {
     const display = displayPathFor(this.analysis.source.path);
-    const config = this.project.getCompilerOptions().configFilePath;
+    const config = this.project.options.configFilePath;
     this.addForeign(
       tsConfigErrors(
-        configErrorsOf(this.project),
+        this.project.configErrors,
         typeof config === "string" ? config : findTsConfig(this.analysis.source.path),
         this.analysis.source,
         display,
@@ -134,24 +136,19 @@ class TypeCheck {
     );
     const probe = this.describe();
     if (probe === undefined) return unchecked(this.analysis, this.plan, this.diagnostics, this.sources);
-    const { text, ranges } = writeProbeFile(probe);
+    const literals = this.options.runInput === undefined ? [] : literalsOf(this.options.runInput.value);
+    const { text, ranges } = writeProbeFile({ ...probe, literals });
     const manifestPath = path.resolve(this.analysis.source.path);
     // Beside the manifest, so that the project's settings for that folder apply to it.
     const probePath = path.join(path.dirname(manifestPath), `${path.basename(manifestPath)}.__flowc_types__.ts`);
-    const sourceFile = this.project.createSourceFile(probePath, text, { overwrite: true });
+    // The modules' own errors, as the user's tsc reports them: the methods would run with them otherwise.
+    const modules = [...this.analysis.resolution.bindings.values()].flatMap((binding) => binding.modulePath ?? []);
+    const checked = this.project.checkProbe(probePath, text, localImports(this.project.options, modules));
     try {
-      const program = this.project.getProgram().compilerObject;
-      const file = program.getSourceFile(sourceFile.getFilePath());
-      if (file === undefined) throw new Error("the probe file is not part of the program");
-      const found = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)].filter(
-        (diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error,
-      );
-      // The modules' own errors, as the user's tsc reports them: the methods would run with them otherwise.
-      const modules = [...this.analysis.resolution.bindings.values()].flatMap((binding) => binding.modulePath ?? []);
-      this.addForeign(moduleTypeErrors(program, localImports(this.project.getCompilerOptions(), modules), display));
-      return this.interpret(new ProbeAnswers(program, file, ranges, found));
+      this.addForeign(moduleTypeErrors(checked.moduleErrors, display));
+      return this.interpret(new ProbeAnswers(checked.types, ranges, checked.diagnostics, literals));
     } finally {
-      this.project.removeSourceFile(sourceFile);
+      checked.dispose();
     }
   }
 
@@ -176,8 +173,8 @@ class TypeCheck {
         if (input === undefined || predecessor === undefined) throw new Error(`'${name}' is not a method of the plan`);
         return { name, index: input, parallel: predecessor.mode === "parallel" };
       });
-      if (JAVASCRIPT_FILE.test(modulePath) && this.project.getCompilerOptions().allowJs !== true) {
-        const config = this.project.getCompilerOptions().configFilePath;
+      if (JAVASCRIPT_FILE.test(modulePath) && this.project.options.allowJs !== true) {
+        const config = this.project.options.configFilePath;
         this.unreadable.add(method.name);
         // Once per module: its other methods would only repeat it.
         if (!unreadableJs.has(modulePath)) {
@@ -189,7 +186,7 @@ class TypeCheck {
         }
         continue;
       }
-      const shape = readCallShape(this.project, modulePath, method.exportName);
+      const shape = this.project.callShape(modulePath, method.exportName);
       if (shape?.thisType !== undefined) {
         this.report(Messages.ThisParameter, this.mention(method.name), [method.name, shape.thisType]);
       } else if (resolvedByCall(shape) && shape !== undefined) {
@@ -327,7 +324,7 @@ class TypeCheck {
     method: PlanMethod,
     at: Identifier,
     from: string,
-    failure: ts.Diagnostic,
+    failure: EngineDiagnostic,
     answers: ProbeAnswers,
   ): void {
     const index = this.plan.methods.indexOf(method);
@@ -360,8 +357,7 @@ class TypeCheck {
     const given = this.options.runInput;
     if (given === undefined || this.unreadable.size > 0 || inputType === "never") return undefined;
     if (inputType === "void") return [];
-    const type = answers.typeOf(probeNames.runInput(this.plan.sources.length - 1));
-    return type === undefined ? undefined : findInputProblems(answers.environment(), type, given.value);
+    return answers.inputProblems(probeNames.runInput(this.plan.sources.length - 1), given.value);
   }
 
   /** FLOW4005, and the run's input type: the intersection of what every source needs. */
@@ -429,9 +425,8 @@ class TypeCheck {
       to: string,
       sent: "produced" | "accepted" = "produced",
     ): void => {
-      const type = answers.typeOf(declared);
-      if (type === undefined) return;
-      const findings = findTransportHazards(answers.environment(), type, mode, root);
+      const findings = answers.transportHazards(declared, mode, root);
+      if (findings === undefined) return;
       if (findings.hazards.length > 0) {
         this.report(message, at, [from, to, this.relativeImports(describeHazards(findings))]);
         return;
@@ -473,8 +468,8 @@ class TypeCheck {
     }
   }
 
-  private reportUnexpected(subject: ProbeSubject, diagnostic: ts.Diagnostic): void {
-    const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, " ");
+  private reportUnexpected(subject: ProbeSubject, diagnostic: EngineDiagnostic): void {
+    const text = flattenMessage(diagnostic.message);
     switch (subject.kind) {
       case "method":
         this.fail(subject.method, `TypeScript cannot read '${subject.method}': ${text}`);
@@ -524,29 +519,15 @@ class TypeCheck {
 
 /** Reads the answers TypeScript gave in the probe file. */
 class ProbeAnswers {
-  private readonly declarations = new Map<string, ts.VariableDeclaration>();
-  private readonly failures = new Map<string, ts.Diagnostic>();
-  private readonly others: { subject: ProbeSubject; diagnostic: ts.Diagnostic }[] = [];
-
-  private readonly checker: ts.TypeChecker;
+  private readonly failures = new Map<string, EngineDiagnostic>();
+  private readonly others: { subject: ProbeSubject; diagnostic: EngineDiagnostic }[] = [];
 
   constructor(
-    private readonly program: ts.Program,
-    file: ts.SourceFile,
+    private readonly types: ProbeTypes,
     ranges: readonly ProbeRange[],
-    diagnostics: readonly ts.Diagnostic[],
+    diagnostics: readonly EngineDiagnostic[],
+    private readonly literals: readonly JsonPrimitive[],
   ) {
-    this.checker = program.getTypeChecker();
-    // Questions with a value are asked in functions of their own (see `askedApart`).
-    for (const statement of file.statements) {
-      const statements = ts.isFunctionDeclaration(statement) ? (statement.body?.statements ?? []) : [statement];
-      for (const inner of statements) {
-        if (!ts.isVariableStatement(inner)) continue;
-        for (const declaration of inner.declarationList.declarations) {
-          if (ts.isIdentifier(declaration.name)) this.declarations.set(declaration.name.text, declaration);
-        }
-      }
-    }
     for (const diagnostic of diagnostics) {
       const start = diagnostic.start ?? -1;
       const range = ranges.find((r) => start >= r.start && start < r.end);
@@ -561,21 +542,20 @@ class ProbeAnswers {
   }
 
   /** Diagnostics that are not answers to a question, but TypeScript failing to read something. */
-  unexpected(): readonly { subject: ProbeSubject; diagnostic: ts.Diagnostic }[] {
+  unexpected(): readonly { subject: ProbeSubject; diagnostic: EngineDiagnostic }[] {
     return this.others;
   }
 
   /** The diagnostic that says a question's answer is no, if it is. */
-  failed(subject: ProbeSubject): ts.Diagnostic | undefined {
+  failed(subject: ProbeSubject): EngineDiagnostic | undefined {
     return this.failures.get(subjectKey(subject));
   }
 
   signature(index: number): Signature {
-    const parameters = this.typeOf(probeNames.parameters(index));
-    if (parameters !== undefined && this.checker.isTupleType(parameters)) {
-      const tuple = (parameters as ts.TupleTypeReference).target;
-      const variadic = (tuple.combinedFlags & ts.ElementFlags.Variable) !== 0;
-      return { takesInput: tuple.fixedLength > 0 || variadic, requiredParameters: tuple.minLength };
+    const parameters = this.types.typeOf(probeNames.parameters(index));
+    const tuple = parameters === undefined ? undefined : this.types.model.tuple(parameters);
+    if (tuple !== undefined) {
+      return { takesInput: tuple.fixedLength > 0 || tuple.variadic, requiredParameters: tuple.minLength };
     }
     // An array (`...args: T[]`) or an unreadable type: it accepts an input, and requires nothing.
     return { takesInput: true, requiredParameters: 0 };
@@ -583,40 +563,47 @@ class ProbeAnswers {
 
   /** Whether a declaration's type is an array or a tuple (or a union of them). */
   isArrayLike(name: string): boolean {
-    const type = this.typeOf(name);
+    const { model, typeOf } = this.types;
+    const type = typeOf(name);
     if (type === undefined) return false;
-    return (type.isUnion() ? type.types : [type]).every(
-      (member) => this.checker.isArrayType(member) || this.checker.isTupleType(member),
+    return (model.unionMembers(type) ?? [type]).every(
+      (member) => model.isArray(member) || model.tuple(member) !== undefined,
     );
   }
 
   isNever(name: string): boolean {
-    const type = this.typeOf(name);
-    return type !== undefined && (type.flags & ts.TypeFlags.Never) !== 0;
+    const type = this.types.typeOf(name);
+    return type !== undefined && (this.types.model.flags(type) & this.types.model.TypeFlags.Never) !== 0;
   }
 
+  /**
+   * The type of a declaration, printed. Qualified, written from inside the probe file,
+   * where no type of the methods is in scope, a name is an `import("…")` type, as in
+   * TypeScript's own messages; the probe file sits beside the manifest, so the paths
+   * read relative to it: `import("./a.js").Row`.
+   */
   printDeclared(name: string, qualified = false): string {
-    const type = this.typeOf(name);
-    if (type === undefined) return "unknown";
-    // Written from inside the probe file, where no type of the methods is in scope, a
-    // fully qualified name is an `import("…")` type, as in TypeScript's own messages.
-    // The probe file sits beside the manifest, so the paths read relative to it: `import("./a.js").Row`.
-    if (!qualified) return this.checker.typeToString(type, undefined, PRINT_FLAGS);
-    return this.checker.typeToString(type, this.declarations.get(name), QUALIFIED_PRINT_FLAGS);
+    if (qualified) return this.types.printQualified(name);
+    const type = this.types.typeOf(name);
+    return type === undefined ? "unknown" : this.types.model.print(type);
   }
 
-  /** What the transport check needs to walk the types read here. */
-  environment(): TransportEnvironment {
-    return {
-      checker: this.checker,
-      program: this.program,
-      print: (type) => this.checker.typeToString(type, undefined, PRINT_FLAGS),
+  /** What a transport does to the value of a declaration's type (`undefined` when it has none). */
+  transportHazards(name: string, mode: TransportMode, root: TransportRoot): TransportFindings | undefined {
+    const type = this.types.typeOf(name);
+    return type === undefined ? undefined : findTransportHazards(this.types.model, type, mode, root);
+  }
+
+  /** Where `value` does not fit a declaration's type (`undefined` when it has none). */
+  inputProblems(name: string, value: unknown): readonly InputProblem[] | undefined {
+    const type = this.types.typeOf(name);
+    if (type === undefined) return undefined;
+    const indices = new Map(this.literals.map((literal, index) => [literal, index]));
+    const literal = (primitive: JsonPrimitive) => {
+      const index = indices.get(primitive);
+      return index === undefined ? undefined : this.types.typeOf(probeNames.literal(index));
     };
-  }
-
-  typeOf(name: string): ts.Type | undefined {
-    const declaration = this.declarations.get(name);
-    return declaration === undefined ? undefined : this.checker.getTypeAtLocation(declaration.name);
+    return findInputProblems(this.types.model, literal, type, value);
   }
 }
 
@@ -638,17 +625,15 @@ function subjectKey(subject: ProbeSubject): string {
  * flowc's own first one. The head of a plain "not assignable" error repeats
  * what flowc already says, so only what TypeScript elaborates below it is kept.
  */
-function elaboration(diagnostic: ts.Diagnostic): string {
-  const message = diagnostic.messageText;
+function elaboration(diagnostic: EngineDiagnostic): string {
+  const message = diagnostic.message;
   const sentences: string[] = [];
-  const visit = (chain: ts.DiagnosticMessageChain): void => {
-    sentences.push(chain.messageText);
-    for (const next of chain.next ?? []) visit(next);
+  const visit = (chain: MessageChain): void => {
+    sentences.push(chain.text);
+    for (const next of chain.next) visit(next);
   };
-  if (typeof message === "string") {
-    if (!NOT_ASSIGNABLE.has(diagnostic.code)) sentences.push(message);
-  } else if (NOT_ASSIGNABLE.has(diagnostic.code)) {
-    for (const next of message.next ?? []) visit(next);
+  if (NOT_ASSIGNABLE.has(diagnostic.code)) {
+    for (const next of message.next) visit(next);
   } else {
     visit(message);
   }
@@ -661,24 +646,31 @@ function elaboration(diagnostic: ts.Diagnostic): string {
  * The parameter type TypeScript judged an argument against, from the head of its
  * message ("… not assignable to parameter of type 'Y'."), or `unknown` when it says none.
  */
-function parameterTypeOf(diagnostic: ts.Diagnostic): string {
-  const head = typeof diagnostic.messageText === "string" ? diagnostic.messageText : diagnostic.messageText.messageText;
+function parameterTypeOf(diagnostic: EngineDiagnostic): string {
+  const head = diagnostic.message.text;
   return /parameter of type '(.*)'\.?$/s.exec(head)?.[1] ?? "unknown";
 }
 
 /** Why each overload refused the call: `'(x: string): number' — Argument of type 'boolean' is not …; …`. */
-function overloadFailures(diagnostic: ts.Diagnostic): string {
-  const message = diagnostic.messageText;
-  if (typeof message === "string") return message;
-  const parts = (message.next ?? []).map((overload) => {
-    const signature = /'(.*)', gave the following error/s.exec(overload.messageText)?.[1] ?? overload.messageText;
+function overloadFailures(diagnostic: EngineDiagnostic): string {
+  const message = diagnostic.message;
+  if (message.next.length === 0) return message.text;
+  const parts = message.next.map((overload) => {
+    // TypeScript 7 explains only the last overload ("The last overload gave the following error."), 6 each one.
+    const signature = /'(.*)', gave the following error/s.exec(overload.text)?.[1];
+    const label =
+      signature !== undefined
+        ? `'${signature}'`
+        : /^The last overload/.test(overload.text)
+          ? "the last overload"
+          : `'${overload.text}'`;
     const reasons: string[] = [];
-    const visit = (chain: ts.DiagnosticMessageChain): void => {
-      reasons.push(chain.messageText);
-      for (const next of chain.next ?? []) visit(next);
+    const visit = (chain: MessageChain): void => {
+      reasons.push(chain.text);
+      for (const next of chain.next) visit(next);
     };
-    for (const next of overload.next ?? []) visit(next);
-    return `'${signature}' — ${reasons.map(endSentence).join(" ").replace(/\.$/, "")}`;
+    for (const next of overload.next) visit(next);
+    return `${label} — ${reasons.map(endSentence).join(" ").replace(/\.$/, "")}`;
   });
   return `${parts.join("; ")}.`;
 }

@@ -150,7 +150,8 @@ describe("the packed package", () => {
         'console.log(JSON.stringify(await run("word-count/data/lighthouse.txt")));',
       ].join("\n"),
     );
-    const typescript = path.join(root, "node_modules/typescript/bin/tsc");
+    // TypeScript comes with flowc (it type-checks the methods), so the app has its tsc.
+    const typescript = path.join(app, "node_modules/typescript/bin/tsc");
     await inApp(process.execPath, [typescript, "-p", "tsconfig.json", "--noEmit"]);
     const tsx = path.join(app, "node_modules/tsx/dist/cli.mjs");
     expect(existsSync(tsx)).toBe(true);

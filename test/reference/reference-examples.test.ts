@@ -7,6 +7,7 @@ import type { Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import { buildPlan } from "../../src/plan/build-plan.js";
 import type { ModuleHost } from "../../src/resolve/types.js";
 import { createTypeScriptHost } from "../../src/typecheck/module-host.js";
+import { typeScript6Project } from "../../src/typecheck/ts6/engine.js";
 import { createProject } from "../../src/typecheck/project.js";
 import { typeCheck } from "../../src/typecheck/type-check.js";
 import { runCheck } from "../check/pipeline.js";
@@ -123,7 +124,8 @@ describe("the examples of grammar/REFERENCE.md", () => {
           // Only a build knows where the runner goes: here, a folder whose package.json has no "type".
           dir.write(`${folder}/package.json`, "{}");
           const outFile = path.join(dir.root, folder, "etl.flow.ts");
-          const services = { forManifest: () => ({ project, host }) };
+          const engineProject = typeScript6Project(project, host);
+          const services = { version: 6 as const, forManifest: () => engineProject, close: () => {} };
           const result = await compile(createSourceText(manifest, manifestOf(entry)), { outFile }, services);
           expect(relativeTo(folder, withCode(result.diagnostics, entry.code))).toEqual(documentedMessages(entry));
           return;

@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import { compileSources, exitCodeOf } from "../compile-files.js";
+import { compileSources, exitCodeOf, typeScriptVersion } from "../compile-files.js";
 import { ExitCode, printReasons, readManifests } from "../io.js";
 import type { TargetBackend } from "../../typecheck/types.js";
 import { reportDiagnostics, type DiagnosticsFormat } from "../report.js";
@@ -13,6 +13,8 @@ export interface BuildOptions {
   readonly watch?: boolean;
   /** `false` with `--no-cache`. */
   readonly cache?: boolean;
+  /** `--typescript 6|7`. */
+  readonly typescript?: string;
 }
 
 /**
@@ -24,7 +26,12 @@ export interface BuildOptions {
  * and their diagnostics reported, and the exit code is 2.
  */
 export async function buildCommand(files: readonly string[], options: BuildOptions): Promise<number> {
-  if (options.watch === true) return (await import("../watch.js")).watch(files, { ...options, emit: true });
+  if (options.watch === true)
+    return (await import("../watch.js")).watch(files, {
+      ...options,
+      typescript: typeScriptVersion(options.typescript),
+      emit: true,
+    });
   const rootDir = process.cwd();
   const { sources, unreadable } = await readManifests(files);
   const runners = planRunners(
@@ -37,6 +44,7 @@ export async function buildCommand(files: readonly string[], options: BuildOptio
     workers: options.workers,
     backend: options.backend,
     cache: options.cache,
+    typescript: typeScriptVersion(options.typescript),
     // Emitting costs time (prettier); skip it when nothing will be written.
     outFile: problems.length === 0 ? runners.outFile : undefined,
   });

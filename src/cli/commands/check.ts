@@ -1,4 +1,4 @@
-import { compileFiles } from "../compile-files.js";
+import { compileFiles, typeScriptVersion } from "../compile-files.js";
 import type { TargetBackend } from "../../typecheck/types.js";
 import type { DiagnosticsFormat } from "../report.js";
 
@@ -9,6 +9,8 @@ export interface CheckOptions {
   readonly watch?: boolean;
   /** `false` with `--no-cache`. */
   readonly cache?: boolean;
+  /** `--typescript 6|7`. */
+  readonly typescript?: string;
 }
 
 /**
@@ -17,10 +19,20 @@ export interface CheckOptions {
  * diagnostics, and the exit code is 2.
  */
 export async function checkCommand(files: readonly string[], options: CheckOptions): Promise<number> {
-  if (options.watch === true) return (await import("../watch.js")).watch(files, { ...options, emit: false });
+  if (options.watch === true)
+    return (await import("../watch.js")).watch(files, {
+      ...options,
+      typescript: typeScriptVersion(options.typescript),
+      emit: false,
+    });
   const { exitCode } = await compileFiles(
     files,
-    { workers: options.workers, backend: options.backend, cache: options.cache },
+    {
+      workers: options.workers,
+      backend: options.backend,
+      typescript: typeScriptVersion(options.typescript),
+      cache: options.cache,
+    },
     options.format,
   );
   return exitCode;

@@ -8,7 +8,7 @@ import {
   type FlowEvent,
   type Runner,
 } from "../../../stdlib/index.js";
-import { compileFile } from "../compile-files.js";
+import { compileFile, typeScriptVersion } from "../compile-files.js";
 import { CommandFailure, ExitCode, UsageError, describeFsError, readJsonInput, shortened } from "../io.js";
 import { loadManifestMethods } from "../methods.js";
 import { userFrames } from "../method-stack.js";
@@ -21,6 +21,8 @@ export interface RunCommandOptions {
   readonly input?: string;
   readonly workers?: number;
   readonly format: DiagnosticsFormat;
+  /** `--typescript 6|7`. */
+  readonly typescript?: string;
   /** Print nothing but the output (and a failure's reason). */
   readonly quiet?: boolean;
   /** `false` with `--no-cache`: compile the manifest even when nothing changed. */
@@ -48,7 +50,13 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const input = options.input === undefined ? undefined : await readJsonInput(options.input);
   const { result, exitCode } = await compileFile(
     file,
-    { workers: options.workers, backend: options.backend, runInput: { value: input }, cache: options.cache },
+    {
+      workers: options.workers,
+      backend: options.backend,
+      typescript: typeScriptVersion(options.typescript),
+      runInput: { value: input },
+      cache: options.cache,
+    },
     options.format,
   );
   if (exitCode !== ExitCode.Ok || result.plan === undefined) return ExitCode.Failure;

@@ -1,0 +1,85 @@
+import { API, type Snapshot } from "typescript/unstable/sync";
+
+/**
+ * The native compiler's process and the one snapshot of it flowc reads: started on first
+ * use, told which files changed (flowc's own files in memory, and the user's on disk) and
+ * brought up to date only when asked, so that many changes cost one update.
+ */
+export class NativeSession {
+  private api: API | undefined;
+  private snapshot: Snapshot | undefined;
+  /** Files that exist only here: each project's tsconfig and the probe files. */
+  private readonly virtual = new Map<string, string>();
+  private readonly toOpen = new Set<string>();
+  private readonly toClose = new Set<string>();
+  private readonly changes = new Set<string>();
+  private closed = false;
+
+  constructor(private readonly cwd: string) {}
+
+  /** Writes (or, with `undefined`, removes) a file only the compiler sees. */
+  write(file: string, text: string | undefined): void {
+    if (text === undefined) this.virtual.delete(file);
+    else this.virtual.set(file, text);
+    this.changes.add(file);
+  }
+
+  /** Says that files on disk changed (or appeared, or went away). */
+  changed(files: Iterable<string>): void {
+    for (const file of files) this.changes.add(file);
+  }
+
+  open(configPath: string): void {
+    this.toClose.delete(configPath);
+    this.toOpen.add(configPath);
+  }
+
+  release(configPath: string): void {
+    this.toOpen.delete(configPath);
+    this.toClose.add(configPath);
+  }
+
+  /** The snapshot with every change so far. */
+  current(): Snapshot {
+    if (this.closed) throw new Error("the TypeScript 7 session is closed");
+    if (this.snapshot !== undefined && this.toOpen.size === 0 && this.toClose.size === 0 && this.changes.size === 0) {
+      return this.snapshot;
+    }
+    const api = this.start();
+    const next = api.updateSnapshot({
+      openProjects: [...this.toOpen],
+      closeProjects: [...this.toClose],
+      fileChanges: { changed: [...this.changes] },
+    });
+    this.toOpen.clear();
+    this.toClose.clear();
+    this.changes.clear();
+    this.snapshot?.dispose();
+    this.snapshot = next;
+    return next;
+  }
+
+  /** Ends the compiler's process; the session cannot be used again. */
+  close(): void {
+    this.closed = true;
+    const api = this.api;
+    this.api = undefined;
+    this.snapshot = undefined;
+    api?.close();
+  }
+
+  /** Starts the compiler's process now; throws when it cannot start (no binary for this platform). */
+  start(): API {
+    if (this.api !== undefined) return this.api;
+    const virtual = this.virtual;
+    this.api = new API({
+      cwd: this.cwd,
+      fs: {
+        // `undefined` lets the compiler read the disk.
+        readFile: (file) => virtual.get(file),
+        fileExists: (file) => (virtual.has(file) ? true : undefined),
+      },
+    });
+    return this.api;
+  }
+}
