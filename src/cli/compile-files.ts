@@ -25,6 +25,28 @@ export interface CompileFilesOptions {
   readonly cache?: boolean | undefined;
 }
 
+/** The options `check` and `build` share, as the command line gives them. */
+export interface CompileCommandOptions {
+  readonly workers?: number;
+  readonly backend?: TargetBackend;
+  readonly format: DiagnosticsFormat;
+  readonly watch?: boolean;
+  /** `false` with `--no-cache`. */
+  readonly cache?: boolean;
+  /** `--typescript 6|7`. */
+  readonly typescript?: string;
+}
+
+/** `check --watch` and `build --watch`: the watch loop, with the command's options. */
+export async function watchCommand(
+  files: readonly string[],
+  options: CompileCommandOptions & { readonly outDir?: string },
+  emit: boolean,
+): Promise<number> {
+  const { watch } = await import("./watch.js");
+  return watch(files, { ...options, typescript: typeScriptVersion(options.typescript), emit });
+}
+
 /** What a command needs of a manifest's compilation: all of it plain data, so the rebuild cache can keep it. */
 export interface FileResult {
   readonly source: SourceText;

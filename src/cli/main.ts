@@ -72,32 +72,30 @@ later, it is reported and watched until it is back. SIGINT or SIGTERM stops it w
     "the TypeScript that reads the methods: 7, the native compiler (default), or 6, in this process",
   ).choices(["6", "7"]);
 
-  program
-    .command("check")
-    .description("parse and check manifests, including the types of the data between methods")
-    .argument("<files...>", ".flow manifests")
-    .addOption(workers)
-    .addOption(targetBackend)
-    .addOption(diagnosticsFormat)
-    .addOption(noCache)
-    .addOption(typescript)
-    .addOption(watch)
+  /** `check` and `build`: manifests, and the options of compiling them. */
+  const compiling = (name: string, description: string, extra?: (command: Command) => Command): Command => {
+    const command = program.command(name).description(description).argument("<files...>", ".flow manifests");
+    return (extra?.(command) ?? command)
+      .addOption(workers)
+      .addOption(targetBackend)
+      .addOption(diagnosticsFormat)
+      .addOption(noCache)
+      .addOption(typescript)
+      .addOption(watch);
+  };
+
+  compiling("check", "parse and check manifests, including the types of the data between methods")
     .addHelpText("after", watchHelp)
     .action(async (files: string[], options: CheckOptions) => {
       setExit(await (await import("./commands/check.js")).checkCommand(files, options));
     });
 
-  program
-    .command("build")
-    .description("check manifests and write a typed runner <name>.flow.ts for each")
-    .argument("<files...>", ".flow manifests")
-    .option("--out-dir <dir>", "write runners under this directory, keeping paths relative to the current directory")
-    .addOption(workers)
-    .addOption(targetBackend)
-    .addOption(diagnosticsFormat)
-    .addOption(noCache)
-    .addOption(typescript)
-    .addOption(watch)
+  compiling("build", "check manifests and write a typed runner <name>.flow.ts for each", (command) =>
+    command.option(
+      "--out-dir <dir>",
+      "write runners under this directory, keeping paths relative to the current directory",
+    ),
+  )
     .addHelpText(
       "after",
       `
@@ -232,6 +230,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`flowc: internal error: ${message}\n`);
     return ExitCode.Failure;
   }
+}
+
+// A reader that stops early (`flowc --help | head`) closes the pipe: that ends the output, not in a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
 }
 
 process.exitCode = await main(process.argv.slice(2));

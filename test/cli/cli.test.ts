@@ -1,8 +1,10 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { flowc, root } from "./helpers.js";
+import { cliPath, flowc, root } from "./helpers.js";
 
 const fixtures = "test/fixtures/cli";
 const scratch = mkdtempSync(join(tmpdir(), "flowc-cli-"));
@@ -40,6 +42,16 @@ describe("flowc --help and --version", () => {
     const result = flowc(["--help"]);
     expect(result.stdout).toContain("flowc fmt --check flows/*.flow ");
     expect(result.stdout).not.toContain('"flows/*.flow"');
+  });
+
+  it("ends quietly with exit 0 when the reader of its output closes the pipe first (flowc --help | head -1)", async () => {
+    const child = spawn(process.execPath, [cliPath, "--help"], { stdio: ["ignore", "pipe", "pipe"] });
+    // Closed before the help is written: the write fails with EPIPE.
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, "exit")) as [number | null];
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
   });
 
   it("--version prints the package version", () => {

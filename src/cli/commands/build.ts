@@ -1,20 +1,17 @@
 import { relative } from "node:path";
-import { compileSources, exitCodeOf, typeScriptVersion } from "../compile-files.js";
+import {
+  compileSources,
+  exitCodeOf,
+  typeScriptVersion,
+  watchCommand,
+  type CompileCommandOptions,
+} from "../compile-files.js";
 import { ExitCode, printReasons, readManifests } from "../io.js";
-import type { TargetBackend } from "../../typecheck/types.js";
-import { reportDiagnostics, type DiagnosticsFormat } from "../report.js";
+import { reportDiagnostics } from "../report.js";
 import { planRunners, writeRunner } from "../runners.js";
 
-export interface BuildOptions {
+export interface BuildOptions extends CompileCommandOptions {
   readonly outDir?: string;
-  readonly workers?: number;
-  readonly backend?: TargetBackend;
-  readonly format: DiagnosticsFormat;
-  readonly watch?: boolean;
-  /** `false` with `--no-cache`. */
-  readonly cache?: boolean;
-  /** `--typescript 6|7`. */
-  readonly typescript?: string;
 }
 
 /**
@@ -26,12 +23,7 @@ export interface BuildOptions {
  * and their diagnostics reported, and the exit code is 2.
  */
 export async function buildCommand(files: readonly string[], options: BuildOptions): Promise<number> {
-  if (options.watch === true)
-    return (await import("../watch.js")).watch(files, {
-      ...options,
-      typescript: typeScriptVersion(options.typescript),
-      emit: true,
-    });
+  if (options.watch === true) return watchCommand(files, options, true);
   const rootDir = process.cwd();
   const { sources, unreadable } = await readManifests(files);
   const runners = planRunners(

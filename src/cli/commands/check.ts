@@ -1,17 +1,6 @@
-import { compileFiles, typeScriptVersion } from "../compile-files.js";
-import type { TargetBackend } from "../../typecheck/types.js";
-import type { DiagnosticsFormat } from "../report.js";
+import { compileFiles, typeScriptVersion, watchCommand, type CompileCommandOptions } from "../compile-files.js";
 
-export interface CheckOptions {
-  readonly workers?: number;
-  readonly backend?: TargetBackend;
-  readonly format: DiagnosticsFormat;
-  readonly watch?: boolean;
-  /** `false` with `--no-cache`. */
-  readonly cache?: boolean;
-  /** `--typescript 6|7`. */
-  readonly typescript?: string;
-}
+export type CheckOptions = CompileCommandOptions;
 
 /**
  * `flowc check <files…>`: every phase but emit. A manifest that cannot be read
@@ -19,12 +8,7 @@ export interface CheckOptions {
  * diagnostics, and the exit code is 2.
  */
 export async function checkCommand(files: readonly string[], options: CheckOptions): Promise<number> {
-  if (options.watch === true)
-    return (await import("../watch.js")).watch(files, {
-      ...options,
-      typescript: typeScriptVersion(options.typescript),
-      emit: false,
-    });
+  if (options.watch === true) return watchCommand(files, options, false);
   const { exitCode } = await compileFiles(
     files,
     {
