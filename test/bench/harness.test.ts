@@ -34,11 +34,15 @@ function expectAllCorrect(result: WorkloadResult, expected: readonly string[]): 
 }
 
 describe("workloads on tiny sizes, in-process contenders", () => {
-  it("W1: hand-written, pocketflow and flowc inline give c(b(a(x))) for every run, sync and async", async () => {
+  it("W1: hand-written, pocketflow, flowc inline and a generated runner give c(b(a(x))) for every run", async () => {
     const result = await measureWorkload(dispatchWorkload, inProcess);
-    expect(result.cases.map((c) => c.spec.group)).toEqual(["sync methods", "async methods"]);
-    expectAllCorrect(result, ["hand-written", "pocketflow", "flowc-inline"]);
-  }, 60_000);
+    expect(result.cases.map((c) => c.spec.group)).toEqual([
+      "sync methods",
+      "async methods",
+      "generated runner, async methods",
+    ]);
+    expectAllCorrect(result, ["hand-written", "pocketflow", "flowc-inline", "flowc-run", "flowc-generated-runner"]);
+  }, 120_000);
 
   it("W2: every contender hashes every item as the method does, piscina and flowc threads included", async () => {
     const result = await measureWorkload(parallelCpuWorkload, inProcess);
