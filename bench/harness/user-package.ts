@@ -31,13 +31,11 @@ process.once("exit", () => {
 });
 
 /**
- * Writes `<name>.flow` and `<name>.methods.ts`, runs `flowc build <name>.flow`
- * with the built CLI and `tsc` over the folder; throws with their output when
- * either fails. The folder is removed when the process exits (a module, once
- * imported, stays loaded, so it outlives any one case).
+ * Writes `<name>.flow` and `<name>.methods.ts` into a new package folder, with
+ * the examples' `tsconfig.json` settings; returns the folder, removed when the
+ * process exits (a module, once imported, stays loaded, so it outlives any one case).
  */
-export function buildUserPackage(name: string, manifest: string, methods: string): UserPackage {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+export function writeUserPackage(name: string, manifest: string, methods: string): string {
   const dir = mkdtempSync(join(tmpdir(), `flowc-bench-${name}-`));
   folders.push(dir);
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `bench-${name}`, private: true, type: "module" }));
@@ -52,6 +50,16 @@ export function buildUserPackage(name: string, manifest: string, methods: string
   symlinkSync(ROOT, join(dir, "node_modules/flowc"), "dir");
   writeFileSync(join(dir, `${name}.flow`), manifest);
   writeFileSync(join(dir, `${name}.methods.ts`), methods);
+  return dir;
+}
+
+/**
+ * {@link writeUserPackage}, then `flowc build <name>.flow` with the built CLI
+ * and `tsc` over the folder; throws with their output when either fails.
+ */
+export function buildUserPackage(name: string, manifest: string, methods: string): UserPackage {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+  const dir = writeUserPackage(name, manifest, methods);
   run("flowc build", [CLI, "build", `${name}.flow`], dir);
   run("tsc", [TSC, "-p", "tsconfig.json"], dir);
   return { dir, load: (file) => import(pathToFileURL(join(dir, file)).href) };

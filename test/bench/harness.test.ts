@@ -64,9 +64,18 @@ describe("workloads on tiny sizes, in-process contenders", () => {
     expectAllCorrect(result, ["hand-written-dag", "flowc-inline", "flowc-threads"]);
   }, 60_000);
 
-  it("W5: the front end plans every generated method, the lexer reads them all, a warm rebuild emits the runner", async () => {
+  it("W5: the front end plans every generated method, the lexer reads them all, a warm rebuild emits the runner, each phase runs alone", async () => {
     const result = await measureWorkload(compilerWorkload, inProcess);
-    expectAllCorrect(result, ["flowc-front-end", "lexer", "flowc-build-warm"]);
+    expectAllCorrect(result, [
+      "flowc-front-end",
+      "lexer",
+      "flowc-build-warm",
+      "phase-parse",
+      "phase-check",
+      "phase-type-check",
+      "phase-emit",
+      "phase-prettier",
+    ]);
     const warm = result.cases.find((c) => c.spec.group === "warm rebuild word-count")?.contenders[0];
     expect(warm?.notes[0]).toMatch(/^the first build in this process took \d+ ms$/);
   }, 120_000);
