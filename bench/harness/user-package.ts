@@ -26,9 +26,16 @@ export interface UserPackage {
 }
 
 const folders: string[] = [];
-process.once("exit", () => {
-  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
-});
+process.once("exit", removeUserPackages);
+
+/**
+ * Removes every package folder written so far; the process's exit does too, but
+ * a test worker may be stopped without one. Only once no runner of them runs:
+ * worker threads import the methods from their folder when they start.
+ */
+export function removeUserPackages(): void {
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 /**
  * Writes `<name>.flow` and `<name>.methods.ts` into a new package folder, with

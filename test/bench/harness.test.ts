@@ -3,10 +3,11 @@
  * workload produces the right output, and the harness reports a wrong output
  * as a failure naming the contender. No timing is asserted.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { measureWorkload } from "../../bench/harness/measure.js";
 import { failuresOf, targetTable, toMarkdown } from "../../bench/harness/report.js";
 import { judge } from "../../bench/harness/targets.js";
+import { removeUserPackages } from "../../bench/harness/user-package.js";
 import type { CaseSpec, Contender, Workload, WorkloadResult } from "../../bench/harness/types.js";
 import { describeMachine } from "../../bench/harness/machine.js";
 import { dispatchWorkload, type DispatchOutput, type DispatchSetup } from "../../bench/workloads/w1-dispatch.js";
@@ -16,6 +17,8 @@ import { dagWorkload } from "../../bench/workloads/w3-dag.js";
 import { compilerWorkload, generateManifest } from "../../bench/workloads/w5-compiler.js";
 
 const inProcess = { mode: "test", placements: ["process"] } as const;
+
+afterAll(removeUserPackages);
 
 /** Ids of the contenders of `workload` that run in this process, over all its test cases. */
 function processContenders<S, O>(workload: Workload<S, O>): string[] {
