@@ -57,8 +57,9 @@ function newestSource(dir: string): number {
 }
 
 /**
- * Workloads that spawn `flowc` measure the built CLI, as users run it; build
- * it first when it is missing or older than the sources.
+ * Workloads that spawn `flowc` measure the built CLI, as users run it, and
+ * generated runners import the built runtime; build it first when it is
+ * missing or older than the sources.
  */
 function ensureBuilt(): void {
   const cli = join(root, "dist/src/cli/main.js");
@@ -81,7 +82,7 @@ function ensureBuilt(): void {
   }
 }
 
-if (chosen.some((workload) => workload.spawns)) ensureBuilt();
+if (chosen.some((workload) => workload.needsBuild)) ensureBuilt();
 
 const machine = describeMachine();
 log(

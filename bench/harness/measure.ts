@@ -184,8 +184,8 @@ export function describe(error: unknown): string {
 export interface RegisteredWorkload {
   readonly id: string;
   readonly title: string;
-  /** Whether any of its contenders spawns processes (those need the built CLI). */
-  readonly spawns: boolean;
+  /** Whether it needs the built CLI and runtime: a contender spawns processes, or its setup generates a runner. */
+  readonly needsBuild: boolean;
   measure(options: MeasureOptions): Promise<WorkloadResult>;
 }
 
@@ -193,7 +193,8 @@ export function register<S, O>(workload: Workload<S, O>): RegisteredWorkload {
   return {
     id: workload.id,
     title: workload.title,
-    spawns: workload.contenders.some((contender) => contender.placement === "spawns"),
+    needsBuild:
+      workload.needsBuild === true || workload.contenders.some((contender) => contender.placement === "spawns"),
     measure: (options) => measureWorkload(workload, options),
   };
 }

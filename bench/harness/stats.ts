@@ -17,8 +17,17 @@ export function summarize(samples: readonly number[]): Stats {
  * ratio of their medians.
  */
 export function pairedRatio(numerator: Stats, denominator: Stats): number {
+  return pairedRatios(numerator, denominator)?.median ?? numerator.median / denominator.median;
+}
+
+/**
+ * The per-round ratios of two contenders' times, summarized: their median is
+ * {@link pairedRatio}, their min and max the spread a shared machine gives it.
+ * `undefined` when the two were not timed in the same rounds.
+ */
+export function pairedRatios(numerator: Stats, denominator: Stats): Stats | undefined {
   const top = numerator.samples;
   const bottom = denominator.samples;
-  if (top.length !== bottom.length || top.length === 0) return numerator.median / denominator.median;
-  return summarize(top.map((value, i) => value / bottom[i]!)).median;
+  if (top.length !== bottom.length || top.length === 0) return undefined;
+  return summarize(top.map((value, i) => value / bottom[i]!));
 }

@@ -1,6 +1,6 @@
 /** Helpers for judging a workload's results against the project's targets. */
-import { pairedRatio } from "./stats.js";
-import type { CaseResult, TargetResult } from "./types.js";
+import { pairedRatio, pairedRatios } from "./stats.js";
+import type { CaseResult, Stats, TargetResult } from "./types.js";
 
 /** Median milliseconds of contender `id` in `result`, or `undefined` when it failed or did not take part. */
 export function medianOf(result: CaseResult | undefined, id: string): number | undefined {
@@ -18,6 +18,22 @@ export function ratioOf(result: CaseResult | undefined, numerator: string, denom
   const top = stats(numerator);
   const bottom = stats(denominator);
   return top === undefined || bottom === undefined ? undefined : pairedRatio(top, bottom);
+}
+
+/**
+ * The per-round ratios of `numerator` to `denominator` (median, min, max), or
+ * `undefined` when either is missing or they were not timed in the same rounds.
+ */
+export function ratiosOf(result: CaseResult | undefined, numerator: string, denominator: string): Stats | undefined {
+  const stats = (id: string) => result?.contenders.find((contender) => contender.id === id)?.stats;
+  const top = stats(numerator);
+  const bottom = stats(denominator);
+  return top === undefined || bottom === undefined ? undefined : pairedRatios(top, bottom);
+}
+
+/** A ratio with the spread of its rounds: `1.12× (rounds 1.03–1.30×)`. */
+export function timesWithSpread(ratios: Stats): string {
+  return `${times(ratios.median)} (rounds ${ratios.min.toFixed(2)}–${times(ratios.max)})`;
 }
 
 /**

@@ -76,6 +76,11 @@ export interface Workload<S, O> {
   /** What one unit of work is (`run`, `item`, `method`), for the cost per unit. */
   readonly unit: string;
   readonly contenders: readonly Contender<S, O>[];
+  /**
+   * Whether its setup needs the built CLI and runtime in `dist/` (to generate
+   * and compile a runner as a user does), even if none of its contenders spawns.
+   */
+  readonly needsBuild?: boolean;
   cases(mode: Mode): readonly CaseSpec[];
   /** Makes what every contender of a case shares (inputs, plans, servers). */
   setup(spec: CaseSpec, mode: Mode): Promise<Setup<S>>;

@@ -5,6 +5,7 @@
  * on worker threads.
  */
 import type { PlanDescriptor } from "../../stdlib/index.js";
+import type { GeneratedRunner } from "../harness/user-package.js";
 
 export interface ParallelItemsSetup<I, R> {
   readonly items: readonly I[];
@@ -18,4 +19,6 @@ export interface ParallelItemsSetup<I, R> {
   readonly moduleBase: URL;
   /** Threads a pool gets: one per core, as flowc's threads backend takes by default. */
   readonly threads: number;
+  /** The runner `flowc build` generated for the manifest, compiled and imported, for the contenders that call it. */
+  readonly generated?: GeneratedRunner<readonly I[], R[]> | undefined;
 }

@@ -4,6 +4,10 @@
  * each example (a fresh process, type-checking included) next to
  * `tsc --noEmit` over the runner it generates, and a warm rebuild in one
  * process. Targets: parse + check of 2,000 methods < 100 ms; cold build < 2 s.
+ *
+ * Each phase of compile() is also timed alone (see w5-phases.ts), on a chain
+ * of 200 and 2,000 async methods and on one concurrent group of as many:
+ * target, each phase at 2,000 methods ≤ 12× its time at 200.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,10 +15,12 @@ import { join } from "node:path";
 import { createSourceText, type SourceText } from "../../grammar/source.js";
 import { floorLexer, floorNodeStart } from "../adapters/floors.js";
 import { buildWithCli, flowcColdBuild, flowcFrontEnd, flowcWarmRebuild } from "../adapters/flowc-compiler.js";
+import { PHASES } from "../adapters/flowc-phases.js";
 import { tscRunner } from "../adapters/tsc.js";
 import { ROOT } from "../harness/processes.js";
 import { findCase, judge, medianOf, ratioOf, times } from "../harness/targets.js";
 import type { CaseSpec, Mode, TargetResult, Workload } from "../harness/types.js";
+import { preparePhases, type PhaseSetup, type PhaseShape } from "./w5-phases.js";
 
 export type CompilerSetup =
   | { readonly kind: "front end"; readonly source: SourceText; readonly methods: number }
@@ -26,15 +32,24 @@ export type CompilerSetup =
       /** `tsconfig.json` that type-checks the runner `flowc build` wrote, as a user's `tsc` would. */
       readonly tsconfig: string;
     }
-  | { readonly kind: "warm rebuild"; readonly example: string; readonly source: SourceText; readonly outFile: string };
+  | { readonly kind: "warm rebuild"; readonly example: string; readonly source: SourceText; readonly outFile: string }
+  | PhaseSetup;
 
 export type CompilerOutput =
   | { readonly kind: "plan"; readonly methods: number; readonly errors: readonly string[] }
   | { readonly kind: "tokens"; readonly count: number }
   | { readonly kind: "runner"; readonly code: string }
-  | { readonly kind: "exit"; readonly status: number | null; readonly output: string };
+  | { readonly kind: "exit"; readonly status: number | null; readonly output: string }
+  /** One phase's result: its errors, and the methods it planned or emitted (`undefined`: a phase that plans none). */
+  | { readonly kind: "phase"; readonly methods: number | undefined; readonly errors: readonly string[] };
 
 const SIZES = [200, 2000, 20_000];
+const PHASE_SIZES = [200, 2000];
+const PHASE_SHAPES: Readonly<Record<string, PhaseShape>> = {
+  "phases, chain": "chain",
+  "phases, concurrent group": "group",
+};
+const PHASE_IDS = PHASES.map((contender) => contender.id);
 
 /**
  * A manifest of `n` methods shaped like real ones: chains of ten joined end
@@ -95,17 +110,32 @@ function cases(mode: Mode): CaseSpec[] {
     timeoutMs: 120_000,
     params: { example },
   });
-  if (mode === "test") return [frontEnd(20, 1, 1, 1), warm("word-count", 0, 1)];
+  const phases = (group: string, methods: number, scale: number, warmups: number, rounds: number): CaseSpec => ({
+    group,
+    scale,
+    units: methods,
+    warmups,
+    rounds,
+    contenders: PHASE_IDS,
+    timeoutMs: 300_000,
+  });
+  // No warm-up: the setup ran every phase once already. Few rounds: emitting a concurrent group of
+  // 2,000 methods takes over a minute (its plan lists each method's 1,999 peers).
+  const phaseCases = (warmups: number, rounds: number): CaseSpec[] =>
+    Object.keys(PHASE_SHAPES).flatMap((group) => PHASE_SIZES.map((n, i) => phases(group, n, 10 ** i, warmups, rounds)));
+  if (mode === "test") return [frontEnd(20, 1, 1, 1), warm("word-count", 0, 1), phases("phases, chain", 20, 1, 0, 1)];
   const examples = exampleNames();
   if (mode === "quick") {
     return [
       ...SIZES.map((n, i) => frontEnd(n, 10 ** i, 1, 3)),
+      ...phaseCases(0, 1),
       ...examples.map((example) => build(example, 0, 1)),
       ...examples.map((example) => warm(example, 0, 2)),
     ];
   }
   return [
     ...SIZES.map((n, i) => frontEnd(n, 10 ** i, 3, i === 2 ? 5 : 9)),
+    ...phaseCases(0, 3),
     ...examples.map((example) => build(example, 1, 5)),
     ...examples.map((example) => warm(example, 1, 7)),
   ];
@@ -119,11 +149,20 @@ export const compilerWorkload: Workload<CompilerSetup, CompilerOutput> = {
     "methods in this process, against lexing the same text alone. A cold `flowc build` of each example in a fresh " +
     "process (the built CLI, type-checking with ts-morph included) against `tsc --noEmit` over the runner it wrote " +
     "(the floor of any build that type-checks it) and an empty `node -e 0`. A warm rebuild compiles the same manifest " +
-    "again in one process, its TypeScript project kept.",
+    "again in one process, its TypeScript project kept. The phase cases time each phase of compile() alone, called as " +
+    "compile() calls it on the results of the phases before it, for a chain of `async (x: number) => Promise<number>` " +
+    "methods and for one concurrent group of as many, at 200 and 2,000 methods; the type-check runs in a project that " +
+    "already loaded the libraries and the methods module (its first run, loading included, is in the notes).",
   unit: "method",
-  contenders: [flowcFrontEnd, floorLexer, flowcColdBuild, tscRunner, floorNodeStart, flowcWarmRebuild],
+  contenders: [flowcFrontEnd, floorLexer, flowcColdBuild, tscRunner, floorNodeStart, flowcWarmRebuild, ...PHASES],
   cases,
   async setup(spec) {
+    const shape = PHASE_SHAPES[spec.group];
+    if (shape !== undefined) {
+      const { setup, firstTypeCheckMs } = await preparePhases(shape, spec.units);
+      const note = `${spec.group}, ${spec.units.toLocaleString("en")} methods: the first type-check, TypeScript's libraries and the methods module loaded, took ${firstTypeCheckMs.toFixed(0)} ms`;
+      return { value: setup, notes: [note] };
+    }
     if (spec.group === "parse + check") {
       return {
         value: {
@@ -172,6 +211,14 @@ export const compilerWorkload: Workload<CompilerSetup, CompilerOutput> = {
     return { value: { kind: "cold build", example, manifest, tsconfig }, dispose };
   },
   check(setup, output) {
+    if (setup.kind === "phases" || output.kind === "phase") {
+      if (setup.kind !== "phases" || output.kind !== "phase")
+        throw new Error(`a ${output.kind} for a ${setup.kind} case`);
+      if (output.errors.length > 0) throw new Error(`errors: ${output.errors.slice(0, 3).join("; ")}`);
+      if (output.methods !== undefined && output.methods !== setup.methods)
+        throw new Error(`${output.methods} methods, expected ${setup.methods}`);
+      return;
+    }
     if (setup.kind === "front end") {
       if (output.kind === "tokens") {
         // Every method name is a token, so fewer tokens than methods means the lexer stopped short.
@@ -203,6 +250,21 @@ export const compilerWorkload: Workload<CompilerSetup, CompilerOutput> = {
         (ms) => `${ms.toFixed(1)} ms`,
       ),
     ];
+    for (const group of Object.keys(PHASE_SHAPES)) {
+      const [small, large] = PHASE_SIZES.map((_, i) => findCase(results, group, 10 ** i));
+      for (const contender of PHASES) {
+        const before = medianOf(small, contender.id);
+        const after = medianOf(large, contender.id);
+        out.push(
+          judge(
+            `W5 ${group}, ${contender.label}: 2,000 methods ≤ 12× 200`,
+            before === undefined || after === undefined ? undefined : after / before,
+            (ratio) => ratio <= 12,
+            (ratio) => `${times(ratio)} (${before!.toFixed(1)} → ${after!.toFixed(1)} ms)`,
+          ),
+        );
+      }
+    }
     for (const result of results.filter((candidate) => candidate.spec.group.startsWith("cold build"))) {
       const build = medianOf(result, "flowc-build-cold");
       const tsc = ratioOf(result, "flowc-build-cold", "tsc-runner");

@@ -3,10 +3,11 @@
  * workload produces the right output, and the harness reports a wrong output
  * as a failure naming the contender. No timing is asserted.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { measureWorkload } from "../../bench/harness/measure.js";
 import { failuresOf, targetTable, toMarkdown } from "../../bench/harness/report.js";
 import { judge } from "../../bench/harness/targets.js";
+import { removeUserPackages } from "../../bench/harness/user-package.js";
 import type { CaseSpec, Contender, Workload, WorkloadResult } from "../../bench/harness/types.js";
 import { describeMachine } from "../../bench/harness/machine.js";
 import { dispatchWorkload, type DispatchOutput, type DispatchSetup } from "../../bench/workloads/w1-dispatch.js";
@@ -16,6 +17,8 @@ import { dagWorkload } from "../../bench/workloads/w3-dag.js";
 import { compilerWorkload, generateManifest } from "../../bench/workloads/w5-compiler.js";
 
 const inProcess = { mode: "test", placements: ["process"] } as const;
+
+afterAll(removeUserPackages);
 
 /** Ids of the contenders of `workload` that run in this process, over all its test cases. */
 function processContenders<S, O>(workload: Workload<S, O>): string[] {
@@ -34,16 +37,22 @@ function expectAllCorrect(result: WorkloadResult, expected: readonly string[]): 
 }
 
 describe("workloads on tiny sizes, in-process contenders", () => {
-  it("W1: hand-written, pocketflow and flowc inline give c(b(a(x))) for every run, sync and async", async () => {
+  it("W1: hand-written, pocketflow, flowc inline and a generated runner give c(b(a(x))) for every run", async () => {
     const result = await measureWorkload(dispatchWorkload, inProcess);
-    expect(result.cases.map((c) => c.spec.group)).toEqual(["sync methods", "async methods"]);
-    expectAllCorrect(result, ["hand-written", "pocketflow", "flowc-inline"]);
-  }, 60_000);
+    expect(result.cases.map((c) => c.spec.group)).toEqual([
+      "sync methods",
+      "async methods",
+      "generated runner, async methods",
+    ]);
+    expectAllCorrect(result, ["hand-written", "pocketflow", "flowc-inline", "flowc-run", "flowc-generated-runner"]);
+  }, 120_000);
 
-  it("W2: every contender hashes every item as the method does, piscina and flowc threads included", async () => {
+  it("W2: every contender hashes every item as the method does, piscina, flowc threads and a generated runner included", async () => {
     const result = await measureWorkload(parallelCpuWorkload, inProcess);
     expectAllCorrect(result, processContenders(parallelCpuWorkload));
-    expect(processContenders(parallelCpuWorkload)).toContain("flowc-threads");
+    expect(processContenders(parallelCpuWorkload)).toEqual(
+      expect.arrayContaining(["flowc-threads", "flowc-run", "flowc-run-first-call"]),
+    );
     const chunked = result.cases[0]?.contenders.find((c) => c.id === "piscina-best-chunk");
     expect(chunked?.notes[0]).toMatch(/^chunk size \d+ items, the fastest on the first 24 items/);
   }, 120_000);
@@ -58,9 +67,18 @@ describe("workloads on tiny sizes, in-process contenders", () => {
     expectAllCorrect(result, ["hand-written-dag", "flowc-inline", "flowc-threads"]);
   }, 60_000);
 
-  it("W5: the front end plans every generated method, the lexer reads them all, a warm rebuild emits the runner", async () => {
+  it("W5: the front end plans every generated method, the lexer reads them all, a warm rebuild emits the runner, each phase runs alone", async () => {
     const result = await measureWorkload(compilerWorkload, inProcess);
-    expectAllCorrect(result, ["flowc-front-end", "lexer", "flowc-build-warm"]);
+    expectAllCorrect(result, [
+      "flowc-front-end",
+      "lexer",
+      "flowc-build-warm",
+      "phase-parse",
+      "phase-check",
+      "phase-type-check",
+      "phase-emit",
+      "phase-prettier",
+    ]);
     const warm = result.cases.find((c) => c.spec.group === "warm rebuild word-count")?.contenders[0];
     expect(warm?.notes[0]).toMatch(/^the first build in this process took \d+ ms$/);
   }, 120_000);
