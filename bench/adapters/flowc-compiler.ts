@@ -40,12 +40,20 @@ export const flowcFrontEnd: Contender<CompilerSetup, CompilerOutput> = {
   },
 };
 
-/** `flowc build <manifest> --out-dir <dir>` with the built CLI; exit status and output. */
-export function buildWithCli(manifest: string, outDir: string): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, [CLI, "build", manifest, "--out-dir", outDir], {
+/**
+ * `flowc build <manifest> --out-dir <dir>` with the built CLI; exit status and output.
+ * Without `cacheDir`, with `--no-cache`: a cold build compiles whatever the rebuild cache holds.
+ */
+export function buildWithCli(
+  manifest: string,
+  outDir: string,
+  cacheDir?: string,
+): { status: number | null; output: string } {
+  const args = [CLI, "build", manifest, "--out-dir", outDir, ...(cacheDir === undefined ? ["--no-cache"] : [])];
+  const result = spawnSync(process.execPath, args, {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", ...(cacheDir === undefined ? {} : { FLOWC_CACHE_DIR: cacheDir }) },
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
@@ -62,6 +70,31 @@ export const flowcColdBuild: Contender<CompilerSetup, CompilerOutput> = {
     return {
       async run() {
         const built = buildWithCli(manifest, outDir);
+        if (built.status !== 0) return { kind: "exit", ...built };
+        return { kind: "runner", code: readFileSync(runner, "utf8") };
+      },
+      close: async () => rmSync(outDir, { recursive: true, force: true }),
+    };
+  },
+};
+
+/** `flowc build` in a fresh process when nothing changed since the last build: answered by the rebuild cache. */
+export const flowcUnchangedBuild: Contender<CompilerSetup, CompilerOutput> = {
+  id: "flowc-build-unchanged",
+  label: "`flowc build`, fresh process, nothing changed",
+  role: "flowc",
+  placement: "spawns",
+  async prepare(setup) {
+    const { manifest } = expectKind(setup, "cold build");
+    const outDir = mkdtempSync(join(tmpdir(), "flowc-bench-unchanged-"));
+    const cacheDir = join(outDir, ".cache");
+    const runner = join(outDir, manifest.replace(/\.flow$/, ".flow.ts"));
+    // The build before: it fills the cache the timed builds answer from.
+    const first = buildWithCli(manifest, outDir, cacheDir);
+    if (first.status !== 0) throw new Error(`flowc build failed: ${first.output}`);
+    return {
+      async run() {
+        const built = buildWithCli(manifest, outDir, cacheDir);
         if (built.status !== 0) return { kind: "exit", ...built };
         return { kind: "runner", code: readFileSync(runner, "utf8") };
       },

@@ -14,7 +14,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSourceText, type SourceText } from "../../grammar/source.js";
 import { floorLexer, floorNodeStart } from "../adapters/floors.js";
-import { buildWithCli, flowcColdBuild, flowcFrontEnd, flowcWarmRebuild } from "../adapters/flowc-compiler.js";
+import {
+  buildWithCli,
+  flowcColdBuild,
+  flowcFrontEnd,
+  flowcUnchangedBuild,
+  flowcWarmRebuild,
+} from "../adapters/flowc-compiler.js";
 import { PHASES } from "../adapters/flowc-phases.js";
 import { tscRunner } from "../adapters/tsc.js";
 import { ROOT } from "../harness/processes.js";
@@ -95,7 +101,7 @@ function cases(mode: Mode): CaseSpec[] {
     unit: "build",
     warmups,
     rounds,
-    contenders: ["flowc-build-cold", "tsc-runner", "node-start"],
+    contenders: ["flowc-build-cold", "flowc-build-unchanged", "tsc-runner", "node-start"],
     timeoutMs: 120_000,
     params: { example },
   });
@@ -154,14 +160,23 @@ export const compilerWorkload: Workload<CompilerSetup, CompilerOutput> = {
     "methods and for one concurrent group of as many, at 200 and 2,000 methods; the type-check runs in a project that " +
     "already loaded the libraries and the methods module (its first run, loading included, is in the notes).",
   unit: "method",
-  contenders: [flowcFrontEnd, floorLexer, flowcColdBuild, tscRunner, floorNodeStart, flowcWarmRebuild, ...PHASES],
+  contenders: [
+    flowcFrontEnd,
+    floorLexer,
+    flowcColdBuild,
+    flowcUnchangedBuild,
+    tscRunner,
+    floorNodeStart,
+    flowcWarmRebuild,
+    ...PHASES,
+  ],
   cases,
   async setup(spec) {
     const shape = PHASE_SHAPES[spec.group];
     if (shape !== undefined) {
-      const { setup, firstTypeCheckMs } = await preparePhases(shape, spec.units);
+      const { setup, firstTypeCheckMs, close } = await preparePhases(shape, spec.units);
       const note = `${spec.group}, ${spec.units.toLocaleString("en")} methods: the first type-check, TypeScript's libraries and the methods module loaded, took ${firstTypeCheckMs.toFixed(0)} ms`;
-      return { value: setup, notes: [note] };
+      return { value: setup, notes: [note], dispose: async () => close() };
     }
     if (spec.group === "parse + check") {
       return {

@@ -6,7 +6,7 @@
  * results of the phases before it.
  */
 import { join } from "node:path";
-import type { Project } from "ts-morph";
+import type { EngineProject } from "../../src/typecheck/engine.js";
 import { parse } from "../../grammar/index.js";
 import type { ParseResult } from "../../grammar/index.js";
 import { hasErrors, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
@@ -31,7 +31,7 @@ export interface PhaseSetup {
   readonly source: SourceText;
   readonly parsed: ParseResult;
   readonly host: ModuleHost;
-  readonly project: Project;
+  readonly project: EngineProject;
   readonly analysis: Analysis;
   readonly typed: TypedPlan;
   /** Where the runner would be written, for `emit`. */
@@ -71,12 +71,15 @@ export function phaseMethods(n: number): string {
 export async function preparePhases(
   shape: PhaseShape,
   n: number,
-): Promise<{ setup: PhaseSetup; firstTypeCheckMs: number }> {
+): Promise<{ setup: PhaseSetup; firstTypeCheckMs: number; close: () => void }> {
   const name = `${shape}-${n}`;
   const dir = writeUserPackage(name, phaseManifest(shape, n), phaseMethods(n));
   const path = join(dir, `${name}.flow`);
   const source = createSourceText(path, phaseManifest(shape, n));
-  const { project, host } = createTypeScriptServices().forManifest(path);
+  // The default engine, as `flowc build` uses it; closed by the case's dispose.
+  const services = createTypeScriptServices();
+  const project = services.forManifest(path);
+  const host = project.host;
   const parsed = parse(source);
   const resolution = resolve(parsed.document, source, host);
   const bound = bind(parsed.document, source);
@@ -100,6 +103,7 @@ export async function preparePhases(
   return {
     setup: { kind: "phases", methods: n, source, parsed, host, project, analysis, typed, outFile, code },
     firstTypeCheckMs,
+    close: () => services.close(),
   };
 }
 
