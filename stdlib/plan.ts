@@ -8,7 +8,7 @@
  */
 
 /** Format version of the descriptor, bumped on incompatible changes. */
-export const PLAN_FORMAT = 2;
+export const PLAN_FORMAT = 3;
 
 export interface PlanDescriptor {
   readonly format: typeof PLAN_FORMAT;
@@ -28,6 +28,12 @@ export interface PlanDescriptor {
   /** Methods without outputs: their results form the run's output. */
   readonly sinks: readonly string[];
   /**
+   * The manifest's concurrent groups of two or more methods, each as written (names in
+   * plan order), in the order of their declarations. A list of groups rather than each
+   * method's peers, so a group of n methods takes n names, not n².
+   */
+  readonly concurrent: readonly (readonly string[])[];
+  /**
    * Whether the compiler proved that every value crossing an edge survives a
    * JSON round trip (`flowc build --backend bullmq`). Backends that move values
    * between processes as JSON refuse plans where this is `false`.
@@ -44,8 +50,6 @@ export interface PlanMethod {
   readonly exportName: string;
   /** `parallel`: applied to each element of its incoming array; otherwise called once. */
   readonly mode: "single" | "parallel";
-  /** Names of the methods this one was declared concurrent with. */
-  readonly concurrentWith: readonly string[];
   /** Minimum number of workers a parallel method runs on (1 for single methods). */
   readonly minWorkers: number;
   /** Upper bound on workers for a parallel method, or `null` for the backend's default. */

@@ -86,6 +86,14 @@ export function validatePlan(plan: PlanDescriptor): void {
     }
   });
 
+  if (!Array.isArray(plan.concurrent)) fail("'concurrent' must be a list of groups of method names");
+  for (const group of plan.concurrent) {
+    const unknown = Array.isArray(group) ? group.filter((name) => !position.has(name)) : [];
+    if (!Array.isArray(group) || group.length < 2 || unknown.length > 0) {
+      fail(`a concurrent group must name two or more of its methods, got ${JSON.stringify(group)}`, unknown);
+    }
+  }
+
   const sources = plan.methods.filter((m) => m.inputs.length === 0).map((m) => m.name);
   const sinks = plan.methods.filter((m) => !outgoing.has(m.name)).map((m) => m.name);
   if (!sameSet(sources, plan.sources)) fail(`sources [${plan.sources.join(", ")}] should be [${sources.join(", ")}]`);

@@ -52,7 +52,7 @@ export function mergeSettings(nodes: readonly string[], groups: readonly GroupFa
     settings: { [K in SettingKey]?: Setting<number> };
     minWorkersWritten: boolean;
     concurrentGroups: GroupFacts[];
-    partners: Set<string>;
+    concurrent: boolean;
     uncertain: boolean;
     conflicts: SettingConflict[];
   }
@@ -63,7 +63,7 @@ export function mergeSettings(nodes: readonly string[], groups: readonly GroupFa
       settings: {},
       minWorkersWritten: false,
       concurrentGroups: [],
-      partners: new Set(),
+      concurrent: false,
       uncertain: false,
       conflicts: [],
     });
@@ -78,7 +78,7 @@ export function mergeSettings(nodes: readonly string[], groups: readonly GroupFa
       }
       if (facts.flow === "concurrent" && facts.methods.length >= 2) {
         draft.concurrentGroups.push(facts);
-        for (const partner of facts.methods) if (partner.name !== method.name) draft.partners.add(partner.name);
+        draft.concurrent = true;
       }
       if (facts.writtenKeys.has("min_worker_count")) draft.minWorkersWritten = true;
       if (facts.uncertain) draft.uncertain = true;
@@ -100,7 +100,7 @@ export function mergeSettings(nodes: readonly string[], groups: readonly GroupFa
   for (const [name, draft] of drafts) {
     settings.set(name, {
       mode: draft.parallel === undefined ? "single" : "parallel",
-      concurrentWith: [...draft.partners],
+      concurrent: draft.concurrent,
       minWorkers: draft.settings.min_worker_count?.value,
       maxWorkers: draft.settings.max_worker_count?.value,
       retries: draft.settings.retries?.value,

@@ -8,8 +8,8 @@ import type { TargetBackend } from "./read-backend.js";
 /** The settings of one method after merging every group that mentions it. */
 export interface MethodSettings {
   readonly mode: "single" | "parallel";
-  /** Methods it was declared concurrent with. */
-  readonly concurrentWith: readonly string[];
+  /** Whether a concurrent group of two or more methods names it. */
+  readonly concurrent: boolean;
   readonly minWorkers: number | undefined;
   readonly maxWorkers: number | undefined;
   readonly retries: number | undefined;

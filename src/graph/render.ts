@@ -19,7 +19,7 @@ export function renderGraph(plan: PlanDescriptor, format: GraphFormat): string {
 interface Layout {
   readonly ids: ReadonlyMap<string, string>;
   readonly methods: readonly PlanMethod[];
-  /** Methods connected by `concurrentWith`, two or more per cluster, in plan order. */
+  /** Methods of overlapping concurrent groups, two or more per cluster, in plan order. */
   readonly clusters: readonly (readonly PlanMethod[])[];
   readonly loose: readonly PlanMethod[];
   readonly edges: readonly { readonly from: string; readonly to: string }[];
@@ -43,15 +43,17 @@ function layOut(plan: PlanDescriptor): Layout {
   };
   const position = new Map<string, number>();
   plan.methods.forEach((method, i) => position.set(method.name, i));
-  plan.methods.forEach((method, i) => {
-    for (const partner of method.concurrentWith) {
-      const j = position.get(partner);
+  for (const group of plan.concurrent) {
+    const first = position.get(group[0] ?? "");
+    if (first === undefined) continue;
+    for (const member of group) {
+      const j = position.get(member);
       if (j === undefined) continue;
-      const a = root(i);
+      const a = root(first);
       const b = root(j);
       if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
     }
-  });
+  }
   const byRoot = new Map<number, PlanMethod[]>();
   plan.methods.forEach((method, i) => {
     const r = root(i);

@@ -19,6 +19,7 @@ export function buildPlan(
   graph: FlowGraph,
   settings: ReadonlyMap<string, MethodSettings>,
   resolution: Resolution,
+  concurrentGroups: readonly (readonly string[])[] = [],
 ): PlanDescriptor {
   const index = indexGraph(graph);
   const order = topologicalOrder(index.successors);
@@ -36,7 +37,6 @@ export function buildPlan(
       module: binding?.module ?? `./${name}.methods`,
       exportName: binding?.exportName ?? methodName,
       mode: parallel ? "parallel" : "single",
-      concurrentWith: [...(method?.concurrentWith ?? [])],
       minWorkers: minimumWorkers(method),
       maxWorkers: parallel ? (method?.maxWorkers ?? null) : null,
       retries: method?.retries ?? 0,
@@ -57,6 +57,14 @@ export function buildPlan(
   const sources = order.filter((v) => index.predecessors[v]!.length === 0).map((v) => index.names[v]!);
   const sinks = order.filter((v) => index.successors[v]!.length === 0).map((v) => index.names[v]!);
 
+  // Each group's names in plan order, the groups in the order they were declared.
+  const concurrent = concurrentGroups.map((group) =>
+    group
+      .map((member) => index.indexOf.get(member)!)
+      .sort(byPosition)
+      .map((v) => index.names[v]!),
+  );
+
   const body: Omit<PlanDescriptor, "hash"> = {
     format: PLAN_FORMAT,
     name,
@@ -64,9 +72,20 @@ export function buildPlan(
     edges,
     sources,
     sinks,
+    concurrent,
     jsonSafe: false,
   };
-  return { format: PLAN_FORMAT, name, hash: planHash(body), methods, edges, sources, sinks, jsonSafe: false };
+  return {
+    format: PLAN_FORMAT,
+    name,
+    hash: planHash(body),
+    methods,
+    edges,
+    sources,
+    sinks,
+    concurrent,
+    jsonSafe: false,
+  };
 }
 
 /** The `hash` of a plan: hex sha256 of the canonical JSON of everything else in it. */

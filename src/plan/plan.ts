@@ -17,5 +17,9 @@ export function plan(resolution: Resolution, bound: Binding, checked: Checked): 
     !hasErrors(resolution.diagnostics) &&
     !hasErrors(bound.diagnostics) &&
     !hasErrors(checked.diagnostics);
-  return sound ? buildPlan(manifestName(bound.source.path), bound.graph, bound.settings, resolution) : undefined;
+  if (!sound) return undefined;
+  const concurrent = bound.groups
+    .filter((group) => group.flow === "concurrent" && group.methods.length >= 2)
+    .map((group) => group.methods.map((method) => method.name));
+  return buildPlan(manifestName(bound.source.path), bound.graph, bound.settings, resolution, concurrent);
 }

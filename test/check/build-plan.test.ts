@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { PlanDescriptor } from "../../stdlib/plan.js";
+import { PLAN_FORMAT, type PlanDescriptor } from "../../stdlib/plan.js";
 import { renderGraph } from "../../src/graph/render.js";
 import { buildPlan } from "../../src/plan/build-plan.js";
 import { runCheck, tableHost } from "./pipeline.js";
@@ -32,7 +32,7 @@ load { retries: 3; timeout: 5m; }
 describe("buildPlan", () => {
   it("describes every method with its module, export and settings, absent settings as null", () => {
     const p = plan(etl);
-    expect(p.format).toBe(2);
+    expect(p.format).toBe(PLAN_FORMAT);
     expect(p.name).toBe("etl");
     expect(p.methods).toEqual([
       {
@@ -40,7 +40,6 @@ describe("buildPlan", () => {
         module: "./sources.methods",
         exportName: "pull",
         mode: "single",
-        concurrentWith: [],
         minWorkers: 1,
         maxWorkers: null,
         retries: 0,
@@ -54,7 +53,6 @@ describe("buildPlan", () => {
         module: "./etl.methods",
         exportName: "transform",
         mode: "parallel",
-        concurrentWith: [],
         minWorkers: 4,
         maxWorkers: 8,
         retries: 0,
@@ -68,7 +66,6 @@ describe("buildPlan", () => {
         module: "./etl.methods",
         exportName: "load",
         mode: "single",
-        concurrentWith: [],
         minWorkers: 1,
         maxWorkers: null,
         retries: 3,
@@ -100,18 +97,27 @@ describe("buildPlan", () => {
     expect(p.sinks).toEqual(["join"]);
   });
 
-  it("records concurrent partners and keeps a parallel method's maximum only when parallel", () => {
+  it("records concurrent groups once each, in plan order, and keeps a parallel method's maximum only when parallel", () => {
     const p = plan(`
       a, b, c, d { execution_flow: sequential; }
-      b, c { execution_flow: concurrent; }
+      c, b { execution_flow: concurrent; }
       c { execution_flow: parallel; min_worker_count: 2; }
     `);
-    expect(p.methods.map((m) => [m.name, m.concurrentWith, m.mode, m.minWorkers, m.maxWorkers])).toEqual([
-      ["a", [], "single", 1, null],
-      ["b", ["c"], "single", 1, null],
-      ["c", ["b"], "parallel", 2, null],
-      ["d", [], "single", 1, null],
+    expect(p.concurrent).toEqual([["b", "c"]]);
+    expect(p.methods.map((m) => [m.name, m.mode, m.minWorkers, m.maxWorkers])).toEqual([
+      ["a", "single", 1, null],
+      ["b", "single", 1, null],
+      ["c", "parallel", 2, null],
+      ["d", "single", 1, null],
     ]);
+  });
+
+  it("writes a concurrent group of n methods as n names, not n² (one group of 2,000 independent methods)", () => {
+    const names = Array.from({ length: 2_000 }, (_, i) => `m${i}`);
+    const p = plan(`${names.join(", ")} { execution_flow: concurrent; }\n`);
+    expect(p.concurrent).toEqual([names]);
+    // Every method once in the group, and nowhere else: the plan's JSON grows with n.
+    expect(JSON.stringify(p).length).toBeLessThan(2_000 * 400);
   });
 
   it("carries a parallel method's shard_size, null elsewhere, into the hash and the graph label", () => {

@@ -107,7 +107,7 @@ describe("rules", () => {
       expect(diagnostics).toEqual([]);
       expect(analysis.settings.get("b")).toEqual({
         mode: "parallel",
-        concurrentWith: ["c"],
+        concurrent: true,
         minWorkers: 2,
         maxWorkers: undefined,
         retries: undefined,

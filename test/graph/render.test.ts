@@ -91,7 +91,6 @@ describe("renderGraph", () => {
       module: "./m.methods",
       exportName: name,
       mode: "single",
-      concurrentWith: [],
       minWorkers: 1,
       maxWorkers: null,
       retries: 0,
@@ -110,6 +109,7 @@ describe("renderGraph", () => {
       edges: [{ from: odd, to: "next" }],
       sources: [odd],
       sinks: ["next"],
+      concurrent: [],
     };
 
     it("writes every unsafe character of a Mermaid label as a character reference", () => {

@@ -7,7 +7,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -40,7 +40,9 @@ beforeAll(async () => {
       include: [join(repoRoot, "stdlib", "**", "*.ts")],
     }),
   );
-  await run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", config]);
+  // TypeScript's package exports no `bin/tsc`: its folder is found from its package.json.
+  const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc");
+  await run(process.execPath, [tsc, "-p", config]);
 }, 120_000);
 
 afterAll(() => {

@@ -22,7 +22,6 @@ export interface MethodSpec {
   /** Items per shard of a parallel method; `null` (the default) lets the backend choose. */
   readonly shardSize?: number | null;
   readonly takesInput?: boolean;
-  readonly concurrentWith?: readonly string[];
   /** Order of the fan-in object's keys; defaults to the predecessors' topological order. */
   readonly inputs?: readonly string[];
 }
@@ -60,7 +59,6 @@ export function buildPlan(
       module: spec.module ?? "./test.methods",
       exportName: spec.exportName ?? method,
       mode,
-      concurrentWith: spec.concurrentWith ?? [],
       minWorkers: spec.minWorkers ?? 1,
       maxWorkers: spec.maxWorkers ?? null,
       retries: spec.retries ?? 0,
@@ -83,6 +81,7 @@ export function buildPlan(
     edges: sortedEdges,
     sources: order.filter((method) => predecessors(method).length === 0),
     sinks: order.filter((method) => !edges.some(([from]) => from === method)),
+    concurrent: [],
     // Test methods exchange plain JSON values, so every backend, those that move values between processes included, can run these plans.
     jsonSafe: true,
   };

@@ -49,8 +49,8 @@ describe("threads: the bound on threads at once", () => {
   it("refuses methods that run at the same time and together need more, naming them", () => {
     const half = Math.floor(machine / 2) + 1;
     const plan = buildPlan({
-      a: { mode: "parallel", minWorkers: half, concurrentWith: ["b"] },
-      b: { mode: "parallel", minWorkers: half, concurrentWith: ["a"] },
+      a: { mode: "parallel", minWorkers: half },
+      b: { mode: "parallel", minWorkers: half },
     });
     const bound = threadBound(undefined, undefined);
     expect(() => checkThreadBound(plan, peakDemand(plan), bound)).toThrow(

@@ -31,7 +31,7 @@ describe("createRunner refuses inconsistent plans", () => {
     const error = refusal({ ...base, format: 1 } as unknown as PlanDescriptor);
     expect(error.code).toBe(ErrorCode.InvalidPlan);
     expect(error.message).toBe(
-      "Plan 'test' is invalid: format 1 is not supported (expected 2); rebuild it with this version of flowc.",
+      "Plan 'test' is invalid: format 1 is not supported (expected 3); rebuild it with this version of flowc.",
     );
   });
 
@@ -185,6 +185,17 @@ describe("createRunner refuses inconsistent plans", () => {
       "Plan 'test' is invalid: sources [a, b] should be [a].",
     );
     expect(refusal({ ...base, sinks: ["a"] }).message).toBe("Plan 'test' is invalid: sinks [a] should be [b].");
+  });
+
+  it("refuses concurrent groups that are not lists of two or more of its methods", () => {
+    expect(refusal({ ...base, concurrent: [["a", "ghost"]] }).message).toBe(
+      'Plan \'test\' is invalid: a concurrent group must name two or more of its methods, got ["a","ghost"].',
+    );
+    expect(refusal({ ...base, concurrent: [["a"]] }).message).toMatch(/two or more of its methods, got \["a"\]/);
+    expect(refusal({ ...base, concurrent: undefined as never }).message).toBe(
+      "Plan 'test' is invalid: 'concurrent' must be a list of groups of method names.",
+    );
+    expect(() => createRunner({ ...base, concurrent: [["a", "b"]] }, methodsOf(base))).not.toThrow();
   });
 
   it("accepts a plan that went through JSON", () => {

@@ -221,7 +221,7 @@ export function buildAnalysis(manifestPath: string, text: string, options: Build
   for (const name of nodes) {
     settings.set(name, {
       mode: "single",
-      concurrentWith: [],
+      concurrent: false,
       minWorkers: undefined,
       maxWorkers: undefined,
       retries: undefined,
@@ -239,9 +239,7 @@ export function buildAnalysis(manifestPath: string, text: string, options: Build
       if (entry === undefined) continue;
       if (mode === "parallel") entry.mode = "parallel";
       if (mode === "concurrent") {
-        entry.concurrentWith = [
-          ...new Set([...entry.concurrentWith, ...group.methods.map((m) => m.name).filter((n) => n !== mention.name)]),
-        ];
+        if (group.methods.length >= 2) entry.concurrent = true;
         for (const other of group.methods) concurrentPairs.add(`${mention.name}\0${other.name}`);
       }
       entry.minWorkers = numberProperty(group, "min_worker_count") ?? entry.minWorkers;
@@ -285,9 +283,19 @@ export function buildAnalysis(manifestPath: string, text: string, options: Build
     graph: { nodes, edges },
     settings,
     backend: undefined,
-    plan: buildPlan(manifestName, nodes, edges, settings, bindings),
+    plan: buildPlan(manifestName, nodes, edges, settings, bindings, concurrentGroups(document)),
     diagnostics: [],
   };
+}
+
+/** The names of each concurrent group of two or more methods, as written. */
+function concurrentGroups(document: FlowDocument): string[][] {
+  return document.groups
+    .filter((group) => {
+      const flow = property(group, "execution_flow");
+      return flow?.kind === "Identifier" && flow.name === "concurrent" && group.methods.length >= 2;
+    })
+    .map((group) => group.methods.map((m) => m.name));
 }
 
 function buildPlan(
@@ -296,6 +304,7 @@ function buildPlan(
   edges: readonly GraphEdge[],
   settings: ReadonlyMap<string, MethodSettings>,
   bindings: ReadonlyMap<string, MethodBinding>,
+  concurrent: readonly (readonly string[])[],
 ): PlanDescriptor {
   const predecessors = (node: string) => edges.filter((e) => e.to === node).map((e) => e.from);
   const level = new Map<string, number>();
@@ -318,7 +327,6 @@ function buildPlan(
       module: binding?.module ?? "",
       exportName: binding?.exportName ?? node,
       mode: setting?.mode ?? "single",
-      concurrentWith: setting?.concurrentWith ?? [],
       minWorkers: setting?.minWorkers ?? 1,
       maxWorkers: setting?.maxWorkers ?? null,
       retries: setting?.retries ?? 0,
@@ -338,6 +346,7 @@ function buildPlan(
       .sort((a, b) => rank(a.to) - rank(b.to) || rank(a.from) - rank(b.from)),
     sources: order.filter((node) => predecessors(node).length === 0),
     sinks: order.filter((node) => !edges.some((e) => e.from === node)),
+    concurrent: concurrent.map((group) => [...group].sort((a, b) => rank(a) - rank(b))),
     jsonSafe: false,
   };
 }

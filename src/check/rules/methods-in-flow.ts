@@ -15,7 +15,7 @@ export function methodsInFlow(context: RuleContext): void {
   if (index.names.length < 2) return;
   index.names.forEach((name, i) => {
     if (index.successors[i]!.length > 0 || index.predecessors[i]!.length > 0) return;
-    if ((context.settings.get(name)?.concurrentWith.length ?? 0) > 0) return;
+    if (context.settings.get(name)?.concurrent === true) return;
     if (context.origins.get(name)?.uncertain === true || context.invalidNames.has(name)) return;
     const mention = context.firstMentions.get(name);
     if (mention !== undefined) context.report(Messages.MethodInNoFlow, mention.span, [name]);
