@@ -46,6 +46,8 @@ export interface WorkerMethod {
   readonly method: PlanMethod;
   /** Absolute file URL of the module that exports it. */
   readonly url: string;
+  /** Where a thread imports it from: the module compiled to JavaScript (see compiled-methods.ts), or `url`. */
+  readonly load: string;
 }
 
 export type WorkerRequest = ProbeRequest | ShardRequest;

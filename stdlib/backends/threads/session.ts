@@ -26,6 +26,7 @@ import { resolveModuleUrls } from "../../modules.js";
 import { Pool, progressBuffers } from "./pool.js";
 import { runStage, type StageSettings } from "./pool-stage.js";
 import { ShardSizer } from "./shard-size.js";
+import { threadModuleUrls } from "./compiled-methods.js";
 import { checkThreadBound, threadBound } from "./thread-bound.js";
 import { decode } from "./transport.js";
 import type { ThreadsSettings } from "./threads-options.js";
@@ -46,11 +47,15 @@ export async function openThreadsSession(
   const demand = poolDemand(plan);
   checkThreadBound(plan, demand, threadBound(settings.maxThreads, options.workersGiven));
   const urls = await resolveModuleUrls(parallel, options.modules, options.moduleBase);
+  const loadFrom = await threadModuleUrls(urls.values());
   const minThreads = Math.max(1, demand.workers);
   const maxThreads = Math.max(minThreads, settings.maxThreads ?? Math.max(availableParallelism(), options.workers));
   const startup: WorkerStartup = {
     channel: `flowc:${plan.name}:${randomUUID()}`,
-    methods: parallel.map((method) => ({ method, url: urls.get(method.name) ?? "" })),
+    methods: parallel.map((method) => {
+      const url = urls.get(method.name) ?? "";
+      return { method, url, load: loadFrom.get(url) ?? url };
+    }),
     backoff: options.retryBackoff,
     ...progressBuffers(),
   };

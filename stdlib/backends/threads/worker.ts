@@ -2,8 +2,9 @@
  * The entry of every worker thread of the `threads` backend: the pool calls
  * the default export once per task (a probe, or a shard of items).
  *
- * A worker imports the methods' modules itself (TypeScript through tsx,
- * JavaScript natively), starting as soon as it boots so that the first shard
+ * A worker imports the methods' modules itself (JavaScript natively, TypeScript
+ * as the calling thread compiled it, or through tsx where it could not be
+ * compiled: see compiled-methods.ts), starting as soon as it boots so that the first shard
  * does not wait for them, and runs each item under the method's call policy
  * (retries with backoff, timeout) exactly as the calling thread would. Items
  * of a shard run one after the other: a worker is one lane of its stage.
@@ -37,6 +38,8 @@ type Invocable = (input?: unknown, context?: RunContext) => unknown;
 type Loaded = { readonly fn: Invocable } | { readonly error: Encoded };
 
 const startup = workerData as WorkerStartup;
+// Compiled methods carry inline source maps: stack frames then point at the `.ts` lines.
+process.setSourceMapsEnabled(true);
 
 interface Bound {
   readonly spec: WorkerMethod;
@@ -46,7 +49,7 @@ interface Bound {
 
 async function load(spec: WorkerMethod): Promise<Loaded> {
   try {
-    const module = await importModule(spec.url);
+    const module = await importModule(spec.load);
     const fn = module[spec.method.exportName];
     if (typeof fn !== "function") {
       return { error: encode(errors.notAnExportedFunction(spec.method.exportName, spec.url, fn)) };
