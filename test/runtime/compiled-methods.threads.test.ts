@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { basename, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { threadModuleUrls } from "../../stdlib/backends/threads/compiled-methods.js";
 import { createRunner, MethodError } from "../../stdlib/index.js";
@@ -112,6 +112,31 @@ describe("TypeScript methods on worker threads", () => {
     ];
     const loadFrom = await threadModuleUrls(urls);
     for (const url of urls) expect(loadFrom.get(url)).toBe(url);
+  });
+
+  it("keep their cache folder bounded: files unused for a month go once there are many, those in use stay", async () => {
+    const dir = project(METHODS_PROJECT);
+    const cache = join(dir, "node_modules", ".cache", "flowc", "threads");
+    mkdirSync(cache, { recursive: true });
+    const longAgo = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000);
+    const recently = new Date(Date.now() - 24 * 60 * 60 * 1000);
+    for (let i = 0; i < 250; i++) {
+      const file = join(cache, `old${i}.mjs`);
+      writeFileSync(file, "export {};\n");
+      utimesSync(file, longAgo, longAgo);
+    }
+    writeFileSync(join(cache, "recent.mjs"), "export {};\n");
+    utimesSync(join(cache, "recent.mjs"), recently, recently);
+    const url = urlOf(dir, "m.methods.ts");
+    // Compiled once a month ago: used again now, it is kept.
+    const compiled = fileURLToPath((await threadModuleUrls([url])).get(url)!);
+    utimesSync(compiled, longAgo, longAgo);
+    await threadModuleUrls([url]);
+    const left = readdirSync(cache).filter((name) => name.endsWith(".mjs"));
+    expect(left.filter((name) => name.startsWith("old"))).toEqual([]);
+    expect(left).toContain("recent.mjs");
+    expect(left).toContain(basename(compiled));
+    expect(statSync(compiled).mtimeMs).toBeGreaterThan(recently.getTime());
   });
 
   it("leave JavaScript modules as they are", async () => {

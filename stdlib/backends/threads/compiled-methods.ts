@@ -18,13 +18,27 @@
  * module esbuild refuses (tsx then reports the error as before).
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** Bumped when the compiled files change shape, so older ones are not reused. */
 const FORMAT = 1;
+/** Past this many compiled files in a cache folder, those not used for `STALE_MS` are removed. */
+const KEEP_FILES = 200;
+/** A compiled file's modification time is renewed whenever it is used; one unused this long may go. */
+const STALE_MS = 30 * 24 * 60 * 60 * 1000;
 const TYPESCRIPT_ESM = /\.(?:m?ts|tsx)$/;
 const LOCAL_TYPESCRIPT = /\.(?:m?ts|tsx|cts)$/;
 /** An `import(…)` or `require(…)` whose argument is not a string literal. */
@@ -84,6 +98,7 @@ class ModuleCompiler {
     }
     mkdirSync(this.#cacheDir, { recursive: true });
     for (const { file, code } of compiled) writeWhole(file, code);
+    pruneStale(this.#cacheDir);
     return pathToFileURL(this.#outputOf(this.#entry)).href;
   }
 
@@ -187,11 +202,35 @@ function isEsModule(file: string): boolean {
 /** Writes `text` to `file` under a temporary name and renames it into place, unless it is there already. */
 function writeWhole(file: string, text: string): void {
   try {
-    if (readFileSync(file, "utf8") === text) return;
+    if (readFileSync(file, "utf8") === text) {
+      // In use again: the pruning below keeps it.
+      const now = new Date();
+      utimesSync(file, now, now);
+      return;
+    }
   } catch {
     // Not there yet.
   }
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   writeFileSync(temporary, text);
   renameSync(temporary, file);
+}
+
+/**
+ * Bounds the cache folder: each edit of a module leaves its older compiled file behind.
+ * Only files unused for a month go (a thread started later by a long-lived process may
+ * still import the file it was given), and only once there are many.
+ */
+function pruneStale(dir: string): void {
+  try {
+    const files = readdirSync(dir).filter((name) => name.endsWith(".mjs"));
+    if (files.length <= KEEP_FILES) return;
+    const before = Date.now() - STALE_MS;
+    for (const name of files) {
+      const file = path.join(dir, name);
+      if (statSync(file).mtimeMs < before) rmSync(file, { force: true });
+    }
+  } catch {
+    // A folder another process is pruning too: what is left is pruned next time.
+  }
 }
