@@ -1,3 +1,4 @@
+import { ChildProcess } from "node:child_process";
 import { API, type Snapshot } from "typescript/unstable/sync";
 
 /**
@@ -65,7 +66,12 @@ export class NativeSession {
     const api = this.api;
     this.api = undefined;
     this.snapshot = undefined;
-    api?.close();
+    if (api === undefined) return;
+    // The API closes the process's pipes before it signals it, and the compiler, finding its input
+    // closed, may print "context canceled" on the standard error it shares with flowc: it is ended
+    // first, so that it prints nothing.
+    nativeProcess(api)?.kill("SIGKILL");
+    api.close();
   }
 
   /** Starts the compiler's process now; throws when it cannot start (no binary for this platform). */
@@ -82,4 +88,14 @@ export class NativeSession {
     });
     return this.api;
   }
+}
+
+/**
+ * The compiler's process behind `api`. The API does not expose it: this reads the fields of
+ * the exactly pinned TypeScript 7.0.2 (`client.channel.child`), and finds nothing, so that
+ * closing falls back to the API's own, should they move.
+ */
+function nativeProcess(api: API): ChildProcess | undefined {
+  const child = (api as unknown as { client?: { channel?: { child?: unknown } } }).client?.channel?.child;
+  return child instanceof ChildProcess ? child : undefined;
 }
