@@ -1,5 +1,6 @@
 import { ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { NativeSession } from "../../src/typecheck/ts7/session.js";
 
@@ -17,6 +18,9 @@ describe("the TypeScript 7 session", () => {
     const session = new NativeSession(process.cwd());
     const child = processOf(session);
     expect(child.exitCode).toBeNull();
+    // A snapshot with a project open, as after a type-check: closing releases it, then ends the process.
+    session.open(path.resolve("examples/tsconfig.json"));
+    expect(session.current().getProjects()).toHaveLength(1);
     const exited = once(child, "exit");
     session.close();
     const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];

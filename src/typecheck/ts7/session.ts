@@ -64,9 +64,12 @@ export class NativeSession {
   close(): void {
     this.closed = true;
     const api = this.api;
+    const snapshot = this.snapshot;
     this.api = undefined;
     this.snapshot = undefined;
     if (api === undefined) return;
+    // Released while the compiler still answers: closing the API would ask it to, too late.
+    snapshot?.dispose();
     // The API closes the process's pipes before it signals it, and the compiler, finding its input
     // closed, may print "context canceled" on the standard error it shares with flowc: it is ended
     // first, so that it prints nothing.
