@@ -58,50 +58,45 @@ export function buildWithCli(
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-export const flowcColdBuild: Contender<CompilerSetup, CompilerOutput> = {
-  id: "flowc-build-cold",
-  label: "`flowc build`, fresh process",
-  role: "flowc",
-  placement: "spawns",
-  async prepare(setup) {
-    const { manifest } = expectKind(setup, "cold build");
-    const outDir = mkdtempSync(join(tmpdir(), "flowc-bench-cold-"));
-    const runner = join(outDir, manifest.replace(/\.flow$/, ".flow.ts"));
-    return {
-      async run() {
-        const built = buildWithCli(manifest, outDir);
-        if (built.status !== 0) return { kind: "exit", ...built };
-        return { kind: "runner", code: readFileSync(runner, "utf8") };
-      },
-      close: async () => rmSync(outDir, { recursive: true, force: true }),
-    };
-  },
-};
+/**
+ * `flowc build` of the case's manifest in a fresh process, timed per run. With `cached`, the
+ * rebuild cache answers: a first build, untimed, fills it; without, `--no-cache` compiles each time.
+ */
+function cliBuild(id: string, label: string, cached: boolean): Contender<CompilerSetup, CompilerOutput> {
+  return {
+    id,
+    label,
+    role: "flowc",
+    placement: "spawns",
+    async prepare(setup) {
+      const { manifest } = expectKind(setup, "cold build");
+      const outDir = mkdtempSync(join(tmpdir(), `${id}-`));
+      const cacheDir = cached ? join(outDir, ".cache") : undefined;
+      const runner = join(outDir, manifest.replace(/\.flow$/, ".flow.ts"));
+      if (cacheDir !== undefined) {
+        const first = buildWithCli(manifest, outDir, cacheDir);
+        if (first.status !== 0) throw new Error(`flowc build failed: ${first.output}`);
+      }
+      return {
+        async run() {
+          const built = buildWithCli(manifest, outDir, cacheDir);
+          if (built.status !== 0) return { kind: "exit", ...built };
+          return { kind: "runner", code: readFileSync(runner, "utf8") };
+        },
+        close: async () => rmSync(outDir, { recursive: true, force: true }),
+      };
+    },
+  };
+}
+
+export const flowcColdBuild = cliBuild("flowc-build-cold", "`flowc build`, fresh process", false);
 
 /** `flowc build` in a fresh process when nothing changed since the last build: answered by the rebuild cache. */
-export const flowcUnchangedBuild: Contender<CompilerSetup, CompilerOutput> = {
-  id: "flowc-build-unchanged",
-  label: "`flowc build`, fresh process, nothing changed",
-  role: "flowc",
-  placement: "spawns",
-  async prepare(setup) {
-    const { manifest } = expectKind(setup, "cold build");
-    const outDir = mkdtempSync(join(tmpdir(), "flowc-bench-unchanged-"));
-    const cacheDir = join(outDir, ".cache");
-    const runner = join(outDir, manifest.replace(/\.flow$/, ".flow.ts"));
-    // The build before: it fills the cache the timed builds answer from.
-    const first = buildWithCli(manifest, outDir, cacheDir);
-    if (first.status !== 0) throw new Error(`flowc build failed: ${first.output}`);
-    return {
-      async run() {
-        const built = buildWithCli(manifest, outDir, cacheDir);
-        if (built.status !== 0) return { kind: "exit", ...built };
-        return { kind: "runner", code: readFileSync(runner, "utf8") };
-      },
-      close: async () => rmSync(outDir, { recursive: true, force: true }),
-    };
-  },
-};
+export const flowcUnchangedBuild = cliBuild(
+  "flowc-build-unchanged",
+  "`flowc build`, fresh process, nothing changed",
+  true,
+);
 
 export const flowcWarmRebuild: Contender<CompilerSetup, CompilerOutput> = {
   id: "flowc-build-warm",

@@ -54,3 +54,8 @@ export interface GroupFacts {
    */
   readonly uncertain: boolean;
 }
+
+/** Whether a group declares methods concurrent: `execution_flow: concurrent` over two or more of them. */
+export function isConcurrentGroup(facts: GroupFacts): boolean {
+  return facts.flow === "concurrent" && facts.methods.length >= 2;
+}

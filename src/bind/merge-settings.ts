@@ -1,6 +1,6 @@
 import type { Identifier, Span } from "../../grammar/ast.js";
 import { positionAt, type SourceText } from "../../grammar/source.js";
-import type { GroupFacts, Setting, SettingKey } from "./group-facts.js";
+import { isConcurrentGroup, type GroupFacts, type Setting, type SettingKey } from "./group-facts.js";
 import type { MethodSettings } from "./types.js";
 
 /** Where each merged setting of one method was written; rules point their diagnostics there. */
@@ -52,7 +52,6 @@ export function mergeSettings(nodes: readonly string[], groups: readonly GroupFa
     settings: { [K in SettingKey]?: Setting<number> };
     minWorkersWritten: boolean;
     concurrentGroups: GroupFacts[];
-    concurrent: boolean;
     uncertain: boolean;
     conflicts: SettingConflict[];
   }
@@ -63,7 +62,6 @@ export function mergeSettings(nodes: readonly string[], groups: readonly GroupFa
       settings: {},
       minWorkersWritten: false,
       concurrentGroups: [],
-      concurrent: false,
       uncertain: false,
       conflicts: [],
     });
@@ -76,10 +74,7 @@ export function mergeSettings(nodes: readonly string[], groups: readonly GroupFa
       if (facts.flow === "parallel" && draft.parallel === undefined && facts.flowValue !== undefined) {
         draft.parallel = facts.flowValue;
       }
-      if (facts.flow === "concurrent" && facts.methods.length >= 2) {
-        draft.concurrentGroups.push(facts);
-        draft.concurrent = true;
-      }
+      if (isConcurrentGroup(facts)) draft.concurrentGroups.push(facts);
       if (facts.writtenKeys.has("min_worker_count")) draft.minWorkersWritten = true;
       if (facts.uncertain) draft.uncertain = true;
       for (const key of settingKeys) {
@@ -100,7 +95,7 @@ export function mergeSettings(nodes: readonly string[], groups: readonly GroupFa
   for (const [name, draft] of drafts) {
     settings.set(name, {
       mode: draft.parallel === undefined ? "single" : "parallel",
-      concurrent: draft.concurrent,
+      concurrent: draft.concurrentGroups.length > 0,
       minWorkers: draft.settings.min_worker_count?.value,
       maxWorkers: draft.settings.max_worker_count?.value,
       retries: draft.settings.retries?.value,

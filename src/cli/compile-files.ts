@@ -3,7 +3,7 @@ import type { SourceText } from "../../grammar/source.js";
 import type { PlanDescriptor } from "../../stdlib/plan.js";
 import { hasErrors, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import type { CompileResult, TypeScriptServices } from "../compile.js";
-import { defaultCacheDir, openCompileCache, type CompileCache } from "../cache/compile-cache.js";
+import { defaultCacheDir, openCompileCache } from "../cache/compile-cache.js";
 import type { TypeScriptVersion } from "../typecheck/engine.js";
 import type { InputProblem } from "../typecheck/input-check.js";
 import type { TargetBackend } from "../typecheck/types.js";

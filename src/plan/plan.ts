@@ -1,5 +1,6 @@
 import { hasErrors } from "../../grammar/diagnostics/diagnostic.js";
 import type { PlanDescriptor } from "../../stdlib/plan.js";
+import { isConcurrentGroup } from "../bind/group-facts.js";
 import type { Binding } from "../bind/types.js";
 import type { Checked } from "../check/types.js";
 import { manifestName } from "../resolve/manifest-name.js";
@@ -18,8 +19,6 @@ export function plan(resolution: Resolution, bound: Binding, checked: Checked): 
     !hasErrors(bound.diagnostics) &&
     !hasErrors(checked.diagnostics);
   if (!sound) return undefined;
-  const concurrent = bound.groups
-    .filter((group) => group.flow === "concurrent" && group.methods.length >= 2)
-    .map((group) => group.methods.map((method) => method.name));
+  const concurrent = bound.groups.filter(isConcurrentGroup).map((group) => group.methods.map((method) => method.name));
   return buildPlan(manifestName(bound.source.path), bound.graph, bound.settings, resolution, concurrent);
 }

@@ -38,6 +38,8 @@ export class NativeProject implements EngineProject {
   private readonly files = new Set<string>();
   /** The tsconfig and the configs it extends, as flowc read them. */
   private readonly settingsRead: readonly string[];
+  /** The program's files as the last probe check saw them (the probe gone, nothing else changed since). */
+  private checkedFiles: readonly string[] | undefined;
   private opened = false;
   /** Module symbols by file, for the snapshot `symbolsOf` was read in. */
   private symbols = new Map<string, NativeSymbol | undefined>();
@@ -111,6 +113,7 @@ export class NativeProject implements EngineProject {
       const project = this.project();
       const program = project.program;
       const inProgram = new Set(program.getSourceFileNames());
+      this.checkedFiles = [...inProgram];
       const texts = new Map<string, string>([[probePath, text]]);
       const errorsOf = (file: string): EngineDiagnostic[] =>
         [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]
@@ -131,8 +134,9 @@ export class NativeProject implements EngineProject {
   }
 
   filesRead(): readonly string[] {
-    // The probe and flowc's own tsconfig live only in memory, as do the default libraries.
-    const sources = this.opened ? this.project().program.getSourceFileNames() : [];
+    // The probe and flowc's own tsconfig live only in memory, as do the default libraries. Read from the
+    // last check where there was one: asking the project again would make the compiler build it anew.
+    const sources = this.checkedFiles ?? (this.opened ? this.project().program.getSourceFileNames() : []);
     return [...onDisk(sources), ...this.settingsRead];
   }
 
@@ -200,6 +204,8 @@ export class NativeProject implements EngineProject {
   private include(file: string): void {
     if (this.files.has(file)) return;
     this.files.add(file);
+    // The program grows by this file and what it imports: the last check's list no longer covers it.
+    this.checkedFiles = undefined;
     this.writeConfig();
   }
 

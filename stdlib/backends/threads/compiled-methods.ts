@@ -75,6 +75,8 @@ class ModuleCompiler {
   readonly #cacheDir: string;
   /** Absolute paths compiled or queued, with the file each compiles to. */
   readonly #outputs = new Map<string, string>();
+  /** The text of each module read, once: it names the compiled file and is what is compiled. */
+  readonly #sources = new Map<string, string>();
 
   constructor(esbuild: Esbuild, entry: string) {
     this.#esbuild = esbuild;
@@ -104,12 +106,19 @@ class ModuleCompiler {
 
   /** The compiled text of `file`, or `undefined` when it must stay with tsx. */
   async #compile(file: string, compiledFileOf: (dependency: string) => string): Promise<string | undefined> {
-    const source = readFileSync(file, "utf8");
+    this.#outputOf(file);
+    const source = this.#sources.get(file)!;
     if (!isEsModule(file) || COMPUTED_IMPORT.test(source)) return undefined;
     const url = pathToFileURL(file).href;
     const esbuild = this.#esbuild;
     const result = await esbuild.build({
-      entryPoints: [file],
+      // The text that named the compiled file, not what the file may hold by now.
+      stdin: {
+        contents: source,
+        sourcefile: file,
+        resolveDir: path.dirname(file),
+        loader: file.endsWith(".tsx") ? "tsx" : "ts",
+      },
       bundle: true,
       write: false,
       format: "esm",
@@ -157,9 +166,11 @@ class ModuleCompiler {
   #outputOf(file: string): string {
     let output = this.#outputs.get(file);
     if (output === undefined) {
+      const source = readFileSync(file, "utf8");
+      this.#sources.set(file, source);
       const hash = createHash("sha256")
         .update(`${FORMAT}\0${this.#esbuild.version}\0${file}\0`)
-        .update(readFileSync(file))
+        .update(source)
         .digest("hex");
       output = path.join(this.#cacheDir, `${hash.slice(0, 32)}.mjs`);
       this.#outputs.set(file, output);
