@@ -50,8 +50,11 @@ export interface CompileOptions {
 export interface TypeScriptServices {
   /** The TypeScript that reads the methods. */
   readonly version: TypeScriptVersion;
-  /** The project of the methods of the manifest at `manifestPath` (or of a runner to be written there). */
-  forManifest(manifestPath: string): EngineProject;
+  /**
+   * The project of the methods of the manifest at `manifestPath` (or of a runner to be
+   * written there); the first call starts the TypeScript that reads them.
+   */
+  forManifest(manifestPath: string): Promise<EngineProject>;
   /** Ends what the services hold (the native compiler's process); idempotent. */
   close(): void;
 }
@@ -110,7 +113,7 @@ export async function compile(
   if (hasErrors(parsed.diagnostics)) return { ...result({}), diagnostics: parsed.diagnostics };
   pushAll(diagnostics, parsed.diagnostics);
 
-  const services = options.types === false ? undefined : typescript?.forManifest(source.path);
+  const services = options.types === false ? undefined : await typescript?.forManifest(source.path);
   const resolution = resolve(parsed.document, source, services?.host ?? untypedHost);
   pushAll(diagnostics, resolution.diagnostics);
 
@@ -139,8 +142,8 @@ export async function compile(
   if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
   // The runner belongs to the project of the folder it is written to, which may not be the manifest's.
   // A warning, not an error: the runner may be compiled by a toolchain flowc cannot see (a bundler, another tsconfig).
-  const runnerProject = typescript?.forManifest(options.outFile) ?? services;
-  const format = runnerFormatProblem(runnerProject.options, options.outFile, source);
+  const runnerProject = (await typescript?.forManifest(options.outFile)) ?? services;
+  const format = runnerFormatProblem(runnerProject.moduleFormat(options.outFile), options.outFile, source);
   if (format !== undefined) diagnostics.push(format);
   const code = await emit(typed, { outFile: options.outFile });
   return result({ resolution, analysis, typed, plan: typed.plan, code });

@@ -1,7 +1,5 @@
 import type { TypeScriptServices } from "./compile.js";
 import type { TypeScriptVersion } from "./typecheck/engine.js";
-import { createProjectCache, type ProjectCache } from "./typecheck/project.js";
-import { createTypeScript6Engine } from "./typecheck/ts6/engine.js";
 import { createTypeScript7Engine } from "./typecheck/ts7/engine.js";
 
 /** The TypeScript version that type-checks when none is named. */
@@ -14,8 +12,8 @@ export interface TypeScriptServicesOptions {
    * platform), 6 takes over and `warn` says so.
    */
   readonly typescript?: TypeScriptVersion | undefined;
-  /** How many projects to keep (TypeScript 6; `--watch` keeps them all). */
-  readonly projects?: ProjectCache | undefined;
+  /** How many projects to keep (TypeScript 6; `--watch` keeps them all). @default 4 */
+  readonly projectLimit?: number | undefined;
   /** Where the warning that TypeScript 7 could not start goes; standard error by default. */
   readonly warn?: ((message: string) => void) | undefined;
 }
@@ -30,64 +28,47 @@ export interface WarmTypeScriptServices extends TypeScriptServices {
 
 /**
  * TypeScript services for one `flowc` invocation: manifests under the same tsconfig
- * share one project (and its parsed libraries) and one module host. Closing them ends
- * the TypeScript 7 compiler's process, so every command closes what it created.
+ * share one project (and its parsed libraries) and one module host. Nothing starts before
+ * the first project is asked for: the native compiler's process then, or TypeScript 6,
+ * loaded only when it is the one that reads (it costs half a second to load). Closing them
+ * ends the TypeScript 7 compiler's process, so every command closes what it created.
  */
 export function createTypeScriptServices(options: TypeScriptServicesOptions = {}): WarmTypeScriptServices {
   const wanted = options.typescript ?? DEFAULT_TYPESCRIPT;
   let engine: WarmTypeScriptServices | undefined;
-  const current = (): WarmTypeScriptServices => {
-    if (engine !== undefined) return engine;
+  let starting: Promise<WarmTypeScriptServices> | undefined;
+  const start = async (): Promise<WarmTypeScriptServices> => {
     if (wanted === 7) {
       const native = createTypeScript7Engine();
       try {
         native.start();
-        engine = { ...native, forManifest: (path) => native.projectFor(path) };
-        return engine;
+        return { ...native, forManifest: async (path) => native.projectFor(path) };
       } catch (error) {
         native.close();
         const reason = error instanceof Error ? error.message : String(error);
         (options.warn ?? warnOnStderr)(`TypeScript 7 could not start (${reason}); type-checking with TypeScript 6`);
       }
     }
-    engine = typeScript6Services(options.projects);
-    return engine;
+    const { typeScript6Services } = await import("./typecheck/ts6/services.js");
+    return typeScript6Services(options.projectLimit);
+  };
+  const current = async (): Promise<WarmTypeScriptServices> => {
+    starting ??= start().then((started) => (engine = started));
+    return starting;
   };
   return {
+    /** The TypeScript asked for, until the first project is opened; then the one that reads. */
     get version() {
-      return current().version;
+      return engine?.version ?? wanted;
     },
-    forManifest: (path) => current().forManifest(path),
+    forManifest: async (path) => (await current()).forManifest(path),
     refresh: (files) => engine?.refresh(files),
     forgetProject: (tsConfigPath) => engine?.forgetProject(tsConfigPath),
-    close: () => engine?.close(),
-  };
-}
-
-function typeScript6Services(projects: ProjectCache = createProjectCache()): WarmTypeScriptServices {
-  const engine = createTypeScript6Engine(projects);
-  return {
-    version: 6,
-    forManifest: (path) => engine.projectFor(path),
-    refresh(files) {
-      const changed = [...files];
-      for (const project of projects.projects()) {
-        for (const file of changed) {
-          const sourceFile = project.getSourceFile(file);
-          if (sourceFile === undefined) continue;
-          try {
-            // Removes the file from the project when it no longer exists.
-            sourceFile.refreshFromFileSystemSync();
-          } catch {
-            // Unreadable now (permissions, a directory): forget it; resolving it again reports what is wrong.
-            project.removeSourceFile(sourceFile);
-          }
-        }
-      }
-      if (changed.length > 0) engine.forgetHosts();
+    close: () => {
+      if (engine !== undefined) engine.close();
+      // Still starting: close what starts as soon as it has.
+      else void starting?.then((started) => started.close());
     },
-    forgetProject: (tsConfigPath) => projects.forget(tsConfigPath),
-    close: () => engine.close(),
   };
 }
 

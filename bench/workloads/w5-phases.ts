@@ -78,7 +78,7 @@ export async function preparePhases(
   const source = createSourceText(path, phaseManifest(shape, n));
   // The default engine, as `flowc build` uses it; closed by the case's dispose.
   const services = createTypeScriptServices();
-  const project = services.forManifest(path);
+  const project = await services.forManifest(path);
   const host = project.host;
   const parsed = parse(source);
   const resolution = resolve(parsed.document, source, host);

@@ -24,7 +24,7 @@ import { VERSION } from "../version.js";
 import { fingerprintOf, isUnchanged, type Fingerprint } from "./fingerprint.js";
 
 /** Bumped whenever what an entry holds changes shape. */
-const ENTRY_FORMAT = 1;
+const ENTRY_FORMAT = 2;
 /** Entries kept; past this many, storing one removes the least recently written half. */
 const MAX_ENTRIES = 2_000;
 

@@ -2,8 +2,11 @@
  * What a compilation read from disk, recorded so that a later run can tell, without
  * compiling, whether anything it would read has changed.
  *
- * - Every file it read, by content (a hash): an edit that keeps the size and the
- *   modification time still misses.
+ * - Every file it read that the user edits, by content (a hash): an edit that keeps the
+ *   size and the modification time still misses. Files under `node_modules` (most of what a
+ *   type-check reads, and the largest: `@types/node` alone is 200 files) are written by
+ *   package managers, which replace them: those are recorded by size, inode and change time
+ *   (which no tool can set back), so that an unchanged build does not read megabytes.
  * - Every directory that holds a file it read, by modification time: a file created,
  *   deleted or renamed there (a new `utils.ts` beside `utils.js`, an `index.ts`) changes it.
  * - In those directories and every ancestor of them, what module lookup and settings
@@ -21,7 +24,7 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 export interface Fingerprint {
-  /** Absolute path → SHA-256 of its content, or `null` when it did not exist. */
+  /** Absolute path → SHA-256 of its content (or, under node_modules, its stat signature), or `null` when it did not exist. */
   readonly files: Readonly<Record<string, string | null>>;
   /** Absolute path → modification time in nanoseconds (as a string), or `null` when it did not exist. */
   readonly directories: Readonly<Record<string, string | null>>;
@@ -54,7 +57,7 @@ export function fingerprintOf(files: Iterable<string>): Fingerprint {
     for (const name of SETTINGS_FILES) read.add(path.join(dir, name));
   }
   const fileHashes: Record<string, string | null> = {};
-  for (const file of [...read].sort()) fileHashes[file] = contentHash(file);
+  for (const file of [...read].sort()) fileHashes[file] = signatureOf(file);
   const times: Record<string, string | null> = {};
   for (const dir of [...lookedIn].sort()) times[dir] = modifiedAt(dir);
   return { files: fileHashes, directories: times };
@@ -66,9 +69,21 @@ export function isUnchanged(fingerprint: Fingerprint): boolean {
     if (modifiedAt(dir) !== time) return false;
   }
   for (const [file, hash] of Object.entries(fingerprint.files)) {
-    if (contentHash(file) !== hash) return false;
+    if (signatureOf(file) !== hash) return false;
   }
   return true;
+}
+
+const IN_PACKAGES = `${path.sep}node_modules${path.sep}`;
+
+function signatureOf(file: string): string | null {
+  if (!file.includes(IN_PACKAGES)) return contentHash(file);
+  try {
+    const stats = statSync(file, { bigint: true });
+    return stats.isFile() ? `stat:${stats.size}:${stats.ino}:${stats.ctimeNs}:${stats.mtimeNs}` : null;
+  } catch {
+    return null;
+  }
 }
 
 function contentHash(file: string): string | null {

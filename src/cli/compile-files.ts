@@ -154,8 +154,8 @@ export async function compileSources(
       );
       const fileResult = toFileResult(result, outFile);
       if (cache !== undefined && key !== undefined && compiler.owned !== undefined) {
-        const read = [source.path, ...filesRead(compiler.owned, source.path)];
-        if (outFile !== undefined) read.push(...filesRead(compiler.owned, outFile));
+        const read = [source.path, ...(await filesRead(compiler.owned, source.path))];
+        if (outFile !== undefined) read.push(...(await filesRead(compiler.owned, outFile)));
         cache.store(key, toCache(fileResult), read);
       }
       results.push(fileResult);
@@ -167,8 +167,8 @@ export async function compileSources(
 }
 
 /** What the project of the manifest (or runner) at `file` has read, for the cache's fingerprint. */
-function filesRead(services: WarmTypeScriptServices, file: string): readonly string[] {
-  return services.forManifest(file).filesRead();
+async function filesRead(services: WarmTypeScriptServices, file: string): Promise<readonly string[]> {
+  return (await services.forManifest(file)).filesRead();
 }
 
 interface Compiler {

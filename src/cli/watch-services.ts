@@ -1,7 +1,6 @@
 import type { TypeScriptServices } from "../compile.js";
 import type { TypeScriptVersion } from "../typecheck/engine.js";
-import { localImports } from "../typecheck/local-imports.js";
-import { createProjectCache, findTsConfig } from "../typecheck/project.js";
+import { findTsConfig } from "../typecheck/project.js";
 import { createTypeScriptServices } from "../typescript-services.js";
 
 /**
@@ -26,12 +25,12 @@ export interface WatchServices extends TypeScriptServices {
    * directly or not, themselves included: what a change to should recompile
    * the manifest. Packages (anything under node_modules) are left out.
    */
-  localImports(manifestPath: string, modules: Iterable<string>): Set<string>;
+  localImports(manifestPath: string, modules: Iterable<string>): Promise<Set<string>>;
 }
 
 export function createWatchServices(typescript?: TypeScriptVersion): WatchServices {
   // One project per tsconfig for the whole session, however many there are.
-  const services = createTypeScriptServices({ typescript, projects: createProjectCache(Number.POSITIVE_INFINITY) });
+  const services = createTypeScriptServices({ typescript, projectLimit: Number.POSITIVE_INFINITY });
   return {
     get version() {
       return services.version;
@@ -41,6 +40,6 @@ export function createWatchServices(typescript?: TypeScriptVersion): WatchServic
     tsConfigOf: (manifestPath) => findTsConfig(manifestPath),
     refresh: (files) => services.refresh(files),
     forgetProject: (tsConfigPath) => services.forgetProject(tsConfigPath),
-    localImports: (manifestPath, modules) => localImports(services.forManifest(manifestPath).options, modules),
+    localImports: async (manifestPath, modules) => (await services.forManifest(manifestPath)).localFiles(modules),
   };
 }

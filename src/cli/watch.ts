@@ -111,7 +111,7 @@ export async function watch(files: readonly string[], options: WatchOptions): Pr
       entry.result = result;
       entry.tsConfig = services.tsConfigOf(key);
       // A manifest that does not parse resolves no module: keep watching those it had.
-      if (result!.resolved) entry.modules = services.localImports(key, result!.modulePaths.values());
+      if (result!.resolved) entry.modules = await services.localImports(key, result!.modulePaths.values());
       if (result!.code === undefined || result!.outFile === undefined) {
         entry.written = undefined;
       } else if (result!.code !== entry.written) {

@@ -5,7 +5,6 @@
  * the resolver, the type-check, the transport walk and the input check learn of the
  * methods goes through it, so both engines give the same answers to the same questions.
  */
-import type { CompilerOptions } from "ts-morph";
 import type { ModuleHost } from "../resolve/types.js";
 import type { CallShape } from "./call-shape.js";
 
@@ -13,6 +12,19 @@ import type { CallShape } from "./call-shape.js";
 export type TypeScriptVersion = 6 | 7;
 
 export const TYPESCRIPT_VERSIONS: readonly TypeScriptVersion[] = [6, 7];
+
+/** At most this many files are followed from one manifest's modules (see `EngineProject.localFiles`). */
+export const MAX_LOCAL_FILES = 500;
+
+/**
+ * How TypeScript compiles a file: as an ES module, or not, and what makes it so: the
+ * tsconfig's `module` setting (named as TypeScript names it), or, under Node16/NodeNext,
+ * the package.json that governs the file (`undefined` when there is none).
+ */
+export type ModuleFormat =
+  | { readonly kind: "module" }
+  | { readonly kind: "script"; readonly module: string }
+  | { readonly kind: "commonjs-package"; readonly packageJson: string | undefined };
 
 /** One TypeScript message and the explanations below it, as TypeScript chains them. */
 export interface MessageChain {
@@ -34,10 +46,21 @@ export interface EngineDiagnostic {
 
 /** The project in which the methods of the manifests under one tsconfig are read. */
 export interface EngineProject {
-  /** The settings of the tsconfig (or the defaults), as TypeScript 6 reads them. */
-  readonly options: CompilerOptions;
+  /** The tsconfig the settings come from; `undefined` when the project runs on flowc's defaults. */
+  readonly configFile: string | undefined;
   /** What is wrong with the tsconfig (FLOW4013). */
   readonly configErrors: readonly EngineDiagnostic[];
+  /** Whether TypeScript reads JavaScript files here (`allowJs`). */
+  readonly allowJs: boolean;
+  /** How the user's TypeScript would compile a `.ts` file at `file` (a runner) under this project's settings. */
+  moduleFormat(file: string): ModuleFormat;
+  /**
+   * The files under the user's control that `modules` (absolute paths) import, directly or
+   * not, themselves included: the files whose TypeScript errors are the user's, and whose
+   * changes concern the manifest. Packages (anything under node_modules) are left out; at
+   * most MAX_LOCAL_FILES are followed, so that a huge project does not stall a build.
+   */
+  localFiles(modules: Iterable<string>): Set<string>;
   /** Finds the methods modules a manifest names and lists their exports. */
   readonly host: ModuleHost;
   /** How the export `exportName` of `modulePath` can be called, read from its signatures. */

@@ -1,29 +1,34 @@
-import { existsSync } from "node:fs";
+/**
+ * What flowc knows of a TypeScript project before any TypeScript is loaded: where its
+ * tsconfig is, and the settings flowc adds to it. Each engine reads the tsconfig itself
+ * (src/typecheck/ts6/project.ts, src/typecheck/ts7/project.ts); these are written the way a
+ * tsconfig writes them, so that both read the same thing.
+ */
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { Project, ts, type CompilerOptions } from "ts-morph";
 
 /**
- * Options for methods that live outside any TypeScript project: what `tsc --init`
+ * Settings for methods that live outside any TypeScript project: what `tsc --init`
  * would choose for a modern Node package, strict.
  */
-export const DEFAULT_COMPILER_OPTIONS: CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+export const DEFAULT_SETTINGS = {
+  target: "es2022",
+  module: "nodenext",
+  moduleResolution: "nodenext",
   strict: true,
   skipLibCheck: true,
   esModuleInterop: true,
   // A project without a tsconfig may well be JavaScript: read its JSDoc types, and check them.
   allowJs: true,
   checkJs: true,
-};
+} as const;
 
 /**
  * Settings flowc imposes on every project. The type-check reads declarations and
  * never writes anything, so emit-related options only cost time; and the probe
  * file it adds declares values nobody reads, which `noUnusedLocals` would flag.
  */
-export const OVERRIDES: CompilerOptions = {
+export const OVERRIDES = {
   noEmit: true,
   declaration: false,
   declarationMap: false,
@@ -34,153 +39,32 @@ export const OVERRIDES: CompilerOptions = {
   incremental: false,
   noUnusedLocals: false,
   noUnusedParameters: false,
-};
+} as const;
+
+/** "No inputs were found in config file": flowc reads only the methods, never the files a tsconfig includes. */
+export const NO_INPUTS = 18003;
 
 /** The `tsconfig.json` nearest to the manifest, searching its directory and then each parent. */
 export function findTsConfig(manifestPath: string): string | undefined {
-  return ts.findConfigFile(path.dirname(path.resolve(manifestPath)), ts.sys.fileExists, "tsconfig.json");
+  let dir = path.dirname(path.resolve(manifestPath));
+  for (;;) {
+    const candidate = path.join(dir, "tsconfig.json");
+    if (isFile(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
 }
-
-/** "No inputs were found in config file": flowc reads only the methods, never the files a tsconfig includes. */
-const NO_INPUTS = 18003;
-
-/** What went wrong reading a project's tsconfig (and the configs it extends), as TypeScript says it. */
-const configErrors = new WeakMap<Project, readonly ts.Diagnostic[]>();
-/** The config files read for a project: its tsconfig and those it extends. */
-const configFiles = new WeakMap<Project, readonly string[]>();
 
 /** The files of `files` that exist on disk, absolute (a compiler also holds files that live only in memory). */
 export function onDisk(files: Iterable<string>): string[] {
   return [...files].map((file) => path.resolve(file)).filter((file) => existsSync(file));
 }
 
-/** The tsconfig of `project` and every config it extends, as read (absolute paths). */
-export function configFilesOf(project: Project): readonly string[] {
-  return configFiles.get(project) ?? [];
-}
-
-/**
- * The errors TypeScript found in the tsconfig of `project` (a file it cannot read, JSON
- * it cannot parse, an option it does not know, a config it extends that is missing).
- * The project then runs on what could be read, or on the defaults.
- */
-export function configErrorsOf(project: Project): readonly ts.Diagnostic[] {
-  return configErrors.get(project) ?? [];
-}
-
-/**
- * A project for the methods of manifests governed by `tsConfigPath` (or by the
- * defaults when there is none), with its settings as the user's `tsc` reads them
- * (`extends`, `paths`, strictness, `allowJs` …). It starts empty: the files a tsconfig
- * includes are not loaded, because only the methods modules and what they import
- * matter, and reading a whole application would make a cold check slow.
- */
-export function createProject(tsConfigPath: string | undefined): Project {
-  const { options, errors, read } = readProjectSettings(tsConfigPath);
-  const project = new Project({ compilerOptions: options });
-  if (errors.length > 0) configErrors.set(project, errors);
-  configFiles.set(project, read);
-  return project;
-}
-
-/** What flowc reads of a project's settings, whatever TypeScript then reads the methods. */
-export interface ProjectSettings {
-  /** The tsconfig's options (or the defaults, when there is none or it cannot be read), with flowc's overrides. */
-  readonly options: CompilerOptions;
-  readonly errors: readonly ts.Diagnostic[];
-  /** Whether the options are the tsconfig's own (else they are the defaults). */
-  readonly fromTsConfig: boolean;
-  /** The config files read: the tsconfig and every config it extends (absolute paths). */
-  readonly read: readonly string[];
-}
-
-/** The settings of the project of `tsConfigPath`, or the defaults when it is `undefined`. */
-export function readProjectSettings(tsConfigPath: string | undefined): ProjectSettings {
-  const read = tsConfigPath === undefined ? undefined : readTsConfig(tsConfigPath);
-  return {
-    options:
-      read?.options === undefined ? { ...DEFAULT_COMPILER_OPTIONS, ...OVERRIDES } : { ...read.options, ...OVERRIDES },
-    errors: read?.errors ?? [],
-    fromTsConfig: read?.options !== undefined,
-    read: read?.read ?? [],
-  };
-}
-
-/** The compiler options of a tsconfig (`undefined` when it cannot be read at all), and its errors. */
-function readTsConfig(tsConfigPath: string): {
-  options: CompilerOptions | undefined;
-  errors: ts.Diagnostic[];
-  read: string[];
-} {
-  const fatal: ts.Diagnostic[] = [];
-  const read: string[] = [path.resolve(tsConfigPath)];
-  const host: ts.ParseConfigFileHost = {
-    ...ts.sys,
-    readFile: (file: string) => {
-      read.push(path.resolve(file));
-      return ts.sys.readFile(file);
-    },
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => fatal.push(diagnostic),
-  };
-  let parsed: ts.ParsedCommandLine | undefined;
+function isFile(file: string): boolean {
   try {
-    parsed = ts.getParsedCommandLineOfConfigFile(tsConfigPath, undefined, host);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    fatal.push({
-      category: ts.DiagnosticCategory.Error,
-      code: 5083,
-      file: undefined,
-      start: undefined,
-      length: undefined,
-      messageText: `Cannot read file '${tsConfigPath}': ${message}`,
-    });
+    return statSync(file).isFile();
+  } catch {
+    return false;
   }
-  // The parse errors of the JSON itself are kept apart from the errors of its settings.
-  const found = parsed === undefined ? [] : ts.getConfigFileParsingDiagnostics(parsed);
-  const errors = [...fatal, ...found.filter((error) => error.code !== NO_INPUTS)];
-  return { options: fatal.length > 0 ? undefined : parsed?.options, errors, read };
-}
-
-/** Hands out one project per tsconfig, so the manifests of one build share their parsed libraries. */
-export interface ProjectCache {
-  forManifest(manifestPath: string): Project;
-  /** The projects held now. */
-  projects(): IterableIterator<Project>;
-  /** Drops the project of a tsconfig (one that changed, say); the next manifest under it gets a new one. */
-  forget(tsConfigPath: string): void;
-}
-
-/**
- * @param limit how many projects to keep; the least recently used one is dropped
- *   beyond it, so a build over many unrelated packages does not hold them all
- *   (`--watch` keeps every one for its whole session).
- */
-export function createProjectCache(limit = 4): ProjectCache {
-  const projects = new Map<string, Project>();
-  // Without a tsconfig every manifest gets the same defaults, so they share one key.
-  const defaultsKey = "\0defaults";
-  return {
-    forManifest(manifestPath) {
-      const configPath = findTsConfig(manifestPath);
-      const key = configPath ?? defaultsKey;
-      let project = projects.get(key);
-      if (project !== undefined) {
-        projects.delete(key);
-      } else {
-        project = createProject(configPath);
-      }
-      projects.set(key, project);
-      while (projects.size > limit) {
-        const oldest = projects.keys().next();
-        if (oldest.done === true) break;
-        projects.delete(oldest.value);
-      }
-      return project;
-    },
-    projects: () => projects.values(),
-    forget(tsConfigPath) {
-      projects.delete(tsConfigPath);
-    },
-  };
 }

@@ -17,8 +17,8 @@ import {
   type ProbeTypes,
 } from "./engine.js";
 import { findInputProblems, literalsOf, type InputProblem, type JsonPrimitive } from "./input-check.js";
-import { localImports } from "./local-imports.js";
 import { displayPathFor, moduleTypeErrors, tsConfigErrors } from "./module-errors.js";
+import { JAVASCRIPT_FILE } from "./module-files.js";
 import { findTsConfig } from "./project.js";
 import { relativeImportSpecifier } from "./module-specifier.js";
 import { typeScript6Project } from "./ts6/engine.js";
@@ -46,8 +46,6 @@ import type { MethodTypes, TypeCheckOptions, TypedPlan } from "./types.js";
  * parameter of type 'Y'.": heads of assignability errors, which flowc words itself.
  */
 const NOT_ASSIGNABLE: ReadonlySet<number> = new Set([2322, 2345]);
-/** A module TypeScript reads only with `allowJs`. */
-const JAVASCRIPT_FILE = /\.[cm]?jsx?$/;
 
 /** "No overload matches this call." */
 const NO_OVERLOAD = 2769;
@@ -125,11 +123,10 @@ class TypeCheck {
 
   run(): TypedPlan {
     const display = displayPathFor(this.analysis.source.path);
-    const config = this.project.options.configFilePath;
     this.addForeign(
       tsConfigErrors(
         this.project.configErrors,
-        typeof config === "string" ? config : findTsConfig(this.analysis.source.path),
+        this.project.configFile ?? findTsConfig(this.analysis.source.path),
         this.analysis.source,
         display,
       ),
@@ -143,7 +140,7 @@ class TypeCheck {
     const probePath = path.join(path.dirname(manifestPath), `${path.basename(manifestPath)}.__flowc_types__.ts`);
     // The modules' own errors, as the user's tsc reports them: the methods would run with them otherwise.
     const modules = [...this.analysis.resolution.bindings.values()].flatMap((binding) => binding.modulePath ?? []);
-    const checked = this.project.checkProbe(probePath, text, localImports(this.project.options, modules));
+    const checked = this.project.checkProbe(probePath, text, this.project.localFiles(modules));
     try {
       this.addForeign(moduleTypeErrors(checked.moduleErrors, display));
       return this.interpret(new ProbeAnswers(checked.types, ranges, checked.diagnostics, literals));
@@ -173,15 +170,15 @@ class TypeCheck {
         if (input === undefined || predecessor === undefined) throw new Error(`'${name}' is not a method of the plan`);
         return { name, index: input, parallel: predecessor.mode === "parallel" };
       });
-      if (JAVASCRIPT_FILE.test(modulePath) && this.project.options.allowJs !== true) {
-        const config = this.project.options.configFilePath;
+      if (JAVASCRIPT_FILE.test(modulePath) && !this.project.allowJs) {
+        const config = this.project.configFile;
         this.unreadable.add(method.name);
         // Once per module: its other methods would only repeat it.
         if (!unreadableJs.has(modulePath)) {
           unreadableJs.add(modulePath);
           this.report(Messages.JavaScriptWithoutAllowJs, this.mention(method.name), [
             method.module,
-            typeof config === "string" ? displayPathFor(this.analysis.source.path)(config) : "tsconfig.json",
+            config !== undefined ? displayPathFor(this.analysis.source.path)(config) : "tsconfig.json",
           ]);
         }
         continue;

@@ -180,6 +180,30 @@ describe("the rebuild cache", () => {
     expect(after.status).toBe(0);
   });
 
+  it("misses when an installed package's file is replaced, even with its size and modification time kept", () => {
+    mkdirSync(join(project, "node_modules", "tiny-pad"), { recursive: true });
+    write(
+      "node_modules/tiny-pad/package.json",
+      JSON.stringify({ name: "tiny-pad", type: "module", types: "index.d.ts" }),
+    );
+    write("node_modules/tiny-pad/index.d.ts", "export declare function pad(text: string): string;\n");
+    write(
+      "etl.methods.ts",
+      'import { pad } from "tiny-pad";\nexport function extract(x: number): number { return x; }\nexport function load(x: number): string { return pad(String(x)); }\n',
+    );
+    expect(check().status).toBe(0);
+    mark();
+    expect(fromCache()).toBe(true);
+    // Another version of the package, as an installer writes it: same size, the tarball's old modification time.
+    const file = join(project, "node_modules/tiny-pad/index.d.ts");
+    const before = statSync(file);
+    writeFileSync(file, "export declare function pad(text: number): string;\n");
+    utimesSync(file, before.atime, before.mtime);
+    const after = check();
+    expect(after.messages).not.toContain(MARKER);
+    expect(after.status).toBe(1);
+  });
+
   it("keeps apart the answers for different options", () => {
     check();
     mark();

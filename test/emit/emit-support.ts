@@ -25,8 +25,8 @@ export function closeEngines(): void {
 }
 
 /** Runs the whole front end and the type-check on a manifest (on TypeScript 6 unless told), which must pass them. */
-export function typedManifest(manifestPath: string, version: TypeScriptVersion = 6): TypedPlan {
-  const project = servicesFor(version).forManifest(manifestPath);
+export async function typedManifest(manifestPath: string, version: TypeScriptVersion = 6): Promise<TypedPlan> {
+  const project = await servicesFor(version).forManifest(manifestPath);
   const typed = typeCheck(analyseManifest(manifestPath, project.host), project);
   if (typed.diagnostics.length > 0) {
     throw new Error(
@@ -43,5 +43,5 @@ export async function emitCase(
   version: TypeScriptVersion = 6,
 ): Promise<string> {
   const manifest = path.join(dir, "input.flow");
-  return emit(typedManifest(manifest, version), { outFile: `${manifest}.ts`, runtimeSpecifier });
+  return emit(await typedManifest(manifest, version), { outFile: `${manifest}.ts`, runtimeSpecifier });
 }

@@ -6,8 +6,8 @@ import { emit, outputPathFor } from "../../src/emit/emit.js";
 import { buildAnalysis } from "../typecheck/analysis-builder.js";
 import { fixtureCases, golden } from "../typecheck/fixture-support.js";
 import { createTempDir, type TempDir } from "../typecheck/temp-project.js";
-import { createProject } from "../../src/typecheck/project.js";
-import { createTypeScriptHost } from "../../src/typecheck/module-host.js";
+import { createProject } from "../../src/typecheck/ts6/project.js";
+import { createTypeScriptHost } from "../../src/typecheck/ts6/module-host.js";
 import { typeCheck } from "../../src/typecheck/type-check.js";
 import { closeEngines, emitCase, typedManifest } from "./emit-support.js";
 
@@ -162,7 +162,7 @@ describe("emit: user text never becomes code", () => {
 describe("emit: where the runner lives", () => {
   it("imports methods and finds the manifest's folder relative to an output folder elsewhere", async () => {
     const dir = fixtureCases("emit").find((c) => c.name === "chain")?.dir ?? "";
-    const typed = typedManifest(path.join(dir, "input.flow"));
+    const typed = await typedManifest(path.join(dir, "input.flow"));
     const code = await emit(typed, { outFile: path.join(dir, "..", "..", "generated", "deep", "chain.flow.ts") });
     expect(code).toContain('import * as m0 from "../../emit/chain/input.methods.js";');
     expect(code).toContain('moduleBase: new URL("../../emit/chain/", import.meta.url)');

@@ -61,7 +61,7 @@ export async function createGeneratedWorkspace(prefix: string, runtimeSpecifier?
     cpSync(source, target, { recursive: true, filter: (file) => path.basename(file) !== "expected.flow.ts" });
     const manifest = path.join(target, "input.flow");
     const outFile = `${manifest}.ts`;
-    writeFileSync(outFile, await emit(typedManifest(manifest), { outFile, runtimeSpecifier: specifier }));
+    writeFileSync(outFile, await emit(await typedManifest(manifest), { outFile, runtimeSpecifier: specifier }));
     runners.set(name, outFile);
     return outFile;
   };

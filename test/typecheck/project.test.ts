@@ -1,7 +1,8 @@
 import path from "node:path";
 import { ts } from "ts-morph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configErrorsOf, createProject, createProjectCache, findTsConfig } from "../../src/typecheck/project.js";
+import { findTsConfig } from "../../src/typecheck/project.js";
+import { configErrorsOf, createProject, createProjectCache } from "../../src/typecheck/ts6/project.js";
 import { createTempDir, type TempDir } from "./temp-project.js";
 
 let dir: TempDir;

@@ -36,17 +36,17 @@ function optionsOf(dir: string): TypeCheckOptions | undefined {
 }
 
 /** As `compile` runs it: the options' backend, else the one the manifest declares. */
-function typeCheckFixture(dir: string, version: TypeScriptVersion) {
+async function typeCheckFixture(dir: string, version: TypeScriptVersion) {
   const manifest = path.join(dir, "input.flow");
-  const project = engines.get(version)!.forManifest(manifest);
+  const project = await engines.get(version)!.forManifest(manifest);
   const analysis = analyseManifest(manifest, project.host);
   return typeCheck(analysis, project, { backend: optionsOf(dir)?.backend ?? analysis.backend });
 }
 
 describe.each([7, 6] as const)("type-check fixtures on TypeScript %i", (version) => {
   for (const { name, dir } of fixtureCases("typecheck")) {
-    it(name, () => {
-      const typed = typeCheckFixture(dir, version);
+    it(name, async () => {
+      const typed = await typeCheckFixture(dir, version);
       const diagnostics = describeDiagnostics(typed.analysis.source, typed.diagnostics);
       // The golden files are TypeScript 6's words; UPDATE_FIXTURES rewrites them from 6 only.
       const golden =

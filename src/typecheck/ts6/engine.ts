@@ -8,8 +8,11 @@ import type {
   ProbeTypes,
   TypeScriptEngine,
 } from "../engine.js";
-import { createTypeScriptHost } from "../module-host.js";
-import { configErrorsOf, configFilesOf, createProjectCache, onDisk, type ProjectCache } from "../project.js";
+import { onDisk } from "../project.js";
+import { localImports } from "./local-imports.js";
+import { createTypeScriptHost } from "./module-host.js";
+import { moduleFormatOf } from "./module-format.js";
+import { configErrorsOf, configFilesOf, createProjectCache, type ProjectCache } from "./project.js";
 import { readCallShape } from "./call-shape.js";
 import { QUALIFIED_PRINT_FLAGS, typeScript6Model } from "./model.js";
 
@@ -53,8 +56,11 @@ export function createTypeScript6Engine(projects: ProjectCache = createProjectCa
 /** A ts-morph project as the type-check asks it. */
 export function typeScript6Project(project: Project, host: ModuleHost = createTypeScriptHost(project)): EngineProject {
   return {
-    options: project.getCompilerOptions(),
+    configFile: configFileOf(project),
     configErrors: configErrorsOf(project).map(normalise),
+    allowJs: project.getCompilerOptions().allowJs === true,
+    moduleFormat: (file) => moduleFormatOf(project.getCompilerOptions(), file),
+    localFiles: (modules) => localImports(project.getCompilerOptions(), modules),
     host,
     callShape: (modulePath, exportName) => readCallShape(project, modulePath, exportName),
     checkProbe: (probePath, text, modules) => checkProbe(project, probePath, text, modules),
@@ -69,6 +75,11 @@ export function typeScript6Project(project: Project, host: ModuleHost = createTy
       ...configFilesOf(project),
     ],
   };
+}
+
+function configFileOf(project: Project): string | undefined {
+  const config = project.getCompilerOptions().configFilePath;
+  return typeof config === "string" ? config : undefined;
 }
 
 function checkProbe(project: Project, probePath: string, text: string, modules: Iterable<string>): ProbeCheck {

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { ts } from "ts-morph";
 import {
   DiagnosticCategory,
+  ModuleKind,
   SignatureKind,
   SymbolFlags,
   TypeFlags,
@@ -11,36 +11,57 @@ import {
   type Symbol as NativeSymbol,
   type Type,
 } from "typescript/unstable/sync";
-import type { ModuleHost, ModuleInfo } from "../../resolve/types.js";
+import type { ModuleHost } from "../../resolve/types.js";
 import type { CallShape } from "../call-shape.js";
-import type { EngineDiagnostic, EngineProject, MessageChain, ProbeCheck, ProbeTypes } from "../engine.js";
-import { findModuleFileIn, JAVASCRIPT_FILE } from "../module-host.js";
-import { DEFAULT_COMPILER_OPTIONS, onDisk, OVERRIDES, readProjectSettings } from "../project.js";
-import { normalise } from "../ts6/engine.js";
+import type { EngineDiagnostic, EngineProject, MessageChain, ModuleFormat, ProbeCheck, ProbeTypes } from "../engine.js";
+import { packageScopeOf } from "../package-scope.js";
+import { DEFAULT_SETTINGS, NO_INPUTS, onDisk, OVERRIDES } from "../project.js";
 import { NO_TRUNCATION, QUALIFIED_PRINT_FLAGS, typeScript7Model } from "./model.js";
+import { localFilesOf, nativeModuleHost, type ModuleProject } from "./modules.js";
 import type { NativeSession } from "./session.js";
 
 /** The declarations the probe file makes: `const __flowc_…` at the top or in a question's function. */
 const PROBE_DECLARATION = /\bconst (__flowc_\w+)/g;
 
+/** Module kinds that compile every file to a format without `import.meta`. */
+const SCRIPT_MODULES: ReadonlySet<number> = new Set([
+  ModuleKind.None,
+  ModuleKind.CommonJS,
+  ModuleKind.AMD,
+  ModuleKind.UMD,
+  ModuleKind.System,
+]);
+/** Module kinds under which a `.ts` file takes its format from the nearest package.json's `type`. */
+const NODE_MODULES: ReadonlySet<number> = new Set([
+  ModuleKind.Node16,
+  ModuleKind.Node18,
+  ModuleKind.Node20,
+  ModuleKind.NodeNext,
+]);
+
+/** What flowc reads of the settings, once the compiler has read the tsconfig. */
+interface Settings {
+  readonly errors: readonly EngineDiagnostic[];
+  readonly allowJs: boolean;
+  readonly module: number | undefined;
+}
+
 /**
  * The project of the methods of the manifests under one tsconfig, in the native
  * compiler: a tsconfig of flowc's own, in memory beside the user's, extends it (so its
- * settings apply as the user's tsc reads them) and lists only the methods modules and
- * the probe file, never the files the user's tsconfig includes.
+ * settings apply as the user's tsc reads them, and the compiler reports what is wrong
+ * with them) and lists only the methods modules and the probe file, never the files the
+ * user's tsconfig includes.
  */
-export class NativeProject implements EngineProject {
-  readonly options: ts.CompilerOptions;
-  readonly configErrors: readonly EngineDiagnostic[];
+export class NativeProject implements EngineProject, ModuleProject {
+  readonly configFile: string | undefined;
   private moduleHost: ModuleHost;
   private readonly configPath: string;
-  private readonly extendsPath: string | undefined;
   private readonly files = new Set<string>();
-  /** The tsconfig and the configs it extends, as flowc read them. */
-  private readonly settingsRead: readonly string[];
   /** The program's files as the last probe check saw them (the probe gone, nothing else changed since). */
   private checkedFiles: readonly string[] | undefined;
   private opened = false;
+  private settingsRead: Settings | undefined;
   /** Module symbols by file, for the snapshot `symbolsOf` was read in. */
   private symbols = new Map<string, NativeSymbol | undefined>();
   private symbolsOf: unknown;
@@ -49,27 +70,45 @@ export class NativeProject implements EngineProject {
     private readonly session: NativeSession,
     tsConfigPath: string | undefined,
   ) {
-    const settings = readProjectSettings(tsConfigPath);
-    this.options = settings.options;
-    this.configErrors = settings.errors.map(normalise);
-    this.extendsPath = settings.fromTsConfig ? tsConfigPath : undefined;
-    this.settingsRead = settings.read;
+    this.configFile = tsConfigPath;
     const dir = tsConfigPath === undefined ? process.cwd() : path.dirname(tsConfigPath);
     this.configPath = path.join(dir, "tsconfig.__flowc__.json");
-    this.moduleHost = this.createHost();
+    this.moduleHost = nativeModuleHost(this);
   }
 
   get host(): ModuleHost {
     return this.moduleHost;
   }
 
+  get configErrors(): readonly EngineDiagnostic[] {
+    return this.settings().errors;
+  }
+
+  get allowJs(): boolean {
+    return this.settings().allowJs;
+  }
+
+  moduleFormat(file: string): ModuleFormat {
+    // TypeScript 7 compiles to ES modules unless told otherwise.
+    const module = this.settings().module ?? ModuleKind.ESNext;
+    if (SCRIPT_MODULES.has(module)) return { kind: "script", module: ModuleKind[module] ?? String(module) };
+    if (!NODE_MODULES.has(module)) return { kind: "module" };
+    const scope = packageScopeOf(file);
+    return scope.type === "module" ? { kind: "module" } : { kind: "commonjs-package", packageJson: scope.packageJson };
+  }
+
+  localFiles(modules: Iterable<string>): Set<string> {
+    return localFilesOf(this.project(), modules);
+  }
+
   /** Forgets the exports read so far: a host remembers them for good, so files that changed need a new one. */
   forgetExports(): void {
-    this.moduleHost = this.createHost();
+    this.moduleHost = nativeModuleHost(this);
   }
 
   callShape(modulePath: string, exportName: string): CallShape | undefined {
-    const { project, moduleSymbol } = this.moduleOf(modulePath);
+    const project = this.including(modulePath);
+    const moduleSymbol = this.moduleSymbol(project, modulePath);
     if (moduleSymbol === undefined) return undefined;
     const checker = project.checker;
     const exported = checker.getMemberInModuleExports(moduleSymbol, exportName);
@@ -104,11 +143,7 @@ export class NativeProject implements EngineProject {
   checkProbe(probePath: string, text: string, modules: Iterable<string>): ProbeCheck {
     this.session.write(probePath, text);
     this.include(probePath);
-    const dispose = () => {
-      this.session.write(probePath, undefined);
-      this.files.delete(probePath);
-      this.writeConfig();
-    };
+    const dispose = () => this.exclude(probePath);
     try {
       const project = this.project();
       const program = project.program;
@@ -137,7 +172,9 @@ export class NativeProject implements EngineProject {
     // The probe and flowc's own tsconfig live only in memory, as do the default libraries. Read from the
     // last check where there was one: asking the project again would make the compiler build it anew.
     const sources = this.checkedFiles ?? (this.opened ? this.project().program.getSourceFileNames() : []);
-    return [...onDisk(sources), ...this.settingsRead];
+    // The tsconfig, the configs it extends and the package.json files that set module formats.
+    const settings = [...this.session.filesRead()].filter((file) => file.endsWith(".json"));
+    return [...new Set([...onDisk(sources), ...settings])];
   }
 
   /** Releases the project in the compiler (its tsconfig changed, or the session ends). */
@@ -147,49 +184,22 @@ export class NativeProject implements EngineProject {
     this.opened = false;
   }
 
-  private createHost(): ModuleHost {
-    const infos = new Map<string, ModuleInfo>();
-    return {
-      resolveModule: (specifier, fromFile) => {
-        const file = findModuleFileIn(ts.sys, this.options, specifier, path.resolve(fromFile));
-        if (file === undefined) return undefined;
-        let info = infos.get(file);
-        if (info === undefined) {
-          info = { path: file, exports: this.readExports(file) };
-          infos.set(file, info);
-        }
-        return info;
-      },
-    };
+  including(file: string): Project {
+    this.include(file);
+    return this.project();
   }
 
-  /** The exports of `file` by name, or `undefined` when TypeScript cannot read it. */
-  private readExports(file: string): ModuleInfo["exports"] {
-    // Without `allowJs` TypeScript does not read JavaScript: what it exports is unknown here (FLOW4016 says why).
-    if (JAVASCRIPT_FILE.test(file) && this.options.allowJs !== true) return undefined;
+  withFile<T>(file: string, text: string, use: (project: Project) => T): T {
+    this.session.write(file, text);
+    this.include(file);
     try {
-      const { project, moduleSymbol } = this.moduleOf(file);
-      const exports = new Map<string, { readonly isFunction: boolean }>();
-      // A file without import or export is a script: it exports nothing.
-      if (moduleSymbol === undefined) return exports;
-      const checker = project.checker;
-      for (const symbol of checker.getExportsOfModule(moduleSymbol)) {
-        const target = symbol.flags & SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-        // Interfaces and type aliases are exports too, but no value: nothing to call.
-        const type = (target.flags & SymbolFlags.Value) !== 0 ? checker.getTypeOfSymbol(target) : undefined;
-        const isFunction = type !== undefined && checker.getSignaturesOfType(type, SignatureKind.Call).length > 0;
-        exports.set(symbol.name, { isFunction });
-      }
-      return exports;
-    } catch {
-      return undefined;
+      return use(this.project());
+    } finally {
+      this.exclude(file);
     }
   }
 
-  /** The project with `file` in it, and the file's module symbol (`undefined` for a script). */
-  private moduleOf(file: string): { project: Project; moduleSymbol: NativeSymbol | undefined } {
-    this.include(file);
-    const project = this.project();
+  moduleSymbol(project: Project, file: string): NativeSymbol | undefined {
     if (this.symbolsOf !== project) {
       this.symbols = new Map();
       this.symbolsOf = project;
@@ -198,7 +208,26 @@ export class NativeProject implements EngineProject {
       const sourceFile = project.program.getSourceFile(file);
       this.symbols.set(file, sourceFile === undefined ? undefined : project.checker.getSymbolAtLocation(sourceFile));
     }
-    return { project, moduleSymbol: this.symbols.get(file) };
+    return this.symbols.get(file);
+  }
+
+  /** The settings, read from the project (opened for it if need be). */
+  private settings(): Settings {
+    if (this.settingsRead !== undefined) return this.settingsRead;
+    const project = this.project();
+    const texts = new Map<string, string>();
+    const errors = project.program
+      .getConfigFileParsingDiagnostics()
+      // flowc's own config lists only the files it reads: the compiler may find that list empty (TS18002).
+      .filter((diagnostic) => diagnostic.code !== NO_INPUTS && diagnostic.fileName !== this.configPath)
+      .map((diagnostic) => normaliseNative(diagnostic, texts));
+    const options = project.compilerOptions;
+    this.settingsRead = {
+      errors,
+      allowJs: options.allowJs === true,
+      module: typeof options.module === "number" ? options.module : undefined,
+    };
+    return this.settingsRead;
   }
 
   private include(file: string): void {
@@ -209,14 +238,17 @@ export class NativeProject implements EngineProject {
     this.writeConfig();
   }
 
+  /** Takes a file that lives only in memory out of the project again. */
+  private exclude(file: string): void {
+    this.session.write(file, undefined);
+    this.files.delete(file);
+    this.writeConfig();
+  }
+
   private writeConfig(): void {
-    const compilerOptions = {
-      ...(this.extendsPath === undefined ? defaultsAsJson() : {}),
-      ...overridesAsJson(),
-    };
     const config = {
-      ...(this.extendsPath === undefined ? {} : { extends: this.extendsPath }),
-      compilerOptions,
+      ...(this.configFile === undefined ? {} : { extends: this.configFile }),
+      compilerOptions: { ...(this.configFile === undefined ? DEFAULT_SETTINGS : {}), ...OVERRIDES },
       files: [...this.files],
       include: [],
     };
@@ -228,6 +260,7 @@ export class NativeProject implements EngineProject {
   }
 
   private project(): Project {
+    if (!this.opened) this.writeConfig();
     const project = this.session.current().getProject(this.configPath);
     if (project === undefined) throw new Error(`TypeScript 7 did not open ${this.configPath}`);
     return project;
@@ -299,20 +332,4 @@ function readText(file: string): string {
   } catch {
     return "";
   }
-}
-
-/** flowc's overrides as a tsconfig writes them. */
-function overridesAsJson(): Record<string, unknown> {
-  return { ...OVERRIDES };
-}
-
-/** The defaults for methods outside any project, as a tsconfig writes them. */
-function defaultsAsJson(): Record<string, unknown> {
-  const defaults = DEFAULT_COMPILER_OPTIONS;
-  return {
-    ...defaults,
-    target: "es2022",
-    module: "nodenext",
-    moduleResolution: "nodenext",
-  };
 }

@@ -14,6 +14,8 @@ export class NativeSession {
   private readonly toOpen = new Set<string>();
   private readonly toClose = new Set<string>();
   private readonly changes = new Set<string>();
+  /** Every file the compiler read from the disk, in the order it first did. */
+  private readonly read = new Set<string>();
   private closed = false;
 
   constructor(private readonly cwd: string) {}
@@ -23,6 +25,11 @@ export class NativeSession {
     if (text === undefined) this.virtual.delete(file);
     else this.virtual.set(file, text);
     this.changes.add(file);
+  }
+
+  /** The files on disk the compiler has read so far (sources, declarations, tsconfigs, package.json files). */
+  filesRead(): ReadonlySet<string> {
+    return this.read;
   }
 
   /** Says that files on disk changed (or appeared, or went away). */
@@ -81,11 +88,16 @@ export class NativeSession {
   start(): API {
     if (this.api !== undefined) return this.api;
     const virtual = this.virtual;
+    const read = this.read;
     this.api = new API({
       cwd: this.cwd,
       fs: {
         // `undefined` lets the compiler read the disk.
-        readFile: (file) => virtual.get(file),
+        readFile: (file) => {
+          const text = virtual.get(file);
+          if (text === undefined) read.add(file);
+          return text;
+        },
         fileExists: (file) => (virtual.has(file) ? true : undefined),
       },
     });

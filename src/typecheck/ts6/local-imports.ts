@@ -1,14 +1,9 @@
 import path from "node:path";
 import { ts } from "ts-morph";
-
-/** At most this many files are followed from one manifest's modules, so that a huge project does not stall a build. */
-export const MAX_LOCAL_IMPORTS = 500;
+import { MAX_LOCAL_FILES } from "../engine.js";
 
 /**
- * The files under the user's control that `modules` (absolute paths) import,
- * directly or not, themselves included: the files whose TypeScript errors are the
- * user's, and whose changes concern the manifest. Packages (anything under
- * node_modules) are left out.
+ * `EngineProject.localFiles` for TypeScript 6.
  *
  * Read from disk with TypeScript's pre-processor rather than through a program, so
  * that it needs no program and holds on to no node of one.
@@ -16,7 +11,7 @@ export const MAX_LOCAL_IMPORTS = 500;
 export function localImports(options: ts.CompilerOptions, modules: Iterable<string>): Set<string> {
   const found = new Set<string>();
   const queue = [...modules];
-  while (queue.length > 0 && found.size < MAX_LOCAL_IMPORTS) {
+  while (queue.length > 0 && found.size < MAX_LOCAL_FILES) {
     const file = path.resolve(queue.shift()!);
     if (found.has(file) || file.split(path.sep).includes("node_modules")) continue;
     found.add(file);

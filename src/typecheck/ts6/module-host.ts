@@ -1,56 +1,20 @@
 import path from "node:path";
 import { ts, type Project, type SourceFile } from "ts-morph";
-import type { ModuleHost, ModuleInfo } from "../resolve/types.js";
-import { isPathSpecifier } from "./module-specifier.js";
+import type { ModuleHost, ModuleInfo } from "../../resolve/types.js";
+import { cachedModuleHost, findPathModule, JAVASCRIPT_FILE, TYPESCRIPT_FILE } from "../module-files.js";
+import { isPathSpecifier } from "../module-specifier.js";
 
 /**
- * Files a specifier written without an extension may name, in the order
- * TypeScript tries them; `.d.ts` stands for a JavaScript module with declarations.
- */
-const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".d.ts", ".d.mts", ".d.cts"];
-
-/** A JavaScript extension names its TypeScript source first, as under NodeNext: `./x.js` → `./x.ts`. */
-const SOURCES_OF_JS: Readonly<Record<string, readonly string[]>> = {
-  ".js": [".ts", ".tsx", ".d.ts"],
-  ".jsx": [".tsx", ".d.ts"],
-  ".mjs": [".mts", ".d.mts"],
-  ".cjs": [".cts", ".d.cts"],
-};
-
-const TYPESCRIPT_FILE = /\.(?:d\.)?[cm]?tsx?$/;
-
-/**
- * JavaScript files a specifier may name, tried after every TypeScript file: a JavaScript
- * module with JSDoc types is read as such (with `allowJs`; without it, the type-check says
- * to turn it on).
- */
-export const JAVASCRIPT_FILE = /\.[cm]?jsx?$/;
-const JAVASCRIPT_EXTENSIONS = [".js", ".mjs", ".cjs", ".jsx"];
-
-/**
- * A module host that reads methods modules with TypeScript: it finds the file a
- * manifest's specifier names the way TypeScript would, adds it to `project`, and
- * lists its exports (re-exports included) with whether each can be called.
- *
- * A relative specifier is tried with every TypeScript extension, then as a
- * directory with an `index` file, because manifests name modules the short way
- * (`./etl.methods`) whatever the project's module resolution; a package
- * specifier goes through the project's own module resolution.
+ * A module host that reads methods modules with TypeScript 6: it finds the file a
+ * manifest's specifier names (see ../module-files.ts; a package specifier goes through
+ * the project's own module resolution), adds it to `project`, and lists its exports
+ * (re-exports included) with whether each can be called.
  */
 export function createTypeScriptHost(project: Project): ModuleHost {
-  const infos = new Map<string, ModuleInfo>();
-  return {
-    resolveModule(specifier, fromFile) {
-      const file = findModuleFile(project, specifier, path.resolve(fromFile));
-      if (file === undefined) return undefined;
-      let info = infos.get(file);
-      if (info === undefined) {
-        info = { path: file, exports: readExports(project, file) };
-        infos.set(file, info);
-      }
-      return info;
-    },
-  };
+  return cachedModuleHost(
+    (specifier, fromFile) => findModuleFile(project, specifier, fromFile),
+    (file) => readExports(project, file),
+  );
 }
 
 /** The files a module lookup reads: the project's (in memory, in tests), or the disk's (`ts.sys`). */
@@ -85,10 +49,7 @@ export function findModuleFileIn(
   };
   if (specifier.length === 0) return undefined;
 
-  if (isPathSpecifier(specifier)) {
-    const base = path.resolve(path.dirname(fromFile), specifier);
-    return candidatesFor(base).find(isFile);
-  }
+  if (isPathSpecifier(specifier)) return findPathModule(specifier, fromFile, isFile);
 
   try {
     const resolved = ts.resolveModuleName(
@@ -118,24 +79,6 @@ export function findModuleFileIn(
     // A resolution failure is a module that was not found, which the caller reports.
   }
   return undefined;
-}
-
-/** Every file `base` (a resolved specifier) may stand for, most likely first. */
-function candidatesFor(base: string): string[] {
-  const candidates: string[] = [];
-  if (TYPESCRIPT_FILE.test(base)) candidates.push(base);
-  const extension = path.extname(base);
-  const sources = SOURCES_OF_JS[extension];
-  if (sources !== undefined) {
-    const stem = base.slice(0, -extension.length);
-    candidates.push(...sources.map((source) => stem + source));
-  }
-  candidates.push(...EXTENSIONS.map((ext) => base + ext));
-  candidates.push(...EXTENSIONS.map((ext) => path.join(base, `index${ext}`)));
-  if (JAVASCRIPT_FILE.test(base)) candidates.push(base);
-  candidates.push(...JAVASCRIPT_EXTENSIONS.map((ext) => base + ext));
-  candidates.push(...JAVASCRIPT_EXTENSIONS.map((ext) => path.join(base, `index${ext}`)));
-  return candidates;
 }
 
 /**

@@ -1,0 +1,121 @@
+/**
+ * What the native compiler says of modules: the file a specifier names, what a module
+ * exports, and which local files a module imports. TypeScript 7's API has no module
+ * resolution of its own to call, so a package specifier is resolved the way a runner
+ * would import it: by an in-memory ES module (`.mts`) beside the manifest that imports it,
+ * whose import the checker then follows.
+ */
+import path from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { SignatureKind, SymbolFlags, type Project, type Symbol as NativeSymbol } from "typescript/unstable/sync";
+import type { ModuleHost, ModuleInfo } from "../../resolve/types.js";
+import { MAX_LOCAL_FILES } from "../engine.js";
+import { cachedModuleHost, findPathModule, JAVASCRIPT_FILE, TYPESCRIPT_FILE } from "../module-files.js";
+import { isPathSpecifier } from "../module-specifier.js";
+
+/** What the module host needs of its project. */
+export interface ModuleProject {
+  readonly allowJs: boolean;
+  /** The project with `file` in its program (added for good). */
+  including(file: string): Project;
+  /** The project with `file` (text in memory) in its program, for `use`, then taken out again. */
+  withFile<T>(file: string, text: string, use: (project: Project) => T): T;
+  /** The module symbol of `file` in `project` (`undefined` for a script). */
+  moduleSymbol(project: Project, file: string): NativeSymbol | undefined;
+}
+
+/**
+ * A module host on the native compiler: a relative specifier by flowc's own lookup (see
+ * ../module-files.ts), a package specifier by the compiler's resolution; each module's
+ * exports read once.
+ */
+export function nativeModuleHost(project: ModuleProject): ModuleHost {
+  const packages = new Map<string, string | undefined>();
+  const find = (specifier: string, fromFile: string): string | undefined => {
+    const file = findPathModule(specifier, fromFile, isFile);
+    if (file !== undefined || specifier.length === 0 || isPathSpecifier(specifier)) return file;
+    const key = `${path.dirname(fromFile)}\0${specifier}`;
+    if (!packages.has(key)) packages.set(key, resolvePackage(project, specifier, fromFile));
+    return packages.get(key);
+  };
+  return cachedModuleHost(find, (file) => readExports(project, file));
+}
+
+/** The TypeScript file (or declaration file) a package specifier names from `fromFile`, as an ES module imports it. */
+function resolvePackage(project: ModuleProject, specifier: string, fromFile: string): string | undefined {
+  const lookup = path.join(path.dirname(fromFile), "__flowc_lookup__.mts");
+  const text = `import * as lookup from ${JSON.stringify(specifier)};\nexport { lookup };\n`;
+  try {
+    return project.withFile(lookup, text, (opened) => {
+      const [found] = importedFiles(opened, lookup);
+      return found !== undefined && TYPESCRIPT_FILE.test(found) ? found : undefined;
+    });
+  } catch {
+    // A resolution failure is a module that was not found, which the caller reports.
+    return undefined;
+  }
+}
+
+/** The exports of `file` by name, or `undefined` when TypeScript cannot read it. */
+function readExports(project: ModuleProject, file: string): ModuleInfo["exports"] {
+  // Without `allowJs` TypeScript does not read JavaScript: what it exports is unknown here (FLOW4016 says why).
+  if (JAVASCRIPT_FILE.test(file) && !project.allowJs) return undefined;
+  try {
+    const opened = project.including(file);
+    const moduleSymbol = project.moduleSymbol(opened, file);
+    const exports = new Map<string, { readonly isFunction: boolean }>();
+    // A file without import or export is a script: it exports nothing.
+    if (moduleSymbol === undefined) return exports;
+    const checker = opened.checker;
+    for (const symbol of checker.getExportsOfModule(moduleSymbol)) {
+      const target = symbol.flags & SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      // Interfaces and type aliases are exports too, but no value: nothing to call.
+      const type = (target.flags & SymbolFlags.Value) !== 0 ? checker.getTypeOfSymbol(target) : undefined;
+      const isFunction = type !== undefined && checker.getSignaturesOfType(type, SignatureKind.Call).length > 0;
+      exports.set(symbol.name, { isFunction });
+    }
+    return exports;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `EngineProject.localFiles` on the native compiler: the imports of each file, followed
+ * as the compiler resolved them, leaving out packages (anything under node_modules).
+ */
+export function localFilesOf(project: Project, modules: Iterable<string>): Set<string> {
+  const found = new Set<string>();
+  const queue = [...modules].map((file) => path.resolve(file));
+  while (queue.length > 0 && found.size < MAX_LOCAL_FILES) {
+    const file = queue.shift()!;
+    if (found.has(file) || file.split(path.sep).includes("node_modules")) continue;
+    found.add(file);
+    for (const imported of importedFiles(project, file)) if (!found.has(imported)) queue.push(imported);
+  }
+  return found;
+}
+
+/** The files the imports of `file` resolve to, asked of the checker all at once. */
+function importedFiles(project: Project, file: string): string[] {
+  const sourceFile = project.program.getSourceFile(file);
+  if (sourceFile === undefined || sourceFile.imports.length === 0) return [];
+  const symbols = project.checker.getSymbolAtLocation(sourceFile.imports);
+  const files: string[] = [];
+  for (const symbol of symbols) {
+    for (const declaration of symbol?.declarations ?? []) {
+      // Only a module's own file: an ambient `declare module "x"` in some other file is no import of it.
+      if (declaration.kind === sourceFile.kind && existsSync(declaration.path))
+        files.push(path.resolve(declaration.path));
+    }
+  }
+  return files;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
