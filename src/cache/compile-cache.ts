@@ -135,7 +135,8 @@ function hashTree(dir: string, hash: ReturnType<typeof createHash>): void {
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) hashTree(file, hash);
-    else if (/\.[cm]?[jt]s$/.test(entry.name)) {
+    // The code that runs, compiled or not; declaration files change nothing it does.
+    else if (/\.[cm]?[jt]s$/.test(entry.name) && !/\.d\.[cm]?ts$/.test(entry.name)) {
       const stats = statSync(file, { bigint: true });
       hash.update(`${file}:${stats.size}:${stats.mtimeNs}`);
     }

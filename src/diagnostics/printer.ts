@@ -1,4 +1,5 @@
-import { codeFrameColumns, type BabelCodeFrameOptions } from "@babel/code-frame";
+import type { BabelCodeFrameOptions } from "@babel/code-frame";
+import { createRequire } from "node:module";
 import pc from "picocolors";
 import { positionAt, type Position, type SourceText } from "../../grammar/source.js";
 import type { Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
@@ -155,7 +156,7 @@ function framedLines(source: SourceText, start: Position, end: Position, below: 
     linesBelow: below ? 1 : 0,
     startLine: first,
   };
-  return codeFrameColumns(
+  return codeFrames().codeFrameColumns(
     shown.join("\n"),
     {
       start: { line: start.line, column: column(startText, start.column) },
@@ -203,4 +204,12 @@ function indent(text: string): string {
     .split("\n")
     .map((line) => (line.length > 0 ? `  ${line}` : line))
     .join("\n");
+}
+
+let loadedCodeFrames: typeof import("@babel/code-frame") | undefined;
+
+/** @babel/code-frame, loaded on the first frame: a command with nothing to report does not wait for it. */
+function codeFrames(): typeof import("@babel/code-frame") {
+  loadedCodeFrames ??= createRequire(import.meta.url)("@babel/code-frame") as typeof import("@babel/code-frame");
+  return loadedCodeFrames;
 }
