@@ -46,17 +46,25 @@ export function typeScript7Model(program: Program, checker: Checker): TypeModel<
     },
     isArray: (type) => checker.isArrayType(type),
     tuple(type): TupleInfo<Type> | undefined {
-      if (!checker.isTupleType(type)) return undefined;
-      const elements = checker.getTypeArguments(type as TypeReference);
-      const target = (type as TypeReference).getTarget() as TupleType;
+      // A tuple is a reference to a tuple target: told from the flags the compiler sent with both, the
+      // target asked for once per shape. Its elements are asked for only when read.
+      if (!isObject(type, ObjectFlags.Reference)) return undefined;
+      const target = (type as TypeReference).getTarget() as TupleType | undefined;
+      if (target === undefined || !isObject(target, ObjectFlags.Tuple)) return undefined;
+      let elements: readonly Type[] | undefined;
+      const lazyElements = {
+        get elements(): readonly Type[] {
+          elements ??= checker.getTypeArguments(type as TypeReference);
+          return elements;
+        },
+      };
       const flags = target.elementFlags as readonly ElementFlags[] | undefined;
-      if (flags === undefined) return { elements, ...lengthOf(checker, type) };
-      return {
-        elements,
+      if (flags === undefined) return Object.assign(lazyElements, lengthOf(checker, type));
+      return Object.assign(lazyElements, {
         minLength: flags.filter((flag) => (flag & (ElementFlags.Required | ElementFlags.Variadic)) !== 0).length,
         fixedLength: target.fixedLength,
         variadic: flags.some((flag) => (flag & ElementFlags.Variable) !== 0),
-      };
+      });
     },
     typeArguments: (type) => checker.getTypeArguments(type as TypeReference),
     baseConstraint: (type) => checker.getBaseConstraintOfType(type),

@@ -7,11 +7,20 @@
  */
 import path from "node:path";
 import { existsSync, statSync } from "node:fs";
-import { SignatureKind, SymbolFlags, type Project, type Symbol as NativeSymbol } from "typescript/unstable/sync";
-import type { ModuleHost, ModuleInfo } from "../../resolve/types.js";
+import {
+  SignatureKind,
+  SymbolFlags,
+  TypeFlags,
+  type Project,
+  type Signature,
+  type Symbol as NativeSymbol,
+} from "typescript/unstable/sync";
+import type { ModuleHost } from "../../resolve/types.js";
+import type { CallShape } from "../call-shape.js";
 import { MAX_LOCAL_FILES } from "../engine.js";
 import { cachedModuleHost, findPathModule, JAVASCRIPT_FILE, TYPESCRIPT_FILE } from "../module-files.js";
 import { isPathSpecifier } from "../module-specifier.js";
+import { NO_TRUNCATION } from "./model.js";
 
 /** What the module host needs of its project. */
 export interface ModuleProject {
@@ -24,13 +33,25 @@ export interface ModuleProject {
   moduleSymbol(project: Project, file: string): NativeSymbol | undefined;
 }
 
+/** A module host that also says how each export can be called, read with its exports. */
+export interface NativeModuleHost extends ModuleHost {
+  /** How the export `exportName` of `file` can be called; `undefined` when it is no function (or unknown). */
+  callShape(file: string, exportName: string): CallShape | undefined;
+}
+
 /**
  * A module host on the native compiler: a relative specifier by flowc's own lookup (see
  * ../module-files.ts), a package specifier by the compiler's resolution; each module's
- * exports read once.
+ * exports, and how each can be called, read once, with as few questions to the compiler
+ * as it takes (the types of all exports in one).
  */
-export function nativeModuleHost(project: ModuleProject): ModuleHost {
+export function nativeModuleHost(project: ModuleProject): NativeModuleHost {
   const packages = new Map<string, string | undefined>();
+  const modules = new Map<string, ModuleRead | undefined>();
+  const read = (file: string): ModuleRead | undefined => {
+    if (!modules.has(file)) modules.set(file, readModule(project, file));
+    return modules.get(file);
+  };
   const find = (specifier: string, fromFile: string): string | undefined => {
     const file = findPathModule(specifier, fromFile, isFile);
     if (file !== undefined || specifier.length === 0 || isPathSpecifier(specifier)) return file;
@@ -38,7 +59,11 @@ export function nativeModuleHost(project: ModuleProject): ModuleHost {
     if (!packages.has(key)) packages.set(key, resolvePackage(project, specifier, fromFile));
     return packages.get(key);
   };
-  return cachedModuleHost(find, (file) => readExports(project, file));
+  const host = cachedModuleHost(find, (file) => read(file)?.exports);
+  return {
+    resolveModule: (specifier, fromFile) => host.resolveModule(specifier, fromFile),
+    callShape: (file, exportName) => read(file)?.shapes.get(exportName),
+  };
 }
 
 /** The TypeScript file (or declaration file) a package specifier names from `fromFile`, as an ES module imports it. */
@@ -56,28 +81,67 @@ function resolvePackage(project: ModuleProject, specifier: string, fromFile: str
   }
 }
 
-/** The exports of `file` by name, or `undefined` when TypeScript cannot read it. */
-function readExports(project: ModuleProject, file: string): ModuleInfo["exports"] {
+/** What a module exports, and how each function among its exports can be called. */
+interface ModuleRead {
+  readonly exports: Map<string, { readonly isFunction: boolean }>;
+  readonly shapes: Map<string, CallShape>;
+}
+
+/** The exports of `file`, or `undefined` when TypeScript cannot read it. */
+function readModule(project: ModuleProject, file: string): ModuleRead | undefined {
   // Without `allowJs` TypeScript does not read JavaScript: what it exports is unknown here (FLOW4016 says why).
   if (JAVASCRIPT_FILE.test(file) && !project.allowJs) return undefined;
   try {
     const opened = project.including(file);
     const moduleSymbol = project.moduleSymbol(opened, file);
     const exports = new Map<string, { readonly isFunction: boolean }>();
+    const shapes = new Map<string, CallShape>();
     // A file without import or export is a script: it exports nothing.
-    if (moduleSymbol === undefined) return exports;
+    if (moduleSymbol === undefined) return { exports, shapes };
     const checker = opened.checker;
-    for (const symbol of checker.getExportsOfModule(moduleSymbol)) {
-      const target = symbol.flags & SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-      // Interfaces and type aliases are exports too, but no value: nothing to call.
-      const type = (target.flags & SymbolFlags.Value) !== 0 ? checker.getTypeOfSymbol(target) : undefined;
-      const isFunction = type !== undefined && checker.getSignaturesOfType(type, SignatureKind.Call).length > 0;
-      exports.set(symbol.name, { isFunction });
-    }
-    return exports;
+    const symbols = checker.getExportsOfModule(moduleSymbol);
+    const targets = symbols.map((symbol) =>
+      symbol.flags & SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol,
+    );
+    // Interfaces and type aliases are exports too, but no value: nothing to call.
+    const values = targets.filter((target) => (target.flags & SymbolFlags.Value) !== 0);
+    const valueTypes = values.length === 0 ? [] : checker.getTypeOfSymbol(values);
+    const types = new Map(values.map((target, index) => [target, valueTypes[index]] as const));
+    symbols.forEach((symbol, index) => {
+      const type = types.get(targets[index]!);
+      const signatures = type === undefined ? [] : checker.getSignaturesOfType(type, SignatureKind.Call);
+      exports.set(symbol.name, { isFunction: signatures.length > 0 });
+      if (signatures.length > 0) shapes.set(symbol.name, callShapeOf(opened, signatures));
+    });
+    return { exports, shapes };
   } catch {
     return undefined;
   }
+}
+
+/** How a function with these call signatures can be called, from what the compiler sent with them. */
+function callShapeOf(project: Project, signatures: readonly Signature[]): CallShape {
+  const checker = project.checker;
+  let arity: 0 | 1 | 2 = 0;
+  let thisType: string | undefined;
+  for (const signature of signatures) {
+    const count = signature.hasRestParameter ? 2 : Math.min(2, signature.parameters.length);
+    if (count > arity) arity = count as 0 | 1 | 2;
+    if (thisType === undefined && signature.thisParameter !== undefined) {
+      const self = signature.getThisParameter();
+      const selfType = self === undefined ? undefined : checker.getTypeOfSymbol(self);
+      // `this: void` (and an untyped `this`) says the function needs no receiver.
+      if (selfType !== undefined && (selfType.flags & (TypeFlags.Void | TypeFlags.Any | TypeFlags.Unknown)) === 0) {
+        thisType = checker.typeToString(selfType, undefined, NO_TRUNCATION);
+      }
+    }
+  }
+  return {
+    overloaded: signatures.length > 1,
+    generic: signatures.some((signature) => (signature.typeParameters?.length ?? 0) > 0),
+    arity,
+    thisType,
+  };
 }
 
 /**

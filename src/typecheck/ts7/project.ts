@@ -3,9 +3,6 @@ import path from "node:path";
 import {
   DiagnosticCategory,
   ModuleKind,
-  SignatureKind,
-  SymbolFlags,
-  TypeFlags,
   type Diagnostic,
   type Project,
   type Symbol as NativeSymbol,
@@ -16,8 +13,8 @@ import type { CallShape } from "../call-shape.js";
 import type { EngineDiagnostic, EngineProject, MessageChain, ModuleFormat, ProbeCheck, ProbeTypes } from "../engine.js";
 import { packageScopeOf } from "../package-scope.js";
 import { DEFAULT_SETTINGS, NO_INPUTS, onDisk, OVERRIDES } from "../project.js";
-import { NO_TRUNCATION, QUALIFIED_PRINT_FLAGS, typeScript7Model } from "./model.js";
-import { localFilesOf, nativeModuleHost, type ModuleProject } from "./modules.js";
+import { QUALIFIED_PRINT_FLAGS, typeScript7Model } from "./model.js";
+import { localFilesOf, nativeModuleHost, type ModuleProject, type NativeModuleHost } from "./modules.js";
 import type { NativeSession } from "./session.js";
 
 /** The declarations the probe file makes: `const __flowc_…` at the top or in a question's function. */
@@ -55,7 +52,7 @@ interface Settings {
  */
 export class NativeProject implements EngineProject, ModuleProject {
   readonly configFile: string | undefined;
-  private moduleHost: ModuleHost;
+  private moduleHost: NativeModuleHost;
   private readonly configPath: string;
   private readonly files = new Set<string>();
   /** The program's files as the last probe check saw them (the probe gone, nothing else changed since). */
@@ -107,37 +104,7 @@ export class NativeProject implements EngineProject, ModuleProject {
   }
 
   callShape(modulePath: string, exportName: string): CallShape | undefined {
-    const project = this.including(modulePath);
-    const moduleSymbol = this.moduleSymbol(project, modulePath);
-    if (moduleSymbol === undefined) return undefined;
-    const checker = project.checker;
-    const exported = checker.getMemberInModuleExports(moduleSymbol, exportName);
-    if (exported === undefined) return undefined;
-    const target = exported.flags & SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-    if ((target.flags & SymbolFlags.Value) === 0) return undefined;
-    const type = checker.getTypeOfSymbol(target);
-    const signatures = type === undefined ? [] : checker.getSignaturesOfType(type, SignatureKind.Call);
-    if (signatures.length === 0) return undefined;
-    let arity: 0 | 1 | 2 = 0;
-    let thisType: string | undefined;
-    for (const signature of signatures) {
-      const count = signature.hasRestParameter ? 2 : Math.min(2, signature.getParameters().length);
-      if (count > arity) arity = count as 0 | 1 | 2;
-      const self = signature.getThisParameter();
-      if (thisType === undefined && self !== undefined) {
-        const selfType = checker.getTypeOfSymbol(self);
-        // `this: void` (and an untyped `this`) says the function needs no receiver.
-        if (selfType !== undefined && (selfType.flags & (TypeFlags.Void | TypeFlags.Any | TypeFlags.Unknown)) === 0) {
-          thisType = checker.typeToString(selfType, undefined, NO_TRUNCATION);
-        }
-      }
-    }
-    return {
-      overloaded: signatures.length > 1,
-      generic: signatures.some((signature) => signature.getTypeParameters().length > 0),
-      arity,
-      thisType,
-    };
+    return this.moduleHost.callShape(modulePath, exportName);
   }
 
   checkProbe(probePath: string, text: string, modules: Iterable<string>): ProbeCheck {
