@@ -68,7 +68,8 @@ export interface EngineProject {
   /**
    * Checks the probe file `text` at `probePath` (see probe-file.ts), and the modules
    * `modules` (absolute paths) for their own errors. The result is read before the
-   * next check; `dispose` takes the probe out of the project again.
+   * next check; `dispose` ends it (an engine may keep the file, to check the manifest's next
+   * probe as a change to it rather than as a new file).
    */
   checkProbe(probePath: string, text: string, modules: Iterable<string>): ProbeCheck;
   /**

@@ -110,7 +110,10 @@ export class NativeProject implements EngineProject, ModuleProject {
   checkProbe(probePath: string, text: string, modules: Iterable<string>): ProbeCheck {
     this.session.write(probePath, text);
     this.include(probePath);
-    const dispose = () => this.exclude(probePath);
+    // The probe stays in the project: the manifest's next probe (the next round of `--watch`) is then a
+    // change to a file the program has, which the compiler checks incrementally, where a file taken out
+    // and added again changes flowc's tsconfig, and the compiler builds the program anew.
+    const dispose = () => undefined;
     try {
       const project = this.project();
       const program = project.program;
