@@ -10,9 +10,21 @@
  * method names, export names) becomes a string literal or a quoted key.
  */
 import { ts } from "ts-morph";
-import { arrayOf, propertyName, typeLiteral, typeReference } from "../emit/syntax.js";
 import type { JsonPrimitive } from "./input-check.js";
-import { askedApart, constant, declareConst, PREFIX, preamble, returned, runtime, typeOf } from "./probe-syntax.js";
+import {
+  arrayOf,
+  askedApart,
+  constant,
+  declareConst,
+  PREFIX,
+  preamble,
+  propertyName,
+  returned,
+  runtime,
+  typeLiteral,
+  typeOf,
+  typeReference,
+} from "./probe-syntax.js";
 
 const { factory } = ts;
 

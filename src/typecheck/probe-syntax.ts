@@ -6,9 +6,32 @@
  */
 import { fileURLToPath } from "node:url";
 import { ts } from "ts-morph";
-import { arrayOf, typeReference } from "../emit/syntax.js";
+import { isIdentifierName } from "../syntax/identifiers.js";
 
 const { factory } = ts;
+
+/** A property name for `key`: bare when it is an identifier, quoted otherwise; `__proto__` computed. */
+export function propertyName(key: string): ts.PropertyName {
+  if (key === "__proto__") return factory.createComputedPropertyName(factory.createStringLiteral(key));
+  return isIdentifierName(key) ? factory.createIdentifier(key) : factory.createStringLiteral(key);
+}
+
+export function typeReference(name: string, ...args: ts.TypeNode[]): ts.TypeReferenceNode {
+  return factory.createTypeReferenceNode(name, args.length === 0 ? undefined : args);
+}
+
+export function arrayOf(element: ts.TypeNode, readonly = false): ts.TypeNode {
+  const array = factory.createArrayTypeNode(element);
+  return readonly ? factory.createTypeOperatorNode(ts.SyntaxKind.ReadonlyKeyword, array) : array;
+}
+
+/** `{ key: type; … }` */
+export function typeLiteral(members: readonly (readonly [key: string, type: ts.TypeNode])[]): ts.TypeNode {
+  const literal = factory.createTypeLiteralNode(
+    members.map(([key, type]) => factory.createPropertySignature(undefined, propertyName(key), undefined, type)),
+  );
+  return ts.setEmitFlags(literal, ts.EmitFlags.SingleLine);
+}
 
 /** Prefix of every name the probe file declares; nothing a user writes is declared there. */
 export const PREFIX = "__flowc_";
