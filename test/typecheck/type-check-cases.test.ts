@@ -272,8 +272,9 @@ describe("failures of TypeScript itself (FLOW4006)", () => {
     };
     const typed = typeCheck(tampered, project);
     expect(typed.diagnostics).toHaveLength(1);
+    // TypeScript names the member as the probe quotes it: with single quotes, the string holding double ones.
     expect(typed.diagnostics[0]?.message).toBe(
-      `TypeScript cannot read 'hostile': Module '"./case12.methods.js"' has no exported member '${JSON.stringify(exportName)}'.`,
+      `TypeScript cannot read 'hostile': Module '"./case12.methods.js"' has no exported member ''"]; declare const broken: number; type X = ["''.`,
     );
   });
 
