@@ -72,22 +72,15 @@ export function dataLiteral(value: unknown, depth = 0): t.Expression {
   }
 }
 
-/** Text that cannot end the comment it is put in: no line break, no `*\/`. */
-export function commentSafe(text: string): string {
-  return text
-    .replace(/[\r\n\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`)
-    .replace(/\*\//g, "*\\/");
-}
-
 /** Attaches a `/** … *\/` doc comment, one line per entry of `lines`. */
 export function withDoc<T extends t.Statement>(node: T, lines: readonly string[]): T {
-  return t.withComments(node, [{ kind: "jsdoc", lines: lines.map(commentSafe) }]);
+  return t.withComments(node, [{ kind: "jsdoc", lines }]);
 }
 
 /** Attaches `// line` comments before `node`. */
 export function withLineComments<T extends t.Statement>(node: T, lines: readonly string[]): T {
   return t.withComments(
     node,
-    lines.map((line) => ({ kind: "line", text: commentSafe(line) })),
+    lines.map((text) => ({ kind: "line", text })),
   );
 }

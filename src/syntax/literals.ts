@@ -49,3 +49,13 @@ export function numericLiteralText(value: number): string {
   if (!Number.isFinite(value) || value < 0) throw new TypeError(`not a numeric literal: ${value}`);
   return String(value).replace("e+", "e");
 }
+
+/**
+ * Text that cannot end the comment it is put in: line terminators are written as
+ * `\u000a`-style escapes and `*\/` for `*` followed by `/`.
+ */
+export function commentSafe(text: string): string {
+  return text
+    .replace(/[\r\n\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    .replace(/\*\//g, "*\\/");
+}

@@ -222,7 +222,10 @@ export interface Parameter {
   readonly initializer: Expression | undefined;
 }
 
-/** A comment before a statement: `/** … *\/` (one entry per line) or `// …`. */
+/**
+ * A comment before a statement: `/** … *\/` (one entry per line) or `// …`. Any text:
+ * the printer escapes what would end the comment or its line.
+ */
 export type Comment =
   { readonly kind: "jsdoc"; readonly lines: readonly string[] } | { readonly kind: "line"; readonly text: string };
 

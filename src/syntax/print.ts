@@ -11,7 +11,7 @@
  */
 import { builders, printer, type Doc } from "./doc.js";
 import { assignmentDoc, expressionLayout, typeParametersDoc, type AssignmentLayout } from "./layout.js";
-import { stringLiteralText } from "./literals.js";
+import { commentSafe, stringLiteralText } from "./literals.js";
 import { printExpression } from "./print-expression.js";
 import { parametersDoc, printType } from "./print-type.js";
 import type {
@@ -68,17 +68,21 @@ function statementDoc(statement: Statement): Doc {
   return [...comments, statementBody(statement)];
 }
 
-/** `/** … *\/` on one line for one line of text, else one ` * ` line each; `// text`. */
+/**
+ * `/** … *\/` on one line for one line of text, else one ` * ` line each; `// text`.
+ * The text can end neither the comment nor its line (see `commentSafe`).
+ */
 function commentDoc(comment: Comment): Doc {
-  if (comment.kind === "line") return `// ${comment.text}`.trimEnd();
-  const [only, ...more] = comment.lines;
+  if (comment.kind === "line") return `// ${commentSafe(comment.text)}`.trimEnd();
+  const lines = comment.lines.map(commentSafe);
+  const [only, ...more] = lines;
   if (more.length === 0) return `/** ${only ?? ""} */`;
   return [
     "/**",
     hardline,
     join(
       hardline,
-      comment.lines.map((text) => ` * ${text}`.trimEnd()),
+      lines.map((text) => ` * ${text}`.trimEnd()),
     ),
     hardline,
     " */",

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  commentSafe,
   dataLiteral,
   isIdentifierName,
   memberAccess,
@@ -9,6 +8,7 @@ import {
   withDoc,
   withLineComments,
 } from "../../src/emit/syntax.js";
+import { commentSafe } from "../../src/syntax/literals.js";
 import { printExpressionText, printModule, printTypeText } from "../../src/syntax/print.js";
 import * as t from "../../src/syntax/tree.js";
 

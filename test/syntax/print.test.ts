@@ -230,6 +230,19 @@ describe("string literals", () => {
   });
 });
 
+describe("comments", () => {
+  it("cannot be ended by their text", () => {
+    const statement = t.withComments(t.returnStatement(), [
+      { kind: "line", text: "a\nreturn 1;" },
+      { kind: "jsdoc", lines: ["*/ return 2; /*"] },
+      { kind: "jsdoc", lines: ["b\u2028", "*/"] },
+    ]);
+    expect(printStatement(statement)).toBe(
+      "// a\\u000areturn 1;\n/** *\\/ return 2; /* */\n/**\n * b\\u2028\n * *\\/\n */\nreturn;",
+    );
+  });
+});
+
 describe("identifiers", () => {
   it("refuses a name that is none", () => {
     expect(() => t.identifier("a-b")).toThrow("not an identifier");
