@@ -2,8 +2,9 @@
  * The phases of `compile()` one at a time, each called as compile() calls
  * it, on the results of the phases before it (made once, untimed, by the
  * case's setup): parse; check (resolve, bind, the graph rules and the plan);
- * type-check; emit (the syntax tree, printed and formatted by prettier); and
- * prettier alone over the runner emit wrote, to show its share of emit.
+ * type-check; emit (the syntax tree, printed in Prettier's layout by Prettier's
+ * document printer); and `prettier.format` over the runner emit wrote, what
+ * emit would cost if it parsed its own text again to format it.
  */
 import { parse } from "../../grammar/index.js";
 import { analysisOf } from "../../src/analysis.js";
@@ -55,11 +56,11 @@ export const PHASES = [
     const typed = typeCheck(analysis, project, { backend: analysis.backend });
     return { kind: "phase", methods: typed.plan.methods.length, errors: errorsOf(typed.diagnostics) };
   }),
-  phase("phase-emit", "emit (tree, print, prettier)", async ({ typed, outFile }) => {
+  phase("phase-emit", "emit (tree, print)", async ({ typed, outFile }) => {
     const code = await emit(typed, { outFile });
     return { kind: "phase", methods: methodsIn(code), errors: [] };
   }),
-  phase("phase-prettier", "prettier alone, over the runner emit wrote", async ({ code }) => {
+  phase("phase-prettier", "prettier.format over the runner emit wrote (not part of emit)", async ({ code }) => {
     const prettier = await import("prettier");
     const formatted = await prettier.format(code, { parser: "typescript", printWidth: 100 });
     return { kind: "phase", methods: methodsIn(formatted), errors: [] };

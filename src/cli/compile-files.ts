@@ -178,7 +178,7 @@ interface Compiler {
   readonly owned: WarmTypeScriptServices | undefined;
 }
 
-/** Loads the compiler (TypeScript, prettier) only when a manifest needs compiling. */
+/** Loads the compiler (TypeScript, the runner's printer) only when a manifest needs compiling. */
 async function loadCompiler(options: CompileFilesOptions, given: TypeScriptServices | undefined): Promise<Compiler> {
   const { compile } = await import("../compile.js");
   if (given !== undefined || options.types === false) return { compile, services: given, owned: undefined };

@@ -6,7 +6,7 @@ import type { CheckOptions } from "./commands/check.js";
 import type { RunCommandOptions } from "./commands/run.js";
 import { CommandFailure, ExitCode, UsageError, parseDuration, parsePositiveInteger } from "./io.js";
 
-// Each command's module is loaded when the command runs: the compiler (TypeScript, prettier, the
+// Each command's module is loaded when the command runs: the compiler (TypeScript, the printer, the
 // grammar) and the runtimes take a second to load, which `--help`, `graph` or `fmt` need not wait for.
 
 function createProgram(setExit: (code: number) => void): Command {

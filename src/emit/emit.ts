@@ -1,5 +1,5 @@
 import path from "node:path";
-import { ts } from "ts-morph";
+import { printModule } from "../syntax/print.js";
 import type { TypedPlan } from "../typecheck/types.js";
 import { runnerStatements } from "./runner-tree.js";
 
@@ -16,36 +16,20 @@ export interface EmitOptions {
  * methods' own types (so that the user's `tsc` keeps checking them after a
  * method changes), one compile-time proof per edge, and `createRunner`/`run`.
  *
- * The code is built as a syntax tree, printed by TypeScript and formatted by
- * Prettier with fixed settings (never the user's), so the same plan always gives
- * the same bytes.
+ * The code is built as a syntax tree of flowc's own (src/syntax/) and printed
+ * with Prettier's document printer in Prettier's layout (printWidth 100, two
+ * spaces, LF, trailing commas): the text reads as Prettier would format it,
+ * without loading TypeScript to build it or Prettier's parser to format it. The
+ * settings are fixed (never the user's), so the same plan always gives the same
+ * bytes.
  */
 export async function emit(typed: TypedPlan, options: EmitOptions): Promise<string> {
   const statements = runnerStatements(typed, {
     outFile: options.outFile,
     runtimeSpecifier: options.runtimeSpecifier ?? "flowc/runtime",
   });
-  const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
-  const file = ts.createSourceFile(path.basename(options.outFile), "", ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
   // Imports stay together; every other statement is set apart by a blank line.
-  const printed = statements
-    .map((statement) => printer.printNode(ts.EmitHint.Unspecified, statement, file))
-    .map((text, index) => (index > 0 && !ts.isImportDeclaration(statements[index]!) ? `\n${text}` : text))
-    .join("\n");
-  // Prettier is loaded only when a runner is written: checking manifests does not need it.
-  const prettier = await import("prettier");
-  return prettier.format(`${printed}\n`, {
-    parser: "typescript",
-    printWidth: 100,
-    tabWidth: 2,
-    useTabs: false,
-    semi: true,
-    singleQuote: false,
-    trailingComma: "all",
-    bracketSpacing: true,
-    arrowParens: "always",
-    endOfLine: "lf",
-  });
+  return printModule(statements, (statement, index) => index > 0 && statement.kind !== "import");
 }
 
 export interface OutputPathOptions {

@@ -1,5 +1,5 @@
 /**
- * The statements of a generated runner, as a TypeScript syntax tree.
+ * The statements of a generated runner, as a syntax tree (src/syntax/).
  *
  * The generated module only ever declares names of its own (`plan`, `methods`,
  * `Input`, `Output`, `createRunner`, `shared`, `run`, `close`, `m0`, `m1`, …). Manifest names and
@@ -7,7 +7,7 @@
  * declarations, so no manifest can shadow or redeclare anything in it.
  */
 import path from "node:path";
-import { ts } from "ts-morph";
+import * as t from "../syntax/tree.js";
 import type { PlanDescriptor, PlanMethod } from "../../stdlib/plan.js";
 import { isPathSpecifier, relativeImportSpecifier } from "../typecheck/module-specifier.js";
 import type { TypedPlan } from "../typecheck/types.js";
@@ -22,8 +22,6 @@ import {
   withDoc,
   withLineComments,
 } from "./syntax.js";
-
-const { factory } = ts;
 
 /** Names the runtime exports that a runner may use, in the order they are imported. */
 const RUNTIME_TYPES = [
@@ -52,7 +50,7 @@ interface MethodRef {
   readonly exportName: string;
 }
 
-export function runnerStatements(typed: TypedPlan, options: RunnerTreeOptions): ts.Statement[] {
+export function runnerStatements(typed: TypedPlan, options: RunnerTreeOptions): t.Statement[] {
   return new RunnerTree(typed, options).statements();
 }
 
@@ -84,7 +82,7 @@ class RunnerTree {
     }
   }
 
-  statements(): ts.Statement[] {
+  statements(): t.Statement[] {
     // Built before the imports, which list only the runtime types the rest uses.
     const body = [
       this.planStatement(),
@@ -102,69 +100,34 @@ class RunnerTree {
     return [withLineComments(this.runtimeImport(), header), ...this.moduleImports(), ...body];
   }
 
-  private runtimeImport(): ts.ImportDeclaration {
+  private runtimeImport(): t.ImportDeclaration {
     const specifiers = [
-      factory.createImportSpecifier(
-        false,
-        factory.createIdentifier("createRunner"),
-        factory.createIdentifier("createPlanRunner"),
-      ),
-      factory.createImportSpecifier(
-        false,
-        factory.createIdentifier("sharedRunner"),
-        factory.createIdentifier("sharedPlanRunner"),
-      ),
-      ...RUNTIME_TYPES.filter((name) => this.used.has(name)).map((name) =>
-        factory.createImportSpecifier(true, undefined, factory.createIdentifier(name)),
-      ),
+      t.importSpecifier("createPlanRunner", { exported: t.identifier("createRunner") }),
+      t.importSpecifier("sharedPlanRunner", { exported: t.identifier("sharedRunner") }),
+      ...RUNTIME_TYPES.filter((name) => this.used.has(name)).map((name) => t.importSpecifier(name, { typeOnly: true })),
     ];
-    return factory.createImportDeclaration(
-      undefined,
-      factory.createImportClause(undefined, undefined, factory.createNamedImports(specifiers)),
-      factory.createStringLiteral(this.options.runtimeSpecifier),
-    );
+    return t.importDeclaration(t.namedImports(specifiers), this.options.runtimeSpecifier);
   }
 
-  private moduleImports(): ts.ImportDeclaration[] {
-    return this.modules.map(({ namespace, specifier }) =>
-      factory.createImportDeclaration(
-        undefined,
-        factory.createImportClause(
-          undefined,
-          undefined,
-          factory.createNamespaceImport(factory.createIdentifier(namespace)),
-        ),
-        factory.createStringLiteral(specifier),
-      ),
-    );
+  private moduleImports(): t.ImportDeclaration[] {
+    return this.modules.map(({ namespace, specifier }) => t.importDeclaration(t.namespaceImport(namespace), specifier));
   }
 
   /** `export const plan = { … } as const satisfies PlanDescriptor;` */
-  private planStatement(): ts.Statement {
-    const initializer = factory.createSatisfiesExpression(
-      factory.createAsExpression(dataLiteral(this.plan), factory.createTypeReferenceNode("const")),
-      this.runtimeType("PlanDescriptor"),
-    );
+  private planStatement(): t.Statement {
+    const initializer = t.satisfies(t.asConst(dataLiteral(this.plan)), this.runtimeType("PlanDescriptor"));
     return withDoc(exportedConst("plan", initializer), [
       "The compiled plan: every method with its settings, and the edges between them.",
     ]);
   }
 
   /** `const methods = { name: m0.exportName, … };` */
-  private methodsStatement(): ts.Statement {
-    const table = factory.createObjectLiteralExpression(
-      this.plan.methods.map((method) =>
-        factory.createPropertyAssignment(propertyName(method.name), this.methodValue(method.name)),
-      ),
+  private methodsStatement(): t.Statement {
+    const table = t.object(
+      this.plan.methods.map((method) => t.property(propertyName(method.name), this.methodValue(method.name))),
       true,
     );
-    const statement = factory.createVariableStatement(
-      undefined,
-      factory.createVariableDeclarationList(
-        [factory.createVariableDeclaration("methods", undefined, undefined, table)],
-        ts.NodeFlags.Const,
-      ),
-    );
+    const statement = t.variable("methods", { initializer: table });
     return withDoc(statement, ["The functions the plan calls, by their names in the manifest."]);
   }
 
@@ -181,27 +144,25 @@ class RunnerTree {
    * (inferring type arguments, picking the overload), and reports there a value that no
    * longer fits. `Called["first"]` is what the method hands on.
    */
-  private callStatements(): ts.Statement[] {
+  private callStatements(): t.Statement[] {
     const calls = this.typed.calls;
     if (calls.size === 0) return [];
-    const value = factory.createIdentifier("value");
-    const given = (type: ts.TypeNode): ts.Expression => factory.createCallExpression(value, [type], []);
+    const value = t.identifier("value");
+    const given = (type: t.TypeNode): t.Expression => t.call(value, [], [type]);
     const local = (method: PlanMethod) => `c${this.plan.methods.indexOf(method)}`;
-    const handed = (method: PlanMethod): ts.Expression =>
-      calls.has(method.name) ? factory.createIdentifier(local(method)) : given(this.handedOn(method));
-    const handedType = (method: PlanMethod): ts.TypeNode =>
-      calls.has(method.name)
-        ? factory.createTypeQueryNode(factory.createIdentifier(local(method)))
-        : this.handedOn(method);
+    const handed = (method: PlanMethod): t.Expression =>
+      calls.has(method.name) ? t.identifier(local(method)) : given(this.handedOn(method));
+    const handedType = (method: PlanMethod): t.TypeNode =>
+      calls.has(method.name) ? t.typeQuery(local(method)) : this.handedOn(method);
 
-    const statements: ts.Statement[] = [];
-    const results: ts.ObjectLiteralElementLike[] = [];
+    const statements: t.Statement[] = [];
+    const results: t.ObjectMember[] = [];
     for (const method of this.plan.methods) {
       const arity = calls.get(method.name);
       if (arity === undefined) continue;
       const senders = this.methodsNamed(method.inputs);
       const only = senders.length === 1 ? senders[0] : undefined;
-      let input: ts.Expression;
+      let input: t.Expression;
       if (senders.length === 0) {
         input = given(method.mode === "parallel" ? this.receivedElement(method) : this.methodInput(method.name));
       } else if (method.mode === "parallel" && only !== undefined) {
@@ -209,51 +170,19 @@ class RunnerTree {
       } else if (only !== undefined) {
         input = handed(only);
       } else {
-        input = factory.createObjectLiteralExpression(
-          senders.map((sender) => factory.createPropertyAssignment(propertyName(sender.name), handed(sender))),
-        );
+        input = t.object(senders.map((sender) => t.property(propertyName(sender.name), handed(sender))));
       }
       const args = arity === 0 ? [] : arity === 1 ? [input] : [input, given(this.runtimeType("RunContext"))];
-      const call: ts.Expression = factory.createAwaitExpression(
-        factory.createCallExpression(this.methodValue(method.name), undefined, args),
-      );
-      const result = method.mode === "parallel" ? factory.createArrayLiteralExpression([call]) : call;
-      statements.push(
-        factory.createVariableStatement(
-          undefined,
-          factory.createVariableDeclarationList(
-            [factory.createVariableDeclaration(local(method), undefined, undefined, result)],
-            ts.NodeFlags.Const,
-          ),
-        ),
-      );
-      results.push(
-        factory.createPropertyAssignment(propertyName(method.name), factory.createIdentifier(local(method))),
-      );
+      const call: t.Expression = t.awaitExpression(t.call(this.methodValue(method.name), args));
+      const result = method.mode === "parallel" ? t.array([call]) : call;
+      statements.push(t.variable(local(method), { initializer: result }));
+      results.push(t.property(propertyName(method.name), t.identifier(local(method))));
     }
-    statements.push(factory.createReturnStatement(factory.createObjectLiteralExpression(results, false)));
+    statements.push(t.returnStatement(t.object(results)));
 
-    const valueType = factory.createFunctionTypeNode(
-      [factory.createTypeParameterDeclaration(undefined, "T")],
-      [],
-      typeReference("T"),
-    );
-    const fn = factory.createFunctionDeclaration(
-      [factory.createModifier(ts.SyntaxKind.AsyncKeyword)],
-      undefined,
-      "calls",
-      undefined,
-      [parameter("value", valueType)],
-      undefined,
-      factory.createBlock(statements, true),
-    );
-    const called = exportedType(
-      "Called",
-      typeReference(
-        "Awaited",
-        typeReference("ReturnType", factory.createTypeQueryNode(factory.createIdentifier("calls"))),
-      ),
-    );
+    const valueType = t.functionType([], typeReference("T"), [t.typeParameter("T")]);
+    const fn = t.functionDeclaration("calls", [t.parameter("value", valueType)], statements, { async: true });
+    const called = exportedType("Called", typeReference("Awaited", typeReference("ReturnType", t.typeQuery("calls"))));
     return [
       withDoc(fn, [
         "The generic and overloaded methods, called as the plan calls them, so that TypeScript infers what",
@@ -264,31 +193,31 @@ class RunnerTree {
   }
 
   /** `export type Input = …;` — what the sources need of the run's input. */
-  private inputType(): ts.Statement {
+  private inputType(): t.Statement {
     const parts = this.methodsNamed(this.plan.sources).flatMap((method) => {
       if (method.mode === "parallel") return [this.runtimeType("Items", this.receivedElement(method))];
       return method.takesInput ? [this.methodInput(method.name)] : [];
     });
     const type =
       parts.length === 0
-        ? factory.createKeywordTypeNode(ts.SyntaxKind.VoidKeyword)
+        ? t.keywordType("void")
         : parts.length === 1 && parts[0] !== undefined
           ? parts[0]
-          : factory.createIntersectionTypeNode(parts);
+          : t.intersectionType(parts);
     return withDoc(exportedType("Input", type), [
       "What a run takes: the input of every method that starts the flow (an array of it for a parallel one).",
     ]);
   }
 
   /** `export type Output = …;` — the sink's output, or an object of every sink's output. */
-  private outputType(): ts.Statement {
+  private outputType(): t.Statement {
     const sinks = this.methodsNamed(this.plan.sinks);
     const only = sinks.length === 1 ? sinks[0] : undefined;
     const type =
       only !== undefined
         ? this.handedOn(only)
         : sinks.length === 0
-          ? factory.createKeywordTypeNode(ts.SyntaxKind.VoidKeyword)
+          ? t.keywordType("void")
           : typeLiteral(sinks.map((sink) => [sink.name, this.handedOn(sink)] as const));
     return withDoc(exportedType("Output", type), [
       "What a run returns: the output of the method that ends the flow, or an object of them by name when several do.",
@@ -299,8 +228,8 @@ class RunnerTree {
    * Compile-time proofs the user's own `tsc` re-checks: every method's incoming
    * value fits its input, and a method called without input still takes none.
    */
-  private checkTypes(): ts.Statement[] {
-    const edges: ts.TypeNode[] = [];
+  private checkTypes(): t.Statement[] {
+    const edges: t.TypeNode[] = [];
     for (const method of this.plan.methods) {
       const first = method.inputs[0];
       if (first === undefined) continue;
@@ -320,14 +249,12 @@ class RunnerTree {
     }
     const inputless = this.plan.methods
       .filter((method) => !method.takesInput)
-      .map((method) =>
-        this.fits(typeReference("Parameters", this.methodType(method.name)), factory.createTupleTypeNode([])),
-      );
+      .map((method) => this.fits(typeReference("Parameters", this.methodType(method.name)), t.tupleType([])));
 
-    const statements: ts.Statement[] = [];
+    const statements: t.Statement[] = [];
     if (edges.length > 0) {
       statements.push(
-        withDoc(exportedType("EdgeChecks", factory.createTupleTypeNode(edges)), [
+        withDoc(exportedType("EdgeChecks", t.tupleType(edges)), [
           "One proof per method that receives data: what it receives fits its input.",
           "After a method's signature changes, `tsc` reports the edge that no longer fits here.",
         ]),
@@ -335,7 +262,7 @@ class RunnerTree {
     }
     if (inputless.length > 0) {
       statements.push(
-        withDoc(exportedType("NoInputChecks", factory.createTupleTypeNode(inputless)), [
+        withDoc(exportedType("NoInputChecks", t.tupleType(inputless)), [
           "The methods the plan calls without input must still take none.",
         ]),
       );
@@ -343,100 +270,67 @@ class RunnerTree {
     return statements;
   }
 
-  private createRunnerFunction(): ts.Statement {
-    const options = factory.createIdentifier("options");
+  private createRunnerFunction(): t.Statement {
     // `new URL(<manifest folder>, import.meta.url)`: where the plan's module paths start from,
     // for backends that load the methods themselves.
-    const moduleBase = factory.createNewExpression(factory.createIdentifier("URL"), undefined, [
-      factory.createStringLiteral(this.manifestFolderUrl()),
-      factory.createPropertyAccessExpression(
-        factory.createMetaProperty(ts.SyntaxKind.ImportKeyword, factory.createIdentifier("meta")),
-        "url",
-      ),
+    const moduleBase = t.newExpression(t.identifier("URL"), [
+      t.string(this.manifestFolderUrl()),
+      t.member(t.importMeta(), "url"),
     ]);
-    const call = factory.createCallExpression(
-      factory.createIdentifier("createPlanRunner"),
-      [typeReference("Input"), typeReference("Output")],
+    const call = t.call(
+      t.identifier("createPlanRunner"),
       [
-        factory.createIdentifier("plan"),
-        factory.createIdentifier("methods"),
-        factory.createObjectLiteralExpression([
-          factory.createPropertyAssignment("moduleBase", moduleBase),
-          ...this.packageModules(),
-          factory.createSpreadAssignment(options),
-        ]),
+        t.identifier("plan"),
+        t.identifier("methods"),
+        t.object([t.property("moduleBase", moduleBase), ...this.packageModules(), t.spread(t.identifier("options"))]),
       ],
+      [typeReference("Input"), typeReference("Output")],
     );
-    const fn = factory.createFunctionDeclaration(
-      [factory.createModifier(ts.SyntaxKind.ExportKeyword)],
-      undefined,
+    const fn = t.functionDeclaration(
       "createRunner",
-      undefined,
-      [parameter("options", this.runtimeType("RunnerOptions"), factory.createObjectLiteralExpression())],
-      this.runtimeType("Runner", typeReference("Input"), typeReference("Output")),
-      factory.createBlock([factory.createReturnStatement(call)], true),
+      [t.parameter("options", this.runtimeType("RunnerOptions"), t.object([]))],
+      [t.returnStatement(call)],
+      {
+        modifiers: ["export"],
+        returnType: this.runtimeType("Runner", typeReference("Input"), typeReference("Output")),
+      },
     );
     return withDoc(fn, ["A runner for the plan: keep it to run the plan many times, and close it when done."]);
   }
 
-  private runFunctions(): ts.Statement[] {
-    const shared = factory.createVariableStatement(
-      undefined,
-      factory.createVariableDeclarationList(
-        [
-          factory.createVariableDeclaration(
-            "shared",
-            undefined,
-            undefined,
-            factory.createCallExpression(
-              factory.createIdentifier("sharedPlanRunner"),
-              [typeReference("Input"), typeReference("Output")],
-              [factory.createIdentifier("createRunner")],
-            ),
-          ),
-        ],
-        ts.NodeFlags.Const,
+  private runFunctions(): t.Statement[] {
+    const shared = t.variable("shared", {
+      initializer: t.call(
+        t.identifier("sharedPlanRunner"),
+        [t.identifier("createRunner")],
+        [typeReference("Input"), typeReference("Output")],
       ),
-    );
-    const sharedCall = (method: string, args: readonly string[]) =>
-      factory.createBlock(
-        [
-          factory.createReturnStatement(
-            factory.createCallExpression(
-              factory.createPropertyAccessExpression(factory.createIdentifier("shared"), method),
-              undefined,
-              args.map((name) => factory.createIdentifier(name)),
-            ),
-          ),
-        ],
-        true,
-      );
-    const exported = [factory.createModifier(ts.SyntaxKind.ExportKeyword)];
-    const run = factory.createFunctionDeclaration(
-      exported,
-      undefined,
+    });
+    const sharedCall = (method: string, args: readonly string[]) => [
+      t.returnStatement(
+        t.call(
+          t.member(t.identifier("shared"), method),
+          args.map((name) => t.identifier(name)),
+        ),
+      ),
+    ];
+    const run = t.functionDeclaration(
       "run",
-      undefined,
       [
-        parameter("input", typeReference("Input")),
-        parameter(
+        t.parameter("input", typeReference("Input")),
+        t.parameter(
           "options",
-          factory.createIntersectionTypeNode([this.runtimeType("RunOptions"), this.runtimeType("RunnerOptions")]),
-          factory.createObjectLiteralExpression(),
+          t.intersectionType([this.runtimeType("RunOptions"), this.runtimeType("RunnerOptions")]),
+          t.object([]),
         ),
       ],
-      typeReference("Promise", typeReference("Output")),
       sharedCall("run", ["input", "options"]),
+      { modifiers: ["export"], returnType: typeReference("Promise", typeReference("Output")) },
     );
-    const close = factory.createFunctionDeclaration(
-      exported,
-      undefined,
-      "close",
-      undefined,
-      [],
-      typeReference("Promise", factory.createKeywordTypeNode(ts.SyntaxKind.VoidKeyword)),
-      sharedCall("close", []),
-    );
+    const close = t.functionDeclaration("close", [], sharedCall("close", []), {
+      modifiers: ["export"],
+      returnType: typeReference("Promise", t.keywordType("void")),
+    });
     return [
       withDoc(shared, ["The runner `run` keeps from its first call on."]),
       withDoc(run, [
@@ -452,46 +346,41 @@ class RunnerTree {
   }
 
   /** The value a method hands on: its output, or the array of its outputs when it is parallel. */
-  private handedOn(method: PlanMethod): ts.TypeNode {
+  private handedOn(method: PlanMethod): t.TypeNode {
     if (this.typed.calls.has(method.name)) {
-      return factory.createIndexedAccessTypeNode(
-        typeReference("Called"),
-        factory.createLiteralTypeNode(factory.createStringLiteral(method.name)),
-      );
+      return t.indexedAccessType(typeReference("Called"), t.literalType(t.string(method.name)));
     }
     const output = this.methodOutput(method.name);
     return method.mode === "parallel" ? arrayOf(output) : output;
   }
 
   /** The element a parallel method takes from its array: its input, or anything when it takes none. */
-  private receivedElement(method: PlanMethod): ts.TypeNode {
-    return method.takesInput
-      ? this.methodInput(method.name)
-      : factory.createKeywordTypeNode(ts.SyntaxKind.UnknownKeyword);
+  private receivedElement(method: PlanMethod): t.TypeNode {
+    return method.takesInput ? this.methodInput(method.name) : t.keywordType("unknown");
   }
 
-  private fits(from: ts.TypeNode, to: ts.TypeNode): ts.TypeNode {
+  private fits(from: t.TypeNode, to: t.TypeNode): t.TypeNode {
     return this.runtimeType("Fits", from, to);
   }
 
-  private methodInput(name: string): ts.TypeNode {
+  private methodInput(name: string): t.TypeNode {
     return this.runtimeType("MethodInput", this.methodType(name));
   }
 
-  private methodOutput(name: string): ts.TypeNode {
+  private methodOutput(name: string): t.TypeNode {
     return this.runtimeType("MethodOutput", this.methodType(name));
   }
 
   /** `typeof m0.extract` */
-  private methodType(name: string): ts.TypeNode {
+  private methodType(name: string): t.TypeNode {
     const ref = this.ref(name);
     return typeOfMember(ref.namespace, ref.exportName);
   }
 
   /** `m0.extract` */
-  private methodValue(name: string): ts.Expression {
+  private methodValue(name: string): t.Expression {
     const ref = this.ref(name);
-    return memberAccess(factory.createIdentifier(ref.namespace), ref.exportName);
+    return memberAccess(t.identifier(ref.namespace), ref.exportName);
   }
 
   private ref(name: string): MethodRef {
@@ -500,7 +389,7 @@ class RunnerTree {
     return ref;
   }
 
-  private runtimeType(name: RuntimeType, ...args: ts.TypeNode[]): ts.TypeReferenceNode {
+  private runtimeType(name: RuntimeType, ...args: t.TypeNode[]): t.TypeReference {
     this.used.add(name);
     return typeReference(name, ...args);
   }
@@ -516,22 +405,13 @@ class RunnerTree {
    * runner's own `import` of a package got, resolved by Node from where the
    * runner is. Paths need none: they resolve against `moduleBase`.
    */
-  private packageModules(): ts.PropertyAssignment[] {
+  private packageModules(): t.PropertyAssignment[] {
     const packages = this.modules.filter(({ specifier }) => !isPathSpecifier(specifier));
     if (packages.length === 0) return [];
-    const resolveCall = (specifier: string): ts.Expression =>
-      factory.createCallExpression(
-        factory.createPropertyAccessExpression(
-          factory.createMetaProperty(ts.SyntaxKind.ImportKeyword, factory.createIdentifier("meta")),
-          "resolve",
-        ),
-        undefined,
-        [factory.createStringLiteral(specifier)],
-      );
-    const entries = packages.map(({ specifier }) =>
-      factory.createPropertyAssignment(factory.createStringLiteral(specifier), resolveCall(specifier)),
-    );
-    return [factory.createPropertyAssignment("modules", factory.createObjectLiteralExpression(entries, true))];
+    const resolveCall = (specifier: string): t.Expression =>
+      t.call(t.member(t.importMeta(), "resolve"), [t.string(specifier)]);
+    const entries = packages.map(({ specifier }) => t.property(t.string(specifier), resolveCall(specifier)));
+    return [t.property("modules", t.object(entries, true))];
   }
 
   private importSpecifier(method: PlanMethod): string {
@@ -561,25 +441,10 @@ class RunnerTree {
   }
 }
 
-function exportedConst(name: string, initializer: ts.Expression): ts.VariableStatement {
-  return factory.createVariableStatement(
-    [factory.createModifier(ts.SyntaxKind.ExportKeyword)],
-    factory.createVariableDeclarationList(
-      [factory.createVariableDeclaration(name, undefined, undefined, initializer)],
-      ts.NodeFlags.Const,
-    ),
-  );
+function exportedConst(name: string, initializer: t.Expression): t.VariableStatement {
+  return t.variable(name, { modifiers: ["export"], initializer });
 }
 
-function exportedType(name: string, type: ts.TypeNode): ts.TypeAliasDeclaration {
-  return factory.createTypeAliasDeclaration(
-    [factory.createModifier(ts.SyntaxKind.ExportKeyword)],
-    name,
-    undefined,
-    type,
-  );
-}
-
-function parameter(name: string, type: ts.TypeNode, initializer?: ts.Expression): ts.ParameterDeclaration {
-  return factory.createParameterDeclaration(undefined, undefined, name, undefined, type, initializer);
+function exportedType(name: string, type: t.TypeNode): t.TypeAlias {
+  return t.typeAlias(name, type, { modifiers: ["export"] });
 }

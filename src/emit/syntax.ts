@@ -1,105 +1,70 @@
 /**
- * Small builders over the TypeScript factory for the emitter. Every text that
- * comes from the user becomes a string-literal node or, only when it is a
- * valid identifier, an identifier node; the printer escapes the rest. No code
- * is ever assembled from strings.
+ * Small builders over flowc's syntax tree (src/syntax/) for the emitter. Every text
+ * that comes from the user becomes a string literal or, only when it is a valid
+ * identifier, an identifier; the printer escapes the rest. No code is ever
+ * assembled from strings.
  */
-import { ts } from "ts-morph";
+import { isIdentifierName } from "../syntax/identifiers.js";
+import * as t from "../syntax/tree.js";
 
-const { factory } = ts;
-
-/** Whether `name` can be written as a bare property name (`a.name`, `{ name: … }`). */
-export function isIdentifierName(name: string): boolean {
-  if (name.length === 0) return false;
-  let index = 0;
-  for (const char of name) {
-    const code = char.codePointAt(0) ?? 0;
-    const valid =
-      index === 0
-        ? ts.isIdentifierStart(code, ts.ScriptTarget.ES2022)
-        : ts.isIdentifierPart(code, ts.ScriptTarget.ES2022);
-    if (!valid) return false;
-    index++;
-  }
-  return true;
-}
+export { isIdentifierName };
 
 /**
  * A property name for `key` in an object literal or type literal: bare when it is an
  * identifier, quoted otherwise. `__proto__` is written as a computed name, because
  * as a plain name it would set the object's prototype instead of a property.
  */
-export function propertyName(key: string): ts.PropertyName {
-  if (key === "__proto__") return factory.createComputedPropertyName(factory.createStringLiteral(key));
-  return isIdentifierName(key) ? factory.createIdentifier(key) : factory.createStringLiteral(key);
+export function propertyName(key: string): t.PropertyKey {
+  if (key === "__proto__") return t.computed(t.string(key));
+  return isIdentifierName(key) ? t.identifierName(key) : t.string(key);
 }
 
 /** `object.key`, or `object["key"]` when the key is no identifier. */
-export function memberAccess(object: ts.Expression, key: string): ts.Expression {
-  return isIdentifierName(key)
-    ? factory.createPropertyAccessExpression(object, factory.createIdentifier(key))
-    : factory.createElementAccessExpression(object, factory.createStringLiteral(key));
+export function memberAccess(object: t.Expression, key: string): t.Expression {
+  return isIdentifierName(key) ? t.member(object, key) : t.element(object, t.string(key));
 }
 
 /** `typeof namespace.key`, or `(typeof namespace)["key"]` when the key is no identifier. */
-export function typeOfMember(namespace: string, key: string): ts.TypeNode {
-  if (isIdentifierName(key)) {
-    return factory.createTypeQueryNode(factory.createQualifiedName(factory.createIdentifier(namespace), key));
-  }
-  return factory.createIndexedAccessTypeNode(
-    factory.createTypeQueryNode(factory.createIdentifier(namespace)),
-    factory.createLiteralTypeNode(factory.createStringLiteral(key)),
-  );
+export function typeOfMember(namespace: string, key: string): t.TypeNode {
+  if (isIdentifierName(key)) return t.typeQuery(t.qualifiedName(t.identifier(namespace), key));
+  return t.indexedAccessType(t.typeQuery(namespace), t.literalType(t.string(key)));
 }
 
-export function typeReference(name: string, ...args: ts.TypeNode[]): ts.TypeReferenceNode {
-  return factory.createTypeReferenceNode(name, args.length === 0 ? undefined : args);
+export function typeReference(name: string, ...args: t.TypeNode[]): t.TypeReference {
+  return t.typeReference(name, args);
 }
 
-export function arrayOf(element: ts.TypeNode, readonly = false): ts.TypeNode {
-  const array = factory.createArrayTypeNode(element);
-  return readonly ? factory.createTypeOperatorNode(ts.SyntaxKind.ReadonlyKeyword, array) : array;
+export function arrayOf(element: t.TypeNode, readonly = false): t.TypeNode {
+  const array = t.arrayType(element);
+  return readonly ? t.typeOperator("readonly", array) : array;
 }
 
 /** `{ key: type; … }` */
-export function typeLiteral(members: readonly (readonly [key: string, type: ts.TypeNode])[]): ts.TypeNode {
-  const literal = factory.createTypeLiteralNode(
-    members.map(([key, type]) => factory.createPropertySignature(undefined, propertyName(key), undefined, type)),
-  );
-  // On one line, the formatter breaks it only where it does not fit.
-  return ts.setEmitFlags(literal, ts.EmitFlags.SingleLine);
+export function typeLiteral(members: readonly (readonly [key: string, type: t.TypeNode])[]): t.TypeNode {
+  return t.typeLiteral(members.map(([key, type]) => t.propertySignature(propertyName(key), type)));
 }
 
 /**
  * JSON-like plain data as an expression: objects, arrays, strings, finite numbers,
  * booleans and null. Only the outermost object is laid out one property per line;
- * the formatter breaks the inner ones that do not fit on a line.
+ * the printer breaks the inner ones that do not fit on a line.
  */
-export function dataLiteral(value: unknown, depth = 0): ts.Expression {
-  if (value === null) return factory.createNull();
+export function dataLiteral(value: unknown, depth = 0): t.Expression {
+  if (value === null) return t.nullLiteral();
   switch (typeof value) {
     case "string":
-      return factory.createStringLiteral(value);
-    case "number": {
+      return t.string(value);
+    case "number":
       if (!Number.isFinite(value)) throw new TypeError(`a plan holds only finite numbers, not ${value}`);
-      const literal = factory.createNumericLiteral(Math.abs(value));
-      return value < 0 || Object.is(value, -0)
-        ? factory.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, literal)
-        : literal;
-    }
+      return t.signedNumber(value);
     case "boolean":
-      return value ? factory.createTrue() : factory.createFalse();
+      return t.boolean(value);
     case "object":
-      if (Array.isArray(value)) {
-        return factory.createArrayLiteralExpression(
-          value.map((item: unknown) => dataLiteral(item, depth + 1)),
-          false,
-        );
-      }
-      return factory.createObjectLiteralExpression(
+      if (Array.isArray(value)) return t.array(value.map((item: unknown) => dataLiteral(item, depth + 1)));
+      return t.object(
         Object.entries(value as Record<string, unknown>)
           .filter(([, item]) => item !== undefined)
-          .map(([key, item]) => factory.createPropertyAssignment(propertyName(key), dataLiteral(item, depth + 1))),
+          .map(([key, item]) => t.property(propertyName(key), dataLiteral(item, depth + 1))),
         depth === 0,
       );
     default:
@@ -107,26 +72,15 @@ export function dataLiteral(value: unknown, depth = 0): ts.Expression {
   }
 }
 
-/** Text that cannot end the comment it is put in: no line break, no `*\/`. */
-export function commentSafe(text: string): string {
-  return text
-    .replace(/[\r\n\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`)
-    .replace(/\*\//g, "*\\/");
-}
-
 /** Attaches a `/** … *\/` doc comment, one line per entry of `lines`. */
-export function withDoc<T extends ts.Node>(node: T, lines: readonly string[]): T {
-  const text =
-    lines.length === 1
-      ? `* ${commentSafe(lines[0] ?? "")} `
-      : `*\n${lines.map((line) => ` * ${commentSafe(line)}`.trimEnd()).join("\n")}\n `;
-  return ts.addSyntheticLeadingComment(node, ts.SyntaxKind.MultiLineCommentTrivia, text, true);
+export function withDoc<T extends t.Statement>(node: T, lines: readonly string[]): T {
+  return t.withComments(node, [{ kind: "jsdoc", lines }]);
 }
 
 /** Attaches `// line` comments before `node`. */
-export function withLineComments<T extends ts.Node>(node: T, lines: readonly string[]): T {
-  for (const line of lines) {
-    ts.addSyntheticLeadingComment(node, ts.SyntaxKind.SingleLineCommentTrivia, ` ${commentSafe(line)}`, true);
-  }
-  return node;
+export function withLineComments<T extends t.Statement>(node: T, lines: readonly string[]): T {
+  return t.withComments(
+    node,
+    lines.map((text) => ({ kind: "line", text })),
+  );
 }

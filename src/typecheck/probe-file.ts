@@ -9,12 +9,11 @@
  * this module makes up become identifiers; whatever the manifest says (module paths,
  * method names, export names) becomes a string literal or a quoted key.
  */
-import { ts } from "ts-morph";
 import { arrayOf, propertyName, typeLiteral, typeReference } from "../emit/syntax.js";
+import { printStatement } from "../syntax/print.js";
+import * as t from "../syntax/tree.js";
 import type { JsonPrimitive } from "./input-check.js";
 import { askedApart, constant, declareConst, PREFIX, preamble, returned, runtime, typeOf } from "./probe-syntax.js";
-
-const { factory } = ts;
 
 /** What a stretch of the probe file asks, so a TypeScript diagnostic there can be told apart. */
 export type ProbeSubject =
@@ -96,13 +95,13 @@ export interface ProbeFile {
 }
 
 /** The value a method hands on: its output, or the array of outputs of a parallel method. */
-function handedOn(method: { readonly index: number; readonly parallel: boolean }): ts.TypeNode {
+function handedOn(method: { readonly index: number; readonly parallel: boolean }): t.TypeNode {
   const output = typeOf(probeNames.output(method.index));
   return method.parallel ? arrayOf(output) : output;
 }
 
 /** `Helper<typeof fn>`, one of the probe's helpers applied to a method. */
-function ofMethod(helper: string, method: ProbeMethod): ts.TypeNode {
+function ofMethod(helper: string, method: ProbeMethod): t.TypeNode {
   return typeReference(helper, typeOf(probeNames.method(method.index)));
 }
 
@@ -110,21 +109,19 @@ function ofMethod(helper: string, method: ProbeMethod): ts.TypeNode {
  * What a source needs of the run's input: its input (`unknown`, which does not
  * narrow the intersection, when it takes none), or an array of them when it is parallel.
  */
-function sourcePart(method: ProbeMethod): ts.TypeNode {
+function sourcePart(method: ProbeMethod): t.TypeNode {
   const target = ofMethod(`${PREFIX}Target`, method);
   return method.parallel ? arrayOf(target, true) : target;
 }
 
 /** Prints statements one after the other, keeping the range of text each question takes. */
 class ProbeWriter {
-  private readonly printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: true });
-  private readonly file = ts.createSourceFile("probe.ts", "", ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
   text = "";
   readonly ranges: ProbeRange[] = [];
 
-  add(statements: readonly ts.Statement[], subject: ProbeSubject): void {
+  add(statements: readonly t.Statement[], subject: ProbeSubject): void {
     const start = this.text.length;
-    for (const statement of statements) this.text += `${this.print(statement)}\n`;
+    for (const statement of statements) this.text += `${printStatement(statement)}\n`;
     this.ranges.push({ start, end: this.text.length, subject });
   }
 
@@ -132,17 +129,13 @@ class ProbeWriter {
    * A call whose last argument is the run context: a complaint about that argument is about
    * the method's second parameter, any other about what it receives.
    */
-  addCall(statement: ts.Statement, method: string, withContext: boolean): void {
+  addCall(statement: t.Statement, method: string, withContext: boolean): void {
     const start = this.text.length;
-    const printed = this.print(statement);
+    const printed = printStatement(statement);
     this.text += `${printed}\n`;
     const context = withContext ? start + printed.lastIndexOf(`${PREFIX}runContext`) : this.text.length;
     this.ranges.push({ start, end: context, subject: { kind: "edge", receiver: method } });
     if (withContext) this.ranges.push({ start: context, end: this.text.length, subject: { kind: "context", method } });
-  }
-
-  private print(statement: ts.Statement): string {
-    return this.printer.printNode(ts.EmitHint.Unspecified, statement, this.file);
   }
 }
 
@@ -153,16 +146,10 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
   // stay out of scope, so TypeScript names them as a reader would
   // (`Row`, or `import("./a").Row` when two modules both have a `Row`).
   for (const method of plan.methods) {
-    const specifier = factory.createImportSpecifier(
-      false,
-      exportName(method.exportName),
-      factory.createIdentifier(probeNames.imported(method.index)),
-    );
-    const statement = factory.createImportDeclaration(
-      undefined,
-      factory.createImportClause(true, undefined, factory.createNamedImports([specifier])),
-      factory.createStringLiteral(method.specifier),
-    );
+    const specifier = t.importSpecifier(probeNames.imported(method.index), {
+      exported: exportName(method.exportName),
+    });
+    const statement = t.importDeclaration(t.namedImports([specifier]), method.specifier, true);
     out.add([statement], { kind: "method", method: method.name });
   }
   out.add(preamble(), { kind: "preamble" });
@@ -185,7 +172,7 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
     // A call passes the run context itself, where TypeScript judges it against the signature it picks.
     if (method.call !== undefined) continue;
     const context = probeNames.context(method.index);
-    out.add([asked(context, ofMethod(`${PREFIX}Context`, method), factory.createIdentifier(`${PREFIX}runContext`))], {
+    out.add([asked(context, ofMethod(`${PREFIX}Context`, method), ident(`${PREFIX}runContext`))], {
       kind: "context",
       method: method.name,
     });
@@ -235,8 +222,7 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
   const sources = plan.sources.map((index) => plan.methods[index]).filter((m) => m !== undefined);
   sources.forEach((source, position) => {
     const own = typeOf(probeNames.source(position));
-    const intersection =
-      position === 0 ? own : factory.createIntersectionTypeNode([typeOf(probeNames.runInput(position - 1)), own]);
+    const intersection = position === 0 ? own : t.intersectionType([typeOf(probeNames.runInput(position - 1)), own]);
     out.add(
       [
         declareConst(probeNames.source(position), sourcePart(source)),
@@ -264,36 +250,30 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
 function addCall(out: ProbeWriter, method: ProbeMethod, argument: string): void {
   const arity = method.call ?? 0;
   const args = [ident(argument), ident(`${PREFIX}runContext`)].slice(0, arity);
-  const call = factory.createCallExpression(ident(probeNames.method(method.index)), undefined, args);
+  const call = t.call(ident(probeNames.method(method.index)), args);
   out.addCall(askedApart(probeNames.call(method.index), [returned(call)]), method.name, arity === 2);
 }
 
 /** `const name: type = value;`, asked in a function of its own (see `askedApart`). */
-function asked(name: string, type: ts.TypeNode, value: ts.Expression): ts.Statement {
+function asked(name: string, type: t.TypeNode, value: t.Expression): t.Statement {
   return askedApart(probeNames.question(name), [constant(name, type, value)]);
 }
 
 /** `"ten"`, `-3`, `true`, `null`, `undefined`: the type of exactly that value. */
-function literalType(value: JsonPrimitive): ts.TypeNode {
-  if (value === undefined) return factory.createKeywordTypeNode(ts.SyntaxKind.UndefinedKeyword);
-  if (value === null) return factory.createLiteralTypeNode(factory.createNull());
-  if (typeof value === "boolean")
-    return factory.createLiteralTypeNode(value ? factory.createTrue() : factory.createFalse());
-  if (typeof value === "string") return factory.createLiteralTypeNode(factory.createStringLiteral(value));
-  const magnitude = factory.createNumericLiteral(Math.abs(value));
-  return factory.createLiteralTypeNode(
-    value < 0 || Object.is(value, -0)
-      ? factory.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, magnitude)
-      : magnitude,
-  );
+function literalType(value: JsonPrimitive): t.TypeNode {
+  if (value === undefined) return t.keywordType("undefined");
+  if (value === null) return t.literalType(t.nullLiteral());
+  if (typeof value === "boolean") return t.literalType(t.boolean(value));
+  if (typeof value === "string") return t.literalType(t.string(value));
+  return t.literalType(t.signedNumber(value));
 }
 
-function ident(name: string): ts.Identifier {
-  return factory.createIdentifier(name);
+function ident(name: string): t.Identifier {
+  return t.identifier(name);
 }
 
 /** An export name as an import specifier writes it: bare when it is an identifier, else as a string. */
-function exportName(name: string): ts.ModuleExportName {
+function exportName(name: string): t.Identifier | t.StringLiteral {
   const key = propertyName(name);
-  return ts.isIdentifier(key) ? key : factory.createStringLiteral(name);
+  return key.kind === "identifier" ? key : t.string(name);
 }

@@ -5,10 +5,8 @@
  * helpers of the probe's own, built as syntax trees.
  */
 import { fileURLToPath } from "node:url";
-import { ts } from "ts-morph";
 import { arrayOf, typeReference } from "../emit/syntax.js";
-
-const { factory } = ts;
+import * as t from "../syntax/tree.js";
 
 /** Prefix of every name the probe file declares; nothing a user writes is declared there. */
 export const PREFIX = "__flowc_";
@@ -45,50 +43,32 @@ export const runtime = {
 } as const;
 
 export const keyword = {
-  unknown: () => factory.createKeywordTypeNode(ts.SyntaxKind.UnknownKeyword),
-  object: () => factory.createKeywordTypeNode(ts.SyntaxKind.ObjectKeyword),
+  unknown: () => t.keywordType("unknown"),
+  object: () => t.keywordType("object"),
 };
 
 /** `typeof name` */
-export function typeOf(name: string): ts.TypeNode {
-  return factory.createTypeQueryNode(factory.createIdentifier(name));
+export function typeOf(name: string): t.TypeNode {
+  return t.typeQuery(name);
 }
 
 /** `Parameters<F>[index]` */
-function parameter(f: ts.TypeNode, index: number): ts.TypeNode {
-  return factory.createIndexedAccessTypeNode(
-    typeReference("Parameters", f),
-    factory.createLiteralTypeNode(factory.createNumericLiteral(index)),
-  );
+function parameter(f: t.TypeNode, index: number): t.TypeNode {
+  return t.indexedAccessType(typeReference("Parameters", f), t.literalType(t.number(index)));
 }
 
-/** `check extends test ? then : otherwise` */
-function conditional(check: ts.TypeNode, test: ts.TypeNode, then: ts.TypeNode, otherwise: ts.TypeNode): ts.TypeNode {
-  return factory.createConditionalTypeNode(check, test, then, otherwise);
+/** `a & b` (the printer parenthesizes it where it needs to be) */
+export function both(a: t.TypeNode, b: t.TypeNode): t.TypeNode {
+  return t.intersectionType([a, b]);
 }
 
-/** `(a & b)` */
-export function both(a: ts.TypeNode, b: ts.TypeNode): ts.TypeNode {
-  return factory.createParenthesizedType(factory.createIntersectionTypeNode([a, b]));
-}
-
-function typeAlias(name: string, parameters: readonly ts.TypeParameterDeclaration[], type: ts.TypeNode): ts.Statement {
-  return factory.createTypeAliasDeclaration(undefined, name, parameters, type);
-}
-
-function typeParameter(name: string, constraint?: ts.TypeNode): ts.TypeParameterDeclaration {
-  return factory.createTypeParameterDeclaration(undefined, name, constraint);
+function typeAlias(name: string, parameters: readonly t.TypeParameter[], type: t.TypeNode): t.Statement {
+  return t.typeAlias(name, type, { typeParameters: parameters });
 }
 
 /** `declare const name: type;` */
-export function declareConst(name: string, type: ts.TypeNode): ts.Statement {
-  return factory.createVariableStatement(
-    [factory.createModifier(ts.SyntaxKind.DeclareKeyword)],
-    factory.createVariableDeclarationList(
-      [factory.createVariableDeclaration(name, undefined, type)],
-      ts.NodeFlags.Const,
-    ),
-  );
+export function declareConst(name: string, type: t.TypeNode): t.Statement {
+  return t.variable(name, { modifiers: ["declare"], type });
 }
 
 /**
@@ -97,32 +77,18 @@ export function declareConst(name: string, type: ts.TypeNode): ts.Statement {
  * every assignment before it; at the top level, where there are thousands of questions, that
  * is quadratic, in a function of one statement it is one step.
  */
-export function askedApart(name: string, statements: readonly ts.Statement[]): ts.Statement {
-  return factory.createFunctionDeclaration(
-    undefined,
-    undefined,
-    name,
-    undefined,
-    [],
-    undefined,
-    factory.createBlock([...statements], true),
-  );
+export function askedApart(name: string, statements: readonly t.Statement[]): t.Statement {
+  return t.functionDeclaration(name, [], statements);
 }
 
 /** `return value;` */
-export function returned(value: ts.Expression): ts.Statement {
-  return factory.createReturnStatement(value);
+export function returned(value: t.Expression): t.Statement {
+  return t.returnStatement(value);
 }
 
 /** `const name: type = value;`, or `const name = value;` without a type. */
-export function constant(name: string, type: ts.TypeNode | undefined, value: ts.Expression): ts.Statement {
-  return factory.createVariableStatement(
-    undefined,
-    factory.createVariableDeclarationList(
-      [factory.createVariableDeclaration(name, undefined, type, value)],
-      ts.NodeFlags.Const,
-    ),
-  );
+export function constant(name: string, type: t.TypeNode | undefined, value: t.Expression): t.Statement {
+  return t.variable(name, { ...(type === undefined ? {} : { type }), initializer: value });
 }
 
 /**
@@ -136,34 +102,28 @@ export function constant(name: string, type: ts.TypeNode | undefined, value: ts.
  * - `Items<I, T>`: the items of `T` that fit an incoming `I`, judged as an array when
  *   `I` is one, so that TypeScript's explanations read as they would for one.
  */
-export function preamble(): ts.Statement[] {
+export function preamble(): t.Statement[] {
   const F = typeReference("F");
-  const method = () => [typeParameter("F", typeReference(runtime.AnyMethod))];
-  const emptyTuple = factory.createTupleTypeNode([]);
-  const atMostOne = factory.createTypeOperatorNode(
-    ts.SyntaxKind.ReadonlyKeyword,
-    factory.createTupleTypeNode([factory.createOptionalTypeNode(keyword.unknown())]),
-  );
-  const iterable = (name: string, element: ts.TypeNode) => both(typeReference(name, element), keyword.object());
+  const method = () => [t.typeParameter("F", typeReference(runtime.AnyMethod))];
+  const emptyTuple = t.tupleType([]);
+  const atMostOne = t.typeOperator("readonly", t.tupleType([t.optionalType(keyword.unknown())]));
+  const iterable = (name: string, element: t.TypeNode) => both(typeReference(name, element), keyword.object());
   const I = typeReference("I");
   const T = typeReference("T");
+  const conditional = t.conditionalType;
   return [
-    factory.createImportDeclaration(
-      undefined,
-      factory.createImportClause(
-        true,
-        undefined,
-        factory.createNamedImports(
-          Object.entries(imported).map(([exported, local]) =>
-            factory.createImportSpecifier(false, factory.createIdentifier(exported), factory.createIdentifier(local)),
-          ),
+    t.importDeclaration(
+      t.namedImports(
+        Object.entries(imported).map(([exported, local]) =>
+          t.importSpecifier(local, { exported: t.identifier(exported) }),
         ),
       ),
-      factory.createStringLiteral(runtimeTypesPath),
+      runtimeTypesPath,
+      true,
     ),
     typeAlias(runtime.MethodInput, method(), typeReference(imported.MethodInput, F)),
     typeAlias(runtime.MethodOutput, method(), typeReference(imported.MethodOutput, F)),
-    typeAlias(runtime.Item, [typeParameter("I")], typeReference(imported.Item, typeReference("I"))),
+    typeAlias(runtime.Item, [t.typeParameter("I")], typeReference(imported.Item, typeReference("I"))),
     typeAlias(
       `${PREFIX}Target`,
       method(),
@@ -178,7 +138,7 @@ export function preamble(): ts.Statement[] {
     typeAlias(
       `${PREFIX}AnyItems`,
       [],
-      factory.createUnionTypeNode([
+      t.unionType([
         arrayOf(keyword.unknown(), true),
         iterable("Iterable", keyword.unknown()),
         iterable("AsyncIterable", keyword.unknown()),
@@ -186,7 +146,7 @@ export function preamble(): ts.Statement[] {
     ),
     typeAlias(
       `${PREFIX}Items`,
-      [typeParameter("I"), typeParameter("T")],
+      [t.typeParameter("I"), t.typeParameter("T")],
       conditional(
         I,
         arrayOf(keyword.unknown(), true),

@@ -1,6 +1,4 @@
-import type { ts } from "ts-morph";
 import type { PropertyInfo, TypeModel } from "./engine.js";
-import { typeScript6Model } from "./ts6/model.js";
 
 /**
  * Which copy a value goes through between methods:
@@ -39,20 +37,6 @@ export interface TransportFindings {
   readonly unproven: readonly TransportHazard[];
   /** Whether there are more than those. */
   readonly moreUnproven: boolean;
-}
-
-/** A TypeScript 6 program's checker, with how to print its types: the walks' types seen through ts-morph. */
-export interface TransportEnvironment {
-  readonly checker: ts.TypeChecker;
-  readonly program: ts.Program;
-  /** Prints a type the way messages print types. */
-  print(type: ts.Type): string;
-}
-
-/** The types of `environment`, as the walks see them. */
-export function modelOf<T>(environment: TypeModel<T> | TransportEnvironment): TypeModel<T> {
-  if (!("checker" in environment)) return environment;
-  return typeScript6Model(environment.program, environment.print) as unknown as TypeModel<T>;
 }
 
 /** How deep the walk looks into nested types; deeper parts are trusted. */
@@ -145,13 +129,13 @@ const identifierName = /^[A-Za-z_$][\w$]*$/;
  * `json`, parts typed `any` or `unknown` are listed apart as `unproven`.
  */
 export function findTransportHazards<T>(
-  environment: TypeModel<T> | TransportEnvironment,
+  model: TypeModel<T>,
   type: T,
   mode: TransportMode,
   root: TransportRoot,
   limit = reportedHazards,
 ): TransportFindings {
-  return new TransportWalk(modelOf(environment), mode, limit).run(type, root);
+  return new TransportWalk(model, mode, limit).run(type, root);
 }
 
 /** `Out.createdAt: Date becomes a string; …`: findings as a message argument. */

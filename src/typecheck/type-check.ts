@@ -1,5 +1,4 @@
 import path from "node:path";
-import type { Project } from "ts-morph";
 import type { Identifier, Span } from "../../grammar/ast.js";
 import type { PlanDescriptor, PlanMethod } from "../../stdlib/plan.js";
 import type { Analysis } from "../analysis.js";
@@ -21,7 +20,6 @@ import { displayPathFor, moduleTypeErrors, tsConfigErrors } from "./module-error
 import { JAVASCRIPT_FILE } from "./module-files.js";
 import { findTsConfig } from "./project.js";
 import { relativeImportSpecifier } from "./module-specifier.js";
-import { typeScript6Project } from "./ts6/engine.js";
 import {
   describeHazards,
   describeUnproven,
@@ -69,11 +67,7 @@ const NO_OVERLOAD = 2769;
  *
  * Precondition: `analysis.plan` is defined (the manifest passed the checker).
  */
-export function typeCheck(
-  analysis: Analysis,
-  project: EngineProject | Project,
-  options: TypeCheckOptions = {},
-): TypedPlan {
+export function typeCheck(analysis: Analysis, project: EngineProject, options: TypeCheckOptions = {}): TypedPlan {
   const plan = analysis.plan;
   if (plan === undefined) {
     const diagnostic = createDiagnostic(Messages.TypeScriptError, analysis.source.path, analysis.document.span, [
@@ -82,8 +76,7 @@ export function typeCheck(
     return unchecked(analysis, emptyPlan(analysis), [diagnostic]);
   }
   try {
-    const engineProject = "checkProbe" in project ? project : typeScript6Project(project);
-    return new TypeCheck(analysis, plan, engineProject, options).run();
+    return new TypeCheck(analysis, plan, project, options).run();
   } catch (error) {
     const method = plan.methods[0]?.name;
     const span = method === undefined ? analysis.document.span : mentionOf(analysis, method).span;

@@ -7,6 +7,7 @@ import { buildAnalysis } from "../typecheck/analysis-builder.js";
 import { fixtureCases, golden } from "../typecheck/fixture-support.js";
 import { createTempDir, type TempDir } from "../typecheck/temp-project.js";
 import { createProject } from "../../src/typecheck/ts6/project.js";
+import { typeScript6Project } from "../../src/typecheck/ts6/engine.js";
 import { createTypeScriptHost } from "../../src/typecheck/ts6/module-host.js";
 import { typeCheck } from "../../src/typecheck/type-check.js";
 import { closeEngines, emitCase, typedManifest } from "./emit-support.js";
@@ -85,7 +86,7 @@ describe("emit: user text never becomes code", () => {
       `import { step } from ${JSON.stringify(hostile)};\nstep { retries: 1; }\n`,
       { host: createTypeScriptHost(project) },
     );
-    const typed = typeCheck(analysis, project);
+    const typed = typeCheck(analysis, typeScript6Project(project));
     expect(typed.diagnostics).toEqual([]);
     const code = await emit(typed, { outFile: `${manifest}.ts` });
     const file = parseGenerated(code);
@@ -148,7 +149,7 @@ describe("emit: user text never becomes code", () => {
     const project = createProject(undefined);
     const typed = typeCheck(
       buildAnalysis(manifest, "a { retries: 0; }\n", { host: createTypeScriptHost(project) }),
-      project,
+      typeScript6Project(project),
     );
     const code = await emit(typed, { outFile: path.join(dir.root, "out", "evil.flow.ts") });
     const file = parseGenerated(code);

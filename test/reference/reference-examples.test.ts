@@ -135,13 +135,13 @@ describe("the examples of grammar/REFERENCE.md", () => {
           const { analysis, diagnostics } = runCheck(manifestOf(entry), { path: manifest, host });
           expect(diagnostics.map((d) => d.code)).toEqual([2009]);
           const plan = buildPlan("etl", analysis.graph, analysis.settings, analysis.resolution);
-          const typed = typeCheck({ ...analysis, plan }, project);
+          const typed = typeCheck({ ...analysis, plan }, typeScript6Project(project));
           expect(withCode(typed.diagnostics, entry.code)).toEqual(documentedMessages(entry));
           return;
         }
         const analysis = analyseManifest(manifest, host);
         const backend = entry.code === 4008 || entry.code === 4009 ? "bullmq" : analysis.backend;
-        const typed = typeCheck(analysis, project, { backend });
+        const typed = typeCheck(analysis, typeScript6Project(project), { backend });
         expect(relativeTo(folder, withCode(typed.diagnostics, entry.code))).toEqual(documentedMessages(entry));
       });
     }

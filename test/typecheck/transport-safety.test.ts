@@ -4,10 +4,10 @@ import {
   describeHazards,
   describeUnproven,
   findTransportHazards,
-  type TransportEnvironment,
   type TransportMode,
   type TransportRoot,
 } from "../../src/typecheck/transport-safety.js";
+import { typeScript6Model } from "../../src/typecheck/ts6/model.js";
 
 /**
  * The type walk on its own: each case declares `value` with a type in one in-memory
@@ -46,12 +46,8 @@ function findings(typeText: string, mode: TransportMode, root: TransportRoot = "
   const checker = program.getTypeChecker();
   const node = program.getSourceFile(file.getFilePath())!.statements.at(-1) as ts.VariableStatement;
   const type = checker.getTypeAtLocation(node.declarationList.declarations[0]!.name);
-  const environment: TransportEnvironment = {
-    checker,
-    program,
-    print: (t) => checker.typeToString(t, undefined, ts.TypeFormatFlags.NoTruncation),
-  };
-  return findTransportHazards(environment, type, mode, root, limit);
+  const model = typeScript6Model(program, (t) => checker.typeToString(t, undefined, ts.TypeFormatFlags.NoTruncation));
+  return findTransportHazards(model, type, mode, root, limit);
 }
 
 function hazards(typeText: string, mode: TransportMode, root: TransportRoot = "value", limit?: number): string {

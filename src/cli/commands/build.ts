@@ -37,7 +37,7 @@ export async function buildCommand(files: readonly string[], options: BuildOptio
     backend: options.backend,
     cache: options.cache,
     typescript: typeScriptVersion(options.typescript),
-    // Emitting costs time (prettier); skip it when nothing will be written.
+    // Emitting costs time; skip it when nothing will be written.
     outFile: problems.length === 0 ? runners.outFile : undefined,
   });
   reportDiagnostics(
