@@ -7,8 +7,9 @@
  * those tables: every method starts as soon as the last of its inputs is
  * ready (in-degree counting, not topological levels, so a slow branch never
  * holds back an unrelated one). A plain chain — single methods one after the
- * other, no retry or timeout, nobody listening, nothing to cancel — runs on a
- * straight-line path that allocates no run state at all.
+ * other, no retry or timeout, nobody listening, on a backend that calls them
+ * in this thread — runs on a straight-line path instead (straight-line.ts),
+ * which allocates no run state unless the run has a signal.
  */
 import type { BackendMethod, CallScope, FlowEvent, ItemStream, RunOptions } from "./api.js";
 import { isThenable, LazyAbort } from "./context.js";
@@ -17,7 +18,9 @@ import { CancelledError, errors, FlowError, MethodError, ParallelInputError, typ
 import { asItemStream, ItemReader } from "./item-source.js";
 import type { PlanDescriptor } from "./plan.js";
 import { now } from "./clock.js";
-import { directCallOf, type DirectCall } from "./direct-call.js";
+import { directMethodOf, type DirectMethod } from "./direct-call.js";
+import { SignalWatcher } from "./signal-watch.js";
+import { straightLine } from "./straight-line.js";
 
 /** How a method's input is assembled from the run's values. */
 const Route = {
@@ -171,62 +174,19 @@ export function instantiate(
     const listener = combine(runnerListener, options?.onEvent);
     const runId = `${settings.runIdPrefix}${++runs}`;
     return new Promise((resolve, reject) => {
-      new Run(tables, bound, runId, listener, surplus, resolve, reject).start(
-        input,
-        signal === undefined ? undefined : watchSignal(signal),
-      );
+      new Run(tables, bound, runId, listener, surplus, resolve, reject).start(input, signal);
     });
   };
 
-  const direct = bound.map(directCallOf);
-  if (!program.chain || runnerListener !== undefined || !direct.every((fn) => fn !== undefined)) return general;
-  const chain = direct as readonly DirectCall[];
-  const names = tables.names;
-
-  const straight = async (input: unknown): Promise<unknown> => {
-    let value = input;
-    let i = 0;
-    try {
-      for (; i < chain.length; i++) {
-        value = (chain[i] as (input: unknown) => unknown)(value);
-        if (isThenable(value)) value = await value;
-      }
-    } catch (error) {
-      throw new MethodError(names[i] ?? "", undefined, 1, error);
-    }
-    return value;
+  const direct = bound.map(directMethodOf);
+  if (!program.chain || runnerListener !== undefined || !direct.every((step) => step !== undefined)) return general;
+  const line = straightLine(tables.planName, direct as readonly DirectMethod[]);
+  return (input, options) => {
+    if (options === undefined) return line.run(input);
+    if (options.onEvent !== undefined) return general(input, options);
+    const signal = options.signal;
+    return signal === undefined ? line.run(input) : line.runUnder(input, signal);
   };
-  return (input, options) =>
-    options === undefined || (options.signal === undefined && options.onEvent === undefined)
-      ? straight(input)
-      : general(input, options);
-}
-
-/**
- * The runs going on under each cancellation signal, process-wide. A signal
- * gets one listener, however many runs (of however many runners) share it:
- * adding and removing a listener on every run would cost more than a short
- * run itself, and many concurrent runs on one application-wide signal would
- * trip Node's listener-leak warning. Keys are weak, so a signal and its
- * listener are collected together.
- */
-const watchedSignals = new WeakMap<AbortSignal, Set<Run>>();
-
-function watchSignal(signal: AbortSignal): Set<Run> {
-  let runs = watchedSignals.get(signal);
-  if (runs === undefined) {
-    const going = new Set<Run>();
-    signal.addEventListener(
-      "abort",
-      () => {
-        for (const run of [...going]) run.cancel(signal.reason);
-      },
-      { once: true },
-    );
-    watchedSignals.set(signal, going);
-    runs = going;
-  }
-  return runs;
 }
 
 function combine(
@@ -278,7 +238,7 @@ async function collectThenMap(
 }
 
 /** The state of one run; it is also the `CallScope` its calls receive. */
-class Run implements CallScope {
+class Run extends SignalWatcher implements CallScope {
   readonly runId: string;
   readonly emit: ((event: FlowEvent) => void) | undefined;
   readonly #tables: Tables;
@@ -296,8 +256,6 @@ class Run implements CallScope {
   #surplus: number;
   /** Extra lanes each running parallel method took from the surplus. */
   #extras: number[] | undefined;
-  /** The runs sharing this run's cancellation signal, this one included while it is going. */
-  #watchers: Set<Run> | undefined;
 
   constructor(
     tables: Tables,
@@ -308,6 +266,7 @@ class Run implements CallScope {
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
   ) {
+    super();
     this.#tables = tables;
     this.#bound = bound;
     this.runId = runId;
@@ -338,11 +297,8 @@ class Run implements CallScope {
     return this.#abort.signal;
   }
 
-  start(input: unknown, watchers: Set<Run> | undefined): void {
-    if (watchers !== undefined) {
-      watchers.add(this);
-      this.#watchers = watchers;
-    }
+  start(input: unknown, signal: AbortSignal | undefined): void {
+    if (signal !== undefined) this.watch(signal);
     this.#listener?.({ type: "run:start", runId: this.runId, time: now() });
     for (const source of this.#tables.sources) {
       if (this.#settled) return;
@@ -492,7 +448,7 @@ class Run implements CallScope {
       output = object;
     }
     this.#settled = true;
-    this.#detach();
+    this.unwatch();
     this.#values = [];
     this.#listener?.({ type: "run:end", runId: this.runId, time: now(), ok: true, error: undefined });
     this.#resolve(output);
@@ -510,7 +466,7 @@ class Run implements CallScope {
   #settle(error: FlowError, failed: number): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.#detach();
+    this.unwatch();
     this.#values = [];
     this.#abort.abort(error);
     const listener = this.#listener;
@@ -533,9 +489,5 @@ class Run implements CallScope {
   /** The run's signal aborted: reject at once, whatever is still in flight. */
   cancel(reason: unknown): void {
     this.#settle(new CancelledError(this.#tables.planName, reason), -1);
-  }
-
-  #detach(): void {
-    this.#watchers?.delete(this);
   }
 }
