@@ -1,11 +1,12 @@
 /**
  * The inline backend's private fast path, kept out of the `Backend` contract
  * that every backend implements: a bound method of the inline backend may
- * carry its function for the straight-line path (straight-line.ts), which
- * calls it itself, once, in this thread: no retry, no timeout, errors as the
- * method threw them. The scheduler uses it for plain chains of methods when
- * nobody listens. Only inline.ts (which sets it), scheduler.ts (which reads
- * it) and straight-line.ts (which calls it) import this module.
+ * carry its function, which the scheduler then calls itself, once, in this
+ * thread: no retry, no timeout, errors as the method threw them. It does so
+ * when nobody listens, for plain chains (the straight-line path,
+ * straight-line.ts) and for the single methods without retry or timeout of
+ * other plans. Only inline.ts (which sets it), scheduler.ts and
+ * straight-line.ts (which call it) import this module.
  */
 import type { BackendMethod, RunContext } from "./api.js";
 

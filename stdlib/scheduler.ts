@@ -12,7 +12,7 @@
  * which allocates no run state unless the run has a signal.
  */
 import type { BackendMethod, CallScope, FlowEvent, ItemStream, RunOptions } from "./api.js";
-import { isThenable, LazyAbort } from "./context.js";
+import { CallContext, isThenable, LazyAbort } from "./context.js";
 import { DemandMessages, demandTerms, methodDemand, peakDemand, type PeakDemand } from "./demand.js";
 import { CancelledError, errors, FlowError, MethodError, ParallelInputError, type WorkerCapError } from "./errors.js";
 import { asItemStream, ItemReader } from "./item-source.js";
@@ -60,6 +60,8 @@ export interface Tables {
   /** For `Keyed`: the keys of the input object, matching `from`. */
   readonly keys: readonly (readonly string[])[];
   readonly parallel: readonly boolean[];
+  /** No retry and no timeout: a call is one attempt. */
+  readonly plain: readonly boolean[];
   readonly minWorkers: readonly number[];
   readonly maxWorkers: readonly (number | null)[];
   readonly successors: readonly (readonly number[])[];
@@ -89,6 +91,7 @@ export function compilePlan(plan: PlanDescriptor): CompiledPlan {
     from: methods.map((method) => method.inputs.map(at)),
     keys: methods.map((method) => method.inputs),
     parallel: methods.map((method) => method.mode === "parallel"),
+    plain: methods.map((method) => method.retries === 0 && method.timeoutMs === null),
     minWorkers: methods.map(methodDemand),
     maxWorkers: methods.map((method) => method.maxWorkers),
     successors,
@@ -168,17 +171,25 @@ export function instantiate(
   const surplus = settings.workers - program.peak.workers;
   let runs = 0;
 
+  // What a run nobody listens to may call itself: single methods without retry or timeout that
+  // the backend calls in this thread. With a listener, every call goes through the backend.
+  const direct = bound.map(directMethodOf);
+  const plainDirect =
+    runnerListener === undefined
+      ? direct.map((method, i) => (tables.plain[i] === true && tables.parallel[i] === false ? method : undefined))
+      : undefined;
+
   const general: Execute = (input, options) => {
     const signal = options?.signal;
     if (signal?.aborted === true) return Promise.reject(new CancelledError(tables.planName, signal.reason));
     const listener = combine(runnerListener, options?.onEvent);
     const runId = `${settings.runIdPrefix}${++runs}`;
+    const calls: Calls = { bound, direct: listener === undefined ? plainDirect : undefined };
     return new Promise((resolve, reject) => {
-      new Run(tables, bound, runId, listener, surplus, resolve, reject).start(input, signal);
+      new Run(tables, calls, runId, listener, surplus, resolve, reject).start(input, signal);
     });
   };
 
-  const direct = bound.map(directMethodOf);
   if (!program.chain || runnerListener !== undefined || !direct.every((step) => step !== undefined)) return general;
   const line = straightLine(tables.planName, direct as readonly DirectMethod[]);
   return (input, options) => {
@@ -193,8 +204,8 @@ function combine(
   a: ((event: FlowEvent) => void) | undefined,
   b: ((event: FlowEvent) => void) | undefined,
 ): ((event: FlowEvent) => void) | undefined {
+  if (a === undefined && b === undefined) return undefined;
   const listeners = [a, b].filter((listener) => listener !== undefined);
-  if (listeners.length === 0) return undefined;
   // A throwing listener must not corrupt the run's bookkeeping: report its
   // error the way the platform reports errors of event listeners.
   return (event) => {
@@ -237,12 +248,19 @@ async function collectThenMap(
   return items.length === 0 ? [] : method.map(items, Math.min(lanes, items.length), scope);
 }
 
+/** How a run calls each method (by plan position). */
+interface Calls {
+  readonly bound: readonly BackendMethod[];
+  /** Methods the run calls itself, in one attempt, instead of through the backend; none when someone listens. */
+  readonly direct: readonly (DirectMethod | undefined)[] | undefined;
+}
+
 /** The state of one run; it is also the `CallScope` its calls receive. */
 class Run extends SignalWatcher implements CallScope {
   readonly runId: string;
   readonly emit: ((event: FlowEvent) => void) | undefined;
   readonly #tables: Tables;
-  readonly #bound: readonly BackendMethod[];
+  readonly #calls: Calls;
   readonly #listener: ((event: FlowEvent) => void) | undefined;
   readonly #abort = new LazyAbort();
   readonly #resolve: (value: unknown) => void;
@@ -259,7 +277,7 @@ class Run extends SignalWatcher implements CallScope {
 
   constructor(
     tables: Tables,
-    bound: readonly BackendMethod[],
+    calls: Calls,
     runId: string,
     listener: ((event: FlowEvent) => void) | undefined,
     surplus: number,
@@ -268,7 +286,7 @@ class Run extends SignalWatcher implements CallScope {
   ) {
     super();
     this.#tables = tables;
-    this.#bound = bound;
+    this.#calls = calls;
     this.runId = runId;
     this.#listener = listener;
     // Backends report retries and failures through `emit`; once the run is over they are dropped,
@@ -328,7 +346,7 @@ class Run extends SignalWatcher implements CallScope {
       default:
         input = undefined;
     }
-    const method = this.#bound[i] as BackendMethod;
+    const method = this.#calls.bound[i] as BackendMethod;
 
     if (t.parallel[i] === true) {
       if (!Array.isArray(input)) {
@@ -362,6 +380,11 @@ class Run extends SignalWatcher implements CallScope {
 
     this.#status[i] = Status.Running;
     this.#listener?.({ type: "method:start", runId: this.runId, time: now(), method: name, items: undefined });
+    const direct = this.#calls.direct?.[i];
+    if (direct !== undefined) {
+      this.#callDirect(i, direct, input);
+      return;
+    }
     let output: unknown;
     try {
       output = method.call(input, this);
@@ -373,6 +396,31 @@ class Run extends SignalWatcher implements CallScope {
       output.then(
         (value) => this.#complete(i, value),
         (error: unknown) => this.#fail(i, error),
+      );
+    } else {
+      this.#complete(i, output);
+    }
+  }
+
+  /**
+   * One attempt of a plain method, as the backend's call policy makes it
+   * (a context on this run, every failure a `MethodError` with the very error
+   * as its cause), without the promise the policy puts around its output.
+   */
+  #callDirect(i: number, direct: DirectMethod, input: unknown): void {
+    const name = direct.name;
+    let output: unknown;
+    try {
+      output = direct.takesInput ? direct.fn(input, new CallContext(name, 1, undefined, this)) : direct.fn();
+    } catch (error) {
+      this.#fail(i, new MethodError(name, undefined, 1, error));
+      return;
+    }
+    if (isThenable(output)) {
+      // A native promise as it is; any other thenable made one, so that it settles the call once.
+      Promise.resolve(output).then(
+        (value) => this.#complete(i, value),
+        (error: unknown) => this.#fail(i, new MethodError(name, undefined, 1, error)),
       );
     } else {
       this.#complete(i, output);

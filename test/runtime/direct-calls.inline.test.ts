@@ -1,10 +1,12 @@
 /**
- * The straight-line path of plain chains (stdlib/straight-line.ts) held to
- * the scheduler's general path: the same chain, run by a runner nobody
- * listens to (the straight-line path) and by one with a listener (the general
- * path), must settle alike — outputs, errors (class, code, message, method,
- * item, attempts, the very cause), cancellation — and give its methods the
- * same contexts; and it must take no more microtask turns than the
+ * What the inline backend's methods cost when nobody listens: a plain chain
+ * runs on the straight-line path (stdlib/straight-line.ts), and other plans
+ * call their plain methods directly rather than through the call policy. Both
+ * are held to the scheduler's general path: the same plan, run by a runner
+ * nobody listens to and by one with a listener (where every call goes through
+ * the backend), must settle alike — outputs, errors (class, code, message,
+ * method, item, attempts, the very cause), cancellation — and give its methods
+ * the same contexts; and a chain must take no more microtask turns than the
  * hand-written chain over the same methods.
  */
 import { afterEach, describe, expect, it } from "vitest";
@@ -12,6 +14,7 @@ import {
   CancelledError,
   createRunner,
   MethodError,
+  NonRetryableError,
   type AnyMethod,
   type MethodTable,
   type PlanDescriptor,
@@ -54,6 +57,20 @@ async function outcome(run: Promise<unknown>): Promise<Outcome> {
   }
 }
 
+/**
+ * Runs `plan` on both paths, without a signal and under one that never aborts
+ * (such a run takes a path of its own), and expects the same outcomes.
+ */
+async function expectAlike(plan: PlanDescriptor, methods: Record<string, AnyMethod>, label: string): Promise<void> {
+  const { plain, observed } = bothPaths<number, unknown>(plan, methods);
+  for (const options of [undefined, { signal: new AbortController().signal }]) {
+    const where = `${label}${options === undefined ? "" : ", under a signal"}`;
+    const [fast, general] = [await outcome(plain.run(1, options)), await outcome(observed.run(1, options))];
+    expect(fast, where).toEqual(general);
+    if (!fast.ok && !general.ok) expect(fast.cause, where).toBe(general.cause);
+  }
+}
+
 /** Microtask turns until `promise` settles (which must take no macrotask). */
 async function turnsUntil(promise: Promise<unknown>): Promise<number> {
   let settled = false;
@@ -71,6 +88,7 @@ async function turnsUntil(promise: Promise<unknown>): Promise<number> {
 }
 
 const cause = new RangeError("row 3 is out of range");
+const flowCause = new NonRetryableError("row 3 has no id");
 
 /** Ways a step can answer, each given `x` and a context. */
 const steps: Record<string, (x: number) => unknown> = {
@@ -88,6 +106,19 @@ const steps: Record<string, (x: number) => unknown> = {
   "throws a string": () => {
     throw "not an Error";
   },
+  "throws a FlowError": () => {
+    throw flowCause;
+  },
+  "rejects with a FlowError": async () => {
+    throw flowCause;
+  },
+  // A promise settles once; a thenable may answer twice, and only its first answer counts.
+  "thenable answering twice": (x) => ({
+    then: (resolve: (value: number) => void, reject: (error: unknown) => void) => {
+      resolve(x + 1);
+      reject(cause);
+    },
+  }),
 };
 
 describe("the straight-line path against the general path (inline)", () => {
@@ -97,14 +128,7 @@ describe("the straight-line path against the general path (inline)", () => {
         const methods = Object.fromEntries(
           ["a", "b", "c"].map((name, i) => [name, i === position ? step : (x: number) => Promise.resolve(x)]),
         );
-        const { plain, observed } = bothPaths<number, unknown>(chain("a", "b", "c"), methods);
-        // With a signal that never aborts too: such a run takes a path of its own.
-        for (const options of [undefined, { signal: new AbortController().signal }]) {
-          const where = `${what} at ${position}${options === undefined ? "" : ", under a signal"}`;
-          const [fast, general] = [await outcome(plain.run(1, options)), await outcome(observed.run(1, options))];
-          expect(fast, where).toEqual(general);
-          if (!fast.ok && !general.ok) expect(fast.cause, where).toBe(general.cause);
-        }
+        await expectAlike(chain("a", "b", "c"), methods, `${what} at ${position}`);
       }
     }
   });
@@ -184,6 +208,66 @@ describe("the straight-line path against the general path (inline)", () => {
     // Its signal never aborts and is made on each read, so nothing a call adds to it reaches another call.
     expect(shared.signal).not.toBe(shared.signal);
     expect(shared.signal.aborted).toBe(false);
+  });
+});
+
+describe("fan-out and fan-in plans calling their methods directly (inline)", () => {
+  // split → (left, right) → join, with `left` and `right` also sinks' neighbours: a fan-out and a fan-in.
+  const plan = buildPlan({ split: {}, left: {}, right: {}, join: {} }, [
+    ["split", "left"],
+    ["split", "right"],
+    ["left", "join"],
+    ["right", "join"],
+  ]);
+
+  it("settles alike whatever a method returns or throws, wherever it is in the plan", async () => {
+    const names = ["split", "left", "right", "join"];
+    for (const [what, step] of Object.entries(steps)) {
+      for (const failing of names) {
+        const methods = Object.fromEntries(
+          names.map((name) => [
+            name,
+            name === failing
+              ? step
+              : name === "join"
+                ? async (input: { left: unknown; right: unknown }) => [input.left, input.right]
+                : async (x: unknown) => x,
+          ]),
+        );
+        await expectAlike(plan, methods, `${what} in ${failing}`);
+      }
+    }
+  });
+
+  it("gives each call a context of its own on the run, which aborts with the error that ended it", async () => {
+    const started = deferred();
+    let signal: AbortSignal | undefined;
+    const contexts: RunContext[] = [];
+    const { plain } = bothPaths<number, unknown>(plan, {
+      split: (x: number, context: RunContext) => {
+        contexts.push(context);
+        return x;
+      },
+      left: (_: number, context: RunContext) => {
+        contexts.push(context);
+        signal = context.signal;
+        started.resolve();
+        return new Promise(() => undefined);
+      },
+      right: async () => {
+        await started.promise;
+        throw cause;
+      },
+      join: (x: unknown) => x,
+    });
+    const error = await plain.run(1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MethodError);
+    expect(error).toMatchObject({ method: "right", attempts: 1 });
+    expect(contexts.map(({ method, attempt, item }) => ({ method, attempt, item }))).toEqual([
+      { method: "split", attempt: 1, item: undefined },
+      { method: "left", attempt: 1, item: undefined },
+    ]);
+    expect(signal?.reason).toBe(error);
   });
 });
 
