@@ -46,13 +46,36 @@ export function straightLine(planName: string, steps: readonly DirectMethod[]): 
   const shared = steps.map((step) =>
     step.takesInput && step.fn.length >= 2 ? undefined : new SharedDetachedContext(step.name),
   );
+  const context = (i: number): RunContext => shared[i] ?? new DetachedContext(names[i] as string);
+  const [call0, call1, call2, call3] = calls as [Call, Call?, Call?, Call?];
 
+  // The first four calls are written out, each at a call site of its own: V8 keeps what it learns per call site,
+  // so that in a process running one plan each site sees one method, which it can inline, where the loop's one
+  // site sees every method of the chain. A chain of up to four methods runs 7–10 % faster so (W1); the rest
+  // share the loop.
   const run = async (input: unknown): Promise<unknown> => {
     let value = input;
     let i = 0;
     try {
-      for (; i < count; i++) {
-        value = (calls[i] as Call)(value, shared[i] ?? new DetachedContext(names[i] as string));
+      value = call0(value, context(0));
+      if (isThenable(value)) value = await value;
+      if (count > 1) {
+        i = 1;
+        value = (call1 as Call)(value, context(1));
+        if (isThenable(value)) value = await value;
+      }
+      if (count > 2) {
+        i = 2;
+        value = (call2 as Call)(value, context(2));
+        if (isThenable(value)) value = await value;
+      }
+      if (count > 3) {
+        i = 3;
+        value = (call3 as Call)(value, context(3));
+        if (isThenable(value)) value = await value;
+      }
+      for (i = 4; i < count; i++) {
+        value = (calls[i] as Call)(value, context(i));
         if (isThenable(value)) value = await value;
       }
     } catch (error) {

@@ -133,6 +133,22 @@ describe("the straight-line path against the general path (inline)", () => {
     }
   });
 
+  it("settles alike for chains of one to six methods, whichever fails", async () => {
+    const rejects = async (): Promise<never> => {
+      throw cause;
+    };
+    for (let length = 1; length <= 6; length++) {
+      const names = Array.from({ length }, (_, i) => `m${i}`);
+      // -1: none fails; each method adds its index to what it was given.
+      for (let failing = -1; failing < length; failing++) {
+        const methods = Object.fromEntries(
+          names.map((name, i) => [name, i === failing ? rejects : async (x: number) => x * 10 + i]),
+        );
+        await expectAlike(chain(...names), methods, `${failing} failing of ${length}`);
+      }
+    }
+  });
+
   it("names the failing method, its attempt and no item, with the method's own error as the cause", async () => {
     const { plain } = bothPaths<number, number>(chain("load", "check", "save"), {
       load: async (x: number) => x,
