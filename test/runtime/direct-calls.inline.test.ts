@@ -7,7 +7,8 @@
  * the backend), must settle alike — outputs, errors (class, code, message,
  * method, item, attempts, the very cause), cancellation — and give its methods
  * the same contexts; and a chain must take no more microtask turns than the
- * hand-written chain over the same methods.
+ * hand-written chain over the same methods. (A little over the usual length:
+ * every case goes through the same few helpers that run both paths.)
  */
 import { afterEach, describe, expect, it } from "vitest";
 import {
