@@ -10,7 +10,7 @@
  */
 import type { BackendMethod, RunContext } from "./api.js";
 
-/** A method as the straight-line path calls it. */
+/** A method as the scheduler calls it itself. */
 export interface DirectMethod {
   /** The method's name in the manifest. */
   readonly name: string;

@@ -174,17 +174,23 @@ export function instantiate(
   // What a run nobody listens to may call itself: single methods without retry or timeout that
   // the backend calls in this thread. With a listener, every call goes through the backend.
   const direct = bound.map(directMethodOf);
-  const plainDirect =
+  const throughBackend: Calls = { bound, direct: undefined };
+  const directly: Calls =
     runnerListener === undefined
-      ? direct.map((method, i) => (tables.plain[i] === true && tables.parallel[i] === false ? method : undefined))
-      : undefined;
+      ? {
+          bound,
+          direct: direct.map((method, i) =>
+            tables.plain[i] === true && tables.parallel[i] === false ? method : undefined,
+          ),
+        }
+      : throughBackend;
 
   const general: Execute = (input, options) => {
     const signal = options?.signal;
     if (signal?.aborted === true) return Promise.reject(new CancelledError(tables.planName, signal.reason));
     const listener = combine(runnerListener, options?.onEvent);
     const runId = `${settings.runIdPrefix}${++runs}`;
-    const calls: Calls = { bound, direct: listener === undefined ? plainDirect : undefined };
+    const calls = listener === undefined ? directly : throughBackend;
     return new Promise((resolve, reject) => {
       new Run(tables, calls, runId, listener, surplus, resolve, reject).start(input, signal);
     });
