@@ -7,7 +7,14 @@ import type { PlanDescriptor, PlanMethod } from "./plan.js";
 
 export type { PlanDescriptor } from "./plan.js";
 
-/** What a method receives as its optional second parameter. */
+/**
+ * What a method receives as its optional second parameter. A method that
+ * declares that parameter gets a context of its own for every call; one that
+ * reaches it otherwise (a rest parameter, `arguments`, a wrapper around it) may
+ * get, in runs that nothing can cancel, one context that all its calls share:
+ * frozen, with the same values, and a signal that never aborts, made anew on
+ * each read.
+ */
 export interface RunContext {
   /**
    * Aborted when the run is cancelled, fails elsewhere, or this call times out.

@@ -31,8 +31,8 @@ export class CallContext implements RunContext {
 }
 
 /**
- * The context of a call that nothing can cancel (the scheduler's chain fast
- * path). Its signal never aborts; each context makes its own so that
+ * The context of a call that nothing can cancel (the straight-line path of
+ * plain chains). Its signal never aborts; each context makes its own so that
  * listeners a method adds are collected with the call instead of piling up
  * on a shared signal.
  */
@@ -49,6 +49,31 @@ export class DetachedContext implements RunContext {
 
   get signal(): AbortSignal {
     return (this.#signal ??= new AbortController().signal);
+  }
+}
+
+/**
+ * What the straight-line path gives every call of a method that declares no
+ * context parameter (its `length` is below 2): one context per method, made
+ * once, since such a method reaches its second argument only through a rest or
+ * default parameter, `arguments` or a wrapper, and a context made for every
+ * call would cost a good part of a short chain's run. Nothing in it differs
+ * from one call to the next: it is frozen, and its signal, which never aborts,
+ * is made anew on each read, so that listeners added in one call are
+ * collected with that call's signal.
+ */
+export class SharedDetachedContext implements RunContext {
+  readonly method: string;
+  readonly attempt = 1;
+  readonly item = undefined;
+
+  constructor(method: string) {
+    this.method = method;
+    Object.freeze(this);
+  }
+
+  get signal(): AbortSignal {
+    return new AbortController().signal;
   }
 }
 

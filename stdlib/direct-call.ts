@@ -1,25 +1,33 @@
 /**
  * The inline backend's private fast path, kept out of the `Backend` contract
  * that every backend implements: a bound method of the inline backend may
- * carry a direct call, which calls the method once in this thread with a
- * fresh context (attempt 1, a signal that never aborts), no retry, no
- * timeout, errors thrown as they are. The scheduler uses it for plain chains
- * of methods when nobody listens and nothing can cancel. Only inline.ts
- * (which sets it) and scheduler.ts (which reads it) import this module.
+ * carry its function, which the scheduler then calls itself, once, in this
+ * thread: no retry, no timeout, errors as the method threw them. It does so
+ * when nobody listens, for plain chains (the straight-line path,
+ * straight-line.ts) and for the single methods without retry or timeout of
+ * other plans. Only inline.ts (which sets it), scheduler.ts and
+ * straight-line.ts (which call it) import this module.
  */
-import type { BackendMethod } from "./api.js";
+import type { BackendMethod, RunContext } from "./api.js";
 
-/** Calls the method once, as described above. */
-export type DirectCall = (input: unknown) => unknown;
+/** A method as the scheduler calls it itself. */
+export interface DirectMethod {
+  /** The method's name in the manifest. */
+  readonly name: string;
+  /** The user's function: called with its input and a context, or with nothing when it takes no input. */
+  readonly fn: (input?: unknown, context?: RunContext) => unknown;
+  /** Whether the method declares an input parameter (and so may read a context after it). */
+  readonly takesInput: boolean;
+}
 
-const directCalls = new WeakMap<BackendMethod, DirectCall>();
+const directMethods = new WeakMap<BackendMethod, DirectMethod>();
 
 /** Gives `method` (a bound method of the inline backend) its direct call. */
-export function setDirectCall(method: BackendMethod, call: DirectCall): void {
-  directCalls.set(method, call);
+export function setDirectMethod(method: BackendMethod, direct: DirectMethod): void {
+  directMethods.set(method, direct);
 }
 
 /** The direct call of `method`, when it has one. */
-export function directCallOf(method: BackendMethod): DirectCall | undefined {
-  return directCalls.get(method);
+export function directMethodOf(method: BackendMethod): DirectMethod | undefined {
+  return directMethods.get(method);
 }

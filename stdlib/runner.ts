@@ -62,16 +62,23 @@ export function createRunner<I, O>(plan: PlanDescriptor, methods: MethodTable, o
       }
     })());
 
+  // Out of `run`, so that `run` captures none of its arguments: a function whose arguments a
+  // closure captures allocates a context on every call, whichever branch it takes.
+  const traced = (input: I, runOptions: RunOptions, trace: string): Promise<O> =>
+    traceRun(trace, runOptions, (options) => runner.run(input, options));
+  const opened = (input: I, runOptions: RunOptions | undefined): Promise<O> =>
+    open().then((ready) => ready(input, runOptions) as Promise<O>);
+
   const runner: Runner<I, O> = {
     plan,
     run(input: I, runOptions?: RunOptions): Promise<O> {
       // Tracing wraps the run from outside, so untraced runs pay one property read for it.
       const trace = runOptions?.trace;
-      if (trace !== undefined) return traceRun(trace, runOptions ?? {}, (traced) => runner.run(input, traced));
+      if (trace !== undefined) return traced(input, runOptions ?? {}, trace);
       if (closing !== undefined) return Promise.reject(closedError(plan));
       if (refusal !== undefined) return Promise.reject(refusal());
       if (execute !== undefined) return execute(input, runOptions) as Promise<O>;
-      return open().then((ready) => ready(input, runOptions) as Promise<O>);
+      return opened(input, runOptions);
     },
     close(): Promise<void> {
       closing ??= (async () => {

@@ -7,17 +7,20 @@
  * those tables: every method starts as soon as the last of its inputs is
  * ready (in-degree counting, not topological levels, so a slow branch never
  * holds back an unrelated one). A plain chain — single methods one after the
- * other, no retry or timeout, nobody listening, nothing to cancel — runs on a
- * straight-line path that allocates no run state at all.
+ * other, no retry or timeout, nobody listening, on a backend that calls them
+ * in this thread — runs on a straight-line path instead (straight-line.ts),
+ * which allocates no run state unless the run has a signal.
  */
 import type { BackendMethod, CallScope, FlowEvent, ItemStream, RunOptions } from "./api.js";
-import { isThenable, LazyAbort } from "./context.js";
+import { CallContext, isThenable, LazyAbort } from "./context.js";
 import { DemandMessages, demandTerms, methodDemand, peakDemand, type PeakDemand } from "./demand.js";
 import { CancelledError, errors, FlowError, MethodError, ParallelInputError, type WorkerCapError } from "./errors.js";
 import { asItemStream, ItemReader } from "./item-source.js";
 import type { PlanDescriptor } from "./plan.js";
 import { now } from "./clock.js";
-import { directCallOf, type DirectCall } from "./direct-call.js";
+import { directMethodOf, type DirectMethod } from "./direct-call.js";
+import { SignalWatcher } from "./signal-watch.js";
+import { straightLine } from "./straight-line.js";
 
 /** How a method's input is assembled from the run's values. */
 const Route = {
@@ -57,6 +60,8 @@ export interface Tables {
   /** For `Keyed`: the keys of the input object, matching `from`. */
   readonly keys: readonly (readonly string[])[];
   readonly parallel: readonly boolean[];
+  /** No retry and no timeout: a call is one attempt. */
+  readonly plain: readonly boolean[];
   readonly minWorkers: readonly number[];
   readonly maxWorkers: readonly (number | null)[];
   readonly successors: readonly (readonly number[])[];
@@ -86,6 +91,7 @@ export function compilePlan(plan: PlanDescriptor): CompiledPlan {
     from: methods.map((method) => method.inputs.map(at)),
     keys: methods.map((method) => method.inputs),
     parallel: methods.map((method) => method.mode === "parallel"),
+    plain: methods.map((method) => method.retries === 0 && method.timeoutMs === null),
     minWorkers: methods.map(methodDemand),
     maxWorkers: methods.map((method) => method.maxWorkers),
     successors,
@@ -165,76 +171,47 @@ export function instantiate(
   const surplus = settings.workers - program.peak.workers;
   let runs = 0;
 
+  // What a run nobody listens to may call itself: single methods without retry or timeout that
+  // the backend calls in this thread. With a listener, every call goes through the backend.
+  const direct = bound.map(directMethodOf);
+  const throughBackend: Calls = { bound, direct: undefined };
+  const directly: Calls =
+    runnerListener === undefined
+      ? {
+          bound,
+          direct: direct.map((method, i) =>
+            tables.plain[i] === true && tables.parallel[i] === false ? method : undefined,
+          ),
+        }
+      : throughBackend;
+
   const general: Execute = (input, options) => {
     const signal = options?.signal;
     if (signal?.aborted === true) return Promise.reject(new CancelledError(tables.planName, signal.reason));
     const listener = combine(runnerListener, options?.onEvent);
     const runId = `${settings.runIdPrefix}${++runs}`;
+    const calls = listener === undefined ? directly : throughBackend;
     return new Promise((resolve, reject) => {
-      new Run(tables, bound, runId, listener, surplus, resolve, reject).start(
-        input,
-        signal === undefined ? undefined : watchSignal(signal),
-      );
+      new Run(tables, calls, runId, listener, surplus, resolve, reject).start(input, signal);
     });
   };
 
-  const direct = bound.map(directCallOf);
-  if (!program.chain || runnerListener !== undefined || !direct.every((fn) => fn !== undefined)) return general;
-  const chain = direct as readonly DirectCall[];
-  const names = tables.names;
-
-  const straight = async (input: unknown): Promise<unknown> => {
-    let value = input;
-    let i = 0;
-    try {
-      for (; i < chain.length; i++) {
-        value = (chain[i] as (input: unknown) => unknown)(value);
-        if (isThenable(value)) value = await value;
-      }
-    } catch (error) {
-      throw new MethodError(names[i] ?? "", undefined, 1, error);
-    }
-    return value;
+  if (!program.chain || runnerListener !== undefined || !direct.every((step) => step !== undefined)) return general;
+  const line = straightLine(tables.planName, direct as readonly DirectMethod[]);
+  return (input, options) => {
+    if (options === undefined) return line.run(input);
+    if (options.onEvent !== undefined) return general(input, options);
+    const signal = options.signal;
+    return signal === undefined ? line.run(input) : line.runUnder(input, signal);
   };
-  return (input, options) =>
-    options === undefined || (options.signal === undefined && options.onEvent === undefined)
-      ? straight(input)
-      : general(input, options);
-}
-
-/**
- * The runs going on under each cancellation signal, process-wide. A signal
- * gets one listener, however many runs (of however many runners) share it:
- * adding and removing a listener on every run would cost more than a short
- * run itself, and many concurrent runs on one application-wide signal would
- * trip Node's listener-leak warning. Keys are weak, so a signal and its
- * listener are collected together.
- */
-const watchedSignals = new WeakMap<AbortSignal, Set<Run>>();
-
-function watchSignal(signal: AbortSignal): Set<Run> {
-  let runs = watchedSignals.get(signal);
-  if (runs === undefined) {
-    const going = new Set<Run>();
-    signal.addEventListener(
-      "abort",
-      () => {
-        for (const run of [...going]) run.cancel(signal.reason);
-      },
-      { once: true },
-    );
-    watchedSignals.set(signal, going);
-    runs = going;
-  }
-  return runs;
 }
 
 function combine(
   a: ((event: FlowEvent) => void) | undefined,
   b: ((event: FlowEvent) => void) | undefined,
 ): ((event: FlowEvent) => void) | undefined {
+  if (a === undefined && b === undefined) return undefined;
   const listeners = [a, b].filter((listener) => listener !== undefined);
-  if (listeners.length === 0) return undefined;
   // A throwing listener must not corrupt the run's bookkeeping: report its
   // error the way the platform reports errors of event listeners.
   return (event) => {
@@ -277,12 +254,19 @@ async function collectThenMap(
   return items.length === 0 ? [] : method.map(items, Math.min(lanes, items.length), scope);
 }
 
+/** How a run calls each method (by plan position). */
+interface Calls {
+  readonly bound: readonly BackendMethod[];
+  /** Methods the run calls itself, in one attempt, instead of through the backend; none when someone listens. */
+  readonly direct: readonly (DirectMethod | undefined)[] | undefined;
+}
+
 /** The state of one run; it is also the `CallScope` its calls receive. */
-class Run implements CallScope {
+class Run extends SignalWatcher implements CallScope {
   readonly runId: string;
   readonly emit: ((event: FlowEvent) => void) | undefined;
   readonly #tables: Tables;
-  readonly #bound: readonly BackendMethod[];
+  readonly #calls: Calls;
   readonly #listener: ((event: FlowEvent) => void) | undefined;
   readonly #abort = new LazyAbort();
   readonly #resolve: (value: unknown) => void;
@@ -296,20 +280,19 @@ class Run implements CallScope {
   #surplus: number;
   /** Extra lanes each running parallel method took from the surplus. */
   #extras: number[] | undefined;
-  /** The runs sharing this run's cancellation signal, this one included while it is going. */
-  #watchers: Set<Run> | undefined;
 
   constructor(
     tables: Tables,
-    bound: readonly BackendMethod[],
+    calls: Calls,
     runId: string,
     listener: ((event: FlowEvent) => void) | undefined,
     surplus: number,
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
   ) {
+    super();
     this.#tables = tables;
-    this.#bound = bound;
+    this.#calls = calls;
     this.runId = runId;
     this.#listener = listener;
     // Backends report retries and failures through `emit`; once the run is over they are dropped,
@@ -338,11 +321,8 @@ class Run implements CallScope {
     return this.#abort.signal;
   }
 
-  start(input: unknown, watchers: Set<Run> | undefined): void {
-    if (watchers !== undefined) {
-      watchers.add(this);
-      this.#watchers = watchers;
-    }
+  start(input: unknown, signal: AbortSignal | undefined): void {
+    if (signal !== undefined) this.watch(signal);
     this.#listener?.({ type: "run:start", runId: this.runId, time: now() });
     for (const source of this.#tables.sources) {
       if (this.#settled) return;
@@ -372,7 +352,7 @@ class Run implements CallScope {
       default:
         input = undefined;
     }
-    const method = this.#bound[i] as BackendMethod;
+    const method = this.#calls.bound[i] as BackendMethod;
 
     if (t.parallel[i] === true) {
       if (!Array.isArray(input)) {
@@ -406,6 +386,11 @@ class Run implements CallScope {
 
     this.#status[i] = Status.Running;
     this.#listener?.({ type: "method:start", runId: this.runId, time: now(), method: name, items: undefined });
+    const direct = this.#calls.direct?.[i];
+    if (direct !== undefined) {
+      this.#callDirect(i, direct, input);
+      return;
+    }
     let output: unknown;
     try {
       output = method.call(input, this);
@@ -417,6 +402,31 @@ class Run implements CallScope {
       output.then(
         (value) => this.#complete(i, value),
         (error: unknown) => this.#fail(i, error),
+      );
+    } else {
+      this.#complete(i, output);
+    }
+  }
+
+  /**
+   * One attempt of a plain method, as the backend's call policy makes it
+   * (a context on this run, every failure a `MethodError` with the very error
+   * as its cause), without the promise the policy puts around its output.
+   */
+  #callDirect(i: number, direct: DirectMethod, input: unknown): void {
+    const name = direct.name;
+    let output: unknown;
+    try {
+      output = direct.takesInput ? direct.fn(input, new CallContext(name, 1, undefined, this)) : direct.fn();
+    } catch (error) {
+      this.#fail(i, new MethodError(name, undefined, 1, error));
+      return;
+    }
+    if (isThenable(output)) {
+      // A native promise as it is; any other thenable made one, so that it settles the call once.
+      Promise.resolve(output).then(
+        (value) => this.#complete(i, value),
+        (error: unknown) => this.#fail(i, new MethodError(name, undefined, 1, error)),
       );
     } else {
       this.#complete(i, output);
@@ -492,7 +502,7 @@ class Run implements CallScope {
       output = object;
     }
     this.#settled = true;
-    this.#detach();
+    this.unwatch();
     this.#values = [];
     this.#listener?.({ type: "run:end", runId: this.runId, time: now(), ok: true, error: undefined });
     this.#resolve(output);
@@ -510,7 +520,7 @@ class Run implements CallScope {
   #settle(error: FlowError, failed: number): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.#detach();
+    this.unwatch();
     this.#values = [];
     this.#abort.abort(error);
     const listener = this.#listener;
@@ -533,9 +543,5 @@ class Run implements CallScope {
   /** The run's signal aborted: reject at once, whatever is still in flight. */
   cancel(reason: unknown): void {
     this.#settle(new CancelledError(this.#tables.planName, reason), -1);
-  }
-
-  #detach(): void {
-    this.#watchers?.delete(this);
   }
 }

@@ -19,7 +19,7 @@ import type {
   MethodTable,
   RunContext,
 } from "../api.js";
-import { DetachedContext, isThenable } from "../context.js";
+import { isThenable } from "../context.js";
 import { MethodError } from "../errors.js";
 import { END, ItemReader } from "../item-source.js";
 import type { PlanDescriptor, PlanMethod } from "../plan.js";
@@ -27,7 +27,7 @@ import { CallPolicy, type Attempt } from "../policy.js";
 import { lookupMethod } from "../validate-plan.js";
 import { now } from "../clock.js";
 import { CALLING_THREAD, WorkerEvents } from "../kit/worker-events.js";
-import { setDirectCall } from "../direct-call.js";
+import { setDirectMethod } from "../direct-call.js";
 
 /** How the runtime calls a method: its input first, then its context. */
 type Invocable = (input?: unknown, context?: RunContext) => unknown;
@@ -96,8 +96,7 @@ class InlineMethod implements BackendMethod {
     this.#takesInput = method.takesInput;
     this.#policy = policy;
     this.#workers = workers;
-    // A method without an input parameter is called without arguments: it could not receive a context anyway.
-    setDirectCall(this, method.takesInput ? (input) => fn(input, new DetachedContext(this.#name)) : () => fn());
+    setDirectMethod(this, { name: method.name, fn, takesInput: method.takesInput });
   }
 
   call(input: unknown, scope: CallScope): unknown {

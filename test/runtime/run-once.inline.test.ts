@@ -86,6 +86,32 @@ describe("sharedRunner", () => {
     await shared.close();
   });
 
+  it("gives a run a runner of its own for each runner option, and keeps its runner for anything else", async () => {
+    // Every runner option, set: the compiler refuses this object when `RunnerOptions` gains one.
+    const every: { readonly [K in keyof RunnerOptions]-?: Exclude<RunnerOptions[K], undefined> } = {
+      backend: "inline",
+      workers: 2,
+      retryBackoff: { baseMs: 1, maxMs: 2 },
+      moduleBase: new URL(".", import.meta.url),
+      modules: {},
+      onEvent: () => undefined,
+    };
+    const { create, seen } = recordingFactory();
+    const shared = sharedRunner(create);
+    expect(await shared.run(1)).toBe(4);
+    for (const [option, value] of Object.entries(every)) {
+      const created = seen.created;
+      expect(await shared.run(1, { [option]: value }), option).toBe(4);
+      expect(seen.created, option).toBe(created + 1);
+      expect(seen.options, option).toEqual({ [option]: value });
+    }
+    const created = seen.created;
+    const notAnOption = { signal: new AbortController().signal, trace: undefined, colour: "blue" };
+    expect(await shared.run(1, notAnOption)).toBe(4);
+    expect(seen.created).toBe(created);
+    await shared.close();
+  });
+
   it("keeps its runner usable after a cancelled run", async () => {
     const { create, seen } = recordingFactory();
     const shared = sharedRunner(create);
