@@ -318,10 +318,10 @@ class RunnerTree {
       "run",
       [
         t.parameter("input", typeReference("Input")),
-        t.parameter(
+        // Passed on as given: a default `{}` would be one more object for every call.
+        t.optionalParameter(
           "options",
           t.intersectionType([this.runtimeType("RunOptions"), this.runtimeType("RunnerOptions")]),
-          t.object([]),
         ),
       ],
       sharedCall("run", ["input", "options"]),

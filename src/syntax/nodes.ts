@@ -218,6 +218,8 @@ export interface TypeParameter {
 export interface Parameter {
   readonly kind: "parameter";
   readonly name: Identifier;
+  /** `name?: type`: the caller may leave it out. */
+  readonly optional: boolean;
   readonly type: TypeNode | undefined;
   readonly initializer: Expression | undefined;
 }

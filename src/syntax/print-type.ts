@@ -110,6 +110,7 @@ export function parametersDoc(parameters: readonly Parameter[]): Doc {
   if (parameters.length === 0) return "()";
   const printed = parameters.map((parameter) => [
     parameter.name.name,
+    parameter.optional ? "?" : "",
     parameter.type === undefined ? "" : [": ", printType(parameter.type)],
     parameter.initializer === undefined ? "" : [" = ", printExpression(parameter.initializer)],
   ]);

@@ -214,8 +214,17 @@ export const typeParameter = (name: string, constraint?: TypeNode): TypeParamete
 export const parameter = (name: string, type?: TypeNode, initializer?: Expression): Parameter => ({
   kind: "parameter",
   name: identifier(name),
+  optional: false,
   type,
   initializer,
+});
+/** `name?: type`. */
+export const optionalParameter = (name: string, type: TypeNode): Parameter => ({
+  kind: "parameter",
+  name: identifier(name),
+  optional: true,
+  type,
+  initializer: undefined,
 });
 
 export const namedImports = (elements: readonly ImportSpecifier[]): NamedImports => ({

@@ -104,7 +104,7 @@ describe("every kind of node", () => {
       t.withComments(
         t.functionDeclaration(
           "f",
-          [t.parameter("a", A), t.parameter("b", B, t.object([]))],
+          [t.parameter("a", A), t.parameter("b", B, t.object([])), t.optionalParameter("c", A)],
           [t.variable("c", { initializer: t.awaitExpression(id("a")) }), t.returnStatement(id("c"))],
           { modifiers: ["export"], async: true, returnType: ref("Promise", A) },
         ),
@@ -131,7 +131,7 @@ describe("every kind of node", () => {
         " * Two",
         " * lines.",
         " */",
-        "export async function f(a: A, b: B = {}): Promise<A> {",
+        "export async function f(a: A, b: B = {}, c?: A): Promise<A> {",
         "  const c = await a;",
         "  return c;",
         "}",
