@@ -1,6 +1,8 @@
 /**
  * Finding and importing the modules of a plan's methods, for every place that
- * loads methods itself: worker threads, worker processes and the CLI.
+ * loads methods itself: worker threads, worker processes and the CLI. (Importing
+ * one module is ./import-module.ts, all a worker thread needs: resolving package
+ * specifiers, here, loads a resolver threads do without.)
  *
  * Where a module is: the caller knows best (`RunnerOptions.modules`: the code
  * generator and `flowc run` resolved every module already); otherwise each
@@ -15,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { resolve as resolveAsNode } from "import-meta-resolve";
 import type { AnyMethod, MethodTable } from "./api.js";
 import { errors } from "./errors.js";
+import { importModule } from "./import-module.js";
 import type { PlanDescriptor, PlanMethod } from "./plan.js";
 
 /** Tried in this order after a specifier written without extension (`./etl.methods`). */
@@ -148,37 +151,22 @@ async function isFile(url: string): Promise<boolean> {
 }
 
 /**
- * Imports a module by file URL: TypeScript sources through tsx (so methods run
- * without a build step), JavaScript natively. Each URL is imported once.
- */
-export function importModule(url: string): Promise<Record<string, unknown>> {
-  let module = imported.get(url);
-  if (module === undefined) {
-    module = /\.[cm]?tsx?$/.test(new URL(url).pathname)
-      ? import("tsx/esm/api").then(({ tsImport }) => tsImport(url, import.meta.url) as Promise<Record<string, unknown>>)
-      : (import(url) as Promise<Record<string, unknown>>);
-    imported.set(url, module);
-  }
-  return module;
-}
-
-const imported = new Map<string, Promise<Record<string, unknown>>>();
-
-/**
  * The functions of `plan`'s methods (those named in `only`, or all), keyed by
- * manifest name, imported from the modules at `urls` (method name → file URL).
+ * manifest name, imported from the modules at `urls` (method name → file URL),
+ * or from what `loadFrom` gives for a module's URL (its compiled file).
  */
 export async function importMethods(
   plan: PlanDescriptor,
   urls: ReadonlyMap<string, string>,
   only?: readonly string[],
+  loadFrom?: ReadonlyMap<string, string>,
 ): Promise<MethodTable> {
   const methods: Record<string, AnyMethod> = {};
   for (const method of plan.methods) {
     if (only !== undefined && !only.includes(method.name)) continue;
     const url = urls.get(method.name);
     if (url === undefined) throw errors.noModule(method.name);
-    const value = (await importModule(url))[method.exportName];
+    const value = (await importModule(loadFrom?.get(url) ?? url))[method.exportName];
     if (typeof value !== "function") {
       throw errors.notAFunction(method.name, method.exportName, fileURLToPath(url));
     }
