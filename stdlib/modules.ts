@@ -14,7 +14,6 @@
 import { stat } from "node:fs/promises";
 import { dirname, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { resolve as resolveAsNode } from "import-meta-resolve";
 import type { AnyMethod, MethodTable } from "./api.js";
 import { errors } from "./errors.js";
 import { importModule } from "./import-module.js";
@@ -88,7 +87,7 @@ async function locate(
   const relative = specifier.startsWith("./") || specifier.startsWith("../") || specifier.startsWith("/");
   if (base === undefined) return { tried: [] };
   if (!relative) {
-    const found = resolvePackageModule(specifier, base);
+    const found = await resolvePackageModule(specifier, base);
     return "url" in found ? found : { tried: [found.error] };
   }
   if (!base.startsWith("file:")) return { tried: [] };
@@ -108,9 +107,14 @@ async function locate(
 /**
  * The module Node's ESM resolution picks for a package specifier (`text-utils`,
  * `@scope/pkg/sub`) imported from `base` (a file URL; a directory's ends in
- * `/`), or why there is none.
+ * `/`), or why there is none. The resolver is loaded on the first package
+ * looked up: methods from files, the usual case, never need it.
  */
-export function resolvePackageModule(specifier: string, base: string): { url: string } | { error: string } {
+export async function resolvePackageModule(
+  specifier: string,
+  base: string,
+): Promise<{ url: string } | { error: string }> {
+  const { resolve: resolveAsNode } = await import("import-meta-resolve");
   try {
     return { url: resolveAsNode(specifier, base) };
   } catch (error) {

@@ -32,7 +32,7 @@ export async function loadManifestMethods(
 ): Promise<ManifestMethods> {
   let urls: Map<string, string>;
   try {
-    urls = methodModuleUrls(plan, modulePaths, dirname(resolve(manifest)));
+    urls = await methodModuleUrls(plan, modulePaths, dirname(resolve(manifest)));
   } catch (error) {
     throw new CommandFailure(`cannot load the methods of '${manifest}': ${describeThrown(errorText(error))}`);
   }
