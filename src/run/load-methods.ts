@@ -11,7 +11,7 @@ const DECLARATION_FILE = /\.d\.[cm]?ts$|\.d\.[^/\\]*\.ts$/;
 /**
  * The file URL of the module each method runs from, keyed by manifest name:
  * the file the compiler checked when it is a source (`./etl.methods` →
- * `etl.methods.ts`, loaded through tsx), and otherwise — a package
+ * `etl.methods.ts`), and otherwise — a package
  * (`text-utils`), or a path whose types come from a declaration file — the
  * module Node resolves for the specifier from the manifest's folder, exactly
  * as a built runner's `import` would. Rejects with an `Error` naming the specifier
@@ -45,7 +45,8 @@ export async function methodModuleUrls(
 /**
  * Imports the modules a plan's methods come from (see `methodModuleUrls`) and
  * collects the methods by manifest name. TypeScript modules load through tsx,
- * so `flowc run` works on sources without a build step.
+ * without a build step (`flowc run` loads them compiled instead: see
+ * `loadManifestMethods` in src/cli/methods.ts).
  */
 export async function loadMethods(
   plan: PlanDescriptor,
