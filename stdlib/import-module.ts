@@ -1,6 +1,6 @@
 /**
  * Importing a methods module by URL, in a file of its own: worker threads are given
- * URLs, and need not load the package resolver that finding modules takes (./modules.ts).
+ * URLs, and need nothing of finding modules (./modules.ts).
  */
 
 /**

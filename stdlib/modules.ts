@@ -1,8 +1,7 @@
 /**
  * Finding and importing the modules of a plan's methods, for every place that
  * loads methods itself: worker threads, worker processes and the CLI. (Importing
- * one module is ./import-module.ts, all a worker thread needs: resolving package
- * specifiers, here, loads a resolver threads do without.)
+ * one module by URL, all a worker thread needs, is ./import-module.ts.)
  *
  * Where a module is: the caller knows best (`RunnerOptions.modules`: the code
  * generator and `flowc run` resolved every module already); otherwise each

@@ -75,6 +75,8 @@ describe("TypeScript methods on worker threads", () => {
     expect(module.shift(1)).toBe(11);
     // import.meta is the original module's: a file beside it is read from beside it.
     expect(module.where(0)).toBe(`${url} js data`);
+    // Given the compiled file itself, there is nothing to compile.
+    expect((await threadModuleUrls([loadFrom])).get(loadFrom)).toBe(loadFrom);
   });
 
   it("run on threads from the compiled module, with failures pointing at the .ts lines", async () => {
