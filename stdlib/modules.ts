@@ -1,6 +1,7 @@
 /**
  * Finding and importing the modules of a plan's methods, for every place that
- * loads methods itself: worker threads, worker processes and the CLI.
+ * loads methods itself: worker threads, worker processes and the CLI. (Importing
+ * one module by URL, all a worker thread needs, is ./import-module.ts.)
  *
  * Where a module is: the caller knows best (`RunnerOptions.modules`: the code
  * generator and `flowc run` resolved every module already); otherwise each
@@ -12,9 +13,9 @@
 import { stat } from "node:fs/promises";
 import { dirname, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { resolve as resolveAsNode } from "import-meta-resolve";
 import type { AnyMethod, MethodTable } from "./api.js";
 import { errors } from "./errors.js";
+import { importModule } from "./import-module.js";
 import type { PlanDescriptor, PlanMethod } from "./plan.js";
 
 /** Tried in this order after a specifier written without extension (`./etl.methods`). */
@@ -85,7 +86,7 @@ async function locate(
   const relative = specifier.startsWith("./") || specifier.startsWith("../") || specifier.startsWith("/");
   if (base === undefined) return { tried: [] };
   if (!relative) {
-    const found = resolvePackageModule(specifier, base);
+    const found = await resolvePackageModule(specifier, base);
     return "url" in found ? found : { tried: [found.error] };
   }
   if (!base.startsWith("file:")) return { tried: [] };
@@ -105,9 +106,14 @@ async function locate(
 /**
  * The module Node's ESM resolution picks for a package specifier (`text-utils`,
  * `@scope/pkg/sub`) imported from `base` (a file URL; a directory's ends in
- * `/`), or why there is none.
+ * `/`), or why there is none. The resolver is loaded on the first package
+ * looked up: methods from files, the usual case, never need it.
  */
-export function resolvePackageModule(specifier: string, base: string): { url: string } | { error: string } {
+export async function resolvePackageModule(
+  specifier: string,
+  base: string,
+): Promise<{ url: string } | { error: string }> {
+  const { resolve: resolveAsNode } = await import("import-meta-resolve");
   try {
     return { url: resolveAsNode(specifier, base) };
   } catch (error) {
@@ -148,37 +154,22 @@ async function isFile(url: string): Promise<boolean> {
 }
 
 /**
- * Imports a module by file URL: TypeScript sources through tsx (so methods run
- * without a build step), JavaScript natively. Each URL is imported once.
- */
-export function importModule(url: string): Promise<Record<string, unknown>> {
-  let module = imported.get(url);
-  if (module === undefined) {
-    module = /\.[cm]?tsx?$/.test(new URL(url).pathname)
-      ? import("tsx/esm/api").then(({ tsImport }) => tsImport(url, import.meta.url) as Promise<Record<string, unknown>>)
-      : (import(url) as Promise<Record<string, unknown>>);
-    imported.set(url, module);
-  }
-  return module;
-}
-
-const imported = new Map<string, Promise<Record<string, unknown>>>();
-
-/**
  * The functions of `plan`'s methods (those named in `only`, or all), keyed by
- * manifest name, imported from the modules at `urls` (method name → file URL).
+ * manifest name, imported from the modules at `urls` (method name → file URL),
+ * or from what `loadFrom` gives for a module's URL (its compiled file).
  */
 export async function importMethods(
   plan: PlanDescriptor,
   urls: ReadonlyMap<string, string>,
   only?: readonly string[],
+  loadFrom?: ReadonlyMap<string, string>,
 ): Promise<MethodTable> {
   const methods: Record<string, AnyMethod> = {};
   for (const method of plan.methods) {
     if (only !== undefined && !only.includes(method.name)) continue;
     const url = urls.get(method.name);
     if (url === undefined) throw errors.noModule(method.name);
-    const value = (await importModule(url))[method.exportName];
+    const value = (await importModule(loadFrom?.get(url) ?? url))[method.exportName];
     if (typeof value !== "function") {
       throw errors.notAFunction(method.name, method.exportName, fileURLToPath(url));
     }

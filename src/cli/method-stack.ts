@@ -4,13 +4,16 @@
  * code, with flowc's and Node's frames left out. A method that failed on a
  * worker thread has its stack carried back as a string; both read the same.
  *
- * Lines are the user's `.ts` lines where tsx mapped them (modules of an ES
- * module package, `"type": "module"`). A module tsx loaded as CommonJS is
- * evaluated from a `data:` URL without a source map: its frames are shown
- * with the file alone, since the compiled line would mislead.
+ * Lines are the user's `.ts` lines where a source map sends them: that of the
+ * JavaScript a module was compiled to (see compiled-methods.ts), or tsx's (modules
+ * of an ES module package, `"type": "module"`). A frame left in a compiled file is
+ * code the compiler added, never the user's. A module tsx loaded as CommonJS is
+ * evaluated from a `data:` URL without a source map: its frames are shown with
+ * the file alone, since the compiled line would mislead.
  */
 import { isAbsolute, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isCompiledFile } from "../../stdlib/backends/threads/compiled-methods.js";
 
 /** flowc's own folder: this file is `<root>/src/cli/` from sources, `<root>/dist/src/cli/` built. */
 const PACKAGE_ROOT = fileURLToPath(new URL(".", import.meta.url)).replace(/(?:dist[\\/])?src[\\/]cli[\\/]$/, "");
@@ -67,7 +70,9 @@ function userLocation(location: string, own: readonly string[], cwd: string): st
   }
   // `node:internal/…`, `<anonymous>`, `native`, `index 0` of `Promise.all`: not the user's.
   if (!isAbsolute(file)) return undefined;
-  if (own.some((folder) => file.startsWith(folder)) || RUNNING_PACKAGES.test(file)) return undefined;
+  if (own.some((folder) => file.startsWith(folder)) || RUNNING_PACKAGES.test(file) || isCompiledFile(file)) {
+    return undefined;
+  }
   return `${shown(file, cwd)}${position}`;
 }
 

@@ -1,7 +1,9 @@
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { MethodTable, PlanDescriptor } from "../../stdlib/index.js";
-import { importMethods, importModule } from "../../stdlib/modules.js";
+import { threadModuleUrls } from "../../stdlib/backends/threads/compiled-methods.js";
+import { importModule } from "../../stdlib/import-module.js";
+import { importMethods } from "../../stdlib/modules.js";
 import { methodModuleUrls, moduleLocations } from "../run/load-methods.js";
 import { CommandFailure, describeThrown } from "./io.js";
 
@@ -16,8 +18,9 @@ export interface ManifestMethods {
 
 /**
  * Imports a manifest's methods for `flowc run` and `flowc worker`: from the
- * files the compiler checked, or for a package the module Node resolves from
- * the manifest's folder (see `methodModuleUrls`). A module that throws while
+ * files the compiler checked (TypeScript compiled to JavaScript, see
+ * compiled-methods.ts), or for a package the module Node resolves from the
+ * manifest's folder (see `methodModuleUrls`). A module that throws while
  * it is imported is the user's code failing, not flowc: it becomes a one-line
  * reason naming the manifest, the module and the error (exit 1), never an
  * internal error with a stack trace.
@@ -29,14 +32,20 @@ export async function loadManifestMethods(
 ): Promise<ManifestMethods> {
   let urls: Map<string, string>;
   try {
-    urls = methodModuleUrls(plan, modulePaths, dirname(resolve(manifest)));
+    urls = await methodModuleUrls(plan, modulePaths, dirname(resolve(manifest)));
   } catch (error) {
     throw new CommandFailure(`cannot load the methods of '${manifest}': ${describeThrown(errorText(error))}`);
   }
+  // TypeScript modules load from the JavaScript esbuild compiled them to, as on worker threads: tsx, its
+  // loader thread and esbuild's process are needed only for a module that cannot be compiled (or for a
+  // graph that changed, esbuild alone, to compile it again).
+  const loadFrom = await threadModuleUrls(urls.values());
+  // Compiled files carry inline source maps: a failing method's stack then points at its `.ts` lines.
+  if ([...loadFrom].some(([url, load]) => load !== url)) process.setSourceMapsEnabled(true);
   for (const url of new Set(urls.values())) {
     try {
       // Imported once: `importMethods` below gets the same module from the cache.
-      await importModule(url);
+      await importModule(loadFrom.get(url) ?? url);
     } catch (error) {
       throw new CommandFailure(
         `cannot load the methods of '${manifest}' from ${displayPath(fileURLToPath(url))}: ${describeThrown(error)}`,
@@ -45,7 +54,7 @@ export async function loadManifestMethods(
   }
   try {
     return {
-      methods: await importMethods(plan, urls),
+      methods: await importMethods(plan, urls, undefined, loadFrom),
       modules: moduleLocations(plan, urls),
       urls: Object.fromEntries(urls),
     };

@@ -11,20 +11,20 @@ const DECLARATION_FILE = /\.d\.[cm]?ts$|\.d\.[^/\\]*\.ts$/;
 /**
  * The file URL of the module each method runs from, keyed by manifest name:
  * the file the compiler checked when it is a source (`./etl.methods` →
- * `etl.methods.ts`, loaded through tsx), and otherwise — a package
+ * `etl.methods.ts`), and otherwise — a package
  * (`text-utils`), or a path whose types come from a declaration file — the
  * module Node resolves for the specifier from the manifest's folder, exactly
- * as a built runner's `import` would. Throws an `Error` naming the specifier
+ * as a built runner's `import` would. Rejects with an `Error` naming the specifier
  * when Node resolves nothing.
  *
  * @param modulePaths resolved file of each method, keyed by manifest name
  * @param manifestDir the folder of the manifest, which its specifiers are written from
  */
-export function methodModuleUrls(
+export async function methodModuleUrls(
   plan: PlanDescriptor,
   modulePaths: ReadonlyMap<string, string>,
   manifestDir: string | undefined,
-): Map<string, string> {
+): Promise<Map<string, string>> {
   const urls = new Map<string, string>();
   for (const method of plan.methods) {
     const path = modulePaths.get(method.name);
@@ -35,7 +35,7 @@ export function methodModuleUrls(
       continue;
     }
     const base = pathToFileURL(`${manifestDir ?? dirname(path)}/`).href;
-    const found = resolvePackageModule(method.module, base);
+    const found = await resolvePackageModule(method.module, base);
     if ("error" in found) throw new Error(`cannot import ${found.error}`);
     urls.set(method.name, found.url);
   }
@@ -45,14 +45,15 @@ export function methodModuleUrls(
 /**
  * Imports the modules a plan's methods come from (see `methodModuleUrls`) and
  * collects the methods by manifest name. TypeScript modules load through tsx,
- * so `flowc run` works on sources without a build step.
+ * without a build step (`flowc run` loads them compiled instead: see
+ * `loadManifestMethods` in src/cli/methods.ts).
  */
-export function loadMethods(
+export async function loadMethods(
   plan: PlanDescriptor,
   modulePaths: ReadonlyMap<string, string>,
   manifestDir?: string,
 ): Promise<MethodTable> {
-  return importMethods(plan, methodModuleUrls(plan, modulePaths, manifestDir));
+  return importMethods(plan, await methodModuleUrls(plan, modulePaths, manifestDir));
 }
 
 /**

@@ -24,28 +24,25 @@ export interface FlowcOptions {
    * (Node ignores the signal that would otherwise end the process).
    */
   readonly fileSizeLimit?: number;
+  /** Node options before the CLI's path (`--import ./hook.mjs`). */
+  readonly nodeArgs?: readonly string[];
+  /** Variables added to the environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Spawns the real `flowc` binary with `args` (cwd defaults to the repository root). */
 export function flowc(args: readonly string[], options: FlowcOptions = {}): CliResult {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` first (npm test does)`);
+  const node = [process.execPath, ...(options.nodeArgs ?? []), cliPath];
   const command =
     options.fileSizeLimit === undefined
-      ? [process.execPath, cliPath]
-      : [
-          "bash",
-          "-c",
-          'ulimit -f "$1" && shift && exec "$@"',
-          "bash",
-          String(options.fileSizeLimit),
-          process.execPath,
-          cliPath,
-        ];
+      ? node
+      : ["bash", "-c", 'ulimit -f "$1" && shift && exec "$@"', "bash", String(options.fileSizeLimit), ...node];
   const result = spawnSync(command[0]!, [...command.slice(1), ...args], {
     cwd: options.cwd ?? root,
     encoding: "utf8",
     input: options.input ?? "",
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -69,6 +69,24 @@ describe("flowc run: a failing method's stack", () => {
     ]);
   });
 
+  it("through a local module the methods module imports, each at its own .ts lines", () => {
+    const dir = join(scratch, "imports");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+    writeFileSync(join(dir, "lib.ts"), methods);
+    writeFileSync(
+      join(dir, "single.methods.ts"),
+      'import { check as checked } from "./lib.js";\n\nexport function check(x: number): number {\n  return checked(x);\n}\n',
+    );
+    writeFileSync(join(dir, "single.flow"), "check { retries: 0; }\n");
+    expectFailureEnding(flowc(["run", "single.flow", "--input", "3"], { cwd: dir }), [
+      "flowc: run failed: Method 'check' failed after 1 attempt: three is too many",
+      "    at helper (lib.ts:12:22)",
+      "    at check (lib.ts:8:10)",
+      "    at check (single.methods.ts:4:10)",
+    ]);
+  });
+
   it("--quiet keeps the one line", () => {
     const result = flowc(["run", "single.flow", "--input", "2", "--quiet"], { cwd: esm });
     expect(result.stderr).toBe("flowc: run failed: Method 'check' failed after 1 attempt: cannot check 2\n");
@@ -95,6 +113,9 @@ describe("userFrames", () => {
         "    at parse (/home/me/etl/etl.methods.ts:3:9)",
         "    at file:///home/me/etl/lib/util.ts?tsx-namespace=1:7:2",
         "    at /opt/flowc/dist/stdlib/policy.js:46:22",
+        // Code esbuild added to a compiled methods module, which no source map sends anywhere.
+        "    at __using (file:///home/me/etl/node_modules/.cache/flowc/threads/0123abcd.mjs:4:9)",
+        `    at ${join(tmpdir(), "flowc-threads-1000", "4567cdef.mjs")}:1:1`,
         "    at execute (/opt/flowc/node_modules/piscina/dist/worker.js:1:1)",
         "    at load (/home/me/etl/node_modules/tsx/dist/esm/index.mjs:2:2)",
         "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)",

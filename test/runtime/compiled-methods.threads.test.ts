@@ -1,4 +1,14 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -65,6 +75,8 @@ describe("TypeScript methods on worker threads", () => {
     expect(module.shift(1)).toBe(11);
     // import.meta is the original module's: a file beside it is read from beside it.
     expect(module.where(0)).toBe(`${url} js data`);
+    // Given the compiled file itself, there is nothing to compile.
+    expect((await threadModuleUrls([loadFrom])).get(loadFrom)).toBe(loadFrom);
   });
 
   it("run on threads from the compiled module, with failures pointing at the .ts lines", async () => {
@@ -104,14 +116,68 @@ describe("TypeScript methods on worker threads", () => {
     });
     const broken = project({ "m.methods.ts": "export const f = (x: number => x;\n" });
     const cts = project({ "m.methods.cts": "export const f = (x: number) => x;\n" });
+    // Compiled, `import.meta.resolve` would resolve from the cache folder.
+    const meta = project({
+      "m.methods.ts":
+        'export const f = (x: number) => x;\nexport const here = import.meta.resolve("./m.methods.ts");\n',
+    });
+    // A package whose module is TypeScript: Node alone cannot import it.
+    const typeScriptPackage = project({
+      "m.methods.ts": 'import { g } from "ts-only";\nexport const f = (x: number) => g(x);\n',
+    });
+    mkdirSync(join(typeScriptPackage, "node_modules", "ts-only"));
+    writeFileSync(
+      join(typeScriptPackage, "node_modules", "ts-only", "package.json"),
+      JSON.stringify({ name: "ts-only", type: "module", exports: "./index.ts" }),
+    );
+    writeFileSync(
+      join(typeScriptPackage, "node_modules", "ts-only", "index.ts"),
+      "export const g = (x: number): number => x;\n",
+    );
     const urls = [
       urlOf(commonjs, "m.methods.ts"),
       urlOf(computed, "m.methods.ts"),
       urlOf(broken, "m.methods.ts"),
       urlOf(cts, "m.methods.cts"),
+      urlOf(meta, "m.methods.ts"),
+      urlOf(typeScriptPackage, "m.methods.ts"),
     ];
     const loadFrom = await threadModuleUrls(urls);
     for (const url of urls) expect(loadFrom.get(url)).toBe(url);
+  });
+
+  it("are used again without compiling while their graph is unchanged, and compiled again when it changes", async () => {
+    const dir = project(METHODS_PROJECT);
+    const url = urlOf(dir, "m.methods.ts");
+    const cache = join(dir, "node_modules", ".cache", "flowc", "threads");
+    const compiled = fileURLToPath((await threadModuleUrls([url])).get(url)!);
+    const files = () => readdirSync(cache).filter((name) => name.endsWith(".mjs"));
+    expect(files()).toHaveLength(2);
+    // Written an hour ago: compiling again would write (or touch) them now.
+    const anHourAgo = new Date((Math.floor(Date.now() / 1000) - 60 * 60) * 1000);
+    for (const name of readdirSync(cache)) utimesSync(join(cache, name), anHourAgo, anHourAgo);
+    expect((await threadModuleUrls([url])).get(url)).toBe(pathToFileURL(compiled).href);
+    for (const name of readdirSync(cache)) {
+      expect(Math.round(statSync(join(cache, name)).mtimeMs)).toBe(anHourAgo.getTime());
+    }
+
+    // The helper edited: compiled again, the entry now importing the helper's new compiled file.
+    writeFileSync(join(dir, "helper.ts"), "export const offset: number = 20;\n");
+    expect((await threadModuleUrls([url])).get(url)).toBe(pathToFileURL(compiled).href);
+    expect(files()).toHaveLength(3);
+    const helper = files()
+      .map((name) => join(cache, name))
+      .find((file) => readFileSync(file, "utf8").includes("offset = 20"))!;
+    expect(readFileSync(compiled, "utf8")).toContain(pathToFileURL(helper).href);
+
+    // A compiled file removed: compiled again.
+    rmSync(helper);
+    await threadModuleUrls([url]);
+    expect(existsSync(helper)).toBe(true);
+
+    // The package no longer an ES module: left to tsx, however recently compiled.
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "commonjs" }));
+    expect((await threadModuleUrls([url])).get(url)).toBe(url);
   });
 
   it("keep their cache folder bounded: files unused for a month go once there are many, those in use stay", async () => {

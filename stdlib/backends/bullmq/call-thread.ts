@@ -8,7 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { RunContext } from "../../api.js";
 import { CallContext, LazyAbort } from "../../context.js";
 import { describe, errors } from "../../errors.js";
-import { importModule } from "../../modules.js";
+import { importModule } from "../../import-module.js";
 import type { FromCallThread, ThreadSetup, ToCallThread } from "./call-threads.js";
 import { fromWireError, toWireError } from "./wire-error.js";
 
@@ -20,10 +20,12 @@ if (port === null) throw new Error("call-thread.ts runs only as a worker thread"
 const post = (message: FromCallThread): void => port.postMessage(message);
 
 const setup = workerData as ThreadSetup;
+// Compiled methods carry inline source maps: stack frames then point at the `.ts` lines.
+process.setSourceMapsEnabled(true);
 const methods = new Map<string, Method>();
 try {
   for (const method of setup.methods) {
-    const value = (await importModule(method.url))[method.exportName];
+    const value = (await importModule(method.load))[method.exportName];
     if (typeof value !== "function") throw errors.notAFunction(method.name, method.exportName, method.url);
     methods.set(method.name, value as Method);
   }

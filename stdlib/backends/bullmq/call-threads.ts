@@ -10,7 +10,8 @@
  *
  * Calls go to idle threads one at a time; threads are started as calls need
  * them (a process running N calls at once keeps N), each importing the
- * timed methods' modules itself.
+ * timed methods' modules itself: TypeScript compiled to JavaScript once, as
+ * the `threads` backend's threads import it.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -23,7 +24,14 @@ import { watchRun } from "./run-ends.js";
 
 /** What a thread is started with: the methods it imports. */
 export interface ThreadSetup {
-  readonly methods: readonly { readonly name: string; readonly url: string; readonly exportName: string }[];
+  readonly methods: readonly {
+    readonly name: string;
+    /** The method's module, as errors name it. */
+    readonly url: string;
+    /** What the thread imports for it: `url`, or the JavaScript it was compiled to (see compiled-methods.ts). */
+    readonly load: string;
+    readonly exportName: string;
+  }[];
 }
 
 export type ToCallThread =

@@ -28,6 +28,7 @@ import { importMethods, resolveModuleUrls } from "../../modules.js";
 import { lookupMethod, validateMethods, validatePlan } from "../../validate-plan.js";
 import { runAttempt, type AttemptSpec } from "./attempt.js";
 import { CallThreads } from "./call-threads.js";
+import { threadModuleUrls } from "../threads/compiled-methods.js";
 import { PlanKeys } from "./keys.js";
 import { Presence, ReplySender } from "./worker-presence.js";
 import { admitJob, reportForeignFailure, reported, ShardWorker, type AdmissionHost } from "./job-admission.js";
@@ -145,9 +146,12 @@ async function timedCallThreads(
 ): Promise<CallThreads | undefined> {
   const timed = served.filter((method) => method.timeoutMs !== null);
   if (timed.length === 0) return undefined;
+  const loadFrom = await threadModuleUrls(timed.flatMap((method) => urls.get(method.name) ?? []));
   const located = timed.flatMap((method) => {
     const url = urls.get(method.name);
-    return url === undefined ? [] : [{ name: method.name, url, exportName: method.exportName }];
+    return url === undefined
+      ? []
+      : [{ name: method.name, url, load: loadFrom.get(url) ?? url, exportName: method.exportName }];
   });
   if (located.length < timed.length) {
     log(

@@ -2,8 +2,9 @@
  * The `threads` backend: parallel methods run on a pool of worker threads,
  * single methods in the calling thread.
  *
- * Each thread imports the parallel methods' modules itself (TypeScript through
- * tsx, JavaScript natively), from the URLs of `RunnerOptions.modules`, or
+ * Each thread imports the parallel methods' modules itself (TypeScript compiled
+ * once by esbuild, see compiled-methods.ts, or else through tsx; JavaScript
+ * natively), from the URLs of `RunnerOptions.modules`, or
  * resolved against `RunnerOptions.moduleBase`. So a parallel method must be
  * exported by a module that can be imported on its own, and module-level
  * state is per thread. Inputs and outputs of parallel calls are

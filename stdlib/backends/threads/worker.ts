@@ -15,7 +15,7 @@ import { move, transferableSymbol, valueSymbol } from "piscina";
 import type { CallScope, FlowEvent, RunContext } from "../../api.js";
 import { isThenable, LazyAbort } from "../../context.js";
 import { errors, MethodError } from "../../errors.js";
-import { importModule } from "../../modules.js";
+import { importModule } from "../../import-module.js";
 import { CallPolicy, type AttemptWatch } from "../../policy.js";
 import type {
   AbortMessage,
