@@ -27,6 +27,7 @@ import { Pool, progressBuffers } from "./pool.js";
 import { runStage, type StageSettings } from "./pool-stage.js";
 import { ShardSizer } from "./shard-size.js";
 import { threadModuleUrls } from "./compiled-methods.js";
+import { threadExecArgv } from "./thread-exec-argv.js";
 import { checkThreadBound, threadBound } from "./thread-bound.js";
 import { decode } from "./transport.js";
 import type { ThreadsSettings } from "./threads-options.js";
@@ -65,7 +66,7 @@ export async function openThreadsSession(
     maxThreads,
     idleTimeoutMs: settings.idleTimeoutMs,
     resourceLimits: settings.resourceLimits,
-    execArgv: settings.execArgv,
+    execArgv: settings.execArgv ?? threadExecArgv(startup.methods.map((method) => method.load)),
     startup,
   });
   try {

@@ -55,7 +55,8 @@ export interface ThreadsOptions {
   readonly resourceLimits?: ResourceLimits | undefined;
   /**
    * Node options of the threads. Example: `{ execArgv: ["--enable-source-maps"] }`.
-   * @default the process's own `execArgv`
+   * @default the process's own `execArgv`, less tsx's loader when every methods module the threads
+   *   import is JavaScript (compiled by flowc, or written so): threads then need no loader.
    */
   readonly execArgv?: readonly string[] | undefined;
 }
