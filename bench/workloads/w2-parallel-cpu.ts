@@ -155,8 +155,8 @@ export const parallelCpuWorkload: Workload<Setup, string[]> = {
     "flowc and the best-chunk piscina run (at 100× flowc alone, once), so that the full run stays within about 15 minutes. " +
     "`flowc, generated run(items)` calls the `run()` of a runner `flowc build` generated, compiled by `tsc` in a package " +
     "of its own (the module keeps one runner, so its threads stay up between calls); the first-call case times that " +
-    "`run()`'s first call on one item per thread, the threads' start-up (each imports the methods' TypeScript through " +
-    "tsx) included.",
+    "`run()`'s first call on one item per thread, the threads' start-up (each imports the methods compiled to JavaScript once by " +
+    "esbuild) included.",
   unit: "item",
   contenders,
   cases,
