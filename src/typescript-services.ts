@@ -67,7 +67,12 @@ export function createTypeScriptServices(options: TypeScriptServicesOptions = {}
     close: () => {
       if (engine !== undefined) engine.close();
       // Still starting: close what starts as soon as it has.
-      else void starting?.then((started) => started.close());
+      else
+        void starting?.then(
+          (started) => started.close(),
+          // Nothing started, so nothing to close; the caller waiting on it hears why.
+          () => undefined,
+        );
     },
   };
 }

@@ -4,8 +4,9 @@
  * (src/typecheck/ts6/project.ts, src/typecheck/ts7/project.ts); these are written the way a
  * tsconfig writes them, so that both read the same thing.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
+import { findUp } from "./find-up.js";
 
 /**
  * Settings for methods that live outside any TypeScript project: what `tsc --init`
@@ -46,25 +47,10 @@ export const NO_INPUTS = 18003;
 
 /** The `tsconfig.json` nearest to the manifest, searching its directory and then each parent. */
 export function findTsConfig(manifestPath: string): string | undefined {
-  let dir = path.dirname(path.resolve(manifestPath));
-  for (;;) {
-    const candidate = path.join(dir, "tsconfig.json");
-    if (isFile(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+  return findUp(path.dirname(path.resolve(manifestPath)), "tsconfig.json");
 }
 
 /** The files of `files` that exist on disk, absolute (a compiler also holds files that live only in memory). */
 export function onDisk(files: Iterable<string>): string[] {
   return [...files].map((file) => path.resolve(file)).filter((file) => existsSync(file));
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -11,7 +11,7 @@ import type {
 import { onDisk } from "../project.js";
 import { localImports } from "./local-imports.js";
 import { createTypeScriptHost } from "./module-host.js";
-import { moduleFormatOf } from "./module-format.js";
+import { typeScript6ModuleFormat } from "./module-format.js";
 import { configErrorsOf, configFilesOf, createProjectCache, type ProjectCache } from "./project.js";
 import { readCallShape } from "./call-shape.js";
 import { QUALIFIED_PRINT_FLAGS, typeScript6Model } from "./model.js";
@@ -59,7 +59,7 @@ export function typeScript6Project(project: Project, host: ModuleHost = createTy
     configFile: configFileOf(project),
     configErrors: configErrorsOf(project).map(normalise),
     allowJs: project.getCompilerOptions().allowJs === true,
-    moduleFormat: (file) => moduleFormatOf(project.getCompilerOptions(), file),
+    moduleFormat: (file) => typeScript6ModuleFormat(project.getCompilerOptions(), file),
     localFiles: (modules) => localImports(project.getCompilerOptions(), modules),
     host,
     callShape: (modulePath, exportName) => readCallShape(project, modulePath, exportName),

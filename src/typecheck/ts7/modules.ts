@@ -6,7 +6,7 @@
  * whose import the checker then follows.
  */
 import path from "node:path";
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import {
   SignatureKind,
   SymbolFlags,
@@ -18,6 +18,7 @@ import {
 import type { ModuleHost } from "../../resolve/types.js";
 import type { CallShape } from "../call-shape.js";
 import { MAX_LOCAL_FILES } from "../engine.js";
+import { isFile } from "../find-up.js";
 import { cachedModuleHost, findPathModule, JAVASCRIPT_FILE, TYPESCRIPT_FILE } from "../module-files.js";
 import { isPathSpecifier } from "../module-specifier.js";
 import { NO_TRUNCATION } from "./model.js";
@@ -174,12 +175,4 @@ function importedFiles(project: Project, file: string): string[] {
     }
   }
   return files;
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -11,7 +11,7 @@ import {
 import type { ModuleHost } from "../../resolve/types.js";
 import type { CallShape } from "../call-shape.js";
 import type { EngineDiagnostic, EngineProject, MessageChain, ModuleFormat, ProbeCheck, ProbeTypes } from "../engine.js";
-import { packageScopeOf } from "../package-scope.js";
+import { moduleFormatOf } from "../module-format.js";
 import { DEFAULT_SETTINGS, NO_INPUTS, onDisk, OVERRIDES } from "../project.js";
 import { QUALIFIED_PRINT_FLAGS, typeScript7Model } from "./model.js";
 import { localFilesOf, nativeModuleHost, type ModuleProject, type NativeModuleHost } from "./modules.js";
@@ -19,22 +19,6 @@ import type { NativeSession } from "./session.js";
 
 /** The declarations the probe file makes: `const __flowc_…` at the top or in a question's function. */
 const PROBE_DECLARATION = /\bconst (__flowc_\w+)/g;
-
-/** Module kinds that compile every file to a format without `import.meta`. */
-const SCRIPT_MODULES: ReadonlySet<number> = new Set([
-  ModuleKind.None,
-  ModuleKind.CommonJS,
-  ModuleKind.AMD,
-  ModuleKind.UMD,
-  ModuleKind.System,
-]);
-/** Module kinds under which a `.ts` file takes its format from the nearest package.json's `type`. */
-const NODE_MODULES: ReadonlySet<number> = new Set([
-  ModuleKind.Node16,
-  ModuleKind.Node18,
-  ModuleKind.Node20,
-  ModuleKind.NodeNext,
-]);
 
 /** What flowc reads of the settings, once the compiler has read the tsconfig. */
 interface Settings {
@@ -87,11 +71,7 @@ export class NativeProject implements EngineProject, ModuleProject {
 
   moduleFormat(file: string): ModuleFormat {
     // TypeScript 7 compiles to ES modules unless told otherwise.
-    const module = this.settings().module ?? ModuleKind.ESNext;
-    if (SCRIPT_MODULES.has(module)) return { kind: "script", module: ModuleKind[module] ?? String(module) };
-    if (!NODE_MODULES.has(module)) return { kind: "module" };
-    const scope = packageScopeOf(file);
-    return scope.type === "module" ? { kind: "module" } : { kind: "commonjs-package", packageJson: scope.packageJson };
+    return moduleFormatOf(this.settings().module ?? ModuleKind.ESNext, file);
   }
 
   localFiles(modules: Iterable<string>): Set<string> {
