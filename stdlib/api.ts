@@ -29,7 +29,40 @@ export interface RunContext {
   readonly method: string;
   /** Index of the element being processed in a parallel stage; `undefined` otherwise. */
   readonly item: number | undefined;
+  /**
+   * In a call of a `fallback`: the error of the method it stands in for (that method's own
+   * error, after its retries; on backends that move calls between threads or processes, as
+   * it arrived). `undefined` in every other call.
+   */
+  readonly error?: unknown;
 }
+
+/** The error of a failed item in a `Settled` record: what survives any transport. */
+export interface SettledError {
+  readonly name: string;
+  readonly message: string;
+  /** The error's own `code`, when it has a string one (flowc's errors always do). */
+  readonly code?: string | undefined;
+}
+
+/**
+ * One item's result in the output of a parallel method with `on_error: settle`: its
+ * output, or why it failed after its retries (and its fallback, if it has one). The
+ * output is an array of these in input order.
+ */
+export type Settled<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SettledError };
+
+/** Why a method was skipped (`method:skip`). */
+export type SkipReason =
+  /** Its `run_if` predicate returned `false`. */
+  | "predicate"
+  /** The method before it `branch_on` a value routed elsewhere. */
+  | "branch"
+  /** An input it cannot do without was skipped. */
+  | "upstream"
+  /** Its call failed for good and it says `on_error: skip`. */
+  | "error";
 
 /**
  * Any function can be a method: its first parameter is its input, its awaited
@@ -224,6 +257,43 @@ export type FlowEvent =
     })
   | (EventBase & { readonly type: "method:end"; readonly method: string; readonly ok: boolean })
   | (EventBase & {
+      /**
+       * The method is skipped: it is not called (again) and its successors see `undefined` in
+       * its place. Instead of `method:start` … `method:end` when it never started (`predicate`,
+       * `branch`, `upstream`); in place of its `method:end` when its call failed (`error`).
+       */
+      readonly type: "method:skip";
+      readonly method: string;
+      readonly reason: SkipReason;
+      /** For `error`: the method's own error. */
+      readonly error: unknown;
+    })
+  | (EventBase & {
+      /** A call failed for good and its `fallback` is called with the same input in its place. */
+      readonly type: "call:fallback";
+      readonly method: string;
+      readonly fallback: string;
+      readonly item: number | undefined;
+      /** The method's own error, which the fallback receives as `ctx.error`. */
+      readonly error: unknown;
+    })
+  | (EventBase & {
+      /**
+       * A parallel stage ended with failed items it tolerates (`on_error: skip | settle`, or
+       * items a fallback stood in for), before its `method:end`.
+       */
+      readonly type: "items:tolerated";
+      readonly method: string;
+      /** Items whose call failed after their retries (a fallback that then succeeded included). */
+      readonly failed: number;
+      /** Of those, the items a fallback stood in for. */
+      readonly recovered: number;
+      /** Items in the stage. */
+      readonly items: number;
+      /** The failed items' indices in ascending order (at most the first 100). */
+      readonly indices: readonly number[];
+    })
+  | (EventBase & {
       readonly type: "call:retry";
       readonly method: string;
       readonly item: number | undefined;
@@ -338,14 +408,14 @@ export interface BackendMethod {
    * the scheduler treats any other thrown value as a failure of attempt 1.
    * Methods that take no input (`takesInput: false`) are called without arguments.
    */
-  call(input: unknown, scope: CallScope): unknown;
+  call(input: unknown, scope: CallScope, info?: CallInfo): unknown;
   /**
    * Applies a parallel method to every item, running at most `lanes` calls at
    * once (the scheduler guarantees `1 ≤ lanes ≤ items.length` for a non-empty
    * array); results in input order. The first failed item rejects the whole map
    * with its `MethodError` and no further items start.
    */
-  map(items: readonly unknown[], lanes: number, scope: CallScope): Promise<unknown[]>;
+  map(items: readonly unknown[], lanes: number, scope: CallScope, options?: MapOptions): Promise<unknown[]>;
   /**
    * Like `map`, for a parallel method whose input is an iterable or async
    * iterable other than an array: items are read from it as lanes free up, so
@@ -354,7 +424,28 @@ export interface BackendMethod {
    * `lanes` may exceed the number of items. Backends without it get the
    * items collected into an array and passed to `map`.
    */
-  readonly mapStream?: ((items: ItemStream, lanes: number, scope: CallScope) => Promise<unknown[]>) | undefined;
+  readonly mapStream?:
+    ((items: ItemStream, lanes: number, scope: CallScope, options?: MapOptions) => Promise<unknown[]>) | undefined;
+}
+
+/** What a call made for another method carries into its context (a `fallback`'s call). */
+export interface CallInfo {
+  /** The item the call stands for (`ctx.item`), when it stands for one of a parallel stage. */
+  readonly item?: number | undefined;
+  /** The error of the method it stands in for (`ctx.error`). */
+  readonly error?: unknown;
+}
+
+/** How a map treats items that fail for good. */
+export interface MapOptions {
+  /**
+   * Keep going past failed items: an item whose call failed for good (a `MethodError`, retries
+   * used up) does not reject the map; its result is an `ItemFailure` holding that error, and
+   * `failed` hears of it as soon as it is known. Cancellation still rejects.
+   */
+  readonly tolerate: true;
+  /** Called once per failed item, in the calling thread, when its failure is known. */
+  readonly failed?: ((item: number, error: unknown) => void) | undefined;
 }
 
 /** What a parallel method accepts besides an array (strings excepted: they are not lists of items). */

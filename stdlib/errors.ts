@@ -594,3 +594,16 @@ export function describeValue(value: unknown): string {
     }
   }
 }
+
+/**
+ * The result of an item that failed for good in a map that tolerates failures
+ * (`MapOptions.tolerate`): the scheduler decides what becomes of it (`on_error`,
+ * `fallback`, `max_failures`). Never seen outside the runtime.
+ */
+export class ItemFailure {
+  readonly error: MethodError;
+
+  constructor(error: MethodError) {
+    this.error = error;
+  }
+}

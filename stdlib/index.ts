@@ -10,6 +10,7 @@ export type {
   BackendOpenOptions,
   BackendSession,
   BackoffSettings,
+  CallInfo,
   CallScope,
   Fits,
   FlowEvent,
@@ -19,15 +20,19 @@ export type {
   ItemStream,
   MethodInput,
   MethodOutput,
+  MapOptions,
   MethodTable,
   RetryBackoff,
   RunContext,
   Runner,
   RunnerOptions,
   RunOptions,
+  Settled,
+  SettledError,
+  SkipReason,
 } from "./api.js";
-export type { PlanDescriptor, PlanEdge, PlanMethod } from "./plan.js";
-export { PLAN_FORMAT } from "./plan.js";
+export type { Branch, DiscriminantValue, MaxFailures, OnError, PlanDescriptor, PlanEdge, PlanMethod } from "./plan.js";
+export { PLAN_FORMAT, RUN_INPUT } from "./plan.js";
 export { createRunner } from "./runner.js";
 export { runOnce, sharedRunner, type SharedRunner } from "./run-once.js";
 export { inline } from "./backends/inline.js";

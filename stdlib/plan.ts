@@ -8,7 +8,14 @@
  */
 
 /** Format version of the descriptor, bumped on incompatible changes. */
-export const PLAN_FORMAT = 3;
+export const PLAN_FORMAT = 4;
+
+/**
+ * The run's input as a node (`@input` in a manifest): in a method's `inputs` it stands for
+ * the run's input, and in a fan-in object it is the key of that value. No method can have
+ * this name (`@` is no character of a name), so it never collides with one.
+ */
+export const RUN_INPUT = "@input";
 
 export interface PlanDescriptor {
   readonly format: typeof PLAN_FORMAT;
@@ -23,7 +30,10 @@ export interface PlanDescriptor {
   readonly methods: readonly PlanMethod[];
   /** Data edges `from → to`, sorted by the topological index of `to`, then of `from`. */
   readonly edges: readonly PlanEdge[];
-  /** Methods without inputs: they receive the run's input. */
+  /**
+   * Methods without inputs (helpers excepted): they receive the run's input. A method whose
+   * only input is `@input` receives it too, but is no source: its `inputs` say so.
+   */
   readonly sources: readonly string[];
   /** Methods without outputs: their results form the run's output. */
   readonly sinks: readonly string[];
@@ -65,8 +75,58 @@ export interface PlanMethod {
   readonly shardSize: number | null;
   /** Whether the method declares an input parameter (methods without one are called with none). */
   readonly takesInput: boolean;
-  /** Predecessors in the order their values appear in a fan-in object. Empty for sources. */
+  /**
+   * Predecessors in the order their values appear in a fan-in object; `@input`
+   * ({@link RUN_INPUT}), first when present, is the run's input. Empty for sources and helpers.
+   */
   readonly inputs: readonly string[];
+  /**
+   * Used only as another method's predicate (`run_if`) or `fallback`: in no data flow, never a
+   * source or a sink; the scheduler calls it for the methods that name it.
+   */
+  readonly helper: boolean;
+  /** The predicate (`run_if`) called with this method's input before it runs; `false` skips it. */
+  readonly runIf: string | null;
+  /** The method called with the same input when a call has used up its retries (`fallback`). */
+  readonly fallback: string | null;
+  /**
+   * What a call that failed for good (retries and fallback used up) does (`on_error`): `fail`
+   * the run; `skip` the method (for a parallel method, the item: its output is `undefined`);
+   * `settle` (parallel only): the output is a `Settled` record per item.
+   */
+  readonly onError: OnError;
+  /** Failed items a parallel stage tolerates before it fails after all (`max_failures`); `null`: all of them. */
+  readonly maxFailures: MaxFailures | null;
+  /** Routing by a discriminant of the output (`branch_on`), or `null`. */
+  readonly branch: Branch | null;
+  /**
+   * The inputs whose skip this method tolerates: the type-checker proved that its parameter
+   * (or that key of it) accepts `undefined`, so it runs with `undefined` in their place. A
+   * skipped input not listed here skips the method.
+   */
+  readonly optional: readonly string[];
+}
+
+export type OnError = "fail" | "skip" | "settle";
+
+/** `max_failures: 3;` is `{ kind: "count", value: 3 }`; `max_failures: 5%;` is `{ kind: "percent", value: 5 }`. */
+export interface MaxFailures {
+  readonly kind: "count" | "percent";
+  readonly value: number;
+}
+
+/** A value a discriminant can take: the literal types the compiler reads. */
+export type DiscriminantValue = string | number | boolean | null;
+
+/** How a method's output selects its successors (`branch_on: kind;`). */
+export interface Branch {
+  /** The discriminant property of the output. */
+  readonly property: string;
+  /**
+   * Each successor's name → the discriminant values it receives; every successor of the
+   * method is listed. An output whose discriminant is in none of them fails the run.
+   */
+  readonly routes: Readonly<Record<string, readonly DiscriminantValue[]>>;
 }
 
 export interface PlanEdge {

@@ -46,6 +46,13 @@ export function buildPlan(
       inputs: index.predecessors[v]!.map((a) => a.node)
         .sort(byPosition)
         .map((u) => index.names[u]!),
+      helper: false,
+      runIf: null,
+      fallback: null,
+      onError: "fail",
+      maxFailures: null,
+      branch: null,
+      optional: [],
     };
   });
 

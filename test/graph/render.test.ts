@@ -97,6 +97,13 @@ describe("renderGraph", () => {
       timeoutMs: null,
       shardSize: null,
       takesInput: true,
+      helper: false,
+      runIf: null,
+      fallback: null,
+      onError: "fail",
+      maxFailures: null,
+      branch: null,
+      optional: [],
       inputs: [],
       ...extra,
     });

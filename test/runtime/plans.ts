@@ -7,7 +7,14 @@
  * chain("a", "b", "c")
  */
 import { createHash } from "node:crypto";
-import { PLAN_FORMAT, type PlanDescriptor, type PlanMethod } from "../../stdlib/plan.js";
+import {
+  PLAN_FORMAT,
+  type Branch,
+  type MaxFailures,
+  type OnError,
+  type PlanDescriptor,
+  type PlanMethod,
+} from "../../stdlib/plan.js";
 
 export interface MethodSpec {
   readonly mode?: "single" | "parallel";
@@ -22,8 +29,15 @@ export interface MethodSpec {
   /** Items per shard of a parallel method; `null` (the default) lets the backend choose. */
   readonly shardSize?: number | null;
   readonly takesInput?: boolean;
-  /** Order of the fan-in object's keys; defaults to the predecessors' topological order. */
+  /** Order of the fan-in object's keys; defaults to the predecessors' topological order (`@input` first when given). */
   readonly inputs?: readonly string[];
+  readonly helper?: boolean;
+  readonly runIf?: string | null;
+  readonly fallback?: string | null;
+  readonly onError?: OnError;
+  readonly maxFailures?: MaxFailures | null;
+  readonly branch?: Branch | null;
+  readonly optional?: readonly string[];
 }
 
 export type EdgeSpec = readonly [from: string, to: string];
@@ -66,6 +80,13 @@ export function buildPlan(
       shardSize: spec.shardSize ?? null,
       takesInput: spec.takesInput ?? true,
       inputs: spec.inputs ?? predecessors(method),
+      helper: spec.helper ?? false,
+      runIf: spec.runIf ?? null,
+      fallback: spec.fallback ?? null,
+      onError: spec.onError ?? "fail",
+      maxFailures: spec.maxFailures ?? null,
+      branch: spec.branch ?? null,
+      optional: spec.optional ?? [],
     };
   });
   const sortedEdges = edges
@@ -79,7 +100,12 @@ export function buildPlan(
   const body = {
     methods: planMethods,
     edges: sortedEdges,
-    sources: order.filter((method) => predecessors(method).length === 0),
+    sources: order.filter(
+      (method) =>
+        predecessors(method).length === 0 &&
+        methods[method]?.helper !== true &&
+        (methods[method]?.inputs ?? []).length === 0,
+    ),
     sinks: order.filter((method) => !edges.some(([from]) => from === method)),
     concurrent: [],
     // Test methods exchange plain JSON values, so every backend, those that move values between processes included, can run these plans.

@@ -333,6 +333,13 @@ function buildPlan(
       timeoutMs: setting?.timeoutMs ?? null,
       shardSize: setting?.mode === "parallel" ? (setting.shardSize ?? null) : null,
       takesInput: true,
+      helper: false,
+      runIf: null,
+      fallback: null,
+      onError: "fail",
+      maxFailures: null,
+      branch: null,
+      optional: [],
       inputs: predecessors(node).sort((a, b) => rank(a) - rank(b)),
     };
   });
