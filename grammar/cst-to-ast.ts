@@ -127,7 +127,7 @@ function stringLiteral(token: IToken): StringLiteral {
 
 function numberLiteral(token: IToken): NumberLiteral {
   const raw = token.image;
-  const match = /^(-?\d+(?:\.\d+)?)([A-Za-z]*)$/.exec(raw);
+  const match = /^(-?\d+(?:\.\d+)?)([A-Za-z]*|%)$/.exec(raw);
   const numeric = match?.[1] ?? raw;
   const unit = match?.[2] ?? "";
   return {

@@ -66,10 +66,10 @@ export const UnterminatedString = createToken({
   line_breaks: true,
 });
 
-/** `-?\d+(\.\d+)?` directly followed by an optional unit of letters: `4`, `-1`, `2.5`, `250ms`. */
+/** `-?\d+(\.\d+)?` directly followed by an optional unit of letters or `%`: `4`, `-1`, `2.5`, `250ms`, `5%`. */
 export const NumberLiteral = createToken({
   name: "NumberLiteral",
-  pattern: /-?\d+(?:\.\d+)?[A-Za-z]*/,
+  pattern: /-?\d+(?:\.\d+)?(?:[A-Za-z]+|%)?/,
 });
 
 /** Category of every token that can name a method or a property. */
@@ -96,6 +96,17 @@ export const Identifier = createToken({
 export const DottedName = createToken({
   name: "DottedName",
   pattern: new RegExp(`${identifierPattern}(?:\\.${identifierPattern})+`),
+  categories: [Name],
+});
+
+/**
+ * `@input`: a name no method can have, for what is not a method — the run's input as a
+ * node of the flow. Read as a name wherever one may stand, so that the parser needs no new
+ * rule; the binder says where it may be used, and that `@anything` else is not known.
+ */
+export const AtName = createToken({
+  name: "AtName",
+  pattern: new RegExp(`@${identifierPattern}`),
   categories: [Name],
 });
 
@@ -128,6 +139,7 @@ export const allTokens: readonly TokenType[] = [
   Name,
   // Before the keywords and plain names it begins with: `import.meta` is one dotted name.
   DottedName,
+  AtName,
   Import,
   From,
   As,
@@ -181,6 +193,7 @@ const descriptions = new Map<TokenType, string>([
   [Name, "a name"],
   [Identifier, "a name"],
   [DottedName, "a name"],
+  [AtName, "a name"],
   [Import, "'import'"],
   [From, "'from'"],
   [As, "'as'"],

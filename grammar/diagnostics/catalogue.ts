@@ -129,6 +129,17 @@ export const Messages = {
     message:
       "Module '{0}' exports 'then', which makes it a thenable: importing it would call 'then' instead of giving its methods. Rename the export.",
   },
+  UnknownAtName: {
+    code: 2022,
+    severity: "error",
+    message: "'{0}' is not known: the one name that begins with '@' is '@input', the run's input.{1}",
+  },
+  RunInputMisplaced: { code: 2023, severity: "error", message: "'@input' {0}" },
+  ImportedAtName: {
+    code: 2024,
+    severity: "error",
+    message: "'{0}' cannot be imported: a name that begins with '@' is no method ('@input' is the run's input).",
+  },
 
   // ── FLOW3xxx: graph rules ───────────────────────────────────────────────
   Cycle: { code: 3001, severity: "error", message: "This declaration closes a cycle: {0}." },
@@ -190,6 +201,38 @@ export const Messages = {
     message: "'{0}' must be at most {1}, not '{2}': {3}.",
   },
   TimeoutTooLong: { code: 3017, severity: "error", message: "'timeout' must be at most {0}, not '{1}'." },
+  InvalidMaxFailures: {
+    code: 3018,
+    severity: "error",
+    message: "'max_failures' must be a whole number 0 or more, or a percentage from 0% to 100%, not '{0}'.",
+  },
+  SettleNeedsParallel: {
+    code: 3019,
+    severity: "error",
+    message:
+      "'on_error: settle' applies to parallel methods, whose output has an item for each input; '{0}' is not parallel. Write 'on_error: skip;' to skip it when its call fails.",
+  },
+  MaxFailuresWithoutTolerance: {
+    code: 3020,
+    severity: "error",
+    message: "'max_failures' of '{0}' has nothing to limit: {1}",
+  },
+  GuardIsItself: {
+    code: 3021,
+    severity: "error",
+    message: "'{0}' of '{1}' names '{1}' itself: {2}",
+  },
+  BranchWithoutSuccessors: {
+    code: 3022,
+    severity: "error",
+    message: "'branch_on' of '{0}' has nothing to route: no method takes its output.",
+  },
+  BranchOnParallel: {
+    code: 3023,
+    severity: "error",
+    message:
+      "'branch_on' routes the output of a single method; '{0}' is parallel, and its output is an array of its items' outputs.",
+  },
 
   // ── FLOW4xxx: types ─────────────────────────────────────────────────────
   EdgeTypeMismatch: {

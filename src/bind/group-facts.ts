@@ -1,4 +1,5 @@
 import type { Group, Identifier, Property } from "../../grammar/ast.js";
+import type { MaxFailures, OnError } from "../../stdlib/plan.js";
 import type { ExecutionFlow } from "../graph/build-graph.js";
 
 /** A valid property value together with the property that wrote it. */
@@ -21,12 +22,29 @@ export interface GroupSettings {
 export type SettingKey = keyof GroupSettings;
 
 /**
+ * What a group says about how its methods' failures and skips are routed: a predicate
+ * (`run_if`), a `fallback`, `on_error`, `max_failures`, and the discriminant its outputs
+ * are routed by (`branch_on`).
+ */
+export interface GroupRouting {
+  /** The predicate's name as written. */
+  readonly run_if?: Setting<Identifier>;
+  readonly fallback?: Setting<Identifier>;
+  readonly on_error?: Setting<OnError>;
+  readonly max_failures?: Setting<MaxFailures>;
+  /** The discriminant property's name (an identifier or a string). */
+  readonly branch_on?: Setting<string>;
+}
+
+export type RoutingKey = keyof GroupRouting;
+
+/**
  * A setting whose value is no value it can take, kept for the rule that says so
  * (`settingValues`): not a whole number (or not one in range), not a duration, or a
  * count or duration past what anything can honour.
  */
 export interface SettingProblem {
-  readonly key: SettingKey;
+  readonly key: SettingKey | "max_failures";
   readonly property: Property;
   readonly kind: "invalid" | "too large" | "too long";
 }
@@ -43,6 +61,12 @@ export interface GroupFacts {
   /** The value of `execution_flow` as written, when it is valid. */
   readonly flowValue: Identifier | undefined;
   readonly settings: GroupSettings;
+  readonly routing: GroupRouting;
+  /**
+   * `@input` when it begins this sequential group: the run's input flows into the group's
+   * first method(s). Never among `methods`.
+   */
+  readonly runInput: Identifier | undefined;
   /** The settings written with a value they cannot take. */
   readonly problems: readonly SettingProblem[];
   /** Every known key the block writes, even with an invalid value. */

@@ -1,6 +1,13 @@
 import type { Identifier, Span } from "../../grammar/ast.js";
 import { positionAt, type SourceText } from "../../grammar/source.js";
-import { isConcurrentGroup, type GroupFacts, type Setting, type SettingKey } from "./group-facts.js";
+import {
+  isConcurrentGroup,
+  type GroupFacts,
+  type GroupRouting,
+  type RoutingKey,
+  type Setting,
+  type SettingKey,
+} from "./group-facts.js";
 import type { MethodSettings } from "./types.js";
 
 /** Where each merged setting of one method was written; rules point their diagnostics there. */
@@ -8,6 +15,8 @@ export interface MethodOrigins {
   /** The `parallel` of the first `execution_flow: parallel` group that lists the method. */
   readonly parallel: Identifier | undefined;
   readonly settings: { readonly [K in SettingKey]?: Setting<number> };
+  /** The first value of each routing property (`run_if`, `fallback`, `on_error`, `max_failures`, `branch_on`). */
+  readonly routing: GroupRouting;
   /** Whether some group listing the method writes `min_worker_count`, even with an invalid value. */
   readonly minWorkersWritten: boolean;
   /** The concurrent groups (of two methods or more) that list the method. */
@@ -20,11 +29,11 @@ export interface MethodOrigins {
 
 /** A setting of one method written twice with different values. */
 export interface SettingConflict {
-  readonly key: SettingKey;
+  readonly key: SettingKey | RoutingKey;
   /** The first value written, which the method keeps. */
-  readonly first: Setting<number>;
+  readonly first: Setting<unknown>;
   /** The later value that disagrees. */
-  readonly here: Setting<number>;
+  readonly here: Setting<unknown>;
 }
 
 export interface MergedSettings {
@@ -33,6 +42,17 @@ export interface MergedSettings {
 }
 
 const settingKeys: readonly SettingKey[] = ["min_worker_count", "max_worker_count", "retries", "timeout", "shard_size"];
+const routingKeys: readonly RoutingKey[] = ["run_if", "fallback", "on_error", "max_failures", "branch_on"];
+
+/** Whether two values of one setting say the same: names and limits by what they say, not where. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a !== "object" || a === null || typeof b !== "object" || b === null) return a === b;
+  return JSON.stringify(comparable(a)) === JSON.stringify(comparable(b));
+}
+
+function comparable(value: object): unknown {
+  return "kind" in value && value.kind === "Identifier" && "name" in value ? value.name : value;
+}
 
 /** `etl.flow:3:12`: where a span starts, as printed in messages. */
 export function locate(source: SourceText, span: Span): string {
@@ -50,6 +70,7 @@ export function mergeSettings(nodes: readonly string[], groups: readonly GroupFa
   interface Draft {
     parallel: Identifier | undefined;
     settings: { [K in SettingKey]?: Setting<number> };
+    routing: { [K in RoutingKey]?: Setting<unknown> };
     minWorkersWritten: boolean;
     concurrentGroups: GroupFacts[];
     uncertain: boolean;
@@ -60,6 +81,7 @@ export function mergeSettings(nodes: readonly string[], groups: readonly GroupFa
     drafts.set(name, {
       parallel: undefined,
       settings: {},
+      routing: {},
       minWorkersWritten: false,
       concurrentGroups: [],
       uncertain: false,
@@ -87,12 +109,20 @@ export function mergeSettings(nodes: readonly string[], groups: readonly GroupFa
           draft.conflicts.push({ key, first, here });
         }
       }
+      for (const key of routingKeys) {
+        const here: Setting<unknown> | undefined = facts.routing[key];
+        if (here === undefined) continue;
+        const first = draft.routing[key];
+        if (first === undefined) draft.routing[key] = here;
+        else if (!sameValue(first.value, here.value)) draft.conflicts.push({ key, first, here });
+      }
     }
   }
 
   const settings = new Map<string, MethodSettings>();
   const origins = new Map<string, MethodOrigins>();
   for (const [name, draft] of drafts) {
+    const routing = draft.routing as GroupRouting;
     settings.set(name, {
       mode: draft.parallel === undefined ? "single" : "parallel",
       concurrent: draft.concurrentGroups.length > 0,
@@ -101,10 +131,16 @@ export function mergeSettings(nodes: readonly string[], groups: readonly GroupFa
       retries: draft.settings.retries?.value,
       timeoutMs: draft.settings.timeout?.value,
       shardSize: draft.settings.shard_size?.value,
+      runIf: routing.run_if?.value.name,
+      fallback: routing.fallback?.value.name,
+      onError: routing.on_error?.value,
+      maxFailures: routing.max_failures?.value,
+      branchOn: routing.branch_on?.value,
     });
     origins.set(name, {
       parallel: draft.parallel,
       settings: draft.settings,
+      routing,
       minWorkersWritten: draft.minWorkersWritten,
       concurrentGroups: draft.concurrentGroups,
       uncertain: draft.uncertain,

@@ -3,12 +3,23 @@ import type { SourceText } from "../../grammar/source.js";
 import { Messages } from "../../grammar/diagnostics/catalogue.js";
 import { didYouMean, excerpt } from "../../grammar/diagnostics/diagnostic.js";
 import type { ExecutionFlow } from "../graph/build-graph.js";
-import type { GroupFacts, GroupSettings, Setting, SettingKey, SettingProblem } from "./group-facts.js";
+import type { MaxFailures, OnError } from "../../stdlib/plan.js";
+import { RUN_INPUT } from "../../stdlib/plan.js";
+import type {
+  GroupFacts,
+  GroupRouting,
+  GroupSettings,
+  RoutingKey,
+  Setting,
+  SettingKey,
+  SettingProblem,
+} from "./group-facts.js";
 import { suggestProperty } from "./property-suggestion.js";
 import type { Report } from "./report.js";
 import { toMilliseconds } from "../duration.js";
 
 const executionFlows: readonly ExecutionFlow[] = ["sequential", "parallel", "concurrent"];
+const onErrorValues: readonly OnError[] = ["fail", "skip", "settle"];
 
 /**
  * The most workers a method may ask for. No backend can start more: a worker thread
@@ -41,6 +52,11 @@ export const knownProperties = [
   "retries",
   "timeout",
   "shard_size",
+  "run_if",
+  "fallback",
+  "on_error",
+  "max_failures",
+  "branch_on",
 ] as const;
 
 /**
@@ -55,7 +71,12 @@ export function readGroups(document: FlowDocument, source: SourceText, report: R
 function readGroup(group: Group, source: SourceText, report: Report): GroupFacts {
   const methods: Identifier[] = [];
   const firstMention = new Map<string, Identifier>();
-  for (const method of group.methods) {
+  const atNames: { readonly name: Identifier; readonly position: number }[] = [];
+  for (const [position, method] of group.methods.entries()) {
+    if (method.name.startsWith("@")) {
+      atNames.push({ name: method, position });
+      continue;
+    }
     const first = firstMention.get(method.name);
     if (first !== undefined) {
       report(
@@ -73,6 +94,7 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
   let flow: ExecutionFlow | undefined;
   let flowValue: Identifier | undefined;
   const settings: { -readonly [K in SettingKey]?: Setting<number> } = {};
+  const routing: { -readonly [K in RoutingKey]?: GroupRouting[K] } = {};
   const problems: SettingProblem[] = [];
   const written = new Map<string, Property>();
   let uncertain = false;
@@ -139,8 +161,54 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
         else settings.timeout = { value: milliseconds, property };
         break;
       }
+      case "run_if":
+      case "fallback": {
+        if (value.kind === "Identifier" && !value.name.startsWith("@")) {
+          routing[key] = { value, property };
+        } else if (value.kind === "Identifier" && value.name === RUN_INPUT) {
+          report(Messages.RunInputMisplaced, value.span, [
+            `is the run's input, not a method: '${key}' names a method.`,
+          ]);
+        } else {
+          report(Messages.UnknownValue, value.span, [text, key, "the name of a method", ""]);
+        }
+        break;
+      }
+      case "on_error": {
+        if (value.kind === "Identifier" && (onErrorValues as readonly string[]).includes(value.name)) {
+          routing.on_error = { value: value.name as OnError, property };
+        } else {
+          const word = value.kind === "Identifier" ? value.name : value.kind === "StringLiteral" ? value.value : "";
+          report(Messages.UnknownValue, value.span, [
+            text,
+            key,
+            "'fail', 'skip' or 'settle'",
+            didYouMean(word, onErrorValues),
+          ]);
+        }
+        break;
+      }
+      case "branch_on": {
+        if (
+          (value.kind === "Identifier" && !value.name.startsWith("@")) ||
+          (value.kind === "StringLiteral" && value.value !== "")
+        ) {
+          routing.branch_on = { value: value.kind === "Identifier" ? value.name : value.value, property };
+        } else {
+          report(Messages.UnknownValue, value.span, [text, key, "the name of a property of the method's output", ""]);
+        }
+        break;
+      }
+      case "max_failures": {
+        const limit = maxFailures(value);
+        if (limit === undefined) problems.push({ key, property, kind: "invalid" });
+        else routing.max_failures = { value: limit, property };
+        break;
+      }
     }
   }
+
+  const runInput = readRunInput(atNames, methods.length, flow, uncertain, report);
 
   const groupSettings: GroupSettings = settings;
   return {
@@ -149,6 +217,8 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
     flow,
     flowValue,
     settings: groupSettings,
+    routing,
+    runInput,
     problems,
     writtenKeys: new Set(written.keys()),
     uncertain,
@@ -177,6 +247,54 @@ function flowHint(value: Value): string {
     return didYouMean(value.value, executionFlows);
   }
   return "";
+}
+
+/**
+ * The `@input` that begins a sequential group, reporting every other name that begins with
+ * `@` (FLOW2022) and every `@input` elsewhere (FLOW2023). Nothing is said about a group
+ * whose block has an error that hides its flow: the error is what to fix.
+ */
+function readRunInput(
+  atNames: readonly { readonly name: Identifier; readonly position: number }[],
+  methodCount: number,
+  flow: ExecutionFlow | undefined,
+  uncertain: boolean,
+  report: Report,
+): Identifier | undefined {
+  let runInput: Identifier | undefined;
+  for (const { name, position } of atNames) {
+    if (name.name !== RUN_INPUT) {
+      report(Messages.UnknownAtName, name.span, [name.name, didYouMean(name.name, [RUN_INPUT])]);
+      continue;
+    }
+    if (uncertain && flow === undefined) continue;
+    if (flow !== "sequential") {
+      report(Messages.RunInputMisplaced, name.span, [
+        "begins a sequential group only: it is the run's input, not a method, and has no settings of its own.",
+      ]);
+    } else if (position !== 0 || runInput !== undefined) {
+      report(Messages.RunInputMisplaced, name.span, [
+        "can only begin a sequential group: nothing flows into the run's input.",
+      ]);
+    } else if (methodCount === 0) {
+      report(Messages.RunInputMisplaced, name.span, ["must be followed by the methods it feeds."]);
+    } else {
+      runInput = name;
+    }
+  }
+  return runInput;
+}
+
+/** `3` (items) or `5%` (of the stage's items), or `undefined` when it is neither. */
+function maxFailures(value: Value): MaxFailures | undefined {
+  if (value.kind !== "NumberLiteral") return undefined;
+  if (value.unit === "%") {
+    return Number.isFinite(value.value) && value.value >= 0 && value.value <= 100
+      ? { kind: "percent", value: value.value }
+      : undefined;
+  }
+  const count = integerAtLeast(value, 0);
+  return count === undefined ? undefined : { kind: "count", value: count };
 }
 
 function integerAtLeast(value: Value, least: number): number | undefined {

@@ -1,5 +1,6 @@
 import type { FlowDocument, Identifier } from "../../grammar/ast.js";
 import type { Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
+import type { MaxFailures, OnError } from "../../stdlib/plan.js";
 import type { SourceText } from "../../grammar/source.js";
 import type { GroupFacts } from "./group-facts.js";
 import type { MethodOrigins } from "./merge-settings.js";
@@ -16,6 +17,13 @@ export interface MethodSettings {
   readonly timeoutMs: number | undefined;
   /** Items per shard (`shard_size`); only a parallel method has shards. */
   readonly shardSize: number | undefined;
+  /** The predicate (`run_if`) and the `fallback`, by name. */
+  readonly runIf: string | undefined;
+  readonly fallback: string | undefined;
+  readonly onError: OnError | undefined;
+  readonly maxFailures: MaxFailures | undefined;
+  /** The discriminant its output is routed by (`branch_on`). */
+  readonly branchOn: string | undefined;
 }
 
 export interface GraphEdge {
@@ -30,6 +38,11 @@ export interface FlowGraph {
   readonly nodes: readonly string[];
   /** Deduplicated data edges, in declaration order. */
   readonly edges: readonly GraphEdge[];
+  /**
+   * Where the run's input flows (`@input, report`): edges from `@input` (`from` is
+   * `RUN_INPUT`), deduplicated, in declaration order. Not among `edges`: `@input` is no method.
+   */
+  readonly runInputs?: readonly GraphEdge[];
 }
 
 /**

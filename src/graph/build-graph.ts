@@ -1,4 +1,5 @@
 import type { Identifier } from "../../grammar/ast.js";
+import { RUN_INPUT } from "../../stdlib/plan.js";
 import type { FlowGraph, GraphEdge } from "../bind/types.js";
 
 export type ExecutionFlow = "sequential" | "parallel" | "concurrent";
@@ -7,6 +8,8 @@ export type ExecutionFlow = "sequential" | "parallel" | "concurrent";
 export interface GraphGroup {
   readonly methods: readonly Identifier[];
   readonly flow: ExecutionFlow | undefined;
+  /** `@input` when it begins this (sequential) group. */
+  readonly runInput?: Identifier | undefined;
 }
 
 /**
@@ -17,7 +20,8 @@ export interface GraphGroup {
  * to each other, they form one layer instead of a chain: every method of the layer
  * takes the output of the layer before and feeds the layer after
  * (`a, b, c, d` with `b, c` concurrent gives a→b, a→c, b→d, c→d).
- * Every other kind of group contributes nodes only.
+ * Every other kind of group contributes nodes only. `@input` at the head of a sequential
+ * group feeds the group's first layer; it is no node (see `FlowGraph.runInputs`).
  */
 export function buildGraph(groups: readonly GraphGroup[]): FlowGraph {
   const nodes: string[] = [];
@@ -50,6 +54,7 @@ export function buildGraph(groups: readonly GraphGroup[]): FlowGraph {
   };
 
   const edges = new Map<string, GraphEdge>();
+  const runInputs = new Map<string, GraphEdge>();
   for (const group of groups) {
     if (group.flow !== "sequential") continue;
     const layers: Identifier[][] = [];
@@ -62,6 +67,11 @@ export function buildGraph(groups: readonly GraphGroup[]): FlowGraph {
         layers.push([method]);
       }
     }
+    if (group.runInput !== undefined) {
+      for (const to of layers[0] ?? []) {
+        if (!runInputs.has(to.name)) runInputs.set(to.name, { from: RUN_INPUT, to: to.name, declaration: to });
+      }
+    }
     for (let i = 0; i + 1 < layers.length; i++) {
       for (const from of layers[i]!) {
         for (const to of layers[i + 1]!) {
@@ -72,5 +82,5 @@ export function buildGraph(groups: readonly GraphGroup[]): FlowGraph {
     }
   }
 
-  return { nodes, edges: [...edges.values()] };
+  return { nodes, edges: [...edges.values()], runInputs: [...runInputs.values()] };
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { PLAN_FORMAT, type PlanDescriptor, type PlanEdge, type PlanMethod } from "../../stdlib/plan.js";
+import { PLAN_FORMAT, RUN_INPUT, type PlanDescriptor, type PlanEdge, type PlanMethod } from "../../stdlib/plan.js";
 import type { FlowGraph, MethodSettings } from "../bind/types.js";
 import { indexGraph } from "../graph/graph-index.js";
 import { topologicalOrder } from "../graph/topological-order.js";
@@ -12,7 +12,9 @@ import { minimumWorkers } from "./minimum-workers.js";
  *
  * Everything is ordered by a stable topological order (ties broken by first mention),
  * so the same manifest always gives the same plan, byte for byte, and the same hash.
- * `takesInput` is `true` for every method: only the type-checker knows better.
+ * `takesInput` is `true` for every method, `optional` empty and each branch's routes empty:
+ * only the type-checker knows better. Predicates and fallbacks that are in no flow follow
+ * the methods, as helpers, in the order they are first named.
  */
 export function buildPlan(
   name: string,
@@ -27,11 +29,16 @@ export function buildPlan(
   order.forEach((v, i) => (position[v] = i));
   const byPosition = (a: number, b: number): number => position[a]! - position[b]!;
 
-  const methods: PlanMethod[] = order.map((v) => {
+  const fedByRunInput = new Set((graph.runInputs ?? []).map((edge) => edge.to));
+  const nodes: PlanMethod[] = order.map((v) => {
     const methodName = index.names[v]!;
     const method = settings.get(methodName);
     const binding = resolution.bindings.get(methodName);
     const parallel = method?.mode === "parallel";
+    const predecessors = index.predecessors[v]!.map((a) => a.node)
+      .sort(byPosition)
+      .map((u) => index.names[u]!);
+    const branchOn = method?.branchOn;
     return {
       name: methodName,
       module: binding?.module ?? `./${name}.methods`,
@@ -43,25 +50,32 @@ export function buildPlan(
       timeoutMs: method?.timeoutMs ?? null,
       shardSize: parallel ? (method?.shardSize ?? null) : null,
       takesInput: true,
-      inputs: index.predecessors[v]!.map((a) => a.node)
-        .sort(byPosition)
-        .map((u) => index.names[u]!),
+      inputs: fedByRunInput.has(methodName) ? [RUN_INPUT, ...predecessors] : predecessors,
       helper: false,
-      runIf: null,
-      fallback: null,
-      onError: "fail",
-      maxFailures: null,
-      branch: null,
+      runIf: method?.runIf ?? null,
+      fallback: method?.fallback ?? null,
+      onError: method?.onError ?? "fail",
+      maxFailures: parallel ? (method?.maxFailures ?? null) : null,
+      branch:
+        branchOn === undefined
+          ? null
+          : {
+              property: branchOn,
+              routes: Object.fromEntries(index.successors[v]!.map((a) => [index.names[a.node]!, []] as const)),
+            },
       optional: [],
     };
   });
+  const methods = [...nodes, ...helpersOf(nodes, name, resolution)];
 
   const edges: PlanEdge[] = graph.edges
     .map((edge) => ({ from: index.indexOf.get(edge.from)!, to: index.indexOf.get(edge.to)! }))
     .sort((a, b) => byPosition(a.to, b.to) || byPosition(a.from, b.from))
     .map((edge) => ({ from: index.names[edge.from]!, to: index.names[edge.to]! }));
 
-  const sources = order.filter((v) => index.predecessors[v]!.length === 0).map((v) => index.names[v]!);
+  const sources = order
+    .filter((v) => index.predecessors[v]!.length === 0 && !fedByRunInput.has(index.names[v]!))
+    .map((v) => index.names[v]!);
   const sinks = order.filter((v) => index.successors[v]!.length === 0).map((v) => index.names[v]!);
 
   // Each group's names in plan order, the groups in the order they were declared.
@@ -93,6 +107,48 @@ export function buildPlan(
     concurrent,
     jsonSafe: false,
   };
+}
+
+/**
+ * The predicates and fallbacks that are no method of the flow, each once, in the order the
+ * methods name them: called with the input of the methods they serve, they run as those do
+ * (per item when one of them is parallel), without retries or a timeout of their own.
+ */
+function helpersOf(nodes: readonly PlanMethod[], name: string, resolution: Resolution): PlanMethod[] {
+  const inFlow = new Set(nodes.map((method) => method.name));
+  const helpers = new Map<string, PlanMethod>();
+  for (const method of nodes) {
+    for (const helper of [method.runIf, method.fallback]) {
+      if (helper === null || inFlow.has(helper)) continue;
+      const known = helpers.get(helper);
+      if (known !== undefined) {
+        if (method.mode === "parallel") helpers.set(helper, { ...known, mode: "parallel" });
+        continue;
+      }
+      const binding = resolution.bindings.get(helper);
+      helpers.set(helper, {
+        name: helper,
+        module: binding?.module ?? `./${name}.methods`,
+        exportName: binding?.exportName ?? helper,
+        mode: method.mode,
+        minWorkers: 1,
+        maxWorkers: null,
+        retries: 0,
+        timeoutMs: null,
+        shardSize: null,
+        takesInput: true,
+        inputs: [],
+        helper: true,
+        runIf: null,
+        fallback: null,
+        onError: "fail",
+        maxFailures: null,
+        branch: null,
+        optional: [],
+      });
+    }
+  }
+  return [...helpers.values()];
 }
 
 /** The `hash` of a plan: hex sha256 of the canonical JSON of everything else in it. */

@@ -80,6 +80,7 @@ const prototypeKey = "__proto__";
  * binds), as the diagnostic to report, or `undefined` when it can.
  */
 export function methodNameProblem(name: string): DiagnosticMessage | undefined {
+  if (name.startsWith("@")) return Messages.ImportedAtName;
   if (reservedWords.has(name)) return Messages.InvalidIdentifier;
   if (name === prototypeKey) return Messages.PrototypeKeyName;
   if (name === thenKey) return Messages.ThenName;
@@ -104,6 +105,7 @@ export function isThenable(exports: ReadonlyMap<string, unknown>): boolean {
  * the plan carries the export name to the runtime, which reads it off objects.
  */
 export function exportNameProblem(name: string): DiagnosticMessage | undefined {
+  if (name.startsWith("@")) return Messages.ImportedAtName;
   if (name === prototypeKey) return Messages.PrototypeKeyName;
   if (name === thenKey) return Messages.ThenName;
   return undefined;

@@ -14,6 +14,7 @@ import { diagnosticsPerFile } from "../../grammar/diagnostics/limit.js";
 import { defaultModuleSpecifier, likelySourcePath } from "./manifest-name.js";
 import { isPathSpecifier, printableSpecifier, urlUnsafeCharacter } from "./module-path-characters.js";
 import { exportNameProblem, isThenable, methodNameProblem } from "./reserved-words.js";
+import { methodMentions } from "./mentions.js";
 import type { MethodBinding, ModuleHost, ModuleInfo, Resolution } from "./types.js";
 
 /**
@@ -59,9 +60,7 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
   const thenable = new Set<string>();
   // A method named `then` is refused as such (FLOW2020), which says it all.
   const namesThen =
-    document.groups.some((group) =>
-      group.methods.some((method) => methodNameProblem(method.name) === Messages.ThenName),
-    ) ||
+    [...methodMentions(document).keys()].some((name) => methodNameProblem(name) === Messages.ThenName) ||
     document.imports.some((declaration) =>
       declaration.specifiers.some((specifier) => exportNameProblem(specifier.imported.name) === Messages.ThenName),
     );
@@ -151,12 +150,7 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
     }
   }
 
-  const firstMentions = new Map<string, Identifier>();
-  for (const group of document.groups) {
-    for (const mention of group.methods) {
-      if (!firstMentions.has(mention.name)) firstMentions.set(mention.name, mention);
-    }
-  }
+  const firstMentions = methodMentions(document);
 
   const defaultSpecifier = defaultModuleSpecifier(file);
   const suggestImport = importSuggester(imported);

@@ -23,6 +23,10 @@ describe("rules", () => {
       "concurrentIndependence",
       "methodsInFlow",
       "workerCapacity",
+      "settleNeedsParallel",
+      "maxFailuresNeedTolerance",
+      "guardIsNotItself",
+      "branchHasSuccessors",
     ]);
   });
 
@@ -113,6 +117,11 @@ describe("rules", () => {
         retries: undefined,
         timeoutMs: undefined,
         shardSize: undefined,
+        runIf: undefined,
+        fallback: undefined,
+        onError: undefined,
+        maxFailures: undefined,
+        branchOn: undefined,
       });
     });
 

@@ -10,6 +10,10 @@ import { workerCapacity } from "./worker-capacity.js";
 import { workerCountRange } from "./worker-count-range.js";
 import { parallelSettingsNeedParallel } from "./parallel-settings-need-parallel.js";
 import { settingValues } from "./setting-values.js";
+import { settleNeedsParallel } from "./settle-needs-parallel.js";
+import { maxFailuresNeedTolerance } from "./max-failures-need-tolerance.js";
+import { guardIsNotItself } from "./guard-is-not-itself.js";
+import { branchHasSuccessors } from "./branch-has-successors.js";
 
 /** Every semantic rule, in the order they run. Diagnostics are sorted by position afterwards. */
 export const specifiedRules: readonly Rule[] = [
@@ -24,4 +28,8 @@ export const specifiedRules: readonly Rule[] = [
   concurrentIndependence,
   methodsInFlow,
   workerCapacity,
+  settleNeedsParallel,
+  maxFailuresNeedTolerance,
+  guardIsNotItself,
+  branchHasSuccessors,
 ];

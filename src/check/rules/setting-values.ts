@@ -9,7 +9,8 @@ import type { RuleContext } from "../rule-context.js";
  * `timeout` that is no positive duration (FLOW3012); and, so that a typo is not taken at
  * its word, a count past what any backend can honour (FLOW3016) or a timeout past what a
  * timer can wait (FLOW3017), which would start threads until memory runs out or fail
- * every call at once. The method keeps no value from such a property.
+ * every call at once; a `max_failures` that is no count or percentage (FLOW3018). The
+ * method keeps no value from such a property.
  */
 export function settingValues(context: RuleContext): void {
   for (const facts of context.groups) {
@@ -21,6 +22,8 @@ export function settingValues(context: RuleContext): void {
         else context.report(Messages.InvalidTimeout, value.span, [text]);
       } else if (key === "retries") {
         context.report(Messages.InvalidRetries, value.span, [text]);
+      } else if (key === "max_failures") {
+        context.report(Messages.InvalidMaxFailures, value.span, [text]);
       } else if (kind === "too large") {
         const bound = upperBounds[key];
         context.report(Messages.CountTooLarge, value.span, [key, bound.most, text, bound.why]);
