@@ -227,6 +227,11 @@ export function buildAnalysis(manifestPath: string, text: string, options: Build
       retries: undefined,
       timeoutMs: undefined,
       shardSize: undefined,
+      runIf: undefined,
+      fallback: undefined,
+      onError: undefined,
+      maxFailures: undefined,
+      branchOn: undefined,
     });
   }
   const concurrentPairs = new Set<string>();
