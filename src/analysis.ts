@@ -3,6 +3,7 @@ import { sortDiagnostics, type Diagnostic } from "../grammar/diagnostics/diagnos
 import type { SourceText } from "../grammar/source.js";
 import type { PlanDescriptor } from "../stdlib/plan.js";
 import type { TargetBackend } from "./bind/read-backend.js";
+import type { MethodOrigins } from "./bind/merge-settings.js";
 import type { Binding, FlowGraph, MethodSettings } from "./bind/types.js";
 import type { Checked } from "./check/types.js";
 import { plan } from "./plan/plan.js";
@@ -19,6 +20,8 @@ export interface Analysis {
   readonly resolution: Resolution;
   readonly graph: FlowGraph;
   readonly settings: ReadonlyMap<string, MethodSettings>;
+  /** Where each method's settings were written (diagnostics about them point there). */
+  readonly origins: ReadonlyMap<string, MethodOrigins>;
   /** The backend the manifest declares (`backend bullmq;`), when it names one. */
   readonly backend: TargetBackend | undefined;
   /**
@@ -38,6 +41,7 @@ export function analysisOf(resolution: Resolution, bound: Binding, checked: Chec
     resolution,
     graph: bound.graph,
     settings: bound.settings,
+    origins: bound.origins,
     backend: bound.backend,
     plan: plan(resolution, bound, checked),
     diagnostics: sortDiagnostics(bound.diagnostics.concat(checked.diagnostics)),

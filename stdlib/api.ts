@@ -53,6 +53,31 @@ export interface SettledError {
 export type Settled<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SettledError };
 
+/**
+ * The members of the union `T` that a successor of `branch_on: K` may receive: those
+ * whose `K` can be one of the values `V` routed to it. Generated runners type a branch's
+ * edges with it.
+ */
+export type Routed<T, K extends PropertyKey, V> = T extends unknown
+  ? T extends Readonly<Record<K, infer D>>
+    ? [Extract<D, V>] extends [never]
+      ? never
+      : T
+    : never
+  : never;
+
+/**
+ * The values the discriminant `K` takes over the members of `T`. Generated runners prove
+ * with it that a branch routes every value its output can have.
+ */
+export type Discriminant<T, K extends PropertyKey> = T extends Readonly<Record<K, infer D>> ? D : never;
+
+/**
+ * What a method that takes the run's input beside other inputs needs of it: the type of
+ * the `"@input"` member of its parameter (`unknown` when it has none).
+ */
+export type RunInputPart<T> = T extends { readonly "@input"?: infer R } ? R : unknown;
+
 /** Why a method was skipped (`method:skip`). */
 export type SkipReason =
   /** Its `run_if` predicate returned `false`. */

@@ -308,6 +308,43 @@ export const Messages = {
     message:
       "'{0}' is a JavaScript module, which TypeScript reads only with 'allowJs' (and checks with 'checkJs'): add them to the compilerOptions of {1}.",
   },
+  PredicateInputMismatch: {
+    code: 4017,
+    severity: "error",
+    message: "What '{0}' receives does not fit its predicate '{1}': type '{2}' is not assignable to type '{3}'.{4}",
+  },
+  PredicateNotBoolean: {
+    code: 4018,
+    severity: "error",
+    message: "The predicate '{0}' of '{1}' returns '{2}', not a boolean.",
+  },
+  FallbackInputMismatch: {
+    code: 4019,
+    severity: "error",
+    message: "What '{0}' receives does not fit its fallback '{1}': type '{2}' is not assignable to type '{3}'.{4}",
+  },
+  FallbackOutputMismatch: {
+    code: 4020,
+    severity: "error",
+    message:
+      "The output of the fallback '{0}' cannot stand in for the output of '{1}': type '{2}' is not assignable to type '{3}'.{4}",
+  },
+  BranchNotDiscriminated: {
+    code: 4021,
+    severity: "error",
+    message: "'branch_on: {0}' needs the output of '{1}' to be a union whose every member has a literal '{0}': {2}",
+  },
+  BranchNotExhaustive: {
+    code: 4022,
+    severity: "error",
+    message:
+      "No successor of '{0}' accepts its output when '{1}' is {2}: add a successor that takes {3}, or widen the parameter of one.",
+  },
+  BranchSuccessorAcceptsNothing: {
+    code: 4023,
+    severity: "error",
+    message: "'{0}' accepts no variant of the output of '{1}' ('{2}'), so 'branch_on: {3}' never routes to it.",
+  },
 } as const satisfies Record<string, DiagnosticMessage>;
 
 export type MessageName = keyof typeof Messages;

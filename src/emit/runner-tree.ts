@@ -5,11 +5,16 @@
  * `Input`, `Output`, `createRunner`, `shared`, `run`, `close`, `m0`, `m1`, …). Manifest names and
  * export names appear as property names and string literals, never as
  * declarations, so no manifest can shadow or redeclare anything in it.
+ *
+ * Longer than most files here: it is one tree, and the types of its parts (what each edge
+ * carries, the run's input and output, the proofs) are built from the same few helpers.
  */
 import path from "node:path";
 import * as t from "../syntax/tree.js";
 import type { PlanDescriptor, PlanMethod } from "../../stdlib/plan.js";
 import { isPathSpecifier, relativeImportSpecifier } from "../typecheck/module-specifier.js";
+import { FlowShape, handedOf, type Piece } from "../typecheck/flow-shape.js";
+import { literalType } from "../typecheck/probe-file.js";
 import type { TypedPlan } from "../typecheck/types.js";
 import {
   arrayOf,
@@ -25,16 +30,20 @@ import {
 
 /** Names the runtime exports that a runner may use, in the order they are imported. */
 const RUNTIME_TYPES = [
+  "Discriminant",
   "Fits",
   "Item",
   "Items",
   "MethodInput",
   "MethodOutput",
   "PlanDescriptor",
+  "Routed",
   "RunContext",
+  "RunInputPart",
   "Runner",
   "RunnerOptions",
   "RunOptions",
+  "Settled",
 ] as const;
 type RuntimeType = (typeof RUNTIME_TYPES)[number];
 
@@ -61,12 +70,14 @@ class RunnerTree {
   private readonly used = new Set<RuntimeType>();
   private readonly modules: { namespace: string; specifier: string }[] = [];
   private readonly refs = new Map<string, MethodRef>();
+  private readonly shape: FlowShape;
 
   constructor(
     private readonly typed: TypedPlan,
     private readonly options: RunnerTreeOptions,
   ) {
     this.plan = typed.plan;
+    this.shape = new FlowShape(typed.plan);
     this.outDir = path.dirname(path.resolve(options.outFile));
     this.manifestPath = path.resolve(typed.analysis.source.path);
     const namespaces = new Map<string, string>();
@@ -194,7 +205,8 @@ class RunnerTree {
 
   /** `export type Input = …;` — what the sources need of the run's input. */
   private inputType(): t.Statement {
-    const parts = this.methodsNamed(this.plan.sources).flatMap((method) => {
+    const parts = this.shape.runInputTakers().flatMap(({ method, how }) => {
+      if (how === "key") return [this.runtimeType("RunInputPart", this.methodInput(method.name))];
       if (method.mode === "parallel") return [this.runtimeType("Items", this.receivedElement(method))];
       return method.takesInput ? [this.methodInput(method.name)] : [];
     });
@@ -213,14 +225,20 @@ class RunnerTree {
   private outputType(): t.Statement {
     const sinks = this.methodsNamed(this.plan.sinks);
     const only = sinks.length === 1 ? sinks[0] : undefined;
+    // A sink that may be skipped leaves `undefined` in its place.
+    const part = (sink: PlanMethod): t.TypeNode =>
+      this.shape.mayBeSkipped(sink)
+        ? t.unionType([this.handedOn(sink), t.keywordType("undefined")])
+        : this.handedOn(sink);
     const type =
       only !== undefined
-        ? this.handedOn(only)
+        ? part(only)
         : sinks.length === 0
           ? t.keywordType("void")
-          : typeLiteral(sinks.map((sink) => [sink.name, this.handedOn(sink)] as const));
+          : typeLiteral(sinks.map((sink) => [sink.name, part(sink)] as const));
     return withDoc(exportedType("Output", type), [
-      "What a run returns: the output of the method that ends the flow, or an object of them by name when several do.",
+      "What a run returns: the output of the method that ends the flow, or an object of them by name when several do",
+      "(`undefined` in place of one that may be skipped).",
     ]);
   }
 
@@ -231,14 +249,8 @@ class RunnerTree {
   private checkTypes(): t.Statement[] {
     const edges: t.TypeNode[] = [];
     for (const method of this.plan.methods) {
-      const first = method.inputs[0];
-      if (first === undefined) continue;
-      const senders = this.methodsNamed(method.inputs);
-      const sender = senders.length === 1 ? senders[0] : undefined;
-      const incoming =
-        sender !== undefined
-          ? this.handedOn(sender)
-          : typeLiteral(senders.map((s) => [s.name, this.handedOn(s)] as const));
+      if (method.inputs.length === 0 || this.shape.takesRunInput(method) === "whole") continue;
+      const incoming = this.incoming(method);
       // A generic or overloaded method's edge is checked by its call (see `callStatements`).
       if (this.typed.calls.has(method.name)) continue;
       if (method.mode === "parallel") {
@@ -247,6 +259,7 @@ class RunnerTree {
         edges.push(this.fits(incoming, this.methodInput(method.name)));
       }
     }
+    edges.push(...this.guardChecks(), ...this.branchChecks());
     const inputless = this.plan.methods
       .filter((method) => !method.takesInput)
       .map((method) => this.fits(typeReference("Parameters", this.methodType(method.name)), t.tupleType([])));
@@ -345,13 +358,85 @@ class RunnerTree {
     ];
   }
 
-  /** The value a method hands on: its output, or the array of its outputs when it is parallel. */
+  /**
+   * The value a method hands on: its output, or the array of its outputs when it is
+   * parallel (each possibly `undefined` with `on_error: skip`, `Settled` with `on_error: settle`).
+   */
   private handedOn(method: PlanMethod): t.TypeNode {
     if (this.typed.calls.has(method.name)) {
       return t.indexedAccessType(typeReference("Called"), t.literalType(t.string(method.name)));
     }
     const output = this.methodOutput(method.name);
-    return method.mode === "parallel" ? arrayOf(output) : output;
+    switch (handedOf(method)) {
+      case "value":
+        return output;
+      case "items":
+        return arrayOf(output);
+      case "items or undefined":
+        return arrayOf(t.unionType([output, t.keywordType("undefined")]));
+      case "settled":
+        return arrayOf(this.runtimeType("Settled", output));
+    }
+  }
+
+  /** What `method` receives: its one piece, or an object of them keyed by sender (`"@input"` for the run's input). */
+  private incoming(method: PlanMethod): t.TypeNode {
+    const pieces = this.shape.pieces(method);
+    const only = pieces.length === 1 ? pieces[0] : undefined;
+    if (only !== undefined) return this.pieceType(only);
+    return typeLiteral(pieces.map((piece) => [piece.key, this.pieceType(piece)] as const));
+  }
+
+  /** One piece of what a method receives: the run's input, or what a sender hands on, routed or possibly `undefined`. */
+  private pieceType(piece: Piece): t.TypeNode {
+    if (piece.kind === "run input") return typeReference("Input");
+    const handed = this.handedOn(piece.sender);
+    const routed =
+      piece.route === undefined
+        ? handed
+        : this.runtimeType(
+            "Routed",
+            handed,
+            t.literalType(t.string(piece.route.property)),
+            piece.route.values.length === 0 ? t.keywordType("never") : t.unionType(piece.route.values.map(literalType)),
+          );
+    return piece.orUndefined ? t.unionType([routed, t.keywordType("undefined")]) : routed;
+  }
+
+  /** The proof that every value of a branch's discriminant is routed to some successor. */
+  private branchChecks(): t.TypeNode[] {
+    return this.plan.methods.flatMap((method) => {
+      if (method.branch === null) return [];
+      const values = [...new Set(Object.values(method.branch.routes).flat())];
+      const property = t.literalType(t.string(method.branch.property));
+      const routed = values.length === 0 ? t.keywordType("never") : t.unionType(values.map(literalType));
+      return [this.fits(this.runtimeType("Discriminant", this.handedOn(method), property), routed)];
+    });
+  }
+
+  /**
+   * The proofs about predicates and fallbacks: what a method sends them fits their
+   * parameter, a predicate returns a boolean, a fallback's output fits in place of the method's.
+   */
+  private guardChecks(): t.TypeNode[] {
+    return this.shape.guards().flatMap(({ method, role, guard }) => {
+      const whole = method.inputs.length === 0 || this.shape.takesRunInput(method) === "whole";
+      let sent: t.TypeNode;
+      if (whole)
+        sent =
+          method.mode === "parallel" && role === "run_if"
+            ? arrayOf(this.receivedElement(method), true)
+            : this.receivedElement(method);
+      else if (method.mode === "parallel" && role === "fallback")
+        sent = this.runtimeType("Item", this.incoming(method));
+      else sent = this.incoming(method);
+      const accepted = guard.takesInput ? this.methodInput(guard.name) : t.keywordType("unknown");
+      const returned =
+        role === "run_if"
+          ? this.fits(this.methodOutput(guard.name), t.keywordType("boolean"))
+          : this.fits(this.methodOutput(guard.name), this.methodOutput(method.name));
+      return [this.fits(sent, accepted), returned];
+    });
   }
 
   /** The element a parallel method takes from its array: its input, or anything when it takes none. */

@@ -110,6 +110,10 @@ export interface TypeFlagValues {
   readonly BooleanLike: number;
   readonly String: number;
   readonly Number: number;
+  readonly StringLiteral: number;
+  readonly NumberLiteral: number;
+  readonly BooleanLiteral: number;
+  readonly Null: number;
   readonly TypeParameter: number;
   readonly Index: number;
   readonly IndexedAccess: number;

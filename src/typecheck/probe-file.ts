@@ -12,6 +12,7 @@
 import { arrayOf, propertyName, typeLiteral, typeReference } from "../emit/syntax.js";
 import { printStatement } from "../syntax/print.js";
 import * as t from "../syntax/tree.js";
+import type { Handed, Route } from "./flow-shape.js";
 import type { JsonPrimitive } from "./input-check.js";
 import { askedApart, constant, declareConst, PREFIX, preamble, returned, runtime, typeOf } from "./probe-syntax.js";
 
@@ -22,6 +23,13 @@ export type ProbeSubject =
   | { readonly kind: "context"; readonly method: string }
   | { readonly kind: "array"; readonly receiver: string }
   | { readonly kind: "edge"; readonly receiver: string }
+  /** Whether what a method receives fits its predicate or fallback, and what that returns fits in. */
+  | {
+      readonly kind: "guard";
+      readonly role: "run_if" | "fallback";
+      readonly aspect: "input" | "output";
+      readonly method: string;
+    }
   | { readonly kind: "run" };
 
 /** What `flowc` passes a method: its input, then a run context (see `CallShape.arity`). */
@@ -57,6 +65,17 @@ export const probeNames = {
   runOutput: `${PREFIX}runOutput`,
   /** The literal type of the `index`-th of `ProbePlan.literals`. */
   literal: (index: number) => `${PREFIX}literal${index}`,
+  /** What a method accepts from its predecessors (`Target<F>`), asked for when skips and branches are decided. */
+  target: (index: number) => `${PREFIX}target${index}`,
+  /**
+   * `true` when the method at `index` runs with `undefined` in place of its `position`-th input:
+   * its parameter accepts it, or, with several inputs, that member of its parameter accepts
+   * an `undefined` value (as the key is present, `exactOptionalPropertyTypes` counts).
+   */
+  accepts: (index: number, position: number) => `${PREFIX}accepts${index}_${position}`,
+  /** The questions about a method's predicate and fallback. */
+  guard: (role: "run_if" | "fallback", aspect: "input" | "output", index: number) =>
+    `${PREFIX}${role === "run_if" ? "predicate" : "fallback"}${aspect === "input" ? "Input" : "Output"}${index}`,
 };
 
 /** A method as the probe file sees it. */
@@ -75,16 +94,36 @@ export interface ProbeMethod {
    * method, whose output is its declared return type.
    */
   readonly call: ProbeArity | undefined;
-  /** Indices of its predecessors, in the order of the plan's `inputs`. */
-  readonly inputs: readonly { readonly name: string; readonly index: number; readonly parallel: boolean }[];
+  /** What it receives, one piece per input in the order of the plan's `inputs` (see flow-shape.ts). */
+  readonly inputs: readonly ProbePiece[];
+  /** How it takes the run's input: as a whole (a source), as the `"@input"` key of its fan-in object, or not. */
+  readonly runInput: "whole" | "key" | undefined;
+  /** How its output is handed on. */
+  readonly handed: Handed;
+  /** Its predecessor and fallback, by index in the plan. */
+  readonly guards: readonly { readonly role: "run_if" | "fallback"; readonly index: number }[];
 }
+
+/** One input of a method as the probe types it. */
+export type ProbePiece =
+  | { readonly kind: "run input"; readonly name: string }
+  | {
+      readonly kind: "method";
+      readonly name: string;
+      readonly index: number;
+      readonly handed: Handed;
+      readonly route: Route | undefined;
+      readonly orUndefined: boolean;
+    };
 
 export interface ProbePlan {
   readonly methods: readonly ProbeMethod[];
-  /** Indices of the methods that receive the run's input, in plan order. */
+  /** Indices of the methods that take the run's input, in plan order (see `ProbeMethod.runInput`). */
   readonly sources: readonly number[];
-  /** Indices of the methods whose output forms the run's output, in plan order. */
-  readonly sinks: readonly number[];
+  /** Indices of the methods whose output forms the run's output, in plan order, with whether each may be skipped. */
+  readonly sinks: readonly { readonly index: number; readonly mayBeSkipped: boolean }[];
+  /** Declare what skips and branches are decided by (`probeNames.target`, `probeNames.undefined`). */
+  readonly decisions?: boolean | undefined;
   /** Primitives whose literal types the check of a run's input asks for (see `literalsOf`). */
   readonly literals?: readonly JsonPrimitive[] | undefined;
 }
@@ -94,10 +133,37 @@ export interface ProbeFile {
   readonly ranges: readonly ProbeRange[];
 }
 
-/** The value a method hands on: its output, or the array of outputs of a parallel method. */
-function handedOn(method: { readonly index: number; readonly parallel: boolean }): t.TypeNode {
+/** The value a method hands on: its output, or the array of outputs of a parallel method (see `Handed`). */
+function handedOn(method: { readonly index: number; readonly handed: Handed }): t.TypeNode {
   const output = typeOf(probeNames.output(method.index));
-  return method.parallel ? arrayOf(output) : output;
+  switch (method.handed) {
+    case "value":
+      return output;
+    case "items":
+      return arrayOf(output);
+    case "items or undefined":
+      return arrayOf(t.unionType([output, t.keywordType("undefined")]));
+    case "settled":
+      return arrayOf(typeReference(runtime.Settled, output));
+  }
+}
+
+/** One piece of what a method receives: the run's input, or what a sender hands on (routed, or possibly `undefined`). */
+function pieceType(piece: ProbePiece, runInput: t.TypeNode): t.TypeNode {
+  if (piece.kind === "run input") return runInput;
+  const handed = handedOn(piece);
+  const routed =
+    piece.route === undefined
+      ? handed
+      : typeReference(runtime.Routed, handed, t.literalType(t.string(piece.route.property)), valuesType(piece.route));
+  return piece.orUndefined ? t.unionType([routed, t.keywordType("undefined")]) : routed;
+}
+
+/** `"a" | "b"`: the discriminant values of a route, `never` when there are none. */
+function valuesType(route: Route): t.TypeNode {
+  const types = route.values.map(literalType);
+  if (types.length === 0) return t.keywordType("never");
+  return types.length === 1 && types[0] !== undefined ? types[0] : t.unionType(types);
 }
 
 /** `Helper<typeof fn>`, one of the probe's helpers applied to a method. */
@@ -106,12 +172,81 @@ function ofMethod(helper: string, method: ProbeMethod): t.TypeNode {
 }
 
 /**
- * What a source needs of the run's input: its input (`unknown`, which does not
- * narrow the intersection, when it takes none), or an array of them when it is parallel.
+ * What a method that takes the run's input needs of it: its input (`unknown`, which does
+ * not narrow the intersection, when it takes none), or an array of them when it is
+ * parallel; the type of the `"@input"` member of its input when it takes the run's input
+ * beside other inputs.
  */
 function sourcePart(method: ProbeMethod): t.TypeNode {
   const target = ofMethod(`${PREFIX}Target`, method);
+  if (method.runInput === "key") return typeReference(runtime.RunInputPart, target);
   return method.parallel ? arrayOf(target, true) : target;
+}
+
+/**
+ * What `method` sends its predicate and its fallback: what it receives (for a parallel
+ * method, the whole value for its predicate and one item for its fallback); for a
+ * method that takes the run's input as a whole, what it accepts.
+ */
+function guardInput(method: ProbeMethod, role: "run_if" | "fallback"): t.Expression {
+  const whole = method.inputs.length === 0 || method.runInput === "whole";
+  if (whole) {
+    const accepted = ofMethod(`${PREFIX}Target`, method);
+    const sent = method.parallel && role === "run_if" ? arrayOf(accepted, true) : accepted;
+    return t.as(t.as(t.nullLiteral(), t.keywordType("unknown")), sent);
+  }
+  const name =
+    method.parallel && role === "fallback" ? probeNames.item(method.index) : probeNames.incoming(method.index);
+  return ident(name);
+}
+
+/**
+ * The questions about a method's predicate and fallback: what the method sends fits the
+ * guard's parameter; a predicate returns a boolean; a fallback's output fits in place of
+ * the method's.
+ */
+function addGuards(out: ProbeWriter, plan: ProbePlan, method: ProbeMethod): void {
+  for (const { role, index } of method.guards) {
+    const guard = plan.methods.find((candidate) => candidate.index === index);
+    if (guard === undefined) continue;
+    const subject = (aspect: "input" | "output") => ({ kind: "guard", role, aspect, method: method.name }) as const;
+    const input = probeNames.guard(role, "input", method.index);
+    out.add([asked(input, ofMethod(`${PREFIX}Target`, guard), guardInput(method, role))], subject("input"));
+    const output = probeNames.guard(role, "output", method.index);
+    const expected = role === "run_if" ? t.keywordType("boolean") : typeOf(probeNames.output(method.index));
+    const value = t.as(t.as(t.nullLiteral(), t.keywordType("unknown")), typeOf(probeNames.output(guard.index)));
+    out.add([asked(output, expected, value)], subject("output"));
+  }
+}
+
+/** What the skips and branches of a plan are decided by (see decisions.ts). */
+function addDecisions(out: ProbeWriter, plan: ProbePlan): void {
+  const statements: t.Statement[] = [];
+  const yes = t.literalType(t.boolean(true));
+  const no = t.literalType(t.boolean(false));
+  for (const method of plan.methods) {
+    const target = ofMethod(`${PREFIX}Target`, method);
+    statements.push(declareConst(probeNames.target(method.index), target));
+    method.inputs.forEach((piece, position) => {
+      if (piece.kind !== "method") return;
+      // `[A] extends [B]`, so that a union is judged whole, as assignability judges it.
+      const given =
+        method.inputs.length === 1
+          ? t.keywordType("undefined")
+          : typeReference("Record", t.literalType(t.string(piece.name)), t.keywordType("undefined"));
+      const taken =
+        method.inputs.length === 1
+          ? target
+          : typeReference(
+              "Pick",
+              target,
+              typeReference("Extract", t.literalType(t.string(piece.name)), t.typeOperator("keyof", target)),
+            );
+      const question = t.conditionalType(t.tupleType([given]), t.tupleType([taken]), yes, no);
+      statements.push(declareConst(probeNames.accepts(method.index, position), question));
+    });
+  }
+  out.add(statements, { kind: "run" });
 }
 
 /** Prints statements one after the other, keeping the range of text each question takes. */
@@ -178,9 +313,9 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
     });
   }
 
+  const runInput = typeOf(probeNames.runInput(Math.max(0, plan.sources.length - 1)));
   for (const method of plan.methods) {
-    const first = method.inputs[0];
-    if (first === undefined) {
+    if (method.inputs.length === 0 || method.runInput === "whole") {
       // A source receives the run's input, which is whatever it accepts.
       if (method.call !== undefined) {
         const given = ofMethod(method.parallel ? `${PREFIX}Target` : runtime.MethodInput, method);
@@ -189,10 +324,11 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
       }
       continue;
     }
+    const only = method.inputs.length === 1 ? method.inputs[0] : undefined;
     const incoming =
-      method.inputs.length === 1
-        ? handedOn(first)
-        : typeLiteral(method.inputs.map((input) => [input.name, handedOn(input)] as const));
+      only !== undefined
+        ? pieceType(only, runInput)
+        : typeLiteral(method.inputs.map((piece) => [piece.name, pieceType(piece, runInput)] as const));
     const name = probeNames.incoming(method.index);
     const target = ofMethod(`${PREFIX}Target`, method);
     out.add([declareConst(name, incoming)], { kind: "run" });
@@ -217,8 +353,8 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
     }
   }
 
-  // The run's input, intersected one source at a time (each with the intersection of
-  // those before it), so that the source that makes it impossible can be named.
+  // The run's input, intersected one method that takes it at a time (each with the
+  // intersection of those before it), so that the method that makes it impossible can be named.
   const sources = plan.sources.map((index) => plan.methods[index]).filter((m) => m !== undefined);
   sources.forEach((source, position) => {
     const own = typeOf(probeNames.source(position));
@@ -232,11 +368,19 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
     );
   });
 
-  const sinks = plan.sinks.map((index) => plan.methods[index]).filter((m) => m !== undefined);
+  for (const method of plan.methods) addGuards(out, plan, method);
+  if (plan.decisions === true) addDecisions(out, plan);
+
+  const sinks = plan.sinks.flatMap(({ index, mayBeSkipped }) => {
+    const sink = plan.methods[index];
+    if (sink === undefined) return [];
+    const handed = handedOn(sink);
+    return [{ name: sink.name, type: mayBeSkipped ? t.unionType([handed, t.keywordType("undefined")]) : handed }];
+  });
   const output =
     sinks.length === 1 && sinks[0] !== undefined
-      ? handedOn(sinks[0])
-      : typeLiteral(sinks.map((sink) => [sink.name, handedOn(sink)] as const));
+      ? sinks[0].type
+      : typeLiteral(sinks.map((sink) => [sink.name, sink.type] as const));
   out.add([declareConst(probeNames.runOutput, output)], { kind: "run" });
 
   (plan.literals ?? []).forEach((value, index) => {
@@ -260,7 +404,7 @@ function asked(name: string, type: t.TypeNode, value: t.Expression): t.Statement
 }
 
 /** `"ten"`, `-3`, `true`, `null`, `undefined`: the type of exactly that value. */
-function literalType(value: JsonPrimitive): t.TypeNode {
+export function literalType(value: JsonPrimitive): t.TypeNode {
   if (value === undefined) return t.keywordType("undefined");
   if (value === null) return t.literalType(t.nullLiteral());
   if (typeof value === "boolean") return t.literalType(t.boolean(value));

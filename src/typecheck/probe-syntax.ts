@@ -26,6 +26,9 @@ const imported = {
   MethodInput: `${PREFIX}RuntimeInput`,
   MethodOutput: `${PREFIX}RuntimeOutput`,
   RunContext: `${PREFIX}RunContext`,
+  Settled: `${PREFIX}Settled`,
+  Routed: `${PREFIX}Routed`,
+  RunInputPart: `${PREFIX}RunInputPart`,
 } as const;
 
 /**
@@ -40,6 +43,9 @@ export const runtime = {
   Item: `${PREFIX}Item`,
   MethodInput: `${PREFIX}Input`,
   MethodOutput: `${PREFIX}Output`,
+  Settled: imported.Settled,
+  Routed: imported.Routed,
+  RunInputPart: imported.RunInputPart,
 } as const;
 
 export const keyword = {

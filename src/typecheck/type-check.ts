@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Identifier, Span } from "../../grammar/ast.js";
-import type { PlanDescriptor, PlanMethod } from "../../stdlib/plan.js";
+import { RUN_INPUT, type PlanDescriptor, type PlanMethod } from "../../stdlib/plan.js";
 import type { Analysis } from "../analysis.js";
 import { Messages } from "../../grammar/diagnostics/catalogue.js";
 import { createDiagnostic, sortDiagnostics, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
@@ -8,6 +8,8 @@ import { buildPlan, planHash } from "../plan/build-plan.js";
 import { manifestName } from "../resolve/manifest-name.js";
 import type { SourceText } from "../../grammar/source.js";
 import { resolvedByCall } from "./call-shape.js";
+import { decide, needsDecisions, type Decided } from "./decisions.js";
+import { FlowShape, handedOf } from "./flow-shape.js";
 import {
   flattenMessage,
   type EngineDiagnostic,
@@ -33,6 +35,7 @@ import {
   writeProbeFile,
   type ProbeArity,
   type ProbeMethod,
+  type ProbePiece,
   type ProbePlan,
   type ProbeRange,
   type ProbeSubject,
@@ -76,7 +79,11 @@ export function typeCheck(analysis: Analysis, project: EngineProject, options: T
     return unchecked(analysis, emptyPlan(analysis), [diagnostic]);
   }
   try {
-    return new TypeCheck(analysis, plan, project, options).run();
+    // Skips and branches are decided by the types first; the plan so decided is then checked.
+    const decided = needsDecisions(plan) ? new TypeCheck(analysis, plan, project, options).decisions() : undefined;
+    const typed = new TypeCheck(analysis, decided?.plan ?? plan, project, options).run();
+    if (decided === undefined || decided.diagnostics.length === 0) return typed;
+    return { ...typed, diagnostics: sortDiagnostics([...typed.diagnostics, ...decided.diagnostics]) };
   } catch (error) {
     const method = plan.methods[0]?.name;
     const span = method === undefined ? analysis.document.span : mentionOf(analysis, method).span;
@@ -104,6 +111,9 @@ class TypeCheck {
   /** Files other than the manifest that diagnostics point into (methods modules, the tsconfig). */
   private readonly sources: SourceText[] = [];
   private readonly file: string;
+  private readonly shape: FlowShape;
+  /** Whether the probe declares what skips and branches are decided by (see `decisions`). */
+  private decide = false;
 
   constructor(
     private readonly analysis: Analysis,
@@ -112,6 +122,36 @@ class TypeCheck {
     private readonly options: TypeCheckOptions,
   ) {
     this.file = analysis.source.path;
+    this.shape = new FlowShape(plan);
+  }
+
+  /**
+   * What the types decide about the plan's skips and branches (see decisions.ts), or
+   * `undefined` when its methods cannot be read: the check that follows says why.
+   */
+  decisions(): Decided | undefined {
+    this.decide = true;
+    const probe = this.describe();
+    if (probe === undefined) return undefined;
+    const { text } = writeProbeFile(probe);
+    const checked = this.project.checkProbe(this.probePath(), text, this.moduleFiles());
+    try {
+      return decide(this.analysis, this.plan, checked.types, this.calls, (method) => this.mention(method));
+    } finally {
+      checked.dispose();
+    }
+  }
+
+  private probePath(): string {
+    const manifestPath = path.resolve(this.analysis.source.path);
+    // Beside the manifest, so that the project's settings for that folder apply to it.
+    return path.join(path.dirname(manifestPath), `${path.basename(manifestPath)}.__flowc_types__.ts`);
+  }
+
+  /** The methods' modules and the local modules they import, whose own errors are reported as the user's tsc would. */
+  private moduleFiles(): Iterable<string> {
+    const modules = [...this.analysis.resolution.bindings.values()].flatMap((binding) => binding.modulePath ?? []);
+    return this.project.localFiles(modules);
   }
 
   run(): TypedPlan {
@@ -128,12 +168,8 @@ class TypeCheck {
     if (probe === undefined) return unchecked(this.analysis, this.plan, this.diagnostics, this.sources);
     const literals = this.options.runInput === undefined ? [] : literalsOf(this.options.runInput.value);
     const { text, ranges } = writeProbeFile({ ...probe, literals });
-    const manifestPath = path.resolve(this.analysis.source.path);
-    // Beside the manifest, so that the project's settings for that folder apply to it.
-    const probePath = path.join(path.dirname(manifestPath), `${path.basename(manifestPath)}.__flowc_types__.ts`);
     // The modules' own errors, as the user's tsc reports them: the methods would run with them otherwise.
-    const modules = [...this.analysis.resolution.bindings.values()].flatMap((binding) => binding.modulePath ?? []);
-    const checked = this.project.checkProbe(probePath, text, this.project.localFiles(modules));
+    const checked = this.project.checkProbe(this.probePath(), text, this.moduleFiles());
     try {
       this.addForeign(moduleTypeErrors(checked.moduleErrors, display));
       return this.interpret(new ProbeAnswers(checked.types, ranges, checked.diagnostics, literals));
@@ -149,6 +185,7 @@ class TypeCheck {
   private describe(): ProbePlan | undefined {
     const probeDir = path.dirname(path.resolve(this.analysis.source.path));
     const indexOf = new Map(this.plan.methods.map((method, index) => [method.name, index]));
+    const flow = this.shape;
     const methods: ProbeMethod[] = [];
     const unreadableJs = new Set<string>();
     for (const [index, method] of this.plan.methods.entries()) {
@@ -157,12 +194,20 @@ class TypeCheck {
         this.fail(method.name, `TypeScript cannot check '${method.name}': module '${method.module}' was not found.`);
         continue;
       }
-      const inputs = method.inputs.map((name) => {
-        const input = indexOf.get(name);
-        const predecessor = input === undefined ? undefined : this.plan.methods[input];
-        if (input === undefined || predecessor === undefined) throw new Error(`'${name}' is not a method of the plan`);
-        return { name, index: input, parallel: predecessor.mode === "parallel" };
+      const inputs = flow.pieces(method).map((piece): ProbePiece => {
+        if (piece.kind === "run input") return { kind: "run input", name: piece.key };
+        const input = indexOf.get(piece.key);
+        if (input === undefined) throw new Error(`'${piece.key}' is not a method of the plan`);
+        const { route, orUndefined } = piece;
+        return { kind: "method", name: piece.key, index: input, handed: handedOf(piece.sender), route, orUndefined };
       });
+      const guards = flow
+        .guards()
+        .filter((guard) => guard.method === method)
+        .flatMap(({ role, guard }) => {
+          const at = indexOf.get(guard.name);
+          return at === undefined ? [] : [{ role, index: at }];
+        });
       if (JAVASCRIPT_FILE.test(modulePath) && !this.project.allowJs) {
         const config = this.project.configFile;
         this.unreadable.add(method.name);
@@ -190,11 +235,19 @@ class TypeCheck {
         parallel: method.mode === "parallel",
         call: this.calls.get(method.name),
         inputs,
+        runInput: flow.takesRunInput(method),
+        handed: handedOf(method),
+        guards,
       });
     }
     if (this.unreadable.size > 0) return undefined;
     const indices = (names: readonly string[]): number[] => names.flatMap((name) => indexOf.get(name) ?? []);
-    return { methods, sources: indices(this.plan.sources), sinks: indices(this.plan.sinks) };
+    const sinks = indices(this.plan.sinks).map((index) => ({
+      index,
+      mayBeSkipped: this.shape.skippable.has(this.plan.methods[index]?.name ?? ""),
+    }));
+    const takers = flow.runInputTakers().map((taker) => taker.method.name);
+    return { methods, sources: indices(takers), sinks, decisions: this.decide };
   }
 
   private addForeign(found: {
@@ -247,6 +300,7 @@ class TypeCheck {
     for (const [index, method] of methods.entries()) {
       this.checkIncoming(answers, index, method);
     }
+    this.checkGuards(answers);
 
     const inputType = this.checkRunInput(answers, signatures);
     const inputProblems = this.judgeGivenInput(answers, inputType);
@@ -272,12 +326,66 @@ class TypeCheck {
     };
   }
 
+  /**
+   * FLOW4017–4020: what each method sends its predicate and its fallback fits their
+   * parameters, a predicate returns a boolean, and a fallback's output fits in place of the
+   * method's. Reported at the `run_if` or `fallback` that names the guard.
+   */
+  private checkGuards(answers: ProbeAnswers): void {
+    for (const { method, role, guard } of this.shape.guards()) {
+      if (this.unreadable.has(method.name) || this.unreadable.has(guard.name) || this.mistyped.has(method.name))
+        continue;
+      const index = this.plan.methods.indexOf(method);
+      const at = this.guardMention(method.name, role);
+      const input = answers.failed({ kind: "guard", role, aspect: "input", method: method.name });
+      if (input !== undefined) {
+        const message = role === "run_if" ? Messages.PredicateInputMismatch : Messages.FallbackInputMismatch;
+        const whole = method.inputs.length === 0 || this.shape.takesRunInput(method) === "whole";
+        const parallel = method.mode === "parallel";
+        let sent: string;
+        if (whole) {
+          const accepted = answers.printDeclared(probeNames.input(index));
+          sent = parallel && role === "run_if" ? `readonly ${accepted}[]` : accepted;
+        } else {
+          sent = answers.printDeclared(
+            parallel && role === "fallback" ? probeNames.item(index) : probeNames.incoming(index),
+          );
+        }
+        const accepted = answers.printDeclared(probeNames.guard(role, "input", index));
+        this.report(message, at, [method.name, guard.name, sent, accepted, this.relativeImports(elaboration(input))]);
+      }
+      const output = answers.failed({ kind: "guard", role, aspect: "output", method: method.name });
+      if (output === undefined) continue;
+      const guardIndex = this.plan.methods.indexOf(guard);
+      const returned = answers.printDeclared(probeNames.output(guardIndex));
+      if (role === "run_if") {
+        this.report(Messages.PredicateNotBoolean, at, [guard.name, method.name, returned]);
+      } else {
+        this.report(Messages.FallbackOutputMismatch, at, [
+          guard.name,
+          method.name,
+          returned,
+          answers.printDeclared(probeNames.output(index)),
+          this.relativeImports(elaboration(output)),
+        ]);
+      }
+    }
+  }
+
+  /** The value of the `run_if` or `fallback` that applies to `method`. */
+  private guardMention(method: string, role: "run_if" | "fallback"): Identifier {
+    const written = this.analysis.origins.get(method)?.routing[role]?.value;
+    return written ?? this.mention(method);
+  }
+
   /** FLOW4001/4002: the incoming value of `method` against its input parameter. */
   private checkIncoming(answers: ProbeAnswers, index: number, method: PlanMethod): void {
-    if (method.inputs.length === 0) return;
+    if (method.inputs.length === 0 || this.shape.takesRunInput(method) === "whole") return;
     if (this.unreadable.has(method.name) || method.inputs.some((input) => this.unreadable.has(input))) return;
     const at = this.firstIncomingEdge(method.name);
-    const from = describeSenders(method.inputs);
+    const from = describeSenders(
+      method.inputs.map((input) => (input === RUN_INPUT ? "the run's input" : `'${input}'`)),
+    );
     const incoming = answers.printDeclared(probeNames.incoming(index));
     if (method.mode === "parallel" && answers.failed({ kind: "array", receiver: method.name }) !== undefined) {
       this.mistyped.add(method.name);
@@ -347,16 +455,20 @@ class TypeCheck {
     const given = this.options.runInput;
     if (given === undefined || this.unreadable.size > 0 || inputType === "never") return undefined;
     if (inputType === "void") return [];
-    return answers.inputProblems(probeNames.runInput(this.plan.sources.length - 1), given.value);
+    return answers.inputProblems(probeNames.runInput(this.shape.runInputTakers().length - 1), given.value);
   }
 
   /** FLOW4005, and the run's input type: the intersection of what every source needs. */
   private checkRunInput(answers: ProbeAnswers, signatures: ReadonlyMap<string, Signature>): string {
     if (this.unreadable.size > 0) return "unknown";
-    const sources = this.plan.sources.flatMap((name) => this.plan.methods.find((method) => method.name === name) ?? []);
+    const takers = this.shape.runInputTakers();
+    const sources = takers.map((taker) => taker.method);
     // A source without input ignores the run's input, unless it is parallel: then it needs an array to count.
+    // A method that takes it beside other inputs needs what the "@input" member of its input says.
     const needsInput = (method: PlanMethod) =>
-      method.mode === "parallel" || signatures.get(method.name)?.takesInput === true;
+      this.shape.takesRunInput(method) === "key" ||
+      method.mode === "parallel" ||
+      signatures.get(method.name)?.takesInput === true;
     if (!sources.some(needsInput)) return "void";
 
     const parts: string[] = [];
@@ -445,11 +557,17 @@ class TypeCheck {
       }
       inspect(probeNames.output(sender), root, edge.declaration, `'${edge.from}'`, `'${edge.to}'`);
     }
-    for (const name of this.plan.sources) {
+    for (const { method, how } of this.shape.runInputTakers()) {
+      const name = method.name;
       const index = indexOf.get(name);
       if (index === undefined || signatures.get(name)?.takesInput !== true) continue;
       if (mode === "clone" && !parallel(name)) continue;
-      inspect(probeNames.input(index), "value", this.mention(name), "the run's input", `'${name}'`, "accepted");
+      // Beside other inputs, the run's input is what the "@input" member of the method's input says.
+      const accepted =
+        how === "key"
+          ? probeNames.source(this.shape.runInputTakers().findIndex((t) => t.method === method))
+          : probeNames.input(index);
+      inspect(accepted, "value", this.mention(name), "the run's input", `'${name}'`, "accepted");
     }
     for (const name of this.plan.sinks) {
       const index = indexOf.get(name);
@@ -522,7 +640,12 @@ class ProbeAnswers {
       const start = diagnostic.start ?? -1;
       const range = ranges.find((r) => start >= r.start && start < r.end);
       const subject: ProbeSubject = range?.subject ?? { kind: "preamble" };
-      if (subject.kind === "context" || subject.kind === "array" || subject.kind === "edge") {
+      if (
+        subject.kind === "context" ||
+        subject.kind === "array" ||
+        subject.kind === "edge" ||
+        subject.kind === "guard"
+      ) {
         const key = subjectKey(subject);
         if (!this.failures.has(key)) this.failures.set(key, diagnostic);
       } else {
@@ -605,6 +728,8 @@ function subjectKey(subject: ProbeSubject): string {
     case "array":
     case "edge":
       return `${subject.kind}:${subject.receiver}`;
+    case "guard":
+      return `guard:${subject.role}:${subject.aspect}:${subject.method}`;
     default:
       return subject.kind;
   }
@@ -671,8 +796,7 @@ function endSentence(text: string): string {
 }
 
 /** `'a'`, or `'a' and 'b' together` for the object a fan-in receives. */
-function describeSenders(inputs: readonly string[]): string {
-  const quoted = inputs.map((name) => `'${name}'`);
+function describeSenders(quoted: readonly string[]): string {
   return quoted.length === 1 ? (quoted[0] ?? "") : `${joinWords(quoted)} together`;
 }
 

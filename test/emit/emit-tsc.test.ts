@@ -27,6 +27,8 @@ let errors: TscError[];
 let typeErrorsFile: string;
 let driftRunner: string;
 let anyRunner: string;
+let fallbackDriftRunner: string;
+let branchDriftRunner: string;
 
 const lineOf = (file: string, needle: string): number => {
   const index = readFileSync(file, "utf8")
@@ -69,6 +71,55 @@ beforeAll(async () => {
       "export const wrong: [number, number] = await run(3);",
       "",
     ].join("\n"),
+  );
+
+  // Skips, settled stages and branches as the caller's own tsc sees them.
+  workspace.dir.write(
+    "settle/uses.ts",
+    [
+      'import { run } from "./input.flow.js";',
+      'const out = await run("1,2,3");',
+      "// A sink that may be skipped may be undefined; a settled stage's records say which items failed.",
+      "export const maybe: boolean | undefined = out.check;",
+      "// @ts-expect-error -- 'check' may be skipped, so its part of the output may be undefined",
+      "export const surely: boolean = out.check;",
+      "export const counted: number = out.countOk;",
+      "export const totalled: number = out.total;",
+      "",
+    ].join("\n"),
+  );
+  workspace.dir.write(
+    "routing/uses.ts",
+    [
+      'import { run, type Input } from "./input.flow.js";',
+      '// The run\'s input is what the first method and the "@input" member of the last one need.',
+      'export const input: Input = "bug: stack";',
+      "// @ts-expect-error -- the run's input is a string",
+      "export const wrong: Input = 3;",
+      "export const text: string = await run(input);",
+      "",
+    ].join("\n"),
+  );
+
+  // A fallback whose output no longer fits in place of its method's, and a branch whose union
+  // gained a variant that no successor takes, after the runners were generated.
+  fallbackDriftRunner = await workspace.addCase("fallback-drift", "settle");
+  const settleMethods = path.join(path.dirname(fallbackDriftRunner), "input.methods.ts");
+  writeFileSync(
+    settleMethods,
+    readFileSync(settleMethods, "utf8").replace(
+      "export function guess(_x: number): number {\n  return 0;",
+      'export function guess(_x: number): string {\n  return "0";',
+    ),
+  );
+  branchDriftRunner = await workspace.addCase("branch-drift", "routing");
+  const routingMethods = path.join(path.dirname(branchDriftRunner), "input.methods.ts");
+  writeFileSync(
+    routingMethods,
+    readFileSync(routingMethods, "utf8").replace(
+      '| { kind: "spam" };',
+      '| { kind: "spam" } | { kind: "feature"; idea: string };',
+    ),
   );
 
   // A runner generated for one signature, checked against a method that has changed since.
@@ -157,6 +208,36 @@ describe("generated runners under tsc --strict", () => {
         line: edge,
         code: "TS2344",
         message: "Type 'Row[]' does not satisfy the constraint '{ readonly id: string; }[]'.",
+      },
+    ]);
+  });
+});
+
+describe("skips, settled stages and branches under tsc --strict", () => {
+  const errorsIn = (file: string) =>
+    errors.filter((error) => error.file === file).map(({ line, code, message }) => ({ line, code, message }));
+
+  it('types a sink that may be skipped as possibly undefined, and the run\'s input with its "@input" part', () => {
+    for (const name of ["settle", "routing"]) {
+      const uses = path.join(path.dirname(workspace.runners.get(name) ?? ""), "uses.ts");
+      expect(errorsIn(uses)).toEqual([]);
+    }
+  });
+
+  it("no longer builds once a fallback's output does not fit in place of its method's", () => {
+    const proof = lineOf(fallbackDriftRunner, "Fits<MethodOutput<typeof m0.guess>, MethodOutput<typeof m0.weigh>>");
+    expect(errorsIn(fallbackDriftRunner)).toEqual([
+      { line: proof, code: "TS2344", message: "Type 'string' does not satisfy the constraint 'number'." },
+    ]);
+  });
+
+  it("no longer builds once a branch's union has a variant that no successor takes", () => {
+    const proof = lineOf(branchDriftRunner, "Fits<Discriminant<MethodOutput<typeof m0.classify>");
+    expect(errorsIn(branchDriftRunner)).toEqual([
+      {
+        line: proof,
+        code: "TS2344",
+        message: `Type 'Discriminant<MethodOutput<(raw: string) => Ticket>, "kind">' does not satisfy the constraint '"bug" | "question" | "spam"'.`,
       },
     ]);
   });

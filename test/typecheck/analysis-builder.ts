@@ -287,6 +287,8 @@ export function buildAnalysis(manifestPath: string, text: string, options: Build
     resolution: { bindings, invalidNames: new Set(), diagnostics: [] },
     graph: { nodes, edges },
     settings,
+    // This builder reads no routing properties, so no setting has an origin to point at.
+    origins: new Map(),
     backend: undefined,
     plan: buildPlan(manifestName, nodes, edges, settings, bindings, concurrentGroups(document)),
     diagnostics: [],

@@ -19,12 +19,18 @@ const method = (index: number, name: string, inputs: ProbeMethod["inputs"] = [])
   parallel: false,
   call: undefined,
   inputs,
+  runInput: inputs.length === 0 ? "whole" : undefined,
+  handed: "value",
+  guards: [],
 });
 
 const probe = writeProbeFile({
-  methods: [method(0, "a"), method(1, "b", [{ name: "a", index: 0, parallel: false }])],
+  methods: [
+    method(0, "a"),
+    method(1, "b", [{ kind: "method", name: "a", index: 0, handed: "value", route: undefined, orUndefined: false }]),
+  ],
   sources: [0],
-  sinks: [1],
+  sinks: [{ index: 1, mayBeSkipped: false }],
 });
 
 function membersOf(type: ts.Type, checker: ts.TypeChecker, at: ts.Node): string[] {
@@ -48,7 +54,16 @@ describe("the probe file", () => {
     const names = (runtimeImport?.importClause?.namedBindings as ts.NamedImports | undefined)?.elements.map(
       (element) => (element.propertyName ?? element.name).text,
     );
-    expect(names).toEqual(["AnyMethod", "Item", "MethodInput", "MethodOutput", "RunContext"]);
+    expect(names).toEqual([
+      "AnyMethod",
+      "Item",
+      "MethodInput",
+      "MethodOutput",
+      "RunContext",
+      "Settled",
+      "Routed",
+      "RunInputPart",
+    ]);
     expect(file.statements.filter((statement) => ts.isInterfaceDeclaration(statement))).toEqual([]);
   });
 
@@ -64,6 +79,6 @@ describe("the probe file", () => {
     const declared = api.getInterfaceOrThrow("RunContext").compilerNode;
     const seen = membersOf(checker.getTypeAtLocation(context.name), checker, context);
     expect(seen).toEqual(membersOf(checker.getTypeAtLocation(declared.name), checker, declared.name));
-    expect(seen.map((member) => member.split(":")[0])).toEqual(["attempt", "item", "method", "signal"]);
+    expect(seen.map((member) => member.split(":")[0])).toEqual(["attempt", "error", "item", "method", "signal"]);
   });
 });
