@@ -57,7 +57,7 @@ function liveLine(stage: StageProgress, now: number, nameWidth: number, countWid
   if (stage.status === "waiting") return `${head}  waiting`;
   const skipped = stage.skip === undefined ? [] : [`skipped (${stage.skip.reason})`];
   // Skipped before it started: there is nothing else to say.
-  if (stage.startedAt === undefined && stage.skip !== undefined) return `${head}  skipped (${stage.skip.reason})`;
+  if (stage.startedAt === undefined && skipped.length > 0) return `${head}  ${skipped[0]}`;
   const rate = itemsPerSecond(stage, now);
   const parts = [
     `${(rate === undefined ? UNKNOWN : formatRate(rate)).padStart(7)}/s`,
