@@ -3,13 +3,17 @@
  * Perfetto (ui.perfetto.dev) and `chrome://tracing` open. Two processes hold
  * the tracks: "run" shows the run and its stages (one row per set of stages
  * that overlap in time), "workers" one track per worker with a slice for every
- * shard it ran, so idle workers and long items stand out at a glance.
+ * shard it ran, so idle workers and long items stand out at a glance. Marks
+ * (instants) show retries and failures on the worker running the call, a skipped
+ * method on its stage's row (the run's first row when it never started), a
+ * fallback standing in for a call, and the failed items a stage tolerated.
  *
  * Timestamps come from the events' `time` (epoch milliseconds with
  * sub-millisecond precision), written in whole microseconds as the format wants.
  */
 import { writeFile } from "node:fs/promises";
 import type { FlowEvent, RunOptions } from "./api.js";
+import { describeError, instant } from "./trace-marks.js";
 
 /** One entry of `traceEvents`; only the fields this recorder writes. */
 export interface TraceEvent {
@@ -227,8 +231,24 @@ function buildTrace(events: readonly FlowEvent[]): TraceFile {
         openShards.delete(key);
         break;
       }
+      case "method:skip": {
+        // A call that failed and was skipped for it: the skip ends the stage in place of `method:end`.
+        const key = stageKey(event.runId, event.method);
+        const span = openStages.get(key);
+        if (span !== undefined) {
+          span.end = event.time;
+          span.args = { ...span.args, ok: false, skipped: event.reason };
+          openStages.delete(key);
+        }
+        instants.push({ event, worker: undefined, stage: span });
+        break;
+      }
+      case "items:tolerated":
+        instants.push({ event, worker: undefined, stage: openStages.get(stageKey(event.runId, event.method)) });
+        break;
       case "call:retry":
       case "call:fail":
+      case "call:fallback":
         instants.push({
           event,
           worker: workerOf(event.runId, event.method, event.item),
@@ -349,34 +369,6 @@ function placeSpans(spans: Span[], lastTime: number): number {
   return rows.length;
 }
 
-function instant(event: FlowEvent): { name: string; cat: string; args: Record<string, unknown> } {
-  switch (event.type) {
-    case "call:retry":
-      return {
-        name: `retry ${event.method}`,
-        cat: "retry",
-        args: { item: event.item, attempt: event.attempt, delayMs: event.delayMs, error: describeError(event.error) },
-      };
-    case "call:fail":
-      return {
-        name: `fail ${event.method}`,
-        cat: "fail",
-        args: { item: event.item, attempts: event.attempts, error: describeError(event.error) },
-      };
-    case "worker:up":
-      return { name: "worker up", cat: "worker", args: { backend: event.backend } };
-    case "worker:down":
-      return { name: `worker down (${event.reason})`, cat: "worker", args: { reason: event.reason } };
-    default:
-      return { name: event.type, cat: "event", args: {} };
-  }
-}
-
 function meta(name: string, pid: number, tid: number, args: Record<string, unknown>): TraceEvent {
   return { name, ph: "M", ts: 0, pid, tid, args };
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

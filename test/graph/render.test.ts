@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PLAN_FORMAT, type PlanDescriptor, type PlanMethod } from "../../stdlib/plan.js";
 import { renderGraph } from "../../src/graph/render.js";
 import { runCheck } from "../check/pipeline.js";
+import { buildPlan } from "../runtime/plans.js";
 
 function planOf(text: string): PlanDescriptor {
   const { analysis, diagnostics } = runCheck(text, { path: "etl.flow" });
@@ -83,6 +84,100 @@ describe("renderGraph", () => {
     );
   });
 
+  describe("skips, branches, fallbacks and the run's input", () => {
+    // load → classify, which routes "a"/"b" to small and 3 to large; small has a predicate, a fallback and
+    // on_error: skip; large takes the run's input too; report goes without either.
+    const plan = buildPlan(
+      {
+        load: {},
+        classify: { branch: { property: "kind", routes: { small: ["a", "b"], large: [3] } } },
+        small: { runIf: "isWorth", fallback: "rescue", onError: "skip", retries: 2 },
+        large: {
+          mode: "parallel",
+          minWorkers: 2,
+          onError: "settle",
+          maxFailures: { kind: "percent", value: 5 },
+          inputs: ["@input", "classify"],
+        },
+        report: { optional: ["small", "large"] },
+        tail: {},
+        isWorth: { helper: true },
+        rescue: { helper: true },
+      },
+      [
+        ["load", "classify"],
+        ["classify", "small"],
+        ["classify", "large"],
+        ["small", "report"],
+        ["large", "report"],
+        ["small", "tail"],
+      ],
+      "routes",
+    );
+
+    it("draws them in Mermaid", () => {
+      expect(renderGraph(plan, "mermaid")).toMatchInlineSnapshot(`
+        "flowchart TD
+          input(["run input"])
+          m0["load"]
+          m1["classify"]
+          m2["small<br/>retries 2 · on_error skip · may skip"]
+          m3[["large<br/>×2 · on_error settle · max_failures 5#37; · may skip"]]
+          m4["report"]
+          m5["tail<br/>may skip"]
+          m6("isWorth<br/>helper")
+          m7("rescue<br/>helper")
+          input --> m3
+          m0 --> m1
+          m1 -->|"kind #61; #34;a#34; #124; #34;b#34;"| m2
+          m1 -->|"kind #61; 3"| m3
+          m2 --> m4
+          m3 --> m4
+          m2 --> m5
+          m2 -.->|"fallback"| m7
+          m6 -.->|"run_if"| m2
+          classDef source stroke-width:3px
+          classDef sink stroke-dasharray:5 3
+          classDef lone stroke-width:3px,stroke-dasharray:5 3
+          classDef helper fill:#f4f4f4
+          class m0 source
+          class m4,m5 sink
+          class m6,m7 helper
+          linkStyle 7 stroke-dasharray:6 4
+          linkStyle 8 stroke-dasharray:1 4
+        "
+      `);
+    });
+
+    it("draws them in dot", () => {
+      expect(renderGraph(plan, "dot")).toMatchInlineSnapshot(`
+        "digraph "routes" {
+          rankdir=TB;
+          node [shape=box, fontname="Helvetica"];
+          input [label="run input", shape=oval];
+          m0 [label="load", penwidth=2];
+          m1 [label="classify"];
+          m2 [label="small\\nretries 2 · on_error skip · may skip"];
+          m3 [label="large\\n×2 · on_error settle · max_failures 5% · may skip", shape=box3d];
+          m4 [label="report", peripheries=2];
+          m5 [label="tail\\nmay skip", peripheries=2];
+          m6 [label="isWorth\\nhelper", style="rounded,filled", fillcolor="#f4f4f4"];
+          m7 [label="rescue\\nhelper", style="rounded,filled", fillcolor="#f4f4f4"];
+          input -> m3;
+          m0 -> m1;
+          m1 -> m2 [label="kind = \\"a\\" | \\"b\\""];
+          m1 -> m3 [label="kind = 3"];
+          m2 -> m4;
+          m3 -> m4;
+          m2 -> m5;
+          m2 -> m7 [label="fallback", style=dashed];
+          m6 -> m2 [label="run_if", style=dotted];
+        }
+        "
+      `);
+    });
+  });
+
   describe("escaping", () => {
     // Manifest names are identifiers, but a plan is plain data that may come from anywhere.
     const odd = 'x"]; A-->B; %% <br/> #quot; \\ \n';
@@ -134,6 +229,33 @@ describe("renderGraph", () => {
       expect(dot.split("\n")[0]).toBe('digraph "graph\\" { evil" {');
       expect(dot).toContain('m0 [label="x\\"]; A-->B; %% <br/> #quot; \\\\ \\n", penwidth=2];');
       // Every quote inside a label is escaped, so each line has an even number of unescaped quotes.
+      for (const line of dot.split("\n")) expect((line.replace(/\\./g, "").match(/"/g) ?? []).length % 2).toBe(0);
+    });
+
+    // A branch's property and values come from the plan too: an edge label is escaped as a node's is.
+    const branched: PlanDescriptor = {
+      ...plan,
+      methods: [
+        method(odd, { branch: { property: odd, routes: { next: [odd, null] } } }),
+        method("next", { inputs: [odd] }),
+      ],
+    };
+
+    it("escapes a branch edge's label in Mermaid", () => {
+      const mermaid = renderGraph(branched, "mermaid");
+      const escaped = "x#34;#93;#59; A--#62;B#59; #37;#37; #60;br#47;#62; #35;quot#59; #92; #10;";
+      expect(mermaid).toContain(
+        `m0 -->|"${escaped} #61; #34;x#92;#34;#93;#59; A--#62;B#59; #37;#37; #60;br#47;#62; #35;quot#59; #92;#92; #92;n#34; #124; null"| m1`,
+      );
+      const outside = mermaid.split("\n").map((line) => line.replace(/"[^"]*"/g, '""'));
+      expect(outside.filter((line) => line.includes('""'))).toEqual(['  m0[""]', '  m1[""]', '  m0 -->|""| m1']);
+    });
+
+    it("escapes a branch edge's label in dot", () => {
+      const dot = renderGraph(branched, "dot");
+      expect(dot).toContain(
+        'm0 -> m1 [label="x\\"]; A-->B; %% <br/> #quot; \\\\ \\n = \\"x\\\\\\"]; A-->B; %% <br/> #quot; \\\\\\\\ \\\\n\\" | null"];',
+      );
       for (const line of dot.split("\n")) expect((line.replace(/\\./g, "").match(/"/g) ?? []).length % 2).toBe(0);
     });
   });

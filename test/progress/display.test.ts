@@ -5,7 +5,7 @@ import {
   REDRAW_INTERVAL_MS,
   type ProgressMode,
 } from "../../src/cli/progress/display.js";
-import { book, bookMidCount } from "./synthetic-events.js";
+import { book, bookMidCount, ROUTED_STAGES, routedRun } from "./synthetic-events.js";
 
 /** A stream that keeps each write apart, so frames can be counted. */
 function recordingStream(columns?: number) {
@@ -57,6 +57,48 @@ describe("plain mode", () => {
     ]);
     shown.printSummary();
     expect(stream.writes.at(-1)).toMatch(/^run done in 55 ms\nstage {2}items.*\nsplit .*\ncount .*\nmerge .*\n$/);
+  });
+});
+
+describe("a run that skips and falls back", () => {
+  it("plain: writes the same lines and summary every time, helpers never listed", () => {
+    const writes = [0, 1].map(() => {
+      const stream = recordingStream();
+      const shown = createProgressDisplay(stream, "plain", ROUTED_STAGES, () => 5000);
+      for (const event of routedRun) shown.onEvent(event);
+      shown.stop();
+      shown.printSummary();
+      return stream.writes;
+    });
+    expect(writes[0]).toEqual(writes[1]);
+    const summary = writes[0]?.at(-1);
+    expect(writes[0]).toContain("stage notify skipped (upstream)\n");
+    expect(summary).toMatch(/\nnotify .* yes \(upstream\) .*\nscore .* 3 \(fallback ×1\) +3 of 10 .*\n/);
+    expect(summary).not.toMatch(/rescue|backup/);
+  });
+
+  it("live: draws skipped stages as such in the final frame", () => {
+    vi.useFakeTimers();
+    try {
+      const stream = recordingStream();
+      const shown = createProgressDisplay(stream, "live", ROUTED_STAGES, () => 5000);
+      for (const event of routedRun) shown.onEvent(event);
+      shown.stop();
+      const last = frameLines(stream.writes.at(-1) ?? "");
+      expect(last.map((line) => line.slice(0, 10))).toEqual([
+        "✓ load    ",
+        "⊘ check   ",
+        "⊘ parse   ",
+        "⊘ notify  ",
+        "✓ score   ",
+        "✓ publish ",
+      ]);
+      expect(last[1]).toMatch(/ skipped \(predicate\)$/);
+      expect(last[2]).toMatch(/ 1 failure {2}skipped \(error\)$/);
+      expect(last[4]).toMatch(/ fallback ×1 {2}3 of 10 tolerated$/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

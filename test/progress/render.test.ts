@@ -13,7 +13,17 @@ import {
   type PlannedStage,
   type ProgressState,
 } from "../../src/cli/progress/state.js";
-import { book, bookMidCount, failingBook, methodEnd, methodStart, shardEnd, shardStart } from "./synthetic-events.js";
+import {
+  book,
+  bookMidCount,
+  failingBook,
+  methodEnd,
+  methodStart,
+  ROUTED_STAGES,
+  routedRun,
+  shardEnd,
+  shardStart,
+} from "./synthetic-events.js";
 
 const STAGES = [
   { name: "split", mode: "single" },
@@ -28,8 +38,8 @@ function fold(events: readonly FlowEvent[], stages: readonly PlannedStage[] = ST
 }
 
 /** The plain lines a whole event sequence prints. */
-function plainLines(events: readonly FlowEvent[]): string[] {
-  const state = createProgressState(STAGES);
+function plainLines(events: readonly FlowEvent[], stages: readonly PlannedStage[] = STAGES): string[] {
+  const state = createProgressState(stages);
   const lines: string[] = [];
   for (const event of events) {
     applyEvent(state, event);
@@ -113,20 +123,79 @@ describe("summary table", () => {
   it("has a row per stage with calls, p50/p95, retries, failures, workers and utilisation", () => {
     expect(renderSummary(fold(book))).toEqual([
       "run done in 55 ms",
-      "stage  items  calls   wall    p50    p95  retries  failures  workers  utilisation",
-      "split    1/1      1  10 ms  10 ms  10 ms        0         0        1         100%",
-      "count    4/4      5  40 ms  20 ms  30 ms        1         0        3          75%",
-      "merge    1/1      1   5 ms   5 ms   5 ms        0         0        1         100%",
+      "stage  items  calls   wall    p50    p95  retries  failures  skipped  workers  utilisation",
+      "split    1/1      1  10 ms  10 ms  10 ms        0         0        —        1         100%",
+      "count    4/4      5  40 ms  20 ms  30 ms        1         0        —        3          75%",
+      "merge    1/1      1   5 ms   5 ms   5 ms        0         0        —        1         100%",
     ]);
   });
 
   it("prints a dash for what was never measured", () => {
     expect(renderSummary(fold(failingBook))).toEqual([
       "run failed in 6 ms",
-      "stage  items  calls  wall   p50   p95  retries  failures  workers  utilisation",
-      "split    0/?      0     -     -     -        0         0        0            -",
-      "count    1/3      2  6 ms  4 ms  4 ms        0         1        2         100%",
-      "merge    0/?      0     -     -     -        0         0        0            -",
+      "stage  items  calls  wall   p50   p95  retries  failures  skipped  workers  utilisation",
+      "split    0/?      0     -     -     -        0         0        —        0            -",
+      "count    1/3      2  6 ms  4 ms  4 ms        0         1        —        2         100%",
+      "merge    0/?      0     -     -     -        0         0        —        0            -",
+    ]);
+  });
+});
+
+describe("skips, fallbacks and tolerated items", () => {
+  /** Index just after `score`'s fallback: `check`, `parse` and `notify` skipped, `score` under way. */
+  const midScore = routedRun.findIndex((e) => e.type === "call:fallback") + 1;
+
+  it("live: a skipped stage says why instead of waiting; fallbacks and tolerated items are counted", () => {
+    expect(renderLive(fold(routedRun.slice(0, midScore), ROUTED_STAGES), 10)).toEqual([
+      "✓ load     ████████████████████   1/1    250.0/s  0 workers  0 retries",
+      "⊘ check    ░░░░░░░░░░░░░░░░░░░░   0/?  skipped (predicate)",
+      "⊘ parse    ░░░░░░░░░░░░░░░░░░░░   0/1      0.0/s  0 workers  0 retries  1 failure  skipped (error)",
+      "⊘ notify   ░░░░░░░░░░░░░░░░░░░░   0/?  skipped (upstream)",
+      "⠋ score    ░░░░░░░░░░░░░░░░░░░░  0/10      0.0/s  2 workers  0 retries  1 failure  fallback ×1",
+      "· publish  ░░░░░░░░░░░░░░░░░░░░   0/?  waiting",
+    ]);
+    expect(renderLive(fold(routedRun, ROUTED_STAGES), 100).slice(4)).toEqual([
+      "✓ score    ████████████████░░░░  8/10    800.0/s  0 workers  0 retries  3 failures  fallback ×1  3 of 10 tolerated",
+      "✓ publish  ████████████████████   1/1    250.0/s  0 workers  0 retries  1 failure  fallback ×1",
+    ]);
+  });
+
+  it("plain: a line for each skip, with the error of a failed call; fallbacks and tolerated items at the stage's end", () => {
+    expect(plainLines(routedRun, ROUTED_STAGES)).toEqual([
+      "stage load started",
+      "stage load done: 1/1 call in 4 ms",
+      "stage check skipped (predicate)",
+      "stage parse started",
+      "stage parse skipped (error: RangeError: bad row): 0/1 call in 2 ms, 1 failure",
+      "stage notify skipped (upstream)",
+      "stage score started: 10 items",
+      "stage score done: 8/10 items in 10 ms, 3 failures, fallback ×1, 3 of 10 tolerated",
+      "stage publish started",
+      "stage publish done: 1/1 call in 4 ms, 1 failure, fallback ×1",
+    ]);
+  });
+
+  it("plain: a skip names its reason for every kind of skip", () => {
+    const lines = (["predicate", "branch", "upstream"] as const).map((reason) =>
+      plainLines([{ type: "method:skip", runId: "r", time: 0, method: "m", reason, error: undefined }], []),
+    );
+    expect(lines).toEqual([
+      ["stage m skipped (predicate)"],
+      ["stage m skipped (branch)"],
+      ["stage m skipped (upstream)"],
+    ]);
+  });
+
+  it("summary: why a stage was skipped, or how many of its items; fallbacks beside the failures", () => {
+    expect(renderSummary(fold(routedRun, ROUTED_STAGES))).toEqual([
+      "run done in 20 ms",
+      "stage    items  calls   wall   p50   p95  retries         failures          skipped  workers  utilisation",
+      "load       1/1      1   4 ms  4 ms  4 ms        0                0                —        1         100%",
+      "check      0/?      0      -     -     -        0                0  yes (predicate)        0            -",
+      "parse      0/1      1   2 ms     -     -        0                1      yes (error)        1         100%",
+      "notify     0/?      0      -     -     -        0                0   yes (upstream)        0            -",
+      "score     8/10     11  10 ms  2 ms  2 ms        0  3 (fallback ×1)          3 of 10        2         100%",
+      "publish    1/1      2   4 ms     -     -        0  1 (fallback ×1)                —        1          50%",
     ]);
   });
 });

@@ -13,10 +13,13 @@ import {
   failingBook,
   methodEnd,
   methodStart,
+  ROUTED_STAGES,
+  routedRun,
   runEnd,
   runStart,
   shardEnd,
   shardStart,
+  tolerated,
 } from "./synthetic-events.js";
 
 function fold(events: readonly FlowEvent[], stages: readonly PlannedStage[] = []): ProgressState {
@@ -88,6 +91,9 @@ describe("the reducer over a run", () => {
       p95Ms: 30,
       retries: 1,
       failures: 0,
+      fallbacks: 0,
+      skipped: undefined,
+      toleratedItems: undefined,
       workers: 3,
       utilisation: 0.75,
     });
@@ -112,6 +118,9 @@ describe("the reducer over a run", () => {
       p95Ms: 4,
       retries: 0,
       failures: 1,
+      fallbacks: 0,
+      skipped: undefined,
+      toleratedItems: undefined,
       workers: 2,
       utilisation: 1,
     });
@@ -186,5 +195,84 @@ describe("the reducer over a run", () => {
     const state = fold([methodStart(5, "p", 2)]);
     expect(itemsPerSecond(stage(state, "p"), 5)).toBeUndefined();
     expect(itemsPerSecond(stage(state, "p"), 6)).toBe(0);
+  });
+});
+
+describe("the reducer over skips, fallbacks and tolerated items", () => {
+  const upTo = (type: FlowEvent["type"], method: string) =>
+    routedRun.slice(0, routedRun.findIndex((e) => e.type === type && "method" in e && e.method === method) + 1);
+
+  it("lists no helper as a stage of its own", () => {
+    expect([...createProgressState(ROUTED_STAGES).stages.keys()]).toEqual([
+      "load",
+      "check",
+      "parse",
+      "notify",
+      "score",
+      "publish",
+    ]);
+  });
+
+  it("marks a stage skipped before it started, with its reason and no time of its own", () => {
+    const state = fold(upTo("method:skip", "check"), ROUTED_STAGES);
+    expect(stage(state, "check")).toMatchObject({
+      status: "skipped",
+      skip: { reason: "predicate", error: undefined },
+      startedAt: undefined,
+      endedAt: undefined,
+    });
+    expect(summarizeStage(stage(state, "check"))).toMatchObject({ skipped: "predicate", items: undefined, calls: 0 });
+    expect(stage(state, "parse").status).toBe("waiting");
+  });
+
+  it("ends a stage skipped after its call failed where the skip is, its shard charged until then", () => {
+    const state = fold(upTo("method:skip", "parse"), ROUTED_STAGES);
+    const parse = stage(state, "parse");
+    expect(parse).toMatchObject({ status: "skipped", startedAt: 4, endedAt: 6, busyMs: 2, done: 0, failures: 1 });
+    expect(parse.skip?.reason).toBe("error");
+    expect(parse.skip?.error).toEqual(new RangeError("bad row"));
+    expect(parse.open.size).toBe(0);
+    expect(summarizeStage(parse)).toMatchObject({ skipped: "error", items: 1, done: 0, calls: 1, wallMs: 2 });
+  });
+
+  it("counts the calls a fallback stood in for, and leaves the items it did not rescue undone", () => {
+    const state = fold(routedRun, ROUTED_STAGES);
+    expect(stage(state, "notify").skip?.reason).toBe("upstream");
+    expect(summarizeStage(stage(state, "score"))).toMatchObject({
+      status: "done",
+      items: 10,
+      // Items 7 and 8 failed and were tolerated: 8 of 10 done, 8 calls that succeeded and 3 that failed.
+      done: 8,
+      calls: 11,
+      failures: 3,
+      fallbacks: 1,
+      toleratedItems: 3,
+      skipped: undefined,
+    });
+    expect(summarizeStage(stage(state, "publish"))).toMatchObject({
+      status: "done",
+      items: 1,
+      done: 1,
+      failures: 1,
+      fallbacks: 1,
+      toleratedItems: undefined,
+      skipped: undefined,
+    });
+    expect(state.ok).toBe(true);
+  });
+
+  it("learns a streamed stage's total from the items it tolerated", () => {
+    const spec = { method: "p", shard: 0, worker: 0, first: 0, count: 4 };
+    const state = fold(
+      [
+        methodStart(0, "p"),
+        shardStart(0, spec),
+        shardEnd(4, spec, true, [1, 1, 1, 1]),
+        tolerated(4, "p", { failed: 2, recovered: 0, items: 4 }, [0, 3]),
+        methodEnd(4, "p"),
+      ],
+      [{ name: "p", mode: "parallel" }],
+    );
+    expect(summarizeStage(stage(state, "p"))).toMatchObject({ items: 4, done: 2, toleratedItems: 2 });
   });
 });

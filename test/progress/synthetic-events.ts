@@ -3,7 +3,7 @@
  * and the trace recorder are tested on exactly the events a backend may
  * emit, with times chosen to make every figure computable by hand.
  */
-import type { FlowEvent } from "../../stdlib/api.js";
+import type { FlowEvent, SkipReason } from "../../stdlib/api.js";
 
 export const RUN_ID = "book:test:1";
 
@@ -75,6 +75,27 @@ export const fail = (time: number, method: string, item: number | undefined, att
   attempts,
   error: new RangeError("cannot count"),
 });
+export const skip = (time: number, method: string, reason: SkipReason, error?: unknown): FlowEvent => ({
+  type: "method:skip",
+  ...base(time),
+  method,
+  reason,
+  error,
+});
+export const fallback = (time: number, method: string, to: string, item: number | undefined): FlowEvent => ({
+  type: "call:fallback",
+  ...base(time),
+  method,
+  fallback: to,
+  item,
+  error: new RangeError("cannot count"),
+});
+export const tolerated = (
+  time: number,
+  method: string,
+  counts: { readonly failed: number; readonly recovered: number; readonly items: number },
+  indices: readonly number[],
+): FlowEvent => ({ type: "items:tolerated", ...base(time), method, ...counts, indices });
 export const workerUp = (time: number, worker: number): FlowEvent => ({
   type: "worker:up",
   ...base(time),
@@ -145,4 +166,59 @@ export const failingBook: readonly FlowEvent[] = [
   shardEnd(6, count(2, 0, 2), false, undefined),
   methodEnd(6, "count", false),
   runEnd(6, false, new Error("Method 'count' failed on item 2")),
+];
+
+const one = (method: string, worker = 0): ShardSpec => ({ method, shard: 0, worker, first: 0 });
+const half = (shard: number): ShardSpec => ({ method: "score", shard, worker: shard, first: shard * 5, count: 5 });
+
+/** The stages of {@link routedRun}: the plan's methods, its two helpers included. */
+export const ROUTED_STAGES = [
+  { name: "load", mode: "single" },
+  { name: "check", mode: "single" },
+  { name: "parse", mode: "single" },
+  { name: "notify", mode: "single" },
+  { name: "score", mode: "parallel" },
+  { name: "publish", mode: "single" },
+  { name: "rescue", mode: "single", helper: true },
+  { name: "backup", mode: "single", helper: true },
+] as const;
+
+/**
+ * A run that skips and falls back: `load` (4 ms); `check` skipped by its predicate; `parse`
+ * fails (2 ms) and is skipped for it (`on_error: skip`); `notify` skipped because `parse`
+ * was; `score` over 10 items in two shards of 5 (6 → 16 ms), items 2, 7 and 8 fail, a
+ * fallback (`rescue`) stands in for item 2, the other two are tolerated; `publish` fails
+ * and its fallback (`backup`) stands in for it (16 → 20 ms).
+ */
+export const routedRun: readonly FlowEvent[] = [
+  runStart(0),
+  methodStart(0, "load"),
+  shardStart(0, one("load")),
+  shardEnd(4, one("load"), true, [4]),
+  methodEnd(4, "load"),
+  skip(4, "check", "predicate"),
+  methodStart(4, "parse"),
+  shardStart(4, one("parse")),
+  fail(6, "parse", undefined),
+  shardEnd(6, one("parse"), false, undefined),
+  skip(6, "parse", "error", new RangeError("bad row")),
+  skip(6, "notify", "upstream"),
+  methodStart(6, "score", 10),
+  shardStart(6, half(0)),
+  shardStart(6, half(1)),
+  fail(8, "score", 2),
+  fallback(8, "score", "rescue", 2),
+  fail(9, "score", 7),
+  fail(9, "score", 8),
+  shardEnd(16, half(0), true, [2, 2, 2, 2, 2]),
+  shardEnd(16, half(1), true, [2, 2, 2]),
+  tolerated(16, "score", { failed: 3, recovered: 1, items: 10 }, [2, 7, 8]),
+  methodEnd(16, "score"),
+  methodStart(16, "publish"),
+  shardStart(16, one("publish")),
+  fail(18, "publish", undefined),
+  shardEnd(18, one("publish"), false, undefined),
+  fallback(18, "publish", "backup", undefined),
+  methodEnd(20, "publish"),
+  runEnd(20),
 ];

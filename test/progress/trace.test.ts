@@ -12,10 +12,12 @@ import {
   methodEnd,
   methodStart,
   retry,
+  routedRun,
   runEnd,
   runStart,
   shardEnd,
   shardStart,
+  skip,
   workerDown,
 } from "./synthetic-events.js";
 
@@ -199,6 +201,98 @@ describe("trace recorder on runs that go wrong or overlap", () => {
     const file = trace(events);
     expect(threadNames(file, WORKERS_PID)).toHaveLength(6);
     expectNested(file);
+  });
+});
+
+describe("trace recorder on a run that skips and falls back", () => {
+  const file = trace(routedRun);
+  const marks = (cat: string) => timed(file).filter((event) => event.cat === cat);
+
+  it("marks a skip on its method's track: the stage's row when it had started, the run's otherwise", () => {
+    expect(marks("skip")).toEqual([
+      {
+        name: "skip check (predicate)",
+        cat: "skip",
+        ph: "i",
+        s: "t",
+        ts: 4_000,
+        pid: RUN_PID,
+        tid: 0,
+        args: { reason: "predicate" },
+      },
+      {
+        name: "skip parse (error)",
+        cat: "skip",
+        ph: "i",
+        s: "t",
+        ts: 6_000,
+        pid: RUN_PID,
+        tid: 0,
+        args: { reason: "error", error: "RangeError: bad row" },
+      },
+      {
+        name: "skip notify (upstream)",
+        cat: "skip",
+        ph: "i",
+        s: "t",
+        ts: 6_000,
+        pid: RUN_PID,
+        tid: 0,
+        args: { reason: "upstream" },
+      },
+    ]);
+  });
+
+  it("ends the slice of a stage skipped after its call failed where the skip is", () => {
+    expect(slices(file, "stage").map((s) => [s.name, s.ts, s.dur, s.args])).toEqual([
+      ["load", 0, 4_000, { ok: true }],
+      ["parse", 4_000, 2_000, { ok: false, skipped: "error" }],
+      ["score", 6_000, 10_000, { items: 10, ok: true }],
+      ["publish", 16_000, 4_000, { ok: true }],
+    ]);
+    expectNested(file);
+  });
+
+  it("puts the skip of a stage on a second row on that row", () => {
+    const spilled = trace([
+      runStart(0),
+      methodStart(0, "b"),
+      methodStart(2, "c"),
+      methodEnd(5, "b"),
+      skip(9, "c", "error", new Error("late")),
+      runEnd(9),
+    ]);
+    expect(slices(spilled, "stage").map((s) => [s.name, s.tid, s.dur])).toEqual([
+      ["b", 0, 5_000],
+      ["c", 1, 7_000],
+    ]);
+    expect(timed(spilled).find((e) => e.cat === "skip")).toMatchObject({ pid: RUN_PID, tid: 1, ts: 9_000 });
+  });
+
+  it("marks a fallback on the worker running the item, or the stage's row when no shard holds it", () => {
+    expect(marks("fallback")).toEqual([
+      expect.objectContaining({ name: "fallback score → rescue", ts: 8_000, pid: WORKERS_PID, tid: 0 }),
+      expect.objectContaining({ name: "fallback publish → backup", ts: 18_000, pid: RUN_PID, tid: 0 }),
+    ]);
+    expect(marks("fallback").map((mark) => mark.args)).toEqual([
+      { fallback: "rescue", item: 2, error: "RangeError: cannot count" },
+      { fallback: "backup", error: "RangeError: cannot count" },
+    ]);
+  });
+
+  it("marks the failed items a stage tolerated on the stage", () => {
+    expect(marks("tolerated")).toEqual([
+      {
+        name: "tolerated score",
+        cat: "tolerated",
+        ph: "i",
+        s: "t",
+        ts: 16_000,
+        pid: RUN_PID,
+        tid: 0,
+        args: { failed: 3, recovered: 1, items: 10, indices: [2, 7, 8] },
+      },
+    ]);
   });
 });
 

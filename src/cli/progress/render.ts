@@ -5,15 +5,18 @@
  */
 import type { FlowEvent } from "../../../stdlib/api.js";
 import { maxOf } from "../../../grammar/arrays.js";
+import { describeThrown } from "../io.js";
 import type { ProgressState, StageProgress } from "./state.js";
 import { itemsPerSecond, summarizeStage, wallTime, workersInUse, type StageSummary } from "./stats.js";
 
 /** Printed where a figure is unknown (nothing measured yet, no time elapsed). */
 export const UNKNOWN = "-";
+/** The summary's `skipped` cell of a stage that skipped nothing. */
+export const NOT_SKIPPED = "—";
 
 const BAR_WIDTH = 20;
 const SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
-const SYMBOL = { waiting: "·", done: "✓", failed: "✗" } as const;
+const SYMBOL = { waiting: "·", done: "✓", failed: "✗", skipped: "⊘" } as const;
 
 export interface LiveOptions {
   /** Terminal width: longer lines are cut, since a wrapped line would throw off the redraw. */
@@ -22,7 +25,10 @@ export interface LiveOptions {
 
 /**
  * The live display: one line per stage with its items done out of the total,
- * its rate, the workers it has in use and its retries.
+ * its rate, the workers it has in use and its retries; then, where there are
+ * any, its failures, the calls a fallback stood in for (`fallback ×2`), the
+ * failed items it tolerated (`3 of 100 tolerated`) and why it was skipped
+ * (`skipped (predicate)`).
  *
  * @example
  * renderLive(state, Date.now(), { width: 80 })
@@ -49,6 +55,9 @@ function liveLine(stage: StageProgress, now: number, nameWidth: number, countWid
   const symbol = stage.status === "running" ? spinner(now) : SYMBOL[stage.status];
   const head = `${symbol} ${stage.name.padEnd(nameWidth)}  ${bar(stage)}  ${counts(stage).padStart(countWidth)}`;
   if (stage.status === "waiting") return `${head}  waiting`;
+  const skipped = stage.skip === undefined ? [] : [`skipped (${stage.skip.reason})`];
+  // Skipped before it started: there is nothing else to say.
+  if (stage.startedAt === undefined && skipped.length > 0) return `${head}  ${skipped[0]}`;
   const rate = itemsPerSecond(stage, now);
   const parts = [
     `${(rate === undefined ? UNKNOWN : formatRate(rate)).padStart(7)}/s`,
@@ -56,7 +65,23 @@ function liveLine(stage: StageProgress, now: number, nameWidth: number, countWid
     plural(stage.retries, "retry", "retries"),
   ];
   if (stage.failures > 0) parts.push(plural(stage.failures, "failure"));
-  return `${head}  ${parts.join("  ")}`;
+  return `${head}  ${[...parts, ...outcomes(stage), ...skipped].join("  ")}`;
+}
+
+/** `fallback ×2` and `3 of 100 tolerated`, where the stage had any. */
+function outcomes(stage: StageProgress): string[] {
+  const parts: string[] = [];
+  if (stage.fallbacks > 0) parts.push(fallbacks(stage.fallbacks));
+  if (stage.tolerated !== undefined) parts.push(`${ofItems(stage.tolerated.failed, stage.total)} tolerated`);
+  return parts;
+}
+
+function fallbacks(count: number): string {
+  return `fallback ×${count}`;
+}
+
+function ofItems(count: number, items: number | undefined): string {
+  return `${count} of ${items ?? "?"}`;
 }
 
 function spinner(now: number): string {
@@ -76,27 +101,37 @@ function counts(stage: StageProgress): string {
 
 /**
  * The line printed for `event` when stderr is not a terminal (a log, a CI
- * job): one when a stage starts, one when it ends with its counts; nothing
- * for other events. Call it after folding `event` into `state`.
+ * job): one when a stage starts, one when it ends (or is skipped after it
+ * started) with its counts, one when it is skipped before it started;
+ * nothing for other events. Call it after folding `event` into `state`.
  *
  * @example
  * // "stage countWords started: 4 items"
  * // "stage countWords done: 4/4 items in 12 ms, 1 retry"
+ * // "stage score done: 97/100 items in 40 ms, 3 failures, fallback ×1, 3 of 100 tolerated"
+ * // "stage notify skipped (predicate)"
+ * // "stage parse skipped (error: RangeError: bad row): 0/1 call in 3 ms, 1 failure"
  */
 export function renderPlainEvent(state: ProgressState, event: FlowEvent): string | undefined {
-  if (event.type !== "method:start" && event.type !== "method:end") return undefined;
+  if (event.type !== "method:start" && event.type !== "method:end" && event.type !== "method:skip") return undefined;
   const stage = state.stages.get(event.method);
   if (stage === undefined) return undefined;
   if (event.type === "method:start") {
     if (!stage.parallel) return `stage ${stage.name} started`;
     return `stage ${stage.name} started: ${stage.total === undefined ? "items streamed" : plural(stage.total, "item")}`;
   }
+  let verdict: string;
+  if (event.type === "method:end") verdict = event.ok ? "done" : "failed";
+  else if (event.reason === "error") verdict = `skipped (error: ${describeThrown(event.error)})`;
+  else verdict = `skipped (${event.reason})`;
+  // Skipped before it started: no counts to give.
+  if (stage.startedAt === undefined) return `stage ${stage.name} ${verdict}`;
   const unit = stage.parallel ? "items" : "call";
   const wall = wallTime(stage);
   const parts = [`${counts(stage)} ${unit}${wall === undefined ? "" : ` in ${formatDuration(wall)}`}`];
   if (stage.retries > 0) parts.push(plural(stage.retries, "retry", "retries"));
   if (stage.failures > 0) parts.push(plural(stage.failures, "failure"));
-  return `stage ${stage.name} ${event.ok ? "done" : "failed"}: ${parts.join(", ")}`;
+  return `stage ${stage.name} ${verdict}: ${[...parts, ...outcomes(stage)].join(", ")}`;
 }
 
 const COLUMNS: readonly { readonly title: string; readonly cell: (s: StageSummary) => string; readonly left?: true }[] =
@@ -108,7 +143,8 @@ const COLUMNS: readonly { readonly title: string; readonly cell: (s: StageSummar
     { title: "p50", cell: (s) => formatDuration(s.p50Ms) },
     { title: "p95", cell: (s) => formatDuration(s.p95Ms) },
     { title: "retries", cell: (s) => String(s.retries) },
-    { title: "failures", cell: (s) => String(s.failures) },
+    { title: "failures", cell: (s) => `${s.failures}${s.fallbacks > 0 ? ` (${fallbacks(s.fallbacks)})` : ""}` },
+    { title: "skipped", cell: skippedCell },
     { title: "workers", cell: (s) => String(s.workers) },
     { title: "utilisation", cell: (s) => formatPercent(s.utilisation) },
   ];
@@ -116,8 +152,11 @@ const COLUMNS: readonly { readonly title: string; readonly cell: (s: StageSummar
 /**
  * The summary printed when the run settles: a line for the run, then a table
  * with a row per stage — items done, calls (attempts), wall time, p50/p95 call
- * duration, retries, failures, workers and their utilisation (busy time over
- * workers × stage wall time).
+ * duration, retries, failures (with the calls a fallback stood in for:
+ * `3 (fallback ×2)`), skipped, workers and their utilisation (busy time over
+ * workers × stage wall time). `skipped` says why a stage was skipped
+ * (`yes (predicate)`), or for a parallel stage how many of its items failed and
+ * were tolerated (`3 of 100`), or {@link NOT_SKIPPED}.
  */
 export function renderSummary(state: ProgressState): string[] {
   const rows = [...state.stages.values()].map(summarizeStage);
@@ -138,6 +177,11 @@ export function renderSummary(state: ProgressState): string[] {
       .trimEnd(),
   );
   return [runLine(state), ...table];
+}
+
+function skippedCell(summary: StageSummary): string {
+  if (summary.skipped !== undefined) return `yes (${summary.skipped})`;
+  return summary.toleratedItems === undefined ? NOT_SKIPPED : ofItems(summary.toleratedItems, summary.items);
 }
 
 function runLine(state: ProgressState): string {

@@ -4,9 +4,27 @@
  * nothing else, so they can be tested on synthetic event sequences without a
  * terminal.
  */
-import type { FlowEvent } from "../../../stdlib/api.js";
+import type { FlowEvent, SkipReason } from "../../../stdlib/api.js";
 
-export type StageStatus = "waiting" | "running" | "done" | "failed";
+/** `skipped`: the run went on without the stage (`method:skip`), before it started or after its call failed. */
+export type StageStatus = "waiting" | "running" | "done" | "failed" | "skipped";
+
+/** Why a stage was skipped, as `method:skip` said. */
+export interface StageSkip {
+  readonly reason: SkipReason;
+  /** For `error`: the method's own error. */
+  readonly error: unknown;
+}
+
+/** The failed items a parallel stage tolerated, as `items:tolerated` said. */
+export interface ToleratedItems {
+  /** Items whose call failed after their retries, those a fallback stood in for included. */
+  readonly failed: number;
+  /** Of those, the items a fallback stood in for. */
+  readonly recovered: number;
+  /** Items in the stage. */
+  readonly items: number;
+}
 
 /** A shard a worker is running right now. */
 export interface OpenShard {
@@ -28,6 +46,12 @@ export interface StageProgress {
   retries: number;
   /** Calls that failed for good. */
   failures: number;
+  /** Calls a `fallback` stood in for (`call:fallback`). */
+  fallbacks: number;
+  /** Why the stage was skipped; `undefined` unless its status is `skipped`. */
+  skip: StageSkip | undefined;
+  /** Failed items the stage went on without; `undefined` when it reported none. */
+  tolerated: ToleratedItems | undefined;
   /** `time` of `method:start` / `method:end`, in milliseconds. */
   startedAt: number | undefined;
   endedAt: number | undefined;
@@ -56,6 +80,8 @@ export interface ProgressState {
 export interface PlannedStage {
   readonly name: string;
   readonly mode: "single" | "parallel";
+  /** A predicate or fallback only, called within the stages that name it: not listed as a stage of its own. */
+  readonly helper?: boolean | undefined;
 }
 
 /**
@@ -66,7 +92,9 @@ export interface PlannedStage {
  */
 export function createProgressState(stages: readonly PlannedStage[] = []): ProgressState {
   const state: ProgressState = { stages: new Map(), runStartedAt: undefined, runEndedAt: undefined, ok: undefined };
-  for (const planned of stages) stageOf(state, planned.name).parallel = planned.mode === "parallel";
+  for (const planned of stages) {
+    if (planned.helper !== true) stageOf(state, planned.name).parallel = planned.mode === "parallel";
+  }
   return state;
 }
 
@@ -96,20 +124,39 @@ export function applyEvent(state: ProgressState, event: FlowEvent): ProgressStat
     case "method:end": {
       const stage = stageOf(state, event.method);
       stage.status = event.ok ? "done" : "failed";
-      stage.endedAt = event.time;
-      // Shards cut short by the run's end kept their workers busy until now.
-      for (const shard of stage.open.values()) stage.busyMs += Math.max(0, event.time - shard.start);
-      stage.open.clear();
+      endStage(stage, event.time);
       if (event.ok) {
         // A backend that reports no shards still finished every item; nor does a late shard report change that.
         if (!stage.sawShards && !stage.parallel && stage.retries === 0 && stage.startedAt !== undefined) {
           stage.durations.push(event.time - stage.startedAt);
         }
-        stage.done = stage.total ?? stage.done;
+        // Every item succeeded, but for the failed ones the stage tolerated without a fallback.
+        const tolerated = stage.tolerated;
+        if (tolerated !== undefined) stage.total ??= tolerated.items;
+        const lost = tolerated === undefined ? 0 : tolerated.failed - tolerated.recovered;
+        stage.done = stage.total === undefined ? stage.done : Math.max(0, stage.total - lost);
         stage.total ??= stage.done;
       }
       break;
     }
+    case "method:skip": {
+      const stage = stageOf(state, event.method);
+      stage.status = "skipped";
+      stage.skip = { reason: event.reason, error: event.error };
+      // Skipped after its call failed: in place of its `method:end`. Before it started: no time of its own.
+      if (stage.startedAt !== undefined) endStage(stage, event.time);
+      break;
+    }
+    case "call:fallback":
+      stageOf(state, event.method).fallbacks++;
+      break;
+    case "items:tolerated":
+      stageOf(state, event.method).tolerated = {
+        failed: event.failed,
+        recovered: event.recovered,
+        items: event.items,
+      };
+      break;
     case "shard:start": {
       const stage = stageOf(state, event.method);
       stage.sawShards = true;
@@ -147,6 +194,13 @@ export function applyEvent(state: ProgressState, event: FlowEvent): ProgressStat
   return state;
 }
 
+/** The stage's end: shards cut short by it kept their workers busy until now. */
+function endStage(stage: StageProgress, time: number): void {
+  stage.endedAt = time;
+  for (const shard of stage.open.values()) stage.busyMs += Math.max(0, time - shard.start);
+  stage.open.clear();
+}
+
 function stageOf(state: ProgressState, name: string): StageProgress {
   let stage = state.stages.get(name);
   if (stage === undefined) {
@@ -158,6 +212,9 @@ function stageOf(state: ProgressState, name: string): StageProgress {
       done: 0,
       retries: 0,
       failures: 0,
+      fallbacks: 0,
+      skip: undefined,
+      tolerated: undefined,
       startedAt: undefined,
       endedAt: undefined,
       durations: [],

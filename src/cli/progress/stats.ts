@@ -3,6 +3,7 @@
  * Each is `undefined` when the events do not determine it (no calls timed,
  * no time elapsed), so that displays print a dash rather than a made-up zero.
  */
+import type { SkipReason } from "../../../stdlib/api.js";
 import type { StageProgress, StageStatus } from "./state.js";
 
 export interface StageSummary {
@@ -19,6 +20,15 @@ export interface StageSummary {
   readonly p95Ms: number | undefined;
   readonly retries: number;
   readonly failures: number;
+  /** Calls a fallback stood in for. */
+  readonly fallbacks: number;
+  /** Why the stage was skipped as a whole; `undefined` when it was not. */
+  readonly skipped: SkipReason | undefined;
+  /**
+   * A parallel stage's failed items that it went on without (skipped, settled, or recovered by a
+   * fallback), of {@link items}; `undefined` when it reported none.
+   */
+  readonly toleratedItems: number | undefined;
   /** Distinct workers that ran the stage's shards. */
   readonly workers: number;
   /** Busy time / (workers × wall time), between 0 and 1. */
@@ -73,6 +83,9 @@ export function summarizeStage(stage: StageProgress): StageSummary {
     p95Ms: percentile(stage.durations, 95),
     retries: stage.retries,
     failures: stage.failures,
+    fallbacks: stage.fallbacks,
+    skipped: stage.skip?.reason,
+    toleratedItems: stage.tolerated?.failed,
     workers,
     // Busy time is measured finer than the whole-millisecond wall clock, so it may exceed it by a little.
     utilisation: capacity > 0 ? Math.min(1, stage.busyMs / capacity) : undefined,
