@@ -94,11 +94,13 @@ export function layOut(plan: PlanDescriptor): Layout {
 
 /**
  * The discriminant values an edge out of a `branch_on` method carries: `kind = "a" | "b"`
- * (values as JSON literals); `undefined` for an edge out of any other method.
+ * (values as JSON literals), or `branch_on kind` when the types that decide them were not
+ * read; `undefined` for an edge out of any other method.
  */
 export function branchLabel(from: PlanMethod | undefined, to: string): string | undefined {
   const values = from?.branch?.routes[to];
   if (from?.branch == null || values === undefined) return undefined;
+  if (values.length === 0) return `branch_on ${from.branch.property}`;
   return `${from.branch.property} = ${values.map((value) => JSON.stringify(value)).join(" | ")}`;
 }
 
