@@ -29,7 +29,7 @@ const numbers = fc
     fc.boolean(),
     fc.nat({ max: 100000 }),
     fc.option(fc.nat({ max: 999 }), { nil: undefined }),
-    fc.constantFrom("", "ms", "s", "m", "h", "parsecs"),
+    fc.constantFrom("", "ms", "s", "m", "h", "parsecs", "%"),
   )
   .map(
     ([negative, whole, fraction, unit]) =>
@@ -79,9 +79,15 @@ const importTokens = fc
 
 const property = fc.tuple(names, values).map(([key, value]) => [key, ":", value, ";"]);
 
+/** A method's name, or now and then `@input` (or a misspelling of it), which parses as one. */
+const groupNames = fc.oneof(
+  { weight: 8, arbitrary: names },
+  { weight: 1, arbitrary: fc.constantFrom("@input", "@inputs") },
+);
+
 const groupTokens = fc
   .tuple(
-    fc.array(names, { minLength: 1, maxLength: 4 }),
+    fc.array(groupNames, { minLength: 1, maxLength: 4 }),
     fc.boolean(),
     fc.boolean(),
     fc.array(property, { maxLength: 4 }),
