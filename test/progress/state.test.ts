@@ -261,6 +261,19 @@ describe("the reducer over skips, fallbacks and tolerated items", () => {
     expect(state.ok).toBe(true);
   });
 
+  it("gives a helper's own calls no row: they are counted as the fallbacks of the stage they serve", () => {
+    const spec = { method: "backup", shard: 0, worker: 0, first: 0 };
+    const events = [
+      ...routedRun.slice(0, -1),
+      shardStart(18, spec),
+      shardEnd(19, spec, true, [1]),
+      ...routedRun.slice(-1),
+    ];
+    const state = fold(events, ROUTED_STAGES);
+    expect([...state.stages.keys()]).not.toContain("backup");
+    expect(summarizeStage(stage(state, "publish"))).toMatchObject({ fallbacks: 1, failures: 1 });
+  });
+
   it("learns a streamed stage's total from the items it tolerated", () => {
     const spec = { method: "p", shard: 0, worker: 0, first: 0, count: 4 };
     const state = fold(

@@ -74,6 +74,11 @@ export interface ProgressState {
   runEndedAt: number | undefined;
   /** `undefined` while the run is going. */
   ok: boolean | undefined;
+  /**
+   * Predicates and fallbacks that are in no flow: their calls are made for the stages that
+   * name them (counted there as `fallback ×N`), so they get no row of their own.
+   */
+  readonly helpers: ReadonlySet<string>;
 }
 
 /** What the state needs to know of a plan's method ahead of its events; a `PlanMethod` has it. */
@@ -91,7 +96,14 @@ export interface PlannedStage {
  * item count) from a single call.
  */
 export function createProgressState(stages: readonly PlannedStage[] = []): ProgressState {
-  const state: ProgressState = { stages: new Map(), runStartedAt: undefined, runEndedAt: undefined, ok: undefined };
+  const helpers = new Set(stages.filter((planned) => planned.helper === true).map((planned) => planned.name));
+  const state: ProgressState = {
+    stages: new Map(),
+    runStartedAt: undefined,
+    runEndedAt: undefined,
+    ok: undefined,
+    helpers,
+  };
   for (const planned of stages) {
     if (planned.helper !== true) stageOf(state, planned.name).parallel = planned.mode === "parallel";
   }
@@ -104,6 +116,7 @@ export function createProgressState(stages: readonly PlannedStage[] = []): Progr
  * copying them for each event would make a run of n items cost n².
  */
 export function applyEvent(state: ProgressState, event: FlowEvent): ProgressState {
+  if ("method" in event && state.helpers.has(event.method) && event.type !== "call:fallback") return state;
   switch (event.type) {
     case "run:start":
       state.runStartedAt ??= event.time;
