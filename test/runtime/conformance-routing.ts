@@ -284,6 +284,21 @@ export function describeRouting(make: Make): void {
       ]);
     });
 
+    it("tolerates failed items of a stream, and calls their fallback with their input", async () => {
+      const runner = make<Iterable<number>, number[]>(
+        plan({
+          each: { mode: "parallel", fallback: "rescue", exportName: "failOdd" },
+          rescue: { mode: "parallel", helper: true },
+        }),
+        { each: fx.failOdd, rescue: fx.rescue },
+      );
+      function* rows(): Generator<number> {
+        yield* [10, 11, 12, 13];
+      }
+      await expect(runner.run(rows())).resolves.toEqual([10, -11, 12, -13]);
+      expect(counts()).toEqual({ failOdd: 4, rescue: 2 });
+    });
+
     it("fails a stage with more failed items than max_failures allows, with the count", async () => {
       const runner = make<number[], number[]>(
         plan({
