@@ -5,9 +5,9 @@
  * within the stage's `max_failures`. The scheduler decides when; this module
  * decides what, for one single call or one parallel stage at a time.
  */
-import type { BackendMethod, CallScope, FlowEvent, Settled, SettledError } from "./api.js";
+import type { BackendMethod, CallScope, FlowEvent, MapOptions, Settled, SettledError } from "./api.js";
 import { isThenable } from "./context.js";
-import { describe, errors, type FlowError, ItemFailure, MethodError } from "./errors.js";
+import { describe, errors, FlowError, ItemFailure, MethodError } from "./errors.js";
 import type { MaxFailures, OnError } from "./plan.js";
 import { now } from "./clock.js";
 
@@ -18,6 +18,92 @@ export interface Recovery {
   readonly fallbackName: string | undefined;
   readonly fallback: BackendMethod | undefined;
   readonly onError: OnError;
+  readonly maxFailures: MaxFailures | null;
+}
+
+/** How a run hears what became of one method whose failures are recovered from. */
+export interface MethodEnd {
+  readonly recovery: Recovery;
+  /** Whether the run is over: then nothing more is reported. */
+  over(): boolean;
+  complete(output: unknown): void;
+  /** The method is skipped (`on_error: skip`) for `error`. */
+  skip(error: unknown): void;
+  /** The run fails with `error`. */
+  fail(error: unknown): void;
+  /** A stage ended with failed items it tolerates (just before its `complete`). */
+  tolerated(outcome: StageOutcome, items: number): void;
+}
+
+/**
+ * Calls a single method whose call, when it fails for good, is recovered
+ * from (a fallback, or `on_error: skip`). Only the method's own failure is:
+ * the run's (closed, cancelled, Redis lost) fails the run.
+ */
+export function callRecovering(method: BackendMethod, input: unknown, scope: CallScope, end: MethodEnd): void {
+  const recover = (error: unknown): void => {
+    if (end.over()) return;
+    if (!(error instanceof MethodError) && error instanceof FlowError) {
+      end.fail(error);
+      return;
+    }
+    const failure = error instanceof MethodError ? error : new MethodError(end.recovery.method, undefined, 1, error);
+    recoverCall(end.recovery, input, failure, scope).then((recovered) => {
+      if (recovered.kind === "value") end.complete(recovered.value);
+      else end.skip(recovered.error);
+    }, end.fail);
+  };
+  let output: unknown;
+  try {
+    output = method.call(input, scope);
+  } catch (error) {
+    recover(error);
+    return;
+  }
+  if (isThenable(output)) output.then(end.complete, recover);
+  else end.complete(output);
+}
+
+/**
+ * Runs a parallel stage whose failed items do not fail the map at once
+ * (`map` is given `MapOptions.tolerate`): failures are counted as they come,
+ * so that `max_failures` stops the stage as soon as it is passed, then
+ * `recoverItems` settles them. `items`: the stage's input when it is an
+ * array; `length`: its length when known.
+ */
+export function mapTolerant(
+  map: (options: MapOptions) => Promise<unknown[]>,
+  items: readonly unknown[] | undefined,
+  length: number | undefined,
+  lanes: number,
+  scope: CallScope,
+  end: MethodEnd,
+): void {
+  const recovery = end.recovery;
+  const count = new FailureCount(recovery.method, recovery.maxFailures, length);
+  const failed = (_item: number, error: unknown): void => {
+    if (end.over()) return;
+    const tooMany = count.add(error);
+    if (tooMany !== undefined) end.fail(tooMany);
+  };
+  map({ tolerate: true, failed })
+    .then(async (outputs) => {
+      if (end.over()) return;
+      const tooMany = count.check(outputs.length);
+      if (tooMany !== undefined) {
+        end.fail(tooMany);
+        return;
+      }
+      if (count.count === 0 && recovery.onError !== "settle") {
+        end.complete(outputs);
+        return;
+      }
+      const outcome = await recoverItems(recovery, items, outputs, lanes, scope);
+      if (end.over()) return;
+      if (outcome.failed.length > 0) end.tolerated(outcome, outputs.length);
+      end.complete(outcome.outputs);
+    })
+    .catch(end.fail);
 }
 
 /** What a failed single call comes to, when it does not fail the run. */

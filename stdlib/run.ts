@@ -19,7 +19,8 @@ import type { DirectMethod } from "./direct-call.js";
 import { SignalWatcher } from "./signal-watch.js";
 import { Route, type Tables } from "./compiled-plan.js";
 import { selectRoutes } from "./routing.js";
-import { FailureCount, recoverCall, recoverItems, toleratedEvent, type Recovery } from "./recovery.js";
+import { callRecovering, mapTolerant, toleratedEvent, type MethodEnd } from "./recovery.js";
+import { collectThenMap } from "./collect-stream.js";
 
 /** Lifecycle of a method within one run. */
 const Status = { Waiting: 0, Running: 1, Done: 2, Skipped: 3 } as const;
@@ -29,40 +30,6 @@ export interface Calls {
   readonly bound: readonly BackendMethod[];
   /** Methods the run calls itself, in one attempt, instead of through the backend; none when someone listens. */
   readonly direct: readonly (DirectMethod | undefined)[] | undefined;
-}
-
-/**
- * For backends without `mapStream`: reads the whole stream, then maps the
- * array. A failure of the stream itself is reported on the item being read.
- */
-async function collectThenMap(
-  name: string,
-  method: BackendMethod,
-  stream: ItemStream,
-  lanes: number,
-  scope: CallScope,
-  options: MapOptions | undefined,
-): Promise<unknown[]> {
-  const reader = new ItemReader(stream);
-  const items: unknown[] = [];
-  for (;;) {
-    let chunk: unknown[];
-    try {
-      const taken = reader.take(4096);
-      chunk = Array.isArray(taken) ? taken : await taken;
-    } catch (error) {
-      throw new MethodError(name, reader.read, 0, error);
-    }
-    if (chunk.length === 0) break;
-    for (const item of chunk) items.push(item);
-  }
-  if (items.length === 0) return [];
-  const outputs = await method.map(items, Math.min(lanes, items.length), scope, options);
-  if (options === undefined) return outputs;
-  // The scheduler cannot index a stream: a failed item carries its input for a fallback.
-  return outputs.map((output, k) =>
-    output instanceof ItemFailure && output.input === undefined ? new ItemFailure(output.error, items[k]) : output,
-  );
 }
 
 /** The state of one run; it is also the `CallScope` its calls receive. */
@@ -227,7 +194,14 @@ export class Run extends SignalWatcher implements CallScope {
       }
       const lanes = this.#lanes(i, input.length);
       if (t.routing?.tolerant[i] === true) {
-        this.#mapTolerant(i, input, input.length, lanes, (options) => method.map(input, lanes, this, options));
+        mapTolerant(
+          (options) => method.map(input, lanes, this, options),
+          input,
+          input.length,
+          lanes,
+          this,
+          this.#ending(i),
+        );
         return;
       }
       method.map(input, lanes, this).then(
@@ -245,7 +219,7 @@ export class Run extends SignalWatcher implements CallScope {
       return;
     }
     if (t.routing?.recovers[i] === true) {
-      this.#callRecovering(i, method, input);
+      callRecovering(method, input, this, this.#ending(i));
       return;
     }
     let output: unknown;
@@ -265,86 +239,25 @@ export class Run extends SignalWatcher implements CallScope {
     }
   }
 
-  /** A single method with a fallback or `on_error: skip`: a call that fails for good is recovered from. */
-  #callRecovering(i: number, method: BackendMethod, input: unknown): void {
-    const recover = (error: unknown): void => {
-      if (this.#settled) return;
-      // Only the method's own failure is recovered from; the run's (closed, cancelled, Redis lost) fails it.
-      if (!(error instanceof MethodError) && error instanceof FlowError) {
-        this.#fail(i, error);
-        return;
-      }
-      const failure =
-        error instanceof MethodError ? error : new MethodError(this.#tables.names[i] ?? "", undefined, 1, error);
-      recoverCall(this.#recovery(i), input, failure, this).then(
-        (recovered) => {
-          if (recovered.kind === "value") this.#complete(i, recovered.value);
-          else this.#skip(i, "error", recovered.error);
-        },
-        (reason: unknown) => this.#fail(i, reason),
-      );
-    };
-    let output: unknown;
-    try {
-      output = method.call(input, this);
-    } catch (error) {
-      recover(error);
-      return;
-    }
-    if (isThenable(output)) output.then((value) => this.#complete(i, value), recover);
-    else this.#complete(i, output);
-  }
-
-  #recovery(i: number): Recovery {
+  /** How recovery.ts reports what became of method `i`. */
+  #ending(i: number): MethodEnd {
     const t = this.#tables;
-    const r = t.routing;
-    const fallback = r?.fallback[i] ?? -1;
-    return {
-      method: t.names[i] ?? "",
-      fallbackName: fallback >= 0 ? t.names[fallback] : undefined,
-      fallback: fallback >= 0 ? this.#calls.bound[fallback] : undefined,
-      onError: r?.onError[i] ?? "fail",
-    };
-  }
-
-  /**
-   * A parallel method whose failed items do not fail the map at once: the
-   * map counts them as they fail (so that `max_failures` stops the stage as
-   * soon as it is passed), then recovery.ts settles them.
-   */
-  #mapTolerant(
-    i: number,
-    items: readonly unknown[] | undefined,
-    length: number | undefined,
-    lanes: number,
-    map: (options: MapOptions) => Promise<unknown[]>,
-  ): void {
-    const t = this.#tables;
+    const fallback = t.routing?.fallback[i] ?? -1;
     const name = t.names[i] ?? "";
-    const count = new FailureCount(name, t.routing?.maxFailures[i] ?? null, length);
-    const failed = (_item: number, error: unknown): void => {
-      if (this.#settled) return;
-      const tooMany = count.add(error);
-      if (tooMany !== undefined) this.#settle(tooMany, i);
+    return {
+      recovery: {
+        method: name,
+        fallbackName: fallback >= 0 ? t.names[fallback] : undefined,
+        fallback: fallback >= 0 ? this.#calls.bound[fallback] : undefined,
+        onError: t.routing?.onError[i] ?? "fail",
+        maxFailures: t.routing?.maxFailures[i] ?? null,
+      },
+      over: () => this.#settled,
+      complete: (output) => this.#complete(i, output),
+      skip: (error) => this.#skip(i, "error", error),
+      fail: (error) => this.#fail(i, error),
+      tolerated: (outcome, items) => this.#listener?.(toleratedEvent(this.runId, name, outcome, items)),
     };
-    map({ tolerate: true, failed })
-      .then(async (outputs) => {
-        if (this.#settled) return;
-        const tooMany = count.check(outputs.length);
-        if (tooMany !== undefined) {
-          this.#settle(tooMany, i);
-          return;
-        }
-        if (count.count === 0 && t.routing?.onError[i] !== "settle") {
-          this.#complete(i, outputs);
-          return;
-        }
-        const outcome = await recoverItems(this.#recovery(i), items, outputs, lanes, this);
-        if (this.#settled) return;
-        if (outcome.failed.length > 0) this.#listener?.(toleratedEvent(this.runId, name, outcome, outputs.length));
-        this.#complete(i, outcome.outputs);
-      })
-      .catch((error: unknown) => this.#fail(i, error));
   }
 
   /**
@@ -378,11 +291,11 @@ export class Run extends SignalWatcher implements CallScope {
     this.#listener?.({ type: "method:start", runId: this.runId, time: now(), method: name, items: undefined });
     const lanes = this.#lanes(i, Number.MAX_SAFE_INTEGER);
     if (this.#tables.routing?.tolerant[i] === true) {
-      this.#mapTolerant(i, undefined, undefined, lanes, (options) =>
+      const map = (options: MapOptions): Promise<unknown[]> =>
         method.mapStream !== undefined
           ? method.mapStream(stream, lanes, this, options)
-          : collectThenMap(name, method, stream, lanes, this, options),
-      );
+          : collectThenMap(name, method, stream, lanes, this, options);
+      mapTolerant(map, undefined, undefined, lanes, this, this.#ending(i));
       return;
     }
     const mapped =

@@ -44,7 +44,7 @@ import { WIRE_VERSION, type Reply, type ShardJobWire } from "./messages.js";
 import { holesOf, checkPayload } from "./payload.js";
 import { fromWireError, toWireError } from "./wire-error.js";
 import type { BullmqSettings } from "./options.js";
-import { Call, receiveFailure, receiveOutputs, shardEvent, shardSizeFor, type Shard } from "./call.js";
+import { Call, callFailEvent, receiveFailure, receiveOutputs, shardEvent, shardSizeFor, type Shard } from "./call.js";
 import { CallerConnection } from "./connection.js";
 import { ReplyStream } from "./reply-stream.js";
 import { Monitor } from "./monitor.js";
@@ -437,40 +437,23 @@ class Session implements BackendSession {
           return;
         }
         if (received === undefined) return;
-        if (emit !== undefined && !call.scope.cancelled) {
-          const { error } = received;
-          emit({
-            type: "call:fail",
-            runId: call.scope.runId,
-            time: now(),
-            method: call.method.name,
-            item: error.item,
-            attempts: error.attempts,
-            error: error.cause,
-          });
-        }
+        if (emit !== undefined && !call.scope.cancelled) emit(callFailEvent(call, received.error));
         call.tolerate?.failed?.(reply.item, received.error);
         return;
       }
       case "fail": {
-        const error = fromWireError(reply.error);
-        const item = reply.item ?? undefined;
+        const failure = new MethodError(
+          call.method.name,
+          reply.item ?? undefined,
+          reply.attempts,
+          fromWireError(reply.error),
+        );
         if (emit !== undefined) {
           this.#announce(call, reply.worker);
           emit(this.#shardEvent("shard:end", call, reply.shard, shard, reply.worker, false, undefined));
-          if (!call.scope.cancelled) {
-            emit({
-              type: "call:fail",
-              runId: call.scope.runId,
-              time: now(),
-              method: call.method.name,
-              item,
-              attempts: reply.attempts,
-              error,
-            });
-          }
+          if (!call.scope.cancelled) emit(callFailEvent(call, failure));
         }
-        this.#finish(call, new MethodError(call.method.name, item, reply.attempts, error));
+        this.#finish(call, failure);
         return;
       }
     }

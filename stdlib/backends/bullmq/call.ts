@@ -158,6 +158,19 @@ export function receiveFailure(
   return { error };
 }
 
+/** The `call:fail` event of a call's `failure` (its method's own error is the failure's `cause`). */
+export function callFailEvent(call: Call, failure: MethodError): FlowEvent {
+  return {
+    type: "call:fail",
+    runId: call.scope.runId,
+    time: now(),
+    method: call.method.name,
+    item: failure.item,
+    attempts: failure.attempts,
+    error: failure.cause,
+  };
+}
+
 /** A `shard:start` or `shard:end` event of a call's shard run by worker `worker`. */
 export function shardEvent(
   type: "shard:start" | "shard:end",

@@ -33,8 +33,9 @@ import { isThenable } from "../../context.js";
 import { describe, errors, ItemFailure, MethodError, MethodTimeoutError } from "../../errors.js";
 import { ItemReader } from "../../item-source.js";
 import type { ShardRequest, ShardResponse, WorkerMessage } from "./messages.js";
-import { DeadlineWatch, type WatchedShard } from "./deadline-watch.js";
-import type { NotedAttempt, Pool, ShardTicket } from "./pool.js";
+import { DeadlineWatch } from "./deadline-watch.js";
+import type { NotedAttempt, Pool } from "./pool.js";
+import { Flight, type Part } from "./flight.js";
 import type { CallPolicy } from "../../policy.js";
 import { TARGET_SHARD_MS, type ShardSizer } from "./shard-size.js";
 import { decode, decodeCallEvent, encode, findCloneProblem, pack } from "./transport.js";
@@ -72,73 +73,8 @@ export function runStage(
   return new PoolStage(settings, new ItemReader(items), Math.max(1, lanes), scope, options, info).start();
 }
 
-/** Consecutive items on their way to a thread. */
-interface Part {
-  readonly first: number;
-  readonly items: readonly unknown[];
-  /** Threads that died under this very part before its first call started (items unknown). */
-  readonly crashes: number;
-  /** For the part's first item: the number of its next attempt, and the backoff before it (see `#overran`). */
-  readonly attempt?: number;
-  readonly delayMs?: number;
-}
-
-/** One shard, from when it is sent until its answer arrives or its thread dies. */
-class Flight implements ShardTicket, WatchedShard {
-  readonly id: number;
-  readonly stage: PoolStage;
-  readonly lanes: number;
-  readonly shard: number;
-  readonly part: Part;
-  readonly slot: number;
-  worker: number | undefined;
-  /** Queued on its thread behind another shard of the stage, rather than run at once. */
-  waiting = false;
-  /** Whether `shard:start` was reported (so `shard:end` is owed). */
-  started = false;
-  /** Stopped on purpose (its thread terminated): its rejection is not a crash. */
-  abandoned = false;
-  /** The attempt its thread was terminated for overrunning. */
-  overran: NotedAttempt | undefined;
-  eventsSeen = 0;
-  /** An answer waiting for the messages the worker posted before it. */
-  pending: ShardResponse | undefined;
-
-  constructor(stage: PoolStage, lanes: number, id: number, shard: number, part: Part, slot: number) {
-    this.stage = stage;
-    this.lanes = lanes;
-    this.id = id;
-    this.shard = shard;
-    this.part = part;
-    this.slot = slot;
-  }
-
-  assigned(worker: number, waiting: boolean): void {
-    this.worker = worker;
-    this.waiting = waiting;
-  }
-
-  message(message: WorkerMessage): void {
-    this.eventsSeen++;
-    this.stage.message(this, message);
-    const pending = this.pending;
-    if (pending !== undefined && this.eventsSeen >= pending.events) {
-      this.pending = undefined;
-      this.stage.answered(this, pending);
-    }
-  }
-
-  answer(response: ShardResponse): void {
-    // Messages and answers travel on different ports: keep the answer until the messages it follows are in.
-    if (response.events > this.eventsSeen && !this.stage.stopped) {
-      this.pending = response;
-      return;
-    }
-    this.stage.answered(this, response);
-  }
-}
-
-class PoolStage {
+/** One parallel stage on the pool (see the top of this file). */
+export class PoolStage {
   readonly #settings: StageSettings;
   readonly #reader: ItemReader;
   readonly #lanes: number;
