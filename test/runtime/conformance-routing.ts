@@ -111,6 +111,19 @@ export function describeRouting(make: Make): void {
       expect(skips(events)).toEqual(["gated predicate", "after upstream", "join upstream"]);
     });
 
+    it("resolves a run in which every method is skipped", async () => {
+      const events: FlowEvent[] = [];
+      const runner = make<number, unknown>(
+        plan({ isPositive: { helper: true }, gated: { runIf: "isPositive" }, after: {} }, [["gated", "after"]]),
+        { isPositive: fx.isPositive, gated: fx.gated, after: fx.after },
+      );
+      await expect(runner.run(-3, { onEvent: (event) => events.push(event) })).resolves.toBeUndefined();
+      expect(counts()).toEqual({ isPositive: 1 });
+      expect(
+        events.map((event) => event.type).filter((type) => type.startsWith("run:") || type.startsWith("method:")),
+      ).toEqual(["run:start", "method:skip", "method:skip", "run:end"]);
+    });
+
     it("fails the run when a predicate answers no boolean", async () => {
       const runner = make<number, number>(plan({ maybe: { helper: true }, gated: { runIf: "maybe" } }), {
         maybe: fx.maybe,
