@@ -110,7 +110,6 @@ export class Run extends SignalWatcher implements CallScope {
 
   #startMethod(i: number, runInput: unknown): void {
     const t = this.#tables;
-    const name = t.names[i] ?? "";
     let input: unknown;
     switch (t.route[i]) {
       case Route.RunInput:
