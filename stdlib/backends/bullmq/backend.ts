@@ -41,7 +41,7 @@ import { errors, MethodError, type TooFewWorkersError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { callId, jobId, PlanKeys } from "./keys.js";
 import { WIRE_VERSION, type Reply, type ShardJobWire } from "./messages.js";
-import { holesOf, checkPayload } from "./payload.js";
+import { holesOf, holesWithin, checkPayload } from "./payload.js";
 import { fromWireError, toWireError } from "./wire-error.js";
 import type { BullmqSettings } from "./options.js";
 import { Call, callFailEvent, receiveFailure, receiveOutputs, shardEvent, shardSizeFor, type Shard } from "./call.js";
@@ -265,7 +265,9 @@ class Session implements BackendSession {
           throw new MethodError(method.name, call.single ? undefined : first + i, 0, cause);
         }
       });
-      const holes = holesOf(inputs);
+      // A single call's input is assembled by the runtime (the object of several inputs, a skipped item's
+      // `undefined`): its `undefined` parts are kept at any depth.
+      const holes = call.single ? holesWithin(inputs) : holesOf(inputs);
       const data: ShardJobWire = {
         v: WIRE_VERSION,
         run: call.scope.runId,

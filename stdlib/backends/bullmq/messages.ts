@@ -5,7 +5,7 @@
  * errors travel in them is ./wire-error.ts.
  */
 import { errors } from "../../errors.js";
-import { checkPayload, decodeJson, MAX_DEPTH } from "./payload.js";
+import { checkPayload, decodeJson, MAX_DEPTH, type Hole } from "./payload.js";
 import { isWireError } from "./wire-error.js";
 
 /** Format of job data and replies; a worker refuses any other. */
@@ -36,8 +36,8 @@ export interface ShardJobWire {
   readonly single: boolean;
   /** The inputs, one per item (for a single call, one or none, when the method takes no input). */
   readonly input: readonly unknown[];
-  /** Indices of inputs that are `undefined`, which JSON cannot hold; absent when none is. */
-  readonly holes?: readonly number[] | undefined;
+  /** Where the inputs hold `undefined`, which JSON cannot (see `Hole`); absent when they do not. */
+  readonly holes?: readonly Hole[] | undefined;
   /** Whether anybody listens: only then do workers send start and retry replies. */
   readonly events: boolean;
   /** The caller's retry delays; absent when the method has no retries. */
@@ -64,7 +64,7 @@ export interface ShardJobWire {
 
 /** A shard job as a worker reads it: the wire data with what the worker knows filled in. */
 export interface ShardJobData extends ShardJobWire {
-  readonly holes: readonly number[];
+  readonly holes: readonly Hole[];
   readonly backoff: { readonly baseMs: number; readonly maxMs: number };
   /** Id of the call (one method in one run); the call's Redis key is derived from it. */
   readonly call: string;
@@ -234,7 +234,7 @@ export function readJobData(data: unknown, callOf: (run: string, repeat: number)
     first: count("first"),
     single: flag("single"),
     input: list("input"),
-    holes: list("holes", []) as number[],
+    holes: list("holes", []) as Hole[],
     events: flag("events"),
     backoff,
     delivered,

@@ -8,11 +8,54 @@
  */
 import { describe, errors } from "../../errors.js";
 
-/** Indices of the `undefined` values, which JSON writes as `null`; sent beside the values. */
+/**
+ * Where a value holds `undefined`, which JSON drops from objects and writes as `null` in
+ * arrays: an index of `values`, or, below one (`deep`), a path from it — `[0, "total"]`
+ * for the member `total` of the first value, present with `undefined` as its value,
+ * `[0, 3]` for the fourth element of an array. Sent beside the values, so that they
+ * arrive as they left. Items and outputs go with their indices only (their types were
+ * proven to survive JSON); the input of a single call is looked into, since the runtime
+ * assembles it: an object of inputs holding a skipped method's `undefined`, an array of
+ * items with `undefined` where an item was skipped.
+ */
+export type Hole = number | readonly (string | number)[];
+
 export function holesOf(values: readonly unknown[]): number[] {
   const holes: number[] = [];
   for (let i = 0; i < values.length; i++) if (values[i] === undefined) holes.push(i);
   return holes;
+}
+
+/** {@link holesOf}, and the places below each value that hold `undefined`. */
+export function holesWithin(values: readonly unknown[]): Hole[] {
+  const holes: Hole[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] === undefined) holes.push(i);
+    else findHoles(values[i], [i], holes, 0);
+  }
+  return holes;
+}
+
+/** Deeper than JSON values of a run usually go; below it `undefined` is written as JSON writes it. */
+const MAX_HOLE_DEPTH = 32;
+
+function findHoles(value: unknown, path: (string | number)[], holes: Hole[], depth: number): void {
+  if (typeof value !== "object" || value === null || depth >= MAX_HOLE_DEPTH) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const element: unknown = value[i];
+      if (element === undefined) holes.push([...path, i]);
+      else findHoles(element, [...path, i], holes, depth + 1);
+    }
+    return;
+  }
+  // Plain data only: anything else goes as `toJSON` or JSON makes it, which the compiler judged.
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return;
+  for (const [key, member] of Object.entries(value)) {
+    if (member === undefined) holes.push([...path, key]);
+    else findHoles(member, [...path, key], holes, depth + 1);
+  }
 }
 
 /** Values as they arrived (already decoded and checked), with their `undefined` ones put back. */
@@ -21,12 +64,39 @@ export function restoreHoles(values: unknown, holes: readonly unknown[], count?:
     throw errors.badPayload(`expected an array of ${count ?? "any number of"} values`);
   }
   for (const hole of holes) {
-    if (typeof hole !== "number" || !Number.isInteger(hole) || hole < 0 || hole >= values.length) {
-      throw errors.badPayload("an undefined value's index is out of range");
+    if (typeof hole === "number" && Number.isInteger(hole) && hole >= 0 && hole < values.length) {
+      values[hole] = undefined;
+    } else if (!Array.isArray(hole) || !restorePath(values, hole)) {
+      throw errors.badPayload("an undefined value's place is out of range");
     }
-    values[hole] = undefined;
   }
   return values as unknown[];
+}
+
+/** Puts `undefined` at `path` in `values`: every step but the last must exist, the last be in range. */
+function restorePath(values: unknown[], path: readonly unknown[]): boolean {
+  if (path.length < 2 || path.length > MAX_HOLE_DEPTH + 2) return false;
+  let at: unknown = values;
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i];
+    const last = i === path.length - 1;
+    if (Array.isArray(at)) {
+      if (typeof step !== "number" || !Number.isInteger(step) || step < 0 || step >= at.length) return false;
+      if (last) at[step] = undefined;
+      else at = at[step];
+    } else if (typeof at === "object" && at !== null) {
+      if (typeof step !== "string" || step === "__proto__" || step === "constructor" || step === "prototype") {
+        return false;
+      }
+      if (last)
+        Object.defineProperty(at, step, { value: undefined, enumerable: true, writable: true, configurable: true });
+      else if (Object.hasOwn(at, step)) at = (at as Record<string, unknown>)[step];
+      else return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**
