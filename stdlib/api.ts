@@ -246,11 +246,15 @@ interface EventBase {
 
 /**
  * Events every backend emits, in order, for observability: `run:start`, then
- * for each method `method:start` … `method:end` (with any `call:retry` and
- * `call:fail` of its calls in between), then `run:end`, always last. When a run
- * fails or is cancelled, every method still in flight gets its
- * `method:end` with `ok: false` before `run:end`; nothing is emitted after.
- * Events are only built when someone listens.
+ * for each method `method:start` … `method:end` (with any `call:retry`,
+ * `call:fail` and `call:fallback` of its calls in between, and a parallel
+ * stage's `items:tolerated` just before its `method:end`), then `run:end`,
+ * always last. A method that does not run gets a `method:skip` instead: alone
+ * when it never started, in place of its `method:end` when its call failed
+ * and it says `on_error: skip`. When a run fails or is cancelled, every
+ * method still in flight gets its `method:end` with `ok: false` before
+ * `run:end`; nothing is emitted after. Events are only built when someone
+ * listens.
  *
  * Calls run in shards (`shard:start` … `shard:end`, a batch of consecutive
  * items of a parallel method, or a single method's one call) on workers. Each
@@ -290,7 +294,10 @@ export type FlowEvent =
       readonly type: "method:skip";
       readonly method: string;
       readonly reason: SkipReason;
-      /** For `error`: the method's own error. */
+      /**
+       * For `error`: the method's own error, or the `FallbackFailedError` when its fallback
+       * failed too; `undefined` for the other reasons.
+       */
       readonly error: unknown;
     })
   | (EventBase & {

@@ -16,12 +16,15 @@ export class CallContext implements RunContext {
   readonly method: string;
   readonly attempt: number;
   readonly item: number | undefined;
+  /** In a `fallback`'s call: the error of the method it stands in for. */
+  readonly error: unknown;
   readonly #source: SignalSource;
 
-  constructor(method: string, attempt: number, item: number | undefined, source: SignalSource) {
+  constructor(method: string, attempt: number, item: number | undefined, source: SignalSource, error?: unknown) {
     this.method = method;
     this.attempt = attempt;
     this.item = item;
+    this.error = error;
     this.#source = source;
   }
 

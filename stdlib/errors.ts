@@ -61,6 +61,14 @@ export const ErrorCode = {
   JobFailed: "FLOW_JOB_FAILED",
   /** bullmq: a `flowc worker` was closed before it could start. */
   WorkerClosed: "FLOW_WORKER_CLOSED",
+  /** A `run_if` predicate returned something other than `true` or `false`. */
+  PredicateNotBoolean: "FLOW_PREDICATE_NOT_BOOLEAN",
+  /** A method with `branch_on` returned a value that no route takes. */
+  UnroutedBranchValue: "FLOW_UNROUTED_BRANCH_VALUE",
+  /** A method failed for good and its `fallback` failed too. */
+  FallbackFailed: "FLOW_FALLBACK_FAILED",
+  /** More items of a parallel stage failed than its `max_failures` allows. */
+  TooManyFailures: "FLOW_TOO_MANY_FAILURES",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -183,6 +191,82 @@ export class WorkerCapError extends PlanError {
     super(ErrorCode.WorkerCap, message, methods);
     this.required = required;
     this.allowed = allowed;
+  }
+}
+
+/** The run cannot route a method's value: a predicate's answer, or a branch's discriminant. */
+export class RoutingError extends FlowError {
+  override readonly name: string = "RoutingError";
+  /** The method whose value could not be routed (the one guarded by the predicate, or the one that branches). */
+  readonly method: string;
+  /** What the value was, e.g. `string ("yes")`. */
+  readonly received: string;
+
+  constructor(code: ErrorCode, message: string, method: string, received: string) {
+    super(code, message);
+    this.method = method;
+    this.received = received;
+  }
+}
+
+/**
+ * A method failed for good and so did its `fallback`. Its `cause` is the
+ * fallback's error, and `original` the method's own `MethodError`, so that
+ * both are in the chain of causes.
+ */
+export class FallbackFailedError extends FlowError {
+  override readonly name: string = "FallbackFailedError";
+  readonly method: string;
+  readonly fallback: string;
+  /** The item of a parallel stage it stands for; `undefined` for a single call. */
+  readonly item: number | undefined;
+  /** The method's own failure (a `MethodError`), which the fallback stood in for. */
+  readonly original: unknown;
+  /** The fallback's failure (usually its `MethodError`). */
+  declare readonly cause: unknown;
+
+  constructor(method: string, fallback: string, item: number | undefined, original: unknown, cause: unknown) {
+    const where = item === undefined ? "" : ` on item ${item}`;
+    // The methods' own errors: the MethodErrors around them would say each method's name twice.
+    const own = (error: unknown): unknown => (error instanceof MethodError ? error.cause : error);
+    super(
+      ErrorCode.FallbackFailed,
+      `Method '${method}' failed${where}: ${describe(own(original))}; ` +
+        `its fallback '${fallback}' failed too: ${describe(own(cause))}`,
+      { cause },
+    );
+    this.method = method;
+    this.fallback = fallback;
+    this.item = item;
+    this.original = original;
+  }
+}
+
+/** More items of a parallel stage failed than its `max_failures` allows; the `cause` is the first failure. */
+export class TooManyFailuresError extends FlowError {
+  override readonly name: string = "TooManyFailuresError";
+  readonly method: string;
+  /** Failed items counted when the stage gave up (items a fallback stood in for included). */
+  readonly failed: number;
+  /** Items in the stage; `undefined` for a stream whose length was not known when it gave up. */
+  readonly items: number | undefined;
+  /** The number of failed items the stage tolerates. */
+  readonly limit: number;
+  declare readonly cause: unknown;
+
+  constructor(
+    message: string,
+    method: string,
+    failed: number,
+    items: number | undefined,
+    limit: number,
+    cause: unknown,
+  ) {
+    super(ErrorCode.TooManyFailures, message, { cause });
+    this.method = method;
+    this.failed = failed;
+    this.items = items;
+    this.limit = limit;
   }
 }
 
@@ -497,6 +581,62 @@ export const errors = {
         `(give it maxmemory-policy noeviction, and persistence); the call cannot complete.`,
     ),
 
+  // ---- Routing and recovery (the run fails with these) ----
+
+  /** `predicate` (the `run_if` of `method`) returned `value`, which is no boolean. */
+  predicateNotBoolean: (method: string, predicate: string, value: unknown): RoutingError => {
+    const received = describeValue(value);
+    return new RoutingError(
+      ErrorCode.PredicateNotBoolean,
+      `Predicate '${predicate}' (run_if of '${method}') must return true or false, but returned ${received}.`,
+      method,
+      received,
+    );
+  },
+
+  /** `method` branches on `property` of its output, which held `value` that no route takes (or was no object). */
+  unroutedBranchValue: (method: string, property: string, output: unknown, value: unknown): RoutingError => {
+    const isObject = typeof output === "object" && output !== null;
+    const received = isObject ? describeValue(value) : describeValue(output);
+    return new RoutingError(
+      ErrorCode.UnroutedBranchValue,
+      isObject
+        ? `Method '${method}' branches on '${property}', but its output has '${property}' = ${received}, which no successor takes.`
+        : `Method '${method}' branches on '${property}', but its output is ${received}, not an object.`,
+      method,
+      received,
+    );
+  },
+
+  /** `fallback` failed (`cause`) where it stood in for `method`, which failed with `original`. */
+  fallbackFailed: (
+    method: string,
+    fallback: string,
+    item: number | undefined,
+    original: unknown,
+    cause: unknown,
+  ): FallbackFailedError => new FallbackFailedError(method, fallback, item, original, cause),
+
+  /** `failed` items of `method`'s stage of `items` failed, more than `limit` (`max_failures`, as written: `wrote`). */
+  tooManyFailures: (
+    method: string,
+    failed: number,
+    items: number | undefined,
+    limit: number,
+    wrote: string,
+    cause: unknown,
+  ): TooManyFailuresError =>
+    new TooManyFailuresError(
+      `Method '${method}': ${failed} ${plural(failed, "item")} ` +
+        `${items === undefined ? "" : `of ${items} `}failed, more than max_failures allows ` +
+        `(${wrote}: at most ${limit}); first: ${describe(cause)}`,
+      method,
+      failed,
+      items,
+      limit,
+      cause,
+    ),
+
   // ---- Calls (causes of a MethodError) ----
 
   /** bullmq: a payload refused for `detail`. */
@@ -602,8 +742,14 @@ export function describeValue(value: unknown): string {
  */
 export class ItemFailure {
   readonly error: MethodError;
+  /**
+   * The item's input, for a `fallback`, when the map read it from a stream the scheduler
+   * cannot index; `undefined` when the map was given an array.
+   */
+  readonly input: unknown;
 
-  constructor(error: MethodError) {
+  constructor(error: MethodError, input?: unknown) {
     this.error = error;
+    this.input = input;
   }
 }

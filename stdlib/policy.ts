@@ -23,6 +23,8 @@ export interface CallOptions {
   /** Backoff to wait before the first attempt (a retry decided elsewhere). */
   readonly delayMs?: number | undefined;
   readonly watch?: AttemptWatch | undefined;
+  /** In a `fallback`'s call: the error of the method it stands in for (`ctx.error`). */
+  readonly error?: unknown;
 }
 
 /** How a backend wants its calls run, beyond the method's settings. */
@@ -125,8 +127,8 @@ export class CallPolicy {
       try {
         const output =
           this.timeoutMs === null
-            ? attempt(new CallContext(this.method, number, item, scope))
-            : this.#timedAttempt(attempt, number, item, scope, call?.watch);
+            ? attempt(new CallContext(this.method, number, item, scope, call?.error))
+            : this.#timedAttempt(attempt, number, item, scope, call);
         return isThenable(output) ? await output : output;
       } catch (error) {
         // After cancellation a failure is usually its consequence: report it as it is, never retry it.
@@ -163,7 +165,7 @@ export class CallPolicy {
     number: number,
     item: number | undefined,
     scope: CallScope,
-    watch: AttemptWatch | undefined,
+    call: CallOptions | undefined,
   ): unknown {
     if (scope.cancelled) return Promise.reject(scope.signal.reason);
     const signal = scope.signal;
@@ -172,7 +174,8 @@ export class CallPolicy {
       number,
       item,
       timeoutMs: this.timeoutMs,
-      watch,
+      watch: call?.watch,
+      error: call?.error,
       interruptSync: this.#interruptSync,
       // Following the run also clears the timer on cancellation, or a long timeout would keep the process alive.
       follow: (stop) => {

@@ -7,7 +7,8 @@
 import { errors } from "./errors.js";
 import { isIntegerIn, isTimerMs, MAX_TIMER_MS, MAX_COUNT } from "./limits.js";
 import type { AnyMethod, MethodTable } from "./api.js";
-import { PLAN_FORMAT, type PlanDescriptor } from "./plan.js";
+import { PLAN_FORMAT, RUN_INPUT, type PlanDescriptor } from "./plan.js";
+import { validateRouting } from "./validate-routing.js";
 
 /** Throws a `PlanError` (`InvalidPlan`) naming the first inconsistency found. */
 export function validatePlan(plan: PlanDescriptor): void {
@@ -43,6 +44,12 @@ export function validatePlan(plan: PlanDescriptor): void {
   const incoming = new Map<string, Set<string>>(plan.methods.map((m) => [m.name, new Set<string>()]));
   const outgoing = new Set<string>();
   for (const edge of plan.edges) {
+    if (edge.from === RUN_INPUT || edge.to === RUN_INPUT) {
+      fail(`edge ${edge.from} → ${edge.to} names ${RUN_INPUT}, which is no method: list it in the inputs instead`, [
+        edge.from,
+        edge.to,
+      ]);
+    }
     if (!position.has(edge.from) || !position.has(edge.to)) {
       fail(`edge ${edge.from} → ${edge.to} names an unknown method`, [edge.from, edge.to]);
     }
@@ -53,10 +60,15 @@ export function validatePlan(plan: PlanDescriptor): void {
   plan.methods.forEach((method, i) => {
     const name = method.name;
     const edgesIn = incoming.get(name) ?? new Set<string>();
-    if (method.inputs.length !== edgesIn.size || method.inputs.some((input) => !edgesIn.has(input))) {
+    const at = method.inputs.indexOf(RUN_INPUT);
+    if (at > 0 || method.inputs.lastIndexOf(RUN_INPUT) !== at) {
+      fail(`'${name}' lists ${RUN_INPUT} among its inputs other than once and first`, [name]);
+    }
+    const fromMethods = method.inputs[0] === RUN_INPUT ? method.inputs.slice(1) : method.inputs;
+    if (fromMethods.length !== edgesIn.size || fromMethods.some((input) => !edgesIn.has(input))) {
       fail(`the inputs of '${name}' (${method.inputs.join(", ") || "none"}) do not match its edges`, [name]);
     }
-    for (const input of method.inputs) {
+    for (const input of fromMethods) {
       if ((position.get(input) ?? i) >= i) fail(`'${name}' comes before its input '${input}'`, [name, input]);
     }
     if (!isIntegerIn(method.minWorkers, 1, MAX_COUNT)) {
@@ -86,6 +98,8 @@ export function validatePlan(plan: PlanDescriptor): void {
     }
   });
 
+  validateRouting(plan, position, outgoing, fail);
+
   if (!Array.isArray(plan.concurrent)) fail("'concurrent' must be a list of groups of method names");
   for (const group of plan.concurrent) {
     const unknown = Array.isArray(group) ? group.filter((name) => !position.has(name)) : [];
@@ -94,8 +108,8 @@ export function validatePlan(plan: PlanDescriptor): void {
     }
   }
 
-  const sources = plan.methods.filter((m) => m.inputs.length === 0).map((m) => m.name);
-  const sinks = plan.methods.filter((m) => !outgoing.has(m.name)).map((m) => m.name);
+  const sources = plan.methods.filter((m) => m.inputs.length === 0 && m.helper !== true).map((m) => m.name);
+  const sinks = plan.methods.filter((m) => !outgoing.has(m.name) && m.helper !== true).map((m) => m.name);
   if (!sameSet(sources, plan.sources)) fail(`sources [${plan.sources.join(", ")}] should be [${sources.join(", ")}]`);
   if (!sameSet(sinks, plan.sinks)) fail(`sinks [${plan.sinks.join(", ")}] should be [${sinks.join(", ")}]`);
 }

@@ -13,14 +13,16 @@ import type {
   BackendMethod,
   BackendOpenOptions,
   BackendSession,
+  CallInfo,
   CallScope,
   FlowEvent,
   ItemStream,
+  MapOptions,
   MethodTable,
   RunContext,
 } from "../api.js";
 import { isThenable } from "../context.js";
-import { MethodError } from "../errors.js";
+import { ItemFailure, MethodError } from "../errors.js";
 import { END, ItemReader } from "../item-source.js";
 import type { PlanDescriptor, PlanMethod } from "../plan.js";
 import { CallPolicy, type Attempt } from "../policy.js";
@@ -99,15 +101,20 @@ class InlineMethod implements BackendMethod {
     setDirectMethod(this, { name: method.name, fn, takesInput: method.takesInput });
   }
 
-  call(input: unknown, scope: CallScope): unknown {
+  call(input: unknown, scope: CallScope, info?: CallInfo): unknown {
     const fn = this.#fn;
     const attempt: Attempt = this.#takesInput ? (context) => fn(input, context) : () => fn();
-    if (scope.emit === undefined) return this.#policy.run(attempt, undefined, scope);
-    return this.#observed(attempt, undefined, 0, CALLING_THREAD, scope, scope.emit);
+    // A fallback's call carries the item it stands for and the error it stands in for into its context.
+    const item = info?.item;
+    const call = info === undefined ? undefined : { error: info.error };
+    if (scope.emit === undefined) return this.#policy.run(attempt, item, scope, call);
+    return this.#observed(attempt, item, item ?? 0, CALLING_THREAD, scope, scope.emit, call);
   }
 
-  map(items: readonly unknown[], lanes: number, scope: CallScope): Promise<unknown[]> {
-    if (scope.emit !== undefined) return this.#mapItems(new ItemReader(items), lanes, scope);
+  map(items: readonly unknown[], lanes: number, scope: CallScope, options?: MapOptions): Promise<unknown[]> {
+    if (scope.emit !== undefined || options !== undefined) {
+      return this.#mapItems(new ItemReader(items), lanes, scope, options);
+    }
     const results = new Array<unknown>(items.length);
     const fn = this.#fn;
     const policy = this.#policy;
@@ -133,15 +140,21 @@ class InlineMethod implements BackendMethod {
     return Promise.all(running).then(() => results);
   }
 
-  mapStream(items: ItemStream, lanes: number, scope: CallScope): Promise<unknown[]> {
-    return this.#mapItems(new ItemReader(items), lanes, scope);
+  mapStream(items: ItemStream, lanes: number, scope: CallScope, options?: MapOptions): Promise<unknown[]> {
+    return this.#mapItems(new ItemReader(items), lanes, scope, options);
   }
 
   /**
    * The general map: items pulled one at a time as lanes free up (so a stream
    * is never read ahead of the calls), with events when someone listens.
+   * With `options`, an item that fails for good becomes an `ItemFailure` at its index.
    */
-  async #mapItems(reader: ItemReader, lanes: number, scope: CallScope): Promise<unknown[]> {
+  async #mapItems(
+    reader: ItemReader,
+    lanes: number,
+    scope: CallScope,
+    options: MapOptions | undefined,
+  ): Promise<unknown[]> {
     const results: unknown[] = reader.length === undefined ? [] : new Array<unknown>(reader.length);
     const fn = this.#fn;
     const policy = this.#policy;
@@ -164,11 +177,17 @@ class InlineMethod implements BackendMethod {
           }
           if (item === END || failed || scope.cancelled) break;
           const attempt: Attempt = (context) => fn(item, context);
-          const output =
-            emit === undefined
-              ? policy.run(attempt, index, scope)
-              : this.#observed(attempt, index, index, worker, scope, emit);
-          results[index] = isThenable(output) ? await output : output;
+          try {
+            const output =
+              emit === undefined
+                ? policy.run(attempt, index, scope)
+                : this.#observed(attempt, index, index, worker, scope, emit, undefined);
+            results[index] = isThenable(output) ? await output : output;
+          } catch (error) {
+            if (options === undefined || scope.cancelled || !(error instanceof MethodError)) throw error;
+            results[index] = new ItemFailure(error, reader.length === undefined ? item : undefined);
+            options.failed?.(index, error);
+          }
         }
       } catch (error) {
         failed = true;
@@ -198,6 +217,7 @@ class InlineMethod implements BackendMethod {
     worker: number,
     scope: CallScope,
     emit: Emit,
+    call: { readonly error: unknown } | undefined,
   ): unknown {
     if (worker === CALLING_THREAD) this.#workers.up(scope, CALLING_THREAD);
     const method = this.#name;
@@ -211,7 +231,7 @@ class InlineMethod implements BackendMethod {
     };
     let output: unknown;
     try {
-      output = this.#policy.run(attempt, item, scope);
+      output = this.#policy.run(attempt, item, scope, call);
     } catch (error) {
       end(false);
       throw error;

@@ -46,6 +46,8 @@ export interface AttemptBounds {
    */
   readonly follow?: ((stop: (reason: unknown) => void) => () => void) | undefined;
   readonly watch?: AttemptWatch | undefined;
+  /** In a `fallback`'s call: the error of the method it stands in for (`ctx.error`). */
+  readonly error?: unknown;
   /**
    * Interrupt the attempt's synchronous part at its timeout (see
    * interrupt.ts): for calls in the calling thread, which nothing else could stop.
@@ -63,7 +65,7 @@ export function boundedAttempt(attempt: Attempt, bounds: AttemptBounds): unknown
   const { method, number, item, timeoutMs, watch } = bounds;
   const started = bounds.started ?? (timeoutMs === null ? 0 : performance.now());
   const abort = new LazyAbort();
-  const context = new CallContext(method, number, item, abort);
+  const context = new CallContext(method, number, item, abort, bounds.error);
   if (timeoutMs !== null) watch?.begin(number, now() + timeoutMs);
   let output: unknown;
   try {

@@ -19,6 +19,7 @@ import { shared } from "../fixtures/threads/shared-state.js";
 /** Where the fixture methods live, keyed by the module specifier test plans use. */
 export const FIXTURE_MODULES: Readonly<Record<string, string>> = {
   "./test.methods": new URL("../fixtures/threads/conformance.methods.ts", import.meta.url).href,
+  "./routing.methods": new URL("../fixtures/threads/routing.methods.ts", import.meta.url).href,
 };
 
 /** Generous: only a backend that deadlocks gets near it. */

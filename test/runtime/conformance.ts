@@ -23,6 +23,7 @@ import { describeCancellation, describeFailures } from "./conformance-failures.j
 import { describeDataFlow, describeScheduling } from "./conformance-flow.js";
 import { conformanceRunners } from "./conformance-harness.js";
 import { describeEvents, describeLifecycle, describeRefusals } from "./conformance-runner.js";
+import { describeRouting } from "./conformance-routing.js";
 
 export interface ConformanceOptions {
   /**
@@ -43,6 +44,7 @@ export function describeBackendConformance(
     const make = conformanceRunners(makeBackend);
     describeDataFlow(make);
     describeScheduling(make);
+    describeRouting(make);
     const isolated = options.isolated;
     if (isolated === undefined) {
       describeFailures(make);

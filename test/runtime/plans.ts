@@ -106,7 +106,7 @@ export function buildPlan(
         methods[method]?.helper !== true &&
         (methods[method]?.inputs ?? []).length === 0,
     ),
-    sinks: order.filter((method) => !edges.some(([from]) => from === method)),
+    sinks: order.filter((method) => !edges.some(([from]) => from === method) && methods[method]?.helper !== true),
     concurrent: [],
     // Test methods exchange plain JSON values, so every backend, those that move values between processes included, can run these plans.
     jsonSafe: true,

@@ -33,6 +33,8 @@ export interface AttemptSpec {
   readonly timed: boolean;
   /** The worker's attempts in flight, aborted together when it hands its jobs back. */
   readonly inFlight: Set<Abort>;
+  /** In a fallback's call: the error of the method it stands in for (`ctx.error`). */
+  readonly error?: unknown;
 }
 
 /**
@@ -73,6 +75,7 @@ export function runAttempt(
       timeoutMs: spec.timeoutMs,
       started,
       follow,
+      error: spec.error,
     });
   } catch (error) {
     return { ok: false, error, kind: "failed" };

@@ -28,7 +28,15 @@
 import { randomUUID } from "node:crypto";
 import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
-import type { BackendMethod, BackendOpenOptions, BackendSession, CallScope, FlowEvent } from "../../api.js";
+import type {
+  BackendMethod,
+  BackendOpenOptions,
+  BackendSession,
+  CallInfo,
+  CallScope,
+  FlowEvent,
+  MapOptions,
+} from "../../api.js";
 import { errors, MethodError, type TooFewWorkersError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { callId, jobId, PlanKeys } from "./keys.js";
@@ -36,7 +44,7 @@ import { WIRE_VERSION, type Reply, type ShardJobWire } from "./messages.js";
 import { holesOf, checkPayload } from "./payload.js";
 import { fromWireError, toWireError } from "./wire-error.js";
 import type { BullmqSettings } from "./options.js";
-import { Call, receiveOutputs, shardEvent, shardSizeFor, type Shard } from "./call.js";
+import { Call, callFailEvent, receiveFailure, receiveOutputs, shardEvent, shardSizeFor, type Shard } from "./call.js";
 import { CallerConnection } from "./connection.js";
 import { ReplyStream } from "./reply-stream.js";
 import { Monitor } from "./monitor.js";
@@ -74,6 +82,8 @@ export async function openSession(
 /** What the session knows about one run: its calls in flight. */
 interface RunState {
   readonly calls: Set<Call>;
+  /** Calls made of each method in the run, for methods called more than once (helpers). */
+  readonly made: Map<string, number>;
 }
 
 class Session implements BackendSession {
@@ -169,8 +179,9 @@ class Session implements BackendSession {
 
   method(method: PlanMethod): BackendMethod {
     return {
-      call: (input, scope) => this.#start(method, [input], true, 1, scope),
-      map: (items, lanes, scope) => this.#start(method, items, false, lanes, scope) as Promise<unknown[]>,
+      call: (input, scope, info) => this.#start(method, [input], true, 1, scope, undefined, info),
+      map: (items, lanes, scope, options) =>
+        this.#start(method, items, false, lanes, scope, options, undefined) as Promise<unknown[]>,
     };
   }
 
@@ -195,17 +206,25 @@ class Session implements BackendSession {
     single: boolean,
     lanes: number,
     scope: CallScope,
+    tolerate: MapOptions | undefined,
+    info: CallInfo | undefined,
   ): Promise<unknown> {
     if (scope.cancelled) return Promise.reject(scope.signal.reason);
     if (this.#closed) return Promise.reject(errors.runnerClosed(this.#plan.name));
+    const run = this.#runOf(scope);
+    const repeat = run.made.get(method.name) ?? 0;
+    run.made.set(method.name, repeat + 1);
     const call = new Call(
-      callId(scope.runId, this.#methodIndex.get(method.name) ?? 0),
+      callId(scope.runId, this.#methodIndex.get(method.name) ?? 0, repeat),
+      repeat,
       method,
       scope,
       single,
       items.length,
+      tolerate,
+      info,
     );
-    this.#runOf(scope).calls.add(call);
+    run.calls.add(call);
     this.#calls.set(call.id, call);
     if (this.#issued.size >= ISSUED_KEPT) this.#issued.delete(this.#issued.values().next().value ?? "");
     this.#issued.add(call.id);
@@ -216,7 +235,7 @@ class Session implements BackendSession {
   #runOf(scope: CallScope): RunState {
     let run = this.#runs.get(scope);
     if (run === undefined) {
-      const state: RunState = { calls: new Set() };
+      const state: RunState = { calls: new Set(), made: new Map() };
       this.#runs.set(scope, state);
       // The run ended elsewhere (another method failed, or it was cancelled): stop its shards everywhere.
       scope.signal.addEventListener("abort", () => this.#cancelRun(scope, state), { once: true });
@@ -259,6 +278,10 @@ class Session implements BackendSession {
         ...(holes.length > 0 ? { holes } : {}),
         events,
         ...(attempts > 1 ? { backoff: this.#options.retryBackoff } : {}),
+        ...(call.tolerate === undefined ? {} : { tolerate: true }),
+        ...(call.repeat === 0 ? {} : { repeat: call.repeat }),
+        ...(call.info?.item === undefined ? {} : { item: call.info.item }),
+        ...(call.info?.error === undefined ? {} : { error: toWireError(call.info.error) }),
       };
       const opts: JobsOptions = {
         jobId: jobId(call.id, shard),
@@ -407,25 +430,30 @@ class Session implements BackendSession {
         if (--call.remaining === 0) this.#finish(call, undefined);
         return;
       }
+      case "ifail": {
+        const received = receiveFailure(call, shard, reply);
+        if (typeof received === "string") {
+          this.#reject(reply, received);
+          return;
+        }
+        if (received === undefined) return;
+        if (emit !== undefined && !call.scope.cancelled) emit(callFailEvent(call, received.error));
+        call.tolerate?.failed?.(reply.item, received.error);
+        return;
+      }
       case "fail": {
-        const error = fromWireError(reply.error);
-        const item = reply.item ?? undefined;
+        const failure = new MethodError(
+          call.method.name,
+          reply.item ?? undefined,
+          reply.attempts,
+          fromWireError(reply.error),
+        );
         if (emit !== undefined) {
           this.#announce(call, reply.worker);
           emit(this.#shardEvent("shard:end", call, reply.shard, shard, reply.worker, false, undefined));
-          if (!call.scope.cancelled) {
-            emit({
-              type: "call:fail",
-              runId: call.scope.runId,
-              time: now(),
-              method: call.method.name,
-              item,
-              attempts: reply.attempts,
-              error,
-            });
-          }
+          if (!call.scope.cancelled) emit(callFailEvent(call, failure));
         }
-        this.#finish(call, new MethodError(call.method.name, item, reply.attempts, error));
+        this.#finish(call, failure);
         return;
       }
     }

@@ -51,7 +51,8 @@ async function call(message: Extract<ToCallThread, { t: "call" }>): Promise<void
   try {
     // Can't happen: the process sends only the timed methods this thread loaded.
     if (fn === undefined) throw new Error(`this thread has no method '${message.method}'`);
-    const context = new CallContext(message.method, message.attempt, message.item ?? undefined, abort);
+    const error = message.error === undefined ? undefined : fromWireError(message.error);
+    const context = new CallContext(message.method, message.attempt, message.item ?? undefined, abort, error);
     const value = await (message.withInput ? fn(message.input, context) : fn());
     try {
       post({ t: "result", id: message.id, ok: true, value });

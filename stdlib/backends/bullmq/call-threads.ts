@@ -44,6 +44,8 @@ export type ToCallThread =
       readonly withInput: boolean;
       readonly item: number | null;
       readonly attempt: number;
+      /** In a fallback's call: the error of the method it stands in for (`ctx.error`). */
+      readonly error?: WireError | undefined;
     }
   | { readonly t: "abort"; readonly id: number; readonly reason: WireError };
 
@@ -162,6 +164,7 @@ export class CallThreads {
         withInput,
         item: item ?? null,
         attempt: spec.attempt,
+        ...(spec.error === undefined ? {} : { error: toWireError(spec.error) }),
       };
       try {
         thread.worker.postMessage(call);

@@ -4,12 +4,13 @@
  * ends), with how many items go in a shard.
  */
 import type { JobsOptions } from "bullmq";
-import type { CallScope, FlowEvent } from "../../api.js";
+import type { CallInfo, CallScope, FlowEvent, MapOptions } from "../../api.js";
 import { now } from "../../clock.js";
-import { describe } from "../../errors.js";
+import { describe, ItemFailure, MethodError } from "../../errors.js";
 import type { PlanMethod } from "../../plan.js";
 import { type Reply, type ShardJobWire } from "./messages.js";
 import { restoreHoles } from "./payload.js";
+import { fromWireError } from "./wire-error.js";
 
 /** Shards per lane when the plan leaves the size open: enough that a slow or lost shard costs little. */
 const SHARDS_PER_LANE = 16;
@@ -33,9 +34,15 @@ export interface Shard {
 /** One method of one run, from submission until every shard's result is in (or the run ends). */
 export class Call {
   readonly id: string;
+  /** Numbers the further calls of its method in its run (see `callId`): 0 for the first. */
+  readonly repeat: number;
   readonly method: PlanMethod;
   readonly scope: CallScope;
   readonly single: boolean;
+  /** A map that tolerates failed items (`MapOptions.tolerate`), or `undefined`. */
+  readonly tolerate: MapOptions | undefined;
+  /** What a single call made for another method carries into its context (a fallback's). */
+  readonly info: CallInfo | undefined;
   readonly results: unknown[];
   shards: Shard[] = [];
   remaining = 0;
@@ -46,11 +53,23 @@ export class Call {
   readonly #reject: (error: unknown) => void;
   readonly promise: Promise<unknown>;
 
-  constructor(id: string, method: PlanMethod, scope: CallScope, single: boolean, size: number) {
+  constructor(
+    id: string,
+    repeat: number,
+    method: PlanMethod,
+    scope: CallScope,
+    single: boolean,
+    size: number,
+    tolerate: MapOptions | undefined,
+    info: CallInfo | undefined,
+  ) {
     this.id = id;
+    this.repeat = repeat;
     this.method = method;
     this.scope = scope;
     this.single = single;
+    this.tolerate = tolerate;
+    this.info = info;
     this.results = new Array<unknown>(size);
     let resolve!: (value: unknown) => void;
     let reject!: (error: unknown) => void;
@@ -97,7 +116,8 @@ export function receiveOutputs(
   reply: Extract<Reply, { t: "part" | "done" }>,
 ): string | undefined {
   const items = reply.items;
-  if (items !== undefined && (items.length === 0 || (items.at(-1) ?? 0) >= shard.count))
+  // No items at all: every other item of the shard failed, tolerated, or came in earlier replies.
+  if (items !== undefined && (items.at(-1) ?? 0) >= shard.count)
     return `it names items beyond the ${shard.count} of the shard`;
   const expected = items?.length ?? shard.count;
   if (reply.values.length !== expected)
@@ -115,6 +135,40 @@ export function receiveOutputs(
     call.results[shard.first + index] = values[k];
   }
   return undefined;
+}
+
+/**
+ * Takes an item that failed for good in a tolerant call (an `ifail` reply)
+ * into the call's results as an `ItemFailure`, and returns its error; or
+ * returns what is wrong with the reply when it does not fit its shard. An
+ * item already received is left as it is (`undefined` returned).
+ */
+export function receiveFailure(
+  call: Call,
+  shard: Shard,
+  reply: Extract<Reply, { t: "ifail" }>,
+): { readonly error: MethodError } | string | undefined {
+  const index = reply.item - shard.first;
+  if (call.tolerate === undefined) return "its call does not tolerate failed items";
+  if (index < 0 || index >= shard.count) return `item ${reply.item} is not in the shard`;
+  if (shard.received[index] === 1) return undefined;
+  shard.received[index] = 1;
+  const error = new MethodError(call.method.name, reply.item, reply.attempts, fromWireError(reply.error));
+  call.results[reply.item] = new ItemFailure(error);
+  return { error };
+}
+
+/** The `call:fail` event of a call's `failure` (its method's own error is the failure's `cause`). */
+export function callFailEvent(call: Call, failure: MethodError): FlowEvent {
+  return {
+    type: "call:fail",
+    runId: call.scope.runId,
+    time: now(),
+    method: call.method.name,
+    item: failure.item,
+    attempts: failure.attempts,
+    error: failure.cause,
+  };
 }
 
 /** A `shard:start` or `shard:end` event of a call's shard run by worker `worker`. */

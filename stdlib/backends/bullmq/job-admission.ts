@@ -58,7 +58,7 @@ export function admitJob(host: AdmissionHost, method: PlanMethod, job: Job): { d
         `the job names method '${job.name}', but this queue serves '${method.name}' of plan '${host.plan.name}'`,
       );
     }
-    data = readJobData(job.data, (run) => callId(run, host.methodIndex.get(method.name) ?? -1));
+    data = readJobData(job.data, (run, repeat) => callId(run, host.methodIndex.get(method.name) ?? -1, repeat));
     if (!ID_PATTERN.test(data.call) || !ID_PATTERN.test(data.session))
       throw errors.badPayload("the job's call or session id is malformed");
     const inputs = restoreHoles([...data.input], data.holes);
@@ -85,7 +85,7 @@ export function reportForeignFailure(host: AdmissionHost, method: PlanMethod, jo
   if (reported.has(error)) return;
   let data: ShardJobData;
   try {
-    data = readJobData(job.data, (run) => callId(run, host.methodIndex.get(method.name) ?? -1));
+    data = readJobData(job.data, (run, repeat) => callId(run, host.methodIndex.get(method.name) ?? -1, repeat));
   } catch {
     return;
   }

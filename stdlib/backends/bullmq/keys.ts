@@ -57,9 +57,14 @@ export class PlanKeys {
   }
 }
 
-/** The call id of one method in one run; also the first part of its jobs' ids. BullMQ forbids `:` in job ids. */
-export function callId(runId: string, methodIndex: number): string {
-  return `${runId.replace(/[^A-Za-z0-9_.-]/g, "_")}.${methodIndex}`;
+/**
+ * The call id of one method in one run; also the first part of its jobs' ids. BullMQ forbids `:` in job ids.
+ * `repeat` numbers the further calls of the method in the run (a helper called as a predicate or fallback
+ * more than once): 0 for the first.
+ */
+export function callId(runId: string, methodIndex: number, repeat = 0): string {
+  const call = `${runId.replace(/[^A-Za-z0-9_.-]/g, "_")}.${methodIndex}`;
+  return repeat === 0 ? call : `${call}.r${repeat}`;
 }
 
 /** The id of one shard's job: the same every time the caller (re)submits it, so BullMQ keeps one. */

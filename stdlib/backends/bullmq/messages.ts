@@ -49,6 +49,17 @@ export interface ShardJobWire {
    * own calls produced, so a job altered in Redis cannot put values in its mouth.
    */
   readonly delivered?: readonly number[] | undefined;
+  /**
+   * An item that fails for good does not fail the job: it is reported in an `ifail` reply and
+   * the others go on (a map with `MapOptions.tolerate`). Absent otherwise.
+   */
+  readonly tolerate?: true | undefined;
+  /** For a single call made for an item of another method (a fallback's): that item (`ctx.item`). */
+  readonly item?: number | undefined;
+  /** For a fallback's call: the error of the method it stands in for (`ctx.error`). */
+  readonly error?: WireError | undefined;
+  /** Numbers the further calls of the method in the run (a helper's, called more than once); absent for the first. */
+  readonly repeat?: number | undefined;
 }
 
 /** A shard job as a worker reads it: the wire data with what the worker knows filled in. */
@@ -116,6 +127,18 @@ export type Reply =
       readonly durations: readonly number[] | null;
     }
   | {
+      /** An item of a tolerant job failed for good; the job goes on with the others. */
+      readonly t: "ifail";
+      readonly call: string;
+      readonly shard: number;
+      readonly token: string;
+      readonly worker: string;
+      /** The item's index in the stage. */
+      readonly item: number;
+      readonly attempts: number;
+      readonly error: WireError;
+    }
+  | {
       readonly t: "fail";
       readonly call: string;
       readonly shard: number;
@@ -137,7 +160,7 @@ const NO_BACKOFF = { baseMs: 0, maxMs: 0 };
  * nothing from a job that fails here), with the call id `callOf` gives for
  * its run.
  */
-export function readJobData(data: unknown, callOf: (run: string) => string): ShardJobData {
+export function readJobData(data: unknown, callOf: (run: string, repeat: number) => string): ShardJobData {
   if (typeof data !== "object" || data === null || Array.isArray(data))
     throw errors.badPayload("job data is not an object");
   // The inputs sit two levels down (data, its input array): each may nest MAX_DEPTH levels itself.
@@ -186,6 +209,18 @@ export function readJobData(data: unknown, callOf: (run: string) => string): Sha
   const delivered = d["delivered"];
   if (delivered !== undefined && !isIndexList(delivered))
     throw errors.badPayload("job data has a malformed 'delivered' (indices of items, ascending)");
+  const tolerate = d["tolerate"];
+  if (tolerate !== undefined && tolerate !== true) throw errors.badPayload("job data has a malformed 'tolerate'");
+  const item = d["item"];
+  if (item !== undefined && (typeof item !== "number" || !Number.isSafeInteger(item) || item < 0)) {
+    throw errors.badPayload("job data has a malformed 'item'");
+  }
+  const error = d["error"];
+  if (error !== undefined && !isWireError(error)) throw errors.badPayload("job data has a malformed 'error'");
+  const repeat = d["repeat"] ?? 0;
+  if (typeof repeat !== "number" || !Number.isSafeInteger(repeat) || repeat < 0) {
+    throw errors.badPayload("job data has a malformed 'repeat'");
+  }
   const run = text("run");
   const session = text("session");
   const token = text("token");
@@ -203,7 +238,11 @@ export function readJobData(data: unknown, callOf: (run: string) => string): Sha
     events: flag("events"),
     backoff,
     delivered,
-    call: callOf(run),
+    ...(tolerate === undefined ? {} : { tolerate }),
+    ...(item === undefined ? {} : { item }),
+    ...(error === undefined ? {} : { error }),
+    ...(repeat === 0 ? {} : { repeat }),
+    call: callOf(run, repeat),
   };
 }
 
@@ -242,6 +281,14 @@ export function readReply(text: string): Reply | undefined {
         : undefined;
     case "fail":
       return typeof r["attempts"] === "number" && isWireError(r["error"]) ? (value as Reply) : undefined;
+    case "ifail":
+      return typeof r["worker"] === "string" &&
+        typeof r["item"] === "number" &&
+        Number.isSafeInteger(r["item"]) &&
+        typeof r["attempts"] === "number" &&
+        isWireError(r["error"])
+        ? (value as Reply)
+        : undefined;
     default:
       return undefined;
   }

@@ -401,7 +401,8 @@ class PlanWorker implements FlowWorker {
       });
     const count = data.single ? 1 : inputs.length;
     const outputs = new Array<unknown>(count);
-    // Per item: TO_RUN, RAN (its output is in `outputs`), or DELIVERED (an earlier attempt sent it to the caller).
+    // Per item: TO_RUN, RAN (its output is in `outputs`), DELIVERED (an earlier attempt sent it to the caller),
+    // or FAILED (tolerated, reported).
     const done = new Uint8Array(count);
     for (const index of data.delivered ?? []) done[index] = DELIVERED;
     const durations = data.events ? new Array<number>(count).fill(0) : undefined;
@@ -419,6 +420,7 @@ class PlanWorker implements FlowWorker {
       run: data.run,
       timed: durations !== undefined,
       inFlight: this.#inFlight,
+      ...(data.error === undefined ? {} : { error: fromWireError(data.error) }),
     };
 
     for (let i = 0; i < count; i++) {
@@ -431,7 +433,7 @@ class PlanWorker implements FlowWorker {
       }
       if (!live || runEnded(data.run)) return null;
       if (done[i] !== TO_RUN) continue;
-      const item = data.single ? undefined : data.first + i;
+      const item = data.single ? data.item : data.first + i;
       const attempted =
         threads === undefined
           ? runAttempt(invoke, inputs[i], item, spec)
@@ -454,9 +456,25 @@ class PlanWorker implements FlowWorker {
         // BullMQ's signal that the job went back to its queue, not an error of the run.
         throw new WaitingError();
       }
+      if (isFinalFailure(outcome.error, attempt, method.retries) && data.tolerate === true) {
+        // Tolerated: the caller hears of this item now, and the job goes on with the others.
+        this.#send(data, {
+          t: "ifail",
+          call: data.call,
+          shard: data.shard,
+          token: data.token,
+          worker: this.id,
+          item: item ?? data.first + i,
+          attempts: attempt,
+          error: toWireError(outcome.error),
+        });
+        done[i] = FAILED;
+        continue;
+      }
       if (isFinalFailure(outcome.error, attempt, method.retries)) {
-        // No further item of this run starts here: its caller will fail the run on this reply.
-        markEnded(data.run, outcome.error);
+        // No further item of this run starts here: its caller will fail the run on this reply (unless the
+        // run recovers from the failures of this method, or of this helper, which it may stand in for).
+        if (endsRun(method)) markEnded(data.run, outcome.error);
         this.#send(data, {
           t: "fail",
           call: data.call,
@@ -500,7 +518,7 @@ class PlanWorker implements FlowWorker {
       throw retry;
     }
 
-    const ran = data.delivered === undefined || data.delivered.length === 0 ? undefined : indicesOf(done, RAN);
+    const ran = done.every((state) => state === RAN) ? undefined : indicesOf(done, RAN);
     const values = ran === undefined ? outputs : ran.map((index) => outputs[index]);
     this.#send(data, {
       t: "done",
@@ -571,6 +589,13 @@ function refuseOutput(value: unknown): NonRetryableError | undefined {
 const TO_RUN = 0;
 const RAN = 1;
 const DELIVERED = 2;
+/** Failed for good in a tolerant job, and reported to the caller (`ifail`): never run again. */
+const FAILED = 3;
+
+/** Whether a call of `method` that fails for good fails its run (nothing recovers from it). */
+function endsRun(method: PlanMethod): boolean {
+  return !method.helper && method.fallback === null && method.onError === "fail";
+}
 
 /** Indices of the items in `state`. */
 function indicesOf(done: Uint8Array, state: number): number[] {

@@ -93,6 +93,15 @@ export interface ShardRequest {
   readonly emit: boolean;
   /** Whether to time each call for `shard:end`'s `durations`. */
   readonly measure: boolean;
+  /**
+   * Whether an item that fails for good leaves the others running: it is reported in the
+   * answer's `failures` instead of failing the shard (a map with `MapOptions.tolerate`).
+   */
+  readonly tolerate: boolean;
+  /** For a lone call made for another method (a fallback's): the item its context names (`ctx.item`). */
+  readonly item: number | undefined;
+  /** For a fallback's call: the error of the method it stands in for (`ctx.error`). */
+  readonly error: Encoded | undefined;
 }
 
 export type ShardResponse = ShardDone | ShardFailed | ShardCancelled | ShardUncloneable | ShardNotLoaded;
@@ -114,6 +123,16 @@ export interface ShardDone extends ShardAnswer {
   readonly elapsedMs: number;
   /** Wall time of each call when `measure` was asked for. */
   readonly durations: readonly number[] | undefined;
+  /** In a shard that tolerates them: the items that failed for good (their outputs are `undefined`). */
+  readonly failures: readonly ItemFailed[] | undefined;
+}
+
+/** An item of a tolerant shard that failed for good. */
+export interface ItemFailed {
+  readonly item: number;
+  readonly attempts: number;
+  /** The method's own error. */
+  readonly error: Encoded;
 }
 
 /** A call failed for good (retries exhausted, or not retryable). */

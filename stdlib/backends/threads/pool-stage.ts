@@ -8,7 +8,9 @@
  * `(2 × lanes + 1) × MAX_SHARD_ITEMS` items (the one more: a shard being read).
  *
  * Failures: a call that fails for good fails the stage with its
- * `MethodError`. A thread that dies under a shard loses nothing: the item it
+ * `MethodError`, unless the stage tolerates failed items
+ * (`MapOptions.tolerate`): then the item's result is an `ItemFailure` and the
+ * other items go on. A thread that dies under a shard loses nothing: the item it
  * was running (read from shared memory) is re-run alone, the items before and
  * after it as shards of their own, and only when threads died `maxCrashes`
  * times on the same item does the stage fail, naming it. When the run ends
@@ -26,16 +28,17 @@
  * apart they would pass all of it around.
  */
 import { deserialize } from "node:v8";
-import type { CallScope, FlowEvent, ItemStream } from "../../api.js";
+import type { CallInfo, CallScope, FlowEvent, ItemStream, MapOptions } from "../../api.js";
 import { isThenable } from "../../context.js";
-import { describe, errors, MethodError, MethodTimeoutError } from "../../errors.js";
+import { describe, errors, ItemFailure, MethodError, MethodTimeoutError } from "../../errors.js";
 import { ItemReader } from "../../item-source.js";
 import type { ShardRequest, ShardResponse, WorkerMessage } from "./messages.js";
-import { DeadlineWatch, type WatchedShard } from "./deadline-watch.js";
-import type { NotedAttempt, Pool, ShardTicket } from "./pool.js";
+import { DeadlineWatch } from "./deadline-watch.js";
+import type { NotedAttempt, Pool } from "./pool.js";
+import { Flight, type Part } from "./flight.js";
 import type { CallPolicy } from "../../policy.js";
 import { TARGET_SHARD_MS, type ShardSizer } from "./shard-size.js";
-import { decode, decodeCallEvent, findCloneProblem, pack } from "./transport.js";
+import { decode, decodeCallEvent, encode, findCloneProblem, pack } from "./transport.js";
 import { now } from "../../clock.js";
 
 /** What every stage of one parallel method shares. */
@@ -54,87 +57,30 @@ export interface StageSettings {
   readonly policy: CallPolicy;
 }
 
-/** Runs `items` through the method on the pool; results in input order. */
+/**
+ * Runs `items` through the method on the pool; results in input order. With
+ * `options`, items that fail for good are tolerated; `info` goes into the
+ * context of a lone call made for another method (a fallback's).
+ */
 export function runStage(
   settings: StageSettings,
   items: readonly unknown[] | ItemStream,
   lanes: number,
   scope: CallScope,
+  options?: MapOptions,
+  info?: CallInfo,
 ): Promise<unknown[]> {
-  return new PoolStage(settings, new ItemReader(items), Math.max(1, lanes), scope).start();
+  return new PoolStage(settings, new ItemReader(items), Math.max(1, lanes), scope, options, info).start();
 }
 
-/** Consecutive items on their way to a thread. */
-interface Part {
-  readonly first: number;
-  readonly items: readonly unknown[];
-  /** Threads that died under this very part before its first call started (items unknown). */
-  readonly crashes: number;
-  /** For the part's first item: the number of its next attempt, and the backoff before it (see `#overran`). */
-  readonly attempt?: number;
-  readonly delayMs?: number;
-}
-
-/** One shard, from when it is sent until its answer arrives or its thread dies. */
-class Flight implements ShardTicket, WatchedShard {
-  readonly id: number;
-  readonly stage: PoolStage;
-  readonly lanes: number;
-  readonly shard: number;
-  readonly part: Part;
-  readonly slot: number;
-  worker: number | undefined;
-  /** Queued on its thread behind another shard of the stage, rather than run at once. */
-  waiting = false;
-  /** Whether `shard:start` was reported (so `shard:end` is owed). */
-  started = false;
-  /** Stopped on purpose (its thread terminated): its rejection is not a crash. */
-  abandoned = false;
-  /** The attempt its thread was terminated for overrunning. */
-  overran: NotedAttempt | undefined;
-  eventsSeen = 0;
-  /** An answer waiting for the messages the worker posted before it. */
-  pending: ShardResponse | undefined;
-
-  constructor(stage: PoolStage, lanes: number, id: number, shard: number, part: Part, slot: number) {
-    this.stage = stage;
-    this.lanes = lanes;
-    this.id = id;
-    this.shard = shard;
-    this.part = part;
-    this.slot = slot;
-  }
-
-  assigned(worker: number, waiting: boolean): void {
-    this.worker = worker;
-    this.waiting = waiting;
-  }
-
-  message(message: WorkerMessage): void {
-    this.eventsSeen++;
-    this.stage.message(this, message);
-    const pending = this.pending;
-    if (pending !== undefined && this.eventsSeen >= pending.events) {
-      this.pending = undefined;
-      this.stage.answered(this, pending);
-    }
-  }
-
-  answer(response: ShardResponse): void {
-    // Messages and answers travel on different ports: keep the answer until the messages it follows are in.
-    if (response.events > this.eventsSeen && !this.stage.stopped) {
-      this.pending = response;
-      return;
-    }
-    this.stage.answered(this, response);
-  }
-}
-
-class PoolStage {
+/** One parallel stage on the pool (see the top of this file). */
+export class PoolStage {
   readonly #settings: StageSettings;
   readonly #reader: ItemReader;
   readonly #lanes: number;
   readonly #scope: CallScope;
+  readonly #tolerate: MapOptions | undefined;
+  readonly #info: CallInfo | undefined;
   readonly #results: unknown[] = [];
   /** Outputs that arrived before those of earlier items, by their first index. */
   readonly #early = new Map<number, readonly unknown[]>();
@@ -155,11 +101,20 @@ class PoolStage {
   #reject: (error: unknown) => void = () => undefined;
   readonly #onAbort = (): void => this.#stop(this.#scope.signal.reason);
 
-  constructor(settings: StageSettings, reader: ItemReader, lanes: number, scope: CallScope) {
+  constructor(
+    settings: StageSettings,
+    reader: ItemReader,
+    lanes: number,
+    scope: CallScope,
+    options: MapOptions | undefined,
+    info: CallInfo | undefined,
+  ) {
     this.#settings = settings;
     this.#reader = reader;
     this.#lanes = lanes;
     this.#scope = scope;
+    this.#tolerate = options;
+    this.#info = info;
     const { timeoutMs } = settings.policy;
     this.#deadlines =
       timeoutMs === null
@@ -225,6 +180,13 @@ class PoolStage {
         }
         this.#settings.sizer.record(items.length, response.elapsedMs);
         this.#shardEnd(flight, true, response.durations);
+        for (const failed of response.failures ?? []) {
+          const k = failed.item - first;
+          outputs[k] = this.#itemFailure(
+            new MethodError(method, failed.item, failed.attempts, decode(failed.error)),
+            items[k],
+          );
+        }
         this.#deliver(first, outputs);
         void this.#pump();
         return;
@@ -313,15 +275,21 @@ class PoolStage {
       this.#retries.push({ first, items, crashes });
     } else {
       const crashes = (this.#crashes.get(running) ?? 0) + 1;
-      if (crashes >= maxCrashes) {
-        this.#fail(new MethodError(method, running, crashes, errors.workerCrash(running, 1, crashes, error)));
-        return;
-      }
-      this.#crashes.set(running, crashes);
       const k = running - first;
+      const final = crashes >= maxCrashes;
+      if (final) {
+        const failure = new MethodError(method, running, crashes, errors.workerCrash(running, 1, crashes, error));
+        if (this.#tolerate === undefined) {
+          this.#fail(failure);
+          return;
+        }
+        this.#deliver(running, [this.#itemFailure(failure, items[k])]);
+      } else {
+        this.#crashes.set(running, crashes);
+      }
       // The items before it ran but their outputs died with the thread; those after never started.
       if (k > 0) this.#retries.push({ first, items: items.slice(0, k), crashes: 0 });
-      this.#retries.push({ first: running, items: [items[k]], crashes: 0 });
+      if (!final) this.#retries.push({ first: running, items: [items[k]], crashes: 0 });
       if (k + 1 < items.length) this.#retries.push({ first: running + 1, items: items.slice(k + 1), crashes: 0 });
     }
     void this.#pump();
@@ -341,7 +309,16 @@ class PoolStage {
     const timeoutMs = policy.timeoutMs ?? 0;
     const error = new MethodTimeoutError(method, noted.item, timeoutMs);
     if (noted.attempt > policy.retries) {
-      this.#fail(policy.failure(error, noted.item, noted.attempt, this.#scope));
+      const failure = policy.failure(error, noted.item, noted.attempt, this.#scope);
+      if (this.#tolerate === undefined) {
+        this.#fail(failure);
+        return;
+      }
+      // Tolerated: the item is done with; the others of its shard go again.
+      this.#deliver(noted.item, [this.#itemFailure(failure, items[k])]);
+      if (k > 0) this.#retries.push({ first, items: items.slice(0, k), crashes: 0 });
+      if (k + 1 < items.length) this.#retries.push({ first: noted.item + 1, items: items.slice(k + 1), crashes: 0 });
+      void this.#pump();
       return;
     }
     const delayMs = policy.retryDelay(noted.attempt);
@@ -444,6 +421,9 @@ class PoolStage {
       delayMs: part.delayMs ?? 0,
       emit: listening,
       measure: listening,
+      tolerate: this.#tolerate !== undefined,
+      item: this.#info?.item,
+      error: this.#info === undefined || this.#info.error === undefined ? undefined : encode(this.#info.error),
     };
     this.#flights.add(flight);
     if (!this.#stopped) this.#deadlines?.start();
@@ -481,6 +461,16 @@ class PoolStage {
       ok,
       durations,
     } satisfies FlowEvent);
+  }
+
+  /**
+   * The result of an item that failed for good in a tolerant stage, reported
+   * to the map's `failed` at once; it carries its input when the stage reads a
+   * stream (the caller cannot index one).
+   */
+  #itemFailure(failure: MethodError, input: unknown): ItemFailure {
+    this.#tolerate?.failed?.(failure.item ?? 0, failure);
+    return new ItemFailure(failure, this.#reader.length === undefined ? input : undefined);
   }
 
   /** Puts outputs at their place: appended once every earlier item's output is in. */

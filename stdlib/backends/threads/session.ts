@@ -12,8 +12,10 @@ import type {
   BackendMethod,
   BackendOpenOptions,
   BackendSession,
+  CallInfo,
   CallScope,
   ItemStream,
+  MapOptions,
   MethodTable,
 } from "../../api.js";
 import { peakDemand, type PeakDemand } from "../../demand.js";
@@ -174,16 +176,16 @@ class PoolMethod implements BackendMethod {
     this.#settings = settings;
   }
 
-  /** The scheduler maps parallel methods; a lone call is a stage of one item. */
-  call(input: unknown, scope: CallScope): Promise<unknown> {
-    return runStage(this.#settings, [input], 1, scope).then((outputs) => outputs[0]);
+  /** The scheduler maps parallel methods; a lone call (a predicate's, a fallback's) is a stage of one item. */
+  call(input: unknown, scope: CallScope, info?: CallInfo): Promise<unknown> {
+    return runStage(this.#settings, [input], 1, scope, undefined, info).then((outputs) => outputs[0]);
   }
 
-  map(items: readonly unknown[], lanes: number, scope: CallScope): Promise<unknown[]> {
-    return runStage(this.#settings, items, lanes, scope);
+  map(items: readonly unknown[], lanes: number, scope: CallScope, options?: MapOptions): Promise<unknown[]> {
+    return runStage(this.#settings, items, lanes, scope, options);
   }
 
-  mapStream(items: ItemStream, lanes: number, scope: CallScope): Promise<unknown[]> {
-    return runStage(this.#settings, items, lanes, scope);
+  mapStream(items: ItemStream, lanes: number, scope: CallScope, options?: MapOptions): Promise<unknown[]> {
+    return runStage(this.#settings, items, lanes, scope, options);
   }
 }

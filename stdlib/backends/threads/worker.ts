@@ -21,6 +21,7 @@ import type {
   AbortMessage,
   Encoded,
   EventMessage,
+  ItemFailed,
   LoadedMessage,
   LoadFailure,
   ProbeResponse,
@@ -231,6 +232,8 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
   const items = (request.packed === undefined ? request.items : deserialize(request.packed)) as readonly unknown[];
   const outputs = new Array<unknown>(count);
   const durations: number[] | undefined = request.measure ? [] : undefined;
+  const error = request.error === undefined ? undefined : decode(request.error);
+  let failures: ItemFailed[] | undefined;
   const started = performance.now();
   let retried: Map<number, number> | undefined;
   for (let k = 0; k < count; k++) {
@@ -243,19 +246,25 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
       // The first item may continue attempts begun on a thread that was stopped while it overran its timeout.
       const call =
         k === 0 && (request.firstAttempt > 1 || request.delayMs > 0)
-          ? { firstAttempt: request.firstAttempt, delayMs: request.delayMs, watch }
-          : watch === undefined
+          ? { firstAttempt: request.firstAttempt, delayMs: request.delayMs, watch, error }
+          : watch === undefined && error === undefined
             ? undefined
-            : { watch };
+            : { watch, error };
       const attempt = (context: RunContext): unknown => {
         // Kept for an output that turns out not to cross: its failure counts the attempts made.
         if (context.attempt > 1) (retried ??= new Map()).set(k, context.attempt);
         return fn(item, context);
       };
-      const output = policy.run(attempt, index, scope, call);
+      const output = policy.run(attempt, request.item ?? index, scope, call);
       outputs[k] = isThenable(output) ? await output : output;
     } catch (error) {
       const failure = error instanceof MethodError ? error : new MethodError(policy.method, index, 1, error);
+      if (request.tolerate && !scope.cancelled) {
+        // Tolerated: the other items go on; the calling thread decides what becomes of this one.
+        (failures ??= []).push({ item: index, attempts: failure.attempts, error: encode(failure.cause) });
+        durations?.push(0);
+        continue;
+      }
       return answer({
         kind: "failed",
         worker: threadId,
@@ -298,6 +307,7 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
     packed,
     elapsedMs,
     durations,
+    failures,
   };
   if (packed === undefined) return done;
   return move({ [transferableSymbol]: [packed.buffer], [valueSymbol]: done } as never);
