@@ -32,11 +32,17 @@ function expectOutput(run: ScenarioRun, output: unknown): void {
   expect(run.stdout).toBe(`${JSON.stringify(output, null, 2)}\n`);
 }
 
-/** A run that failed, printed nothing on stdout, and said why on the last line of stderr (`reason` matches all of it). */
-function expectFailure(run: ScenarioRun, reason: RegExp): void {
+/**
+ * A run that failed and printed nothing on stdout; stderr ends with its reason (`reason` matches the whole
+ * line) and the stack frames of the methods that failed (`frames`, each `name (file:line:column)`).
+ */
+function expectFailure(run: ScenarioRun, reason: RegExp, frames: readonly string[]): void {
   expect(run.status, run.stderr).toBe(1);
   expect(run.stdout).toBe("");
-  expect(lines(run).at(-1)).toMatch(reason);
+  const all = lines(run);
+  const failed = all.findIndex((line) => line.startsWith("flowc: run failed: "));
+  expect(all[failed]).toMatch(reason);
+  expect(all.slice(failed + 1)).toEqual(frames.map((frame) => `    at ${frame}`));
 }
 
 /** The lines of stderr. */
@@ -80,6 +86,7 @@ function tooManyFailures(manifest: string, limit: string): Scenario {
             `\\(max_failures: ${limit}: at most 5\\); first: Method 'square' failed on item (${limitFailures.join("|")}) ` +
             `after 1 attempt: item \\1 is broken$`,
         ),
+        [`square (${fixtures}/limit/limit.methods.ts:12:37)`],
       );
       expectLines(run, /^stage square failed: \d+\/100 items in .+, 6 failures$/, /^run failed in /);
       expect(run.calls["count"]).toBe(1);
@@ -182,6 +189,10 @@ export const scenarios = {
       expectFailure(
         run,
         /^flowc: run failed: Method 'send' failed: the primary service is down, 'hi' not sent; its fallback 'sendLater' failed too: the queue is full too$/,
+        [
+          `send (${fixtures}/fallback/fallback.methods.ts:18:9)`,
+          `sendLater (${fixtures}/fallback/fallback.methods.ts:23:36)`,
+        ],
       );
       expect(run.calls).toEqual({ send: 1, sendLater: 1 });
       expectLines(run, /^stage send failed: 0\/1 call in .+, 1 failure, fallback ×1$/);
