@@ -9,6 +9,7 @@ import {
   type Runner,
 } from "../../../stdlib/index.js";
 import { compileFile, typeScriptVersion } from "../compile-files.js";
+import { FallbackFailedError, TooManyFailuresError } from "../../../stdlib/errors.js";
 import { CommandFailure, ExitCode, UsageError, describeFsError, readJsonInput, shortened } from "../io.js";
 import { loadManifestMethods } from "../methods.js";
 import { userFrames } from "../method-stack.js";
@@ -133,8 +134,9 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     display.printSummary();
     process.stderr.write(`flowc: run failed: ${describeRunError(error)}\n`);
     if (options.quiet !== true) {
-      const cause = error instanceof MethodError ? error.cause : undefined;
-      for (const frame of userFrames(cause, process.cwd())) process.stderr.write(`    ${frame}\n`);
+      for (const thrown of failedCalls(error)) {
+        for (const frame of userFrames(thrown, process.cwd())) process.stderr.write(`    ${frame}\n`);
+      }
     }
     status = ExitCode.Failure;
   } finally {
@@ -182,4 +184,16 @@ const LOST_SHOWN = 10;
 /** One line naming the failure and, one level down, its cause; cut short on the terminal (the error keeps it whole). */
 function describeRunError(error: unknown): string {
   return shortened(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * What the methods threw in the calls a run failed for, whose stacks say where:
+ * a method's own error; both the method's and its fallback's when the fallback
+ * failed too; the first failure of a stage that had too many.
+ */
+function failedCalls(error: unknown): unknown[] {
+  if (error instanceof MethodError) return [error.cause];
+  if (error instanceof FallbackFailedError) return [...failedCalls(error.original), ...failedCalls(error.cause)];
+  if (error instanceof TooManyFailuresError) return failedCalls(error.cause);
+  return [];
 }
