@@ -16,16 +16,6 @@ import { MARKS_ENV, readMarks } from "../fixtures/cli/routing/marks.js";
 import { spawnWorker, type WorkerProcess } from "./processes.js";
 import { describeWithRedis, RedisServer } from "./redis-server.js";
 
-/**
- * Scenarios the bullmq backend does not pass yet, each with why: the check
- * is the same as on the other backends, and `it.fails` turns red once it passes.
- */
-const failing: ReadonlyMap<Scenario, string> = new Map([
-  // The single method after a parallel stage receives the stage's array as one JSON value, whose
-  // skipped items arrive as null although its parameter is typed (number | undefined)[].
-  [scenarios.skipItem, "a skipped item reaches the next method as null"],
-]);
-
 /** The scenarios by manifest, in the order they are listed. */
 function byManifest(): Map<string, Scenario[]> {
   const groups = new Map<string, Scenario[]>();
@@ -83,8 +73,7 @@ describeWithRedis("flowc run --backend bullmq: skips, branches and failures", ()
       };
 
       for (const scenario of group) {
-        const test = failing.has(scenario) ? it.fails : it;
-        test(scenario.name, () => scenario.check(run(scenario)), 60_000);
+        it(scenario.name, () => scenario.check(run(scenario)), 60_000);
       }
     });
   }

@@ -129,7 +129,7 @@ export const scenarios = {
     manifest: `${fixtures}/skip/skip.flow`,
     input: { go: false, n: 3 },
     check: (run) => {
-      expectOutput(run, { n: 3, finish: null, finishType: "undefined" });
+      expectOutput(run, { n: 3, finish: null, finishType: "undefined", finishKey: true });
       expect(run.calls).toEqual({ source: 1, wanted: 1, report: 1 });
       expectLines(run, "stage work skipped (predicate)", "stage finish skipped (upstream)", "stage report started");
     },
@@ -139,7 +139,7 @@ export const scenarios = {
     manifest: `${fixtures}/skip/skip.flow`,
     input: { go: true, n: 3 },
     check: (run) => {
-      expectOutput(run, { n: 3, finish: 7, finishType: "number" });
+      expectOutput(run, { n: 3, finish: 7, finishType: "number", finishKey: true });
       expect(run.calls).toEqual({ source: 1, wanted: 1, work: 1, finish: 1, report: 1 });
       expectLines(run, "stage work started", "stage finish started", "stage report started");
       expect(run.stderr).not.toMatch(/^stage \w+ skipped/m);
