@@ -121,8 +121,9 @@ export const branchWorkload: Workload<BranchSetup, DispatchOutput> = {
     return {
       value: { runs: spec.units, ...value },
       notes: [
-        "`w6-branch.flow` and `w6-no-branch.flow` and their methods written `async` built with `flowc build` and " +
-          "compiled by `tsc` in one package, then imported; every contender calls the same compiled methods.",
+        "`w6-branch.flow`, `w6-no-branch.flow` and `w6-fan-out.flow` and their methods written `async` built with " +
+          "`flowc build` and compiled by `tsc` in one package, then imported; every contender calls the same compiled " +
+          "methods.",
       ],
     };
   },
