@@ -8,6 +8,7 @@ import type { Contender, Trial } from "../harness/types.js";
 import type { GeneratedRunner } from "../harness/user-package.js";
 import type { ParallelItemsSetup } from "../workloads/parallel-items.js";
 import type { DispatchOutput, DispatchSetup } from "../workloads/w1-dispatch.js";
+import type { BranchSetup } from "../workloads/w6-branch.js";
 
 function generatedOf<G>(generated: G | undefined): G {
   if (generated === undefined) throw new Error("this case has no generated runner");
@@ -15,16 +16,50 @@ function generatedOf<G>(generated: G | undefined): G {
 }
 
 /** W1: `await run(x)` for each x, from the generated module. */
-export const flowcGeneratedRun: Contender<DispatchSetup, DispatchOutput> = {
-  id: "flowc-run",
-  label: "flowc, generated `run(x)`",
-  role: "flowc",
-  placement: "process",
-  async prepare({ runs, generated }) {
-    const { run, close } = generatedOf(generated);
-    return { run: () => chain(runs, run), close };
-  },
-};
+export const flowcGeneratedRun: Contender<DispatchSetup, DispatchOutput> = generatedRun(
+  "flowc-run",
+  "flowc, generated `run(x)`",
+  (setup) => setup.generated,
+);
+
+/** W6: `await run(x)` for each x, from the module generated from the manifest with `branch_on`. */
+export const flowcGeneratedBranchRun: Contender<BranchSetup, DispatchOutput> = generatedRun(
+  "flowc-branch",
+  "flowc, generated `run(x)`, `branch_on: kind`",
+  (setup) => setup.branch,
+);
+
+/** W6: `await run(x)` for each x, from the module generated from the manifest whose `dispatch` method routes. */
+export const flowcGeneratedNoBranchRun: Contender<BranchSetup, DispatchOutput> = generatedRun(
+  "flowc-no-branch",
+  "flowc, generated `run(x)`, no `branch_on` (`dispatch` routes)",
+  (setup) => setup.noBranch,
+);
+
+/** W6: `await run(x)` for each x, from the module generated from the manifest in which every handler runs. */
+export const flowcGeneratedFanOutRun: Contender<BranchSetup, DispatchOutput> = generatedRun(
+  "flowc-fan-out",
+  "flowc, generated `run(x)`, no `branch_on` (every handler runs)",
+  (setup) => setup.fanOut,
+);
+
+/** `await run(x)` for x = 0 … runs − 1, from the generated module `pick` takes from the setup. */
+function generatedRun<S extends { readonly runs: number }>(
+  id: string,
+  label: string,
+  pick: (setup: S) => GeneratedRunner<number, number> | undefined,
+): Contender<S, DispatchOutput> {
+  return {
+    id,
+    label,
+    role: "flowc",
+    placement: "process",
+    async prepare(setup) {
+      const { run, close } = generatedOf(pick(setup));
+      return { run: () => chain(setup.runs, run), close };
+    },
+  };
+}
 
 /** W1: `await runner.run(x)` for each x, on one runner of the generated `createRunner()`. */
 export const flowcGeneratedRunner: Contender<DispatchSetup, DispatchOutput> = {

@@ -7,6 +7,8 @@ import type { Contender } from "../harness/types.js";
 import type { DispatchOutput, DispatchSetup } from "../workloads/w1-dispatch.js";
 import type { ParallelItemsSetup } from "../workloads/parallel-items.js";
 import type { DagSetup } from "../workloads/w3-dag.js";
+import type { BranchSetup } from "../workloads/w6-branch.js";
+import type { Handled } from "../workloads/w6-branch.methods.js";
 
 /** W1: `await c(await b(await a(x)))` for each x. */
 export const handWrittenChain: Contender<DispatchSetup, DispatchOutput> = {
@@ -20,6 +22,39 @@ export const handWrittenChain: Contender<DispatchSetup, DispatchOutput> = {
       async run() {
         const output = new Float64Array(runs);
         for (let x = 0; x < runs; x++) output[x] = await c(await b(await a(x)));
+        return output;
+      },
+    };
+  },
+};
+
+/** W6: `classify`, a `switch` on its `kind` calling that handler, then `merge`, for each x. */
+export const handWrittenBranch: Contender<BranchSetup, DispatchOutput> = {
+  id: "hand-written",
+  label: "hand-written `switch (v.kind)`",
+  role: "peer",
+  placement: "process",
+  async prepare({ runs, methods }) {
+    const { classify, even, odd, big, merge } = methods;
+    return {
+      async run() {
+        const output = new Float64Array(runs);
+        for (let x = 0; x < runs; x++) {
+          const v = await classify(x);
+          let handled: Handled;
+          switch (v.kind) {
+            case "even":
+              handled = { even: await even(v), odd: undefined, big: undefined };
+              break;
+            case "odd":
+              handled = { even: undefined, odd: await odd(v), big: undefined };
+              break;
+            case "big":
+              handled = { even: undefined, odd: undefined, big: await big(v) };
+              break;
+          }
+          output[x] = await merge(handled);
+        }
         return output;
       },
     };

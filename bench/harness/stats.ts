@@ -26,8 +26,21 @@ export function pairedRatio(numerator: Stats, denominator: Stats): number {
  * `undefined` when the two were not timed in the same rounds.
  */
 export function pairedRatios(numerator: Stats, denominator: Stats): Stats | undefined {
-  const top = numerator.samples;
-  const bottom = denominator.samples;
+  return paired(numerator, denominator, (top, bottom) => top / bottom);
+}
+
+/**
+ * The per-round differences of two contenders' times (`minuend` − `subtrahend`),
+ * summarized as {@link pairedRatios} are: what one costs more than the other,
+ * each round's pair sharing the machine's load of the moment.
+ */
+export function pairedDifferences(minuend: Stats, subtrahend: Stats): Stats | undefined {
+  return paired(minuend, subtrahend, (top, bottom) => top - bottom);
+}
+
+function paired(first: Stats, second: Stats, combine: (first: number, second: number) => number): Stats | undefined {
+  const top = first.samples;
+  const bottom = second.samples;
   if (top.length !== bottom.length || top.length === 0) return undefined;
-  return summarize(top.map((value, i) => value / bottom[i]!));
+  return summarize(top.map((value, i) => combine(value, bottom[i]!)));
 }

@@ -1,5 +1,5 @@
 /** Helpers for judging a workload's results against the project's targets. */
-import { pairedRatio, pairedRatios } from "./stats.js";
+import { pairedDifferences, pairedRatio, pairedRatios } from "./stats.js";
 import type { CaseResult, Stats, TargetResult } from "./types.js";
 
 /** Median milliseconds of contender `id` in `result`, or `undefined` when it failed or did not take part. */
@@ -25,10 +25,28 @@ export function ratioOf(result: CaseResult | undefined, numerator: string, denom
  * `undefined` when either is missing or they were not timed in the same rounds.
  */
 export function ratiosOf(result: CaseResult | undefined, numerator: string, denominator: string): Stats | undefined {
+  return pairedOf(result, numerator, denominator, pairedRatios);
+}
+
+/**
+ * The per-round differences of `minuend`'s time less `subtrahend`'s, in
+ * milliseconds per run of the case (median, min, max), or `undefined` when
+ * either is missing or they were not timed in the same rounds.
+ */
+export function differencesOf(result: CaseResult | undefined, minuend: string, subtrahend: string): Stats | undefined {
+  return pairedOf(result, minuend, subtrahend, pairedDifferences);
+}
+
+function pairedOf(
+  result: CaseResult | undefined,
+  first: string,
+  second: string,
+  pair: (first: Stats, second: Stats) => Stats | undefined,
+): Stats | undefined {
   const stats = (id: string) => result?.contenders.find((contender) => contender.id === id)?.stats;
-  const top = stats(numerator);
-  const bottom = stats(denominator);
-  return top === undefined || bottom === undefined ? undefined : pairedRatios(top, bottom);
+  const top = stats(first);
+  const bottom = stats(second);
+  return top === undefined || bottom === undefined ? undefined : pair(top, bottom);
 }
 
 /** A ratio with the spread of its rounds: `1.12× (rounds 1.03–1.30×)`. */

@@ -39,10 +39,17 @@ export function removeUserPackages(): void {
 
 /**
  * Writes `<name>.flow` and `<name>.methods.ts` into a new package folder, with
- * the examples' `tsconfig.json` settings; returns the folder, removed when the
- * process exits (a module, once imported, stays loaded, so it outlives any one case).
+ * the examples' `tsconfig.json` settings, and any further manifests by file
+ * name (`other.flow`, importing from `./<name>.methods`); returns the folder,
+ * removed when the process exits (a module, once imported, stays loaded, so
+ * it outlives any one case).
  */
-export function writeUserPackage(name: string, manifest: string, methods: string): string {
+export function writeUserPackage(
+  name: string,
+  manifest: string,
+  methods: string,
+  others: Readonly<Record<string, string>> = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), `flowc-bench-${name}-`));
   folders.push(dir);
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `bench-${name}`, private: true, type: "module" }));
@@ -57,17 +64,23 @@ export function writeUserPackage(name: string, manifest: string, methods: string
   symlinkSync(ROOT, join(dir, "node_modules/flowc"), "dir");
   writeFileSync(join(dir, `${name}.flow`), manifest);
   writeFileSync(join(dir, `${name}.methods.ts`), methods);
+  for (const [file, text] of Object.entries(others)) writeFileSync(join(dir, file), text);
   return dir;
 }
 
 /**
- * {@link writeUserPackage}, then `flowc build <name>.flow` with the built CLI
- * and `tsc` over the folder; throws with their output when either fails.
+ * {@link writeUserPackage}, then `flowc build` of every manifest with the
+ * built CLI and `tsc` over the folder; throws with their output when either fails.
  */
-export function buildUserPackage(name: string, manifest: string, methods: string): UserPackage {
+export function buildUserPackage(
+  name: string,
+  manifest: string,
+  methods: string,
+  others: Readonly<Record<string, string>> = {},
+): UserPackage {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
-  const dir = writeUserPackage(name, manifest, methods);
-  run("flowc build", [CLI, "build", `${name}.flow`], dir);
+  const dir = writeUserPackage(name, manifest, methods, others);
+  run("flowc build", [CLI, "build", `${name}.flow`, ...Object.keys(others)], dir);
   run("tsc", [TSC, "-p", "tsconfig.json"], dir);
   return { dir, load: (file) => import(pathToFileURL(join(dir, file)).href) };
 }

@@ -6,6 +6,7 @@ import { itemOverheadWorkload } from "./w2b-item-overhead.js";
 import { dagWorkload } from "./w3-dag.js";
 import { distributedWorkload } from "./w4-distributed.js";
 import { compilerWorkload } from "./w5-compiler.js";
+import { branchWorkload } from "./w6-branch.js";
 
 export const WORKLOADS: readonly RegisteredWorkload[] = [
   register(dispatchWorkload),
@@ -14,4 +15,5 @@ export const WORKLOADS: readonly RegisteredWorkload[] = [
   register(dagWorkload),
   register(distributedWorkload),
   register(compilerWorkload),
+  register(branchWorkload),
 ];

@@ -15,6 +15,7 @@ import { parallelCpuWorkload } from "../../bench/workloads/w2-parallel-cpu.js";
 import { itemOverheadWorkload } from "../../bench/workloads/w2b-item-overhead.js";
 import { dagWorkload } from "../../bench/workloads/w3-dag.js";
 import { compilerWorkload, generateManifest } from "../../bench/workloads/w5-compiler.js";
+import { branchWorkload } from "../../bench/workloads/w6-branch.js";
 
 const inProcess = { mode: "test", placements: ["process"] } as const;
 
@@ -81,6 +82,11 @@ describe("workloads on tiny sizes, in-process contenders", () => {
     ]);
     const warm = result.cases.find((c) => c.spec.group === "warm rebuild word-count")?.contenders[0];
     expect(warm?.notes[0]).toMatch(/^the first build in this process took \d+ ms$/);
+  }, 120_000);
+
+  it("W6: the hand-written switch and the generated runners with branch_on, a dispatching method and every handler give each x its handler's output", async () => {
+    const result = await measureWorkload(branchWorkload, inProcess);
+    expectAllCorrect(result, ["hand-written", "flowc-branch", "flowc-no-branch", "flowc-fan-out"]);
   }, 120_000);
 
   it("W5's generated manifest chains every method and makes every fifth chain's middle method parallel", () => {
