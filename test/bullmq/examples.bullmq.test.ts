@@ -23,7 +23,14 @@ describeWithRedis("examples on the bullmq backend", () => {
   });
 
   it("finds the examples", () => {
-    expect(examples).toEqual(["csv-clean", "hash-files", "reading-stats", "sales-join", "support-triage", "word-count"]);
+    expect(examples).toEqual([
+      "csv-clean",
+      "hash-files",
+      "reading-stats",
+      "sales-join",
+      "support-triage",
+      "word-count",
+    ]);
   });
 
   it.each(examples)(

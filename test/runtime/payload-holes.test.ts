@@ -21,7 +21,12 @@ describe("undefined in a single call's input over JSON", () => {
   it("gives back any JSON value with undefined sprinkled in, exactly", () => {
     const leaf = fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.constant(null), fc.constant(undefined));
     const value = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: "small" }, leaf, fc.array(tie("node")), fc.dictionary(fc.string(), tie("node"), { noNullPrototype: true })),
+      node: fc.oneof(
+        { depthSize: "small" },
+        leaf,
+        fc.array(tie("node")),
+        fc.dictionary(fc.string(), tie("node"), { noNullPrototype: true }),
+      ),
     })).node;
     fc.assert(
       fc.property(fc.array(value, { maxLength: 3 }), (values) => {
