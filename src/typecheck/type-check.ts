@@ -1,3 +1,12 @@
+/**
+ * The type-check phase: one probe of a manifest's methods put to TypeScript, and what its
+ * answers mean for every edge, predicate, fallback and value in transit.
+ *
+ * Longer than most files here: it is one class whose questions share the state of one
+ * probe (which methods could not be read, which edges already failed); how the answers are
+ * read back, how TypeScript's messages are worded and how skips and branches are decided
+ * live in probe-answers.ts, type-messages.ts and decisions.ts.
+ */
 import path from "node:path";
 import type { Identifier, Span } from "../../grammar/ast.js";
 import { RUN_INPUT, type PlanDescriptor, type PlanMethod } from "../../stdlib/plan.js";
@@ -10,26 +19,13 @@ import type { SourceText } from "../../grammar/source.js";
 import { resolvedByCall } from "./call-shape.js";
 import { decide, needsDecisions, type Decided } from "./decisions.js";
 import { FlowShape, handedOf } from "./flow-shape.js";
-import {
-  flattenMessage,
-  type EngineDiagnostic,
-  type EngineProject,
-  type MessageChain,
-  type ProbeTypes,
-} from "./engine.js";
-import { findInputProblems, literalsOf, type InputProblem, type JsonPrimitive } from "./input-check.js";
+import { flattenMessage, type EngineDiagnostic, type EngineProject } from "./engine.js";
+import { literalsOf, type InputProblem } from "./input-check.js";
 import { displayPathFor, moduleTypeErrors, tsConfigErrors } from "./module-errors.js";
 import { JAVASCRIPT_FILE } from "./module-files.js";
 import { findTsConfig } from "./project.js";
 import { relativeImportSpecifier } from "./module-specifier.js";
-import {
-  describeHazards,
-  describeUnproven,
-  findTransportHazards,
-  type TransportFindings,
-  type TransportMode,
-  type TransportRoot,
-} from "./transport-safety.js";
+import { describeHazards, describeUnproven, type TransportMode, type TransportRoot } from "./transport-safety.js";
 import {
   probeNames,
   writeProbeFile,
@@ -37,19 +33,18 @@ import {
   type ProbeMethod,
   type ProbePiece,
   type ProbePlan,
-  type ProbeRange,
   type ProbeSubject,
 } from "./probe-file.js";
 import type { MethodTypes, TypeCheckOptions, TypedPlan } from "./types.js";
-
-/**
- * "Type 'X' is not assignable to type 'Y'." and "Argument of type 'X' is not assignable to
- * parameter of type 'Y'.": heads of assignability errors, which flowc words itself.
- */
-const NOT_ASSIGNABLE: ReadonlySet<number> = new Set([2322, 2345]);
-
-/** "No overload matches this call." */
-const NO_OVERLOAD = 2769;
+import { ProbeAnswers, type Signature } from "./probe-answers.js";
+import {
+  describeSenders,
+  elaboration,
+  joinWords,
+  NO_OVERLOAD,
+  overloadFailures,
+  parameterTypeOf,
+} from "./type-messages.js";
 
 /**
  * Reads the real TypeScript signature of every method of `analysis.plan` and
@@ -92,12 +87,6 @@ export function typeCheck(analysis: Analysis, project: EngineProject, options: T
     ]);
     return unchecked(analysis, plan, [diagnostic]);
   }
-}
-
-/** What a method's signature says, read from its `Parameters<…>` tuple. */
-interface Signature {
-  readonly takesInput: boolean;
-  readonly requiredParameters: number;
 }
 
 class TypeCheck {
@@ -623,186 +612,6 @@ class TypeCheck {
   private firstIncomingEdge(receiver: string): Identifier {
     return this.analysis.graph.edges.find((edge) => edge.to === receiver)?.declaration ?? this.mention(receiver);
   }
-}
-
-/** Reads the answers TypeScript gave in the probe file. */
-class ProbeAnswers {
-  private readonly failures = new Map<string, EngineDiagnostic>();
-  private readonly others: { subject: ProbeSubject; diagnostic: EngineDiagnostic }[] = [];
-
-  constructor(
-    private readonly types: ProbeTypes,
-    ranges: readonly ProbeRange[],
-    diagnostics: readonly EngineDiagnostic[],
-    private readonly literals: readonly JsonPrimitive[],
-  ) {
-    for (const diagnostic of diagnostics) {
-      const start = diagnostic.start ?? -1;
-      const range = ranges.find((r) => start >= r.start && start < r.end);
-      const subject: ProbeSubject = range?.subject ?? { kind: "preamble" };
-      if (
-        subject.kind === "context" ||
-        subject.kind === "array" ||
-        subject.kind === "edge" ||
-        subject.kind === "guard"
-      ) {
-        const key = subjectKey(subject);
-        if (!this.failures.has(key)) this.failures.set(key, diagnostic);
-      } else {
-        this.others.push({ subject, diagnostic });
-      }
-    }
-  }
-
-  /** Diagnostics that are not answers to a question, but TypeScript failing to read something. */
-  unexpected(): readonly { subject: ProbeSubject; diagnostic: EngineDiagnostic }[] {
-    return this.others;
-  }
-
-  /** The diagnostic that says a question's answer is no, if it is. */
-  failed(subject: ProbeSubject): EngineDiagnostic | undefined {
-    return this.failures.get(subjectKey(subject));
-  }
-
-  signature(index: number): Signature {
-    const parameters = this.types.typeOf(probeNames.parameters(index));
-    const tuple = parameters === undefined ? undefined : this.types.model.tuple(parameters);
-    if (tuple !== undefined) {
-      return { takesInput: tuple.fixedLength > 0 || tuple.variadic, requiredParameters: tuple.minLength };
-    }
-    // An array (`...args: T[]`) or an unreadable type: it accepts an input, and requires nothing.
-    return { takesInput: true, requiredParameters: 0 };
-  }
-
-  /** Whether a declaration's type is an array or a tuple (or a union of them). */
-  isArrayLike(name: string): boolean {
-    const { model, typeOf } = this.types;
-    const type = typeOf(name);
-    if (type === undefined) return false;
-    return (model.unionMembers(type) ?? [type]).every(
-      (member) => model.isArray(member) || model.tuple(member) !== undefined,
-    );
-  }
-
-  isNever(name: string): boolean {
-    const type = this.types.typeOf(name);
-    return type !== undefined && (this.types.model.flags(type) & this.types.model.TypeFlags.Never) !== 0;
-  }
-
-  /**
-   * The type of a declaration, printed. Qualified, written from inside the probe file,
-   * where no type of the methods is in scope, a name is an `import("…")` type, as in
-   * TypeScript's own messages; the probe file sits beside the manifest, so the paths
-   * read relative to it: `import("./a.js").Row`.
-   */
-  printDeclared(name: string, qualified = false): string {
-    if (qualified) return this.types.printQualified(name);
-    const type = this.types.typeOf(name);
-    return type === undefined ? "unknown" : this.types.model.print(type);
-  }
-
-  /** What a transport does to the value of a declaration's type (`undefined` when it has none). */
-  transportHazards(name: string, mode: TransportMode, root: TransportRoot): TransportFindings | undefined {
-    const type = this.types.typeOf(name);
-    return type === undefined ? undefined : findTransportHazards(this.types.model, type, mode, root);
-  }
-
-  /** Where `value` does not fit a declaration's type (`undefined` when it has none). */
-  inputProblems(name: string, value: unknown): readonly InputProblem[] | undefined {
-    const type = this.types.typeOf(name);
-    if (type === undefined) return undefined;
-    const indices = new Map(this.literals.map((literal, index) => [literal, index]));
-    const literal = (primitive: JsonPrimitive) => {
-      const index = indices.get(primitive);
-      return index === undefined ? undefined : this.types.typeOf(probeNames.literal(index));
-    };
-    return findInputProblems(this.types.model, literal, type, value);
-  }
-}
-
-function subjectKey(subject: ProbeSubject): string {
-  switch (subject.kind) {
-    case "context":
-    case "method":
-      return `${subject.kind}:${subject.method}`;
-    case "array":
-    case "edge":
-      return `${subject.kind}:${subject.receiver}`;
-    case "guard":
-      return `guard:${subject.role}:${subject.aspect}:${subject.method}`;
-    default:
-      return subject.kind;
-  }
-}
-
-/**
- * TypeScript's explanation of why a value does not fit, as sentences after
- * flowc's own first one. The head of a plain "not assignable" error repeats
- * what flowc already says, so only what TypeScript elaborates below it is kept.
- */
-function elaboration(diagnostic: EngineDiagnostic): string {
-  const message = diagnostic.message;
-  const sentences: string[] = [];
-  const visit = (chain: MessageChain): void => {
-    sentences.push(chain.text);
-    for (const next of chain.next) visit(next);
-  };
-  if (NOT_ASSIGNABLE.has(diagnostic.code)) {
-    for (const next of message.next) visit(next);
-  } else {
-    visit(message);
-  }
-  // The probe's own helper names mean nothing to the reader.
-  const kept = sentences.filter((sentence) => !sentence.includes("__flowc_")).map(endSentence);
-  return kept.length === 0 ? "" : ` ${kept.join(" ")}`;
-}
-
-/**
- * The parameter type TypeScript judged an argument against, from the head of its
- * message ("… not assignable to parameter of type 'Y'."), or `unknown` when it says none.
- */
-function parameterTypeOf(diagnostic: EngineDiagnostic): string {
-  const head = diagnostic.message.text;
-  return /parameter of type '(.*)'\.?$/s.exec(head)?.[1] ?? "unknown";
-}
-
-/** Why each overload refused the call: `'(x: string): number' — Argument of type 'boolean' is not …; …`. */
-function overloadFailures(diagnostic: EngineDiagnostic): string {
-  const message = diagnostic.message;
-  if (message.next.length === 0) return message.text;
-  const parts = message.next.map((overload) => {
-    // TypeScript 7 explains only the last overload ("The last overload gave the following error."), 6 each one.
-    const signature = /'(.*)', gave the following error/s.exec(overload.text)?.[1];
-    const label =
-      signature !== undefined
-        ? `'${signature}'`
-        : /^The last overload/.test(overload.text)
-          ? "the last overload"
-          : `'${overload.text}'`;
-    const reasons: string[] = [];
-    const visit = (chain: MessageChain): void => {
-      reasons.push(chain.text);
-      for (const next of chain.next) visit(next);
-    };
-    for (const next of overload.next) visit(next);
-    return `${label} — ${reasons.map(endSentence).join(" ").replace(/\.$/, "")}`;
-  });
-  return `${parts.join("; ")}.`;
-}
-
-function endSentence(text: string): string {
-  const trimmed = text.trim();
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-
-/** `'a'`, or `'a' and 'b' together` for the object a fan-in receives. */
-function describeSenders(quoted: readonly string[]): string {
-  return quoted.length === 1 ? (quoted[0] ?? "") : `${joinWords(quoted)} together`;
-}
-
-function joinWords(words: readonly string[]): string {
-  if (words.length <= 1) return words.join("");
-  return `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
 }
 
 /** The first mention of `method` in a group (where the user sees it used), else its binding's declaration. */
