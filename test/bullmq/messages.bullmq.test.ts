@@ -36,7 +36,7 @@ describe("bullmq messages", () => {
     const holes = holesOf(values);
     expect(holes).toEqual([1, 4]);
     expect(restoreHoles(JSON.parse(JSON.stringify(values)), holes, 5)).toEqual(values);
-    expect(() => restoreHoles([1], [3])).toThrow("an undefined value's index is out of range");
+    expect(() => restoreHoles([1], [3])).toThrow("an undefined value's place is out of range");
     expect(() => restoreHoles([1, 2], [], 3)).toThrow("expected an array of 3 values");
   });
 
