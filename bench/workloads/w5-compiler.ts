@@ -225,7 +225,11 @@ export const compilerWorkload: Workload<CompilerSetup, CompilerOutput> = {
         join(outDir, "tsconfig.json"),
         JSON.stringify({
           extends: join(ROOT, "examples/tsconfig.json"),
-          compilerOptions: { typeRoots: [join(ROOT, "node_modules/@types")] },
+          compilerOptions: {
+            typeRoots: [join(ROOT, "node_modules/@types")],
+            // The copy is outside the package: its methods reach the runtime's types as an installed flowc gives them.
+            paths: { "flowc/runtime": [join(ROOT, "dist/stdlib/index.d.ts")] },
+          },
           include: ["**/*.ts"],
         }),
       );
