@@ -2,6 +2,9 @@
  * The public contract of `flowc/runtime` that generated runners are written
  * against. The implementation lives beside this file; this module holds only
  * types so that the compiler's emitter and the runtime agree on one surface.
+ *
+ * Longer than most files: it is the whole public surface, documented where it is
+ * declared (options, events, the backend contract), so that editors show it.
  */
 import type { PlanDescriptor, PlanMethod } from "./plan.js";
 

@@ -13,6 +13,9 @@
  *
  * The file is over the usual length because it is the catalogue: splitting
  * the classes from the factories that word their messages would scatter it.
+ *
+ * Longer than most files: it is the catalogue, one entry per code, and splitting it
+ * would scatter what the one-table rule keeps together.
  */
 
 import { MAX_TIMER_MS } from "./limits.js";

@@ -24,6 +24,9 @@
  * gone, state lost: ./monitor.ts), and worker numbers and events (the kit's
  * WorkerEvents). It is still over the usual length: dispatch is a switch over
  * every kind of reply, each of which settles shards of the calls it submitted.
+ *
+ * Longer than most files: the caller's side of a call (jobs out, replies in, the run's
+ * keys kept alive) shares one connection and one table of calls in flight.
  */
 import { randomUUID } from "node:crypto";
 import { Queue, type JobsOptions } from "bullmq";

@@ -26,6 +26,9 @@
  * Longer than most files here: one stage's sending, answers, crashes and
  * timeouts share its state (flights, retries, results in order), and split
  * apart they would pass all of it around.
+ *
+ * Longer than most files: a stage's shards, their sizes, crashes, timeouts and tolerated
+ * items share one state; a shard in flight is in flight.ts.
  */
 import { deserialize } from "node:v8";
 import type { CallInfo, CallScope, FlowEvent, ItemStream, MapOptions } from "../../api.js";
