@@ -14,7 +14,7 @@ import * as t from "../syntax/tree.js";
 import type { PlanDescriptor, PlanMethod } from "../../stdlib/plan.js";
 import { isPathSpecifier, relativeImportSpecifier } from "../typecheck/module-specifier.js";
 import { FlowShape, handedOf, type Piece } from "../typecheck/flow-shape.js";
-import { literalType } from "../typecheck/probe-file.js";
+import { handedType, orUndefined, pieceTypeOf, valuesType } from "./edge-types.js";
 import type { TypedPlan } from "../typecheck/types.js";
 import {
   arrayOf,
@@ -227,9 +227,7 @@ class RunnerTree {
     const only = sinks.length === 1 ? sinks[0] : undefined;
     // A sink that may be skipped leaves `undefined` in its place.
     const part = (sink: PlanMethod): t.TypeNode =>
-      this.shape.mayBeSkipped(sink)
-        ? t.unionType([this.handedOn(sink), t.keywordType("undefined")])
-        : this.handedOn(sink);
+      this.shape.mayBeSkipped(sink) ? orUndefined(this.handedOn(sink)) : this.handedOn(sink);
     const type =
       only !== undefined
         ? part(only)
@@ -249,7 +247,7 @@ class RunnerTree {
   private checkTypes(): t.Statement[] {
     const edges: t.TypeNode[] = [];
     for (const method of this.plan.methods) {
-      if (method.inputs.length === 0 || this.shape.takesRunInput(method) === "whole") continue;
+      if (!this.shape.fedByMethods(method)) continue;
       const incoming = this.incoming(method);
       // A generic or overloaded method's edge is checked by its call (see `callStatements`).
       if (this.typed.calls.has(method.name)) continue;
@@ -366,17 +364,9 @@ class RunnerTree {
     if (this.typed.calls.has(method.name)) {
       return t.indexedAccessType(typeReference("Called"), t.literalType(t.string(method.name)));
     }
-    const output = this.methodOutput(method.name);
-    switch (handedOf(method)) {
-      case "value":
-        return output;
-      case "items":
-        return arrayOf(output);
-      case "items or undefined":
-        return arrayOf(t.unionType([output, t.keywordType("undefined")]));
-      case "settled":
-        return arrayOf(this.runtimeType("Settled", output));
-    }
+    return handedType(handedOf(method), this.methodOutput(method.name), (output) =>
+      this.runtimeType("Settled", output),
+    );
   }
 
   /** What `method` receives: its one piece, or an object of them keyed by sender (`"@input"` for the run's input). */
@@ -390,17 +380,9 @@ class RunnerTree {
   /** One piece of what a method receives: the run's input, or what a sender hands on, routed or possibly `undefined`. */
   private pieceType(piece: Piece): t.TypeNode {
     if (piece.kind === "run input") return typeReference("Input");
-    const handed = this.handedOn(piece.sender);
-    const routed =
-      piece.route === undefined
-        ? handed
-        : this.runtimeType(
-            "Routed",
-            handed,
-            t.literalType(t.string(piece.route.property)),
-            piece.route.values.length === 0 ? t.keywordType("never") : t.unionType(piece.route.values.map(literalType)),
-          );
-    return piece.orUndefined ? t.unionType([routed, t.keywordType("undefined")]) : routed;
+    return pieceTypeOf(this.handedOn(piece.sender), piece, (handed, property, values) =>
+      this.runtimeType("Routed", handed, property, values),
+    );
   }
 
   /** The proof that every value of a branch's discriminant is routed to some successor. */
@@ -409,8 +391,7 @@ class RunnerTree {
       if (method.branch === null) return [];
       const values = [...new Set(Object.values(method.branch.routes).flat())];
       const property = t.literalType(t.string(method.branch.property));
-      const routed = values.length === 0 ? t.keywordType("never") : t.unionType(values.map(literalType));
-      return [this.fits(this.runtimeType("Discriminant", this.handedOn(method), property), routed)];
+      return [this.fits(this.runtimeType("Discriminant", this.handedOn(method), property), valuesType(values))];
     });
   }
 
@@ -420,7 +401,7 @@ class RunnerTree {
    */
   private guardChecks(): t.TypeNode[] {
     return this.shape.guards().flatMap(({ method, role, guard }) => {
-      const whole = method.inputs.length === 0 || this.shape.takesRunInput(method) === "whole";
+      const whole = !this.shape.fedByMethods(method);
       let sent: t.TypeNode;
       if (whole)
         sent =

@@ -97,6 +97,11 @@ export class FlowShape {
     return method.inputs.length === 1 ? "whole" : "key";
   }
 
+  /** Whether another method feeds `method` (not only the run's input): only then does it receive along an edge. */
+  fedByMethods(method: PlanMethod): boolean {
+    return method.inputs.some((input) => input !== RUN_INPUT);
+  }
+
   /** Whether a sink's part of the run's output may be `undefined` (it may be skipped). */
   mayBeSkipped(method: PlanMethod): boolean {
     return this.skippable.has(method.name);

@@ -12,6 +12,7 @@
 import { arrayOf, propertyName, typeLiteral, typeReference } from "../emit/syntax.js";
 import { printStatement } from "../syntax/print.js";
 import * as t from "../syntax/tree.js";
+import { handedType, literalType, orUndefined, pieceTypeOf } from "../emit/edge-types.js";
 import type { Handed, Route } from "./flow-shape.js";
 import type { JsonPrimitive } from "./input-check.js";
 import { askedApart, constant, declareConst, PREFIX, preamble, returned, runtime, typeOf } from "./probe-syntax.js";
@@ -135,35 +136,22 @@ export interface ProbeFile {
 
 /** The value a method hands on: its output, or the array of outputs of a parallel method (see `Handed`). */
 function handedOn(method: { readonly index: number; readonly handed: Handed }): t.TypeNode {
-  const output = typeOf(probeNames.output(method.index));
-  switch (method.handed) {
-    case "value":
-      return output;
-    case "items":
-      return arrayOf(output);
-    case "items or undefined":
-      return arrayOf(t.unionType([output, t.keywordType("undefined")]));
-    case "settled":
-      return arrayOf(typeReference(runtime.Settled, output));
-  }
+  return handedType(method.handed, typeOf(probeNames.output(method.index)), (output) =>
+    typeReference(runtime.Settled, output),
+  );
+}
+
+/** Whether another method feeds `method`; one fed by nothing or by the run's input alone is a source. */
+function fedByMethods(method: ProbeMethod): boolean {
+  return method.inputs.some((piece) => piece.kind === "method");
 }
 
 /** One piece of what a method receives: the run's input, or what a sender hands on (routed, or possibly `undefined`). */
 function pieceType(piece: ProbePiece, runInput: t.TypeNode): t.TypeNode {
   if (piece.kind === "run input") return runInput;
-  const handed = handedOn(piece);
-  const routed =
-    piece.route === undefined
-      ? handed
-      : typeReference(runtime.Routed, handed, t.literalType(t.string(piece.route.property)), valuesType(piece.route));
-  return piece.orUndefined ? t.unionType([routed, t.keywordType("undefined")]) : routed;
-}
-
-/** `"a" | "b"`: the discriminant values of a route, `never` when there are none. */
-function valuesType(route: Route): t.TypeNode {
-  const types = route.values.map(literalType);
-  if (types.length === 0) return t.keywordType("never");
-  return types.length === 1 && types[0] !== undefined ? types[0] : t.unionType(types);
+  return pieceTypeOf(handedOn(piece), piece, (handed, property, values) =>
+    typeReference(runtime.Routed, handed, property, values),
+  );
 }
 
 /** `Helper<typeof fn>`, one of the probe's helpers applied to a method. */
@@ -189,7 +177,7 @@ function sourcePart(method: ProbeMethod): t.TypeNode {
  * method that takes the run's input as a whole, what it accepts.
  */
 function guardInput(method: ProbeMethod, role: "run_if" | "fallback"): t.Expression {
-  const whole = method.inputs.length === 0 || method.runInput === "whole";
+  const whole = !fedByMethods(method);
   if (whole) {
     const accepted = ofMethod(`${PREFIX}Target`, method);
     const sent = method.parallel && role === "run_if" ? arrayOf(accepted, true) : accepted;
@@ -315,7 +303,7 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
 
   const runInput = typeOf(probeNames.runInput(Math.max(0, plan.sources.length - 1)));
   for (const method of plan.methods) {
-    if (method.inputs.length === 0 || method.runInput === "whole") {
+    if (!fedByMethods(method)) {
       // A source receives the run's input, which is whatever it accepts.
       if (method.call !== undefined) {
         const given = ofMethod(method.parallel ? `${PREFIX}Target` : runtime.MethodInput, method);
@@ -375,7 +363,7 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
     const sink = plan.methods[index];
     if (sink === undefined) return [];
     const handed = handedOn(sink);
-    return [{ name: sink.name, type: mayBeSkipped ? t.unionType([handed, t.keywordType("undefined")]) : handed }];
+    return [{ name: sink.name, type: mayBeSkipped ? orUndefined(handed) : handed }];
   });
   const output =
     sinks.length === 1 && sinks[0] !== undefined
@@ -401,15 +389,6 @@ function addCall(out: ProbeWriter, method: ProbeMethod, argument: string): void 
 /** `const name: type = value;`, asked in a function of its own (see `askedApart`). */
 function asked(name: string, type: t.TypeNode, value: t.Expression): t.Statement {
   return askedApart(probeNames.question(name), [constant(name, type, value)]);
-}
-
-/** `"ten"`, `-3`, `true`, `null`, `undefined`: the type of exactly that value. */
-export function literalType(value: JsonPrimitive): t.TypeNode {
-  if (value === undefined) return t.keywordType("undefined");
-  if (value === null) return t.literalType(t.nullLiteral());
-  if (typeof value === "boolean") return t.literalType(t.boolean(value));
-  if (typeof value === "string") return t.literalType(t.string(value));
-  return t.literalType(t.signedNumber(value));
 }
 
 function ident(name: string): t.Identifier {

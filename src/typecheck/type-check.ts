@@ -329,7 +329,7 @@ class TypeCheck {
       const input = answers.failed({ kind: "guard", role, aspect: "input", method: method.name });
       if (input !== undefined) {
         const message = role === "run_if" ? Messages.PredicateInputMismatch : Messages.FallbackInputMismatch;
-        const whole = method.inputs.length === 0 || this.shape.takesRunInput(method) === "whole";
+        const whole = !this.shape.fedByMethods(method);
         const parallel = method.mode === "parallel";
         let sent: string;
         if (whole) {
@@ -369,7 +369,7 @@ class TypeCheck {
 
   /** FLOW4001/4002: the incoming value of `method` against its input parameter. */
   private checkIncoming(answers: ProbeAnswers, index: number, method: PlanMethod): void {
-    if (method.inputs.length === 0 || this.shape.takesRunInput(method) === "whole") return;
+    if (!this.shape.fedByMethods(method)) return;
     if (this.unreadable.has(method.name) || method.inputs.some((input) => this.unreadable.has(input))) return;
     const at = this.firstIncomingEdge(method.name);
     const from = describeSenders(
