@@ -7,6 +7,7 @@
  * declared (options, events, the backend contract), so that editors show it.
  */
 import type { PlanDescriptor, PlanMethod } from "./plan.js";
+import type { RunStore } from "./journal/store.js";
 
 export type { PlanDescriptor } from "./plan.js";
 
@@ -155,6 +156,21 @@ export interface RunOptions {
    * @default undefined (no trace)
    */
   readonly trace?: string | undefined;
+  /**
+   * With a runner `store`: reuse the outputs the journal holds instead of making those calls
+   * again. A run id continues that run (its journal record; pass the same input, which
+   * `store.run(id)` holds); `true` starts a new run that reuses every call whose key is
+   * stored, whichever run stored it. A run being resumed by another process at the same time
+   * is refused with a `RunBusyError`.
+   * @default undefined (a new run that reuses nothing)
+   */
+  readonly resume?: string | true | undefined;
+  /**
+   * With a runner `store`: the id of the new run's journal record (letters, digits, `_`, `-`
+   * and `.`); `run:start` reports it as `journal`. Ignored with `resume: id`.
+   * @default a new id
+   */
+  readonly journalId?: string | undefined;
 }
 
 /** How long to wait before retrying a failed call. */
@@ -227,6 +243,15 @@ export interface RunnerOptions {
   readonly modules?: Readonly<Record<string, string | URL>> | undefined;
   /** Receives every event of every run. */
   readonly onEvent?: ((event: FlowEvent) => void) | undefined;
+  /**
+   * Where runs are journaled (see README, "Resuming a run"): every call that completes is
+   * stored under a key of the method's code and its input, so that a run given
+   * `RunOptions.resume` makes no call whose output is stored already. `sqliteStore(dir)`
+   * keeps the journal in an embedded database, `redisStore(…)` in Redis; without a store
+   * nothing is journaled.
+   * @default undefined (no journal)
+   */
+  readonly store?: RunStore | undefined;
 }
 
 export type BackendName = "inline" | "threads";
@@ -271,7 +296,32 @@ interface EventBase {
  * stage; a worker that outlives a run gets none in it.
  */
 export type FlowEvent =
-  | (EventBase & { readonly type: "run:start" })
+  | (EventBase & {
+      readonly type: "run:start";
+      /** The id of the run's journal record (what `resume` takes), when the runner has a `store`. */
+      readonly journal?: string | undefined;
+    })
+  | (EventBase & {
+      /**
+       * The journal could not store a method's outputs (`FLOW_NOT_STORABLE`): its calls in this run
+       * are not stored, so a resume makes them again. Once per method and run.
+       */
+      readonly type: "journal:warning";
+      readonly method: string;
+      readonly error: unknown;
+    })
+  | (EventBase & {
+      /**
+       * Calls of a method whose outputs the journal held (a resumed run): they are not made. For a
+       * parallel method, before its `shard:start`s; for a single method, in place of its call.
+       */
+      readonly type: "calls:reused";
+      readonly method: string;
+      /** Calls reused: items of a parallel stage, or 1. */
+      readonly reused: number;
+      /** Calls of the method in this stage (items, or 1). */
+      readonly calls: number;
+    })
   | (EventBase & {
       readonly type: "run:end";
       readonly ok: boolean;
@@ -471,16 +521,39 @@ export interface CallInfo {
   readonly error?: unknown;
 }
 
-/** How a map treats items that fail for good. */
+/**
+ * What a map does besides mapping: tolerating failed items, reporting each item's output as
+ * soon as it is known (for a journal), numbering items as the stage does when it maps only
+ * some of them (a resumed stage maps the items it has no stored output for).
+ *
+ * Positions: `items[k]` is at position `k`; callbacks receive positions. What users see (a
+ * call's `ctx.item`, events, a `MethodError`'s `item`) uses the stage's numbering: `indices[k]`
+ * when `indices` is given, `k` otherwise.
+ */
 export interface MapOptions {
   /**
    * Keep going past failed items: an item whose call failed for good (a `MethodError`, retries
    * used up) does not reject the map; its result is an `ItemFailure` holding that error, and
    * `failed` hears of it as soon as it is known. Cancellation still rejects.
+   * @default false
    */
-  readonly tolerate: true;
-  /** Called once per failed item, in the calling thread, when its failure is known. */
-  readonly failed?: ((item: number, error: unknown) => void) | undefined;
+  readonly tolerate?: boolean | undefined;
+  /** With `tolerate`: called once per failed item (its position), in the calling thread, when its failure is known. */
+  readonly failed?: ((position: number, error: unknown) => void) | undefined;
+  /**
+   * Called once per item whose call succeeded, with its position and output, in the calling
+   * thread, as soon as the backend has it (when its shard's answer arrives, on backends that
+   * run items in shards): before the map settles, and never for an item of a map that was
+   * cancelled before its answer arrived. A run's journal stores outputs through it, so a run
+   * killed mid-stage keeps every item that had come back.
+   */
+  readonly done?: ((position: number, output: unknown) => void) | undefined;
+  /**
+   * The stage's number of each item, when the map is given only some of the stage's items:
+   * `indices[k]` for `items[k]` (ascending, without repeats). For `mapStream`, `indices[k]` is
+   * set by the time item `k` is read from the stream.
+   */
+  readonly indices?: readonly number[] | undefined;
 }
 
 /** What a parallel method accepts besides an array (strings excepted: they are not lists of items). */

@@ -72,6 +72,18 @@ export const ErrorCode = {
   FallbackFailed: "FLOW_FALLBACK_FAILED",
   /** More items of a parallel stage failed than its `max_failures` allows. */
   TooManyFailures: "FLOW_TOO_MANY_FAILURES",
+  /** A run's journal cannot be opened, read or written (corrupt, locked, read-only, unreachable). */
+  JournalUnavailable: "FLOW_JOURNAL_UNAVAILABLE",
+  /** A run's journal was written by a newer flowc, in a format this one cannot read. */
+  JournalTooNew: "FLOW_JOURNAL_TOO_NEW",
+  /** The run to resume is not in the journal. */
+  RunNotFound: "FLOW_RUN_NOT_FOUND",
+  /** The run to resume is going in another process, which still holds it. */
+  RunBusy: "FLOW_RUN_BUSY",
+  /** A new run was given the id of a run the journal already has. */
+  RunExists: "FLOW_RUN_EXISTS",
+  /** A value cannot be stored with the journal's serialisation (the journal then skips that method's calls). */
+  NotStorable: "FLOW_NOT_STORABLE",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -330,6 +342,29 @@ export class NotCloneableError extends FlowError {
     );
     this.path = path;
     this.what = what;
+  }
+}
+
+/** A run's journal failed; `location` is the store's (a directory, or Redis with its prefix). */
+export class JournalError extends FlowError {
+  override readonly name: string = "JournalError";
+  readonly location: string;
+  constructor(code: ErrorCode, location: string, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.location = location;
+  }
+}
+
+/** The run to resume is held by a live process. */
+export class RunBusyError extends JournalError {
+  override readonly name = "RunBusyError";
+  readonly run: string;
+  /** `host:pid` of the holder. */
+  readonly holder: string;
+  constructor(location: string, run: string, holder: string, message: string) {
+    super(ErrorCode.RunBusy, location, message);
+    this.run = run;
+    this.holder = holder;
   }
 }
 
@@ -684,6 +719,62 @@ export const errors = {
   /** threads: a value at `path` cannot cross to or from a worker thread. */
   notCloneable: (path: string, what: string, direction: "to" | "from"): NotCloneableError =>
     new NotCloneableError(path, what, direction),
+
+  // ---- Journals (JournalError: the run's journal, not a method, failed) ----
+
+  /** A journal that cannot be opened, read or written; `what` says which and why, in a few words. */
+  journalUnavailable: (location: string, what: string, cause?: unknown): JournalError =>
+    new JournalError(
+      ErrorCode.JournalUnavailable,
+      location,
+      `The run journal at ${location} ${what}${cause === undefined ? "" : `: ${describe(cause)}`}.`,
+      cause === undefined ? undefined : { cause },
+    ),
+
+  /** A journal written in format `found`, newer than `supported`. */
+  journalTooNew: (location: string, found: number, supported: number): JournalError =>
+    new JournalError(
+      ErrorCode.JournalTooNew,
+      location,
+      `The run journal at ${location} has format ${found}, newer than this flowc reads (${supported}); ` +
+        `use a newer flowc, or another journal directory.`,
+    ),
+
+  /** `resume` names a run the journal does not have. */
+  runNotFound: (location: string, run: string): JournalError =>
+    new JournalError(
+      ErrorCode.RunNotFound,
+      location,
+      `No run '${run}' in the run journal at ${location}; 'flowc runs' lists the runs it has.`,
+    ),
+
+  /** `resume` names a run another live process holds. */
+  runBusy: (location: string, run: string, holder: string, since: number): RunBusyError =>
+    new RunBusyError(
+      location,
+      run,
+      holder,
+      `Run '${run}' is going in another process (${holder}, since ${new Date(since).toISOString()}); ` +
+        `it can be resumed once that process has ended.`,
+    ),
+
+  /** A new run was given an id the journal holds. */
+  runExists: (location: string, run: string): JournalError =>
+    new JournalError(
+      ErrorCode.RunExists,
+      location,
+      `The run journal at ${location} already has a run '${run}'; resume it, or give the new run another id.`,
+    ),
+
+  /** A value the journal's serialisation cannot carry. */
+  notStorable: (location: string, method: string, encoding: "clone" | "json", cause: unknown): JournalError =>
+    new JournalError(
+      ErrorCode.NotStorable,
+      location,
+      `An output of '${method}' cannot be stored in the run journal at ${location} ` +
+        `(${encoding === "json" ? "as JSON" : "by structured cloning"}): ${describe(cause)}.`,
+      { cause },
+    ),
 
   /** The reason a worker's calls of a run are aborted when the caller sent none. */
   cancelledWithoutReason: (plan: string): CancelledError => new CancelledError(plan, "its caller gave no reason"),

@@ -8,7 +8,7 @@
  */
 
 /** Format version of the descriptor, bumped on incompatible changes. */
-export const PLAN_FORMAT = 4;
+export const PLAN_FORMAT = 5;
 
 /**
  * The run's input as a node (`@input` in a manifest): in a method's `inputs` it stands for
@@ -105,6 +105,20 @@ export interface PlanMethod {
    * skipped input not listed here skips the method.
    */
   readonly optional: readonly string[];
+  /**
+   * Whether a run with a journal may store this method's calls and reuse them on a resume
+   * (`cache: false;` in the manifest turns it off, for a method that reads the clock, the
+   * network or a queue). Calls are reused only when `codeHash` is known too.
+   */
+  readonly cache: boolean;
+  /**
+   * Hex sha256 of the method's code as the compiler read it: its own declaration and every
+   * local declaration it reaches (in its module and the local modules those import), or the
+   * whole module where a reference cannot be followed. It is part of every journal key of the
+   * method, so a call is reused only by the same code. `null` when the compiler did not read
+   * the code (an untyped build, a hand-written plan): its calls are never reused.
+   */
+  readonly codeHash: string | null;
 }
 
 export type OnError = "fail" | "skip" | "settle";

@@ -11,10 +11,10 @@ export async function runOnce<I, O>(
   options: RunOptions & RunnerOptions = {},
 ): Promise<O> {
   // `onEvent` stays with the runner options, so that every event is delivered once.
-  const { signal, trace, ...runnerOptions } = options;
+  const { signal, trace, resume, journalId, ...runnerOptions } = options;
   const runner = createRunner(runnerOptions);
   try {
-    return await runner.run(input, { signal, trace });
+    return await runner.run(input, { signal, trace, resume, journalId });
   } finally {
     await runner.close();
   }
@@ -77,6 +77,7 @@ function hasRunnerOptions(options: RunOptions & RunnerOptions): boolean {
     options.retryBackoff !== undefined ||
     options.moduleBase !== undefined ||
     options.modules !== undefined ||
-    options.onEvent !== undefined
+    options.onEvent !== undefined ||
+    options.store !== undefined
   );
 }

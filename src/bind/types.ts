@@ -24,6 +24,8 @@ export interface MethodSettings {
   readonly maxFailures: MaxFailures | undefined;
   /** The discriminant its output is routed by (`branch_on`). */
   readonly branchOn: string | undefined;
+  /** `cache: false;`: the method's calls are never stored in a run's journal nor reused. */
+  readonly cache?: boolean | undefined;
 }
 
 export interface GraphEdge {

@@ -64,6 +64,8 @@ export function buildPlan(
               routes: Object.fromEntries(index.successors[v]!.map((a) => [index.names[a.node]!, []] as const)),
             },
       optional: [],
+      cache: method?.cache ?? true,
+      codeHash: null,
     };
   });
   const methods = [...nodes, ...helpersOf(nodes, name, resolution)];
@@ -145,6 +147,8 @@ function helpersOf(nodes: readonly PlanMethod[], name: string, resolution: Resol
         maxFailures: null,
         branch: null,
         optional: [],
+        cache: true,
+        codeHash: null,
       });
     }
   }

@@ -54,6 +54,8 @@ describe("buildPlan", () => {
         maxFailures: null,
         branch: null,
         optional: [],
+        cache: true,
+        codeHash: null,
       },
       {
         name: "transform",
@@ -74,6 +76,8 @@ describe("buildPlan", () => {
         maxFailures: null,
         branch: null,
         optional: [],
+        cache: true,
+        codeHash: null,
       },
       {
         name: "load",
@@ -94,6 +98,8 @@ describe("buildPlan", () => {
         maxFailures: null,
         branch: null,
         optional: [],
+        cache: true,
+        codeHash: null,
       },
     ]);
     expect(p.sources).toEqual(["extract"]);

@@ -200,6 +200,8 @@ describe("renderGraph", () => {
       branch: null,
       optional: [],
       inputs: [],
+      cache: true,
+      codeHash: null,
       ...extra,
     });
     const plan: PlanDescriptor = {

@@ -38,6 +38,8 @@ export interface MethodSpec {
   readonly maxFailures?: MaxFailures | null;
   readonly branch?: Branch | null;
   readonly optional?: readonly string[];
+  readonly cache?: boolean;
+  readonly codeHash?: string | null;
 }
 
 export type EdgeSpec = readonly [from: string, to: string];
@@ -87,6 +89,8 @@ export function buildPlan(
       maxFailures: spec.maxFailures ?? null,
       branch: spec.branch ?? null,
       optional: spec.optional ?? [],
+      cache: spec.cache ?? true,
+      codeHash: spec.codeHash ?? null,
     };
   });
   const sortedEdges = edges

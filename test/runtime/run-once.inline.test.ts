@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { FlowEvent, Runner, RunnerOptions } from "../../stdlib/api.js";
+import type { RunStore } from "../../stdlib/journal/store.js";
 import { CancelledError } from "../../stdlib/errors.js";
 import { createRunner, runOnce, sharedRunner } from "../../stdlib/index.js";
 import { chain } from "./plans.js";
@@ -95,6 +96,7 @@ describe("sharedRunner", () => {
       moduleBase: new URL(".", import.meta.url),
       modules: {},
       onEvent: () => undefined,
+      store: {} as RunStore,
     };
     const { create, seen } = recordingFactory();
     const shared = sharedRunner(create);

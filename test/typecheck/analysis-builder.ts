@@ -347,6 +347,8 @@ function buildPlan(
       maxFailures: null,
       branch: null,
       optional: [],
+      cache: true,
+      codeHash: null,
       inputs: predecessors(node).sort((a, b) => rank(a) - rank(b)),
     };
   });
