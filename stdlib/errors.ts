@@ -748,6 +748,21 @@ export const errors = {
       `No run '${run}' in the run journal at ${location}; 'flowc runs' lists the runs it has.`,
     ),
 
+  /** `resume` names a run of another plan. */
+  runOfOtherPlan: (location: string, run: string, runPlan: string, plan: string): JournalError =>
+    new JournalError(
+      ErrorCode.RunNotFound,
+      location,
+      `Run '${run}' in the run journal at ${location} is a run of '${runPlan}', not of '${plan}'.`,
+    ),
+
+  /** A `journalId` that cannot name a run. */
+  badJournalId: (id: string): PlanError =>
+    new PlanError(
+      ErrorCode.InvalidOption,
+      `Run option 'journalId' must be 1 to 128 letters, digits, '_', '-' or '.', got '${id}'.`,
+    ),
+
   /** `resume` names a run another live process holds. */
   runBusy: (location: string, run: string, holder: string, since: number): RunBusyError =>
     new RunBusyError(

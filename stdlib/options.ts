@@ -27,6 +27,7 @@ export interface ResolvedRunnerOptions {
   /** `RunnerOptions.modules` with every location as a string. */
   readonly modules: Readonly<Record<string, string>> | undefined;
   readonly onEvent: RunnerOptions["onEvent"];
+  readonly store: RunnerOptions["store"];
 }
 
 /** How messages name these options. */
@@ -63,7 +64,15 @@ export function resolveRunnerOptions(options: RunnerOptions = {}, plan?: PlanDes
     options.modules === undefined
       ? undefined
       : Object.fromEntries(Object.entries(options.modules).map(([specifier, url]) => [specifier, String(url)]));
-  return { backend, workers, retryBackoff: { baseMs, maxMs }, moduleBase, modules, onEvent: options.onEvent };
+  return {
+    backend,
+    workers,
+    retryBackoff: { baseMs, maxMs },
+    moduleBase,
+    modules,
+    onEvent: options.onEvent,
+    store: options.store,
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import type { PlanDescriptor } from "./plan.js";
 import { compilePlan, instantiate, workerCapError, type Execute } from "./scheduler.js";
 import { traceRun } from "./trace.js";
 import { validateMethods, validatePlan } from "./validate-plan.js";
+import { Journal } from "./journal/journal.js";
 
 /**
  * Creates a runner for `plan`, whose methods `methods` provides by manifest name.
@@ -34,6 +35,7 @@ export function createRunner<I, O>(plan: PlanDescriptor, methods: MethodTable, o
   // Checked now, reported by every run: the run is where the caller awaits its errors.
   const refusal = workerCapError(program, workers) === undefined ? undefined : () => workerCapError(program, workers);
   const runIdPrefix = `${plan.name}:${randomUUID()}:`;
+  const journal = settings.store === undefined ? undefined : new Journal(settings.store, plan);
 
   let execute: Execute | undefined;
   let opening: Promise<Execute> | undefined;
@@ -52,8 +54,9 @@ export function createRunner<I, O>(plan: PlanDescriptor, methods: MethodTable, o
         });
         session = opened;
         if (closing !== undefined) throw closedError(plan);
-        const bound = plan.methods.map((method) => opened.method(method));
-        execute = instantiate(program, bound, { workers, onEvent: settings.onEvent, runIdPrefix });
+        const backendMethods = plan.methods.map((method) => opened.method(method));
+        const bound = journal === undefined ? backendMethods : journal.bind(backendMethods);
+        execute = instantiate(program, bound, { workers, onEvent: settings.onEvent, runIdPrefix, journal });
         return execute;
       } catch (error) {
         // A failed open (e.g. a worker that could not start) is retried by the next run.

@@ -18,6 +18,7 @@ import { directMethodOf, type DirectMethod } from "./direct-call.js";
 import { straightLine } from "./straight-line.js";
 import type { CompiledPlan } from "./compiled-plan.js";
 import { Run, type Calls } from "./run.js";
+import type { Journal } from "./journal/journal.js";
 
 export { compilePlan, type CompiledPlan, type Tables } from "./compiled-plan.js";
 
@@ -63,6 +64,8 @@ export interface ExecuteSettings {
   readonly onEvent: ((event: FlowEvent) => void) | undefined;
   /** Prefix that makes run ids unique across runners and processes. */
   readonly runIdPrefix: string;
+  /** The runner's journal, when it has a store: every call then goes through the backend and its journal. */
+  readonly journal?: Journal | undefined;
 }
 
 /**
@@ -76,6 +79,7 @@ export function instantiate(
 ): Execute {
   const tables = program.tables;
   const runnerListener = settings.onEvent;
+  const journal = settings.journal;
   // Slots beyond the peak demand are the only ones a parallel method may add
   // to its minimum without ever making a concurrently runnable method wait.
   const surplus = settings.workers - program.peak.workers;
@@ -86,7 +90,7 @@ export function instantiate(
   const direct = bound.map(directMethodOf);
   const throughBackend: Calls = { bound, direct: undefined };
   const directly: Calls =
-    runnerListener === undefined
+    runnerListener === undefined && journal === undefined
       ? {
           bound,
           direct: direct.map((method, i) =>
@@ -103,12 +107,14 @@ export function instantiate(
     const listener = combine(runnerListener, options?.onEvent);
     const runId = `${settings.runIdPrefix}${++runs}`;
     const calls = listener === undefined ? directly : throughBackend;
-    return new Promise((resolve, reject) => {
-      new Run(tables, calls, runId, listener, surplus, resolve, reject).start(input, signal);
-    });
+    const start = (onEvent: ((event: FlowEvent) => void) | undefined): Promise<unknown> =>
+      new Promise((resolve, reject) => {
+        new Run(tables, calls, runId, onEvent, surplus, resolve, reject).start(input, signal);
+      });
+    return journal === undefined ? start(listener) : journal.run(runId, input, options, listener, start);
   };
 
-  if (!program.chain || runnerListener !== undefined || !direct.every((step) => step !== undefined)) return general;
+  if (!program.chain || runnerListener !== undefined || journal !== undefined || !direct.every((step) => step !== undefined)) return general;
   const line = straightLine(tables.planName, direct as readonly DirectMethod[]);
   return (input, options) => {
     if (options === undefined) return line.run(input);

@@ -184,6 +184,24 @@ export function parseDuration(flag: string) {
   };
 }
 
+/** Milliseconds per unit of an age (`--older-than 30d`): a timer's units, and days. */
+const AGE_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * Parses an age or a lifetime (`30d`, `12h`, `90m`) into whole milliseconds: no
+ * timer waits for it, so it may be longer than a timer can wait, and days are a unit.
+ */
+export function parseAge(flag: string) {
+  return (value: string): number => {
+    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value);
+    const milliseconds = match === null ? NaN : Math.round(Number(match[1]) * (AGE_UNITS[match[2]!] ?? NaN));
+    if (!Number.isSafeInteger(milliseconds) || milliseconds <= 0) {
+      throw new UsageError(`${flag} must be a duration such as 30d, 12h or 90m, not '${value}'`);
+    }
+    return milliseconds;
+  };
+}
+
 /** Reads `--input '<json>'` or `--input @file.json`. */
 export async function readJsonInput(value: string): Promise<unknown> {
   let text = value;

@@ -4,7 +4,7 @@ import { VERSION } from "../version.js";
 import type { BuildOptions } from "./commands/build.js";
 import type { CheckOptions } from "./commands/check.js";
 import type { RunCommandOptions } from "./commands/run.js";
-import { CommandFailure, ExitCode, UsageError, parseDuration, parsePositiveInteger } from "./io.js";
+import { CommandFailure, ExitCode, UsageError, parseAge, parseDuration, parsePositiveInteger } from "./io.js";
 
 // Each command's module is loaded when the command runs: the compiler (TypeScript, the printer, the
 // grammar) and the runtimes take a second to load, which `--help`, `graph` or `fmt` need not wait for.
@@ -37,6 +37,8 @@ Examples:
   flowc build flows/*.flow --watch           rebuild the runners on every change, until Ctrl-C
   flowc run etl.flow --input '{"path": "data.csv"}'
   flowc run etl.flow --input @input.json --quiet --trace run.trace.json
+  flowc run etl.flow --resume                continue the last run, making no call it completed
+  flowc runs --manifest etl.flow             the runs of etl.flow in its journal
   flowc worker etl.flow --redis redis://queue:6379   serve the methods for runs on the bullmq backend
   flowc graph etl.flow --format mermaid
   flowc fmt --check flows/*.flow             the shell expands the pattern; flowc does not`,
@@ -148,10 +150,28 @@ build --watch writes only the runners whose code changed.`,
       "print only the output (and a failure's one-line reason): no progress, no summary, no stack on stderr",
     )
     .option("--trace <file>", "write a Chrome trace of the run (open it in Perfetto or chrome://tracing)")
+    .option(
+      "--resume [run]",
+      "continue a run that failed or was killed (default: the manifest's last run), with its own input, making no call it completed; with --input, a new run that reuses every stored call",
+    )
+    .option("--journal <dir>", "where the run journal is kept (default: .flowc/ beside the manifest)")
+    .option("--no-journal", "keep no journal of this run (it cannot be resumed)")
+    .addOption(
+      new Option(
+        "--journal-ttl <duration>",
+        "on the bullmq backend: how long Redis keeps the run's journal after its last write (30d, 12h; default: for ever)",
+      ).argParser(parseAge("--journal-ttl")),
+    )
     .addOption(noCache)
     .addHelpText(
       "after",
       `
+Every run is journaled: each call's output is stored under a key of the method's code and its
+input (in .flowc/ beside the manifest, or in Redis on the bullmq backend), and the run's id is
+printed on stderr. --resume continues a run that failed or was killed: calls that completed are
+not made again, and a method whose code changed since runs again, with whatever it reaches.
+'cache: false;' in the manifest makes a method run every time. 'flowc runs' lists the runs.
+
 Durations are written as in a manifest (250ms, 30s, 5m, 2h), at most 2147483647ms (about 24.8
 days, the longest a timer can wait).
 
@@ -162,6 +182,51 @@ retries per stage), a line per stage start and end otherwise; then a summary tab
     .action(async (file: string, options: RunCommandOptions) => {
       setExit(await (await import("./commands/run.js")).runCommand(file, options));
     });
+
+  const runs = program
+    .command("runs")
+    .description("list, show and clean the runs in a run journal (see flowc run --resume)");
+  const journalOptions = (command: Command): Command =>
+    command
+      .option("--manifest <file>", "the journal beside this manifest, and only its runs")
+      .option("--journal <dir>", "the journal in this folder (default: .flowc/ in the current folder)")
+      .option("--redis [url]", "the journal of runs on the bullmq backend, in Redis (default: $FLOWC_REDIS_URL)")
+      .option("--json", "print JSON");
+  journalOptions(
+    runs
+      .command("list", { isDefault: true })
+      .description("recent runs, newest first: id, manifest, start, duration, status, the method a run failed in")
+      .addOption(new Option("--limit <n>", "how many (default 20)").argParser(parsePositiveInteger("--limit"))),
+  ).action(async (options: import("./commands/runs.js").ListOptions) => {
+    setExit(await (await import("./commands/runs.js")).listRunsCommand(options));
+  });
+  journalOptions(
+    runs
+      .command("show")
+      .description("a run's methods: status, calls made and reused, outputs stored, durations")
+      .argument("<run>", "the run's id"),
+  ).action(async (id: string, options: import("./commands/runs.js").RunsOptions) => {
+    setExit(await (await import("./commands/runs.js")).showRunCommand(id, options));
+  });
+  journalOptions(
+    runs
+      .command("clean")
+      .description("remove runs, and the outputs they stored, by age or count")
+      .addOption(
+        new Option("--older-than <duration>", "runs that started longer ago than this (30d, 12h, 90m)").argParser(
+          parseAge("--older-than"),
+        ),
+      )
+      .addOption(
+        new Option("--keep <n>", "keep this many of the newest runs").argParser(parsePositiveInteger("--keep")),
+      )
+      .option(
+        "--interrupted",
+        "also remove runs whose process was killed (kept otherwise, so that they can be resumed)",
+      ),
+  ).action(async (options: import("./commands/runs.js").CleanOptions) => {
+    setExit(await (await import("./commands/runs.js")).cleanRunsCommand(options));
+  });
 
   program
     .command("worker")

@@ -20,6 +20,7 @@ import { shared } from "../fixtures/threads/shared-state.js";
 export const FIXTURE_MODULES: Readonly<Record<string, string>> = {
   "./test.methods": new URL("../fixtures/threads/conformance.methods.ts", import.meta.url).href,
   "./routing.methods": new URL("../fixtures/threads/routing.methods.ts", import.meta.url).href,
+  "./journal.methods": new URL("../fixtures/threads/journal.methods.ts", import.meta.url).href,
 };
 
 /** Generous: only a backend that deadlocks gets near it. */

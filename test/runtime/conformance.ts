@@ -24,6 +24,7 @@ import { describeDataFlow, describeScheduling } from "./conformance-flow.js";
 import { conformanceRunners } from "./conformance-harness.js";
 import { describeEvents, describeLifecycle, describeRefusals } from "./conformance-runner.js";
 import { describeRouting } from "./conformance-routing.js";
+import { describeJournal } from "./conformance-journal.js";
 
 export interface ConformanceOptions {
   /**
@@ -45,6 +46,7 @@ export function describeBackendConformance(
     describeDataFlow(make);
     describeScheduling(make);
     describeRouting(make);
+    describeJournal(make);
     const isolated = options.isolated;
     if (isolated === undefined) {
       describeFailures(make);

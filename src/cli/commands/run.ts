@@ -16,6 +16,7 @@ import { userFrames } from "../method-stack.js";
 import { outputJson, type PrintedOutput } from "../output-json.js";
 import { createProgressDisplay, progressMode } from "../progress/display.js";
 import type { DiagnosticsFormat } from "../report.js";
+import { prepareRunJournal, resumeHint, type RunJournal } from "../run-journal.js";
 
 export interface RunCommandOptions {
   /** `'<json>'` or `@file.json`; may be left out when no method that receives the run's input takes a parameter. */
@@ -38,6 +39,12 @@ export interface RunCommandOptions {
   readonly workerWait?: number;
   /** With `backend: "bullmq"`: how long a lost Redis connection may take to come back, in milliseconds. */
   readonly connectionWait?: number;
+  /** `--journal <dir>`: where the run journal is; `false` with `--no-journal`. */
+  readonly journal?: string | false;
+  /** `--resume` (the manifest's last run, or with `--input` a new run reusing stored calls) or `--resume <run>`. */
+  readonly resume?: string | true;
+  /** With `backend: "bullmq"`: how long the run journal keeps a run and its outputs in Redis, in milliseconds. */
+  readonly journalTtl?: number;
 }
 
 /**
@@ -48,7 +55,40 @@ export interface RunCommandOptions {
  * `--quiet`; `--trace <file>` records the run for Perfetto or chrome://tracing.
  */
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
-  const input = options.input === undefined ? undefined : await readJsonInput(options.input);
+  const given = options.input === undefined ? undefined : await readJsonInput(options.input);
+  // The journal before the compile: a resumed run's input, stored with it, is checked like a given one.
+  const journal = await openRunJournal(file, options);
+  try {
+    return await runWithJournal(file, options, given, journal);
+  } finally {
+    await journal?.store.close();
+  }
+}
+
+async function openRunJournal(file: string, options: RunCommandOptions): Promise<RunJournal | undefined> {
+  if (options.journalTtl !== undefined && options.backend !== "bullmq") {
+    throw new UsageError("--journal-ttl applies only to the bullmq backend's journal in Redis (--backend bullmq)");
+  }
+  try {
+    return await prepareRunJournal(file, {
+      journal: options.journal,
+      resume: options.resume,
+      input: options.input,
+      redis: options.backend === "bullmq" ? { url: options.redis, ttlMs: options.journalTtl } : undefined,
+    });
+  } catch (error) {
+    if (error instanceof FlowError) throw new CommandFailure(describeRunError(error));
+    throw error;
+  }
+}
+
+async function runWithJournal(
+  file: string,
+  options: RunCommandOptions,
+  given: unknown,
+  journal: RunJournal | undefined,
+): Promise<number> {
+  const input = journal?.storedInput === undefined ? given : journal.storedInput.value;
   const { result, exitCode } = await compileFile(
     file,
     {
@@ -72,7 +112,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   }
   const type = result.inputType ?? "unknown";
   const problems = result.inputProblems ?? [];
-  if (options.input === undefined && problems.length > 0) {
+  if (options.input === undefined && journal?.storedInput === undefined && problems.length > 0) {
     throw new UsageError(`${file} needs an input of type '${type}': pass --input '<json>' or --input @file.json`);
   }
   if (problems.length > 0) {
@@ -98,6 +138,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     runner = createRunner<unknown, unknown>(result.plan, methods, {
       workers: options.workers,
       backend,
+      store: journal?.store,
       // Lets worker threads (the default for plans with a parallel method) import the same modules.
       modules,
     });
@@ -124,8 +165,11 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const cancel = () => controller.abort(new Error("interrupted (SIGINT)"));
   process.once("SIGINT", cancel);
   let status: number = ExitCode.Ok;
+  // Said before anything runs, so that a run killed outright has told how to resume it.
+  if (journal !== undefined && options.quiet !== true)
+    process.stderr.write(`flowc: ${resumeHint(file, journal, options.journal)}\n`);
   try {
-    const output = await runner.run(input, { signal: controller.signal, onEvent });
+    const output = await runner.run(input, { signal: controller.signal, onEvent, ...journal?.runOptions });
     display.stop();
     status = printOutput(output);
     display.printSummary();
@@ -133,6 +177,8 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     display.stop();
     display.printSummary();
     process.stderr.write(`flowc: run failed: ${describeRunError(error)}\n`);
+    if (journal !== undefined && options.quiet === true)
+      process.stderr.write(`flowc: ${resumeHint(file, journal, options.journal)}\n`);
     if (options.quiet !== true) {
       for (const thrown of failedCalls(error)) {
         for (const frame of userFrames(thrown, process.cwd())) process.stderr.write(`    ${frame}\n`);

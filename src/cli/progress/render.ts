@@ -6,6 +6,7 @@
 import type { FlowEvent } from "../../../stdlib/api.js";
 import { maxOf } from "../../../grammar/arrays.js";
 import { describeThrown } from "../io.js";
+import { formatTable, type Column } from "../table.js";
 import type { ProgressState, StageProgress } from "./state.js";
 import { itemsPerSecond, summarizeStage, wallTime, workersInUse, type StageSummary } from "./stats.js";
 
@@ -71,6 +72,7 @@ function liveLine(stage: StageProgress, now: number, nameWidth: number, countWid
 /** `fallback ×2` and `3 of 100 tolerated`, where the stage had any. */
 function outcomes(stage: StageProgress): string[] {
   const parts: string[] = [];
+  if (stage.reused > 0) parts.push(`${stage.reused} reused`);
   if (stage.fallbacks > 0) parts.push(fallbacks(stage.fallbacks));
   if (stage.tolerated !== undefined) parts.push(`${ofItems(stage.tolerated.failed, stage.total)} tolerated`);
   return parts;
@@ -134,20 +136,20 @@ export function renderPlainEvent(state: ProgressState, event: FlowEvent): string
   return `stage ${stage.name} ${verdict}: ${[...parts, ...outcomes(stage)].join(", ")}`;
 }
 
-const COLUMNS: readonly { readonly title: string; readonly cell: (s: StageSummary) => string; readonly left?: true }[] =
-  [
-    { title: "stage", cell: (s) => s.name, left: true },
-    { title: "items", cell: (s) => `${s.done}/${s.items ?? "?"}` },
-    { title: "calls", cell: (s) => String(s.calls) },
-    { title: "wall", cell: (s) => formatDuration(s.wallMs) },
-    { title: "p50", cell: (s) => formatDuration(s.p50Ms) },
-    { title: "p95", cell: (s) => formatDuration(s.p95Ms) },
-    { title: "retries", cell: (s) => String(s.retries) },
-    { title: "failures", cell: (s) => `${s.failures}${s.fallbacks > 0 ? ` (${fallbacks(s.fallbacks)})` : ""}` },
-    { title: "skipped", cell: skippedCell },
-    { title: "workers", cell: (s) => String(s.workers) },
-    { title: "utilisation", cell: (s) => formatPercent(s.utilisation) },
-  ];
+const COLUMNS: readonly Column<StageSummary>[] = [
+  { title: "stage", cell: (s) => s.name, left: true },
+  { title: "items", cell: (s) => `${s.done}/${s.items ?? "?"}` },
+  { title: "calls", cell: (s) => String(s.calls) },
+  { title: "reused", cell: (s) => String(s.reused) },
+  { title: "wall", cell: (s) => formatDuration(s.wallMs) },
+  { title: "p50", cell: (s) => formatDuration(s.p50Ms) },
+  { title: "p95", cell: (s) => formatDuration(s.p95Ms) },
+  { title: "retries", cell: (s) => String(s.retries) },
+  { title: "failures", cell: (s) => `${s.failures}${s.fallbacks > 0 ? ` (${fallbacks(s.fallbacks)})` : ""}` },
+  { title: "skipped", cell: skippedCell },
+  { title: "workers", cell: (s) => String(s.workers) },
+  { title: "utilisation", cell: (s) => formatPercent(s.utilisation) },
+];
 
 /**
  * The summary printed when the run settles: a line for the run, then a table
@@ -160,23 +162,9 @@ const COLUMNS: readonly { readonly title: string; readonly cell: (s: StageSummar
  */
 export function renderSummary(state: ProgressState): string[] {
   const rows = [...state.stages.values()].map(summarizeStage);
-  const cells = [
-    COLUMNS.map((column) => column.title),
-    ...rows.map((row) => COLUMNS.map((column) => column.cell(row))),
-  ];
-  const widths = COLUMNS.map((_, c) =>
-    maxOf(
-      cells.map((line) => (line[c] ?? "").length),
-      0,
-    ),
-  );
-  const table = cells.map((line) =>
-    line
-      .map((cell, c) => (COLUMNS[c]?.left === true ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
-      .join("  ")
-      .trimEnd(),
-  );
-  return [runLine(state), ...table];
+  // The journal's column only where a run reused calls: other runs' tables stay as they were.
+  const columns = rows.some((row) => row.reused > 0) ? COLUMNS : COLUMNS.filter((column) => column.title !== "reused");
+  return [runLine(state), ...formatTable(columns, rows)];
 }
 
 function skippedCell(summary: StageSummary): string {

@@ -48,6 +48,8 @@ export interface StageProgress {
   failures: number;
   /** Calls a `fallback` stood in for (`call:fallback`). */
   fallbacks: number;
+  /** Calls answered from the run journal instead of made (`calls:reused`, a resumed run). */
+  reused: number;
   /** Why the stage was skipped; `undefined` unless its status is `skipped`. */
   skip: StageSkip | undefined;
   /** Failed items the stage went on without; `undefined` when it reported none. */
@@ -163,6 +165,13 @@ export function applyEvent(state: ProgressState, event: FlowEvent): ProgressStat
     case "call:fallback":
       stageOf(state, event.method).fallbacks++;
       break;
+    case "calls:reused": {
+      // Reused items are done: their outputs are in, without a call.
+      const stage = stageOf(state, event.method);
+      stage.reused += event.reused;
+      stage.done = Math.min(stage.done + event.reused, stage.total ?? Infinity);
+      break;
+    }
     case "items:tolerated":
       stageOf(state, event.method).tolerated = {
         failed: event.failed,
@@ -226,6 +235,7 @@ function stageOf(state: ProgressState, name: string): StageProgress {
       retries: 0,
       failures: 0,
       fallbacks: 0,
+      reused: 0,
       skip: undefined,
       tolerated: undefined,
       startedAt: undefined,

@@ -22,6 +22,8 @@ export interface StageSummary {
   readonly failures: number;
   /** Calls a fallback stood in for. */
   readonly fallbacks: number;
+  /** Calls answered from the run journal. */
+  readonly reused: number;
   /** Why the stage was skipped as a whole; `undefined` when it was not. */
   readonly skipped: SkipReason | undefined;
   /**
@@ -84,6 +86,7 @@ export function summarizeStage(stage: StageProgress): StageSummary {
     retries: stage.retries,
     failures: stage.failures,
     fallbacks: stage.fallbacks,
+    reused: stage.reused,
     skipped: stage.skip?.reason,
     toleratedItems: stage.tolerated?.failed,
     workers,
