@@ -65,7 +65,8 @@ export type {
   Stored,
 } from "./journal/store.js";
 export { sqliteStore } from "./journal/sqlite-store.js";
-export { DEFAULT_STORE_OPTIONS, type SqliteStoreOptions } from "./journal/options.js";
+export { redisStore } from "./journal/redis-store.js";
+export { DEFAULT_STORE_OPTIONS, type RedisStoreOptions, type SqliteStoreOptions } from "./journal/options.js";
 export { createTraceRecorder, traceRun, type TraceEvent, type TraceFile, type TraceRecorder } from "./trace.js";
 export {
   CancelledError,
