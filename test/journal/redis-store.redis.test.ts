@@ -21,6 +21,8 @@ describeWithRedis("redis run store", () => {
   beforeAll(async () => {
     server = await RedisServer.start();
     redis = new Redis(server.url);
+    // The test's own connection sees the restart too; its commands fail the tests that need them.
+    redis.on("error", () => undefined);
   });
 
   afterEach(async () => {
@@ -118,6 +120,20 @@ describeWithRedis("redis run store", () => {
       ),
     );
     expect(JSON.stringify(error) + String(error) + String((error as Error).stack)).not.toContain("s3cret");
+  });
+
+  it("fails a command after connectionWait while Redis is away, and works again once it is back", async () => {
+    // Longer than the longest pause between reconnection attempts (1 s), so that the store is back in time.
+    const { store } = open({ connectionWait: 1_500 });
+    await fill(store);
+    await server.stop();
+    const error = await store.run("r1").catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(JournalError);
+    expect((error as JournalError).message).toContain(`redis://127.0.0.1:${server.port} (prefix `);
+    expect((error as JournalError).message).toContain(") cannot be reached");
+    await server.restart();
+    // Persistence is off: the restarted server is empty, and says so rather than failing.
+    expect(await store.list()).toEqual([]);
   });
 
   it("refuses a bad prefix, ttlMs or connectionWait", () => {
