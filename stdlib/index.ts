@@ -50,6 +50,23 @@ export {
   type WorkerProcessOptions,
 } from "./backends/bullmq/index.js";
 export { DEFAULT_RUNNER_OPTIONS } from "./options.js";
+export type {
+  CleanOptions,
+  JournalEntry,
+  ListOptions,
+  MethodRecord,
+  MethodStatus,
+  NewRun,
+  RunEnd,
+  RunOwner,
+  RunRecord,
+  RunStatus,
+  RunStore,
+  Stored,
+} from "./journal/store.js";
+export { sqliteStore } from "./journal/sqlite-store.js";
+export { redisStore } from "./journal/redis-store.js";
+export { DEFAULT_STORE_OPTIONS, type RedisStoreOptions, type SqliteStoreOptions } from "./journal/options.js";
 export { createTraceRecorder, traceRun, type TraceEvent, type TraceFile, type TraceRecorder } from "./trace.js";
 export {
   CancelledError,
@@ -57,6 +74,7 @@ export {
   FlowError,
   isCancelled,
   isNonRetryable,
+  JournalError,
   MethodError,
   MethodTimeoutError,
   NonRetryableError,
@@ -64,6 +82,7 @@ export {
   ParallelInputError,
   PayloadError,
   PlanError,
+  RunBusyError,
   TooFewWorkersError,
   WorkerCapError,
   WorkerCrashError,

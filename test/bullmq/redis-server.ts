@@ -9,7 +9,7 @@
 import { describe, it } from "vitest";
 import { redisUnavailable } from "../support/redis-server.js";
 
-export { RedisServer } from "../support/redis-server.js";
+export { freePort, RedisServer } from "../support/redis-server.js";
 
 /**
  * `describe` when redis-server can be started here. Elsewhere: under CI a

@@ -113,7 +113,8 @@ export class RedisServer {
   }
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on (as of now). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

@@ -37,7 +37,7 @@ export function holesWithin(values: readonly unknown[]): Hole[] {
 }
 
 /** Deeper than JSON values of a run usually go; below it `undefined` is written as JSON writes it. */
-const MAX_HOLE_DEPTH = 32;
+export const MAX_HOLE_DEPTH = 32;
 
 function findHoles(value: unknown, path: (string | number)[], holes: Hole[], depth: number): void {
   if (typeof value !== "object" || value === null || depth >= MAX_HOLE_DEPTH) return;
@@ -134,7 +134,7 @@ export function decodeJson(text: string): unknown {
 export const MAX_DEPTH = 1000;
 
 /** One object on the way down a value: where it sits, for the path in a message. */
-interface Step {
+export interface Step {
   readonly value: object;
   readonly depth: number;
   readonly parent: Step | undefined;
@@ -183,7 +183,7 @@ export function checkPayload(value: unknown, maxDepth = MAX_DEPTH): void {
 const PATH_ENDS = 6;
 
 /** `$.orders[3].lines` for a step, built by following parents (never recursively). */
-function pathOf(step: Step): string {
+export function pathOf(step: Step): string {
   const keys: (string | number)[] = [];
   for (let at: Step | undefined = step; at?.key !== undefined; at = at.parent) keys.push(at.key);
   keys.reverse();
