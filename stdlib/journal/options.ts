@@ -25,6 +25,13 @@ export interface SqliteStoreOptions {
    * @default 60000
    */
   readonly leaseMs?: number | undefined;
+  /**
+   * The manifest each run this store begins is recorded for, when the run names none
+   * (`flowc run` gives its manifest's absolute path, which `list({ manifest })` and
+   * `flowc run --resume` look runs up by).
+   * @default undefined (runs record no manifest)
+   */
+  readonly manifest?: string | undefined;
 }
 
 /** Options of {@link redisStore}. */
@@ -53,6 +60,8 @@ export interface RedisStoreOptions {
   readonly connectionWait?: number | undefined;
   /** See {@link SqliteStoreOptions.leaseMs}. */
   readonly leaseMs?: number | undefined;
+  /** See {@link SqliteStoreOptions.manifest}. */
+  readonly manifest?: string | undefined;
 }
 
 export const DEFAULT_STORE_OPTIONS = {
@@ -66,6 +75,7 @@ export const DEFAULT_STORE_OPTIONS = {
 export interface SqliteStoreSettings {
   readonly busyTimeout: number;
   readonly leaseMs: number;
+  readonly manifest: string | null;
 }
 
 /** {@link RedisStoreOptions} checked, with defaults applied. */
@@ -74,6 +84,7 @@ export interface RedisStoreSettings {
   readonly ttlMs: number | undefined;
   readonly connectionWait: number;
   readonly leaseMs: number;
+  readonly manifest: string | null;
 }
 
 const SQLITE = "sqliteStore()";
@@ -85,6 +96,7 @@ export function resolveSqliteStoreOptions(options: SqliteStoreOptions): SqliteSt
   return {
     busyTimeout: durationOption(SQLITE, "busyTimeout", options.busyTimeout, d.busyTimeout, 0),
     leaseMs: durationOption(SQLITE, "leaseMs", options.leaseMs, d.leaseMs, 1),
+    manifest: options.manifest ?? null,
   };
 }
 
@@ -101,5 +113,6 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): RedisStore
     ttlMs: ttl,
     connectionWait: durationOption(REDIS, "connectionWait", options.connectionWait, d.connectionWait, 100),
     leaseMs: durationOption(REDIS, "leaseMs", options.leaseMs, d.leaseMs, 1),
+    manifest: options.manifest ?? null,
   };
 }

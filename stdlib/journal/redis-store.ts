@@ -85,7 +85,8 @@ class RedisStore implements RunStore {
     this.location = `${scheme}://${describeConnection(options)} (prefix ${settings.prefix})`;
   }
 
-  async begin(run: NewRun): Promise<void> {
+  async begin(given: NewRun): Promise<void> {
+    const run = { ...given, manifest: given.manifest ?? this.#settings.manifest };
     const input = encodeJson(run.input, this.location, RUN_INPUT);
     const { id, plan, planHash, manifest, startedAt, owner } = run;
     const fields = hashPairs({

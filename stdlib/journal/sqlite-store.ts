@@ -70,7 +70,8 @@ class SqliteStore implements RunStore {
     this.#settings = settings;
   }
 
-  async begin(run: NewRun): Promise<void> {
+  async begin(given: NewRun): Promise<void> {
+    const run = { ...given, manifest: given.manifest ?? this.#settings.manifest };
     const input = encodeClone(run.input, this.location, RUN_INPUT);
     this.#use((s) => {
       if (!s.insertRun(run, input, crc32(input), Date.now() + this.#settings.leaseMs)) {
