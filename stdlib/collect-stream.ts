@@ -5,10 +5,12 @@
 import type { BackendMethod, CallScope, ItemStream, MapOptions } from "./api.js";
 import { ItemFailure, MethodError } from "./errors.js";
 import { ItemReader } from "./item-source.js";
+import { itemNumber } from "./kit/item-numbers.js";
 
 /**
  * For backends without `mapStream`: reads the whole stream, then maps the
- * array. A failure of the stream itself is reported on the item being read.
+ * array (by then `options.indices`, if given, numbers every item). A failure
+ * of the stream itself is reported on the item being read.
  */
 export async function collectThenMap(
   name: string,
@@ -26,14 +28,14 @@ export async function collectThenMap(
       const taken = reader.take(4096);
       chunk = Array.isArray(taken) ? taken : await taken;
     } catch (error) {
-      throw new MethodError(name, reader.read, 0, error);
+      throw new MethodError(name, itemNumber(options?.indices, reader.read), 0, error);
     }
     if (chunk.length === 0) break;
     for (const item of chunk) items.push(item);
   }
   if (items.length === 0) return [];
   const outputs = await method.map(items, Math.min(lanes, items.length), scope, options);
-  if (options === undefined) return outputs;
+  if (options?.tolerate !== true) return outputs;
   // The scheduler cannot index a stream: a failed item carries its input for a fallback.
   return outputs.map((output, k) =>
     output instanceof ItemFailure && output.input === undefined ? new ItemFailure(output.error, items[k]) : output,

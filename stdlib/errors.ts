@@ -313,9 +313,13 @@ export class WorkerCrashError extends FlowError {
   /** How many threads died on them. */
   readonly crashes: number;
 
-  constructor(item: number, count: number, crashes: number, cause: unknown) {
+  /**
+   * `last`: the number of the last suspect item, when the items are not numbered
+   * `item … item + count − 1` (a map given only some of a stage's items).
+   */
+  constructor(item: number, count: number, crashes: number, cause: unknown, last = item + count - 1) {
     const times = crashes === 1 ? "once" : `${crashes} times`;
-    const what = count === 1 ? "it" : `items ${item}–${item + count - 1}`;
+    const what = count === 1 ? "it" : `items ${item}–${last}`;
     super(ErrorCode.WorkerCrashed, `its worker thread died ${times} while running ${what} (last: ${describe(cause)})`, {
       cause,
     });
@@ -708,9 +712,9 @@ export const errors = {
   jobFailed: (method: string, shard: number, items: string, reason: string): FlowError =>
     new FlowError(ErrorCode.JobFailed, `${method} shard ${shard}${items}: ${reason}`),
 
-  /** threads, bullmq: threads died `crashes` times on `count` items from `item`. */
-  workerCrash: (item: number, count: number, crashes: number, cause: unknown): WorkerCrashError =>
-    new WorkerCrashError(item, count, crashes, cause),
+  /** threads, bullmq: threads died `crashes` times on `count` items from `item` (to `last`, when not `item + count − 1`). */
+  workerCrash: (item: number, count: number, crashes: number, cause: unknown, last?: number): WorkerCrashError =>
+    new WorkerCrashError(item, count, crashes, cause, last),
 
   /** bullmq: the worker thread running a call stopped with `exitCode`. */
   callThreadExited: (exitCode: number): FlowError =>

@@ -66,8 +66,9 @@ export function callRecovering(method: BackendMethod, input: unknown, scope: Cal
 
 /**
  * Runs a parallel stage whose failed items do not fail the map at once
- * (`map` is given `MapOptions.tolerate`): failures are counted as they come,
- * so that `max_failures` stops the stage as soon as it is passed, then
+ * (`map` is given `{ tolerate: true, failed }`, to which it may add the
+ * other `MapOptions`): failures are counted as they come, so that
+ * `max_failures` stops the stage as soon as it is passed, then
  * `recoverItems` settles them. `items`: the stage's input when it is an
  * array; `length`: its length when known.
  */
@@ -81,7 +82,7 @@ export function mapTolerant(
 ): void {
   const recovery = end.recovery;
   const count = new FailureCount(recovery.method, recovery.maxFailures, length);
-  const failed = (_item: number, error: unknown): void => {
+  const failed = (_position: number, error: unknown): void => {
     if (end.over()) return;
     const tooMany = count.add(error);
     if (tooMany !== undefined) end.fail(tooMany);

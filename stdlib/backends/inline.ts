@@ -30,6 +30,7 @@ import { lookupMethod } from "../validate-plan.js";
 import { now } from "../clock.js";
 import { CALLING_THREAD, WorkerEvents } from "../kit/worker-events.js";
 import { setDirectMethod } from "../direct-call.js";
+import { itemNumber } from "../kit/item-numbers.js";
 
 /** How the runtime calls a method: its input first, then its context. */
 type Invocable = (input?: unknown, context?: RunContext) => unknown;
@@ -147,7 +148,9 @@ class InlineMethod implements BackendMethod {
   /**
    * The general map: items pulled one at a time as lanes free up (so a stream
    * is never read ahead of the calls), with events when someone listens.
-   * With `options`, an item that fails for good becomes an `ItemFailure` at its index.
+   * With `options.tolerate`, an item that fails for good becomes an
+   * `ItemFailure` at its position; `options.done` hears of each output as its
+   * call resolves; items are named by `options.indices` when it is given.
    */
   async #mapItems(
     reader: ItemReader,
@@ -159,6 +162,9 @@ class InlineMethod implements BackendMethod {
     const fn = this.#fn;
     const policy = this.#policy;
     const emit = scope.emit;
+    const tolerate = options?.tolerate === true;
+    const done = options?.done;
+    const indices = options?.indices;
     let issued = 0;
     let failed = false;
     const lane = async (): Promise<void> => {
@@ -173,21 +179,26 @@ class InlineMethod implements BackendMethod {
             item = reader.next();
             if (isThenable(item)) item = await item;
           } catch (error) {
-            throw new MethodError(this.#name, index, 0, error);
+            throw new MethodError(this.#name, itemNumber(indices, index), 0, error);
           }
           if (item === END || failed || scope.cancelled) break;
+          // Read after the item: a stream's `indices` names it by the time it is read.
+          const number = itemNumber(indices, index);
           const attempt: Attempt = (context) => fn(item, context);
           try {
             const output =
               emit === undefined
-                ? policy.run(attempt, index, scope)
-                : this.#observed(attempt, index, index, worker, scope, emit, undefined);
+                ? policy.run(attempt, number, scope)
+                : this.#observed(attempt, number, index, worker, scope, emit, undefined);
             results[index] = isThenable(output) ? await output : output;
           } catch (error) {
-            if (options === undefined || scope.cancelled || !(error instanceof MethodError)) throw error;
+            if (!tolerate || scope.cancelled || !(error instanceof MethodError)) throw error;
             results[index] = new ItemFailure(error, reader.length === undefined ? item : undefined);
-            options.failed?.(index, error);
+            options?.failed?.(index, error);
+            continue;
           }
+          // Not once the map is over: a failure elsewhere, or a cancellation, settled it meanwhile.
+          if (done !== undefined && !failed && !scope.cancelled) done(index, results[index]);
         }
       } catch (error) {
         failed = true;

@@ -4,6 +4,21 @@ import { restoreHoles, holesOf } from "../../stdlib/backends/bullmq/payload.js";
 import { fromWireError, toWireError } from "../../stdlib/backends/bullmq/wire-error.js";
 import { ErrorCode, MethodTimeoutError, NonRetryableError } from "../../stdlib/index.js";
 
+/** The data of a valid shard job, which tests alter one field at a time. */
+const JOB_DATA = {
+  v: WIRE_VERSION,
+  run: "r",
+  session: "s",
+  shard: 0,
+  token: "t0",
+  first: 0,
+  single: false,
+  input: [1, 2],
+  holes: [],
+  events: false,
+  backoff: { baseMs: 1, maxMs: 2 },
+};
+
 describe("bullmq messages", () => {
   it("brings an error back with its name, message, code, stack, plain properties and cause", () => {
     const cause = new RangeError("too far");
@@ -41,19 +56,7 @@ describe("bullmq messages", () => {
   });
 
   it("reads job data field by field and names the first thing wrong", () => {
-    const data = {
-      v: WIRE_VERSION,
-      run: "r",
-      session: "s",
-      shard: 0,
-      token: "t0",
-      first: 0,
-      single: false,
-      input: [1, 2],
-      holes: [],
-      events: false,
-      backoff: { baseMs: 1, maxMs: 2 },
-    };
+    const data = JOB_DATA;
     expect(readJobData(data, (run) => `${run}.0`)).toMatchObject({ call: "r.0", input: [1, 2], holes: [] });
     expect(() => readJobData("text", String)).toThrow("job data is not an object");
     expect(() => readJobData({ ...data, shard: -1 }, String)).toThrow(
@@ -67,6 +70,19 @@ describe("bullmq messages", () => {
     );
     expect(readJobData({ ...data, delivered: [0] }, String)).toMatchObject({ delivered: [0] });
     expect(() => readJobData({ ...data, token: "no spaces!" }, String)).toThrow("job data has a malformed 'token'");
+  });
+
+  it("reads a shard's item numbers only when they are ascending, one per input, from 'first'", () => {
+    const data = { ...JOB_DATA, shard: 1, first: 4, input: [1, 2, 3] };
+    expect(readJobData({ ...data, items: [4, 9, 12] }, String)).toMatchObject({ first: 4, items: [4, 9, 12] });
+    expect(readJobData(data, String)).not.toHaveProperty("items");
+    const malformed =
+      "job data has a malformed 'items' (the stage's numbers of a shard's items: ascending, one per input, from 'first')";
+    for (const items of [[4, 12, 9], [4, 9], [4, 9, 12, 13], [5, 9, 12], [4, 9, -1], [4, 9.5, 12], "4,9,12", {}]) {
+      expect(() => readJobData({ ...data, items }, String)).toThrow(malformed);
+    }
+    // A single call has no items to number: its context names the item it stands for, if any (`item`).
+    expect(() => readJobData({ ...data, single: true, input: [1], items: [4] }, String)).toThrow(malformed);
   });
 
   it("drops replies it cannot dispatch", () => {

@@ -8,6 +8,7 @@ import {
   createRunner,
   type AnyMethod,
   type Backend,
+  type BackendSession,
   type FlowEvent,
   type MethodTable,
   type PlanDescriptor,
@@ -54,6 +55,34 @@ export function conformanceRunners(makeBackend: () => Backend): Make {
     });
     runners.push(runner as Runner<unknown, unknown>);
     return runner;
+  };
+}
+
+/** Opens a session of the backend under test on `plan`, as a runner would, with room for two calls at once. */
+export type OpenSession = (plan: PlanDescriptor, methods: Record<string, AnyMethod>) => Promise<BackendSession>;
+
+/**
+ * Like {@link conformanceRunners}, for sections that drive a backend's
+ * methods themselves (what the scheduler asks of them that no runner option
+ * reaches): returns what opens sessions, closed after each test.
+ */
+export function conformanceSessions(makeBackend: () => Backend): OpenSession {
+  const sessions: BackendSession[] = [];
+  beforeEach(() => {
+    shared.reset();
+  });
+  afterEach(async () => {
+    await Promise.all(sessions.splice(0).map((session) => session.close()));
+  });
+  return async (plan, methods) => {
+    const session = await makeBackend().open(plan, methods as MethodTable, {
+      workers: 2,
+      retryBackoff: { baseMs: 1, maxMs: 4 },
+      moduleBase: undefined,
+      modules: FIXTURE_MODULES,
+    });
+    sessions.push(session);
+    return session;
   };
 }
 

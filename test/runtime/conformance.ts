@@ -22,6 +22,7 @@ import type { Backend } from "../../stdlib/index.js";
 import { describeCancellation, describeFailures } from "./conformance-failures.js";
 import { describeDataFlow, describeScheduling } from "./conformance-flow.js";
 import { conformanceRunners } from "./conformance-harness.js";
+import { describeMaps } from "./conformance-maps.js";
 import { describeEvents, describeLifecycle, describeRefusals } from "./conformance-runner.js";
 import { describeRouting } from "./conformance-routing.js";
 import { describeJournal } from "./conformance-journal.js";
@@ -61,5 +62,6 @@ export function describeBackendConformance(
     describeRefusals(make);
     describeEvents(make);
     describeLifecycle(make);
+    describeMaps(makeBackend);
   });
 }

@@ -43,7 +43,7 @@ import type {
 import { errors, MethodError, type TooFewWorkersError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { callId, jobId, PlanKeys } from "./keys.js";
-import { WIRE_VERSION, type Reply, type ShardJobWire } from "./messages.js";
+import { shardItem, WIRE_VERSION, type Reply, type ShardJobWire } from "./messages.js";
 import { holesOf, holesWithin, checkPayload } from "./payload.js";
 import { fromWireError, toWireError } from "./wire-error.js";
 import type { BullmqSettings } from "./options.js";
@@ -53,6 +53,7 @@ import { ReplyStream } from "./reply-stream.js";
 import { Monitor } from "./monitor.js";
 import { now } from "../../clock.js";
 import { WorkerEvents } from "../../kit/worker-events.js";
+import { itemNumber, shardNumbers } from "../../kit/item-numbers.js";
 
 /** Lifetime of the session and call keys; the caller renews them at a third of it while it lives. */
 const KEY_TTL_MS = 30_000;
@@ -209,7 +210,7 @@ class Session implements BackendSession {
     single: boolean,
     lanes: number,
     scope: CallScope,
-    tolerate: MapOptions | undefined,
+    options: MapOptions | undefined,
     info: CallInfo | undefined,
   ): Promise<unknown> {
     if (scope.cancelled) return Promise.reject(scope.signal.reason);
@@ -224,7 +225,7 @@ class Session implements BackendSession {
       scope,
       single,
       items.length,
-      tolerate,
+      options,
       info,
     );
     run.calls.add(call);
@@ -256,6 +257,7 @@ class Session implements BackendSession {
       : shardSizeFor(items.length, lanes, method.shardSize ?? null, this.#settings.shardSize);
     const events = call.scope.emit !== undefined;
     const attempts = method.retries + 1;
+    const indices = call.options?.indices;
     for (let first = 0, shard = 0; first < items.length; first += size, shard++) {
       const slice = items.slice(first, first + size);
       const inputs = call.single && !method.takesInput ? [] : slice;
@@ -265,25 +267,28 @@ class Session implements BackendSession {
           checkPayload(input);
         } catch (error) {
           const cause = errors.inputNotSendable(error);
-          throw new MethodError(method.name, call.single ? undefined : first + i, 0, cause);
+          throw new MethodError(method.name, call.single ? undefined : call.numberOf(first + i), 0, cause);
         }
       });
       // A single call's input is assembled by the runtime (the object of several inputs, a skipped item's
       // `undefined`): its `undefined` parts are kept at any depth.
       const holes = call.single ? holesWithin(inputs) : holesOf(inputs);
+      // The stage's numbers of the shard's items, when they are not the first's and those after it.
+      const numbers = call.single ? undefined : shardNumbers(indices, first, slice.length);
       const data: ShardJobWire = {
         v: WIRE_VERSION,
         run: call.scope.runId,
         session: this.#id,
         shard,
         token: randomUUID(),
-        first,
+        first: call.single ? 0 : itemNumber(indices, first),
+        ...(numbers === undefined ? {} : { items: numbers }),
         single: call.single,
         input: inputs,
         ...(holes.length > 0 ? { holes } : {}),
         events,
         ...(attempts > 1 ? { backoff: this.#options.retryBackoff } : {}),
-        ...(call.tolerate === undefined ? {} : { tolerate: true }),
+        ...(call.tolerate ? { tolerate: true } : {}),
         ...(call.repeat === 0 ? {} : { repeat: call.repeat }),
         ...(call.info?.item === undefined ? {} : { item: call.info.item }),
         ...(call.info?.error === undefined ? {} : { error: toWireError(call.info.error) }),
@@ -408,7 +413,14 @@ class Session implements BackendSession {
         return;
       case "part":
       case "done": {
-        const problem = receiveOutputs(call, shard, reply);
+        let problem: string | undefined;
+        try {
+          problem = receiveOutputs(call, shard, reply);
+        } catch (error) {
+          // The map's `done` threw: the map fails with its error.
+          this.#finish(call, error);
+          return;
+        }
         if (problem !== undefined) {
           // The genuine result may still come: only its absence would fail the call.
           this.#reject(reply, problem);
@@ -419,11 +431,9 @@ class Session implements BackendSession {
         const missing = shard.received.indexOf(0);
         if (missing !== -1) {
           // Only a job altered in Redis leaves items out: every attempt sends what it ran before the next starts.
-          const cause = errors.resultIncomplete(reply.shard, shard.first + missing);
-          this.#finish(
-            call,
-            new MethodError(call.method.name, call.single ? undefined : shard.first + missing, 1, cause),
-          );
+          const item = shardItem(shard.job.data, missing);
+          const cause = errors.resultIncomplete(reply.shard, item);
+          this.#finish(call, new MethodError(call.method.name, call.single ? undefined : item, 1, cause));
           return;
         }
         if (emit !== undefined) {
@@ -443,7 +453,7 @@ class Session implements BackendSession {
         }
         if (received === undefined) return;
         if (emit !== undefined && !call.scope.cancelled) emit(callFailEvent(call, received.error));
-        call.tolerate?.failed?.(reply.item, received.error);
+        call.options?.failed?.(received.position, received.error);
         return;
       }
       case "fail": {

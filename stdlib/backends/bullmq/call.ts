@@ -8,6 +8,7 @@ import type { CallInfo, CallScope, FlowEvent, MapOptions } from "../../api.js";
 import { now } from "../../clock.js";
 import { describe, ItemFailure, MethodError } from "../../errors.js";
 import type { PlanMethod } from "../../plan.js";
+import { itemNumber } from "../../kit/item-numbers.js";
 import { type Reply, type ShardJobWire } from "./messages.js";
 import { restoreHoles } from "./payload.js";
 import { fromWireError } from "./wire-error.js";
@@ -17,6 +18,7 @@ const SHARDS_PER_LANE = 16;
 
 /** One shard of a call as submitted. */
 export interface Shard {
+  /** The position of its first item in the map (its job's `first` is that item's number in the stage). */
   readonly first: number;
   readonly count: number;
   readonly job: {
@@ -39,8 +41,10 @@ export class Call {
   readonly method: PlanMethod;
   readonly scope: CallScope;
   readonly single: boolean;
-  /** A map that tolerates failed items (`MapOptions.tolerate`), or `undefined`. */
-  readonly tolerate: MapOptions | undefined;
+  /** The map's options (`undefined` for a single call). */
+  readonly options: MapOptions | undefined;
+  /** A map that tolerates failed items (`MapOptions.tolerate`). */
+  readonly tolerate: boolean;
   /** What a single call made for another method carries into its context (a fallback's). */
   readonly info: CallInfo | undefined;
   readonly results: unknown[];
@@ -60,7 +64,7 @@ export class Call {
     scope: CallScope,
     single: boolean,
     size: number,
-    tolerate: MapOptions | undefined,
+    options: MapOptions | undefined,
     info: CallInfo | undefined,
   ) {
     this.id = id;
@@ -68,7 +72,8 @@ export class Call {
     this.method = method;
     this.scope = scope;
     this.single = single;
-    this.tolerate = tolerate;
+    this.options = options;
+    this.tolerate = options?.tolerate === true;
     this.info = info;
     this.results = new Array<unknown>(size);
     let resolve!: (value: unknown) => void;
@@ -79,6 +84,11 @@ export class Call {
     });
     this.#resolve = resolve;
     this.#reject = reject;
+  }
+
+  /** The item at `position` of the map as the stage numbers it (`MapOptions.indices`). */
+  numberOf(position: number): number {
+    return itemNumber(this.options?.indices, position);
   }
 
   resolve(): void {
@@ -106,9 +116,10 @@ export function shardSizeFor(items: number, lanes: number, planned: number | nul
 }
 
 /**
- * Takes the outputs of a `part` or `done` reply into the call's results;
- * returns what is wrong with the reply instead when it does not fit its
- * shard (no genuine worker sends such a reply). An item's first output is kept.
+ * Takes the outputs of a `part` or `done` reply into the call's results, and
+ * tells the map's `done` of each (what it throws, this throws); returns what
+ * is wrong with the reply instead when it does not fit its shard (no genuine
+ * worker sends such a reply). An item's first output is kept.
  */
 export function receiveOutputs(
   call: Call,
@@ -128,34 +139,58 @@ export function receiveOutputs(
   } catch (error) {
     return describe(error);
   }
+  const done = call.options?.done;
   for (let k = 0; k < values.length; k++) {
     const index = items === undefined ? k : (items[k] ?? 0);
     if (shard.received[index] === 1) continue;
     shard.received[index] = 1;
     call.results[shard.first + index] = values[k];
+    if (done !== undefined) done(shard.first + index, values[k]);
   }
   return undefined;
 }
 
 /**
  * Takes an item that failed for good in a tolerant call (an `ifail` reply)
- * into the call's results as an `ItemFailure`, and returns its error; or
- * returns what is wrong with the reply when it does not fit its shard. An
- * item already received is left as it is (`undefined` returned).
+ * into the call's results as an `ItemFailure`, and returns its error and
+ * position in the map; or returns what is wrong with the reply when it does
+ * not fit its shard. An item already received is left as it is (`undefined`
+ * returned).
  */
 export function receiveFailure(
   call: Call,
   shard: Shard,
   reply: Extract<Reply, { t: "ifail" }>,
-): { readonly error: MethodError } | string | undefined {
-  const index = reply.item - shard.first;
-  if (call.tolerate === undefined) return "its call does not tolerate failed items";
-  if (index < 0 || index >= shard.count) return `item ${reply.item} is not in the shard`;
+): { readonly error: MethodError; readonly position: number } | string | undefined {
+  if (!call.tolerate) return "its call does not tolerate failed items";
+  const index = indexInShard(shard.job.data, shard.count, reply.item);
+  if (index === -1) return `item ${reply.item} is not in the shard`;
   if (shard.received[index] === 1) return undefined;
   shard.received[index] = 1;
   const error = new MethodError(call.method.name, reply.item, reply.attempts, fromWireError(reply.error));
-  call.results[reply.item] = new ItemFailure(error);
-  return { error };
+  const position = shard.first + index;
+  call.results[position] = new ItemFailure(error);
+  return { error, position };
+}
+
+/** Where the item the stage numbers `item` is in a shard of `count` items, or −1 when it is not there. */
+function indexInShard(data: Pick<ShardJobWire, "first" | "items">, count: number, item: number): number {
+  const numbers = data.items;
+  if (numbers === undefined) {
+    const index = item - data.first;
+    return index >= 0 && index < count ? index : -1;
+  }
+  // Ascending: a binary search.
+  let low = 0;
+  let high = numbers.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const number = numbers[middle] ?? 0;
+    if (number === item) return middle;
+    if (number < item) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
 }
 
 /** The `call:fail` event of a call's `failure` (its method's own error is the failure's `cause`). */
@@ -186,7 +221,7 @@ export function shardEvent(
     time: now(),
     method: call.method.name,
     shard: number,
-    first: shard.first,
+    first: shard.job.data.first,
     count: shard.count,
     worker,
   };

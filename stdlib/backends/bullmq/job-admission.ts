@@ -9,7 +9,7 @@ import { Job, UnrecoverableError, Worker, type JobJson } from "bullmq";
 import { describe, errors } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import { callId, ID_PATTERN } from "./keys.js";
-import { readJobData, type Reply, type ShardJobData } from "./messages.js";
+import { readJobData, shardItems, type Reply, type ShardJobData } from "./messages.js";
 import { restoreHoles } from "./payload.js";
 import { toWireError } from "./wire-error.js";
 
@@ -91,11 +91,7 @@ export function reportForeignFailure(host: AdmissionHost, method: PlanMethod, jo
   }
   if (!ID_PATTERN.test(data.call) || !ID_PATTERN.test(data.session)) return;
   const count = data.single ? 1 : data.input.length;
-  const items = data.single
-    ? ""
-    : count === 1
-      ? ` (item ${data.first})`
-      : ` (items ${data.first}–${data.first + count - 1})`;
+  const items = data.single ? "" : ` (${shardItems(data, count)})`;
   // BullMQ's words for a job whose lock lapsed more often than maxStalledCount allows.
   const stalled = error.message.includes("stalled more than allowable limit");
   const failure = stalled

@@ -8,12 +8,15 @@ import { errors } from "../../errors.js";
 import { checkPayload, decodeJson, MAX_DEPTH, type Hole } from "./payload.js";
 import { isWireError } from "./wire-error.js";
 
-/** Format of job data and replies; a worker refuses any other. */
-export const WIRE_VERSION = 2;
+/**
+ * Format of job data and replies; a worker refuses any other. 3: a shard's items may be
+ * numbered apart from their positions (`items`), which a worker of format 2 would ignore.
+ */
+export const WIRE_VERSION = 3;
 
 /**
  * The data of one shard job as it travels: a run's call of one method on
- * consecutive items. Kept small, since every job carries it through Redis
+ * consecutive items of a map. Kept small, since every job carries it through Redis
  * twice: what a worker can tell by itself (the method, from the queue; the
  * call, from the run and the method) is left out.
  */
@@ -30,8 +33,17 @@ export interface ShardJobWire {
    * write to the reply stream, but has not read the job, cannot answer for it.
    */
   readonly token: string;
-  /** Index of the shard's first item in the stage; 0 for a single call. */
+  /**
+   * The stage's number of the shard's first item (its `ctx.item`); 0 for a single call. The
+   * others follow it (`first + 1`, …) unless `items` numbers them.
+   */
   readonly first: number;
+  /**
+   * The stage's number of each item, when they do not follow `first` one by one (a map
+   * given only some of a stage's items: `MapOptions.indices`); absent otherwise. Ascending,
+   * one per input, the first equal to `first`.
+   */
+  readonly items?: readonly number[] | undefined;
   /** A single call (its context has no item) rather than items of a parallel stage. */
   readonly single: boolean;
   /** The inputs, one per item (for a single call, one or none, when the method takes no input). */
@@ -95,6 +107,7 @@ export type Reply =
       readonly call: string;
       readonly shard: number;
       readonly token: string;
+      /** The item's number in the stage; `null` for a single call. */
       readonly item: number | null;
       readonly attempt: number;
       readonly delayMs: number;
@@ -133,7 +146,7 @@ export type Reply =
       readonly shard: number;
       readonly token: string;
       readonly worker: string;
-      /** The item's index in the stage. */
+      /** The item's number in the stage. */
       readonly item: number;
       readonly attempts: number;
       readonly error: WireError;
@@ -144,6 +157,7 @@ export type Reply =
       readonly shard: number;
       readonly token: string;
       readonly worker: string;
+      /** The item's number in the stage; `null` for a single call, or a shard that failed as a whole. */
       readonly item: number | null;
       readonly attempts: number;
       readonly error: WireError;
@@ -225,15 +239,26 @@ export function readJobData(data: unknown, callOf: (run: string, repeat: number)
   const session = text("session");
   const token = text("token");
   if (!TOKEN_PATTERN.test(token)) throw errors.badPayload("job data has a malformed 'token'");
+  const shard = count("shard");
+  const first = count("first");
+  const single = flag("single");
+  const input = list("input");
+  const items = d["items"];
+  if (items !== undefined && (single || !isIndexList(items) || items.length !== input.length || items[0] !== first)) {
+    throw errors.badPayload(
+      "job data has a malformed 'items' (the stage's numbers of a shard's items: ascending, one per input, from 'first')",
+    );
+  }
   return {
     v: WIRE_VERSION,
     run,
     session,
-    shard: count("shard"),
+    shard,
     token,
-    first: count("first"),
-    single: flag("single"),
-    input: list("input"),
+    first,
+    ...(items === undefined ? {} : { items }),
+    single,
+    input,
     holes: list("holes", []) as Hole[],
     events: flag("events"),
     backoff,
@@ -292,6 +317,16 @@ export function readReply(text: string): Reply | undefined {
     default:
       return undefined;
   }
+}
+
+/** The stage's number of the item at `index` within a shard (see `ShardJobWire.items`). */
+export function shardItem(data: Pick<ShardJobWire, "first" | "items">, index: number): number {
+  return data.items?.[index] ?? data.first + index;
+}
+
+/** Words for a shard's `count` items as the stage numbers them: `item 7`, `items 7–12`. */
+export function shardItems(data: Pick<ShardJobWire, "first" | "items">, count: number): string {
+  return count === 1 ? `item ${data.first}` : `items ${data.first}–${shardItem(data, count - 1)}`;
 }
 
 /** Whether `value` is a list of distinct non-negative integers in ascending order. */

@@ -17,12 +17,15 @@ import { errors, seconds, type FlowError } from "../../errors.js";
 import type { PlanDescriptor, PlanMethod } from "../../plan.js";
 import type { PlanKeys } from "./keys.js";
 import type { BullmqSettings } from "./options.js";
+import { shardItems, type ShardJobWire } from "./messages.js";
 
 /** One shard as the monitor sees it. */
 export interface MonitoredShard {
-  readonly first: number;
   readonly count: number;
-  readonly job: { readonly opts: { readonly jobId?: string | undefined } };
+  readonly job: {
+    readonly data: Pick<ShardJobWire, "first" | "items">;
+    readonly opts: { readonly jobId?: string | undefined };
+  };
   readonly collected: boolean;
 }
 
@@ -193,8 +196,7 @@ export class Monitor {
   #describeJobs(call: MonitoredCall, shards: readonly MonitoredShard[]): string {
     const named = shards.slice(0, SHARDS_NAMED).map((shard) => {
       const number = call.shards.indexOf(shard);
-      const items = shard.count === 1 ? `item ${shard.first}` : `items ${shard.first}–${shard.first + shard.count - 1}`;
-      return `shard ${number} (${items}, ${this.#jobKey(call, shard)})`;
+      return `shard ${number} (${shardItems(shard.job.data, shard.count)}, ${this.#jobKey(call, shard)})`;
     });
     const more = shards.length > SHARDS_NAMED ? ` and ${shards.length - SHARDS_NAMED} more` : "";
     return `the job${shards.length === 1 ? "" : "s"} of ${named.join(", ")}${more}`;

@@ -32,7 +32,7 @@ import { threadModuleUrls } from "../threads/compiled-methods.js";
 import { PlanKeys } from "./keys.js";
 import { Presence, ReplySender } from "./worker-presence.js";
 import { admitJob, reportForeignFailure, reported, ShardWorker, type AdmissionHost } from "./job-admission.js";
-import type { Reply, ShardJobData, ShardJobWire, WireError } from "./messages.js";
+import { shardItem, type Reply, type ShardJobData, type ShardJobWire, type WireError } from "./messages.js";
 import { checkPayload, holesOf } from "./payload.js";
 import { fromWireError, toWireError } from "./wire-error.js";
 import {
@@ -433,7 +433,7 @@ class PlanWorker implements FlowWorker {
       }
       if (!live || runEnded(data.run)) return null;
       if (done[i] !== TO_RUN) continue;
-      const item = data.single ? data.item : data.first + i;
+      const item = data.single ? data.item : shardItem(data, i);
       const attempted =
         threads === undefined
           ? runAttempt(invoke, inputs[i], item, spec)
@@ -464,7 +464,7 @@ class PlanWorker implements FlowWorker {
           shard: data.shard,
           token: data.token,
           worker: this.id,
-          item: item ?? data.first + i,
+          item: item ?? shardItem(data, i),
           attempts: attempt,
           error: toWireError(outcome.error),
         });
@@ -504,7 +504,7 @@ class PlanWorker implements FlowWorker {
             call: data.call,
             shard: data.shard,
             token: data.token,
-            item: data.single ? null : data.first + index,
+            item: data.single ? null : shardItem(data, index),
             attempt,
             delayMs,
             error: toWireError(error),

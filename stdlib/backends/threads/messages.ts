@@ -69,7 +69,11 @@ export interface LoadFailure {
   readonly error: Encoded;
 }
 
-/** Items `first … first + count − 1` of a parallel stage, for one worker to run one after the other. */
+/**
+ * Items `first … first + count − 1` of a map (positions in the items it was given), for one
+ * worker to run one after the other. Positions are what the two threads keep account in
+ * (`progress`, the `item` of answers); what users see names items as the stage does (`numbers`).
+ */
 export interface ShardRequest {
   readonly kind: "shard";
   /** Unique within the session: names the shard in the `EventMessage`s the worker posts for it. */
@@ -98,6 +102,11 @@ export interface ShardRequest {
    * answer's `failures` instead of failing the shard (a map with `MapOptions.tolerate`).
    */
   readonly tolerate: boolean;
+  /**
+   * The stage's number of each item (`ctx.item`, events, errors), when the map was given
+   * `MapOptions.indices`; without it, an item's number is its position.
+   */
+  readonly numbers: readonly number[] | undefined;
   /** For a lone call made for another method (a fallback's): the item its context names (`ctx.item`). */
   readonly item: number | undefined;
   /** For a fallback's call: the error of the method it stands in for (`ctx.error`). */
@@ -129,6 +138,7 @@ export interface ShardDone extends ShardAnswer {
 
 /** An item of a tolerant shard that failed for good. */
 export interface ItemFailed {
+  /** Its position in the map. */
   readonly item: number;
   readonly attempts: number;
   /** The method's own error. */
@@ -138,6 +148,7 @@ export interface ItemFailed {
 /** A call failed for good (retries exhausted, or not retryable). */
 export interface ShardFailed extends ShardAnswer {
   readonly kind: "failed";
+  /** The failed item's position in the map. */
   readonly item: number;
   readonly attempts: number;
   /** The method's own error. */
@@ -152,8 +163,9 @@ export interface ShardCancelled extends ShardAnswer {
 /** An output cannot be sent back to the calling thread. */
 export interface ShardUncloneable extends ShardAnswer {
   readonly kind: "uncloneable";
+  /** The item's position in the map. */
   readonly item: number;
-  /** Where in the output, e.g. `outputs[3].callback`. */
+  /** Where in the output, e.g. `outputs[3].callback` (the item as the stage numbers it). */
   readonly path: string;
   /** What is there, e.g. `a function`. */
   readonly what: string;

@@ -10,12 +10,13 @@
  * Failures: a call that fails for good fails the stage with its
  * `MethodError`, unless the stage tolerates failed items
  * (`MapOptions.tolerate`): then the item's result is an `ItemFailure` and the
- * other items go on. A thread that dies under a shard loses nothing: the item it
- * was running (read from shared memory) is re-run alone, the items before and
- * after it as shards of their own, and only when threads died `maxCrashes`
- * times on the same item does the stage fail, naming it. When the run ends
- * early, threads are told to abort its calls; those still busy after a grace
- * period are terminated.
+ * other items go on. Outputs are reported to `MapOptions.done` as each
+ * shard's answer arrives. A thread that dies under a shard loses nothing:
+ * the item it was running (read from shared memory) is re-run alone, the
+ * items before and after it as shards of their own, and only when threads
+ * died `maxCrashes` times on the same item does the stage fail, naming it.
+ * When the run ends early, threads are told to abort its calls; those still
+ * busy after a grace period are terminated.
  *
  * Timeouts: a thread stopped for running an attempt past its deadline
  * without yielding (see deadline-watch.ts) counts as a timed-out attempt
@@ -23,12 +24,14 @@
  * numbered on, while the items of its shard before and after it are sent
  * again as shards of their own.
  *
- * Longer than most files here: one stage's sending, answers, crashes and
- * timeouts share its state (flights, retries, results in order), and split
- * apart they would pass all of it around.
+ * Items are counted by their position in the map, here and in the threads'
+ * answers; what users see (events, errors) names them as the stage does
+ * (`MapOptions.indices`, see `#number`).
  *
- * Longer than most files: a stage's shards, their sizes, crashes, timeouts and tolerated
- * items share one state; a shard in flight is in flight.ts.
+ * Longer than most files here: one stage's sending, answers, crashes and
+ * timeouts share its state (flights, retries, results in order, tolerated
+ * items), and split apart they would pass all of it around; a shard in
+ * flight is in flight.ts.
  */
 import { deserialize } from "node:v8";
 import type { CallInfo, CallScope, FlowEvent, ItemStream, MapOptions } from "../../api.js";
@@ -43,6 +46,7 @@ import type { CallPolicy } from "../../policy.js";
 import { TARGET_SHARD_MS, type ShardSizer } from "./shard-size.js";
 import { decode, decodeCallEvent, encode, findCloneProblem, pack } from "./transport.js";
 import { now } from "../../clock.js";
+import { itemNumber } from "../../kit/item-numbers.js";
 
 /** What every stage of one parallel method shares. */
 export interface StageSettings {
@@ -62,8 +66,8 @@ export interface StageSettings {
 
 /**
  * Runs `items` through the method on the pool; results in input order. With
- * `options`, items that fail for good are tolerated; `info` goes into the
- * context of a lone call made for another method (a fallback's).
+ * `options.tolerate`, items that fail for good are tolerated; `info` goes into
+ * the context of a lone call made for another method (a fallback's).
  */
 export function runStage(
   settings: StageSettings,
@@ -82,7 +86,10 @@ export class PoolStage {
   readonly #reader: ItemReader;
   readonly #lanes: number;
   readonly #scope: CallScope;
-  readonly #tolerate: MapOptions | undefined;
+  readonly #tolerate: boolean;
+  readonly #options: MapOptions | undefined;
+  /** `MapOptions.indices`: the stage's numbers of the items. */
+  readonly #indices: readonly number[] | undefined;
   readonly #info: CallInfo | undefined;
   readonly #results: unknown[] = [];
   /** Outputs that arrived before those of earlier items, by their first index. */
@@ -116,7 +123,9 @@ export class PoolStage {
     this.#reader = reader;
     this.#lanes = lanes;
     this.#scope = scope;
-    this.#tolerate = options;
+    this.#tolerate = options?.tolerate === true;
+    this.#options = options;
+    this.#indices = options?.indices;
     this.#info = info;
     const { timeoutMs } = settings.policy;
     this.#deadlines =
@@ -161,7 +170,7 @@ export class PoolStage {
       time: message.time,
       method: this.#settings.method,
       shard: flight.shard,
-      first,
+      first: itemNumber(this.#indices, first),
       count: items.length,
       worker: flight.worker,
     });
@@ -186,27 +195,34 @@ export class PoolStage {
         for (const failed of response.failures ?? []) {
           const k = failed.item - first;
           outputs[k] = this.#itemFailure(
-            new MethodError(method, failed.item, failed.attempts, decode(failed.error)),
+            new MethodError(method, this.#number(failed.item), failed.attempts, decode(failed.error)),
+            failed.item,
             items[k],
           );
         }
+        if (!this.#reportDone(first, outputs)) return;
         this.#deliver(first, outputs);
         void this.#pump();
         return;
       }
       case "failed":
         this.#shardEnd(flight, false, undefined);
-        this.#fail(new MethodError(method, response.item, response.attempts, decode(response.error)));
+        this.#fail(new MethodError(method, this.#number(response.item), response.attempts, decode(response.error)));
         return;
       case "uncloneable":
         this.#shardEnd(flight, false, undefined);
         this.#fail(
-          new MethodError(method, response.item, 1, errors.notCloneable(response.path, response.what, "from")),
+          new MethodError(
+            method,
+            this.#number(response.item),
+            1,
+            errors.notCloneable(response.path, response.what, "from"),
+          ),
         );
         return;
       case "not-loaded":
         this.#shardEnd(flight, false, undefined);
-        this.#fail(new MethodError(method, first, 0, decode(response.error)));
+        this.#fail(new MethodError(method, this.#number(first), 0, decode(response.error)));
         return;
       case "cancelled":
         // Its thread stopped it because another shard of the run failed there, and that failure, answered
@@ -228,8 +244,9 @@ export class PoolStage {
     this.#shardEnd(flight, false, undefined);
     if (items.length === 1) {
       const what = `a value nested too deep for the calling thread to read back (${describe(error)})`;
+      const number = this.#number(first);
       this.#fail(
-        new MethodError(this.#settings.method, first, 1, errors.notCloneable(`outputs[${first}]`, what, "from")),
+        new MethodError(this.#settings.method, number, 1, errors.notCloneable(`outputs[${number}]`, what, "from")),
       );
       return;
     }
@@ -252,7 +269,7 @@ export class PoolStage {
     // Items that went as they were (shared memory in them) and still could not be posted: no thread died.
     if (isDataCloneError(error)) {
       this.#shardEnd(flight, false, undefined);
-      this.#fail(new MethodError(method, first, 0, error));
+      this.#fail(new MethodError(method, this.#number(first), 0, error));
       return;
     }
     if (flight.worker !== undefined) pool.markCrashed(flight.worker);
@@ -272,7 +289,9 @@ export class PoolStage {
       // It died before its first call began: nothing points at one item.
       const crashes = flight.part.crashes + 1;
       if (crashes >= maxCrashes) {
-        this.#fail(new MethodError(method, first, crashes, errors.workerCrash(first, items.length, crashes, error)));
+        const number = this.#number(first);
+        const crash = errors.workerCrash(number, items.length, crashes, error, this.#number(last));
+        this.#fail(new MethodError(method, number, crashes, crash));
         return;
       }
       this.#retries.push({ first, items, crashes });
@@ -281,12 +300,13 @@ export class PoolStage {
       const k = running - first;
       const final = crashes >= maxCrashes;
       if (final) {
-        const failure = new MethodError(method, running, crashes, errors.workerCrash(running, 1, crashes, error));
-        if (this.#tolerate === undefined) {
+        const number = this.#number(running);
+        const failure = new MethodError(method, number, crashes, errors.workerCrash(number, 1, crashes, error));
+        if (!this.#tolerate) {
           this.#fail(failure);
           return;
         }
-        this.#deliver(running, [this.#itemFailure(failure, items[k])]);
+        this.#deliver(running, [this.#itemFailure(failure, running, items[k])]);
       } else {
         this.#crashes.set(running, crashes);
       }
@@ -310,15 +330,16 @@ export class PoolStage {
     const { first, items } = part;
     const k = noted.item - first;
     const timeoutMs = policy.timeoutMs ?? 0;
-    const error = new MethodTimeoutError(method, noted.item, timeoutMs);
+    const number = this.#number(noted.item);
+    const error = new MethodTimeoutError(method, number, timeoutMs);
     if (noted.attempt > policy.retries) {
-      const failure = policy.failure(error, noted.item, noted.attempt, this.#scope);
-      if (this.#tolerate === undefined) {
+      const failure = policy.failure(error, number, noted.attempt, this.#scope);
+      if (!this.#tolerate) {
         this.#fail(failure);
         return;
       }
       // Tolerated: the item is done with; the others of its shard go again.
-      this.#deliver(noted.item, [this.#itemFailure(failure, items[k])]);
+      this.#deliver(noted.item, [this.#itemFailure(failure, noted.item, items[k])]);
       if (k > 0) this.#retries.push({ first, items: items.slice(0, k), crashes: 0 });
       if (k + 1 < items.length) this.#retries.push({ first: noted.item + 1, items: items.slice(k + 1), crashes: 0 });
       void this.#pump();
@@ -330,7 +351,7 @@ export class PoolStage {
       runId: this.#scope.runId,
       time: now(),
       method,
-      item: noted.item,
+      item: number,
       attempt: noted.attempt,
       delayMs,
       error,
@@ -367,7 +388,7 @@ export class PoolStage {
             const taken = reader.take(size, performance.now() + TARGET_SHARD_MS);
             items = isThenable(taken) ? await taken : taken;
           } catch (error) {
-            this.#fail(new MethodError(this.#settings.method, reader.read, 0, error));
+            this.#fail(new MethodError(this.#settings.method, this.#number(reader.read), 0, error));
             return;
           }
           if (this.#stopped) return;
@@ -399,11 +420,12 @@ export class PoolStage {
     if (packed === undefined) {
       // Either an item cannot be cloned at all, or it holds shared memory, which only `postMessage` shares.
       for (let k = 0; k < part.items.length; k++) {
-        const problem = findCloneProblem(part.items[k], `items[${part.first + k}]`);
+        const number = this.#number(part.first + k);
+        const problem = findCloneProblem(part.items[k], `items[${number}]`);
         if (problem === undefined) continue;
         // A getter of the item that throws fails it with its own error; anything else cannot be sent.
         const cause = problem.kind === "throws" ? problem.error : errors.notCloneable(problem.path, problem.what, "to");
-        this.#fail(new MethodError(method, part.first + k, 0, cause));
+        this.#fail(new MethodError(method, number, 0, cause));
         return;
       }
     }
@@ -424,7 +446,8 @@ export class PoolStage {
       delayMs: part.delayMs ?? 0,
       emit: listening,
       measure: listening,
-      tolerate: this.#tolerate !== undefined,
+      tolerate: this.#tolerate,
+      numbers: this.#indices?.slice(part.first, part.first + part.items.length),
       item: this.#info?.item,
       error: this.#info === undefined || this.#info.error === undefined ? undefined : encode(this.#info.error),
     };
@@ -458,7 +481,7 @@ export class PoolStage {
       time: now(),
       method: this.#settings.method,
       shard: flight.shard,
-      first,
+      first: itemNumber(this.#indices, first),
       count: items.length,
       worker: flight.worker,
       ok,
@@ -467,13 +490,42 @@ export class PoolStage {
   }
 
   /**
-   * The result of an item that failed for good in a tolerant stage, reported
-   * to the map's `failed` at once; it carries its input when the stage reads a
-   * stream (the caller cannot index one).
+   * The result of the item at `position` that failed for good in a tolerant
+   * stage, reported to the map's `failed` at once; it carries its input when
+   * the stage reads a stream (the caller cannot index one).
    */
-  #itemFailure(failure: MethodError, input: unknown): ItemFailure {
-    this.#tolerate?.failed?.(failure.item ?? 0, failure);
+  #itemFailure(failure: MethodError, position: number, input: unknown): ItemFailure {
+    this.#options?.failed?.(position, failure);
     return new ItemFailure(failure, this.#reader.length === undefined ? input : undefined);
+  }
+
+  /**
+   * Tells the map's `done` of each output of a shard's answer (not its failed
+   * items); false when `done` threw, which fails the stage.
+   */
+  #reportDone(first: number, outputs: readonly unknown[]): boolean {
+    const done = this.#options?.done;
+    if (done === undefined) return true;
+    try {
+      for (let k = 0; k < outputs.length; k++) {
+        const output = outputs[k];
+        // An `ItemFailure` cannot come from a thread (cloning drops its class): only the failed items are.
+        if (!(output instanceof ItemFailure)) done(first + k, output);
+      }
+      return true;
+    } catch (error) {
+      this.#fail(error);
+      return false;
+    }
+  }
+
+  /**
+   * The item at `position` as events and errors name it: its number in the
+   * stage (`MapOptions.indices`), or for a lone call made for another item,
+   * that item.
+   */
+  #number(position: number): number {
+    return this.#info?.item ?? itemNumber(this.#indices, position);
   }
 
   /** Puts outputs at their place: appended once every earlier item's output is in. */

@@ -157,12 +157,18 @@ export default function handle(request: WorkerRequest): Promise<unknown> {
  * A failed call fails its run: the shards of that run waiting on this thread
  * must not start, even before the calling thread's abort arrives.
  */
-function runFailedHere(runId: string, response: ShardResponse): void {
+function runFailedHere(request: ShardRequest, response: ShardResponse): void {
   if (response.kind !== "failed" && response.kind !== "uncloneable" && response.kind !== "not-loaded") return;
+  const runId = request.runId;
   if (aborted.has(runId)) return;
-  const reason = errors.runFailedOnItem("item" in response ? response.item : undefined);
+  const reason = errors.runFailedOnItem("item" in response ? numberOf(request, response.item) : undefined);
   aborted.set(runId, reason);
   runs.get(runId)?.abort.abort(reason);
+}
+
+/** The item at `position` of the map as users see it (`ctx.item`, events, messages): see `ShardRequest.numbers`. */
+function numberOf(request: ShardRequest, position: number): number {
+  return request.item ?? request.numbers?.[position - request.first] ?? position;
 }
 
 async function probe(): Promise<ProbeResponse> {
@@ -185,7 +191,7 @@ async function runShard(request: ShardRequest): Promise<unknown> {
       url: bound.spec.url,
       error: loaded.error,
     });
-    runFailedHere(request.runId, response);
+    runFailedHere(request, response);
     return response;
   }
   // One turn of the event loop, so that an abort sent while this task waited is seen before it starts.
@@ -200,7 +206,7 @@ async function runShard(request: ShardRequest): Promise<unknown> {
       scope.posted++;
     }
     const response = await execute(request, loaded.fn, bound.policy, scope);
-    runFailedHere(request.runId, (isMovable(response) ? response[valueSymbol] : response) as ShardResponse);
+    runFailedHere(request, (isMovable(response) ? response[valueSymbol] : response) as ShardResponse);
     return response;
   } finally {
     leave(request.runId, run);
@@ -226,7 +232,7 @@ function attemptWatch(slot: number): AttemptWatch {
 }
 
 async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy, scope: ShardScope): Promise<unknown> {
-  const { first, count, slot } = request;
+  const { first, count, slot, numbers } = request;
   const progress = startup.progress;
   const watch = policy.timeoutMs !== null && slot >= 0 ? attemptWatch(slot) : undefined;
   const items = (request.packed === undefined ? request.items : deserialize(request.packed)) as readonly unknown[];
@@ -255,10 +261,11 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
         if (context.attempt > 1) (retried ??= new Map()).set(k, context.attempt);
         return fn(item, context);
       };
-      const output = policy.run(attempt, request.item ?? index, scope, call);
+      const output = policy.run(attempt, request.item ?? numbers?.[k] ?? index, scope, call);
       outputs[k] = isThenable(output) ? await output : output;
     } catch (error) {
-      const failure = error instanceof MethodError ? error : new MethodError(policy.method, index, 1, error);
+      const failure =
+        error instanceof MethodError ? error : new MethodError(policy.method, numberOf(request, index), 1, error);
       if (request.tolerate && !scope.cancelled) {
         // Tolerated: the other items go on; the calling thread decides what becomes of this one.
         (failures ??= []).push({ item: index, attempts: failure.attempts, error: encode(failure.cause) });
@@ -269,7 +276,7 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
         kind: "failed",
         worker: threadId,
         events: scope.posted,
-        item: failure.item ?? index,
+        item: index,
         attempts: failure.attempts,
         error: encode(failure.cause),
       });
@@ -281,14 +288,14 @@ async function execute(request: ShardRequest, fn: Invocable, policy: CallPolicy,
   if (packed === undefined) {
     // Either an output cannot be cloned at all, or it holds shared memory, which only `postMessage` shares.
     for (let k = 0; k < count; k++) {
-      const problem = findCloneProblem(outputs[k], `outputs[${first + k}]`);
+      const problem = findCloneProblem(outputs[k], `outputs[${numberOf(request, first + k)}]`);
       if (problem === undefined) continue;
       if (problem.kind === "uncloneable") {
         const { path, what } = problem;
         return answer({ kind: "uncloneable", worker: threadId, events: scope.posted, item: first + k, path, what });
       }
       // A getter of the output threw while it was read: the call failed, with that error.
-      const failure = policy.failure(problem.error, first + k, retried?.get(k) ?? 1, scope);
+      const failure = policy.failure(problem.error, numberOf(request, first + k), retried?.get(k) ?? 1, scope);
       return answer({
         kind: "failed",
         worker: threadId,
