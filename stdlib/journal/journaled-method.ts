@@ -60,22 +60,11 @@ export function journaledMethod(
     options: MapOptions | undefined,
   ): Promise<unknown[]> => {
     run.made[i] = (run.made[i] ?? 0) + items.length;
-    const outer = (k: number): number => (positions === undefined ? k : (positions[k] ?? k));
-    const failed = options?.failed;
-    const done = options?.done;
-    const mapOptions: MapOptions = {
-      tolerate: options?.tolerate,
-      failed: failed === undefined ? undefined : (k, error) => failed(outer(k), error),
-      done: (k, output) => {
-        const key = keys[k];
-        if (key !== undefined) run.put(i, key, output, scope);
-        done?.(outer(k), output);
-      },
-      indices:
-        positions === undefined
-          ? options?.indices
-          : positions.map((position) => options?.indices?.[position] ?? position),
-    };
+    const indices =
+      positions === undefined
+        ? options?.indices
+        : positions.map((position) => options?.indices?.[position] ?? position);
+    const mapOptions = storing(run, keys, positions, indices, scope, options);
     return inner.map(items, Math.max(1, Math.min(lanes, items.length)), scope, mapOptions);
   };
 
@@ -128,7 +117,8 @@ export function journaledMethod(
     },
   };
 
-  const mapStream = inner.mapStream;
+  // Bound: a backend's method may be an object whose `mapStream` reads `this`.
+  const mapStream = inner.mapStream?.bind(inner);
   if (mapStream === undefined) return wrapped;
   return {
     ...wrapped,
@@ -139,6 +129,34 @@ export function journaledMethod(
       return journaledStream(run, stream, lanes, scope, options);
     },
   };
+
+  /**
+   * The options of a map over the items at `positions` of the stage (all of them when
+   * `undefined`): each output is stored as it arrives, and the caller's callbacks hear
+   * of it by the item's position in the stage.
+   */
+  function storing(
+    run: JournalRun,
+    keys: readonly (string | undefined)[],
+    positions: readonly number[] | undefined,
+    indices: readonly number[] | undefined,
+    scope: CallScope,
+    options: MapOptions | undefined,
+  ): MapOptions {
+    const outer = (k: number): number => (positions === undefined ? k : (positions[k] ?? k));
+    const failed = options?.failed;
+    const done = options?.done;
+    return {
+      tolerate: options?.tolerate,
+      failed: failed === undefined ? undefined : (k, error) => failed(outer(k), error),
+      done: (k, output) => {
+        const key = keys[k];
+        if (key !== undefined) run.put(i, key, output, scope);
+        done?.(outer(k), output);
+      },
+      indices,
+    };
+  }
 
   /**
    * A stream's items are keyed as they are read; in a resumed run, those with a stored
@@ -176,19 +194,8 @@ export function journaledMethod(
         yield item;
       }
     }
-    const failed = options?.failed;
-    const done = options?.done;
-    const outer = (k: number): number => positions[k] ?? k;
-    const mapped = await (mapStream as NonNullable<BackendMethod["mapStream"]>)(rest(), lanes, scope, {
-      tolerate: options?.tolerate,
-      failed: failed === undefined ? undefined : (k, error) => failed(outer(k), error),
-      done: (k, output) => {
-        const key = keys[k];
-        if (key !== undefined) run.put(i, key, output, scope);
-        done?.(outer(k), output);
-      },
-      indices,
-    });
+    const mapOptions = storing(run, keys, positions, indices, scope, options);
+    const mapped = await (mapStream as NonNullable<typeof mapStream>)(rest(), lanes, scope, mapOptions);
     positions.forEach((position, k) => (outputs[position] = mapped[k]));
     outputs.length = read;
     if (reused > 0) {

@@ -140,6 +140,24 @@ export function describeJournal(make: Make): void {
       expect(marks("total")).toHaveLength(2);
     });
 
+    it("reuses the stored items of a stage that reads an iterable, and numbers the others as the stage does", async () => {
+      const runner = make<Iterable<number>, number>(
+        plan({ square: { mode: "parallel", minWorkers: 2 }, total: {} }, [["square", "total"]]),
+        { square: fx.square, total: fx.total },
+        { store },
+      );
+      expect(await runner.run(new Set([1, 2, 3]))).toBe(14);
+      expect(await runner.run(new Set([2, 5, 3, 6]), { resume: true })).toBe(4 + 25 + 9 + 36);
+      expect(values("square")).toEqual([1, 2, 3, 5, 6]);
+      const again = marks("square").slice(3);
+      expect(again.map((mark) => [mark.x, mark.item])).toEqual(
+        expect.arrayContaining([
+          [5, 1],
+          [6, 3],
+        ]),
+      );
+    });
+
     it("makes again the calls of a method whose code changed, and of what its changed output reaches", async () => {
       const first = make<number, number>(squares(), table, { store });
       await first.run(4);
