@@ -22,9 +22,10 @@ export interface GroupSettings {
 export type SettingKey = keyof GroupSettings;
 
 /**
- * What a group says about how its methods' failures and skips are routed: a predicate
- * (`run_if`), a `fallback`, `on_error`, `max_failures`, and the discriminant its outputs
- * are routed by (`branch_on`).
+ * What a group says about how its methods' calls are routed: a predicate (`run_if`), a
+ * `fallback`, `on_error`, `max_failures`, the discriminant its outputs are routed by
+ * (`branch_on`), and whether a run's journal may keep and reuse them (`cache`). Values
+ * that are no number, merged and compared as such (see merge-settings.ts).
  */
 export interface GroupRouting {
   /** The predicate's name as written. */
@@ -34,6 +35,8 @@ export interface GroupRouting {
   readonly max_failures?: Setting<MaxFailures>;
   /** The discriminant property's name (an identifier or a string). */
   readonly branch_on?: Setting<string>;
+  /** `cache: false;` keeps the calls out of a run's journal. */
+  readonly cache?: Setting<boolean>;
 }
 
 export type RoutingKey = keyof GroupRouting;

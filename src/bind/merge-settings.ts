@@ -15,7 +15,7 @@ export interface MethodOrigins {
   /** The `parallel` of the first `execution_flow: parallel` group that lists the method. */
   readonly parallel: Identifier | undefined;
   readonly settings: { readonly [K in SettingKey]?: Setting<number> };
-  /** The first value of each routing property (`run_if`, `fallback`, `on_error`, `max_failures`, `branch_on`). */
+  /** The first value of each routing property (`run_if`, `fallback`, `on_error`, `max_failures`, `branch_on`, `cache`). */
   readonly routing: GroupRouting;
   /** Whether some group listing the method writes `min_worker_count`, even with an invalid value. */
   readonly minWorkersWritten: boolean;
@@ -42,7 +42,7 @@ export interface MergedSettings {
 }
 
 const settingKeys: readonly SettingKey[] = ["min_worker_count", "max_worker_count", "retries", "timeout", "shard_size"];
-const routingKeys: readonly RoutingKey[] = ["run_if", "fallback", "on_error", "max_failures", "branch_on"];
+const routingKeys: readonly RoutingKey[] = ["run_if", "fallback", "on_error", "max_failures", "branch_on", "cache"];
 
 /** Whether two values of one setting say the same: names and limits by what they say, not where. */
 function sameValue(a: unknown, b: unknown): boolean {
@@ -136,6 +136,7 @@ export function mergeSettings(nodes: readonly string[], groups: readonly GroupFa
       onError: routing.on_error?.value,
       maxFailures: routing.max_failures?.value,
       branchOn: routing.branch_on?.value,
+      cache: routing.cache?.value ?? true,
     });
     origins.set(name, {
       parallel: draft.parallel,

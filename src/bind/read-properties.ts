@@ -20,6 +20,7 @@ import { toMilliseconds } from "../duration.js";
 
 const executionFlows: readonly ExecutionFlow[] = ["sequential", "parallel", "concurrent"];
 const onErrorValues: readonly OnError[] = ["fail", "skip", "settle"];
+const booleanValues: readonly string[] = ["true", "false"];
 
 /**
  * The most workers a method may ask for. No backend can start more: a worker thread
@@ -57,6 +58,7 @@ export const knownProperties = [
   "on_error",
   "max_failures",
   "branch_on",
+  "cache",
 ] as const;
 
 /**
@@ -131,7 +133,7 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
             text,
             key,
             "'sequential', 'parallel' or 'concurrent'",
-            flowHint(value),
+            wordHint(value, key, executionFlows),
           ]);
         }
         break;
@@ -199,6 +201,19 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
         }
         break;
       }
+      case "cache": {
+        if (value.kind === "Identifier" && booleanValues.includes(value.name)) {
+          routing.cache = { value: value.name === "true", property };
+        } else {
+          report(Messages.UnknownValue, value.span, [
+            text,
+            key,
+            "'true' or 'false'",
+            wordHint(value, key, booleanValues),
+          ]);
+        }
+        break;
+      }
       case "max_failures": {
         const limit = maxFailures(value);
         if (limit === undefined) problems.push({ key, property, kind: "invalid" });
@@ -237,14 +252,15 @@ export function valueText(value: Value, source: SourceText): string {
   }
 }
 
-function flowHint(value: Value): string {
-  if (value.kind === "Identifier") return didYouMean(value.name, executionFlows);
+/**
+ * The hint after a value that is none of the `words` a property takes: the right word in
+ * quotes (`execution_flow: "parallel"`) is told to lose them; a near miss, what it misses.
+ */
+function wordHint(value: Value, key: string, words: readonly string[]): string {
+  if (value.kind === "Identifier") return didYouMean(value.name, words);
   if (value.kind === "StringLiteral") {
-    // `execution_flow: "parallel"`: the right word in quotes; say that the quotes are the problem.
-    if ((executionFlows as readonly string[]).includes(value.value)) {
-      return ` Write it without quotes: 'execution_flow: ${value.value};'.`;
-    }
-    return didYouMean(value.value, executionFlows);
+    if (words.includes(value.value)) return ` Write it without quotes: '${key}: ${value.value};'.`;
+    return didYouMean(value.value, words);
   }
   return "";
 }

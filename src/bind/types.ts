@@ -24,8 +24,11 @@ export interface MethodSettings {
   readonly maxFailures: MaxFailures | undefined;
   /** The discriminant its output is routed by (`branch_on`). */
   readonly branchOn: string | undefined;
-  /** `cache: false;`: the method's calls are never stored in a run's journal nor reused. */
-  readonly cache?: boolean | undefined;
+  /**
+   * Whether a run's journal may store the method's calls and reuse them on a resume:
+   * `cache: false;` turns it off; `true` unless a group says so.
+   */
+  readonly cache: boolean;
 }
 
 export interface GraphEdge {

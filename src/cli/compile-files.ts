@@ -60,6 +60,8 @@ export interface FileResult {
   readonly outFile: string | undefined;
   /** Resolved module file of each method, keyed by manifest name. */
   readonly modulePaths: ReadonlyMap<string, string>;
+  /** The files the methods' code hashes were read from (see `TypedPlan.codeFiles`). */
+  readonly codeFiles: readonly string[];
   /** Whether the manifest parsed, so that its modules were looked up. */
   readonly resolved: boolean;
   /** The backend the manifest's `backend …;` statement names. */
@@ -154,7 +156,8 @@ export async function compileSources(
       );
       const fileResult = toFileResult(result, outFile);
       if (cache !== undefined && key !== undefined && compiler.owned !== undefined) {
-        const read = [source.path, ...(await filesRead(compiler.owned, source.path))];
+        // The code hashes read files TypeScript may not have (one only `require` names).
+        const read = [source.path, ...(await filesRead(compiler.owned, source.path)), ...fileResult.codeFiles];
         if (outFile !== undefined) read.push(...(await filesRead(compiler.owned, outFile)));
         cache.store(key, toCache(fileResult), read);
       }
@@ -200,6 +203,7 @@ function toFileResult(result: CompileResult, outFile: string | undefined): FileR
     code: result.code,
     outFile,
     modulePaths,
+    codeFiles: result.typed?.codeFiles ?? [],
     resolved: result.resolution !== undefined,
     backend: result.analysis?.backend,
     inputType: result.typed?.inputType,

@@ -111,7 +111,12 @@ export async function watch(files: readonly string[], options: WatchOptions): Pr
       entry.result = result;
       entry.tsConfig = services.tsConfigOf(key);
       // A manifest that does not parse resolves no module: keep watching those it had.
-      if (result!.resolved) entry.modules = await services.localImports(key, result!.modulePaths.values());
+      // The files the code hashes read too: a change to any of them changes the plan.
+      if (result!.resolved)
+        entry.modules = new Set([
+          ...(await services.localImports(key, result!.modulePaths.values())),
+          ...result!.codeFiles,
+        ]);
       if (result!.code === undefined || result!.outFile === undefined) {
         entry.written = undefined;
       } else if (result!.code !== entry.written) {

@@ -7,6 +7,7 @@
  */
 import type { ModuleHost } from "../resolve/types.js";
 import type { CallShape } from "./call-shape.js";
+import type { SyntaxTree } from "./code-outline.js";
 
 /** The TypeScript versions flowc can type-check with (`--typescript`). */
 export type TypeScriptVersion = 6 | 7;
@@ -85,6 +86,11 @@ export interface ProbeCheck {
   /** The errors of the modules, as the user's tsc reports them (FLOW4012). */
   readonly moduleErrors: readonly EngineDiagnostic[];
   readonly types: ProbeTypes;
+  /**
+   * The syntax tree of `file` (absolute) as the checked program parsed it, for code hashes
+   * (see code-hash.ts); `undefined` when the program has no such file.
+   */
+  syntaxTree(file: string): SyntaxTree | undefined;
   dispose(): void;
 }
 

@@ -19,7 +19,8 @@ import type { SourceText } from "../../grammar/source.js";
 import { resolvedByCall } from "./call-shape.js";
 import { decide, needsDecisions, type Decided } from "./decisions.js";
 import { FlowShape, handedOf } from "./flow-shape.js";
-import { flattenMessage, type EngineDiagnostic, type EngineProject } from "./engine.js";
+import { flattenMessage, type EngineDiagnostic, type EngineProject, type ProbeCheck } from "./engine.js";
+import { codeHashes, diskSources, type CodeHashes } from "./code-hash.js";
 import { literalsOf, type InputProblem } from "./input-check.js";
 import { displayPathFor, moduleTypeErrors, tsConfigErrors } from "./module-errors.js";
 import { JAVASCRIPT_FILE } from "./module-files.js";
@@ -161,10 +162,24 @@ class TypeCheck {
     const checked = this.project.checkProbe(this.probePath(), text, this.moduleFiles());
     try {
       this.addForeign(moduleTypeErrors(checked.moduleErrors, display));
-      return this.interpret(new ProbeAnswers(checked.types, ranges, checked.diagnostics, literals));
+      const code = this.codeHashes(checked);
+      return this.interpret(new ProbeAnswers(checked.types, ranges, checked.diagnostics, literals), code);
     } finally {
       checked.dispose();
     }
+  }
+
+  /** Each method's code hash, read from the modules as the checked program parsed them. */
+  private codeHashes(checked: ProbeCheck): CodeHashes {
+    const methods = this.plan.methods.map((method) => ({
+      name: method.name,
+      exportName: method.exportName,
+      modulePath: this.analysis.resolution.bindings.get(method.name)?.modulePath,
+    }));
+    return codeHashes(
+      methods,
+      diskSources((file) => checked.syntaxTree(file)),
+    );
   }
 
   /**
@@ -247,7 +262,7 @@ class TypeCheck {
     this.sources.push(...found.sources);
   }
 
-  private interpret(answers: ProbeAnswers): TypedPlan {
+  private interpret(answers: ProbeAnswers, code: CodeHashes): TypedPlan {
     const methods = this.plan.methods;
     // What TypeScript cannot read about modules and methods explains any other
     // failure in the probe file, so other failures are reported only without them.
@@ -304,7 +319,8 @@ class TypeCheck {
 
     return {
       analysis: this.analysis,
-      plan: refinedPlan(this.plan, signatures, jsonSafe),
+      plan: refinedPlan(this.plan, signatures, jsonSafe, code.hashes),
+      codeFiles: code.files,
       calls: this.calls,
       sources: this.sources,
       types,
@@ -631,19 +647,21 @@ function documentStart(analysis: Analysis): Span {
 
 /**
  * A new plan whose `takesInput` flags come from the signatures (methods
- * TypeScript could not read keep theirs), and that is `jsonSafe` as proved. The
- * hash covers both, so it is computed again the way the plan builder computes
- * it: plans whose methods are called or whose values travel differently are
- * different plans.
+ * TypeScript could not read keep theirs), with each method's code hash, and that
+ * is `jsonSafe` as proved. The hash covers all three, so it is computed again the
+ * way the plan builder computes it: plans whose methods are called differently,
+ * run other code or whose values travel differently are different plans.
  */
 function refinedPlan(
   plan: PlanDescriptor,
   signatures: ReadonlyMap<string, Signature>,
   jsonSafe: boolean,
+  codeHashes: ReadonlyMap<string, string | null>,
 ): PlanDescriptor {
   const methods = plan.methods.map((method) => ({
     ...method,
     takesInput: signatures.get(method.name)?.takesInput ?? method.takesInput,
+    codeHash: codeHashes.get(method.name) ?? null,
   }));
   const { hash: _previous, ...body } = { ...plan, methods, jsonSafe };
   // Spread over the old plan so that the keys keep their order in printed plans.
@@ -659,6 +677,7 @@ function unchecked(
   return {
     analysis,
     plan,
+    codeFiles: [],
     calls: new Map(),
     sources,
     types: new Map(),

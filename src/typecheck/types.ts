@@ -35,8 +35,16 @@ export interface TypeCheckOptions {
 /** Result of the type-check phase. */
 export interface TypedPlan {
   readonly analysis: Analysis;
-  /** The analysis' plan with `takesInput` read from the real signatures, and `jsonSafe` when proved. */
+  /**
+   * The analysis' plan with `takesInput` read from the real signatures, each method's
+   * `codeHash` (see code-hash.ts), and `jsonSafe` when proved.
+   */
   readonly plan: PlanDescriptor;
+  /**
+   * The files the code hashes were read from (absolute): a compilation answered again
+   * from the rebuild cache needs them unchanged, as it needs the files TypeScript read.
+   */
+  readonly codeFiles: readonly string[];
   /**
    * The generic and overloaded methods, by name, with how many arguments a call of them
    * passes (0, 1 or 2): their output is what TypeScript's call resolution makes of what

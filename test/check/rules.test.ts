@@ -122,6 +122,7 @@ describe("rules", () => {
         onError: undefined,
         maxFailures: undefined,
         branchOn: undefined,
+        cache: true,
       });
     });
 
@@ -144,6 +145,44 @@ describe("rules", () => {
         },
       ]);
       expect(relatedAt(source, diagnostics[0]!)).toEqual(["1:45 'timeout' of 'b' is first set here."]);
+    });
+
+    it("reads `cache: false;` into the method's settings and the plan; every other method caches", () => {
+      const { diagnostics, analysis } = runCheck(`
+        fetch, store { execution_flow: sequential; }
+        fetch { cache: false; }
+        store { cache: true; }
+      `);
+      expect(diagnostics).toEqual([]);
+      expect(analysis.settings.get("fetch")?.cache).toBe(false);
+      expect(analysis.settings.get("store")?.cache).toBe(true);
+      expect(analysis.plan?.methods.map((m) => [m.name, m.cache, m.codeHash])).toEqual([
+        ["fetch", false, null],
+        ["store", true, null],
+      ]);
+    });
+
+    it("refuses a `cache` value that is no boolean, with the word it misses", () => {
+      const text =
+        'a, b, c, d { execution_flow: sequential; }\na { cache: flase; }\nb { cache: "true"; }\nc { cache: 0; }\nd { cache: no; }';
+      expect(messages(text)).toEqual([
+        "2007 'flase' is not a valid value for 'cache'; expected 'true' or 'false'. Did you mean 'false'?",
+        "2007 '\"true\"' is not a valid value for 'cache'; expected 'true' or 'false'. Write it without quotes: 'cache: true;'.",
+        "2007 '0' is not a valid value for 'cache'; expected 'true' or 'false'.",
+        "2007 'no' is not a valid value for 'cache'; expected 'true' or 'false'.",
+      ]);
+    });
+
+    it("refuses a method cached in one group and not in another (FLOW3005)", () => {
+      const { source, diagnostics } = runCheck(
+        "a, b { execution_flow: sequential; cache: false; }\nb { cache: true; }\na { cache: false; }",
+      );
+      expect(diagnostics.map((d) => [d.message, ...relatedAt(source, d)])).toEqual([
+        [
+          "'cache' of 'b' is set to 'true' here but to 'false' at etl.flow:1:43.",
+          "1:43 'cache' of 'b' is first set here.",
+        ],
+      ]);
     });
 
     it("relates a repeated name and a repeated property to their first occurrence", () => {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   renameSync,
@@ -13,7 +14,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { cliPath, flowc as flowcOnce, root } from "./helpers.js";
+import { cliPath, flowc as flowcOnce, nodeProject, root } from "./helpers.js";
 
 /**
  * `flowc check --watch` and `flowc build --watch` through the real binary, on a
@@ -157,6 +158,46 @@ describe("flowc build --watch", () => {
     flowc.signal("SIGTERM");
     expect(await flowc.exited).toBe(0);
     expect(flowc.stderr).not.toMatch(/internal error|^\s+at /m);
+  }, 240_000);
+});
+
+describe("flowc build --watch and code hashes", () => {
+  it("writes the runner again when a file only the code hash reads changes (one `require` names)", async () => {
+    const dir = join(scratch, "code-hash");
+    mkdirSync(dir);
+    nodeProject(dir);
+    writeFileSync(join(dir, "etl.flow"), "extract, load { execution_flow: sequential; }\n");
+    writeFileSync(
+      join(dir, "etl.methods.ts"),
+      [
+        'import { createRequire } from "node:module";',
+        "const require = createRequire(import.meta.url);",
+        'export function extract(n: number): number { return n + (require("./table.cjs") as { base: number }).base; }',
+        "export function load(n: number): string { return String(n); }",
+        "",
+      ].join("\n"),
+    );
+    const table = join(dir, "table.cjs");
+    writeFileSync(table, "exports.base = 10;\n");
+    const flowc = watchFlowc(["build", "--watch", "etl.flow"], dir);
+    // The manifest, the methods, table.cjs and the tsconfig.
+    expect(await flowc.waitFor(STATUS)).toMatch(
+      /^wrote etl\.flow\.ts\n\[\d\d:\d\d:\d\d\] 0 errors, watching 4 files\n$/,
+    );
+    const written = readFileSync(join(dir, "etl.flow.ts"), "utf8");
+
+    writeFileSync(table, "exports.base = 20;\n");
+    expect(await flowc.waitFor(STATUS)).toMatch(
+      /^\[\d\d:\d\d:\d\d\] table\.cjs changed: checking 1 manifest\nwrote etl\.flow\.ts\n.* 0 errors, watching 4 files\n$/,
+    );
+    const rewritten = readFileSync(join(dir, "etl.flow.ts"), "utf8");
+    expect(rewritten).not.toBe(written);
+    // Only the plan's hashes changed: its hash and the code hash of `extract`.
+    const lines = (code: string) => code.split("\n").filter((line) => /hash/i.test(line));
+    expect(lines(rewritten).filter((line) => !lines(written).includes(line))).toHaveLength(2);
+
+    flowc.signal("SIGTERM");
+    expect(await flowc.exited).toBe(0);
   }, 240_000);
 });
 

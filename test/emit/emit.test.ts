@@ -122,6 +122,7 @@ describe("emit: user text never becomes code", () => {
     const typed = {
       analysis: { ...base, resolution: { ...base.resolution, bindings } },
       plan: { ...plan, methods, edges: [{ from: "a", to: weird }], sinks: [weird] },
+      codeFiles: [],
       // As a generic method, the hostile one is also called in the runner's `calls` function.
       calls: new Map([[weird, 2 as const]]),
       types: new Map(),

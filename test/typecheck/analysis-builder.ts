@@ -232,6 +232,7 @@ export function buildAnalysis(manifestPath: string, text: string, options: Build
       onError: undefined,
       maxFailures: undefined,
       branchOn: undefined,
+      cache: true,
     });
   }
   const concurrentPairs = new Set<string>();

@@ -9,6 +9,7 @@ import type {
   TypeScriptEngine,
 } from "../engine.js";
 import { onDisk } from "../project.js";
+import { syntaxKinds, type SyntaxNode, type SyntaxTree } from "../code-outline.js";
 import { localImports } from "./local-imports.js";
 import { createTypeScriptHost } from "./module-host.js";
 import { typeScript6ModuleFormat } from "./module-format.js";
@@ -95,12 +96,20 @@ function checkProbe(project: Project, probePath: string, text: string, modules: 
         return moduleFile === undefined || moduleFile.isDeclarationFile ? [] : errorsOf(program, moduleFile);
       }),
       types: probeTypes(program, file),
+      syntaxTree: (module) => syntaxTreeOf(program, module),
       dispose: () => project.removeSourceFile(sourceFile),
     };
   } catch (error) {
     project.removeSourceFile(sourceFile);
     throw error;
   }
+}
+
+const KINDS = syntaxKinds(ts.SyntaxKind);
+
+function syntaxTreeOf(program: ts.Program, file: string): SyntaxTree | undefined {
+  const tree = program.getSourceFile(file);
+  return tree === undefined ? undefined : { root: tree as unknown as SyntaxNode, kinds: KINDS };
 }
 
 function errorsOf(program: ts.Program, file: ts.SourceFile): EngineDiagnostic[] {

@@ -8,7 +8,9 @@ import {
   type Symbol as NativeSymbol,
   type Type,
 } from "typescript/unstable/sync";
+import { SyntaxKind } from "typescript/unstable/ast";
 import type { ModuleHost } from "../../resolve/types.js";
+import { syntaxKinds, type SyntaxNode } from "../code-outline.js";
 import type { CallShape } from "../call-shape.js";
 import type { EngineDiagnostic, EngineProject, MessageChain, ModuleFormat, ProbeCheck, ProbeTypes } from "../engine.js";
 import { moduleFormatOf } from "../module-format.js";
@@ -16,6 +18,8 @@ import { DEFAULT_SETTINGS, NO_INPUTS, onDisk, OVERRIDES } from "../project.js";
 import { QUALIFIED_PRINT_FLAGS, typeScript7Model } from "./model.js";
 import { localFilesOf, nativeModuleHost, type ModuleProject, type NativeModuleHost } from "./modules.js";
 import type { NativeSession } from "./session.js";
+
+const KINDS = syntaxKinds(SyntaxKind);
 
 /** The declarations the probe file makes: `const __flowc_…` at the top or in a question's function. */
 const PROBE_DECLARATION = /\bconst (__flowc_\w+)/g;
@@ -110,6 +114,10 @@ export class NativeProject implements EngineProject, ModuleProject {
           inProgram.has(module) && !/\.d\.[cm]?ts$/.test(module) ? errorsOf(module) : [],
         ),
         types: probeTypes(project, probePath, text),
+        syntaxTree(file) {
+          const tree = program.getSourceFile(file);
+          return tree === undefined ? undefined : { root: tree as unknown as SyntaxNode, kinds: KINDS };
+        },
         dispose,
       };
     } catch (error) {
