@@ -13,6 +13,7 @@ import {
   failingBook,
   methodEnd,
   methodStart,
+  reused,
   ROUTED_STAGES,
   routedRun,
   runEnd,
@@ -74,6 +75,21 @@ describe("the reducer over a run", () => {
     expect(itemsPerSecond(count, 1025)).toBeCloseTo(1000 / 15, 6);
     expect(stage(state, "split").status).toBe("done");
     expect(stage(state, "merge").status).toBe("waiting");
+  });
+
+  it("counts items a resumed run reused as done, and as no calls", () => {
+    const spec = { method: "count", shard: 0, first: 8, count: 2, worker: 1 };
+    const state = fold([
+      runStart(0),
+      methodStart(1, "count", 10),
+      reused(1, "count", 8, 10),
+      shardStart(2, spec),
+      shardEnd(6, spec, true, [2, 2]),
+      methodEnd(6, "count"),
+      runEnd(7),
+    ]);
+    const summary = summarizeStage(stage(state, "count"));
+    expect(summary).toMatchObject({ done: 10, reused: 8, calls: 2, items: 10 });
   });
 
   it("summarizes each stage when the run is over", () => {

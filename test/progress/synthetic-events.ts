@@ -96,6 +96,13 @@ export const tolerated = (
   counts: { readonly failed: number; readonly recovered: number; readonly items: number },
   indices: readonly number[],
 ): FlowEvent => ({ type: "items:tolerated", ...base(time), method, ...counts, indices });
+export const reused = (time: number, method: string, count: number, calls: number): FlowEvent => ({
+  type: "calls:reused",
+  ...base(time),
+  method,
+  reused: count,
+  calls,
+});
 export const workerUp = (time: number, worker: number): FlowEvent => ({
   type: "worker:up",
   ...base(time),

@@ -12,7 +12,7 @@ export interface StageSummary {
   /** Items of a parallel stage, 1 for a single method; `undefined` if it never started. */
   readonly items: number | undefined;
   readonly done: number;
-  /** Attempts made: successful calls, retried attempts and calls that failed for good. */
+  /** Attempts made: successful calls, retried attempts and calls that failed for good (calls reused are none). */
   readonly calls: number;
   /** From the stage's start to its end, in milliseconds. */
   readonly wallMs: number | undefined;
@@ -79,7 +79,7 @@ export function summarizeStage(stage: StageProgress): StageSummary {
     status: stage.status,
     items: stage.total,
     done: stage.done,
-    calls: stage.done + stage.retries + stage.failures,
+    calls: Math.max(0, stage.done - stage.reused) + stage.retries + stage.failures,
     wallMs,
     p50Ms: percentile(stage.durations, 50),
     p95Ms: percentile(stage.durations, 95),
