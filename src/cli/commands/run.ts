@@ -154,13 +154,18 @@ async function runWithJournal(
   );
   // The CLI records the trace itself rather than through the run's `trace` option, to report an unwritable path as usage.
   const recorder = options.trace === undefined ? undefined : createTraceRecorder();
-  const onEvent =
-    recorder === undefined
-      ? display.onEvent
-      : (event: FlowEvent) => {
-          recorder.onEvent(event);
-          display.onEvent(event);
-        };
+  // Outputs the journal could not store: said once the display is done, so as not to break a live view.
+  const unstored: string[] = [];
+  const onEvent = (event: FlowEvent): void => {
+    recorder?.onEvent(event);
+    display.onEvent(event);
+    if (event.type === "journal:warning") unstored.push(describeRunError(event.error));
+  };
+  const stopDisplay = (): void => {
+    display.stop();
+    for (const warning of unstored)
+      process.stderr.write(`flowc: warning: ${warning} Its calls will run again on resume.\n`);
+  };
   const controller = new AbortController();
   const cancel = () => controller.abort(new Error("interrupted (SIGINT)"));
   process.once("SIGINT", cancel);
@@ -170,11 +175,11 @@ async function runWithJournal(
     process.stderr.write(`flowc: ${resumeHint(file, journal, options.journal)}\n`);
   try {
     const output = await runner.run(input, { signal: controller.signal, onEvent, ...journal?.runOptions });
-    display.stop();
+    stopDisplay();
     status = printOutput(output);
     display.printSummary();
   } catch (error) {
-    display.stop();
+    stopDisplay();
     display.printSummary();
     process.stderr.write(`flowc: run failed: ${describeRunError(error)}\n`);
     if (journal !== undefined && options.quiet === true)
