@@ -3,9 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { FlowEvent, Runner, RunnerOptions } from "../../stdlib/api.js";
-import type { RunStore } from "../../stdlib/journal/store.js";
 import { CancelledError } from "../../stdlib/errors.js";
-import { createRunner, runOnce, sharedRunner } from "../../stdlib/index.js";
+import { createRunner, runOnce, sharedRunner, sqliteStore } from "../../stdlib/index.js";
 import { chain } from "./plans.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "flowc-run-once-"));
@@ -96,7 +95,7 @@ describe("sharedRunner", () => {
       moduleBase: new URL(".", import.meta.url),
       modules: {},
       onEvent: () => undefined,
-      store: {} as RunStore,
+      store: sqliteStore(join(scratch, "journal")),
     };
     const { create, seen } = recordingFactory();
     const shared = sharedRunner(create);
@@ -112,6 +111,7 @@ describe("sharedRunner", () => {
     expect(await shared.run(1, notAnOption)).toBe(4);
     expect(seen.created).toBe(created);
     await shared.close();
+    await every.store.close();
   });
 
   it("keeps its runner usable after a cancelled run", async () => {

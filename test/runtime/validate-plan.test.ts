@@ -31,7 +31,7 @@ describe("createRunner refuses inconsistent plans", () => {
     const error = refusal({ ...base, format: 1 } as unknown as PlanDescriptor);
     expect(error.code).toBe(ErrorCode.InvalidPlan);
     expect(error.message).toBe(
-      "Plan 'test' is invalid: format 1 is not supported (expected 4); rebuild it with this version of flowc.",
+      "Plan 'test' is invalid: format 1 is not supported (expected 5); rebuild it with this version of flowc.",
     );
   });
 

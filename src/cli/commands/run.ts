@@ -182,8 +182,6 @@ async function runWithJournal(
     stopDisplay();
     display.printSummary();
     process.stderr.write(`flowc: run failed: ${describeRunError(error)}\n`);
-    if (journal !== undefined && options.quiet === true)
-      process.stderr.write(`flowc: ${resumeHint(file, journal, options.journal)}\n`);
     if (options.quiet !== true) {
       for (const thrown of failedCalls(error)) {
         for (const frame of userFrames(thrown, process.cwd())) process.stderr.write(`    ${frame}\n`);
