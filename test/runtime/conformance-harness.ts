@@ -3,11 +3,12 @@
  * share: the runner factory, which closes every runner a test makes, and a
  * compact view of events for order assertions.
  */
-import { afterEach, beforeEach } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import {
   createRunner,
   type AnyMethod,
   type Backend,
+  type BackendMethod,
   type BackendSession,
   type FlowEvent,
   type MethodTable,
@@ -58,31 +59,42 @@ export function conformanceRunners(makeBackend: () => Backend): Make {
   };
 }
 
-/** Opens a session of the backend under test on `plan`, as a runner would, with room for two calls at once. */
-export type OpenSession = (plan: PlanDescriptor, methods: Record<string, AnyMethod>) => Promise<BackendSession>;
+/** Opening a backend (a pool of threads, workers on Redis) on a loaded machine: well beyond a test's own time. */
+const OPENING = 60_000;
 
 /**
- * Like {@link conformanceRunners}, for sections that drive a backend's
- * methods themselves (what the scheduler asks of them that no runner option
- * reaches): returns what opens sessions, closed after each test.
+ * For sections that drive a backend's methods themselves (what the scheduler
+ * asks of them that no runner option reaches): opens one session of the
+ * backend on `plan` for the whole section, as a runner would with room for
+ * two calls at once, and closes it after; shared state is zeroed before each
+ * test. Returns the bound method of each of the plan's methods, by name.
  */
-export function conformanceSessions(makeBackend: () => Backend): OpenSession {
-  const sessions: BackendSession[] = [];
-  beforeEach(() => {
-    shared.reset();
-  });
-  afterEach(async () => {
-    await Promise.all(sessions.splice(0).map((session) => session.close()));
-  });
-  return async (plan, methods) => {
-    const session = await makeBackend().open(plan, methods as MethodTable, {
+export function conformanceSession(
+  makeBackend: () => Backend,
+  plan: PlanDescriptor,
+  methods: Record<string, AnyMethod>,
+): (name: string) => BackendMethod {
+  let session: BackendSession | undefined;
+  const bound = new Map<string, BackendMethod>();
+  beforeAll(async () => {
+    session = await makeBackend().open(plan, methods as MethodTable, {
       workers: 2,
       retryBackoff: { baseMs: 1, maxMs: 4 },
       moduleBase: undefined,
       modules: FIXTURE_MODULES,
     });
-    sessions.push(session);
-    return session;
+    for (const method of plan.methods) bound.set(method.name, session.method(method));
+  }, OPENING);
+  afterAll(async () => {
+    await session?.close();
+  });
+  beforeEach(() => {
+    shared.reset();
+  });
+  return (name) => {
+    const method = bound.get(name);
+    if (method === undefined) throw new Error(`the section's plan has no method '${name}' (or it did not open)`);
+    return method;
   };
 }
 

@@ -20,12 +20,11 @@ import {
 } from "../../stdlib/index.js";
 import { collectThenMap } from "../../stdlib/collect-stream.js";
 import { ItemFailure } from "../../stdlib/errors.js";
-import type { PlanDescriptor } from "../../stdlib/plan.js";
 import * as fixtures from "../fixtures/threads/conformance.methods.js";
 import { shared } from "../fixtures/threads/shared-state.js";
-import { conformanceSessions, HANG, type OpenSession } from "./conformance-harness.js";
+import { conformanceSession, HANG } from "./conformance-harness.js";
 import { settle } from "./latch.js";
-import { buildPlan, type MethodSpec } from "./plans.js";
+import { buildPlan } from "./plans.js";
 
 /** The scope of one run, as the scheduler gives it to a backend: events kept when `listen`, cancelled on demand. */
 class TestScope implements CallScope {
@@ -60,18 +59,36 @@ class DoneLog {
   }
 }
 
-/** The parallel method `each` of a plan of its own, exported by the fixture module as `exportName`. */
-async function bind(
-  open: OpenSession,
-  exportName: keyof typeof fixtures,
-  spec: MethodSpec = {},
-): Promise<BackendMethod> {
-  const plan: PlanDescriptor = buildPlan({ each: { mode: "parallel", minWorkers: 2, exportName, ...spec } });
-  const session = await open(plan, { each: fixtures[exportName] as (...args: never[]) => unknown });
-  const method = plan.methods[0];
-  if (method === undefined) throw new Error("the test plan has no method");
-  return session.method(method);
-}
+/**
+ * The section's parallel methods, one plan for all of its tests (opening a
+ * backend is what takes time): in a chain, so that the plan needs no more
+ * than two workers at once. Shard sizes put several items in a shard where
+ * the backend makes shards.
+ */
+const PLAN = buildPlan(
+  {
+    double: { mode: "parallel", minWorkers: 2, shardSize: 4 },
+    retried: { mode: "parallel", minWorkers: 2, retries: 1, shardSize: 6, exportName: "failOnceOn2" },
+    failing: { mode: "parallel", minWorkers: 2, shardSize: 3, exportName: "failOn17" },
+    failingRetried: { mode: "parallel", minWorkers: 2, retries: 1, shardSize: 3, exportName: "failOn17" },
+    recorded: { mode: "parallel", minWorkers: 2, shardSize: 2, exportName: "recordContext" },
+  },
+  [
+    ["double", "retried"],
+    ["retried", "failing"],
+    ["failing", "failingRetried"],
+    ["failingRetried", "recorded"],
+  ],
+  "maps",
+);
+
+const METHODS = {
+  double: fixtures.double,
+  retried: fixtures.failOnceOn2,
+  failing: fixtures.failOn17,
+  failingRetried: fixtures.failOn17,
+  recorded: fixtures.recordContext,
+};
 
 /** A stream that numbers each item in `indices` as it yields it, as a resumed stage's stream would. */
 function* numbered(items: readonly (readonly [number, unknown])[], indices: number[]): Generator<unknown> {
@@ -83,6 +100,7 @@ function* numbered(items: readonly (readonly [number, unknown])[], indices: numb
 
 /** A parallel method given a stream runs on `mapStream`, or on the array it is collected into. */
 function mapStream(
+  name: string,
   method: BackendMethod,
   stream: Iterable<unknown>,
   scope: CallScope,
@@ -90,7 +108,7 @@ function mapStream(
 ): Promise<unknown[]> {
   return method.mapStream !== undefined
     ? method.mapStream(stream, 2, scope, options)
-    : collectThenMap("each", method, stream, 2, scope, options);
+    : collectThenMap(name, method, stream, 2, scope, options);
 }
 
 /**
@@ -112,12 +130,12 @@ function expectShardsNumbered(events: readonly FlowEvent[], indices: readonly nu
 
 export function describeMaps(makeBackend: () => Backend): void {
   describe("map options", () => {
-    const open = conformanceSessions(makeBackend);
+    const bound = conformanceSession(makeBackend, PLAN, METHODS);
 
     it(
       "tells done of every output once, with its position, before the map resolves",
       async () => {
-        const method = await bind(open, "double", { shardSize: 4 });
+        const method = bound("double");
         const items = Array.from({ length: 40 }, (_, i) => i);
         const log = new DoneLog();
         const outputs = await method.map(items, 2, new TestScope(false), { done: log.done });
@@ -133,7 +151,7 @@ export function describeMaps(makeBackend: () => Backend): void {
     it(
       "tells done once of an item that succeeds on a retry, and of the items of its shard",
       async () => {
-        const method = await bind(open, "failOnceOn2", { retries: 1, shardSize: 6 });
+        const method = bound("retried");
         const items = [0, 1, 2, 3, 4, 5];
         const log = new DoneLog();
         await expect(method.map(items, 2, new TestScope(true), { done: log.done })).resolves.toEqual(items);
@@ -146,7 +164,7 @@ export function describeMaps(makeBackend: () => Backend): void {
     it(
       "with tolerate, tells done of the items that succeeded and failed of the others, by position",
       async () => {
-        const method = await bind(open, "failOn17", { shardSize: 3 });
+        const method = bound("failing");
         const items = [15, 16, 17, 18, 17, 19];
         const log = new DoneLog();
         const failed: number[] = [];
@@ -163,7 +181,7 @@ export function describeMaps(makeBackend: () => Backend): void {
         ]);
         expect(failed.sort((x, y) => x - y)).toEqual([2, 4]);
         expect(outputs[2]).toBeInstanceOf(ItemFailure);
-        expect((outputs[4] as ItemFailure).error).toMatchObject({ method: "each", item: 4, attempts: 1 });
+        expect((outputs[4] as ItemFailure).error).toMatchObject({ method: "failing", item: 4, attempts: 1 });
         expect(outputs.filter((output) => !(output instanceof ItemFailure))).toEqual([15, 16, 18, 19]);
       },
       HANG,
@@ -172,7 +190,7 @@ export function describeMaps(makeBackend: () => Backend): void {
     it(
       "rejects at the first failed item when given done and failed but not tolerate",
       async () => {
-        const method = await bind(open, "failOn17", { shardSize: 2 });
+        const method = bound("failing");
         const failed: number[] = [];
         for (const tolerate of [undefined, false]) {
           const error = await method
@@ -183,7 +201,7 @@ export function describeMaps(makeBackend: () => Backend): void {
             })
             .catch((e: unknown) => e);
           expect(error).toBeInstanceOf(MethodError);
-          expect(error).toMatchObject({ method: "each", item: 1, attempts: 1 });
+          expect(error).toMatchObject({ method: "failing", item: 1, attempts: 1 });
         }
         expect(failed).toEqual([]);
       },
@@ -193,7 +211,7 @@ export function describeMaps(makeBackend: () => Backend): void {
     it(
       "fails the map with what done throws",
       async () => {
-        const method = await bind(open, "double", { shardSize: 2 });
+        const method = bound("double");
         const broken = new Error("journal full");
         const done = (position: number): void => {
           if (position === 2) throw broken;
@@ -206,7 +224,7 @@ export function describeMaps(makeBackend: () => Backend): void {
     it(
       "names items by indices: a call's ctx.item, its shard's first item, and done still by position",
       async () => {
-        const method = await bind(open, "recordContext", { shardSize: 2 });
+        const method = bound("recorded");
         const indices = [3, 4, 9, 20, 21];
         const scope = new TestScope(true);
         const log = new DoneLog();
@@ -230,12 +248,14 @@ export function describeMaps(makeBackend: () => Backend): void {
     it(
       "names a failed item by indices in its MethodError and its call:retry and call:fail",
       async () => {
-        const method = await bind(open, "failOn17", { retries: 1, shardSize: 3 });
+        const method = bound("failingRetried");
         const scope = new TestScope(true);
         const error = await method.map([5, 17, 6], 2, scope, { indices: [10, 40, 41] }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(MethodError);
-        expect(error).toMatchObject({ method: "each", item: 40, attempts: 2 });
-        expect((error as MethodError).message).toBe("Method 'each' failed on item 40 after 2 attempts: bad row");
+        expect(error).toMatchObject({ method: "failingRetried", item: 40, attempts: 2 });
+        expect((error as MethodError).message).toBe(
+          "Method 'failingRetried' failed on item 40 after 2 attempts: bad row",
+        );
         const calls = scope.events.flatMap((event) =>
           event.type === "call:retry" || event.type === "call:fail" ? [[event.type, event.item]] : [],
         );
@@ -250,7 +270,7 @@ export function describeMaps(makeBackend: () => Backend): void {
     it(
       "with tolerate and indices, numbers a failed item's error by indices and tells failed its position",
       async () => {
-        const method = await bind(open, "failOn17", { shardSize: 3 });
+        const method = bound("failing");
         const failed: number[] = [];
         const log = new DoneLog();
         const outputs = await method.map([17, 1, 17], 2, new TestScope(true), {
@@ -271,7 +291,7 @@ export function describeMaps(makeBackend: () => Backend): void {
     it(
       "numbers the items of a stream by the indices set as each is read",
       async () => {
-        const method = await bind(open, "recordContext", { shardSize: 2 });
+        const method = bound("recorded");
         const indices: number[] = [];
         const scope = new TestScope(true);
         const log = new DoneLog();
@@ -284,7 +304,9 @@ export function describeMaps(makeBackend: () => Backend): void {
           ],
           indices,
         );
-        await expect(mapStream(method, stream, scope, { indices, done: log.done })).resolves.toEqual([10, 20, 30, 40]);
+        await expect(mapStream("recorded", method, stream, scope, { indices, done: log.done })).resolves.toEqual([
+          10, 20, 30, 40,
+        ]);
         await shared.recorded(4);
         const seen = shared.records().map((record) => (record as { item: number }).item);
         expect(seen.sort((x, y) => x - y)).toEqual([4, 6, 7, 11]);
@@ -297,7 +319,7 @@ export function describeMaps(makeBackend: () => Backend): void {
     it(
       "names a failed item of a stream by the indices set as it was read",
       async () => {
-        const method = await bind(open, "failOn17");
+        const method = bound("failing");
         const indices: number[] = [];
         const stream = numbered(
           [
@@ -307,9 +329,11 @@ export function describeMaps(makeBackend: () => Backend): void {
           ],
           indices,
         );
-        const error = await mapStream(method, stream, new TestScope(false), { indices }).catch((e: unknown) => e);
+        const error = await mapStream("failing", method, stream, new TestScope(false), { indices }).catch(
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(MethodError);
-        expect(error).toMatchObject({ method: "each", item: 31, attempts: 1 });
+        expect(error).toMatchObject({ method: "failing", item: 31, attempts: 1 });
       },
       HANG,
     );
