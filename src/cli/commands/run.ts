@@ -159,7 +159,7 @@ async function runWithJournal(
   const onEvent = (event: FlowEvent): void => {
     recorder?.onEvent(event);
     display.onEvent(event);
-    if (event.type === "journal:warning") unstored.push(describeRunError(event.error));
+    if (event.type === "journal:warning" && options.quiet !== true) unstored.push(describeRunError(event.error));
   };
   const stopDisplay = (): void => {
     display.stop();
