@@ -1,11 +1,12 @@
 /**
  * The type-check phase: one probe of a manifest's methods put to TypeScript, and what its
- * answers mean for every edge, predicate, fallback and value in transit.
+ * answers mean for every edge, predicate, fallback and value in transit or in a run's
+ * journal; with each method's code hash, read from the program the probe was checked in.
  *
  * Longer than most files here: it is one class whose questions share the state of one
  * probe (which methods could not be read, which edges already failed); how the answers are
- * read back, how TypeScript's messages are worded and how skips and branches are decided
- * live in probe-answers.ts, type-messages.ts and decisions.ts.
+ * read back, how TypeScript's messages are worded, how skips and branches are decided and
+ * how code is hashed live in probe-answers.ts, type-messages.ts, decisions.ts and code-hash.ts.
  */
 import path from "node:path";
 import type { Identifier, Span } from "../../grammar/ast.js";
