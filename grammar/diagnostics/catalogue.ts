@@ -345,6 +345,12 @@ export const Messages = {
     severity: "error",
     message: "'{0}' accepts no variant of the output of '{1}' ('{2}'), so 'branch_on: {3}' never routes to it.",
   },
+  NotStorable: {
+    code: 4024,
+    severity: "warning",
+    message:
+      "The output of '{0}' cannot be stored in a run's journal, which keeps {1}: {2}. Its calls will be neither stored nor reused on --resume; write 'cache: false;' for '{0}', or return plain data.",
+  },
 } as const satisfies Record<string, DiagnosticMessage>;
 
 export type MessageName = keyof typeof Messages;

@@ -152,12 +152,14 @@ class Reach {
   /** Involved modules, in the order they were found. */
   private readonly involved = new Map<string, Involved>();
   private readonly work: (() => void)[] = [];
+  /** Exports looked up (`file\0name`): re-exports that go round in circles end. */
+  private readonly exported = new Set<string>();
 
   constructor(private readonly modules: ModuleReader) {}
 
   hashOf(file: string, exportName: string): string {
     this.exportOf(file, exportName);
-    for (let task = this.work.shift(); task !== undefined; task = this.work.shift()) task();
+    for (let next = 0; next < this.work.length; next++) this.work[next]!();
     const hash = createHash("sha256");
     const add = (tag: string, text: string) => hash.update(`${tag}:${text.length}:`).update(text);
     for (const [file, involved] of this.involved) {
@@ -247,6 +249,9 @@ class Reach {
 
   /** The declaration behind the export `name` of `file`. */
   private exportOf(file: string, name: string): void {
+    const key = `${file}\0${name}`;
+    if (this.exported.has(key)) return;
+    this.exported.add(key);
     this.involve(file);
     const outline = this.modules.outline(file);
     if (outline === undefined || outline.exportEquals) {

@@ -1,11 +1,12 @@
 /**
  * The type-check phase: one probe of a manifest's methods put to TypeScript, and what its
- * answers mean for every edge, predicate, fallback and value in transit.
+ * answers mean for every edge, predicate, fallback and value in transit or in a run's
+ * journal; with each method's code hash, read from the program the probe was checked in.
  *
  * Longer than most files here: it is one class whose questions share the state of one
  * probe (which methods could not be read, which edges already failed); how the answers are
- * read back, how TypeScript's messages are worded and how skips and branches are decided
- * live in probe-answers.ts, type-messages.ts and decisions.ts.
+ * read back, how TypeScript's messages are worded, how skips and branches are decided and
+ * how code is hashed live in probe-answers.ts, type-messages.ts, decisions.ts and code-hash.ts.
  */
 import path from "node:path";
 import type { Identifier, Span } from "../../grammar/ast.js";
@@ -309,7 +310,8 @@ class TypeCheck {
     const inputType = this.checkRunInput(answers, signatures);
     const inputProblems = this.judgeGivenInput(answers, inputType);
     const outputType = this.unreadable.size === 0 ? answers.printDeclared(probeNames.runOutput) : "unknown";
-    this.checkTransport(answers, signatures);
+    const excused = this.checkTransport(answers, signatures);
+    this.checkJournal(answers, excused);
 
     // Proved only when every method was read and nothing failed: an error anywhere leaves a value unchecked.
     const jsonSafe =
@@ -510,10 +512,16 @@ class TypeCheck {
    * With `bullmq`, a value a method produces that is typed `any` or `unknown` (or has such
    * parts) is a warning (FLOW4009) unless the edge already has an error: it cannot be proved
    * to survive, but need not fail either, so it does not keep the plan from `jsonSafe`.
+   *
+   * Returns the methods the journal's check leaves alone (see `checkJournal`): those whose
+   * output an error refuses or does not fit what receives it, and those whose output is an iterable a parallel method reads
+   * item by item (a generator), which no journal keeps: a resumed run calls them again to
+   * read it, while the parallel method's calls are reused.
    */
-  private checkTransport(answers: ProbeAnswers, signatures: ReadonlyMap<string, Signature>): void {
+  private checkTransport(answers: ProbeAnswers, signatures: ReadonlyMap<string, Signature>): Set<string> {
     const backend = this.options.backend;
-    if (this.unreadable.size > 0) return;
+    const excused = new Set<string>();
+    if (this.unreadable.size > 0) return excused;
     const mode: TransportMode = backend === "bullmq" ? "json" : "clone";
     const message =
       mode === "json"
@@ -531,23 +539,28 @@ class TypeCheck {
       from: string,
       to: string,
       sent: "produced" | "accepted" = "produced",
-    ): void => {
+    ): boolean => {
       const findings = answers.transportHazards(declared, mode, root);
-      if (findings === undefined) return;
+      if (findings === undefined) return false;
       if (findings.hazards.length > 0) {
         this.report(message, at, [from, to, this.relativeImports(describeHazards(findings))]);
-        return;
+        return message.severity === "error";
       }
       // A method that accepts `unknown` accepts whatever JSON makes of the run's input; a value a
       // method produces as `unknown` may be anything, which nothing proves to survive.
       if (mode === "json" && sent === "produced" && findings.unproven.length > 0) {
         this.report(Messages.JsonSafetyUnproven, at, [from, to, this.relativeImports(describeUnproven(findings))]);
       }
+      return false;
     };
 
     for (const edge of this.analysis.graph.edges) {
       const sender = indexOf.get(edge.from);
-      if (sender === undefined || this.mistyped.has(edge.to)) continue;
+      if (sender === undefined) continue;
+      if (this.mistyped.has(edge.to)) {
+        excused.add(edge.from);
+        continue;
+      }
       const fromParallel = parallel(edge.from);
       const toParallel = parallel(edge.to);
       if (mode === "clone" && !fromParallel && !toParallel) continue;
@@ -558,9 +571,11 @@ class TypeCheck {
       if (root === "items" && receiver !== undefined && !answers.isArrayLike(probeNames.output(sender))) {
         // An iterable's items are what it yields, each sent as a value; the iterable stays here.
         inspect(probeNames.item(receiver), "value", edge.declaration, `'${edge.from}'`, `'${edge.to}'`);
+        excused.add(edge.from);
         continue;
       }
-      inspect(probeNames.output(sender), root, edge.declaration, `'${edge.from}'`, `'${edge.to}'`);
+      if (inspect(probeNames.output(sender), root, edge.declaration, `'${edge.from}'`, `'${edge.to}'`))
+        excused.add(edge.from);
     }
     for (const { method, how } of this.shape.runInputTakers()) {
       const name = method.name;
@@ -577,7 +592,31 @@ class TypeCheck {
     for (const name of this.plan.sinks) {
       const index = indexOf.get(name);
       if (index === undefined || (mode === "clone" && !parallel(name))) continue;
-      inspect(probeNames.output(index), "value", this.mention(name), `'${name}'`, "the run's output");
+      if (inspect(probeNames.output(index), "value", this.mention(name), `'${name}'`, "the run's output"))
+        excused.add(name);
+    }
+    return excused;
+  }
+
+  /**
+   * FLOW4024: a method a run's journal may keep (`cache` on) whose output does not survive
+   * the copy the journal stores: JSON with `bullmq`, a structured clone otherwise. Its calls
+   * are then neither stored nor reused. Not said of a method whose input does not fit, nor of
+   * those `excused` (see `checkTransport`).
+   */
+  private checkJournal(answers: ProbeAnswers, excused: ReadonlySet<string>): void {
+    if (this.unreadable.size > 0) return;
+    const mode: TransportMode = this.options.backend === "bullmq" ? "json" : "clone";
+    for (const [index, method] of this.plan.methods.entries()) {
+      // What a method that receives the wrong value returns is beside the point (and unknown, for a call).
+      if (!method.cache || excused.has(method.name) || this.mistyped.has(method.name)) continue;
+      const findings = answers.transportHazards(probeNames.output(index), mode, "value");
+      if (findings === undefined || findings.hazards.length === 0) continue;
+      this.report(Messages.NotStorable, this.mention(method.name), [
+        method.name,
+        mode === "json" ? "it as JSON" : "a structured clone of it",
+        this.relativeImports(describeHazards(findings)),
+      ]);
     }
   }
 

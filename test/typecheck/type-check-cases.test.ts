@@ -385,8 +385,9 @@ describe("values between threads and processes (FLOW4007, FLOW4008)", () => {
   const codes = (typed: TypedPlan) => messages(typed).map((d) => `${d.code} ${d.line}:${d.column} ${d.message}`);
 
   it("refuses only edges into or out of a parallel method, and only warns when the backend is inline", () => {
+    // No call is kept in a run's journal, which would lose the functions too (FLOW4024): only threads are judged.
     const manifest =
-      "start, make, each, gather, finish { execution_flow: sequential; }\neach < execution_flow: parallel; min_worker_count: 2; >\n";
+      "start, make, each, gather, finish { execution_flow: sequential; cache: false; }\neach < execution_flow: parallel; min_worker_count: 2; >\n";
     const methods = [
       "export const start = (n: number) => ({ n, f: () => n });",
       "export const make = (x: { n: number; f: () => number }) => [x];",
@@ -462,7 +463,9 @@ describe("values between threads and processes (FLOW4007, FLOW4008)", () => {
       { backend: "bullmq" },
     );
     // 'make' → 'each' sends items one by one and 'solo' is a fan-in member of its own: both keep undefined.
+    // A run's journal keeps the output of 'make' whole, as JSON, where its undefined element would become null.
     expect(codes(typed)).toEqual([
+      "FLOW4024 1:1 The output of 'make' cannot be stored in a run's journal, which keeps it as JSON: undefined becomes null. Its calls will be neither stored nor reused on --resume; write 'cache: false;' for 'make', or return plain data.",
       "FLOW4008 1:13 Values from 'each' to 'gather' travel as JSON with the 'bullmq' backend, but undefined becomes null.",
       "FLOW4008 4:7 Values from 'each' to 'gather2' travel as JSON with the 'bullmq' backend, but undefined becomes null.",
     ]);
@@ -482,5 +485,49 @@ describe("values between threads and processes (FLOW4007, FLOW4008)", () => {
     const { hash, ...body } = bullmq.plan;
     expect(hash).toBe(createHash("sha256").update(canonicalJson(body)).digest("hex"));
     expect(hash).not.toBe(plain.plan.hash);
+  });
+});
+
+describe("outputs a run's journal cannot store (FLOW4024)", () => {
+  const codes = (typed: TypedPlan) => messages(typed).map((d) => `${d.code} ${d.line}:${d.column} ${d.message}`);
+  const warning = (method: string, keeps: string, lost: string) =>
+    `The output of '${method}' cannot be stored in a run's journal, which keeps ${keeps}: ${lost}. Its calls will be neither stored nor reused on --resume; write 'cache: false;' for '${method}', or return plain data.`;
+
+  it("judges every cached method's own output, as a structured clone or, with bullmq, as JSON", () => {
+    const manifest = "open, read { execution_flow: sequential; }\nread { fallback: reread; }\n";
+    const methods = [
+      "export const open = (path: string) => ({ path, close: () => undefined });",
+      "export const read = (file: { path: string }): { text: string } => ({ text: file.path });",
+      "export const reread = (file: { path: string }) => ({ text: file.path, at: new Date() });",
+    ].join("\n");
+    expect(codes(check(manifest, methods, { backend: "inline" }))).toEqual([
+      `FLOW4024 1:1 ${warning("open", "a structured clone of it", "close: () => undefined cannot be cloned")}`,
+    ]);
+    // With bullmq the edge refuses the output of 'open' already; the fallback's own output is judged here only.
+    expect(codes(check(manifest, methods, { backend: "bullmq" }))).toEqual([
+      "FLOW4008 1:7 Values from 'open' to 'read' travel as JSON with the 'bullmq' backend, but close: () => undefined is dropped.",
+      `FLOW4024 2:18 ${warning("reread", "it as JSON", "at: Date becomes a string")}`,
+    ]);
+  });
+
+  it("says nothing of a method with 'cache: false;', nor of a generator a parallel method reads item by item", () => {
+    const manifest = [
+      "numbers, square, total { execution_flow: sequential; }",
+      "square < execution_flow: parallel; min_worker_count: 2; >",
+      "clock, total { execution_flow: sequential; }",
+      "clock { cache: false; }",
+      "",
+    ].join("\n");
+    const methods = [
+      "export function* numbers(limit: number): Generator<number> { for (let n = 1; n <= limit; n++) yield n; }",
+      "export const square = (n: number): number => n * n;",
+      "export const clock = () => ({ now: () => Date.now() });",
+      "export const total = (parts: { square: number[]; clock: { now: () => number } }): number => parts.square.length;",
+    ].join("\n");
+    expect(codes(check(manifest, methods, { backend: "inline" }))).toEqual([]);
+    // The same manifest with the clock cached.
+    expect(codes(check(manifest.replace("clock { cache: false; }\n", ""), methods, { backend: "inline" }))).toEqual([
+      `FLOW4024 3:1 ${warning("clock", "a structured clone of it", "now: () => number cannot be cloned")}`,
+    ]);
   });
 });
