@@ -41,11 +41,11 @@ export function journaledMethod(
     if (key === undefined) return output;
     if (isThenable(output)) {
       return Promise.resolve(output).then((value) => {
-        run.put(i, key, value, scope);
+        if (!isReadOnce(value)) run.put(i, key, value, scope);
         return value;
       });
     }
-    run.put(i, key, output, scope);
+    if (!isReadOnce(output)) run.put(i, key, output, scope);
     return output;
   };
 
@@ -204,6 +204,17 @@ export function journaledMethod(
     }
     return settled(run, outputs);
   }
+}
+
+/**
+ * An iterator or a stream (a generator a parallel method reads item by item): read once by
+ * the stage it feeds, it cannot be stored, so its method's calls are made again on resume
+ * (no warning: nothing was lost that could have been kept).
+ */
+function isReadOnce(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  if (Symbol.asyncIterator in value) return true;
+  return Symbol.iterator in value && typeof (value as { next?: unknown }).next === "function";
 }
 
 /** A stage's outputs, unless the journal failed meanwhile: then the run fails with the journal's error. */
