@@ -1,7 +1,8 @@
 /**
  * Durable runs through the real CLI, one scenario per function, for every
- * backend (resume.test.ts: inline and threads; test/bullmq/resume.bullmq.test.ts:
- * bullmq with `flowc worker` processes). Each runs in a project of its own
+ * backend (`resumeTests` registers them: resume.test.ts for inline and
+ * threads, test/bullmq/resume.bullmq.test.ts for bullmq with `flowc worker`
+ * processes). Each runs in a project of its own
  * (resume-project.ts) and counts, with marker files, which calls each run
  * made: a call whose output the journal stored must never be made again, a
  * call it did not store must be, and a resumed run must print what an
@@ -13,9 +14,17 @@
  * (`flowc runs show`) rather than assuming it.
  */
 import { hostname } from "node:os";
-import { expect } from "vitest";
+import { expect, it } from "vitest";
 import { BLOCKED, distinct, expectedOutput, ITEMS, type PhaseCalls } from "./resume-project.js";
-import { eventually, exited, hintedId, methodOf, type ResumeSession, type ShownRun } from "./resume-session.js";
+import {
+  eventually,
+  exited,
+  hintedId,
+  methodOf,
+  STEP_MS,
+  type ResumeSession,
+  type ShownRun,
+} from "./resume-session.js";
 
 /** The item `work` fails on in the failure scenario: the last, so that the stage fails late. */
 const FAILING = ITEMS - 1;
@@ -247,9 +256,40 @@ export async function nothingToResume(session: ResumeSession): Promise<void> {
   const { project } = session;
   const none = await session.run(["--resume"]);
   expect(none.status).toBe(2);
-  expect(none.stderr).toMatch(/^flowc: no run of x\.flow to resume in \S+\n/);
+  expect(none.stderr).toMatch(/^flowc: no run of x\.flow to resume in .+\n$/);
   const unknown = await session.run(["--resume", "20260101-000000-none"]);
   expect(unknown.status).toBe(1);
-  expect(unknown.stderr).toMatch(/^flowc: no run '20260101-000000-none' in \S+; 'flowc runs' lists them\n$/);
+  expect(unknown.stderr).toMatch(/^flowc: no run '20260101-000000-none' in .+; 'flowc runs' lists them\n$/);
   expect(project.calls("1").calls).toEqual({});
+}
+
+/**
+ * Registers the scenarios every backend shares, each on a new project's session. With
+ * `servedApart` (the methods run in processes of their own, which the backend's `restartKilled`
+ * kills and starts again), the killed run is tried twice: with those processes left alone, and
+ * killed with it.
+ */
+export function resumeTests(session: () => ResumeSession, servedApart: boolean): void {
+  const killed = servedApart
+    ? "a caller killed with SIGKILL mid-stage, its workers left running,"
+    : "a run killed with SIGKILL mid-stage";
+  it(`${killed} resumes with only the calls it had not stored`, () => killedMidStage(session()), 4 * STEP_MS);
+  if (servedApart) {
+    it(
+      "a caller killed with SIGKILL mid-stage with its workers resumes on new workers",
+      () => killedMidStage(session(), true),
+      4 * STEP_MS,
+    );
+  }
+  it("a run failing on one item resumes once its data is fixed", () => failedThenFixed(session()), 3 * STEP_MS);
+  it(
+    "a changed method is made again with what it reaches; cache: false always; runs clean --keep",
+    () => codeChanged(session()),
+    6 * STEP_MS,
+  );
+  it(
+    "--resume with no run, or an unknown one, is refused before anything runs",
+    () => nothingToResume(session()),
+    STEP_MS,
+  );
 }

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { expectedOutput, ITEMS, ResumeProject } from "./resume-project.js";
-import { codeChanged, failedThenFixed, killedMidStage, nothingToResume } from "./resume-scenarios.js";
+import { resumeTests } from "./resume-scenarios.js";
 import { ResumeSession, STEP_MS, type ResumeBackend } from "./resume-session.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "flowc-resume-"));
@@ -33,37 +33,7 @@ describe.each(["inline", "threads"] as const)("flowc run --backend %s: durable r
     return created;
   }
 
-  it(
-    "a run killed with SIGKILL mid-stage resumes with only the calls it had not stored",
-    async () => {
-      await killedMidStage(session());
-    },
-    4 * STEP_MS,
-  );
-
-  it(
-    "a run failing on one item resumes once its data is fixed",
-    async () => {
-      await failedThenFixed(session());
-    },
-    3 * STEP_MS,
-  );
-
-  it(
-    "a changed method is made again with what it reaches; cache: false always; runs clean --keep",
-    async () => {
-      await codeChanged(session());
-    },
-    5 * STEP_MS,
-  );
-
-  it(
-    "--resume with no run, or an unknown one, is refused before anything runs",
-    async () => {
-      await nothingToResume(session());
-    },
-    STEP_MS,
-  );
+  resumeTests(session, false);
 
   it(
     "a damaged journal is named and nothing runs; --no-journal runs without it",
