@@ -78,6 +78,9 @@ async function choose(file: string, flags: RunJournalFlags, store: RunStore): Pr
   }
   // A new run: with `--resume --input`, it reuses every call the journal holds.
   const journalId = newJournalId();
+  // Read once now: a journal that cannot be opened (damaged, unreachable) is told before the compile,
+  // not after a resume hint that names a run it could never record.
+  await store.run(journalId);
   return {
     store,
     id: journalId,

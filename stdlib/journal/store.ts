@@ -110,6 +110,11 @@ export interface CleanOptions {
   readonly keep?: number | undefined;
   /** Only runs of this plan. */
   readonly plan?: string | undefined;
+  /**
+   * Only runs started from this manifest (its absolute path; see `RunRecord.manifest`): in a
+   * journal that several manifests share, theirs are left alone, whatever their plans are named.
+   */
+  readonly manifest?: string | undefined;
   /** Also runs still `running` whose owner is gone (by default they are kept: they may be resumed). */
   readonly interrupted?: boolean | undefined;
 }

@@ -1,6 +1,7 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcessByStdio } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 
 /** Repository root. */
@@ -46,6 +47,41 @@ export function flowc(args: readonly string[], options: FlowcOptions = {}): CliR
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A `flowc` process going on while the test does other things. */
+export interface StartedFlowc {
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
+  /** Resolves once it has exited (`status` is `null` when a signal ended it). */
+  readonly result: Promise<CliResult>;
+}
+
+/**
+ * Starts the real `flowc` binary with `args` and returns at once, without blocking this
+ * process's event loop meanwhile (cwd defaults to the repository root; nothing on stdin).
+ */
+export function startFlowc(
+  args: readonly string[],
+  options: Omit<FlowcOptions, "input" | "fileSizeLimit"> = {},
+): StartedFlowc {
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` first (npm test does)`);
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cliPath, ...args], {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const result = new Promise<CliResult>((resolve, reject) => {
+    child.once("error", reject);
+    // "close", not "exit": everything it wrote has been read by then.
+    child.once("close", (status) => resolve({ status, stdout, stderr }));
+  });
+  return { child, stderr: () => stderr, result };
 }
 
 /**

@@ -237,6 +237,14 @@ export function describeStoreConformance(name: string, harness: StoreHarness): v
         expect(await store.get(["new-out", "mid-out", "old-out"])).toEqual([{ output: "new" }, undefined, undefined]);
       });
 
+      it("removes runs of one manifest alone, whatever the others' plans are named", async () => {
+        await store.begin(newRun("elsewhere", { startedAt: now - 90_000, manifest: "/elsewhere/orders.flow" }));
+        await store.end("elsewhere", me, { status: "ok", ...ended });
+        expect([...(await store.clean({ keep: 1, manifest: "/work/orders.flow" }))].sort()).toEqual(["mid", "old"]);
+        expect([...(await store.clean({ keep: 0, manifest: "/nowhere/orders.flow" }))]).toEqual([]);
+        expect((await store.list()).map((run) => run.id)).toEqual(["new", "elsewhere"]);
+      });
+
       it("keeps running runs unless asked for interrupted ones whose holder is gone", async () => {
         await store.begin(newRun("live", { startedAt: now - 90_000 }));
         await store.begin(newRun("gone", { startedAt: now - 80_000, owner: remote }));

@@ -140,6 +140,16 @@ export function describeJournal(make: Make): void {
       expect(marks("total")).toHaveLength(2);
     });
 
+    it("reuses every call of a run that made them all, the method after a parallel stage too", async () => {
+      const runner = make<number, number>(squares(), table, { store });
+      expect(await runner.run(6)).toBe(sumOfSquares(6));
+      // The stage's outputs come from the journal this time, not from the backend: `total`'s input is the same.
+      expect(await runner.run(6, { resume: true })).toBe(sumOfSquares(6));
+      expect(marks("upTo")).toHaveLength(1);
+      expect(marks("square")).toHaveLength(6);
+      expect(marks("total")).toHaveLength(1);
+    });
+
     it("reuses the stored items of a stage that reads an iterable, and numbers the others as the stage does", async () => {
       const runner = make<Iterable<number>, number>(
         plan({ square: { mode: "parallel", minWorkers: 2 }, total: {} }, [["square", "total"]]),

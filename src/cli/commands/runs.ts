@@ -89,11 +89,11 @@ export async function cleanRunsCommand(options: CleanOptions): Promise<number> {
     throw new UsageError("runs clean needs --older-than <duration>, --keep <n>, or both");
   }
   return withJournal(options, async (store, manifest) => {
-    const plan = manifest === undefined ? undefined : (await store.list({ manifest, limit: 1 }))[0]?.plan;
+    // With --manifest, only its runs: a journal in Redis holds every manifest's, and plans of one name.
     const removed = await store.clean({
       olderThanMs: options.olderThan,
       keep: options.keep,
-      plan,
+      manifest,
       interrupted: options.interrupted,
     });
     if (options.json === true) process.stdout.write(`${JSON.stringify({ removed }, null, 2)}\n`);
