@@ -6,6 +6,8 @@
 import { relative, resolve } from "node:path";
 import type { RunStore } from "../../stdlib/index.js";
 import { newJournalId } from "../../stdlib/journal/journal.js";
+import { holdIsFree, holderName } from "../../stdlib/journal/hold.js";
+import { errors } from "../../stdlib/errors.js";
 import { CommandFailure, UsageError } from "./io.js";
 import { openJournal } from "./journal-store.js";
 
@@ -66,6 +68,12 @@ async function choose(file: string, flags: RunJournalFlags, store: RunStore): Pr
     id = last.id;
   }
   if (id !== undefined) {
+    const run = await store.run(id);
+    if (run === undefined) throw new CommandFailure(`no run '${id}' in ${store.location}; 'flowc runs' lists them`);
+    // Said before anything is compiled; the claim itself, when the run starts, still decides.
+    if (!holdIsFree(run, Date.now()) && run.owner !== null) {
+      throw new CommandFailure(errors.runBusy(store.location, id, holderName(run.owner), run.startedAt).message);
+    }
     const stored = await store.input(id);
     if (stored === undefined) throw new CommandFailure(`no run '${id}' in ${store.location}; 'flowc runs' lists them`);
     return {

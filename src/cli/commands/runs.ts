@@ -5,10 +5,10 @@
  * `--journal <dir>` names, or `.flowc/` in the current folder; `--redis` reads
  * the journal of runs on the bullmq backend instead.
  */
-import { hostname } from "node:os";
 import { relative, resolve } from "node:path";
 import type { MethodRecord, RunRecord, RunStore } from "../../../stdlib/index.js";
 import { FlowError } from "../../../stdlib/errors.js";
+import { holdIsFree } from "../../../stdlib/journal/hold.js";
 import { CommandFailure, ExitCode, UsageError } from "../io.js";
 import { openJournal } from "../journal-store.js";
 import { formatDuration } from "../progress/render.js";
@@ -143,19 +143,8 @@ async function withJournal(
  */
 export function shownStatus(run: RunRecord): string {
   if (run.status !== "running") return run.status;
-  const owner = run.owner;
-  if (owner === null) return "interrupted";
-  if (owner.host === hostname()) return processAlive(owner.pid) ? "running" : "interrupted";
-  return (run.leaseUntil ?? 0) >= Date.now() ? "running" : "interrupted";
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  // What a resume would judge: a run it may take is no longer going.
+  return holdIsFree(run, Date.now()) ? "interrupted" : "running";
 }
 
 function times(count: number): string {
