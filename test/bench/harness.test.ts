@@ -16,6 +16,7 @@ import { itemOverheadWorkload } from "../../bench/workloads/w2b-item-overhead.js
 import { dagWorkload } from "../../bench/workloads/w3-dag.js";
 import { compilerWorkload, generateManifest } from "../../bench/workloads/w5-compiler.js";
 import { branchWorkload } from "../../bench/workloads/w6-branch.js";
+import { journalWorkload } from "../../bench/workloads/w7-journal.js";
 
 const inProcess = { mode: "test", placements: ["process"] } as const;
 
@@ -87,6 +88,17 @@ describe("workloads on tiny sizes, in-process contenders", () => {
   it("W6: the hand-written switch and the generated runners with branch_on, a dispatching method and every handler give each x its handler's output", async () => {
     const result = await measureWorkload(branchWorkload, inProcess);
     expectAllCorrect(result, ["hand-written", "flowc-branch", "flowc-no-branch", "flowc-fan-out"]);
+  }, 120_000);
+
+  it("W7: runs with and without a journal hash every item and run the chain alike, and a resume reads the stored 90 % back", async () => {
+    const result = await measureWorkload(journalWorkload, inProcess);
+    expect(result.cases.map((c) => [c.spec.group, c.contenders.map((contender) => contender.id)])).toEqual([
+      ["journal cost, 0.5 ms items on threads", ["no-journal", "journal"]],
+      ["journal cost, W1's chain, async methods", ["chain-no-journal", "chain-journal"]],
+      ["resume, 90 % of the items stored", ["no-journal", "resume"]],
+    ]);
+    expectAllCorrect(result, ["no-journal", "journal", "chain-no-journal", "chain-journal", "resume"]);
+    expect(result.cases[2]?.notes.join("\n")).toMatch(/the journal of a run over the first 36 items/);
   }, 120_000);
 
   it("W5's generated manifest chains every method and makes every fifth chain's middle method parallel", () => {
