@@ -73,7 +73,8 @@ export const flowcGeneratedRunner: Contender<DispatchSetup, DispatchOutput> = {
   },
 };
 
-async function chain(runs: number, run: (x: number) => Promise<number>): Promise<DispatchOutput> {
+/** `await run(x)` for x = 0 … runs − 1, one after the other; the outputs by x. */
+export async function chain(runs: number, run: (x: number) => Promise<number>): Promise<DispatchOutput> {
   const output = new Float64Array(runs);
   for (let x = 0; x < runs; x++) output[x] = await run(x);
   return output;

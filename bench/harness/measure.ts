@@ -1,6 +1,7 @@
 /**
  * Runs a workload: for each case, prepares every contender, checks every
- * output (warm-up runs included), and times the rounds. Rounds interleave
+ * output (warm-up runs included), and times the rounds (what a contender does
+ * before and after each run, outside its `run`, is not timed). Rounds interleave
  * the contenders, starting each round with the next one, so that drift in
  * the load of a shared machine hits them all alike rather than whichever
  * happened to run last.
@@ -87,6 +88,7 @@ async function measureCase<S, O>(
     const trial = entry.trial;
     if (trial === undefined || entry.error !== undefined) return undefined;
     try {
+      if (trial.before !== undefined) await withTimeout(trial.before(), spec.timeoutMs, "preparing the run");
       const start = performance.now();
       const output = await withTimeout(trial.run(), spec.timeoutMs, "the run");
       const elapsed = performance.now() - start;
@@ -100,6 +102,7 @@ async function measureCase<S, O>(
           );
         }
       }
+      if (trial.verify !== undefined) await withTimeout(trial.verify(), spec.timeoutMs, "verifying the run");
       return elapsed;
     } catch (error) {
       entry.error = `wrong or no output: ${describe(error)}`;

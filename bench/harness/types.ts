@@ -28,8 +28,18 @@ export type Placement = "process" | "spawns";
 
 /** One prepared contender of one case: timed by its `run`, released by its `close`. */
 export interface Trial<O> {
+  /**
+   * Untimed, before each run (warm-up runs included): what a run must find fresh, such as an
+   * empty journal and a runner started on it. A throw fails the contender.
+   */
+  before?(): Promise<void>;
   /** One timed execution of the whole case; resolves to the output the workload checks. */
   run(): Promise<O>;
+  /**
+   * Untimed, after each run's output was checked: what the output cannot show, such as what
+   * the run stored or reused. A throw fails the contender, as a wrong output does.
+   */
+  verify?(): Promise<void>;
   /** Facts worth reporting (a chunk size it settled on, a worker count). */
   readonly notes?: readonly string[] | undefined;
   close?(): Promise<void>;

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Runner } from "../../stdlib/index.js";
+import type { Runner, RunnerOptions, RunOptions } from "../../stdlib/index.js";
 import { CLI, ROOT } from "./processes.js";
 
 const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
@@ -85,6 +85,18 @@ export function buildUserPackage(
   return { dir, load: (file) => import(pathToFileURL(join(dir, file)).href) };
 }
 
+/** The runtime a generated runner runs on. */
+export type InstalledRuntime = typeof import("../../stdlib/index.js");
+
+/**
+ * The runtime as the packages' runners import it (`flowc/runtime`: the built
+ * `dist/`, through their `node_modules/flowc` link, which the module loader
+ * resolves to this very file), for what a user passes them (`sqliteStore(dir)`).
+ */
+export function installedRuntime(): Promise<InstalledRuntime> {
+  return import(pathToFileURL(join(ROOT, "dist/stdlib/index.js")).href) as Promise<InstalledRuntime>;
+}
+
 function run(what: string, args: readonly string[], cwd: string): void {
   const result = spawnSync(process.execPath, args, { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
   if (result.status !== 0) {
@@ -96,7 +108,7 @@ function run(what: string, args: readonly string[], cwd: string): void {
 
 /** What a runner `flowc build` generated exports, as a user's code calls it. */
 export interface GeneratedRunner<I, O> {
-  run(input: I): Promise<O>;
+  run(input: I, options?: RunOptions & RunnerOptions): Promise<O>;
   close(): Promise<void>;
-  createRunner(): Runner<I, O>;
+  createRunner(options?: RunnerOptions): Runner<I, O>;
 }

@@ -7,6 +7,7 @@ import { dagWorkload } from "./w3-dag.js";
 import { distributedWorkload } from "./w4-distributed.js";
 import { compilerWorkload } from "./w5-compiler.js";
 import { branchWorkload } from "./w6-branch.js";
+import { journalWorkload } from "./w7-journal.js";
 
 export const WORKLOADS: readonly RegisteredWorkload[] = [
   register(dispatchWorkload),
@@ -16,4 +17,5 @@ export const WORKLOADS: readonly RegisteredWorkload[] = [
   register(distributedWorkload),
   register(compilerWorkload),
   register(branchWorkload),
+  register(journalWorkload),
 ];

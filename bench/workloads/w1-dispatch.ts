@@ -31,7 +31,8 @@ export interface DispatchSetup {
   readonly generated?: GeneratedRunner<number, number> | undefined;
 }
 
-interface Chain {
+/** W1's three steps, by their names in the manifest. */
+export interface Chain {
   readonly a: ChainStep;
   readonly b: ChainStep;
   readonly c: ChainStep;
@@ -81,7 +82,15 @@ function cases(mode: Mode): CaseSpec[] {
 let plan: PlanDescriptor | undefined;
 let generated: Promise<{ runner: GeneratedRunner<number, number>; methods: Chain }> | undefined;
 
-/** Builds W1's package once per process: its manifest, its methods written `async`, the runner and `tsc`. */
+/**
+ * W1's package, built once per process (W7 runs its chain too): the runner
+ * generated from its manifest and its compiled `async` methods.
+ */
+export function generatedChain(): Promise<{ runner: GeneratedRunner<number, number>; methods: Chain }> {
+  return (generated ??= buildGenerated());
+}
+
+/** Builds W1's package: its manifest, its methods written `async`, the runner and `tsc`. */
 async function buildGenerated(): Promise<{ runner: GeneratedRunner<number, number>; methods: Chain }> {
   const read = (name: string): string => readFileSync(workloadFile(name), "utf8");
   const built = buildUserPackage("w1-dispatch", read("w1-dispatch.flow"), read("w1-dispatch.package-methods.ts"));
@@ -108,7 +117,7 @@ export const dispatchWorkload: Workload<DispatchSetup, DispatchOutput> = {
   async setup(spec) {
     plan ??= await compilePlan(workloadFile("w1-dispatch.flow"));
     if (spec.group === GENERATED) {
-      const { runner, methods } = await (generated ??= buildGenerated());
+      const { runner, methods } = await generatedChain();
       return {
         value: { runs: spec.units, plan, methods: { ...methods }, generated: runner },
         notes: [

@@ -81,7 +81,7 @@ function cases(mode: Mode): CaseSpec[] {
   return [spec(1, 1, 5, ALL), spec(10, 0, 3, AT_10X), spec(100, 0, 1, AT_100X), firstCall(1, 9)];
 }
 
-interface Calibration {
+export interface Calibration {
   readonly rounds: number;
   /** One item's measured cost at `rounds`, in milliseconds. */
   readonly itemMs: number;
@@ -91,7 +91,17 @@ let calibration: Calibration | undefined;
 let plan: PlanDescriptor | undefined;
 let generated: Promise<GeneratedRunner<readonly HashItem[], string[]>> | undefined;
 
-/** Builds W2's package once per process: its manifest and methods module as they are, the runner and `tsc`. */
+/** How many rounds of sha256 make an item cost about {@link ITEM_MS} here: measured once per process (W7 uses it too). */
+export function hashCalibration(): Calibration {
+  return (calibration ??= calibrate());
+}
+
+/** The runner generated from W2's package, built once per process (W7 runs it too). */
+export function generatedHashRunner(): Promise<GeneratedRunner<readonly HashItem[], string[]>> {
+  return (generated ??= buildGenerated());
+}
+
+/** Builds W2's package: its manifest and methods module as they are, the runner and `tsc`. */
 async function buildGenerated(): Promise<GeneratedRunner<readonly HashItem[], string[]>> {
   const read = (name: string): string => readFileSync(workloadFile(name), "utf8");
   const built = buildUserPackage("w2-parallel-cpu", read("w2-parallel-cpu.flow"), read("w2-parallel-cpu.methods.ts"));
@@ -126,6 +136,27 @@ function calibrate(): Calibration {
   const rounds = Math.max(1, Math.round((ITEM_MS - fixed) / Math.max(perRound, 1e-6)));
   const itemMs = timeItems(rounds, 40, 5000);
   return { rounds, itemMs };
+}
+
+/**
+ * Throws when `output` is not one sha256 digest per item, or when a sample of
+ * them (first, last and evenly spaced ones) differs from `hashItem` computed afresh.
+ */
+export function checkDigests(items: readonly HashItem[], output: unknown): void {
+  if (!Array.isArray(output) || output.length !== items.length) {
+    throw new Error(`${Array.isArray(output) ? output.length : typeof output} outputs for ${items.length} items`);
+  }
+  const malformed = output.findIndex((digest) => typeof digest !== "string" || !/^[0-9a-f]{64}$/.test(digest));
+  if (malformed !== -1) throw new Error(`output ${malformed} is not a sha256 digest: ${String(output[malformed])}`);
+  for (const i of sampleIndexes(output.length, 65)) {
+    const expected = hashItem(items[i]!);
+    if (output[i] !== expected) throw new Error(`item ${i} hashed to ${String(output[i])}, expected ${expected}`);
+  }
+}
+
+/** A digest of every output, so that contenders that differ anywhere (not only where `checkDigests` samples) are told apart. */
+export function digestsFingerprint(output: readonly string[]): string {
+  return createHash("sha256").update(output.join("\n")).digest("hex").slice(0, 16);
 }
 
 /** Indexes checked against a fresh computation: first, last and evenly spaced ones in between. */
@@ -165,7 +196,7 @@ export const parallelCpuWorkload: Workload<Setup, string[]> = {
     plan ??= await compilePlan(workloadFile("w2-parallel-cpu.flow"));
     const uses = (id: string): boolean => spec.contenders.some((contender) => contender.startsWith(id));
     // Tests keep items tiny: they check outputs, not timings.
-    const current = mode === "test" ? { rounds: 2, itemMs: Number.NaN } : (calibration ??= calibrate());
+    const current = mode === "test" ? { rounds: 2, itemMs: Number.NaN } : hashCalibration();
     const items = Array.from({ length: spec.units }, (_, seed): HashItem => ({ seed, rounds: current.rounds }));
     const notes =
       mode === "test"
@@ -183,25 +214,13 @@ export const parallelCpuWorkload: Workload<Setup, string[]> = {
         exportName: "hashItem",
         moduleBase: workloadFile(""),
         threads: availableParallelism(),
-        generated: uses("flowc-run") ? await (generated ??= buildGenerated()) : undefined,
+        generated: uses("flowc-run") ? await generatedHashRunner() : undefined,
       },
       notes,
     };
   },
-  check(setup, output) {
-    if (!Array.isArray(output) || output.length !== setup.items.length) {
-      throw new Error(
-        `${Array.isArray(output) ? output.length : typeof output} outputs for ${setup.items.length} items`,
-      );
-    }
-    const malformed = output.findIndex((digest) => typeof digest !== "string" || !/^[0-9a-f]{64}$/.test(digest));
-    if (malformed !== -1) throw new Error(`output ${malformed} is not a sha256 digest: ${String(output[malformed])}`);
-    for (const i of sampleIndexes(output.length, 65)) {
-      const expected = hashItem(setup.items[i]!);
-      if (output[i] !== expected) throw new Error(`item ${i} hashed to ${output[i]}, expected ${expected}`);
-    }
-  },
-  fingerprint: (output) => createHash("sha256").update(output.join("\n")).digest("hex").slice(0, 16),
+  check: (setup, output) => checkDigests(setup.items, output),
+  fingerprint: digestsFingerprint,
   targets(results) {
     const out: TargetResult[] = [];
     for (const result of results) {

@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { BackendMethod, FlowEvent, RunOptions } from "../api.js";
-import { errors } from "../errors.js";
+import { ErrorCode, errors, FlowError } from "../errors.js";
 import type { PlanDescriptor } from "../plan.js";
 import { JournalRun, journalFailure } from "./journal-run.js";
 import { journaledMethod } from "./journaled-method.js";
@@ -85,20 +85,45 @@ export class Journal {
         await store.claim(resume, owner, plan.hash);
         return new JournalRun(resume, true, store, owner, this.#names);
       }
-      const id = options?.journalId ?? newJournalId();
-      if (!JOURNAL_ID.test(id)) throw errors.badJournalId(id);
-      await store.begin({
-        id,
-        plan: plan.name,
-        planHash: plan.hash,
-        manifest: null,
-        input,
-        owner,
-        startedAt: Date.now(),
-      });
-      return new JournalRun(id, resume === true, store, owner, this.#names);
+      const begin = async (id: string): Promise<JournalRun> => {
+        await store.begin({
+          id,
+          plan: plan.name,
+          planHash: plan.hash,
+          manifest: null,
+          input,
+          owner,
+          startedAt: Date.now(),
+        });
+        return new JournalRun(id, resume === true, store, owner, this.#names);
+      };
+      const given = options?.journalId;
+      if (given !== undefined) {
+        if (!JOURNAL_ID.test(given)) throw errors.badJournalId(given);
+        return await begin(given);
+      }
+      return await beginNew(begin);
     } catch (error) {
       throw journalFailure(store, error);
+    }
+  }
+}
+
+/** How many ids a new run draws before it gives up: each is taken only when another run of the same second drew it. */
+const NEW_ID_ATTEMPTS = 8;
+
+/**
+ * Begins a run under a new id, drawing another while the one drawn is taken: ids share the
+ * second they were drawn in and have four random characters, so a runner making thousands
+ * of runs a second draws an id taken already every few seconds.
+ */
+async function beginNew(begin: (id: string) => Promise<JournalRun>): Promise<JournalRun> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await begin(newJournalId());
+    } catch (error) {
+      const taken = error instanceof FlowError && error.code === ErrorCode.RunExists;
+      if (!taken || attempt >= NEW_ID_ATTEMPTS) throw error;
     }
   }
 }

@@ -16,6 +16,7 @@ import { itemOverheadWorkload } from "../../bench/workloads/w2b-item-overhead.js
 import { dagWorkload } from "../../bench/workloads/w3-dag.js";
 import { compilerWorkload, generateManifest } from "../../bench/workloads/w5-compiler.js";
 import { branchWorkload } from "../../bench/workloads/w6-branch.js";
+import { journalWorkload } from "../../bench/workloads/w7-journal.js";
 
 const inProcess = { mode: "test", placements: ["process"] } as const;
 
@@ -89,6 +90,17 @@ describe("workloads on tiny sizes, in-process contenders", () => {
     expectAllCorrect(result, ["hand-written", "flowc-branch", "flowc-no-branch", "flowc-fan-out"]);
   }, 120_000);
 
+  it("W7: runs with and without a journal hash every item and run the chain alike, and a resume reads the stored 90 % back", async () => {
+    const result = await measureWorkload(journalWorkload, inProcess);
+    expect(result.cases.map((c) => [c.spec.group, c.contenders.map((contender) => contender.id)])).toEqual([
+      ["journal cost, 0.5 ms items on threads", ["no-journal", "journal"]],
+      ["journal cost, W1's chain, async methods", ["chain-no-journal", "chain-journal"]],
+      ["resume, 90 % of the items stored", ["no-journal", "resume"]],
+    ]);
+    expectAllCorrect(result, ["no-journal", "journal", "chain-no-journal", "chain-journal", "resume"]);
+    expect(result.cases[2]?.notes.join("\n")).toMatch(/the journal of a run over the first 36 items/);
+  }, 120_000);
+
   it("W5's generated manifest chains every method and makes every fifth chain's middle method parallel", () => {
     const text = generateManifest(20);
     expect(text).toBe(
@@ -103,6 +115,25 @@ describe("workloads on tiny sizes, in-process contenders", () => {
     );
   });
 });
+
+/** A workload of `contenders` that check nothing of their outputs, for testing the harness itself. */
+function bareWorkload(title: string, contenders: Contender<null, number>[]): Workload<null, number> {
+  return {
+    id: "T",
+    title,
+    description: "",
+    unit: "run",
+    contenders,
+    cases: () => [],
+    setup: async () => ({ value: null }),
+    check: () => undefined,
+  };
+}
+
+/** One case of one unit with the contenders and counts given. */
+function bareCase(contenders: readonly string[], counts: Pick<CaseSpec, "warmups" | "rounds" | "timeoutMs">): CaseSpec {
+  return { group: "g", scale: 1, units: 1, contenders, ...counts };
+}
 
 describe("wrong outputs are failures", () => {
   const reversed: Contender<DispatchSetup, DispatchOutput> = {
@@ -151,25 +182,10 @@ describe("wrong outputs are failures", () => {
       prepare: async () => ({ run: async () => value }),
     });
     const workload: Workload<null, number> = {
-      id: "T",
-      title: "fingerprints",
-      description: "",
-      unit: "run",
-      contenders: [answer(1), answer(1.2), answer(2)],
-      cases: () => [],
-      setup: async () => ({ value: null }),
-      check: () => undefined,
+      ...bareWorkload("fingerprints", [answer(1), answer(1.2), answer(2)]),
       fingerprint: (output) => String(Math.round(output)),
     };
-    const spec: CaseSpec = {
-      group: "g",
-      scale: 1,
-      units: 1,
-      warmups: 0,
-      rounds: 2,
-      contenders: ["answers-1", "answers-1.2", "answers-2"],
-      timeoutMs: 1000,
-    };
+    const spec = bareCase(["answers-1", "answers-1.2", "answers-2"], { warmups: 0, rounds: 2, timeoutMs: 1000 });
     const result = await measureWorkload(workload, { mode: "test", cases: [spec] });
     const errors = result.cases[0]!.contenders.map((c) => c.error);
     // 1.2 has the first contender's fingerprint ("1"); 2 does not.
@@ -180,34 +196,57 @@ describe("wrong outputs are failures", () => {
     ]);
   });
 
-  it("a run that never settles fails after the case's timeout instead of stalling the harness", async () => {
-    const workload: Workload<null, number> = {
-      id: "T",
-      title: "timeouts",
-      description: "",
-      unit: "run",
-      contenders: [
-        {
-          id: "stuck",
-          label: "stuck",
-          role: "peer",
-          placement: "process",
-          prepare: async () => ({ run: () => new Promise<number>(() => undefined) }),
+  it("what a contender does before and after each run is not timed, and a failed verification fails it", async () => {
+    const steps: string[] = [];
+    let runs = 0;
+    const slowHooks: Contender<null, number> = {
+      id: "slow-hooks",
+      label: "slow hooks",
+      role: "flowc",
+      placement: "process",
+      prepare: async () => ({
+        before: async () => {
+          steps.push("before");
+          await new Promise((resolve) => setTimeout(resolve, 200));
         },
-      ],
-      cases: () => [],
-      setup: async () => ({ value: null }),
-      check: () => undefined,
+        run: async () => {
+          steps.push("run");
+          return ++runs;
+        },
+        verify: async () => {
+          steps.push("verify");
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          if (runs === 3) throw new Error("the third run stored nothing");
+        },
+      }),
     };
-    const spec: CaseSpec = {
-      group: "g",
-      scale: 1,
-      units: 1,
-      warmups: 0,
-      rounds: 1,
-      contenders: ["stuck"],
-      timeoutMs: 50,
-    };
+    const workload = bareWorkload("hooks", [slowHooks]);
+    const spec = bareCase(["slow-hooks"], { warmups: 1, rounds: 3, timeoutMs: 5000 });
+    const result = await measureWorkload(workload, { mode: "test", cases: [spec] });
+    const contender = result.cases[0]!.contenders[0]!;
+    expect(steps).toEqual(["before", "run", "verify", "before", "run", "verify", "before", "run", "verify"]);
+    expect(contender.error).toBe("wrong or no output: the third run stored nothing");
+    expect(contender.stats).toBeUndefined();
+
+    // Without the failure, the rounds' times leave out the hooks' 400 ms.
+    runs = -100;
+    const passing = await measureWorkload(workload, { mode: "test", cases: [spec] });
+    const samples = passing.cases[0]!.contenders[0]!.stats?.samples ?? [];
+    expect(samples).toHaveLength(3);
+    for (const sample of samples) expect(sample).toBeLessThan(150);
+  });
+
+  it("a run that never settles fails after the case's timeout instead of stalling the harness", async () => {
+    const workload = bareWorkload("timeouts", [
+      {
+        id: "stuck",
+        label: "stuck",
+        role: "peer",
+        placement: "process",
+        prepare: async () => ({ run: () => new Promise<number>(() => undefined) }),
+      },
+    ]);
+    const spec = bareCase(["stuck"], { warmups: 0, rounds: 1, timeoutMs: 50 });
     const result = await measureWorkload(workload, { mode: "test", cases: [spec] });
     expect(result.cases[0]?.contenders[0]?.error).toBe("wrong or no output: the run took longer than 50 ms");
   });
