@@ -123,14 +123,14 @@ export class JournalRun {
   }
 
   /**
-   * Ends the run in the journal: flushes its writes, records how it ended and releases
-   * its hold. Resolves to the journal's own failure, if it had one, which then is the run's.
+   * Ends the run in the journal: records how it ended and releases its hold, made durable
+   * before it returns when the run failed. Resolves to the journal's own failure, if it had
+   * one, which then is the run's.
    */
   async end(error: unknown): Promise<FlowError | undefined> {
     clearInterval(this.#renewal);
     try {
       await Promise.all(this.#writes);
-      await this.store.flush();
       const failure = error ?? this.#failure;
       await this.store.end(this.id, this.owner, {
         status: failure === undefined ? "ok" : isCancellation(failure) ? "cancelled" : "failed",
@@ -138,6 +138,9 @@ export class JournalRun {
         failedMethod: failure instanceof MethodError ? failure.method : methodOf(failure),
         error: failure === undefined ? null : failure instanceof Error ? failure.message : String(failure),
       });
+      // A run that failed is resumed next: its record must be there once it rejects. A run that
+      // succeeded leaves its last writes to the store's next commit (stores batch them).
+      if (failure !== undefined) await this.store.flush();
     } catch (cause) {
       this.#fail(journalFailure(this.store, cause));
     }

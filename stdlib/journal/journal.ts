@@ -23,6 +23,8 @@ export class Journal {
   readonly store: RunStore;
   readonly #plan: PlanDescriptor;
   readonly #names: readonly string[];
+  /** Who holds this runner's runs: this process, under a token of the runner's own. */
+  readonly #owner: RunOwner = { host: hostname(), pid: process.pid, token: randomUUID() };
   /** The journaled runs going, by the scheduler's run id. */
   readonly #runs = new Map<string, JournalRun>();
 
@@ -75,7 +77,7 @@ export class Journal {
   async #open(input: unknown, options: RunOptions | undefined): Promise<JournalRun> {
     const store = this.store;
     const plan = this.#plan;
-    const owner: RunOwner = { host: hostname(), pid: process.pid, token: randomUUID() };
+    const owner = this.#owner;
     const resume = options?.resume;
     try {
       if (typeof resume === "string") {

@@ -16,7 +16,15 @@ export type PendingWrite =
       readonly crc: number;
       readonly created: number;
     }
-  | { readonly kind: "method"; readonly record: MethodRecord };
+  | { readonly kind: "method"; readonly record: MethodRecord }
+  | {
+      readonly kind: "run";
+      readonly run: NewRun;
+      readonly input: Buffer;
+      readonly inputCrc: number;
+      readonly leaseUntil: number;
+    }
+  | { readonly kind: "end"; readonly id: string; readonly owner: RunOwner; readonly end: RunEnd };
 
 /** A stored output as read: its bytes and their CRC-32 as written. */
 export interface EntryRow {
@@ -99,10 +107,24 @@ export class SqliteStatements {
     this.#entries = db.transaction((keys: readonly string[]) => keys.map((key) => this.#entry.get(key)));
     this.#write = db.transaction((writes: readonly PendingWrite[]) => {
       for (const write of writes) {
-        if (write.kind === "method") this.#upsertMethod.run(write.record);
-        else {
-          const { key, method, run } = write.entry;
-          this.#insertEntry.run(key, method, run, write.value, write.crc, write.value.length, write.created);
+        switch (write.kind) {
+          case "method":
+            this.#upsertMethod.run(write.record);
+            break;
+          case "entry": {
+            const { key, method, run } = write.entry;
+            this.#insertEntry.run(key, method, run, write.value, write.crc, write.value.length, write.created);
+            break;
+          }
+          case "run":
+            // Its id was checked free when it was queued; another process taking it meanwhile fails the batch.
+            if (!this.insertRun(write.run, write.input, write.inputCrc, write.leaseUntil)) {
+              throw new Error(`run '${write.run.id}' was recorded by another process meanwhile`);
+            }
+            break;
+          case "end":
+            this.endRun(write.id, write.owner, write.end);
+            break;
         }
       }
     });

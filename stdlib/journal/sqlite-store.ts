@@ -52,6 +52,14 @@ export function sqliteStore(directory: string, options: SqliteStoreOptions = {})
   return new SqliteStore(resolve(directory), resolveSqliteStoreOptions(options));
 }
 
+/** A method record's identity among queued writes. */
+function methodKey(record: MethodRecord): string {
+  return `${record.run}\0${record.method}`;
+}
+
+/** The longest a queued write waits for its transaction while the event loop is kept busy. */
+const GROUP_COMMIT_MS = 10;
+
 class SqliteStore implements RunStore {
   readonly location: string;
   readonly encoding = "clone" as const;
@@ -62,6 +70,10 @@ class SqliteStore implements RunStore {
   /** Writes of `put` and `method` not yet made, in order. */
   #pending: PendingWrite[] = [];
   #scheduled: NodeJS.Immediate | undefined;
+  /** Where each method record in `#pending` is, by run and method. */
+  readonly #methods = new Map<string, number>();
+  /** When the oldest pending write was queued. */
+  #pendingSince = 0;
   /** The first deferred write that failed: every later `flush` rejects with it, since order is lost. */
   #failure: JournalError | undefined;
 
@@ -73,11 +85,12 @@ class SqliteStore implements RunStore {
   async begin(given: NewRun): Promise<void> {
     const run = { ...given, manifest: given.manifest ?? this.#settings.manifest };
     const input = encodeClone(run.input, this.location, RUN_INPUT);
-    this.#use((s) => {
-      if (!s.insertRun(run, input, crc32(input), Date.now() + this.#settings.leaseMs)) {
-        throw errors.runExists(this.location, run.id);
-      }
-    });
+    // Recorded with the run's first writes (see `#queue`): its id is checked free now, here and on disk.
+    const queued = this.#pending.some((write) => write.kind === "run" && write.run.id === run.id);
+    if (queued || this.#use((s) => s.runRow(run.id), false) !== undefined)
+      throw errors.runExists(this.location, run.id);
+    const leaseUntil = Date.now() + this.#settings.leaseMs;
+    this.#queue([{ kind: "run", run, input, inputCrc: crc32(input), leaseUntil }]);
   }
 
   async claim(id: string, owner: RunOwner, planHash: string): Promise<{ run: RunRecord; input: unknown }> {
@@ -99,7 +112,7 @@ class SqliteStore implements RunStore {
 
   async end(id: string, owner: RunOwner, end: RunEnd): Promise<void> {
     // The hold may have passed to another process after the lease ran out: that one's record stays.
-    this.#use((s) => s.endRun(id, owner, end));
+    this.#queue([{ kind: "end", id, owner, end }]);
   }
 
   async get(keys: readonly string[]): Promise<readonly Stored[]> {
@@ -191,9 +204,29 @@ class SqliteStore implements RunStore {
     return decodeClone(bytes, this.location, what);
   }
 
+  /**
+   * Queues writes for the next transaction: once the current turn of the event loop ends, or
+   * at once when the oldest queued write waited `GROUP_COMMIT_MS` (runs awaited one after
+   * another never end a turn). One commit for many writes is what makes a journal cheap: a
+   * commit costs tens of microseconds, a statement a few.
+   */
   #queue(writes: readonly PendingWrite[]): void {
     if (this.#closed) throw errors.journalUnavailable(this.location, "is closed");
-    this.#pending.push(...writes);
+    const now = Date.now();
+    if (this.#pending.length === 0) this.#pendingSince = now;
+    for (const write of writes) {
+      // A method's record replaces the one queued before it (it started, then ended, in one batch).
+      const queued = write.kind === "method" ? this.#methods.get(methodKey(write.record)) : undefined;
+      if (queued !== undefined) this.#pending[queued] = write;
+      else {
+        if (write.kind === "method") this.#methods.set(methodKey(write.record), this.#pending.length);
+        this.#pending.push(write);
+      }
+    }
+    if (now - this.#pendingSince >= GROUP_COMMIT_MS) {
+      this.#drain();
+      return;
+    }
     this.#scheduled ??= setImmediate(() => {
       this.#scheduled = undefined;
       this.#drain();
@@ -207,6 +240,7 @@ class SqliteStore implements RunStore {
     const writes = this.#pending;
     if (writes.length === 0 || this.#closed) return;
     this.#pending = [];
+    this.#methods.clear();
     try {
       this.#use((s) => s.write(writes));
     } catch (error) {
@@ -214,10 +248,13 @@ class SqliteStore implements RunStore {
     }
   }
 
-  /** Runs `body` on the open database (opening it on first use), after the pending writes, in a store's words. */
-  #use<T>(body: (statements: SqliteStatements) => T): T {
+  /**
+   * Runs `body` on the open database (opening it on first use), after the pending writes unless
+   * `drained` is false, in a store's words.
+   */
+  #use<T>(body: (statements: SqliteStatements) => T, drained = true): T {
     if (this.#closed) throw errors.journalUnavailable(this.location, "is closed");
-    if (this.#pending.length > 0) this.#drain();
+    if (drained && this.#pending.length > 0) this.#drain();
     try {
       if (this.#statements === undefined) {
         this.#db = openJournal(this.location, this.#settings.busyTimeout);

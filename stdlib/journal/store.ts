@@ -10,9 +10,11 @@
  * it cannot encode is refused with a `FlowError` coded `FLOW_NOT_STORABLE`;
  * the journal then stores none of that method's calls in the run.
  *
- * Writes (`put`, `method`) may return before they are durable, as long as
- * they are durable in order once `flush` resolves; a run flushes before it
- * settles. Every method fails with a `JournalError` (a `FlowError`) naming
+ * Writes (`begin`, `put`, `method`, `end`) may return before they are
+ * durable, as long as they are durable in order once `flush` resolves (a
+ * `begin` still refuses a taken id at once); a run that fails flushes before
+ * it settles, one that succeeds leaves its last writes to the store's next
+ * commit. Every method fails with a `JournalError` (a `FlowError`) naming
  * the store's `location` when the store cannot be read or written.
  */
 

@@ -27,7 +27,10 @@ async function handle(request: ChildRequest): Promise<unknown> {
     case "call": {
       if (store === undefined) throw new Error("no store open");
       const method = store[request.method] as (...args: unknown[]) => unknown;
-      return await method.apply(store, [...request.args]);
+      const result = await method.apply(store, [...request.args]);
+      // Stores may defer writes until a flush: the test sees what this process did once it answers.
+      if (request.method !== "close") await store.flush();
+      return result;
     }
     case "lock": {
       const Database = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
