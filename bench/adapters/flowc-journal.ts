@@ -102,7 +102,8 @@ function perRound<S, I, O>(
   return {
     id,
     label,
-    role: "flowc",
+    // Without a journal, flowc is what a user would run instead: the report's ratios are the journal's to it.
+    role: plan.journal === undefined ? "peer" : "flowc",
     placement: "process",
     async prepare(given) {
       const setup = pick(given);
