@@ -37,7 +37,11 @@ describe("flowc run off a terminal", () => {
     const result = runExample("word-count");
     expect(result.status).toBe(0);
     expect((JSON.parse(result.stdout) as { chapters: number }).chapters).toBe(4);
-    const lines = result.stderr.split("\n");
+    const [hint, ...lines] = result.stderr.split("\n");
+    // First, the run's journal id and how to resume it.
+    expect(hint).toMatch(
+      /^flowc: run \d{8}-\d{6}-[a-z0-9]{4} \(journal \S+\); to resume it: flowc run examples\/word-count\/word-count\.flow --resume \d{8}-\d{6}-[a-z0-9]{4}$/,
+    );
     expect(lines.slice(0, 6).map((line) => line.replace(/ in \S+ m?s$/, " in T ms"))).toEqual([
       "stage splitChapters started",
       "stage splitChapters done: 1/1 call in T ms",
