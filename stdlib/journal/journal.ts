@@ -4,7 +4,7 @@
  * it records the run in the store first (a new record, or the claimed record
  * of the run it resumes) and how it ended last.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { BackendMethod, FlowEvent, RunOptions } from "../api.js";
 import { ErrorCode, errors, FlowError } from "../errors.js";
@@ -136,10 +136,10 @@ async function beginNew(begin: (id: string) => Promise<JournalRun>): Promise<Jou
  */
 export function newJournalId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-  const random = randomBytes(4)
-    .toString("base64url")
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, "0")
-    .slice(0, 4);
+  // randomInt draws from a cached pool: randomBytes asks the system for each id (about 5 µs, on every run).
+  const random = randomInt(RANDOM_IDS).toString(36).padStart(4, "0");
   return `${stamp}-${random}`;
 }
+
+/** Four characters of `0-9a-z`, each as likely as the others. */
+const RANDOM_IDS = 36 ** 4;

@@ -19,6 +19,7 @@ import {
   type NewRun,
   type RunStore,
 } from "../../stdlib/index.js";
+import { newJournalId } from "../../stdlib/journal/journal.js";
 import { buildPlan } from "../runtime/plans.js";
 
 const plan = buildPlan({ double: { codeHash: "code of double" } });
@@ -118,5 +119,19 @@ describe("new journaled runs", () => {
     );
     expect(asked).toEqual(["nightly"]);
     expect(calls).toBe(0);
+  });
+
+  it("are named by the second they began in and four characters of 0-9 and a-z, each drawn as often as the others", () => {
+    const now = new Date(Date.UTC(2026, 11, 6, 23, 31, 12));
+    const counts = new Map<string, number>();
+    const draws = 36_000;
+    for (let i = 0; i < draws; i++) {
+      const id = newJournalId(now);
+      expect(id).toMatch(/^20261206-233112-[0-9a-z]{4}$/);
+      for (const char of id.slice(-4)) counts.set(char, (counts.get(char) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort().join("")).toBe("0123456789abcdefghijklmnopqrstuvwxyz");
+    // 4,000 of each expected; the spread of a fair draw is about 60.
+    for (const [char, count] of counts) expect([char, Math.abs(count - 4000) < 400]).toEqual([char, true]);
   });
 });
