@@ -107,14 +107,21 @@ export function instantiate(
     const listener = combine(runnerListener, options?.onEvent);
     const runId = `${settings.runIdPrefix}${++runs}`;
     const calls = listener === undefined ? directly : throughBackend;
-    const start = (onEvent: ((event: FlowEvent) => void) | undefined): Promise<unknown> =>
-      new Promise((resolve, reject) => {
-        new Run(tables, calls, runId, onEvent, surplus, resolve, reject).start(input, signal);
-      });
-    return journal === undefined ? start(listener) : journal.run(runId, input, options, listener, start);
+    if (journal !== undefined) {
+      return journal.run(runId, input, options, listener, (onEvent) =>
+        startRun(tables, calls, runId, onEvent, surplus, input, signal),
+      );
+    }
+    return startRun(tables, calls, runId, listener, surplus, input, signal);
   };
 
-  if (!program.chain || runnerListener !== undefined || journal !== undefined || !direct.every((step) => step !== undefined)) return general;
+  if (
+    !program.chain ||
+    runnerListener !== undefined ||
+    journal !== undefined ||
+    !direct.every((step) => step !== undefined)
+  )
+    return general;
   const line = straightLine(tables.planName, direct as readonly DirectMethod[]);
   return (input, options) => {
     if (options === undefined) return line.run(input);
@@ -122,6 +129,21 @@ export function instantiate(
     const signal = options.signal;
     return signal === undefined ? line.run(input) : line.runUnder(input, signal);
   };
+}
+
+/** Starts one run of the scheduler; the promise settles with the run. */
+function startRun(
+  tables: CompiledPlan["tables"],
+  calls: Calls,
+  runId: string,
+  listener: ((event: FlowEvent) => void) | undefined,
+  surplus: number,
+  input: unknown,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    new Run(tables, calls, runId, listener, surplus, resolve, reject).start(input, signal);
+  });
 }
 
 function combine(

@@ -5,12 +5,14 @@
  * `--journal <dir>` names, or `.flowc/` in the current folder; `--redis` reads
  * the journal of runs on the bullmq backend instead.
  */
-import { relative, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { JOURNAL_FILE } from "../../../stdlib/journal/sqlite-schema.js";
 import type { MethodRecord, RunRecord, RunStore } from "../../../stdlib/index.js";
 import { FlowError } from "../../../stdlib/errors.js";
 import { holdIsFree } from "../../../stdlib/journal/hold.js";
 import { CommandFailure, ExitCode, UsageError } from "../io.js";
-import { openJournal } from "../journal-store.js";
+import { journalDirectory, openJournal } from "../journal-store.js";
 import { formatDuration } from "../progress/render.js";
 import { formatTable, type Column } from "../table.js";
 
@@ -39,32 +41,34 @@ export interface CleanOptions extends RunsOptions {
 
 /** `flowc runs [list]`. */
 export async function listRunsCommand(options: ListOptions): Promise<number> {
-  return withJournal(options, async (store, manifest) => {
-    const runs = await store.list({ limit: options.limit ?? 20, manifest });
+  const print = (runs: readonly RunRecord[], location: string): number => {
     if (options.json === true) {
-      process.stdout.write(
-        `${JSON.stringify(
-          runs.map((run) => ({ ...run, status: shownStatus(run) })),
-          null,
-          2,
-        )}\n`,
-      );
-      return ExitCode.Ok;
+      const shown = runs.map((run) => ({ ...run, status: shownStatus(run) }));
+      process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+    } else if (runs.length === 0) {
+      process.stdout.write(`no runs in ${location}\n`);
+    } else {
+      process.stdout.write(`${formatTable(RUN_COLUMNS, runs).join("\n")}\n`);
     }
-    if (runs.length === 0) {
-      process.stdout.write(`no runs in ${store.location}\n`);
-      return ExitCode.Ok;
-    }
-    process.stdout.write(`${formatTable(RUN_COLUMNS, runs).join("\n")}\n`);
     return ExitCode.Ok;
-  });
+  };
+  return withJournal(
+    options,
+    async (store, manifest) => print(await store.list({ limit: options.limit ?? 20, manifest }), store.location),
+    (location) => print([], location),
+  );
+}
+
+/** No run `id` in the journal at `location`. */
+function noSuchRun(id: string, location: string): CommandFailure {
+  return new CommandFailure(`no run '${id}' in ${location}; 'flowc runs' lists them`);
 }
 
 /** `flowc runs show <run>`. */
 export async function showRunCommand(id: string, options: RunsOptions): Promise<number> {
-  return withJournal(options, async (store) => {
+  const show = async (store: RunStore): Promise<number> => {
     const run = await store.run(id);
-    if (run === undefined) throw new CommandFailure(`no run '${id}' in ${store.location}; 'flowc runs' lists them`);
+    if (run === undefined) throw noSuchRun(id, store.location);
     const methods = await store.methods(id);
     if (options.json === true) {
       process.stdout.write(`${JSON.stringify({ ...run, status: shownStatus(run), methods }, null, 2)}\n`);
@@ -80,6 +84,9 @@ export async function showRunCommand(id: string, options: RunsOptions): Promise<
     lines.push("", ...formatTable(METHOD_COLUMNS, methods));
     process.stdout.write(`${lines.join("\n")}\n`);
     return ExitCode.Ok;
+  };
+  return withJournal(options, show, (location) => {
+    throw noSuchRun(id, location);
   });
 }
 
@@ -88,7 +95,13 @@ export async function cleanRunsCommand(options: CleanOptions): Promise<number> {
   if (options.olderThan === undefined && options.keep === undefined) {
     throw new UsageError("runs clean needs --older-than <duration>, --keep <n>, or both");
   }
-  return withJournal(options, async (store, manifest) => {
+  const print = (removed: readonly string[], location: string): number => {
+    if (options.json === true) process.stdout.write(`${JSON.stringify({ removed }, null, 2)}\n`);
+    else
+      process.stdout.write(`removed ${removed.length === 1 ? "1 run" : `${removed.length} runs`} from ${location}\n`);
+    return ExitCode.Ok;
+  };
+  const clean = async (store: RunStore, manifest: string | undefined): Promise<number> => {
     // With --manifest, only its runs: a journal in Redis holds every manifest's, and plans of one name.
     const removed = await store.clean({
       olderThanMs: options.olderThan,
@@ -96,21 +109,26 @@ export async function cleanRunsCommand(options: CleanOptions): Promise<number> {
       manifest,
       interrupted: options.interrupted,
     });
-    if (options.json === true) process.stdout.write(`${JSON.stringify({ removed }, null, 2)}\n`);
-    else
-      process.stdout.write(
-        `removed ${removed.length === 1 ? "1 run" : `${removed.length} runs`} from ${store.location}\n`,
-      );
-    return ExitCode.Ok;
-  });
+    return print(removed, store.location);
+  };
+  return withJournal(options, clean, (location) => print([], location));
 }
 
+/**
+ * Runs `body` on the journal the options name, or `none` with its folder when that folder holds
+ * no journal: reading runs never creates one.
+ */
 async function withJournal(
   options: RunsOptions,
   body: (store: RunStore, manifest: string | undefined) => Promise<number>,
+  none: (location: string) => number,
 ): Promise<number> {
   if (options.manifest !== undefined && !options.manifest.endsWith(".flow")) {
     throw new UsageError(`--manifest ${options.manifest}: not a .flow manifest`);
+  }
+  if (options.redis === undefined) {
+    const directory = journalDirectory(options.manifest ?? "runs.flow", options.journal);
+    if (!existsSync(join(directory, JOURNAL_FILE))) return none(directory);
   }
   let store: RunStore;
   try {
