@@ -21,6 +21,27 @@ export interface Diagnostic {
   readonly file: string;
   readonly span: Span;
   readonly related: readonly RelatedLocation[];
+  /**
+   * Edits that fix the mistake, when the compiler knows them ("did you mean", an unused
+   * import): an editor offers each as a quick fix. Edits are in the diagnostic's `file`.
+   */
+  readonly fixes?: readonly DiagnosticFix[] | undefined;
+}
+
+/** One way to fix a diagnostic: a title for a menu and the edits that make it. */
+export interface DiagnosticFix {
+  /** E.g. `Change to 'load'`, `Remove unused import 'total'`. */
+  readonly title: string;
+  /** Non-overlapping edits of the file, each replacing `span` with `text`. */
+  readonly edits: readonly TextEdit[];
+  /** The one fix that is almost certainly meant (an editor may apply it on save or with one key). */
+  readonly preferred?: boolean | undefined;
+}
+
+/** Replaces the text at `span` (offsets into the file) with `text`. */
+export interface TextEdit {
+  readonly span: Span;
+  readonly text: string;
 }
 
 export function createDiagnostic(

@@ -288,6 +288,7 @@ class TypeCheck {
         input: answers.printDeclared(probeNames.input(index)),
         output: answers.printDeclared(probeNames.output(index)),
         takesInput: signature.takesInput,
+        signature: "",
       });
       if (signature.requiredParameters > 2) {
         this.report(Messages.TooManyParameters, this.mention(method.name), [method.name, signature.requiredParameters]);
@@ -326,6 +327,8 @@ class TypeCheck {
       calls: this.calls,
       sources: this.sources,
       types,
+      edges: [],
+      declarations: new Map(),
       inputType,
       outputType,
       inputProblems,
@@ -720,6 +723,8 @@ function unchecked(
     calls: new Map(),
     sources,
     types: new Map(),
+    edges: [],
+    declarations: new Map(),
     inputType: "unknown",
     outputType: "unknown",
     diagnostics,

@@ -12,6 +12,28 @@ export interface MethodTypes {
   /** Awaited return type. */
   readonly output: string;
   readonly takesInput: boolean;
+  /** The method's call signature as TypeScript prints it, e.g. `(rows: Row[], ctx: RunContext) => Promise<Total>`. */
+  readonly signature: string;
+}
+
+/** Where a method's code is: the declaration its export stands for, in a TypeScript (or JavaScript) file. */
+export interface SourceLocation {
+  /** Absolute path of the file. */
+  readonly file: string;
+  /** Offsets into that file's text (UTF-16, `end` exclusive): the declared name when there is one, else the declaration. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * What travels along one edge, as the type-check proved it: the value `receiver` gets from
+ * `sender` (`"@input"` for the run's input), after `skip`/`settle` and a branch's routing.
+ */
+export interface EdgeType {
+  readonly sender: string;
+  readonly receiver: string;
+  /** The type as TypeScript prints it, e.g. `(Row | undefined)[]` or `Extract<Shape, { kind: "circle" }>`. */
+  readonly type: string;
 }
 
 export type { TargetBackend } from "../bind/read-backend.js";
@@ -52,6 +74,10 @@ export interface TypedPlan {
    */
   readonly calls: ReadonlyMap<string, 0 | 1 | 2>;
   readonly types: ReadonlyMap<string, MethodTypes>;
+  /** Every edge of the plan with what travels along it, in plan order of receivers; empty when the methods could not be read. */
+  readonly edges: readonly EdgeType[];
+  /** Where each method's code is declared, by method name; absent for a method whose declaration cannot be found. */
+  readonly declarations: ReadonlyMap<string, SourceLocation>;
   /** The text of the files other than the manifest that diagnostics point into (methods modules, the tsconfig). */
   readonly sources: readonly SourceText[];
   /** The run's input and output types, printed. */
