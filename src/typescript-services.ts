@@ -24,6 +24,12 @@ export interface WarmTypeScriptServices extends TypeScriptServices {
   refresh(files: Iterable<string>): void;
   /** Forgets the project of a tsconfig that changed; the next compile makes it anew. */
   forgetProject(tsConfigPath: string): void;
+  /**
+   * Reads `file` (absolute) as `text` instead of what is on disk — an editor's unsaved
+   * buffer — until called with `undefined`, which goes back to the disk. Forgets the exports
+   * read before, as `refresh` does; every project sees it, those opened later too.
+   */
+  overlay(file: string, text: string | undefined): void;
 }
 
 /**
@@ -37,6 +43,8 @@ export function createTypeScriptServices(options: TypeScriptServicesOptions = {}
   const wanted = options.typescript ?? DEFAULT_TYPESCRIPT;
   let engine: WarmTypeScriptServices | undefined;
   let starting: Promise<WarmTypeScriptServices> | undefined;
+  // Kept here too, so that an engine that starts later reads them from its start.
+  const overlays = new Map<string, string>();
   const start = async (): Promise<WarmTypeScriptServices> => {
     if (wanted === 7) {
       const native = createTypeScript7Engine();
@@ -53,7 +61,10 @@ export function createTypeScriptServices(options: TypeScriptServicesOptions = {}
     return typeScript6Services(options.projectLimit);
   };
   const current = async (): Promise<WarmTypeScriptServices> => {
-    starting ??= start().then((started) => (engine = started));
+    starting ??= start().then((started) => {
+      for (const [file, text] of overlays) started.overlay(file, text);
+      return (engine = started);
+    });
     return starting;
   };
   return {
@@ -64,6 +75,11 @@ export function createTypeScriptServices(options: TypeScriptServicesOptions = {}
     forManifest: async (path) => (await current()).forManifest(path),
     refresh: (files) => engine?.refresh(files),
     forgetProject: (tsConfigPath) => engine?.forgetProject(tsConfigPath),
+    overlay(file, text) {
+      if (text === undefined) overlays.delete(file);
+      else overlays.set(file, text);
+      engine?.overlay(file, text);
+    },
     close: () => {
       if (engine !== undefined) engine.close();
       // Still starting: close what starts as soon as it has.

@@ -3,7 +3,7 @@
  * the user's `tsc` reads them.
  */
 import path from "node:path";
-import { Project, ts, type CompilerOptions } from "ts-morph";
+import { Project, ts, type CompilerOptions, type FileSystemHost } from "ts-morph";
 import { DEFAULT_SETTINGS, findTsConfig, NO_INPUTS, OVERRIDES } from "../project.js";
 
 /** flowc's default settings (see ../project.ts), as TypeScript 6 holds them. */
@@ -37,10 +37,11 @@ export function configErrorsOf(project: Project): readonly ts.Diagnostic[] {
  * (`extends`, `paths`, strictness, `allowJs` …). It starts empty: the files a tsconfig
  * includes are not loaded, because only the methods modules and what they import
  * matter, and reading a whole application would make a cold check slow.
+ * `fileSystem`, when given, is what the project reads its files from (the disk by default).
  */
-export function createProject(tsConfigPath: string | undefined): Project {
+export function createProject(tsConfigPath: string | undefined, fileSystem?: FileSystemHost): Project {
   const { options, errors, read } = readProjectSettings(tsConfigPath);
-  const project = new Project({ compilerOptions: options });
+  const project = new Project({ compilerOptions: options, ...(fileSystem === undefined ? {} : { fileSystem }) });
   if (errors.length > 0) configErrors.set(project, errors);
   configFiles.set(project, read);
   return project;
@@ -118,8 +119,9 @@ export interface ProjectCache {
  * @param limit how many projects to keep; the least recently used one is dropped
  *   beyond it, so a build over many unrelated packages does not hold them all
  *   (`--watch` keeps every one for its whole session).
+ * @param fileSystem what every project reads its files from (the disk by default).
  */
-export function createProjectCache(limit = 4): ProjectCache {
+export function createProjectCache(limit = 4, fileSystem?: FileSystemHost): ProjectCache {
   const projects = new Map<string, Project>();
   // Without a tsconfig every manifest gets the same defaults, so they share one key.
   const defaultsKey = "\0defaults";
@@ -131,7 +133,7 @@ export function createProjectCache(limit = 4): ProjectCache {
       if (project !== undefined) {
         projects.delete(key);
       } else {
-        project = createProject(configPath);
+        project = createProject(configPath, fileSystem);
       }
       projects.set(key, project);
       while (projects.size > limit) {

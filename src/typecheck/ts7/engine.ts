@@ -9,6 +9,8 @@ export interface TypeScript7Engine extends TypeScriptEngine {
   refresh(files: Iterable<string>): void;
   /** Drops the project of a tsconfig that changed; the next manifest under it opens it anew. */
   forgetProject(tsConfigPath: string): void;
+  /** Has the compiler read `file` as `text` instead of what is on disk, until given `undefined`. */
+  overlay(file: string, text: string | undefined): void;
   /** Starts the compiler now; throws when it cannot start. */
   start(): void;
 }
@@ -39,6 +41,11 @@ export function createTypeScript7Engine(cwd = process.cwd()): TypeScript7Engine 
       const changed = [...files];
       session.changed(changed);
       if (changed.length > 0) for (const project of projects.values()) project.forgetExports();
+    },
+    overlay(file, text) {
+      // Read from memory as flowc's own files are; the exports read before are forgotten, as on a refresh.
+      session.write(file, text);
+      for (const project of projects.values()) project.forgetExports();
     },
     start: () => void session.start(),
     forgetProject(tsConfigPath) {

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import {
   DiagnosticCategory,
@@ -107,7 +106,7 @@ export class NativeProject implements EngineProject, ModuleProject {
       const errorsOf = (file: string): EngineDiagnostic[] =>
         [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]
           .filter((diagnostic) => diagnostic.category === DiagnosticCategory.Error)
-          .map((diagnostic) => normaliseNative(diagnostic, texts));
+          .map((diagnostic) => normaliseNative(diagnostic, texts, this.session));
       return {
         diagnostics: errorsOf(probePath),
         moduleErrors: [...modules].flatMap((module) =>
@@ -178,7 +177,7 @@ export class NativeProject implements EngineProject, ModuleProject {
       .getConfigFileParsingDiagnostics()
       // flowc's own config lists only the files it reads: the compiler may find that list empty (TS18002).
       .filter((diagnostic) => diagnostic.code !== NO_INPUTS && diagnostic.fileName !== this.configPath)
-      .map((diagnostic) => normaliseNative(diagnostic, texts));
+      .map((diagnostic) => normaliseNative(diagnostic, texts, this.session));
     const options = project.compilerOptions;
     this.settingsRead = {
       errors,
@@ -267,13 +266,18 @@ function declarationNode(project: Project, probePath: string, name: string) {
   return undefined;
 }
 
-function normaliseNative(diagnostic: Diagnostic, texts: Map<string, string>): EngineDiagnostic {
+/** A native diagnostic in the engines' common terms, with the text of its file as the compiler read it. */
+function normaliseNative(
+  diagnostic: Diagnostic,
+  texts: Map<string, string>,
+  session: Pick<NativeSession, "textOf">,
+): EngineDiagnostic {
   const chain = (message: Diagnostic): MessageChain => ({
     text: message.text,
     next: (message.messageChain ?? []).map(chain),
   });
   const file = diagnostic.fileName;
-  if (file !== undefined && !texts.has(file)) texts.set(file, readText(file));
+  if (file !== undefined && !texts.has(file)) texts.set(file, session.textOf(file));
   return {
     code: diagnostic.code,
     file,
@@ -282,12 +286,4 @@ function normaliseNative(diagnostic: Diagnostic, texts: Map<string, string>): En
     length: file === undefined ? undefined : diagnostic.end - diagnostic.pos,
     message: chain(diagnostic),
   };
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return "";
-  }
 }

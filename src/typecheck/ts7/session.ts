@@ -1,4 +1,5 @@
 import { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { API, type Snapshot } from "typescript/unstable/sync";
 
 /**
@@ -9,7 +10,10 @@ import { API, type Snapshot } from "typescript/unstable/sync";
 export class NativeSession {
   private api: API | undefined;
   private snapshot: Snapshot | undefined;
-  /** Files that exist only here: each project's tsconfig and the probe files. */
+  /**
+   * Files the compiler reads from here rather than from the disk: each project's tsconfig and
+   * the probe files, which exist only here, and an editor's unsaved buffers (`write` too).
+   */
   private readonly virtual = new Map<string, string>();
   private readonly toOpen = new Set<string>();
   private readonly toClose = new Set<string>();
@@ -25,6 +29,17 @@ export class NativeSession {
     if (text === undefined) this.virtual.delete(file);
     else this.virtual.set(file, text);
     this.changes.add(file);
+  }
+
+  /** The text of `file` as the compiler reads it: from memory, or else from the disk (`""` when unreadable). */
+  textOf(file: string): string {
+    const text = this.virtual.get(file);
+    if (text !== undefined) return text;
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      return "";
+    }
   }
 
   /** The files on disk the compiler has read so far (sources, declarations, tsconfigs, package.json files). */
