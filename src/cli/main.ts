@@ -41,7 +41,8 @@ Examples:
   flowc runs --manifest etl.flow             the runs of etl.flow in its journal
   flowc worker etl.flow --redis redis://queue:6379   serve the methods for runs on the bullmq backend
   flowc graph etl.flow --format mermaid
-  flowc fmt --check flows/*.flow             the shell expands the pattern; flowc does not`,
+  flowc fmt --check flows/*.flow             the shell expands the pattern; flowc does not
+  flowc lsp --stdio                          the language server, as an editor starts it`,
     );
 
   const workers = new Option("--workers <n>", "the most workers the plan may use at once").argParser(
@@ -253,6 +254,38 @@ retries per stage), a line per stage start and end otherwise; then a summary tab
     .addOption(new Option("--format <format>", "graph syntax").choices(["mermaid", "dot"]).default("mermaid"))
     .action(async (file: string, options: { format: "mermaid" | "dot" }) => {
       setExit(await (await import("./commands/graph.js")).graphCommand(file, options));
+    });
+
+  program
+    .command("lsp")
+    .description("run the language server for editors: diagnostics, hover, completion, fixes and more for .flow files")
+    .option("--stdio", "talk over standard input and output (the default, and the only transport)")
+    .addOption(typescript)
+    // What editors' clients may add: the other transports are refused with a reason, the client's process id ignored
+    // (the protocol's `initialize` gives it too).
+    .addOption(new Option("--node-ipc").hideHelp())
+    .addOption(new Option("--socket <port>").hideHelp())
+    .addOption(new Option("--pipe <name>").hideHelp())
+    .addOption(new Option("--clientProcessId <pid>").hideHelp())
+    .addHelpText(
+      "after",
+      `
+Editors start this themselves and talk to it over standard input and output with the Language
+Server Protocol; it is not meant to be run by hand. Point an editor at the command
+'flowc lsp --stdio' (with flowc installed in the project: 'npx flowc lsp --stdio', or
+'node_modules/.bin/flowc lsp --stdio') for files named *.flow. The VS Code extension
+(editors/vscode) does so on its own.
+
+It reports each open manifest's diagnostics as you type, and answers hover (a method's
+signature and the types on its edges), go to definition (into the methods' TypeScript),
+references, rename, completion, quick fixes, formatting (as flowc fmt), the outline, folding
+and semantic highlighting. It reads unsaved methods modules the editor sends it, and watches
+the methods modules, the files they import and the tsconfig.json on disk.
+
+Messages go to the editor's log; the process exits when the editor closes it.`,
+    )
+    .action(async (options: import("./commands/lsp.js").LspOptions) => {
+      setExit(await (await import("./commands/lsp.js")).lspCommand(options));
     });
 
   program

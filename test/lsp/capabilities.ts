@@ -1,0 +1,136 @@
+import type { ClientCapabilities } from "vscode-languageserver-protocol/node";
+
+/**
+ * The client capabilities VS Code's language client (vscode-languageclient 9–11) declares,
+ * as far as a server of manifests reads them: dynamic registration of every feature,
+ * hierarchical symbols, versioned workspace edits, related information, and, when asked,
+ * pulled diagnostics.
+ */
+export function vscodeCapabilities(options: { readonly pullDiagnostics: boolean }): ClientCapabilities {
+  return {
+    general: {
+      positionEncodings: ["utf-16"],
+      staleRequestSupport: {
+        cancel: true,
+        retryOnContentModified: [
+          "textDocument/semanticTokens/full",
+          "textDocument/semanticTokens/range",
+          "textDocument/semanticTokens/full/delta",
+        ],
+      },
+      markdown: { parser: "marked", version: "1.1.0" },
+      regularExpressions: { engine: "ECMAScript", version: "ES2020" },
+    },
+    window: { workDoneProgress: true, showMessage: {}, showDocument: { support: true } },
+    workspace: {
+      applyEdit: true,
+      workspaceEdit: {
+        documentChanges: true,
+        resourceOperations: ["create", "rename", "delete"],
+        failureHandling: "textOnlyTransactional",
+        normalizesLineEndings: true,
+        changeAnnotationSupport: { groupsOnLabel: true },
+      },
+      configuration: true,
+      workspaceFolders: true,
+      didChangeConfiguration: { dynamicRegistration: true },
+      didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true },
+      symbol: { dynamicRegistration: true },
+      executeCommand: { dynamicRegistration: true },
+      semanticTokens: { refreshSupport: true },
+      codeLens: { refreshSupport: true },
+      inlayHint: { refreshSupport: true },
+      ...(options.pullDiagnostics ? { diagnostics: { refreshSupport: true } } : {}),
+    },
+    textDocument: {
+      synchronization: { dynamicRegistration: true, willSave: true, willSaveWaitUntil: true, didSave: true },
+      publishDiagnostics: {
+        relatedInformation: true,
+        versionSupport: false,
+        tagSupport: { valueSet: [1, 2] },
+        codeDescriptionSupport: true,
+        dataSupport: true,
+      },
+      completion: {
+        dynamicRegistration: true,
+        contextSupport: true,
+        completionItem: {
+          snippetSupport: true,
+          commitCharactersSupport: true,
+          documentationFormat: ["markdown", "plaintext"],
+          deprecatedSupport: true,
+          preselectSupport: true,
+          insertReplaceSupport: true,
+          labelDetailsSupport: true,
+          resolveSupport: { properties: ["documentation", "detail", "additionalTextEdits"] },
+        },
+        insertTextMode: 2,
+      },
+      hover: { dynamicRegistration: true, contentFormat: ["markdown", "plaintext"] },
+      signatureHelp: { dynamicRegistration: true },
+      definition: { dynamicRegistration: true, linkSupport: true },
+      references: { dynamicRegistration: true },
+      documentHighlight: { dynamicRegistration: true },
+      documentSymbol: { dynamicRegistration: true, hierarchicalDocumentSymbolSupport: true, labelSupport: true },
+      codeAction: {
+        dynamicRegistration: true,
+        isPreferredSupport: true,
+        disabledSupport: true,
+        dataSupport: true,
+        resolveSupport: { properties: ["edit"] },
+        codeActionLiteralSupport: {
+          codeActionKind: {
+            valueSet: [
+              "",
+              "quickfix",
+              "refactor",
+              "refactor.extract",
+              "refactor.inline",
+              "refactor.rewrite",
+              "source",
+              "source.organizeImports",
+            ],
+          },
+        },
+        honorsChangeAnnotations: true,
+      },
+      formatting: { dynamicRegistration: true },
+      rangeFormatting: { dynamicRegistration: true, rangesSupport: true },
+      rename: {
+        dynamicRegistration: true,
+        prepareSupport: true,
+        prepareSupportDefaultBehavior: 1,
+        honorsChangeAnnotations: true,
+      },
+      foldingRange: {
+        dynamicRegistration: true,
+        rangeLimit: 5000,
+        lineFoldingOnly: true,
+        foldingRangeKind: { valueSet: ["comment", "imports", "region"] },
+        foldingRange: { collapsedText: false },
+      },
+      semanticTokens: {
+        dynamicRegistration: true,
+        tokenTypes: [
+          "namespace",
+          "type",
+          "function",
+          "property",
+          "enumMember",
+          "number",
+          "string",
+          "keyword",
+          "comment",
+        ],
+        tokenModifiers: ["declaration", "defaultLibrary", "readonly"],
+        formats: ["relative"],
+        requests: { range: true, full: { delta: true } },
+        multilineTokenSupport: false,
+        overlappingTokenSupport: false,
+        serverCancelSupport: true,
+        augmentsSyntaxTokens: true,
+      },
+      ...(options.pullDiagnostics ? { diagnostic: { dynamicRegistration: true, relatedDocumentSupport: false } } : {}),
+    },
+  };
+}
