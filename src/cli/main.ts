@@ -270,8 +270,8 @@ retries per stage), a line per stage start and end otherwise; then a summary tab
     .addHelpText(
       "after",
       `
-Editors start this themselves and talk to it over standard input and output with the Language
-Server Protocol; it is not meant to be run by hand. Point an editor at the command
+Editors start this themselves and talk to it with the Language Server Protocol over
+standard input and output; it is not meant to be run by hand. Point an editor at the command
 'flowc lsp --stdio' (with flowc installed in the project: 'npx flowc lsp --stdio', or
 'node_modules/.bin/flowc lsp --stdio') for files named *.flow. The VS Code extension
 (editors/vscode) does so on its own.

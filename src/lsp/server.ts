@@ -68,8 +68,9 @@ export function startLanguageServer(options: ServerOptions): Connection {
     projectLimit: Number.POSITIVE_INFINITY,
     warn: (message) => connection.console.warn(`flowc: ${message}`),
   });
-  // However the process ends (`exit`, the input closing, the editor gone), TypeScript 7's process ends with it.
-  process.on("exit", () => services.close());
+  // However the process ends (`exit`, the input closing, the editor gone), TypeScript 7's process ends with it,
+  // before TypeScript's own handler signals it in a way it answers with "context canceled" on the shared stderr.
+  process.prependListener("exit", () => services.close());
 
   const documents = new TextDocuments(TextDocument);
   /** Open documents by absolute path: their text counts over the disk's. */

@@ -14,6 +14,8 @@ export interface WordCountProject {
   readonly tsconfig: string;
   /** Writes `name` (relative to the manifest's folder) and returns its absolute path. */
   write(name: string, text: string): string;
+  /** Writes the manifest `<name>.flow` with `text` beside a copy of the methods as its own `<name>.methods.ts`. */
+  withOwnMethods(name: string, text: string): string;
   remove(): void;
 }
 
@@ -52,6 +54,10 @@ export function wordCountProject(): WordCountProject {
       const file = join(folder, name);
       writeFileSync(file, text);
       return file;
+    },
+    withOwnMethods(name, text) {
+      cpSync(join(folder, "word-count.methods.ts"), join(folder, `${name}.methods.ts`));
+      return this.write(`${name}.flow`, text);
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
