@@ -13,12 +13,17 @@ import {
   type DiagnosticRelatedInformation,
 } from "vscode-languageserver";
 import type { Span } from "../../grammar/ast.js";
-import { Messages } from "../../grammar/diagnostics/catalogue.js";
 import type { Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import { positionAt, type SourceText } from "../../grammar/source.js";
 import type { CompileResult } from "../compile.js";
 import { codeOf } from "../diagnostics/printer.js";
 import { pathToUri, toRange } from "./convert.js";
+
+/**
+ * The codes of what is merely unnecessary, which editors fade out rather than underline:
+ * FLOW2010, an import never used.
+ */
+const UNNECESSARY = new Set([2010]);
 
 /** The text of a file a diagnostic points into, by absolute path; `undefined` when it cannot be read. */
 export type TextLookup = (file: string) => SourceText | undefined;
@@ -84,7 +89,7 @@ export function convert(diagnostic: Diagnostic, manifest: ManifestPlace, texts: 
     source: "flowc",
     message: diagnostic.message,
     ...(related.length > 0 ? { relatedInformation: related } : {}),
-    ...(diagnostic.code === Messages.UnusedImport.code ? { tags: [DiagnosticTag.Unnecessary] } : {}),
+    ...(UNNECESSARY.has(diagnostic.code) ? { tags: [DiagnosticTag.Unnecessary] } : {}),
   };
 }
 

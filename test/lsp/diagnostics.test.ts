@@ -88,6 +88,30 @@ describe("pushed diagnostics", () => {
     expect(await lsp.shutdown()).toBe(0);
   });
 
+  it("marks an unused import as unnecessary", async () => {
+    const { lsp, project } = await start();
+    const file = project.withOwnMethods(
+      "unused",
+      [
+        'import { countWords as tally } from "./unused.methods";',
+        "splitChapters, countWords, mergeCounts { execution_flow: sequential; }",
+        "countWords < execution_flow: parallel; min_worker_count: 2; >",
+        "",
+      ].join("\n"),
+    );
+    const uri = await lsp.open(file);
+    const { diagnostics } = await lsp.diagnosticsOf(uri, 1);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code: "FLOW2010",
+        severity: 2,
+        tags: [1],
+        range: { start: { line: 0, character: 9 }, end: { line: 0, character: 28 } },
+      }),
+    ]);
+    expect(await lsp.shutdown()).toBe(0);
+  });
+
   it("clears a manifest's diagnostics when it is closed", async () => {
     const { lsp, project } = await start();
     const uri = await lsp.open(project.write("broken.flow", BROKEN_MANIFEST));
