@@ -1,4 +1,7 @@
+import type { Identifier } from "../../../grammar/ast.js";
 import { Messages } from "../../../grammar/diagnostics/catalogue.js";
+import type { DiagnosticFix } from "../../../grammar/diagnostics/diagnostic.js";
+import { addPropertyAfter } from "../../bind/block-fixes.js";
 import type { RuleContext } from "../rule-context.js";
 
 /**
@@ -11,6 +14,19 @@ export function parallelNeedsMinWorkers(context: RuleContext): void {
   for (const [name, origins] of context.origins) {
     // An unknown property (`min_workers: 4`) may well be the minimum, misspelt and reported.
     if (origins.parallel === undefined || origins.minWorkersWritten || origins.uncertain) continue;
-    context.report(Messages.ParallelWithoutMin, origins.parallel.span, [name]);
+    context.report(Messages.ParallelWithoutMin, origins.parallel.span, [name], [], fixes(context, origins.parallel));
   }
+}
+
+/**
+ * `min_worker_count: 1;` after the `execution_flow: parallel;` that makes the method parallel:
+ * what the warning says the method does, written down. Not where another method of that group
+ * has a minimum of its own elsewhere, which this one would contradict.
+ */
+function fixes(context: RuleContext, parallel: Identifier): DiagnosticFix[] {
+  const facts = context.groups.find((group) => group.flowValue === parallel);
+  const property = facts?.group.block.properties.find((p) => p.value === parallel);
+  if (facts === undefined || property === undefined) return [];
+  if (facts.methods.some((method) => context.origins.get(method.name)?.minWorkersWritten === true)) return [];
+  return [addPropertyAfter(context.source, property, "min_worker_count: 1;", true)];
 }

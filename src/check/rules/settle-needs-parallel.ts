@@ -1,4 +1,5 @@
 import { Messages } from "../../../grammar/diagnostics/catalogue.js";
+import { changeTo } from "../../bind/block-fixes.js";
 import type { RuleContext } from "../rule-context.js";
 
 /**
@@ -10,10 +11,19 @@ export function settleNeedsParallel(context: RuleContext): void {
   for (const facts of context.groups) {
     const setting = facts.routing.on_error;
     if (setting?.value !== "settle") continue;
+    // `skip`, as the message says; not where a parallel method of the group settles rightly,
+    // nor where another group sets `on_error` for one of its methods, which it would contradict.
+    const names = new Set(facts.methods.map((method) => method.name));
+    const parallel = facts.methods.some((method) => context.settings.get(method.name)?.mode === "parallel");
+    const elsewhere = context.groups.some(
+      (other) =>
+        other !== facts && other.routing.on_error !== undefined && other.methods.some((m) => names.has(m.name)),
+    );
+    const fixes = parallel || elsewhere ? [] : [changeTo(setting.property.value.span, "skip")];
     for (const method of facts.methods) {
       if (context.settings.get(method.name)?.mode === "parallel") continue;
       if (context.origins.get(method.name)?.uncertain === true) continue;
-      context.report(Messages.SettleNeedsParallel, setting.property.value.span, [method.name]);
+      context.report(Messages.SettleNeedsParallel, setting.property.value.span, [method.name], [], fixes);
     }
   }
 }
