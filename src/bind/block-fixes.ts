@@ -28,17 +28,22 @@ export function changeToOneOf(span: Span, words: readonly string[]): DiagnosticF
 /**
  * The name at `index` of the group taken out, a name listed before it again. The binder reads
  * the group without it; that is certainly what was meant where the order of the names means
- * nothing or where it follows its first mention directly (`a, a`).
+ * nothing (the group is not `ordered`, sequential) or where it follows its first mention
+ * directly (`a, a`).
  */
-export function removeRepeatedName(group: Group, index: number, firstIndex: number): DiagnosticFix {
+export function removeRepeatedName(group: Group, index: number, firstIndex: number, ordered: boolean): DiagnosticFix {
   const name = group.methods[index]!.name;
-  const ordered = group.block.properties.some(
-    (p) => p.key.name === "execution_flow" && p.value.kind === "Identifier" && p.value.name === "sequential",
-  );
   return fix(
     `Remove the second '${name}'`,
     [removeListItem(group.methods, index)],
     !ordered || firstIndex === index - 1,
+  );
+}
+
+/** Whether the group says it is sequential, where the order of its names is the order they run in. */
+export function isWrittenSequential(group: Group): boolean {
+  return group.block.properties.some(
+    (p) => p.key.name === "execution_flow" && p.value.kind === "Identifier" && p.value.name === "sequential",
   );
 }
 

@@ -15,7 +15,14 @@ import type {
   SettingKey,
   SettingProblem,
 } from "./group-facts.js";
-import { changeTo, changeToOneOf, removeProperty, removeRepeatedName, sameText } from "./block-fixes.js";
+import {
+  changeTo,
+  changeToOneOf,
+  isWrittenSequential,
+  removeProperty,
+  removeRepeatedName,
+  sameText,
+} from "./block-fixes.js";
 import { propertyHint, suggestProperties } from "./property-suggestion.js";
 import type { Report } from "./report.js";
 import { toMilliseconds } from "../duration.js";
@@ -77,6 +84,8 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
   const methods: Identifier[] = [];
   const firstMention = new Map<string, { readonly method: Identifier; readonly position: number }>();
   const atNames: { readonly name: Identifier; readonly position: number }[] = [];
+  // Whether the group is sequential, read at its first repeated name.
+  let ordered: boolean | undefined;
   for (const [position, method] of group.methods.entries()) {
     if (method.name.startsWith("@")) {
       atNames.push({ name: method, position });
@@ -89,7 +98,7 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
         method.span,
         [method.name],
         [{ span: first.method.span, message: `'${method.name}' is first listed here.` }],
-        [removeRepeatedName(group, position, first.position)],
+        [removeRepeatedName(group, position, first.position, (ordered ??= isWrittenSequential(group)))],
       );
       continue;
     }

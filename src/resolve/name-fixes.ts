@@ -34,28 +34,46 @@ export interface NameFixes {
 
 /** The fixes of one manifest's names; what they need of the document is read once, when first asked. */
 export function nameFixes(document: FlowDocument, source: SourceText): NameFixes {
-  let index: { mentions: Map<string, Identifier[]>; groups: Set<string>[]; locals: Set<string> } | undefined;
-  const indexed = () => {
+  interface Index {
+    /** Every mention of each name. */
+    readonly mentions: Map<string, Identifier[]>;
+    /** The groups (by position) that mention each name. */
+    readonly groups: Map<string, Set<number>>;
+    /** The local names of the imports. */
+    readonly locals: Set<string>;
+  }
+  let index: Index | undefined;
+  const indexed = (): Index => {
     if (index !== undefined) return index;
     const mentions = new Map<string, Identifier[]>();
-    const groups = document.groups.map((group) => {
-      const names = groupMentions(group);
-      for (const mention of names) {
+    const groups = new Map<string, Set<number>>();
+    for (const [position, group] of document.groups.entries()) {
+      for (const mention of groupMentions(group)) {
         const list = mentions.get(mention.name);
         if (list === undefined) mentions.set(mention.name, [mention]);
         else list.push(mention);
+        const inGroups = groups.get(mention.name);
+        if (inGroups === undefined) groups.set(mention.name, new Set([position]));
+        else inGroups.add(position);
       }
-      return new Set(names.map((mention) => mention.name));
-    });
+    }
     const locals = new Set(document.imports.flatMap((d) => d.specifiers.map((s) => s.local.name)));
     index = { mentions, groups, locals };
     return index;
   };
+  const shareAGroup = (a: string, b: string): boolean => {
+    const { groups } = indexed();
+    const [inA, inB] = [groups.get(a), groups.get(b)];
+    if (inA === undefined || inB === undefined) return false;
+    const [fewer, more] = inA.size <= inB.size ? [inA, inB] : [inB, inA];
+    for (const position of fewer) if (more.has(position)) return true;
+    return false;
+  };
 
   const rename = (name: string, to: string, declared: readonly Identifier[]): readonly DiagnosticFix[] => {
-    const { mentions, groups } = indexed();
-    if (methodNameProblem(to) !== undefined || groups.some((names) => names.has(name) && names.has(to))) return [];
-    const edits: TextEdit[] = [...declared, ...(mentions.get(name) ?? [])].map((id) => replaceSpan(id.span, to));
+    if (methodNameProblem(to) !== undefined || shareAGroup(name, to)) return [];
+    const mentions = indexed().mentions.get(name) ?? [];
+    const edits: TextEdit[] = [...declared, ...mentions].map((id) => replaceSpan(id.span, to));
     return [fix(renameTitle(name, to, edits.length), edits, true)];
   };
 

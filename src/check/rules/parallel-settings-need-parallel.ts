@@ -18,6 +18,8 @@ export function parallelSettingsNeedParallel(context: RuleContext): void {
     for (const key of parallelKeys) {
       const setting = facts.settings[key];
       if (setting === undefined) continue;
+      // The same for every method of the group: made once, whatever the group's size.
+      let found: DiagnosticFix[] | undefined;
       for (const method of facts.methods) {
         if (context.settings.get(method.name)?.mode === "parallel") continue;
         // With a misspelt `execution_flow: paralel` beside it, the setting is not the mistake.
@@ -27,7 +29,7 @@ export function parallelSettingsNeedParallel(context: RuleContext): void {
           setting.property.key.span,
           [key, method.name],
           [],
-          fixes(context, facts, key, setting),
+          (found ??= fixes(context, facts, key, setting)),
         );
       }
     }
