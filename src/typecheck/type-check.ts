@@ -28,15 +28,15 @@ import { JAVASCRIPT_FILE } from "./module-files.js";
 import { findTsConfig } from "./project.js";
 import { relativeImportSpecifier } from "./module-specifier.js";
 import { describeHazards, describeUnproven, type TransportMode, type TransportRoot } from "./transport-safety.js";
+import { writeProbeFile } from "./probe-file.js";
 import {
   probeNames,
-  writeProbeFile,
   type ProbeArity,
   type ProbeMethod,
   type ProbePiece,
   type ProbePlan,
   type ProbeSubject,
-} from "./probe-file.js";
+} from "./probe-plan.js";
 import type { MethodTypes, TypeCheckOptions, TypedPlan } from "./types.js";
 import { ProbeAnswers, type Signature } from "./probe-answers.js";
 import {
