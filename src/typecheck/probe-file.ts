@@ -270,6 +270,15 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
     out.add([declareConst(probeNames.literal(index), literalType(value))], { kind: "run" });
   });
 
+  // Each input of each method on its own, for the edges of the typed plan; last, so that every
+  // question before keeps its place in the text.
+  const pieces = plan.methods.flatMap((method) =>
+    method.inputs.map((piece, position) =>
+      declareConst(probeNames.piece(method.index, position), pieceType(piece, runInput)),
+    ),
+  );
+  if (pieces.length > 0) out.add(pieces, { kind: "run" });
+
   return { text: out.text, ranges: out.ranges };
 }
 

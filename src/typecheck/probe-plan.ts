@@ -43,6 +43,11 @@ export const probeNames = {
   incoming: (index: number) => `${PREFIX}incoming${index}`,
   array: (index: number) => `${PREFIX}array${index}`,
   edge: (index: number) => `${PREFIX}edge${index}`,
+  /**
+   * The `position`-th input of the method at `index` (see `ProbeMethod.inputs`): what travels
+   * along that edge, the type the typed plan's `edges` print.
+   */
+  piece: (index: number, position: number) => `${PREFIX}piece${index}_${position}`,
   /** What one call of a parallel method receives: an element of its incoming items. */
   item: (index: number) => `${PREFIX}item${index}`,
   /** A function returning a call of a generic or overloaded method with what it receives, resolved by TypeScript. */

@@ -37,7 +37,7 @@ import {
   type ProbePlan,
   type ProbeSubject,
 } from "./probe-plan.js";
-import type { MethodTypes, TypeCheckOptions, TypedPlan } from "./types.js";
+import type { EdgeType, MethodTypes, TypeCheckOptions, TypedPlan } from "./types.js";
 import { ProbeAnswers, type Signature } from "./probe-answers.js";
 import {
   describeSenders,
@@ -288,7 +288,7 @@ class TypeCheck {
         input: answers.printDeclared(probeNames.input(index)),
         output: answers.printDeclared(probeNames.output(index)),
         takesInput: signature.takesInput,
-        signature: "",
+        signature: answers.printDeclared(probeNames.method(index)),
       });
       if (signature.requiredParameters > 2) {
         this.report(Messages.TooManyParameters, this.mention(method.name), [method.name, signature.requiredParameters]);
@@ -327,13 +327,28 @@ class TypeCheck {
       calls: this.calls,
       sources: this.sources,
       types,
-      edges: [],
+      edges: this.edgeTypes(answers),
       declarations: new Map(),
       inputType,
       outputType,
       inputProblems,
       diagnostics: sortDiagnostics(this.diagnostics),
     };
+  }
+
+  /**
+   * What travels along every edge, as the probe declares each input of each receiver (see
+   * `probeNames.piece`); none when a method could not be read, as then its output is unknown.
+   */
+  private edgeTypes(answers: ProbeAnswers): EdgeType[] {
+    if (this.unreadable.size > 0) return [];
+    return this.plan.methods.flatMap((method, index) =>
+      this.shape.pieces(method).map((piece, position) => ({
+        sender: piece.key,
+        receiver: method.name,
+        type: answers.printDeclared(probeNames.piece(index, position)),
+      })),
+    );
   }
 
   /**
