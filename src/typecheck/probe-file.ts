@@ -41,12 +41,19 @@ function fedByMethods(method: ProbeMethod): boolean {
   return method.inputs.some((piece) => piece.kind === "method");
 }
 
-/** One piece of what a method receives: the run's input, or what a sender hands on (routed, or possibly `undefined`). */
-function pieceType(piece: ProbePiece, runInput: t.TypeNode): t.TypeNode {
+/**
+ * One piece of what a method receives: the run's input, or what a sender hands on (routed, or
+ * possibly `undefined`). `spelt` for a piece that is printed: TypeScript prints the variants a
+ * route lets through by their own names rather than as `Routed<Ticket, "kind", "a" | "b">`
+ * once they are intersected with `{}`, which changes no object type (and what a branch routes
+ * is objects told apart by a property).
+ */
+function pieceType(piece: ProbePiece, runInput: t.TypeNode, spelt = false): t.TypeNode {
   if (piece.kind === "run input") return runInput;
-  return pieceTypeOf(handedOn(piece), piece, (handed, property, values) =>
-    typeReference(runtime.Routed, handed, property, values),
-  );
+  return pieceTypeOf(handedOn(piece), piece, (handed, property, values) => {
+    const routed = typeReference(runtime.Routed, handed, property, values);
+    return spelt ? t.intersectionType([routed, typeLiteral([])]) : routed;
+  });
 }
 
 /** `Helper<typeof fn>`, one of the probe's helpers applied to a method. */
@@ -274,7 +281,7 @@ export function writeProbeFile(plan: ProbePlan): ProbeFile {
   // question before keeps its place in the text.
   const pieces = plan.methods.flatMap((method) =>
     method.inputs.map((piece, position) =>
-      declareConst(probeNames.piece(method.index, position), pieceType(piece, runInput)),
+      declareConst(probeNames.piece(method.index, position), pieceType(piece, runInput, true)),
     ),
   );
   if (pieces.length > 0) out.add(pieces, { kind: "run" });
