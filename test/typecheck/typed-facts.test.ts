@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSourceText } from "../../grammar/source.js";
+import { check } from "../../src/api/compile.js";
 import { compile } from "../../src/compile.js";
 import type { TypeScriptVersion } from "../../src/typecheck/engine.js";
 import type { SourceLocation, TypedPlan } from "../../src/typecheck/types.js";
@@ -259,5 +260,38 @@ describe.each([7, 6] as const)("the declarations on TypeScript %i", (version) =>
     );
     expect(plan.declarations.get("tokenize")).toEqual(written("via-package.ts", "export { ", "tokenize"));
     expect(plan.declarations.has("whole")).toBe(false);
+  });
+});
+
+describe("the public check()", () => {
+  it("gives each edge's type and each method's types, also when an edge does not fit", async () => {
+    dir.write(
+      "api.methods.ts",
+      [
+        "export function extract(path: string): (string | undefined)[] { return [path]; }",
+        "export function load(lines: number[]): number { return lines.length; }",
+        "",
+      ].join("\n"),
+    );
+    const file = path.join(dir.root, "api.flow");
+    const result = await check({ path: file, text: "extract, load { execution_flow: sequential; }\n" });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.map((diagnostic) => diagnostic.code)).toEqual(["FLOW4001"]);
+    expect(result.edges).toEqual([{ sender: "extract", receiver: "load", type: "(string | undefined)[]" }]);
+    expect(result.types?.methods).toEqual({
+      extract: {
+        input: "string",
+        output: "(string | undefined)[]",
+        takesInput: true,
+        signature: "(path: string) => (string | undefined)[]",
+      },
+      load: { input: "number[]", output: "number", takesInput: true, signature: "(lines: number[]) => number" },
+    });
+    const unread = await check(
+      { path: file, text: "extract, load { execution_flow: sequential; }\n" },
+      { types: false },
+    );
+    expect(unread.edges).toBeUndefined();
+    expect(unread.types).toBeUndefined();
   });
 });
