@@ -2,10 +2,10 @@
  * The outline of a module for its code hash (see code-hash.ts) and its methods' declarations
  * (see declarations.ts): its top-level statements, each with its text, where it is, the names
  * it declares and the names it refers to, and how the module's imports and exports connect
- * names to other modules. Read from the syntax tree
- * the type-check's program already holds, whichever engine made it: TypeScript 6 and 7 shape
- * their trees alike (the same property names), and differ only in the numbers of their
- * kinds, which each engine gives with its tree (`SyntaxKinds`).
+ * names to other modules. Read from the syntax tree the type-check's program already holds,
+ * whichever engine made it: TypeScript 6 and 7 shape their trees alike (the same property
+ * names, offsets in UTF-16), and differ only in the numbers of their kinds, which each engine
+ * gives with its tree (`SyntaxKinds`).
  *
  * Syntax only: nothing here asks the checker, so a name counts as a reference wherever it is
  * written, even where a local variable of the same name hides the top-level one.
