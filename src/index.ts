@@ -23,6 +23,6 @@ export type {
   PrintOptions,
   RelatedLocation,
 } from "./api/diagnostics.js";
-export type { TargetBackend } from "./typecheck/types.js";
+export type { EdgeType, MethodTypes, TargetBackend } from "./typecheck/types.js";
 export type { PlanDescriptor } from "../stdlib/plan.js";
 export { VERSION as version } from "./version.js";
