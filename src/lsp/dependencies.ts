@@ -17,8 +17,6 @@ export const MODULE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 /** Files that decide how the methods are read rather than what they say. */
 const SETTINGS_FILE = /^(?:tsconfig.*\.json|package\.json)$/;
 
-export type FileChange = "created" | "changed" | "deleted";
-
 export interface DependenciesOptions {
   /** Changes closer together than this are handled together (a save, a checkout, touch several files). */
   readonly debounceMs: number;
@@ -33,7 +31,7 @@ export interface DependenciesOptions {
 export class Dependencies {
   /** What each file held when it was last looked at: a hash of its content, `""` when missing. */
   private readonly seen = new Map<string, string>();
-  private readonly pending = new Map<string, FileChange>();
+  private readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -55,16 +53,19 @@ export class Dependencies {
     return { files, folders };
   }
 
-  /** Files changed on disk; handled together once the changes pause. */
-  changedOnDisk(changes: Iterable<readonly [string, FileChange]>): void {
-    for (const [file, change] of changes) this.pending.set(path.resolve(file), change);
+  /**
+   * Files changed on disk (created, changed or deleted: which, watchers do not all tell
+   * alike); handled together once the changes pause.
+   */
+  changedOnDisk(files: Iterable<string>): void {
+    for (const file of files) this.pending.add(path.resolve(file));
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), this.options.debounceMs);
   }
 
   /** An editor's buffer of `file` changed (or was closed, going back to the disk): read already by TypeScript. */
   changedInBuffer(file: string): void {
-    this.invalidate(this.concerned([file], false));
+    this.invalidate(this.concerned([file]));
   }
 
   dispose(): void {
@@ -76,15 +77,13 @@ export class Dependencies {
     const changes = [...this.pending];
     this.pending.clear();
     const changed: string[] = [];
-    let appeared = false;
-    for (const [file, change] of changes) {
-      if (this.options.buffered(file)) continue;
+    for (const file of changes) {
+      if (this.options.buffered(file) || !this.matters(file)) continue;
       const content = contentOf(file);
       const before = this.seen.get(file);
       this.seen.set(file, content);
       if (before === content) continue;
       changed.push(file);
-      if (change !== "changed" || before === "" || content === "") appeared = true;
     }
     if (changed.length === 0) return;
     const settings = changed.filter((file) => SETTINGS_FILE.test(path.basename(file)));
@@ -98,12 +97,34 @@ export class Dependencies {
       return;
     }
     this.services.refresh(changed);
-    this.invalidate(this.concerned(changed, appeared), changed);
+    this.invalidate(this.concerned(changed), changed);
   }
 
-  /** The manifests that depend on one of `files`; with `appeared`, also those with a module not found. */
-  private concerned(files: readonly string[], appeared: boolean): Manifest[] {
-    const newModule = appeared && files.some((file) => MODULE_FILE.test(file));
+  /**
+   * Whether a change to `file` may concern an open manifest, before its content is read (a
+   * checkout reports thousands of files): a file one depends on, a tsconfig, a package.json
+   * above one of them, any module file while a method is not found (it may have appeared:
+   * watchers do not all tell a file created from one changed).
+   */
+  private matters(file: string): boolean {
+    const manifests = [...this.manifests.all()];
+    if (manifests.some((manifest) => manifest.dependencies.has(file) || manifest.tsConfig === file)) return true;
+    const name = path.basename(file);
+    if (name.startsWith("tsconfig") && name.endsWith(".json")) return true;
+    if (name === "package.json") {
+      const folder = path.dirname(file) + path.sep;
+      return manifests.some(
+        (manifest) =>
+          manifest.path.startsWith(folder) ||
+          [...manifest.dependencies].some((dependency) => dependency.startsWith(folder)),
+      );
+    }
+    return MODULE_FILE.test(file) && manifests.some((manifest) => manifest.unresolved);
+  }
+
+  /** The manifests that depend on one of `files`, and, when one is a module file, those with a module not found. */
+  private concerned(files: readonly string[]): Manifest[] {
+    const newModule = files.some((file) => MODULE_FILE.test(file));
     return [...this.manifests.all()].filter(
       (manifest) => (newModule && manifest.unresolved) || files.some((file) => manifest.dependencies.has(file)),
     );

@@ -8,14 +8,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
-import {
-  createConnection,
-  TextDocuments,
-  type ClientCapabilities,
-  type Connection,
-  type FileEvent,
-  FileChangeType,
-} from "vscode-languageserver/node";
+import { createConnection, TextDocuments, type ClientCapabilities, type Connection } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { createSourceText, type SourceText } from "../../grammar/source.js";
 import type { TypeScriptVersion } from "../typecheck/engine.js";
@@ -23,7 +16,7 @@ import { createTypeScriptServices } from "../typescript-services.js";
 import { VERSION } from "../version.js";
 import { clientSupport, dynamicRegistrations, serverCapabilities, type ClientSupport } from "./capabilities.js";
 import { uriToPath } from "./convert.js";
-import { Dependencies, MODULE_FILE, type FileChange } from "./dependencies.js";
+import { Dependencies, MODULE_FILE } from "./dependencies.js";
 import { compileFailure, toLspDiagnostics, type TextLookup } from "./diagnostics.js";
 import { findManifest } from "./find-manifest.js";
 import { registerHandlers } from "./handlers.js";
@@ -44,12 +37,6 @@ export interface ServerOptions {
   /** `--typescript 6|7`. */
   readonly typescript?: TypeScriptVersion | undefined;
 }
-
-const FILE_CHANGES: Readonly<Record<FileChangeType, FileChange>> = {
-  [FileChangeType.Created]: "created",
-  [FileChangeType.Changed]: "changed",
-  [FileChangeType.Deleted]: "deleted",
-};
 
 /**
  * Serves the protocol on `input` and `output` until the client says `exit` or closes the
@@ -165,8 +152,8 @@ export function startLanguageServer(options: ServerOptions): Connection {
       connection.client.register(registrations).catch((error: unknown) => log(`registering: ${describe(error)}`));
     }
     watchDisk({
-      changed: (file, change) => dependencies.changedOnDisk([[file, change]]),
-      ready: (watched) =>
+      changed: (file) => dependencies.changedOnDisk([file]),
+      watching: (watched) =>
         connection.console.log(`flowc: watching ${watched.files.size} files in ${watched.folders.size} folders`),
       error: log,
     }).then(
@@ -179,14 +166,7 @@ export function startLanguageServer(options: ServerOptions): Connection {
   });
 
   connection.onDidChangeWatchedFiles((params) =>
-    guarded(log, () =>
-      dependencies.changedOnDisk(
-        params.changes.flatMap((change: FileEvent): [string, FileChange][] => {
-          const file = uriToPath(change.uri);
-          return file === undefined ? [] : [[file, FILE_CHANGES[change.type] ?? "changed"]];
-        }),
-      ),
-    ),
+    guarded(log, () => dependencies.changedOnDisk(params.changes.flatMap((change) => uriToPath(change.uri) ?? []))),
   );
 
   const seenVersion = new Map<string, number>();

@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import type { FSWatcher } from "chokidar";
-import { MODULE_FILE, type FileChange } from "./dependencies.js";
+import { MODULE_FILE } from "./dependencies.js";
 
 export interface Watched {
   readonly files: ReadonlySet<string>;
@@ -20,72 +20,70 @@ export interface DiskWatch {
 }
 
 export interface DiskWatchOptions {
-  /** A watched file changed, or a module file appeared or went in a watched folder. */
-  readonly changed: (file: string, change: FileChange) => void;
-  /** A new set of files is watched: every change to them from now on is seen. */
-  readonly ready: (watched: Watched) => void;
+  /** A watched file changed (or appeared, or went), or a module file in a watched folder did. */
+  readonly changed: (file: string) => void;
+  /**
+   * The files watched now: from the first time it is told, every change to them is seen; a
+   * folder added later is watched a moment after.
+   */
+  readonly watching: (watched: Watched) => void;
   readonly error: (message: string) => void;
 }
 
-const CHANGES: Readonly<Record<string, FileChange>> = { add: "created", change: "changed", unlink: "deleted" };
+/** chokidar's events for a file's content: created, changed, deleted. */
+const FILE_EVENTS = new Set(["add", "change", "unlink"]);
 
 /** Starts watching nothing yet; chokidar is loaded now. */
 export async function watchDisk(options: DiskWatchOptions): Promise<DiskWatch> {
   const { watch } = await import("chokidar");
-  let current: { readonly watched: Watched; readonly watcher: FSWatcher | undefined } | undefined;
-  const open = new Set<FSWatcher>();
-  let closed = false;
-  const stop = async (watcher: FSWatcher | undefined): Promise<void> => {
-    if (watcher === undefined) return;
-    open.delete(watcher);
-    await watcher.close();
-  };
+  let watched: Watched = { files: new Set(), folders: new Set() };
+  const wanted = (file: string): boolean =>
+    watched.folders.has(file) ||
+    watched.files.has(file) ||
+    (MODULE_FILE.test(file) && watched.folders.has(path.dirname(file)));
+  let watcher: FSWatcher | undefined;
+  let ready = false;
 
-  /**
-   * A watcher of its own for each set: the one before goes only once the new one is ready, so
-   * that no change falls between them (the two seeing one change is the same change, counted once).
-   */
-  const start = (watched: Watched): FSWatcher => {
-    const wanted = (file: string): boolean =>
-      watched.folders.has(file) ||
-      watched.files.has(file) ||
-      (MODULE_FILE.test(file) && watched.folders.has(path.dirname(file)));
+  const start = (): FSWatcher => {
     // The folders are watched, not the files: chokidar loses a file that is deleted and then created again
     // when another file of its folder is watched too (as `git checkout` or a rename-and-back does).
-    const watcher = watch([...watched.folders], { ignoreInitial: true, depth: 0, ignored: (file) => !wanted(file) });
-    watcher.on("all", (event, file) => {
-      const change = CHANGES[event];
+    const started = watch([...watched.folders], { ignoreInitial: true, depth: 0, ignored: (file) => !wanted(file) });
+    started.on("all", (event, file) => {
       const absolute = path.resolve(file);
-      if (change !== undefined && wanted(absolute)) options.changed(absolute, change);
+      if (FILE_EVENTS.has(event) && wanted(absolute)) options.changed(absolute);
     });
-    watcher.on("error", (reason) =>
+    started.on("error", (reason) =>
       options.error(`watching files: ${reason instanceof Error ? reason.message : String(reason)}`),
     );
-    open.add(watcher);
-    return watcher;
+    started.once("ready", () => {
+      ready = true;
+      options.watching(watched);
+    });
+    return started;
   };
 
   return {
-    update(watched) {
-      if (closed || (current !== undefined && same(current.watched, watched))) return;
-      const before = current?.watcher;
-      if (watched.folders.size === 0) {
-        current = { watched, watcher: undefined };
-        void stop(before);
-        options.ready(watched);
+    update(next) {
+      if (same(watched, next)) return;
+      const before = watched;
+      watched = next;
+      if (watcher === undefined) {
+        if (next.folders.size > 0) watcher = start();
         return;
       }
-      const watcher = start(watched);
-      current = { watched, watcher };
-      watcher.once("ready", () => {
-        void stop(before);
-        if (current?.watcher === watcher) options.ready(watched);
-      });
+      // A file newly wanted in a folder already watched was ignored there until now: add it by name.
+      const added = [
+        ...[...next.folders].filter((folder) => !before.folders.has(folder)),
+        ...[...next.files].filter((file) => !before.files.has(file)),
+      ];
+      const gone = [...before.folders].filter((folder) => !next.folders.has(folder));
+      if (added.length > 0) watcher.add(added);
+      if (gone.length > 0) watcher.unwatch(gone);
+      if (ready) options.watching(next);
     },
     close: async () => {
-      closed = true;
-      await Promise.all([...open].map(stop));
-      current = undefined;
+      await watcher?.close();
+      watcher = undefined;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { FileChangeType, type PublishDiagnosticsParams } from "vscode-languageserver-protocol/node";
 import { LspClient, uriOf } from "./client.js";
@@ -43,6 +43,22 @@ describe("methods changed on disk", () => {
     writeFileSync(project.methods, original.replace(COUNT_WORDS_RETURNS, COUNT_WORDS_RETURNS_STRING));
     const broken = await lsp.diagnostics(uri, withCodes("FLOW4001"), since);
     expect(broken.diagnostics[0]!.message).toContain("'mergeCounts'");
+    since = lsp.published.length;
+    writeFileSync(project.methods, original);
+    await lsp.diagnostics(uri, withCodes(), since);
+    expect(await lsp.shutdown()).toBe(0);
+  });
+
+  it("sees a module that goes and comes back", async () => {
+    const { lsp, project } = await start("minimal");
+    const uri = await lsp.open(project.manifest);
+    expect(codes(await lsp.diagnosticsOf(uri, 1))).toEqual([]);
+    await lsp.log(/^flowc: watching [1-9]\d* files/);
+    const original = readFileSync(project.methods, "utf8");
+    let since = lsp.published.length;
+    rmSync(project.methods);
+    const missing = await lsp.diagnostics(uri, (params) => params.diagnostics.length > 0, since);
+    expect(codes(missing)).toEqual(["FLOW2002"]);
     since = lsp.published.length;
     writeFileSync(project.methods, original);
     await lsp.diagnostics(uri, withCodes(), since);
