@@ -126,6 +126,8 @@ describe("emit: user text never becomes code", () => {
       // As a generic method, the hostile one is also called in the runner's `calls` function.
       calls: new Map([[weird, 2 as const]]),
       types: new Map(),
+      edges: [],
+      declarations: new Map(),
       sources: [],
       inputType: "unknown",
       outputType: "unknown",
