@@ -36,14 +36,17 @@ function origin(facts: MethodFacts): string {
 /** What travels into and out of the method, and whether its output is the run's; `undefined` when nothing is known. */
 function edges(facts: MethodFacts): string | undefined {
   const lines: string[] = [];
-  if (facts.incoming.length > 0) {
-    lines.push("**Receives**", ...facts.incoming.map((edge) => `- from ${code(edge.sender)}: ${code(edge.type)}`));
+  const plan = facts.plan;
+  const incoming = facts.incoming.map((edge) => `- from ${code(edge.sender)}: ${code(edge.type)}`);
+  // A method without predecessors receives the run's input, along no edge of the plan.
+  if (plan?.sources.includes(facts.name) === true && facts.types?.takesInput === true) {
+    incoming.unshift(`- the run's input: ${code(facts.types.input)}`);
   }
+  if (incoming.length > 0) lines.push("**Receives**", ...incoming);
   if (facts.outgoing.length > 0) {
     if (lines.length > 0) lines.push("");
     lines.push("**Sends**", ...facts.outgoing.map((edge) => `- to ${code(edge.receiver)}: ${code(edge.type)}`));
   }
-  const plan = facts.plan;
   if (plan !== undefined && plan.sinks.includes(facts.name)) {
     if (lines.length > 0) lines.push("");
     const output = facts.types === undefined ? "" : ` (${code(facts.types.output)})`;

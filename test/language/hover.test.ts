@@ -38,7 +38,7 @@ describe("hover on a method", () => {
     const extract = hoverOn(etl, "extract")?.markdown;
     expect(extract).toContain("(method) extract: (since: string) => Promise<Row[]>");
     expect(extract).toContain("From `./etl.methods`, the manifest's default module");
-    expect(extract).toContain("**Sends**\n- to `clean`: `Row[]`");
+    expect(extract).toContain("**Receives**\n- the run's input: `string`\n\n**Sends**\n- to `clean`: `Row[]`");
   });
 
   it("names an aliased method's export, says in words that a failure skips an item, and gives its workers", () => {
