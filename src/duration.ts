@@ -1,6 +1,9 @@
 /** Milliseconds in each unit of a duration as the language writes it: `250ms`, `30s`, `5m`, `1h`. */
 const MILLISECONDS_PER_UNIT: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
+/** The units a duration may be written in. */
+export const durationUnits: readonly string[] = Object.keys(MILLISECONDS_PER_UNIT);
+
 /**
  * The longest duration flowc accepts, in milliseconds: 2^31 − 1, about 24.8 days. Node's
  * timers hold a signed 32-bit count of milliseconds; a longer wait overflows, fires after

@@ -18,9 +18,10 @@ import { suggestProperty } from "./property-suggestion.js";
 import type { Report } from "./report.js";
 import { toMilliseconds } from "../duration.js";
 
-const executionFlows: readonly ExecutionFlow[] = ["sequential", "parallel", "concurrent"];
-const onErrorValues: readonly OnError[] = ["fail", "skip", "settle"];
-const booleanValues: readonly string[] = ["true", "false"];
+// The words a property takes as its value; the editor grammar (grammar/flow.tmLanguage.json) lists the same.
+export const executionFlows: readonly ExecutionFlow[] = ["sequential", "parallel", "concurrent"];
+export const onErrorValues: readonly OnError[] = ["fail", "skip", "settle"];
+export const booleanValues: readonly string[] = ["true", "false"];
 
 /**
  * The most workers a method may ask for. No backend can start more: a worker thread

@@ -84,6 +84,10 @@ describe("the packed package", () => {
     for (const link of links) expect(files, link).toContain(link);
   });
 
+  it("holds the TextMate grammar, for editors that read one", () => {
+    expect(files).toContain("grammar/flow.tmLanguage.json");
+  });
+
   it("holds the source of every source map it ships", () => {
     const maps = files.filter((file) => file.endsWith(".map"));
     expect(maps.length).toBeGreaterThan(10);
