@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { backendNames } from "../../src/bind/read-backend.js";
-import { knownProperties } from "../../src/bind/read-properties.js";
+import { booleanValues, executionFlows, knownProperties, onErrorValues } from "../../src/bind/read-properties.js";
 import {
   documentedProperties,
   headingPassage,
@@ -70,6 +70,10 @@ describe("the properties' documentation", () => {
     for (const key of ["execution_flow", "on_error", "cache"]) {
       expect(Object.keys(valueDocs[key]!).sort()).toEqual(words(propertyDoc(key)!.value).sort());
     }
+    // And exactly the words the compiler accepts.
+    expect(Object.keys(valueDocs["execution_flow"]!).sort()).toEqual([...executionFlows].sort());
+    expect(Object.keys(valueDocs["on_error"]!).sort()).toEqual([...onErrorValues].sort());
+    expect(Object.keys(valueDocs["cache"]!).sort()).toEqual([...booleanValues].sort());
     expect(Object.keys(valueDocs["backend"]!)).toEqual([...backendNames]);
     for (const flow of Object.keys(valueDocs["execution_flow"]!)) expect(headingPassage(flow)).toBeDefined();
   });
