@@ -4,7 +4,8 @@
  */
 import type { FlowDocument, Identifier, Span } from "../../grammar/ast.js";
 import { formatMessage } from "../../grammar/diagnostics/catalogue.js";
-import { tokenize } from "../../grammar/lexer.js";
+import { insertAt, insertStatementAfter, insertStatementBefore } from "../../grammar/diagnostics/fixes.js";
+import { tokenize, tokenSpan } from "../../grammar/lexer.js";
 import { positionAt } from "../../grammar/source.js";
 import { As, Backend, From, Identifier as IdentifierToken, Import } from "../../grammar/tokens.js";
 import { defaultModuleSpecifier } from "../resolve/manifest-name.js";
@@ -106,22 +107,23 @@ function editOf(mention: Mention, newName: string): TextEdit {
 
 /** The import of `oldName` from the default module under `newName`. */
 function importEdit(state: ManifestState, oldName: string, newName: string): TextEdit {
+  const { source } = state;
   const document = state.compiled.document;
-  const specifier = defaultModuleSpecifier(state.source.path);
+  const specifier = defaultModuleSpecifier(source.path);
   const text = `${oldName} as ${newName}`;
   const existing = document.imports.find((declaration) => declaration.source.value === specifier);
   const lastSpecifier = existing?.specifiers.at(-1);
-  if (lastSpecifier !== undefined) return { span: at(lastSpecifier.span.end), text: `, ${text}` };
+  if (lastSpecifier !== undefined) return insertAt(lastSpecifier.span.end, `, ${text}`);
   const statement = `import { ${text} } from ${JSON.stringify(specifier)};`;
   const lastImport = document.imports.at(-1);
-  if (lastImport !== undefined) return { span: at(lastImport.span.end), text: `\n${statement}` };
-  // Before the first statement, below any comment that heads the file.
-  const first = tokenize(state.source.text, state.source.path).tokens[0]?.startOffset ?? state.source.text.length;
-  return { span: at(first), text: `${statement}\n\n` };
-}
-
-function at(offset: number): Span {
-  return { start: offset, end: offset };
+  if (lastImport !== undefined) return insertStatementAfter(source, lastImport.span, statement);
+  // Before the first statement, below any comment that heads the file, and a blank line
+  // between it and what follows, as the canonical layout has after the imports.
+  const first = tokenize(source.text, source.path).tokens[0];
+  if (first === undefined) return insertAt(source.text.length, statement);
+  const edit = insertStatementBefore(source, tokenSpan(first), statement);
+  const lineBreak = /^\r?\n/.exec(edit.text.slice(statement.length))?.[0] ?? "";
+  return { span: edit.span, text: `${statement}${lineBreak}${edit.text.slice(statement.length)}` };
 }
 
 /**

@@ -76,15 +76,3 @@ export function offsetOf(text: string, needle: string, shift = 0, occurrence = 1
 export function textOf(text: string, span: { readonly start: number; readonly end: number }): string {
   return text.slice(span.start, span.end);
 }
-
-/** `text` with `edits` (non-overlapping) applied. */
-export function applyEdits(
-  text: string,
-  edits: readonly { readonly span: { readonly start: number; readonly end: number }; readonly text: string }[],
-): string {
-  let result = text;
-  for (const edit of [...edits].sort((a, b) => b.span.start - a.span.start)) {
-    result = result.slice(0, edit.span.start) + edit.text + result.slice(edit.span.end);
-  }
-  return result;
-}

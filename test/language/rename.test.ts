@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyEdits } from "../../grammar/diagnostics/fixes.js";
 import { references } from "../../src/language/references.js";
 import { prepareRename, rename } from "../../src/language/rename.js";
 import type { ManifestState } from "../../src/language/types.js";
 import { etlManifest, etlMethods } from "./etl-project.js";
-import { applyEdits, createLanguageProject, offsetOf, textOf, type LanguageProject } from "./language-project.js";
+import { createLanguageProject, offsetOf, textOf, type LanguageProject } from "./language-project.js";
 
 let project: LanguageProject;
 let etl: ManifestState;
@@ -116,6 +117,17 @@ describe("rename", () => {
     const imported = `import { load } from "./etl.methods";\nextract, load { execution_flow: sequential; }\n`;
     expect(await renamed(imported.replace('"./etl.methods"', '"./etl.methods.js"'), "extract", "pull")).toBe(
       `import { load } from "./etl.methods.js";\nimport { extract as pull } from "./etl.methods";\npull, load { execution_flow: sequential; }\n`,
+    );
+  });
+
+  it("writes the new import with the file's own line breaks", async () => {
+    const text = `extract, load { execution_flow: sequential; }\r\nload { run_if: ready; }\r\n`;
+    expect(await renamed(text, "extract", "pull")).toBe(
+      `import { extract as pull } from "./etl.methods";\r\n\r\npull, load { execution_flow: sequential; }\r\nload { run_if: ready; }\r\n`,
+    );
+    const imported = `import { load } from "./etl.methods.js";\r\nextract, load { execution_flow: sequential; }\r\n`;
+    expect(await renamed(imported, "extract", "pull")).toBe(
+      `import { load } from "./etl.methods.js";\r\nimport { extract as pull } from "./etl.methods";\r\npull, load { execution_flow: sequential; }\r\n`,
     );
   });
 
