@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
+  CodeActionRequest,
   CompletionRequest,
   DefinitionRequest,
   DocumentFormattingRequest,
@@ -9,6 +10,7 @@ import {
   FoldingRangeRequest,
   HoverRequest,
   LSPErrorCodes,
+  ReferencesRequest,
   ResponseError,
   SemanticTokensRequest,
   type Position,
@@ -86,7 +88,18 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   }),
 );
 
-const REQUESTS = ["hover", "completion", "definition", "symbols", "folding", "tokens", "formatting", "none"] as const;
+const REQUESTS = [
+  "hover",
+  "completion",
+  "definition",
+  "references",
+  "symbols",
+  "folding",
+  "tokens",
+  "formatting",
+  "codeActions",
+  "none",
+] as const;
 
 function request(kind: (typeof REQUESTS)[number], uri: string, position: Position): Promise<unknown> | undefined {
   const textDocument = { uri };
@@ -98,6 +111,14 @@ function request(kind: (typeof REQUESTS)[number], uri: string, position: Positio
       return c.sendRequest(CompletionRequest.type, { textDocument, position });
     case "definition":
       return c.sendRequest(DefinitionRequest.type, { textDocument, position });
+    case "references":
+      return c.sendRequest(ReferencesRequest.type, { textDocument, position, context: { includeDeclaration: true } });
+    case "codeActions":
+      return c.sendRequest(CodeActionRequest.type, {
+        textDocument,
+        range: { start: position, end: position },
+        context: { diagnostics: [] },
+      });
     case "symbols":
       return c.sendRequest(DocumentSymbolRequest.type, { textDocument });
     case "folding":
