@@ -54,7 +54,7 @@ export function registerHandlers(connection: Connection, context: HandlerContext
         }
         return answer({ uri, version: found.compiled.version, state }, params);
       } catch (error) {
-        context.log(`flowc lsp: ${feature} failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
+        context.log(`flowc lsp: ${feature} failed: ${describeError(error)}`);
         return empty;
       }
     };
@@ -113,8 +113,13 @@ export function registerHandlers(connection: Connection, context: HandlerContext
         items: context.diagnostics(found.manifest, found.compiled, context.texts),
       };
     } catch (error) {
-      context.log(`flowc lsp: diagnostics failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
+      context.log(`flowc lsp: diagnostics failed: ${describeError(error)}`);
       return empty;
     }
   });
+}
+
+/** What a thrown value says, with where it was thrown when it is an error: for the client's log. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

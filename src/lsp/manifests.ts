@@ -11,6 +11,7 @@ import { compile, type CompileResult } from "../compile.js";
 import type { ManifestState } from "../language/types.js";
 import type { TypedPlan } from "../typecheck/types.js";
 import type { WarmTypeScriptServices } from "../typescript-services.js";
+import { describeError } from "./handlers.js";
 
 /** A compilation of one text of a manifest. */
 export interface Compiled {
@@ -227,9 +228,7 @@ export class Manifests {
       return { kind: "compiled", compiled, host: project?.host, dependencies, tsConfig: project?.configFile };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.options.error(
-        `compiling ${path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
+      this.options.error(`compiling ${path} failed: ${describeError(error)}`);
       return { kind: "failed", message };
     }
   }

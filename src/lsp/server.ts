@@ -19,7 +19,7 @@ import { uriToPath } from "./convert.js";
 import { Dependencies, MODULE_FILE } from "./dependencies.js";
 import { compileFailure, toLspDiagnostics, type TextLookup } from "./diagnostics.js";
 import { findManifest } from "./find-manifest.js";
-import { registerHandlers } from "./handlers.js";
+import { describeError, registerHandlers } from "./handlers.js";
 import { Manifests, type Compiled, type Manifest } from "./manifests.js";
 import { Overlays } from "./overlays.js";
 import { watchDisk, type DiskWatch } from "./watch.js";
@@ -48,7 +48,7 @@ export function startLanguageServer(options: ServerOptions): Connection {
   // Standard output is the protocol's: whatever a library prints goes to the client's log instead.
   routeConsole(connection);
   process.on("uncaughtException", (error) => log(`flowc lsp: internal error: ${error.stack ?? error.message}`));
-  process.on("unhandledRejection", (reason) => log(`flowc lsp: internal error: ${describe(reason)}`));
+  process.on("unhandledRejection", (reason) => log(`flowc lsp: internal error: ${describeError(reason)}`));
 
   const services = createTypeScriptServices({
     typescript: options.typescript,
@@ -117,7 +117,7 @@ export function startLanguageServer(options: ServerOptions): Connection {
     },
     invalidated: () => {
       if (support.pullDiagnostics && support.diagnosticRefresh) {
-        connection.languages.diagnostics.refresh().catch((error: unknown) => log(describe(error)));
+        connection.languages.diagnostics.refresh().catch((error: unknown) => log(describeError(error)));
       }
     },
   });
@@ -130,7 +130,7 @@ export function startLanguageServer(options: ServerOptions): Connection {
       .forManifest(manifestPath)
       // Reading the settings opens the project: its libraries are loaded by the time a manifest is compiled.
       .then((project) => project.configErrors)
-      .catch((error: unknown) => log(`starting TypeScript: ${describe(error)}`));
+      .catch((error: unknown) => log(`starting TypeScript: ${describeError(error)}`));
   };
 
   connection.onInitialize((params) => {
@@ -149,7 +149,7 @@ export function startLanguageServer(options: ServerOptions): Connection {
   connection.onInitialized(() => {
     const registrations = dynamicRegistrations(client);
     if (registrations !== undefined) {
-      connection.client.register(registrations).catch((error: unknown) => log(`registering: ${describe(error)}`));
+      connection.client.register(registrations).catch((error: unknown) => log(`registering: ${describeError(error)}`));
     }
     watchDisk({
       changed: (file) => dependencies.changedOnDisk([file]),
@@ -161,7 +161,7 @@ export function startLanguageServer(options: ServerOptions): Connection {
         disk = started;
         watchOwn();
       },
-      (error: unknown) => log(`watching files: ${describe(error)}`),
+      (error: unknown) => log(`watching files: ${describeError(error)}`),
     );
   });
 
@@ -228,7 +228,7 @@ export function startLanguageServer(options: ServerOptions): Connection {
     await disk?.close();
     services.close();
   };
-  connection.onShutdown(() => close().catch((error: unknown) => log(describe(error))));
+  connection.onShutdown(() => close().catch((error: unknown) => log(describeError(error))));
   connection.onExit(() => services.close());
 
   documents.listen(connection);
@@ -259,12 +259,8 @@ function guarded(log: (message: string) => void, handle: () => void): void {
   try {
     handle();
   } catch (error) {
-    log(`flowc lsp: internal error: ${describe(error)}`);
+    log(`flowc lsp: internal error: ${describeError(error)}`);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 function routeConsole(connection: Connection): void {
