@@ -96,7 +96,10 @@ function methods(state: ManifestState, word: Span, here: readonly string[]): Com
   });
 }
 
-/** The functions the import's module exports that its braces do not list yet; nothing while its module is unwritten. */
+/**
+ * The functions the import's module exports that neither its braces nor another import
+ * bind yet (a name is imported once, FLOW2005); nothing while its module is unwritten.
+ */
 function importNames(
   state: ManifestState,
   source: string | undefined,
@@ -105,8 +108,13 @@ function importNames(
 ): CompletionEntry[] {
   if (source === undefined) return [];
   const offers = methodOffers(state);
+  const imported = new Set(
+    state.compiled.document.imports.flatMap((declaration) =>
+      declaration.specifiers.filter((specifier) => specifier.local.span.start !== word.start).map((s) => s.local.name),
+    ),
+  );
   return exportedFunctions(state, source)
-    .filter((name) => !listed.includes(name))
+    .filter((name) => !listed.includes(name) && !imported.has(name))
     .map((name) => {
       // Its signature, when a type-check read it under this name from this module.
       const known = offers.find((offer) => offer.exportName === name && offer.module === source);

@@ -109,6 +109,11 @@ describe("completion in an import", () => {
     expect(entries[0]?.replace).toEqual({ start: text.indexOf("n }"), end: text.indexOf("n }") + 1 });
   });
 
+  it("offers no name another import binds already", async () => {
+    const { entries } = await complete('import { notify } from "./other";\nimport { | } from "./other";\n');
+    expect(labels(entries)).toEqual(["audit"]);
+  });
+
   it("offers nothing while the module is not written, or not found", async () => {
     expect((await complete("import { | }")).entries).toEqual([]);
     expect((await complete('import { | } from "./nowhere";')).entries).toEqual([]);
