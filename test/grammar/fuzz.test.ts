@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createSourceText, parse, type FlowDocument } from "../../grammar/index.js";
 import { Messages } from "../../grammar/diagnostics/catalogue.js";
 import { formatDocument } from "../../src/format/format.js";
-import { tokenSoup, validManifest } from "./manifest-arbitrary.js";
+import { edit, mutate, tokenSoup, validManifest } from "./manifest-arbitrary.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
@@ -34,32 +34,6 @@ function shape(document: FlowDocument): unknown {
   return JSON.parse(
     JSON.stringify({ ...document, comments: [] }, (key, value: unknown) => (key === "span" ? undefined : value)),
   );
-}
-
-type Edit =
-  | { readonly kind: "delete"; readonly at: number }
-  | { readonly kind: "insert"; readonly at: number; readonly text: string }
-  | { readonly kind: "swap"; readonly at: number };
-
-const edit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constant("delete" as const), at: fc.nat() }),
-  fc.record({
-    kind: fc.constant("insert" as const),
-    at: fc.nat(),
-    text: fc.constantFrom("{", "}", "<", ">", ";", ":", ",", '"', "'", "/*", "//", "\n", "x", "7", "@", "import"),
-  }),
-  fc.record({ kind: fc.constant("swap" as const), at: fc.nat() }),
-);
-
-function mutate(text: string, edits: readonly Edit[]): string {
-  let result = text;
-  for (const e of edits) {
-    const at = e.at % (result.length + 1);
-    if (e.kind === "delete") result = result.slice(0, at) + result.slice(at + 1);
-    else if (e.kind === "insert") result = result.slice(0, at) + e.text + result.slice(at);
-    else if (at + 1 < result.length) result = result.slice(0, at) + result[at + 1] + result[at] + result.slice(at + 2);
-  }
-  return result;
 }
 
 describe("parser robustness", () => {

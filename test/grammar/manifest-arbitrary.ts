@@ -164,3 +164,31 @@ export const tokenSoup = fc
       .array(fc.constantFrom("", " ", "\n"), { minLength: tokens.length, maxLength: tokens.length })
       .map((seps) => tokens.map((token, i) => token + seps[i]).join("")),
   );
+
+/** One small edit of a text: a character deleted, a token inserted, two characters swapped. */
+export type Edit =
+  | { readonly kind: "delete"; readonly at: number }
+  | { readonly kind: "insert"; readonly at: number; readonly text: string }
+  | { readonly kind: "swap"; readonly at: number };
+
+export const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ kind: fc.constant("delete" as const), at: fc.nat() }),
+  fc.record({
+    kind: fc.constant("insert" as const),
+    at: fc.nat(),
+    text: fc.constantFrom("{", "}", "<", ">", ";", ":", ",", '"', "'", "/*", "//", "\n", "x", "7", "@", "import"),
+  }),
+  fc.record({ kind: fc.constant("swap" as const), at: fc.nat() }),
+);
+
+/** `text` with `edits` made one after the other, each at its offset modulo the length. */
+export function mutate(text: string, edits: readonly Edit[]): string {
+  let result = text;
+  for (const e of edits) {
+    const at = e.at % (result.length + 1);
+    if (e.kind === "delete") result = result.slice(0, at) + result.slice(at + 1);
+    else if (e.kind === "insert") result = result.slice(0, at) + e.text + result.slice(at);
+    else if (at + 1 < result.length) result = result.slice(0, at) + result[at + 1] + result[at] + result.slice(at + 2);
+  }
+  return result;
+}
