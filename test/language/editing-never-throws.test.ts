@@ -13,7 +13,7 @@ import { completion } from "../../src/language/completion.js";
 import { contextAt } from "../../src/language/context-at.js";
 import { formatDocument, formatRange } from "../../src/language/formatting.js";
 import type { ManifestState, TextEdit } from "../../src/language/types.js";
-import { fragmentText, mutatedManifest, wellFormedManifest } from "./manifest-texts.js";
+import { edit, mutate, tokenSoup, validManifest } from "../grammar/manifest-arbitrary.js";
 import { openProject } from "./project-state.js";
 
 const project = openProject({
@@ -61,27 +61,32 @@ function answerEverywhere(state: ManifestState, stride: number): void {
 }
 
 describe("the editing functions", () => {
-  it("answer at every offset of text made of manifest fragments", async () => {
+  it("answer at every offset of token soup", async () => {
     await fc.assert(
-      fc.asyncProperty(fragmentText, fc.integer({ min: 3, max: 30 }), async (text, stride) => {
+      fc.asyncProperty(tokenSoup, fc.integer({ min: 3, max: 30 }), async (text, stride) => {
         answerEverywhere(await untypedState(text), stride);
       }),
       { numRuns: 100 },
     );
   }, 120_000);
 
-  it("answer at every offset of manifests with a few characters inserted or deleted", async () => {
+  it("answer at every offset of manifests with a few characters deleted, inserted or swapped", async () => {
     await fc.assert(
-      fc.asyncProperty(mutatedManifest, fc.integer({ min: 3, max: 30 }), async (text, stride) => {
-        answerEverywhere(await untypedState(text), stride);
-      }),
+      fc.asyncProperty(
+        validManifest,
+        fc.array(edit, { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 3, max: 30 }),
+        async (text, edits, stride) => {
+          answerEverywhere(await untypedState(mutate(text, edits)), stride);
+        },
+      ),
       { numRuns: 40 },
     );
   }, 120_000);
 
   it("answer at every offset of manifests type-checked against real modules", async () => {
     await fc.assert(
-      fc.asyncProperty(wellFormedManifest, async (text) => {
+      fc.asyncProperty(validManifest, async (text) => {
         answerEverywhere(await project.state(text), 7);
       }),
       { numRuns: 25 },

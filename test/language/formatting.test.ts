@@ -12,7 +12,7 @@ import { formatDocument, formatRange } from "../../src/language/formatting.js";
 import { applyEdits } from "../../src/language/text-edits.js";
 import type { ManifestState, TextEdit } from "../../src/language/types.js";
 import { flowc } from "../cli/helpers.js";
-import { wellFormedManifest } from "./manifest-texts.js";
+import { validManifest } from "../grammar/manifest-arbitrary.js";
 
 /** The state of `text` compiled without types: formatting needs none. */
 async function stateOf(text: string, file = "/project/etl.flow"): Promise<ManifestState> {
@@ -119,7 +119,7 @@ describe("formatRange", () => {
 
   it("lays out exactly the statements a range touches, whatever the layout", async () => {
     await fc.assert(
-      fc.asyncProperty(wellFormedManifest, fc.nat(), fc.nat(), fc.boolean(), async (text, a, b, cursor) => {
+      fc.asyncProperty(validManifest, fc.nat(), fc.nat(), fc.boolean(), async (text, a, b, cursor) => {
         const full = formatSource(createSourceText("/project/etl.flow", text)).text;
         fc.pre(full !== undefined);
         // No editor position falls between the two characters of a `\r\n`.
@@ -168,7 +168,7 @@ function statementsOf(document: FlowDocument): Span[] {
  */
 function nearStatements(document: FlowDocument, span: Span, text: string): Set<number> {
   const statements = statementsOf(document);
-  const lineOf = (offset: number) => text.slice(0, offset).split(/\r\n|\r|\n/).length;
+  const lineOf = (offset: number) => text.slice(0, offset).split(/\r\n|\r|\n|\u2028|\u2029/).length;
   const lines = (statement: Span) => [lineOf(statement.start), lineOf(statement.end)] as const;
   const shareLines = (a: readonly [number, number], b: readonly [number, number]) => a[0] <= b[1] && b[0] <= a[1];
   const range = [lineOf(span.start), lineOf(span.end)] as const;
