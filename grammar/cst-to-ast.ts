@@ -22,9 +22,11 @@ import type {
   StringLiteral,
   Value,
 } from "./ast.js";
-import { createDiagnostic, excerpt } from "./diagnostics/diagnostic.js";
+import { createDiagnostic, excerpt, type DiagnosticFix } from "./diagnostics/diagnostic.js";
 import { Messages } from "./diagnostics/catalogue.js";
+import { fix, insertAt, insertStatementAfter, insertStatementBefore, removeStatement } from "./diagnostics/fixes.js";
 import { decodeString, tokenSpan } from "./lexer.js";
+import type { SourceText } from "./source.js";
 import { flowParser } from "./parser.js";
 import {
   reportBadName,
@@ -170,11 +172,14 @@ class AstBuilder extends BaseVisitor {
       .filter((node): node is Group => node !== undefined);
     // Imports and the backend belong before the groups and before the outer brace.
     const headerEnd = Math.min(groups[0]?.span.start ?? Infinity, real(ctx.outerOpen?.[0])?.startOffset ?? Infinity);
+    const headers = [...imports, ...backends].filter((declaration) => declaration.span.start < headerEnd);
+    const lastHeader = headers.sort((a, b) => a.span.start - b.span.start).at(-1);
     const misplaced = (declaration: ImportDeclaration | BackendDeclaration, keyword: string) => {
       if (declaration.span.start < headerEnd) return;
       const message = declaration.kind === "ImportDeclaration" ? Messages.MisplacedImport : Messages.MisplacedBackend;
       const span = { start: declaration.span.start, end: declaration.span.start + keyword.length };
-      context.diagnostics.push(createDiagnostic(message, context.source.path, span));
+      const fixes = moveToHeader(context.source, declaration, keyword, lastHeader?.span ?? headerEnd);
+      context.diagnostics.push(createDiagnostic(message, context.source.path, span, [], [], fixes));
     };
     for (const declaration of imports) misplaced(declaration, "import");
     for (const declaration of backends) misplaced(declaration, "backend");
@@ -229,8 +234,9 @@ class AstBuilder extends BaseVisitor {
     if (semicolon === undefined && valueToken.tokenType !== UnterminatedString) {
       const span = spanOf(tokenSpan(keyword), tokenSpan(valueToken));
       const statement = `backend ${excerpt(valueToken.image)}`;
+      const addSemicolon = fix("Add ';'", [insertAt(span.end, ";")], true);
       context.diagnostics.push(
-        createDiagnostic(Messages.BackendWithoutSemicolon, context.source.path, span, [statement]),
+        createDiagnostic(Messages.BackendWithoutSemicolon, context.source.path, span, [statement], [], [addSemicolon]),
       );
     }
     const last = semicolon ?? valueToken;
@@ -332,6 +338,29 @@ class AstBuilder extends BaseVisitor {
 }
 
 const builder = new AstBuilder();
+
+/**
+ * The fix of a declaration below the groups: moved up, after the last declaration above
+ * them (`after`), or else before the first group or the outer brace (at offset `after`).
+ */
+function moveToHeader(
+  source: SourceText,
+  declaration: ImportDeclaration | BackendDeclaration,
+  keyword: string,
+  after: Span | number,
+): DiagnosticFix[] {
+  const text = source.text.slice(declaration.span.start, declaration.span.end);
+  const statement = text.endsWith(";") ? text : `${text};`;
+  const remove = removeStatement(source, declaration.span);
+  const insert =
+    typeof after === "number"
+      ? insertStatementBefore(source, { start: after, end: after }, statement)
+      : insertStatementAfter(source, after, statement);
+  // An edit that began where the other does would leave their order to the editor.
+  if (insert.span.start >= remove.span.start) return [];
+  const what = keyword === "import" ? "import" : `${keyword} statement`;
+  return [fix(`Move the ${what} above the groups`, [insert, remove], true)];
+}
 
 /** Builds the document from the concrete tree; tree-shape diagnostics are appended to `context.diagnostics`. */
 export function buildDocument(cst: CstNode, comments: readonly IToken[], context: BuildContext): FlowDocument {

@@ -15,7 +15,14 @@ export type {
 export { format } from "./api/format.js";
 export type { FormatResult } from "./api/format.js";
 export { printDiagnostics } from "./api/diagnostics.js";
-export type { Diagnostic, DiagnosticSources, PrintOptions, RelatedLocation } from "./api/diagnostics.js";
-export type { TargetBackend } from "./typecheck/types.js";
+export type {
+  Diagnostic,
+  DiagnosticEdit,
+  DiagnosticFix,
+  DiagnosticSources,
+  PrintOptions,
+  RelatedLocation,
+} from "./api/diagnostics.js";
+export type { EdgeType, MethodTypes, TargetBackend } from "./typecheck/types.js";
 export type { PlanDescriptor } from "../stdlib/plan.js";
 export { VERSION as version } from "./version.js";

@@ -44,14 +44,16 @@ export interface TextEdit {
   readonly text: string;
 }
 
+/** A diagnostic of the catalogue's `message`, filled with `args`; it has `fixes` only when there are some. */
 export function createDiagnostic(
   message: DiagnosticMessage,
   file: string,
   span: Span,
   args: readonly (string | number)[] = [],
   related: readonly RelatedLocation[] = [],
+  fixes: readonly DiagnosticFix[] = [],
 ): Diagnostic {
-  return {
+  const diagnostic: Diagnostic = {
     code: message.code,
     severity: message.severity,
     message: formatMessage(message.message, args),
@@ -59,6 +61,7 @@ export function createDiagnostic(
     span,
     related,
   };
+  return fixes.length === 0 ? diagnostic : { ...diagnostic, fixes };
 }
 
 /**
@@ -87,8 +90,12 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
 
 /** `Did you mean 'x'?` for the closest candidate within a small edit distance, or `""`. */
 export function didYouMean(name: string, candidates: Iterable<string>): string {
-  const best = closestMatch(name, candidates);
-  return best === undefined ? "" : ` Did you mean '${best}'?`;
+  return meantText(closestMatch(name, candidates));
+}
+
+/** ` Did you mean 'x'?` for a suggestion `x`, or `""` for none. */
+export function meantText(suggestion: string | undefined): string {
+  return suggestion === undefined ? "" : ` Did you mean '${suggestion}'?`;
 }
 
 /**

@@ -9,7 +9,7 @@ import { compile as compileManifest, type TypeScriptServices } from "../compile.
 import { hasErrors } from "../../grammar/diagnostics/diagnostic.js";
 import { outputPathFor } from "../emit/emit.js";
 import type { TypeScriptVersion } from "../typecheck/engine.js";
-import type { TargetBackend } from "../typecheck/types.js";
+import type { EdgeType, MethodTypes, TargetBackend } from "../typecheck/types.js";
 import { createTypeScriptServices } from "../typescript-services.js";
 import { sourceTexts, toPublicDiagnostics, type Diagnostic, type DiagnosticSources } from "./diagnostics.js";
 
@@ -61,8 +61,26 @@ export interface CheckResult {
   readonly sources: DiagnosticSources;
   /** The plan, when the manifest has no error. */
   readonly plan: PlanDescriptor | undefined;
-  /** The run's input and output types as TypeScript prints them, when the methods were read. */
-  readonly types: { readonly input: string; readonly output: string } | undefined;
+  /**
+   * The run's input and output types as TypeScript prints them, and each method's (its input,
+   * awaited output and call signature) by manifest name, when the methods were read.
+   */
+  readonly types:
+    | {
+        readonly input: string;
+        readonly output: string;
+        readonly methods: Readonly<Record<string, MethodTypes>>;
+      }
+    | undefined;
+  /**
+   * What travels along each edge, as TypeScript prints it: for every method and each of its
+   * inputs in order, the value it receives from `sender` (`"@input"` for the run's input) after
+   * `on_error: skip`/`settle` and a branch's routing, e.g. `{ sender: "extract", receiver:
+   * "load", type: "(Row | undefined)[]" }`. Given whenever the type-check ran, also where an
+   * edge does not fit; empty when a method could not be read; `undefined` when the type-check
+   * did not run (`types: false`, or errors in the manifest itself).
+   */
+  readonly edges: readonly EdgeType[] | undefined;
 }
 
 export interface CompileResult extends CheckResult {
@@ -176,7 +194,11 @@ async function run(
     diagnostics: toPublicDiagnostics(result.diagnostics, result.sources),
     sources: sourceTexts(result.sources),
     plan: hasErrors(result.diagnostics) ? undefined : result.plan,
-    types: typed === undefined ? undefined : { input: typed.inputType, output: typed.outputType },
+    types:
+      typed === undefined
+        ? undefined
+        : { input: typed.inputType, output: typed.outputType, methods: Object.fromEntries(typed.types) },
+    edges: typed?.edges,
     outFile: outFile ?? "",
     code: result.code,
   };

@@ -1,7 +1,7 @@
 /**
  * Diagnostics as the public API hands them out: plain data with 1-based lines and
- * columns, the same fields `flowc check --format json` prints, plus the offsets and
- * the related locations, so that a tool can place them in an editor.
+ * columns, the same fields `flowc check --format json` prints (their fixes included), plus
+ * the offsets and the related locations, so that a tool can place them in an editor.
  */
 import { createSourceText, positionAt, type SourceText } from "../../grammar/source.js";
 import type { Severity } from "../../grammar/diagnostics/catalogue.js";
@@ -37,6 +37,35 @@ export interface Diagnostic {
   readonly code: string;
   readonly message: string;
   readonly related: readonly RelatedLocation[];
+  /**
+   * The ways to fix it, when the compiler knows them (a misspelt name, an unused import,
+   * a missing `;`): an editor offers each as a quick fix. Absent when there are none.
+   */
+  readonly fixes?: readonly DiagnosticFix[];
+}
+
+/** One way to fix a diagnostic: a title for a menu and the edits that make it, all together. */
+export interface DiagnosticFix {
+  /** E.g. `Change to 'load'`, `Remove unused import 'total'`. */
+  readonly title: string;
+  /** Whether it is almost certainly what was meant (an editor may apply it with one key). */
+  readonly preferred: boolean;
+  /** Edits of the diagnostic's file, none overlapping another; positions are of the text before any is made. */
+  readonly edits: readonly DiagnosticEdit[];
+}
+
+/** Replaces the text of a span with `text`: an insertion when the span is empty, a deletion when `text` is. */
+export interface DiagnosticEdit {
+  /** 1-based position of the first character replaced. */
+  readonly line: number;
+  readonly column: number;
+  /** 1-based position just past the last character replaced. */
+  readonly endLine: number;
+  readonly endColumn: number;
+  /** Offsets (UTF-16 code units) of the same span. */
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
 }
 
 /** The text of every file diagnostics point into, by path: what `printDiagnostics` shows code frames from. */
@@ -99,8 +128,8 @@ export function toPublicDiagnostics(
 ): Diagnostic[] {
   const byPath = new Map(sources.map((source) => [source.path, source]));
   return sortDiagnostics(diagnostics).map((diagnostic) => {
-    const json = toJsonDiagnostic(diagnostic, (file) => byPath.get(file));
-    return {
+    const { fixes: jsonFixes, ...json } = toJsonDiagnostic(diagnostic, (file) => byPath.get(file));
+    const placed: Diagnostic = {
       ...json,
       start: diagnostic.span.start,
       end: diagnostic.span.end,
@@ -111,6 +140,13 @@ export function toPublicDiagnostics(
         return { file: related.file, line: at.line, column: at.column, start, end, message: related.message };
       }),
     };
+    if (jsonFixes === undefined) return placed;
+    // The printed fixes, in the same order as the compiler's, with the offsets of each edit.
+    const fixes = jsonFixes.map((fix, i) => ({
+      ...fix,
+      edits: fix.edits.map((edit, j) => ({ ...edit, ...diagnostic.fixes![i]!.edits[j]!.span })),
+    }));
+    return { ...placed, fixes };
   });
 }
 
@@ -131,5 +167,14 @@ function toCompilerDiagnostic(diagnostic: Diagnostic): CompilerDiagnostic {
       span: { start: related.start, end: related.end },
       message: related.message,
     })),
+    ...(diagnostic.fixes === undefined
+      ? {}
+      : {
+          fixes: diagnostic.fixes.map((fix) => ({
+            title: fix.title,
+            preferred: fix.preferred,
+            edits: fix.edits.map((edit) => ({ span: { start: edit.start, end: edit.end }, text: edit.text })),
+          })),
+        }),
   };
 }

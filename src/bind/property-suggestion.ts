@@ -6,16 +6,23 @@
  * or the singular (`retry`). So the name is compared word by word first, then,
  * failing that, by edit distance as other names are.
  */
-import { didYouMean } from "../../grammar/diagnostics/diagnostic.js";
+import { closestMatch } from "../../grammar/diagnostics/diagnostic.js";
 
-/** `" Did you mean 'x'?"`, `" Did you mean 'x' or 'y'?"`, or `""`. */
-export function suggestProperty(key: string, properties: readonly string[]): string {
+/** The properties `key` may mean, most likely first; none when it is like none of them. */
+export function suggestProperties(key: string, properties: readonly string[]): readonly string[] {
   const words = wordsOf(key);
   const spelt = words.join("");
   const sameWords = properties.filter((property) => wordsOf(property).join("") === spelt);
   const matches = sameWords.length > 0 ? sameWords : properties.filter((property) => abbreviates(words, property));
-  if (matches.length === 0) return didYouMean(key, properties);
-  const quoted = matches.map((name) => `'${name}'`);
+  if (matches.length > 0) return matches;
+  const closest = closestMatch(key, properties);
+  return closest === undefined ? [] : [closest];
+}
+
+/** `" Did you mean 'x'?"`, `" Did you mean 'x' or 'y'?"`, or `""`, for the `suggestions` of `suggestProperties`. */
+export function propertyHint(suggestions: readonly string[]): string {
+  if (suggestions.length === 0) return "";
+  const quoted = suggestions.map((name) => `'${name}'`);
   return ` Did you mean ${quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}`}?`;
 }
 

@@ -1,7 +1,9 @@
 import type { FlowDocument } from "../../grammar/ast.js";
 import type { SourceText } from "../../grammar/source.js";
 import { Messages } from "../../grammar/diagnostics/catalogue.js";
-import { didYouMean } from "../../grammar/diagnostics/diagnostic.js";
+import { closestMatch, meantText } from "../../grammar/diagnostics/diagnostic.js";
+import { fix, removeStatement } from "../../grammar/diagnostics/fixes.js";
+import { changeTo, sameText } from "./block-fixes.js";
 import { valueText } from "./read-properties.js";
 import type { Report } from "./report.js";
 
@@ -24,25 +26,32 @@ export type TargetBackend = (typeof backendNames)[number];
 export function readBackend(document: FlowDocument, source: SourceText, report: Report): TargetBackend | undefined {
   const [first, ...others] = document.backends;
   for (const other of others) {
+    // The first one is the one read; the others may go, certainly when they say the same.
+    const remove = fix(
+      "Remove this backend statement",
+      [removeStatement(source, other.span)],
+      sameText(source, first!.value.span, other.value.span),
+    );
     report(
       Messages.DuplicateBackend,
       { start: other.span.start, end: other.span.start + "backend".length },
       [],
       [{ span: first!.span, message: "The backend is first declared here." }],
+      [remove],
     );
   }
   if (first === undefined) return undefined;
   const value = first.value;
   if (value.kind === "Identifier" && isBackendName(value.name)) return value.name;
-  report(Messages.UnknownValue, value.span, [
-    valueText(value, source),
-    "backend",
-    "'inline', 'threads' or 'bullmq'",
-    hint(
-      value.kind === "StringLiteral" ? value.value : value.kind === "Identifier" ? value.name : value.raw,
-      value.kind,
-    ),
-  ]);
+  const written = value.kind === "StringLiteral" ? value.value : value.kind === "Identifier" ? value.name : value.raw;
+  const meant = meantBackend(written, value.kind);
+  report(
+    Messages.UnknownValue,
+    value.span,
+    [valueText(value, source), "backend", "'inline', 'threads' or 'bullmq'", meant.hint],
+    [],
+    meant.backend === undefined ? [] : [changeTo(value.span, meant.backend)],
+  );
   return undefined;
 }
 
@@ -50,8 +59,15 @@ function isBackendName(name: string): name is TargetBackend {
   return (backendNames as readonly string[]).includes(name);
 }
 
-function hint(text: string, kind: "Identifier" | "NumberLiteral" | "StringLiteral"): string {
+/** What to say after a value that names no backend, and the backend it is taken to mean. */
+function meantBackend(
+  text: string,
+  kind: "Identifier" | "NumberLiteral" | "StringLiteral",
+): { readonly hint: string; readonly backend: string | undefined } {
   // `backend "bullmq";`: the right word in quotes; say that the quotes are the problem.
-  if (kind === "StringLiteral" && isBackendName(text)) return ` Write it without quotes: 'backend ${text};'.`;
-  return didYouMean(text, backendNames);
+  if (kind === "StringLiteral" && isBackendName(text)) {
+    return { hint: ` Write it without quotes: 'backend ${text};'.`, backend: text };
+  }
+  const guess = closestMatch(text, backendNames);
+  return { hint: meantText(guess), backend: guess };
 }

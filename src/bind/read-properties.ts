@@ -1,7 +1,8 @@
 import type { FlowDocument, Group, Identifier, Property, Value } from "../../grammar/ast.js";
 import type { SourceText } from "../../grammar/source.js";
 import { Messages } from "../../grammar/diagnostics/catalogue.js";
-import { didYouMean, excerpt } from "../../grammar/diagnostics/diagnostic.js";
+import type { DiagnosticFix } from "../../grammar/diagnostics/diagnostic.js";
+import { closestMatch, excerpt, meantText } from "../../grammar/diagnostics/diagnostic.js";
 import type { ExecutionFlow } from "../graph/build-graph.js";
 import type { MaxFailures, OnError } from "../../stdlib/plan.js";
 import { RUN_INPUT } from "../../stdlib/plan.js";
@@ -14,7 +15,15 @@ import type {
   SettingKey,
   SettingProblem,
 } from "./group-facts.js";
-import { suggestProperty } from "./property-suggestion.js";
+import {
+  changeTo,
+  changeToOneOf,
+  isWrittenSequential,
+  removeProperty,
+  removeRepeatedName,
+  sameText,
+} from "./block-fixes.js";
+import { propertyHint, suggestProperties } from "./property-suggestion.js";
 import type { Report } from "./report.js";
 import { toMilliseconds } from "../duration.js";
 
@@ -73,8 +82,10 @@ export function readGroups(document: FlowDocument, source: SourceText, report: R
 
 function readGroup(group: Group, source: SourceText, report: Report): GroupFacts {
   const methods: Identifier[] = [];
-  const firstMention = new Map<string, Identifier>();
+  const firstMention = new Map<string, { readonly method: Identifier; readonly position: number }>();
   const atNames: { readonly name: Identifier; readonly position: number }[] = [];
+  // Whether the group is sequential, read at its first repeated name.
+  let ordered: boolean | undefined;
   for (const [position, method] of group.methods.entries()) {
     if (method.name.startsWith("@")) {
       atNames.push({ name: method, position });
@@ -86,11 +97,12 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
         Messages.DuplicateNameInGroup,
         method.span,
         [method.name],
-        [{ span: first.span, message: `'${method.name}' is first listed here.` }],
+        [{ span: first.method.span, message: `'${method.name}' is first listed here.` }],
+        [removeRepeatedName(group, position, first.position, (ordered ??= isWrittenSequential(group)))],
       );
       continue;
     }
-    firstMention.set(method.name, method);
+    firstMention.set(method.name, { method, position });
     methods.push(method);
   }
 
@@ -101,21 +113,31 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
   const problems: SettingProblem[] = [];
   const written = new Map<string, Property>();
   let uncertain = false;
+  // Every key the block writes: a misspelt key is not offered one it already has.
+  const keys = new Set(group.block.properties.map((property) => property.key.name));
 
   for (const property of group.block.properties) {
     const key = property.key.name;
     if (!(knownProperties as readonly string[]).includes(key)) {
-      report(Messages.UnknownProperty, property.key.span, [key, suggestProperty(key, knownProperties)]);
+      const meant = suggestProperties(key, knownProperties);
+      const fixes = changeToOneOf(
+        property.key.span,
+        meant.filter((name) => !keys.has(name)),
+      );
+      report(Messages.UnknownProperty, property.key.span, [key, propertyHint(meant)], [], fixes);
       uncertain = true;
       continue;
     }
     const first = written.get(key);
     if (first !== undefined) {
+      // The binder reads the block without it; with the same value, nothing is lost.
+      const same = sameText(source, first.value.span, property.value.span);
       report(
         Messages.DuplicateProperty,
         property.key.span,
         [key],
         [{ span: first.key.span, message: `'${key}' is first set here.` }],
+        [removeProperty(source, property, `Remove the second '${key}'`, same)],
       );
       continue;
     }
@@ -130,12 +152,14 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
           flowValue = value;
         } else {
           uncertain = true;
-          report(Messages.UnknownValue, value.span, [
-            text,
-            key,
-            "'sequential', 'parallel' or 'concurrent'",
-            wordHint(value, key, executionFlows),
-          ]);
+          const meant = meantWord(value, key, executionFlows);
+          report(
+            Messages.UnknownValue,
+            value.span,
+            [text, key, "'sequential', 'parallel' or 'concurrent'", meant.hint],
+            [],
+            meant.fixes,
+          );
         }
         break;
       }
@@ -182,12 +206,14 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
           routing.on_error = { value: value.name as OnError, property };
         } else {
           const word = value.kind === "Identifier" ? value.name : value.kind === "StringLiteral" ? value.value : "";
-          report(Messages.UnknownValue, value.span, [
-            text,
-            key,
-            "'fail', 'skip' or 'settle'",
-            didYouMean(word, onErrorValues),
-          ]);
+          const guess = closestMatch(word, onErrorValues);
+          report(
+            Messages.UnknownValue,
+            value.span,
+            [text, key, "'fail', 'skip' or 'settle'", meantText(guess)],
+            [],
+            guess === undefined ? [] : [changeTo(value.span, guess)],
+          );
         }
         break;
       }
@@ -206,12 +232,8 @@ function readGroup(group: Group, source: SourceText, report: Report): GroupFacts
         if (value.kind === "Identifier" && booleanValues.includes(value.name)) {
           routing.cache = { value: value.name === "true", property };
         } else {
-          report(Messages.UnknownValue, value.span, [
-            text,
-            key,
-            "'true' or 'false'",
-            wordHint(value, key, booleanValues),
-          ]);
+          const meant = meantWord(value, key, booleanValues);
+          report(Messages.UnknownValue, value.span, [text, key, "'true' or 'false'", meant.hint], [], meant.fixes);
         }
         break;
       }
@@ -254,16 +276,22 @@ export function valueText(value: Value, source: SourceText): string {
 }
 
 /**
- * The hint after a value that is none of the `words` a property takes: the right word in
- * quotes (`execution_flow: "parallel"`) is told to lose them; a near miss, what it misses.
+ * The hint after a value that is none of the `words` a property takes, and the fix that
+ * writes the word meant: the right word in quotes (`execution_flow: "parallel"`) is told to
+ * lose them; a near miss, what it misses.
  */
-function wordHint(value: Value, key: string, words: readonly string[]): string {
-  if (value.kind === "Identifier") return didYouMean(value.name, words);
-  if (value.kind === "StringLiteral") {
-    if (words.includes(value.value)) return ` Write it without quotes: '${key}: ${value.value};'.`;
-    return didYouMean(value.value, words);
+function meantWord(
+  value: Value,
+  key: string,
+  words: readonly string[],
+): { readonly hint: string; readonly fixes: readonly DiagnosticFix[] } {
+  if (value.kind === "NumberLiteral") return { hint: "", fixes: [] };
+  const written = value.kind === "Identifier" ? value.name : value.value;
+  if (value.kind === "StringLiteral" && words.includes(written)) {
+    return { hint: ` Write it without quotes: '${key}: ${written};'.`, fixes: [changeTo(value.span, written)] };
   }
-  return "";
+  const guess = closestMatch(written, words);
+  return { hint: meantText(guess), fixes: guess === undefined ? [] : [changeTo(value.span, guess)] };
 }
 
 /**
@@ -281,7 +309,9 @@ function readRunInput(
   let runInput: Identifier | undefined;
   for (const { name, position } of atNames) {
     if (name.name !== RUN_INPUT) {
-      report(Messages.UnknownAtName, name.span, [name.name, didYouMean(name.name, [RUN_INPUT])]);
+      const guess = closestMatch(name.name, [RUN_INPUT]);
+      const fixes = guess === undefined ? [] : [changeTo(name.span, guess)];
+      report(Messages.UnknownAtName, name.span, [name.name, meantText(guess)], [], fixes);
       continue;
     }
     if (uncertain && flow === undefined) continue;

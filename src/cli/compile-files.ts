@@ -6,7 +6,7 @@ import type { CompileResult, TypeScriptServices } from "../compile.js";
 import { defaultCacheDir, openCompileCache } from "../cache/compile-cache.js";
 import type { TypeScriptVersion } from "../typecheck/engine.js";
 import type { InputProblem } from "../typecheck/input-check.js";
-import type { TargetBackend } from "../typecheck/types.js";
+import type { EdgeType, TargetBackend } from "../typecheck/types.js";
 import type { WarmTypeScriptServices } from "../typescript-services.js";
 import { ExitCode, printReasons, readManifest, readManifests } from "./io.js";
 import { reportDiagnostics, type DiagnosticsFormat } from "./report.js";
@@ -68,6 +68,8 @@ export interface FileResult {
   readonly backend: TargetBackend | undefined;
   /** The run's input type, printed, when the types were read. */
   readonly inputType: string | undefined;
+  /** What travels along each edge, when the types were read (see `TypedPlan.edges`). */
+  readonly edges: readonly EdgeType[] | undefined;
   /** Where `runInput` does not fit the input type (see `TypedPlan.inputProblems`). */
   readonly inputProblems: readonly InputProblem[] | undefined;
 }
@@ -207,6 +209,7 @@ function toFileResult(result: CompileResult, outFile: string | undefined): FileR
     resolved: result.resolution !== undefined,
     backend: result.analysis?.backend,
     inputType: result.typed?.inputType,
+    edges: result.typed?.edges,
     inputProblems: result.typed?.inputProblems,
   };
 }

@@ -41,6 +41,7 @@ Examples:
   flowc runs --manifest etl.flow             the runs of etl.flow in its journal
   flowc worker etl.flow --redis redis://queue:6379   serve the methods for runs on the bullmq backend
   flowc graph etl.flow --format mermaid
+  flowc graph etl.flow --types --format dot  each edge labelled with the type it carries
   flowc fmt --check flows/*.flow             the shell expands the pattern; flowc does not`,
     );
 
@@ -251,7 +252,11 @@ retries per stage), a line per stage start and end otherwise; then a summary tab
     .description("print a manifest's execution graph")
     .argument("<file>", ".flow manifest")
     .addOption(new Option("--format <format>", "graph syntax").choices(["mermaid", "dot"]).default("mermaid"))
-    .action(async (file: string, options: { format: "mermaid" | "dot" }) => {
+    .option(
+      "--types",
+      "label each edge with the TypeScript type it carries (reads the methods' types; type errors fail the command)",
+    )
+    .action(async (file: string, options: import("./commands/graph.js").GraphOptions) => {
       setExit(await (await import("./commands/graph.js")).graphCommand(file, options));
     });
 

@@ -14,6 +14,25 @@ export interface JsonDiagnostic {
   readonly severity: "error" | "warning";
   readonly code: string;
   readonly message: string;
+  /** The ways to fix it, when the compiler knows them; absent otherwise. */
+  readonly fixes?: readonly JsonFix[];
+}
+
+/** One fix of a diagnostic: edits of the diagnostic's file, all to be made together. */
+export interface JsonFix {
+  readonly title: string;
+  /** Whether it is almost certainly what was meant. */
+  readonly preferred: boolean;
+  readonly edits: readonly JsonEdit[];
+}
+
+/** Replaces the text from `line`:`column` to `endLine`:`endColumn` (1-based, end exclusive) with `text`. */
+export interface JsonEdit {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly text: string;
 }
 
 /** Looks up the text of a file named in a diagnostic. */
@@ -23,7 +42,7 @@ export function toJsonDiagnostic(diagnostic: Diagnostic, sources: SourceLookup):
   const source = sources(diagnostic.file);
   const start = source ? positionAt(source, diagnostic.span.start) : { line: 1, column: 1 };
   const end = source ? positionAt(source, diagnostic.span.end) : start;
-  return {
+  const json: JsonDiagnostic = {
     file: diagnostic.file,
     line: start.line,
     column: start.column,
@@ -33,6 +52,18 @@ export function toJsonDiagnostic(diagnostic: Diagnostic, sources: SourceLookup):
     code: codeOf(diagnostic),
     message: diagnostic.message,
   };
+  // Edits need the file's text to be placed; without it there is nothing to offer.
+  if (diagnostic.fixes === undefined || diagnostic.fixes.length === 0 || source === undefined) return json;
+  const fixes = diagnostic.fixes.map((fix) => ({
+    title: fix.title,
+    preferred: fix.preferred === true,
+    edits: fix.edits.map((edit) => {
+      const from = positionAt(source, edit.span.start);
+      const to = positionAt(source, edit.span.end);
+      return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column, text: edit.text };
+    }),
+  }));
+  return { ...json, fixes };
 }
 
 export function codeOf(diagnostic: Pick<Diagnostic, "code">): string {

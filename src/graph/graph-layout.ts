@@ -4,6 +4,7 @@
  */
 import { RUN_INPUT, type PlanDescriptor, type PlanMethod } from "../../stdlib/plan.js";
 import { skippableMethods } from "../../stdlib/skippable.js";
+import type { EdgeType } from "../typecheck/types.js";
 
 /** Id of the run's input node; method ids are `m0`, `m1`, … so it never collides with one. */
 export const RUN_INPUT_ID = "input";
@@ -21,6 +22,8 @@ export interface DrawnEdge {
   readonly to: string;
   readonly kind: EdgeKind;
   readonly label: string | undefined;
+  /** What travels along a `data` or `input` edge, as TypeScript prints it, when the types were read. */
+  readonly type: string | undefined;
 }
 
 /** How a node is styled apart: the plan's sources and sinks, a method that is both (`lone`), helpers. */
@@ -41,33 +44,39 @@ export interface Layout {
   readonly skippable: ReadonlySet<string>;
 }
 
-export function layOut(plan: PlanDescriptor): Layout {
+/** `edgeTypes`: what travels along each edge (see `TypedPlan.edges`), to draw on it; none without. */
+export function layOut(plan: PlanDescriptor, edgeTypes: readonly EdgeType[] = []): Layout {
   const ids = new Map<string, string>();
   plan.methods.forEach((method, i) => ids.set(method.name, `m${i}`));
   const clusters = concurrentClusters(plan);
   const clustered = new Set(clusters.flat().map((method) => method.name));
   const id = (name: string): string | undefined => ids.get(name);
 
+  const typeOf = new Map(edgeTypes.map((edge) => [`${edge.sender}\0${edge.receiver}`, edge.type]));
+  const type = (sender: string, receiver: string) => typeOf.get(`${sender}\0${receiver}`);
   const edges: DrawnEdge[] = [];
   for (const method of plan.methods) {
-    if (method.inputs.includes(RUN_INPUT))
-      edges.push({ from: RUN_INPUT_ID, to: id(method.name)!, kind: "input", label: undefined });
+    if (method.inputs.includes(RUN_INPUT)) {
+      const drawn = { from: RUN_INPUT_ID, to: id(method.name)!, kind: "input", label: undefined } as const;
+      edges.push({ ...drawn, type: type(RUN_INPUT, method.name) });
+    }
   }
   const byName = new Map(plan.methods.map((method) => [method.name, method] as const));
   for (const edge of plan.edges) {
     const [from, to] = [id(edge.from), id(edge.to)];
     if (from === undefined || to === undefined) continue;
-    edges.push({ from, to, kind: "data", label: branchLabel(byName.get(edge.from), edge.to) });
+    const label = branchLabel(byName.get(edge.from), edge.to);
+    edges.push({ from, to, kind: "data", label, type: type(edge.from, edge.to) });
   }
   for (const method of plan.methods) {
     const fallback = method.fallback === null ? undefined : id(method.fallback);
     if (fallback !== undefined)
-      edges.push({ from: id(method.name)!, to: fallback, kind: "fallback", label: "fallback" });
+      edges.push({ from: id(method.name)!, to: fallback, kind: "fallback", label: "fallback", type: undefined });
   }
   for (const method of plan.methods) {
     const predicate = method.runIf === null ? undefined : id(method.runIf);
     if (predicate !== undefined)
-      edges.push({ from: predicate, to: id(method.name)!, kind: "predicate", label: "run_if" });
+      edges.push({ from: predicate, to: id(method.name)!, kind: "predicate", label: "run_if", type: undefined });
   }
 
   const sources = new Set(plan.sources);
@@ -90,6 +99,11 @@ export function layOut(plan: PlanDescriptor): Layout {
     roles,
     skippable: skippableMethods(plan),
   };
+}
+
+/** The lines of an edge's label: its own label, then the type it carries; none for neither. */
+export function edgeLabelLines(edge: DrawnEdge): string[] {
+  return [edge.label, edge.type].filter((line) => line !== undefined);
 }
 
 /**

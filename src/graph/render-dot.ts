@@ -1,7 +1,7 @@
 /** `flowc graph --format dot`: a Graphviz digraph of a {@link Layout}. */
 import type { PlanDescriptor, PlanMethod } from "../../stdlib/plan.js";
 import { labelLines, RUN_INPUT_LABEL } from "./graph-labels.js";
-import { RUN_INPUT_ID, type DrawnEdge, type Layout } from "./graph-layout.js";
+import { edgeLabelLines, RUN_INPUT_ID, type DrawnEdge, type Layout } from "./graph-layout.js";
 
 /** A dot double-quoted string: backslashes and quotes escaped, line breaks as `\n`. */
 export function quoteDot(text: string): string {
@@ -42,7 +42,8 @@ export function renderDot(plan: PlanDescriptor, layout: Layout): string {
 
 function edgeLine(edge: DrawnEdge): string {
   const attributes: string[] = [];
-  if (edge.label !== undefined) attributes.push(`label=${quoteDot(edge.label)}`);
+  const label = edgeLabelLines(edge);
+  if (label.length > 0) attributes.push(`label=${quoteDot(label.join("\n"))}`);
   const style = EDGE_STYLES[edge.kind];
   if (style !== undefined) attributes.push(`style=${style}`);
   return `${edge.from} -> ${edge.to}${attributes.length === 0 ? "" : ` [${attributes.join(", ")}]`};`;

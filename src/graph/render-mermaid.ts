@@ -1,7 +1,7 @@
 /** `flowc graph --format mermaid`: a Mermaid flowchart of a {@link Layout}. */
 import type { PlanMethod } from "../../stdlib/plan.js";
 import { labelLines, RUN_INPUT_LABEL } from "./graph-labels.js";
-import { RUN_INPUT_ID, type DrawnEdge, type Layout, type NodeRole } from "./graph-layout.js";
+import { edgeLabelLines, RUN_INPUT_ID, type DrawnEdge, type Layout, type NodeRole } from "./graph-layout.js";
 
 /**
  * Mermaid reads `#<decimal>;` as a character reference inside a quoted label; every
@@ -59,6 +59,7 @@ export function renderMermaid(layout: Layout): string {
 
 function edgeLine(edge: DrawnEdge): string {
   const arrow = edge.kind === "fallback" || edge.kind === "predicate" ? "-.->" : "-->";
-  const label = edge.label === undefined ? "" : `|"${escapeMermaid(edge.label)}"|`;
+  const lines = edgeLabelLines(edge);
+  const label = lines.length === 0 ? "" : `|"${lines.map(escapeMermaid).join("<br/>")}"|`;
   return `${edge.from} ${arrow}${label} ${edge.to}`;
 }

@@ -1,4 +1,5 @@
 import type { PlanDescriptor } from "../../stdlib/plan.js";
+import type { EdgeType } from "../typecheck/types.js";
 import { layOut } from "./graph-layout.js";
 import { renderDot } from "./render-dot.js";
 import { renderMermaid } from "./render-mermaid.js";
@@ -18,10 +19,14 @@ export type GraphFormat = "mermaid" | "dot";
  * rounded, grey and labelled `helper`; the run's input, when a method takes it as
  * `@input`, is one oval node `run input` with an edge to each such method.
  *
+ * With `edgeTypes` (`flowc graph --types`, see `TypedPlan.edges`), each edge that carries a
+ * value says its TypeScript type, on a line of its own below a branch's values.
+ *
  * Nodes get generated ids (`m0`, `m1`, … in plan order, `input` for the run's input) and
- * every label is escaped, so no method or plan name can break out of the output's syntax.
+ * every label is escaped, so no method or plan name, nor any type, can break out of the
+ * output's syntax.
  */
-export function renderGraph(plan: PlanDescriptor, format: GraphFormat): string {
-  const layout = layOut(plan);
+export function renderGraph(plan: PlanDescriptor, format: GraphFormat, edgeTypes: readonly EdgeType[] = []): string {
+  const layout = layOut(plan, edgeTypes);
   return format === "dot" ? renderDot(plan, layout) : renderMermaid(layout);
 }

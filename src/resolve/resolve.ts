@@ -5,9 +5,10 @@ import { Messages, type DiagnosticMessage } from "../../grammar/diagnostics/cata
 import {
   closestMatch,
   createDiagnostic,
-  didYouMean,
+  meantText,
   sortDiagnostics,
   type Diagnostic,
+  type DiagnosticFix,
   type RelatedLocation,
 } from "../../grammar/diagnostics/diagnostic.js";
 import { diagnosticsPerFile } from "../../grammar/diagnostics/limit.js";
@@ -15,6 +16,7 @@ import { defaultModuleSpecifier, likelySourcePath } from "./manifest-name.js";
 import { isPathSpecifier, printableSpecifier, urlUnsafeCharacter } from "./module-path-characters.js";
 import { exportNameProblem, isThenable, methodNameProblem } from "./reserved-words.js";
 import { methodMentions } from "./mentions.js";
+import { nameFixes } from "./name-fixes.js";
 import type { MethodBinding, ModuleHost, ModuleInfo, Resolution } from "./types.js";
 
 /**
@@ -51,9 +53,11 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
     span: Span,
     args: readonly (string | number)[],
     related: readonly RelatedLocation[] = [],
+    fixes: readonly DiagnosticFix[] = [],
   ): void => {
-    diagnostics.push(createDiagnostic(message, file, span, args, related));
+    diagnostics.push(createDiagnostic(message, file, span, args, related, fixes));
   };
+  const fixes = nameFixes(document, source);
 
   const modules = new Map<string, ModuleInfo | undefined>();
   // A thenable module is reported once, where it is first named, whatever is taken from it.
@@ -88,13 +92,21 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
   let guesses = 0;
   const mayGuess = (): boolean => guesses++ < diagnosticsPerFile;
 
-  const checkExport = (module: ModuleInfo, specifier: string, exportName: string, at: Identifier): void => {
+  /** Reports a name `module` does not export as a function; `rename` fixes a misspelt one. */
+  const checkExport = (
+    module: ModuleInfo,
+    specifier: string,
+    exportName: string,
+    at: Identifier,
+    rename: (to: string) => readonly DiagnosticFix[],
+  ): void => {
     const exports = module.exports;
     if (exports === undefined) return;
     const exported = exports.get(exportName);
     if (exported === undefined) {
-      const guess = mayGuess() ? didYouMean(exportName, exports.keys()) : "";
-      report(Messages.MethodNotExported, at.span, [specifier, exportName, guess]);
+      const guess = mayGuess() ? closestMatch(exportName, exports.keys()) : undefined;
+      const fixed = guess === undefined ? [] : rename(guess);
+      report(Messages.MethodNotExported, at.span, [specifier, exportName, meantText(guess)], [], fixed);
     } else if (!exported.isFunction) {
       report(Messages.NotAFunction, at.span, [exportName, specifier]);
     }
@@ -133,11 +145,16 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
       const local = specifier.local;
       const first = imported.get(local.name);
       if (first !== undefined) {
+        // The resolver reads the manifest without it: taking it out changes nothing else. Obviously
+        // meant when it imports the same export of the same module again.
+        const same =
+          first.specifier.imported.name === specifier.imported.name && first.declaration.source.value === specifierText;
         report(
           Messages.DuplicateImport,
           local.span,
           [local.name],
           [{ file, span: first.specifier.local.span, message: `'${local.name}' is first imported here.` }],
+          fixes.removeSpecifier(declaration, specifier, `Remove the second import of '${local.name}'`, same),
         );
         continue;
       }
@@ -146,7 +163,9 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
       // Without `as` the exported name is the local one: refused, it is not looked for in the module.
       const exported = specifier.imported;
       const exportRefused = exported === local ? localRefused : refuseName(exported, exportNameProblem(exported.name));
-      if (module !== undefined && !exportRefused) checkExport(module, specifierText, exported.name, exported);
+      if (module !== undefined && !exportRefused) {
+        checkExport(module, specifierText, exported.name, exported, (to) => fixes.renameImport(specifier, to));
+      }
     }
   }
 
@@ -198,7 +217,13 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
         module === undefined
           ? `there is no module '${defaultSpecifier}' (looked for ${notFoundArgs(defaultSpecifier)[1]})`
           : `'${defaultSpecifier}' has no export '${name}'`;
-      report(Messages.NotImported, mention.span, [name, absence, suggestion.name, suggestion.origin]);
+      report(
+        Messages.NotImported,
+        mention.span,
+        [name, absence, suggestion.name, suggestion.origin],
+        [],
+        fixes.useImport(name, suggestion.name),
+      );
       suggested.add(suggestion.name);
     } else if (module === undefined) {
       // One report for the whole default module: every further name would repeat it.
@@ -206,13 +231,14 @@ export function resolve(document: FlowDocument, source: SourceText, host: Module
       defaultModuleReported = true;
     } else {
       checkThenable(module, defaultSpecifier, mention.span);
-      checkExport(module, defaultSpecifier, name, mention);
+      checkExport(module, defaultSpecifier, name, mention, (to) => fixes.renameMentions(name, to));
     }
   }
 
-  for (const [name, { specifier }] of imported) {
+  for (const [name, { specifier, declaration }] of imported) {
     if (firstMentions.has(name) || invalidNames.has(name) || suggested.has(name)) continue;
-    report(Messages.UnusedImport, specifier.span, [name]);
+    const remove = fixes.removeSpecifier(declaration, specifier, `Remove unused import '${name}'`, true);
+    report(Messages.UnusedImport, specifier.span, [name], [], remove);
   }
 
   return { bindings, invalidNames, diagnostics: sortDiagnostics(diagnostics) };

@@ -1,10 +1,11 @@
 /**
- * The outline of a module for its code hash (see code-hash.ts): its top-level statements,
- * each with its text, the names it declares and the names it refers to, and how the
- * module's imports and exports connect names to other modules. Read from the syntax tree
- * the type-check's program already holds, whichever engine made it: TypeScript 6 and 7 shape
- * their trees alike (the same property names), and differ only in the numbers of their
- * kinds, which each engine gives with its tree (`SyntaxKinds`).
+ * The outline of a module for its code hash (see code-hash.ts) and its methods' declarations
+ * (see declarations.ts): its top-level statements, each with its text, where it is, the names
+ * it declares and the names it refers to, and how the module's imports and exports connect
+ * names to other modules. Read from the syntax tree the type-check's program already holds,
+ * whichever engine made it: TypeScript 6 and 7 shape their trees alike (the same property
+ * names, offsets in UTF-16), and differ only in the numbers of their kinds, which each engine
+ * gives with its tree (`SyntaxKinds`).
  *
  * Syntax only: nothing here asks the checker, so a name counts as a reference wherever it is
  * written, even where a local variable of the same name hides the top-level one.
@@ -74,25 +75,40 @@ export interface SyntaxTree {
   readonly kinds: SyntaxKinds;
 }
 
+/** A stretch of a module's text: UTF-16 offsets, `end` exclusive. */
+export interface TextSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
 /** What an imported name stands for: an export of the module `specifier` names, or (`"*"`) the whole module. */
 export interface ModuleLink {
   readonly specifier: string;
   readonly name: string;
+  /** Where this module writes the name: the local name of an import, the exported name of a re-export. */
+  readonly at?: TextSpan | undefined;
 }
 
 /** What an exported name stands for. */
 export type ExportTarget =
   | { readonly kind: "local"; readonly name: string }
-  /** `export default <expression>` or an anonymous default function or class: that statement. */
-  | { readonly kind: "statement"; readonly index: number }
+  /**
+   * `export default <expression>` or an anonymous default function or class: that statement;
+   * `name` when the expression is a bare name (`export default load;`).
+   */
+  | { readonly kind: "statement"; readonly index: number; readonly name?: string | undefined }
   | ({ readonly kind: "import" } & ModuleLink);
 
 /** One top-level statement other than an import or a re-export. */
 export interface OutlineStatement {
   /** Its text as written, from its first token (comments above it are not its own). */
   readonly text: string;
+  /** Where that text is in the module. */
+  readonly span: TextSpan;
   /** The top-level names it declares: values and types alike. */
   readonly declares: readonly string[];
+  /** Where it writes each of them, in the same order. */
+  readonly declaredAt: readonly TextSpan[];
   /** Whether it runs for its own sake when the module loads, being no declaration. */
   readonly sideEffect: boolean;
   /** The names it refers to, except `ns` of `ns.name`. */
@@ -187,14 +203,15 @@ class OutlineReader {
         return;
       case k.ImportEqualsDeclaration: {
         // `import x = require("./y")` imports a namespace; `import x = N.y` declares an alias.
-        const name = textOf(child(node, "name")) ?? "";
+        const nameNode = child(node, "name");
+        const name = textOf(nameNode) ?? "";
         const reference = child(node, "moduleReference");
         const specifier =
           reference?.kind === k.ExternalModuleReference ? this.literal(child(reference, "expression")) : undefined;
         if (specifier === undefined) {
-          this.add(node, [name], false);
+          this.add(node, nameNode === undefined ? [] : [nameNode], false);
         } else {
-          this.imports.set(name, { specifier, name: "*" });
+          this.imports.set(name, { specifier, name: "*", at: this.spanOf(nameNode) });
           this.loads.push(specifier);
         }
         if (this.hasModifier(node, k.ExportKeyword)) this.exports.set(name, { kind: "local", name });
@@ -202,17 +219,22 @@ class OutlineReader {
       }
       case k.ExportAssignment: {
         const index = this.add(node, [], false);
+        const expression = child(node, "expression");
+        const name = expression?.kind === k.Identifier ? textOf(expression) : undefined;
         if ((node as unknown as { readonly isExportEquals?: boolean }).isExportEquals === true)
           this.exportEquals = true;
-        else this.exports.set("default", { kind: "statement", index });
+        else this.exports.set("default", { kind: "statement", index, name });
         return;
       }
       case k.VariableStatement: {
-        const names = children(child(node, "declarationList"), "declarations").flatMap((declaration) =>
+        const nameNodes = children(child(node, "declarationList"), "declarations").flatMap((declaration) =>
           this.bindingNames(child(declaration, "name")),
         );
-        this.add(node, names, false);
-        this.exportLocals(node, names);
+        this.add(node, nameNodes, false);
+        this.exportLocals(
+          node,
+          nameNodes.map((nameNode) => textOf(nameNode) ?? ""),
+        );
         return;
       }
       case k.FunctionDeclaration:
@@ -229,7 +251,7 @@ class OutlineReader {
           return;
         }
         const names = name === undefined ? [] : [name];
-        const index = this.add(node, names, false);
+        const index = this.add(node, name === undefined || nameNode === undefined ? [] : [nameNode], false);
         if (this.hasModifier(node, k.DefaultKeyword)) {
           this.exports.set("default", name === undefined ? { kind: "statement", index } : { kind: "local", name });
         } else {
@@ -249,15 +271,19 @@ class OutlineReader {
     this.loads.push(specifier);
     const clause = child(node, "importClause");
     if (clause === undefined) return;
-    const local = textOf(child(clause, "name"));
-    if (local !== undefined) this.imports.set(local, { specifier, name: "default" });
+    const localNode = child(clause, "name");
+    const local = textOf(localNode);
+    if (local !== undefined) this.imports.set(local, { specifier, name: "default", at: this.spanOf(localNode) });
     const bindings = child(clause, "namedBindings");
     if (bindings?.kind === this.k.NamespaceImport) {
-      this.imports.set(textOf(child(bindings, "name")) ?? "", { specifier, name: "*" });
+      const nameNode = child(bindings, "name");
+      this.imports.set(textOf(nameNode) ?? "", { specifier, name: "*", at: this.spanOf(nameNode) });
     } else if (bindings?.kind === this.k.NamedImports) {
       for (const element of children(bindings, "elements")) {
-        const name = textOf(child(element, "name")) ?? "";
-        this.imports.set(name, { specifier, name: textOf(child(element, "propertyName")) ?? name });
+        const nameNode = child(element, "name");
+        const name = textOf(nameNode) ?? "";
+        const imported = textOf(child(element, "propertyName")) ?? name;
+        this.imports.set(name, { specifier, name: imported, at: this.spanOf(nameNode) });
       }
     }
   }
@@ -272,16 +298,20 @@ class OutlineReader {
       return;
     }
     if (clause.kind === this.k.NamespaceExport) {
+      const nameNode = child(clause, "name");
       if (specifier !== undefined)
-        this.exports.set(textOf(child(clause, "name")) ?? "", { kind: "import", specifier, name: "*" });
+        this.exports.set(textOf(nameNode) ?? "", { kind: "import", specifier, name: "*", at: this.spanOf(nameNode) });
       return;
     }
     for (const element of children(clause, "elements")) {
-      const exported = textOf(child(element, "name")) ?? "";
+      const exportedNode = child(element, "name");
+      const exported = textOf(exportedNode) ?? "";
       const name = textOf(child(element, "propertyName")) ?? exported;
       this.exports.set(
         exported,
-        specifier === undefined ? { kind: "local", name } : { kind: "import", specifier, name },
+        specifier === undefined
+          ? { kind: "local", name }
+          : { kind: "import", specifier, name, at: this.spanOf(exportedNode) },
       );
     }
   }
@@ -295,10 +325,10 @@ class OutlineReader {
     return children(node, "modifiers").some((modifier) => modifier.kind === kind);
   }
 
-  /** The names a binding name declares: `a`, or every name of `{ a, b: [c] }`. */
-  private bindingNames(node: SyntaxNode | undefined): string[] {
+  /** The names a binding name declares (their identifiers): `a`, or every name of `{ a, b: [c] }`. */
+  private bindingNames(node: SyntaxNode | undefined): SyntaxNode[] {
     if (node === undefined) return [];
-    if (node.kind === this.k.Identifier) return [textOf(node) ?? ""];
+    if (node.kind === this.k.Identifier) return [node];
     if (node.kind !== this.k.ObjectBindingPattern && node.kind !== this.k.ArrayBindingPattern) return [];
     return children(node, "elements").flatMap((element) =>
       element.kind === this.k.BindingElement ? this.bindingNames(child(element, "name")) : [],
@@ -312,8 +342,14 @@ class OutlineReader {
       : undefined;
   }
 
-  /** Records a statement with what it refers to; its index. */
-  private add(node: SyntaxNode, declares: readonly string[], sideEffect: boolean): number {
+  /** Where `node` is written, from its first token; `undefined` for no node. */
+  private spanOf(node: SyntaxNode | undefined): TextSpan | undefined {
+    return node === undefined ? undefined : { start: node.getStart(this.root), end: node.end };
+  }
+
+  /** Records a statement, with the names it declares (their identifiers) and what it refers to; its index. */
+  private add(node: SyntaxNode, names: readonly SyntaxNode[], sideEffect: boolean): number {
+    const declares = names.map((name) => textOf(name) ?? "");
     const references = new Set<string>();
     const members: (readonly [string, string])[] = [];
     const dynamicSpecifiers: string[] = [];
@@ -357,9 +393,12 @@ class OutlineReader {
     };
     node.forEachChild(visit);
     const index = this.statements.length;
+    const span = { start: node.getStart(this.root), end: node.end };
     this.statements.push({
-      text: this.text.slice(node.getStart(this.root), node.end),
+      text: this.text.slice(span.start, span.end),
+      span,
       declares,
+      declaredAt: names.map((name) => ({ start: name.getStart(this.root), end: name.end })),
       sideEffect,
       references: [...references],
       members,

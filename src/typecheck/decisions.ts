@@ -17,7 +17,7 @@ import { RUN_INPUT, type DiscriminantValue, type PlanDescriptor, type PlanMethod
 import { skippableMethods } from "../../stdlib/skippable.js";
 import type { Analysis } from "../analysis.js";
 import type { ProbeTypes, TypeModel } from "./engine.js";
-import { probeNames } from "./probe-file.js";
+import { probeNames } from "./probe-plan.js";
 
 /** Whether a plan has anything the types decide: a branch, or a method that may be skipped and feeds another. */
 export function needsDecisions(plan: PlanDescriptor): boolean {

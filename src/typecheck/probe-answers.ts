@@ -4,7 +4,7 @@
  */
 import type { EngineDiagnostic, ProbeTypes } from "./engine.js";
 import { findInputProblems, type InputProblem, type JsonPrimitive } from "./input-check.js";
-import { probeNames, type ProbeRange, type ProbeSubject } from "./probe-file.js";
+import { probeNames, type ProbeRange, type ProbeSubject } from "./probe-plan.js";
 import {
   findTransportHazards,
   type TransportFindings,

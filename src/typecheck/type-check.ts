@@ -20,24 +20,26 @@ import type { SourceText } from "../../grammar/source.js";
 import { resolvedByCall } from "./call-shape.js";
 import { decide, needsDecisions, type Decided } from "./decisions.js";
 import { FlowShape, handedOf } from "./flow-shape.js";
-import { flattenMessage, type EngineDiagnostic, type EngineProject, type ProbeCheck } from "./engine.js";
-import { codeHashes, diskSources, type CodeHashes } from "./code-hash.js";
+import { flattenMessage, type EngineDiagnostic, type EngineProject } from "./engine.js";
+import { codeHashes, type CodeHashes, type HashedMethod } from "./code-hash.js";
+import { declarationsOf } from "./declarations.js";
+import { diskSources, ModuleReader } from "./module-reader.js";
 import { literalsOf, type InputProblem } from "./input-check.js";
 import { displayPathFor, moduleTypeErrors, tsConfigErrors } from "./module-errors.js";
 import { JAVASCRIPT_FILE } from "./module-files.js";
 import { findTsConfig } from "./project.js";
 import { relativeImportSpecifier } from "./module-specifier.js";
 import { describeHazards, describeUnproven, type TransportMode, type TransportRoot } from "./transport-safety.js";
+import { writeProbeFile } from "./probe-file.js";
 import {
   probeNames,
-  writeProbeFile,
   type ProbeArity,
   type ProbeMethod,
   type ProbePiece,
   type ProbePlan,
   type ProbeSubject,
-} from "./probe-file.js";
-import type { MethodTypes, TypeCheckOptions, TypedPlan } from "./types.js";
+} from "./probe-plan.js";
+import type { EdgeType, MethodTypes, SourceLocation, TypeCheckOptions, TypedPlan } from "./types.js";
 import { ProbeAnswers, type Signature } from "./probe-answers.js";
 import {
   describeSenders,
@@ -163,24 +165,22 @@ class TypeCheck {
     const checked = this.project.checkProbe(this.probePath(), text, this.moduleFiles());
     try {
       this.addForeign(moduleTypeErrors(checked.moduleErrors, display));
-      const code = this.codeHashes(checked);
-      return this.interpret(new ProbeAnswers(checked.types, ranges, checked.diagnostics, literals), code);
+      const modules = new ModuleReader(diskSources((file) => checked.syntaxTree(file)));
+      const code = codeHashes(this.codedMethods(), modules);
+      const declarations = declarationsOf(this.codedMethods(), modules);
+      return this.interpret(new ProbeAnswers(checked.types, ranges, checked.diagnostics, literals), code, declarations);
     } finally {
       checked.dispose();
     }
   }
 
-  /** Each method's code hash, read from the modules as the checked program parsed them. */
-  private codeHashes(checked: ProbeCheck): CodeHashes {
-    const methods = this.plan.methods.map((method) => ({
+  /** Each method with the module its code is in: what code hashes and declarations are read for. */
+  private codedMethods(): HashedMethod[] {
+    return this.plan.methods.map((method) => ({
       name: method.name,
       exportName: method.exportName,
       modulePath: this.analysis.resolution.bindings.get(method.name)?.modulePath,
     }));
-    return codeHashes(
-      methods,
-      diskSources((file) => checked.syntaxTree(file)),
-    );
   }
 
   /**
@@ -263,7 +263,11 @@ class TypeCheck {
     this.sources.push(...found.sources);
   }
 
-  private interpret(answers: ProbeAnswers, code: CodeHashes): TypedPlan {
+  private interpret(
+    answers: ProbeAnswers,
+    code: CodeHashes,
+    declarations: ReadonlyMap<string, SourceLocation>,
+  ): TypedPlan {
     const methods = this.plan.methods;
     // What TypeScript cannot read about modules and methods explains any other
     // failure in the probe file, so other failures are reported only without them.
@@ -288,7 +292,7 @@ class TypeCheck {
         input: answers.printDeclared(probeNames.input(index)),
         output: answers.printDeclared(probeNames.output(index)),
         takesInput: signature.takesInput,
-        signature: "",
+        signature: answers.printDeclared(probeNames.method(index)),
       });
       if (signature.requiredParameters > 2) {
         this.report(Messages.TooManyParameters, this.mention(method.name), [method.name, signature.requiredParameters]);
@@ -327,13 +331,28 @@ class TypeCheck {
       calls: this.calls,
       sources: this.sources,
       types,
-      edges: [],
-      declarations: new Map(),
+      edges: this.edgeTypes(answers),
+      declarations,
       inputType,
       outputType,
       inputProblems,
       diagnostics: sortDiagnostics(this.diagnostics),
     };
+  }
+
+  /**
+   * What travels along every edge, as the probe declares each input of each receiver (see
+   * `probeNames.piece`); none when a method could not be read, as then its output is unknown.
+   */
+  private edgeTypes(answers: ProbeAnswers): EdgeType[] {
+    if (this.unreadable.size > 0) return [];
+    return this.plan.methods.flatMap((method, index) =>
+      this.shape.pieces(method).map((piece, position) => ({
+        sender: piece.key,
+        receiver: method.name,
+        type: answers.printDeclared(probeNames.piece(index, position)),
+      })),
+    );
   }
 
   /**

@@ -76,7 +76,11 @@ export interface TypedPlan {
   readonly types: ReadonlyMap<string, MethodTypes>;
   /** Every edge of the plan with what travels along it, in plan order of receivers; empty when the methods could not be read. */
   readonly edges: readonly EdgeType[];
-  /** Where each method's code is declared, by method name; absent for a method whose declaration cannot be found. */
+  /**
+   * Where each method's code is declared, by method name (see declarations.ts); absent for a method
+   * whose declaration cannot be found. A trail of re-exports that leaves for a package ends at the
+   * last name written on it (the `export { x } from "pkg"` that names it).
+   */
   readonly declarations: ReadonlyMap<string, SourceLocation>;
   /** The text of the files other than the manifest that diagnostics point into (methods modules, the tsconfig). */
   readonly sources: readonly SourceText[];

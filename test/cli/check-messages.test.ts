@@ -66,6 +66,19 @@ describe("flowc check names the mistake", () => {
     ]);
   });
 
+  it("a mistake whose fix it knows comes with the fix, its edits placed by line and column", () => {
+    const result = checkJson("fixable.flow", "backend bullmq\nextract, load { execution_flow: sequential; }\n");
+    expect(result.status).toBe(1);
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({
+        code: "FLOW1014",
+        fixes: [
+          { title: "Add ';'", preferred: true, edits: [{ line: 1, column: 15, endLine: 1, endColumn: 15, text: ";" }] },
+        ],
+      }),
+    ]);
+  });
+
   it("the code frame of a span over 500 lines marks three and says where it ends", () => {
     const file = join(scratch, "long-string.flow");
     const lines = Array.from({ length: 500 }, (_, i) => `part ${i}\\`).join("\n");

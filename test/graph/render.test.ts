@@ -260,5 +260,27 @@ describe("renderGraph", () => {
       );
       for (const line of dot.split("\n")) expect((line.replace(/\\./g, "").match(/"/g) ?? []).length % 2).toBe(0);
     });
+
+    // A type prints what the methods' code says: string literal types may hold anything.
+    const hostileType = '{ "a\\"]; B-->C; %%": `${string}|x`; } | Map<"<br/>", "\\n">';
+    const typed = [{ sender: odd, receiver: "next", type: hostileType }];
+
+    it("escapes an edge's type in Mermaid", () => {
+      const mermaid = renderGraph(plan, "mermaid", typed);
+      expect(mermaid).toContain(
+        'm0 -->|"#123; #34;a#92;#34;#93;#59; B--#62;C#59; #37;#37;#34;: #96;#36;#123;string#125;#124;x#96;#59; #125; ' +
+          '#124; Map#60;#34;#60;br#47;#62;#34;, #34;#92;n#34;#62;"| m1',
+      );
+      const outside = mermaid.split("\n").map((line) => line.replace(/"[^"]*"/g, '""'));
+      expect(outside.filter((line) => line.includes('""'))).toEqual(['  m0[""]', '  m1[""]', '  m0 -->|""| m1']);
+    });
+
+    it("escapes an edge's type in dot, on a line below a branch's values", () => {
+      const dot = renderGraph(branched, "dot", typed);
+      expect(dot).toContain(
+        '\\" | null\\n{ \\"a\\\\\\"]; B-->C; %%\\": `${string}|x`; } | Map<\\"<br/>\\", \\"\\\\n\\">"];',
+      );
+      for (const line of dot.split("\n")) expect((line.replace(/\\./g, "").match(/"/g) ?? []).length % 2).toBe(0);
+    });
   });
 });

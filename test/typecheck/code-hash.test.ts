@@ -2,7 +2,8 @@ import { cpSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { codeHashes, diskSources, type HashedMethod } from "../../src/typecheck/code-hash.js";
+import { codeHashes, type HashedMethod } from "../../src/typecheck/code-hash.js";
+import { diskSources, ModuleReader } from "../../src/typecheck/module-reader.js";
 import { syntaxKinds, type SyntaxNode } from "../../src/typecheck/code-outline.js";
 import { createTempDir, type TempDir } from "./temp-project.js";
 
@@ -38,7 +39,7 @@ function hashesOf(root: string, methods: readonly (string | HashedMethod)[], unp
         ? { name: method, exportName: method, modulePath: path.join(root, "etl.methods.ts") }
         : method,
     ),
-    sources,
+    new ModuleReader(sources),
   );
 }
 

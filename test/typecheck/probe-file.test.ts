@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { Project, ts } from "ts-morph";
 import { describe, expect, it } from "vitest";
-import { writeProbeFile, type ProbeMethod } from "../../src/typecheck/probe-file.js";
+import { writeProbeFile } from "../../src/typecheck/probe-file.js";
+import type { ProbeMethod } from "../../src/typecheck/probe-plan.js";
 import { runtimeTypesPath } from "../../src/typecheck/probe-syntax.js";
 import { root } from "../cli/helpers.js";
 

@@ -111,11 +111,22 @@ describe("the typed plan", () => {
     );
     expect(messages(typed)).toEqual([]);
     expect(Object.fromEntries(typed.types)).toEqual({
-      opt: { input: "string | undefined", output: "number", takesInput: true },
-      rest: { input: "unknown", output: "number", takesInput: true },
-      // Called with what `rest` returns, `generic` infers T = number.
-      generic: { input: "unknown", output: "number", takesInput: true },
-      overloaded: { input: "unknown", output: "boolean", takesInput: true },
+      opt: {
+        input: "string | undefined",
+        output: "number",
+        takesInput: true,
+        signature: "(x?: string | undefined) => number",
+      },
+      rest: { input: "unknown", output: "number", takesInput: true, signature: "(...xs: unknown[]) => number" },
+      // Called with what `rest` returns, `generic` infers T = number; its signature stays generic.
+      generic: { input: "unknown", output: "number", takesInput: true, signature: "<T>(x: T) => T" },
+      // Every overload, as TypeScript prints a function type that has several.
+      overloaded: {
+        input: "unknown",
+        output: "boolean",
+        takesInput: true,
+        signature: "{ (x: string): string; (x: unknown): boolean; }",
+      },
     });
     expect(typed.inputType).toBe("string | undefined");
   });

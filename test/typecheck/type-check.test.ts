@@ -56,6 +56,7 @@ describe.each([7, 6] as const)("type-check fixtures on TypeScript %i", (version)
         input: typed.inputType,
         output: typed.outputType,
         methods: Object.fromEntries(typed.types),
+        edges: typed.edges,
       };
       expect(types).toEqual(
         version === 6 ? goldenJson(path.join(dir, "expected-types.json"), types) : readJson(dir, "expected-types.json"),
