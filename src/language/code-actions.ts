@@ -9,10 +9,10 @@ import { parse } from "../../grammar/index.js";
 import { createSourceText } from "../../grammar/source.js";
 import { Messages } from "../../grammar/diagnostics/catalogue.js";
 import { hasErrors, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
+import { applyEdits } from "../../grammar/diagnostics/fixes.js";
 import { defaultModuleSpecifier } from "../resolve/manifest-name.js";
 import { addSpecifier, mergeDeletions, removeSpecifiers } from "./import-edits.js";
 import { moduleExports } from "./method-offers.js";
-import { applyEdits } from "./text-edits.js";
 import type { CodeActionEntry, ManifestState, TextEdit } from "./types.js";
 
 /** Diagnostics about a name the module it is looked for in lacks. */
@@ -66,7 +66,7 @@ function importFixes(state: ManifestState, diagnostic: Diagnostic): CodeActionEn
   }
   if (fromImport === undefined) return [];
   const { declaration, specifier } = fromImport;
-  const removal = removeSpecifiers(text, declaration, new Set([specifier]));
+  const removal = removeSpecifiers(state.source, declaration, new Set([specifier]));
   const defaultModule = defaultModuleSpecifier(state.source.path);
   // Without `as`, the default module binds the name as the import did.
   if (specifier.local.name === name && exports(defaultModule)) {
@@ -91,7 +91,7 @@ function removeUnusedImports(state: ManifestState): CodeActionEntry | undefined 
     const remove = new Set(
       declaration.specifiers.filter((specifier) => unused.some((d) => sameSpan(d.span, specifier.span))),
     );
-    if (remove.size > 0) edits.push(...removeSpecifiers(state.source.text, declaration, remove));
+    if (remove.size > 0) edits.push(...removeSpecifiers(state.source, declaration, remove));
   }
   const merged = mergeDeletions(edits);
   if (merged.length === 0 || !parses(state, merged)) return undefined;

@@ -62,10 +62,17 @@ describe("completion of method names", () => {
     expect(entries.find((entry) => entry.label === "audit")?.detail).toBe("function exported by './other'");
   });
 
-  it("gives a method the type-check read its signature", async () => {
-    const { entries } = await complete("extract, transform, load { execution_flow: sequential; }\nlo|");
-    const transform = entries.find((entry) => entry.label === "transform");
-    expect(transform?.detail).toBe("(rows: number[]) => Promise<string>");
+  it("gives a method the type-check read its signature, the last one while the text has errors", async () => {
+    const { entries } = await complete("extract, tr|ansform, load { execution_flow: sequential; }\n");
+    expect(entries.find((entry) => entry.label === "transform")?.detail).toBe("(rows: number[]) => Promise<string>");
+    expect(entries.find((entry) => entry.label === "extract")?.detail).toBe("() => number[]");
+
+    const typed = (await project.state("extract, transform, load { execution_flow: sequential; }\n")).lastTyped;
+    const { text, offset } = cursor("extract, transform, load { execution_flow: sequential; }\nlo|");
+    const broken = await project.state(text, undefined, typed);
+    expect(broken.compiled.typed).toBeUndefined();
+    const load = completion(broken, offset).find((entry) => entry.label === "load");
+    expect(load?.detail).toBe("(text: string) => void");
   });
 
   it("offers methods after a comma, with an empty span where nothing is typed yet", async () => {

@@ -9,7 +9,7 @@ import { createSourceText } from "../../grammar/source.js";
 import { compile } from "../../src/compile.js";
 import { formatSource } from "../../src/format/format.js";
 import { formatDocument, formatRange } from "../../src/language/formatting.js";
-import { applyEdits } from "../../src/language/text-edits.js";
+import { applyEdits } from "../../grammar/diagnostics/fixes.js";
 import type { ManifestState, TextEdit } from "../../src/language/types.js";
 import { flowc } from "../cli/helpers.js";
 import { validManifest } from "../grammar/manifest-arbitrary.js";

@@ -8,8 +8,9 @@ import { createSourceText } from "../../grammar/source.js";
 import { compile } from "../../src/compile.js";
 import type { ManifestState } from "../../src/language/types.js";
 import { createTypeScriptServices } from "../../src/typescript-services.js";
-import { applyEdits } from "../../src/language/text-edits.js";
+import { applyEdits } from "../../grammar/diagnostics/fixes.js";
 import type { TextEdit } from "../../src/language/types.js";
+import type { TypedPlan } from "../../src/typecheck/types.js";
 import { createTempDir, type TempDir } from "../typecheck/temp-project.js";
 
 const tsconfig = {
@@ -29,9 +30,9 @@ export interface Project {
   readonly manifest: string;
   /**
    * The state of `text` as the manifest (or as `other`, a manifest of another name beside
-   * it), compiled with types; `lastTyped` is its own type-check.
+   * it), compiled with types; `lastTyped` is its own type-check, or `lastTyped` when given.
    */
-  state(text: string, other?: string): Promise<ManifestState>;
+  state(text: string, other?: string, lastTyped?: TypedPlan): Promise<ManifestState>;
   /** Ends the TypeScript services and removes the folder. */
   close(): void;
 }
@@ -47,12 +48,12 @@ export function openProject(files: Readonly<Record<string, string>>, manifest = 
   return {
     dir,
     manifest: manifestPath,
-    async state(text, other) {
+    async state(text, other, lastTyped) {
       const file = dir.write(other ?? manifest, text);
       const source = createSourceText(file, text);
       const compiled = await compile(source, {}, services);
       const host = (await services.forManifest(file)).host;
-      return { source, compiled, host, lastTyped: compiled.typed };
+      return { source, compiled, host, lastTyped: lastTyped ?? compiled.typed };
     },
     close() {
       services.close();
