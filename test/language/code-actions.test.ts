@@ -2,9 +2,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Span } from "../../grammar/ast.js";
 import { codeActions } from "../../src/language/code-actions.js";
 import type { CodeActionEntry, ManifestState } from "../../src/language/types.js";
-import { edited, openProject } from "./project-state.js";
+import { applyEdits } from "../../grammar/diagnostics/fixes.js";
+import { createLanguageProject } from "./language-project.js";
 
-const project = openProject({
+const project = createLanguageProject({
   "etl.methods.ts": [
     "export function extract(): string { return 'x'; }",
     "export function transform(text: string): string { return text; }",
@@ -35,15 +36,16 @@ function titled(actions: readonly CodeActionEntry[], title: string): CodeActionE
 }
 
 /** The diagnostics, as `code message`, of the text `action` makes of `state`'s. */
-async function afterApplying(state: ManifestState, action: CodeActionEntry, manifest?: string) {
-  const text = edited(state, action.edits);
-  const next = await project.state(text, manifest);
+async function afterApplying(state: ManifestState, action: CodeActionEntry, manifest = "etl.flow") {
+  const text = applyEdits(state.source.text, action.edits);
+  const next = await project.state(manifest, text);
   return { text, diagnostics: next.compiled.diagnostics.map((d) => `${d.code} ${d.message}`) };
 }
 
 describe("importing a method the default module lacks", () => {
   it("adds the name to the import of a module that exports it", async () => {
     const state = await project.state(
+      "etl.flow",
       'import { audit } from "./other";\nextract, audit, notify { execution_flow: sequential; }\n',
     );
     expect(state.compiled.diagnostics.map((d) => d.code)).toEqual([2003]);
@@ -60,8 +62,8 @@ describe("importing a method the default module lacks", () => {
 
   it("does so when the default module does not exist either", async () => {
     const state = await project.state(
-      'import { audit } from "./other";\naudit, notify { execution_flow: sequential; }\n',
       "jobs.flow",
+      'import { audit } from "./other";\naudit, notify { execution_flow: sequential; }\n',
     );
     expect(state.compiled.diagnostics.map((d) => d.code)).toEqual([2002]);
     const action = titled(codeActions(state, spanOf(state, "notify")), "Import 'notify' from './other'");
@@ -70,12 +72,14 @@ describe("importing a method the default module lacks", () => {
 
   it("offers nothing for a name no module exports, or away from the diagnostic", async () => {
     const state = await project.state(
+      "etl.flow",
       'import { audit } from "./other";\nextract, nowhere, audit { execution_flow: sequential; }\n',
     );
     expect(codeActions(state, spanOf(state, "nowhere")).map((a) => a.title)).not.toContain(
       "Import 'nowhere' from './other'",
     );
     const notified = await project.state(
+      "etl.flow",
       'import { audit } from "./other";\nextract, audit, notify { execution_flow: sequential; }\n',
     );
     expect(codeActions(notified, spanOf(notified, "extract"))).toEqual([]);
@@ -85,6 +89,7 @@ describe("importing a method the default module lacks", () => {
 describe("taking an import's name from another module", () => {
   it("drops the name from an import whose module lacks it when the default module has it", async () => {
     const state = await project.state(
+      "etl.flow",
       'import { audit, extract } from "./other";\nextract, audit { execution_flow: sequential; }\n',
     );
     const action = titled(codeActions(state, spanOf(state, "extract")), "Take 'extract' from './etl.methods'");
@@ -95,6 +100,7 @@ describe("taking an import's name from another module", () => {
 
   it("moves it to the import of a module that has it, removing an import left empty with its line", async () => {
     const state = await project.state(
+      "etl.flow",
       [
         'import { notify } from "./etl.methods";',
         'import { audit } from "./other";',
@@ -114,6 +120,7 @@ describe("taking an import's name from another module", () => {
 describe("removing every unused import", () => {
   it("removes unused names with their commas, and imports left with none with their lines", async () => {
     const state = await project.state(
+      "etl.flow",
       [
         "import {",
         "  audit,",
@@ -147,6 +154,7 @@ describe("removing every unused import", () => {
 
   it("is not offered when every import is used", async () => {
     const state = await project.state(
+      "etl.flow",
       'import { audit } from "./other";\nextract, audit { execution_flow: sequential; }\n',
     );
     expect(codeActions(state, { start: 0, end: state.source.text.length })).toEqual([]);
@@ -155,7 +163,10 @@ describe("removing every unused import", () => {
 
 describe("the compiler's fixes", () => {
   it("are offered as quick fixes of the diagnostics the range touches", async () => {
-    const state = await project.state("extract, load { execution_flow: sequential; }\nload { retires: 2; }\n");
+    const state = await project.state(
+      "etl.flow",
+      "extract, load { execution_flow: sequential; }\nload { retires: 2; }\n",
+    );
     const diagnostic = state.compiled.diagnostics.find((d) => d.code === 2006)!;
     expect(diagnostic.fixes?.length).toBeGreaterThan(0);
     const actions = codeActions(state, { start: diagnostic.span.start + 2, end: diagnostic.span.start + 2 });

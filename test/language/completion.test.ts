@@ -3,9 +3,9 @@ import { backendNames } from "../../src/bind/read-backend.js";
 import { executionFlows, knownProperties, onErrorValues } from "../../src/bind/read-properties.js";
 import { completion } from "../../src/language/completion.js";
 import type { CompletionEntry } from "../../src/language/types.js";
-import { cursor, openProject } from "./project-state.js";
+import { createLanguageProject, cursor } from "./language-project.js";
 
-const project = openProject({
+const project = createLanguageProject({
   "etl.methods.ts": [
     "export function extract(): number[] { return [1, 2]; }",
     "export async function transform(rows: number[]): Promise<string> { return rows.join(); }",
@@ -31,7 +31,7 @@ afterAll(() => project.close());
 /** The entries at the `|` of `marked`, as a real state of that text offers them. */
 async function complete(marked: string): Promise<{ entries: readonly CompletionEntry[]; text: string; at: number }> {
   const { text, offset } = cursor(marked);
-  const state = await project.state(text);
+  const state = await project.state("etl.flow", text);
   return { entries: completion(state, offset), text, at: offset };
 }
 
@@ -67,9 +67,10 @@ describe("completion of method names", () => {
     expect(entries.find((entry) => entry.label === "transform")?.detail).toBe("(rows: number[]) => Promise<string>");
     expect(entries.find((entry) => entry.label === "extract")?.detail).toBe("() => number[]");
 
-    const typed = (await project.state("extract, transform, load { execution_flow: sequential; }\n")).lastTyped;
+    const typed = (await project.state("etl.flow", "extract, transform, load { execution_flow: sequential; }\n"))
+      .lastTyped;
     const { text, offset } = cursor("extract, transform, load { execution_flow: sequential; }\nlo|");
-    const broken = await project.state(text, undefined, typed);
+    const broken = await project.state("etl.flow", text, { lastTyped: typed });
     expect(broken.compiled.typed).toBeUndefined();
     const load = completion(broken, offset).find((entry) => entry.label === "load");
     expect(load?.detail).toBe("(text: string) => void");

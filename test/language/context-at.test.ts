@@ -4,7 +4,7 @@ import { parse } from "../../grammar/index.js";
 import { createSourceText } from "../../grammar/source.js";
 import { contextAt, type CursorContext } from "../../src/language/context-at.js";
 import { validManifest } from "../grammar/manifest-arbitrary.js";
-import { cursor } from "./project-state.js";
+import { cursor } from "./language-project.js";
 
 /** The context at the `|` of `marked`. */
 function at(marked: string): CursorContext {

@@ -14,9 +14,9 @@ import { contextAt } from "../../src/language/context-at.js";
 import { formatDocument, formatRange } from "../../src/language/formatting.js";
 import type { ManifestState, TextEdit } from "../../src/language/types.js";
 import { edit, mutate, tokenSoup, validManifest } from "../grammar/manifest-arbitrary.js";
-import { openProject } from "./project-state.js";
+import { createLanguageProject } from "./language-project.js";
 
-const project = openProject({
+const project = createLanguageProject({
   "etl.methods.ts": "export function extract(): string { return ''; }\nexport function load(s: string): void {}\n",
   "m.ts": "export function a(): string { return ''; }\nexport function transform(s: string): string { return s; }\n",
   "other.ts": "export function b(s: string): string { return s; }\nexport const x_1 = 1;\n",
@@ -25,8 +25,8 @@ afterAll(() => project.close());
 
 /** A state of `text` compiled without types, with the project's real module host for what asks it. */
 async function untypedState(text: string): Promise<ManifestState> {
-  const typed = await project.state("extract { retries: 1; }\n");
-  const source = createSourceText(project.manifest, text);
+  const typed = await project.state("etl.flow", "extract { retries: 1; }\n");
+  const source = createSourceText(typed.source.path, text);
   return { source, compiled: await compile(source, { types: false }), host: typed.host, lastTyped: typed.lastTyped };
 }
 
@@ -87,7 +87,7 @@ describe("the editing functions", () => {
   it("answer at every offset of manifests type-checked against real modules", async () => {
     await fc.assert(
       fc.asyncProperty(validManifest, async (text) => {
-        answerEverywhere(await project.state(text), 7);
+        answerEverywhere(await project.state("etl.flow", text), 7);
       }),
       { numRuns: 25 },
     );

@@ -12,13 +12,8 @@ import { formatDocument, formatRange } from "../../src/language/formatting.js";
 import { applyEdits } from "../../grammar/diagnostics/fixes.js";
 import type { ManifestState, TextEdit } from "../../src/language/types.js";
 import { flowc } from "../cli/helpers.js";
+import { untypedState } from "./language-project.js";
 import { validManifest } from "../grammar/manifest-arbitrary.js";
-
-/** The state of `text` compiled without types: formatting needs none. */
-async function stateOf(text: string, file = "/project/etl.flow"): Promise<ManifestState> {
-  const source = createSourceText(file, text);
-  return { source, compiled: await compile(source, { types: false }), host: undefined, lastTyped: undefined };
-}
 
 const messy = [
   "// Orders, then the report.",
@@ -47,22 +42,22 @@ describe("formatDocument", () => {
     const result = flowc(["fmt", ...files]);
     expect(result.status, result.stderr).toBe(0);
     for (const [index, text] of texts.entries()) {
-      const edits = formatDocument(await stateOf(text, files[index]));
+      const edits = formatDocument(await untypedState(text, files[index]));
       expect(edits).toEqual([{ span: { start: 0, end: text.length }, text: readFileSync(files[index]!, "utf8") }]);
     }
   });
 
   it("makes no edit when the text is laid out already, or does not parse", async () => {
     const formatted = formatSource(createSourceText("etl.flow", messy)).text!;
-    expect(formatDocument(await stateOf(formatted))).toEqual([]);
-    expect(formatDocument(await stateOf("extract, load { retries: 1 }\n"))).toEqual([]);
-    expect(formatRange(await stateOf("extract,load{retries:1}"), { start: 0, end: 5 })).toEqual([]);
+    expect(formatDocument(await untypedState(formatted))).toEqual([]);
+    expect(formatDocument(await untypedState("extract, load { retries: 1 }\n"))).toEqual([]);
+    expect(formatRange(await untypedState("extract,load{retries:1}"), { start: 0, end: 5 })).toEqual([]);
   });
 });
 
 describe("formatRange", () => {
   it("lays out the group under the cursor with the comments and blank lines before it, and nothing else", async () => {
-    const state = await stateOf(messy);
+    const state = await untypedState(messy);
     const at = messy.indexOf("load <");
     expect(applyEdits(messy, formatRange(state, { start: at, end: at }))).toBe(
       [
@@ -83,7 +78,7 @@ describe("formatRange", () => {
   });
 
   it("lays out statements that share a line together", async () => {
-    const state = await stateOf(messy);
+    const state = await untypedState(messy);
     const at = messy.indexOf("audit");
     const result = applyEdits(messy, formatRange(state, { start: at, end: at + 3 }));
     expect(result.endsWith("\nreport {\n  timeout: 30s;\n}\naudit {\n  retries: 1;\n}\n")).toBe(true);
@@ -92,27 +87,27 @@ describe("formatRange", () => {
 
   it("lays out the header as one when the backend statement stands among the imports", async () => {
     const text = 'import { a } from "./m"; backend inline;\nimport {b} from "./n";\na,b{retries:1;}\n';
-    const state = await stateOf(text);
+    const state = await untypedState(text);
     const result = applyEdits(text, formatRange(state, { start: 0, end: 1 }));
     expect(result).toBe('import { a } from "./m";\nimport { b } from "./n";\n\nbackend inline;\na,b{retries:1;}\n');
   });
 
   it("indents a group inside the outer braces, and keeps statements a comment joins together", async () => {
     const braced = "{\na,b{retries:1;}\n  c { retries: 2; }\n}\n";
-    const inner = await stateOf(braced);
+    const inner = await untypedState(braced);
     const at = braced.indexOf("a,b");
     expect(applyEdits(braced, formatRange(inner, { start: at, end: at }))).toBe(
       "{\n  a, b {\n    retries: 1;\n  }\n  c { retries: 2; }\n}\n",
     );
     const joined = "a{} /* spans\nlines */ b{}\nc{}\n";
-    const state = await stateOf(joined);
+    const state = await untypedState(joined);
     const atC = joined.indexOf("c{");
     expect(applyEdits(joined, formatRange(state, { start: atC, end: atC }))).toBe("a{} /* spans\nlines */ b{}\nc {}\n");
     expect(applyEdits(joined, formatRange(state, { start: 0, end: 0 }))).toBe("a {} /* spans\nlines */\nb {}\nc{}\n");
   });
 
   it("equals formatting the whole document when the range covers it", async () => {
-    const state = await stateOf(messy);
+    const state = await untypedState(messy);
     const whole = formatRange(state, { start: 0, end: messy.length });
     expect(applyEdits(messy, whole)).toBe(formatSource(state.source).text);
   });
@@ -129,7 +124,7 @@ describe("formatRange", () => {
         };
         const start = position(Math.min(a, b));
         const span = { start, end: cursor ? start : Math.max(start, position(Math.max(a, b))) };
-        const state = await stateOf(text);
+        const state = await untypedState(text);
         const edits = formatRange(state, span);
         expectDisjoint(edits);
         const result = applyEdits(text, edits);
