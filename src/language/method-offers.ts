@@ -7,8 +7,8 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { defaultModuleSpecifier } from "../resolve/manifest-name.js";
-import type { Identifier, Span } from "../../grammar/ast.js";
-import { methodMentions, methodValuedProperties } from "../resolve/mentions.js";
+import type { Span } from "../../grammar/ast.js";
+import { groupMentions, methodMentions } from "../resolve/mentions.js";
 import { urlUnsafeCharacter } from "../resolve/module-path-characters.js";
 import { methodNameProblem } from "../resolve/reserved-words.js";
 import type { ModuleInfo } from "../resolve/types.js";
@@ -98,16 +98,8 @@ function signatureOf(state: ManifestState, name: string, module: string, exportN
  */
 export function mentionedMethods(state: ManifestState, except: Span): ReadonlySet<string> {
   const names = new Set<string>();
-  const add = (name: Identifier) => {
-    if (name.span.start !== except.start) names.add(name.name);
-  };
   for (const group of state.compiled.document.groups) {
-    group.methods.forEach(add);
-    for (const property of group.block.properties) {
-      if (methodValuedProperties.includes(property.key.name) && property.value.kind === "Identifier") {
-        add(property.value);
-      }
-    }
+    for (const mention of groupMentions(group)) if (mention.span.start !== except.start) names.add(mention.name);
   }
   return names;
 }
