@@ -118,9 +118,15 @@ function printGroup(out: Printer, group: GroupLines, indent: string, blank: Blan
   const empty =
     properties.length === 0 && header.trailing.length === 0 && close.leading.length === 0 && close.inner.length === 0;
   if (empty) {
-    // `a {}`: an empty block on one line, keeping whatever trails its closer.
+    // `a {}`: an empty block on one line, keeping whatever trails its closer. The line ends
+    // where the closer did, so that a blank line after it is kept only where the source had one.
     const closeText = close.segments.map((s) => s.text).join("");
-    const merged = { ...header, trailing: close.trailing, segments: [...header.segments, { text: closeText }] };
+    const merged = {
+      ...header,
+      span: { start: header.span.start, end: close.span.end },
+      trailing: close.trailing,
+      segments: [...header.segments, { text: closeText }],
+    };
     out.line(merged, { indent, first: blank, rest: "preserve" });
     return;
   }

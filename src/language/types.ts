@@ -59,6 +59,8 @@ export interface CompletionEntry {
   readonly insertText?: string | undefined;
   /** The text the entry replaces (the word typed so far); the cursor's position when absent. */
   readonly replace?: Span | undefined;
+  /** Orders the entries (compared as strings; the label when absent): what is most likely meant first. */
+  readonly sortText?: string | undefined;
 }
 
 export interface CodeActionEntry {

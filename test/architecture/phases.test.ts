@@ -6,7 +6,9 @@ import { root } from "../cli/helpers.js";
 
 /**
  * Each block of the catalogue is reported by the phase its comment names, and by no
- * other: where a diagnostic comes from can be read off its code.
+ * other: where a diagnostic comes from can be read off its code. Reading a message's code
+ * (`Messages.UnusedImport.code`) to recognise a diagnostic, as the language service does
+ * to act on one, is not reporting it.
  */
 const phases: Record<number, readonly string[]> = {
   1: ["grammar/"],
@@ -24,7 +26,7 @@ function sources(dir: string): string[] {
 describe("the catalogue's phases", () => {
   const codeOf = new Map(Object.entries(Messages).map(([name, message]) => [name, message.code]));
   const uses = [...sources("grammar"), ...sources("src")].flatMap((file) =>
-    [...readFileSync(path.join(root, file), "utf8").matchAll(/\bMessages\.(\w+)/g)].map((m) => ({
+    [...readFileSync(path.join(root, file), "utf8").matchAll(/\bMessages\.(\w+)(?!\w|\.code\b)/g)].map((m) => ({
       file,
       name: m[1]!,
     })),

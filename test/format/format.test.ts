@@ -81,6 +81,9 @@ describe("layout rules", () => {
 
   it("collapses runs of blank lines between groups to one and adds none where there was none", () => {
     expect(format("a {}\n\n\n\nb {}\nc {}")).toBe("a {}\n\nb {}\nc {}\n");
+    // An empty block written over two lines ends on the second: no blank line after it is made up.
+    expect(format("a {\n}\n// c\nb {}")).toBe("a {}\n// c\nb {}\n");
+    expect(format("a {\n}\n\n// c\nb {}")).toBe("a {}\n\n// c\nb {}\n");
   });
 
   it("keeps a trailing comment on its line and a leading one above its node", () => {

@@ -76,3 +76,10 @@ export function offsetOf(text: string, needle: string, shift = 0, occurrence = 1
 export function textOf(text: string, span: { readonly start: number; readonly end: number }): string {
   return text.slice(span.start, span.end);
 }
+
+/** `marked` with its one `|` taken out: the text, and the offset where the `|` stood (a cursor). */
+export function cursor(marked: string): { text: string; offset: number } {
+  const offset = marked.indexOf("|");
+  if (offset < 0 || marked.indexOf("|", offset + 1) >= 0) throw new Error(`one '|' expected in ${marked}`);
+  return { text: marked.slice(0, offset) + marked.slice(offset + 1), offset };
+}
