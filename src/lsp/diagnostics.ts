@@ -13,17 +13,15 @@ import {
   type DiagnosticRelatedInformation,
 } from "vscode-languageserver";
 import type { Span } from "../../grammar/ast.js";
+import { Messages } from "../../grammar/diagnostics/catalogue.js";
 import type { Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import { positionAt, type SourceText } from "../../grammar/source.js";
 import type { CompileResult } from "../compile.js";
 import { codeOf } from "../diagnostics/printer.js";
 import { pathToUri, toRange } from "./convert.js";
 
-/**
- * The codes of what is merely unnecessary, which editors fade out rather than underline:
- * FLOW2010, an import never used.
- */
-const UNNECESSARY = new Set([2010]);
+/** The codes of what is merely unnecessary, which editors fade out rather than underline: an import never used. */
+const UNNECESSARY: ReadonlySet<number> = new Set([Messages.UnusedImport.code]);
 
 /** The text of a file a diagnostic points into, by absolute path; `undefined` when it cannot be read. */
 export type TextLookup = (file: string) => SourceText | undefined;
