@@ -33,7 +33,7 @@ import { SEMANTIC_TOKENS_LEGEND } from "./features.js";
 export const MANIFEST_SELECTOR: DocumentSelector = [{ language: "flowc" }, { scheme: "file", pattern: "**/*.flow" }];
 
 /** Characters after which an editor asks for completions without a word typed: a value, a module path. */
-export const COMPLETION_TRIGGERS = [":", '"', "'", "/"];
+export const COMPLETION_TRIGGERS = [":", '"', "'", "/", "@"];
 
 /** What the client said it can do, as the server reads it. */
 export interface ClientSupport {

@@ -102,6 +102,7 @@ export function completion(target: Target, position: Position): CompletionItem[]
       label: entry.label,
       kind: COMPLETION_KINDS[entry.kind],
       ...(entry.detail === undefined ? {} : { detail: entry.detail }),
+      ...(entry.sortText === undefined ? {} : { sortText: entry.sortText }),
       ...(entry.documentation === undefined
         ? {}
         : { documentation: { kind: "markdown" as const, value: entry.documentation } }),

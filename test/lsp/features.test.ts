@@ -156,6 +156,10 @@ describe("editing", () => {
     })) as CompletionItem[];
     const item = items.find((entry) => entry.label === "mergeCounts");
     expect(item).toMatchObject({ label: "mergeCounts", kind: 3 });
+    // Methods the manifest does not use yet come first; one already used in a group sorts after them.
+    const used = items.find((entry) => entry.label === "splitChapters");
+    expect(item?.sortText).toBeDefined();
+    expect(used?.sortText).toBeDefined();
   });
 
   it("formats the manifest as flowc fmt does", async () => {

@@ -70,7 +70,7 @@ describe("the server", () => {
       definitionProvider: true,
       referencesProvider: true,
       renameProvider: true,
-      completionProvider: { triggerCharacters: [":", '"', "'", "/"] },
+      completionProvider: { triggerCharacters: [":", '"', "'", "/", "@"] },
       codeActionProvider: true,
       documentFormattingProvider: true,
       documentRangeFormattingProvider: true,
