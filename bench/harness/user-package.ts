@@ -10,7 +10,7 @@
  * TypeScript first and load it through tsx, as they do in a user's project.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -111,4 +111,27 @@ export interface GeneratedRunner<I, O> {
   run(input: I, options?: RunOptions & RunnerOptions): Promise<O>;
   close(): Promise<void>;
   createRunner(options?: RunnerOptions): Runner<I, O>;
+}
+
+/**
+ * Copies `examples/<example>/` into `outDir/<example>/`, in a package of its own whose
+ * tsconfig has the examples' settings; returns the copy's folder. The copy is outside
+ * this repository: its methods reach the runtime's types as an installed flowc gives them.
+ */
+export function copyExample(example: string, outDir: string): string {
+  const copy = join(outDir, example);
+  cpSync(join(ROOT, "examples", example), copy, { recursive: true });
+  writeFileSync(join(outDir, "package.json"), JSON.stringify({ type: "module" }));
+  writeFileSync(
+    join(outDir, "tsconfig.json"),
+    JSON.stringify({
+      extends: join(ROOT, "examples/tsconfig.json"),
+      compilerOptions: {
+        typeRoots: [join(ROOT, "node_modules/@types")],
+        paths: { "flowc/runtime": [join(ROOT, "dist/stdlib/index.d.ts")] },
+      },
+      include: ["**/*.ts"],
+    }),
+  );
+  return copy;
 }

@@ -8,6 +8,7 @@ import { distributedWorkload } from "./w4-distributed.js";
 import { compilerWorkload } from "./w5-compiler.js";
 import { branchWorkload } from "./w6-branch.js";
 import { journalWorkload } from "./w7-journal.js";
+import { editorWorkload } from "./w8-editor.js";
 
 export const WORKLOADS: readonly RegisteredWorkload[] = [
   register(dispatchWorkload),
@@ -18,4 +19,5 @@ export const WORKLOADS: readonly RegisteredWorkload[] = [
   register(compilerWorkload),
   register(branchWorkload),
   register(journalWorkload),
+  register(editorWorkload),
 ];

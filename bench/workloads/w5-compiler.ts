@@ -12,7 +12,7 @@
  * of 200 and 2,000 async methods and on one concurrent group of as many:
  * target, each phase at 2,000 methods ≤ 12× its time at 200.
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSourceText, type SourceText } from "../../grammar/source.js";
@@ -30,7 +30,7 @@ import { tscRunner } from "../adapters/tsc.js";
 import { ROOT } from "../harness/processes.js";
 import { findCase, judge, medianOf, ratioOf, times } from "../harness/targets.js";
 import type { CaseSpec, Mode, TargetResult, Workload } from "../harness/types.js";
-import { writeUserPackage } from "../harness/user-package.js";
+import { copyExample, writeUserPackage } from "../harness/user-package.js";
 import { phaseManifest, phaseMethods, preparePhases, type PhaseSetup, type PhaseShape } from "./w5-phases.js";
 
 export type CompilerSetup =
@@ -218,21 +218,7 @@ export const compilerWorkload: Workload<CompilerSetup, CompilerOutput> = {
     const outDir = mkdtempSync(join(tmpdir(), "flowc-bench-build-"));
     const dispose = async (): Promise<void> => rmSync(outDir, { recursive: true, force: true });
     if (spec.group.startsWith("warm")) {
-      const copy = join(outDir, example);
-      cpSync(join(ROOT, "examples", example), copy, { recursive: true });
-      writeFileSync(join(outDir, "package.json"), JSON.stringify({ type: "module" }));
-      writeFileSync(
-        join(outDir, "tsconfig.json"),
-        JSON.stringify({
-          extends: join(ROOT, "examples/tsconfig.json"),
-          compilerOptions: {
-            typeRoots: [join(ROOT, "node_modules/@types")],
-            // The copy is outside the package: its methods reach the runtime's types as an installed flowc gives them.
-            paths: { "flowc/runtime": [join(ROOT, "dist/stdlib/index.d.ts")] },
-          },
-          include: ["**/*.ts"],
-        }),
-      );
+      const copy = copyExample(example, outDir);
       const path = join(copy, `${example}.flow`);
       return {
         value: {

@@ -1,0 +1,230 @@
+/**
+ * W8 — the editor: `flowc lsp` spoken to over the protocol, as an editor speaks to it,
+ * on a copy of each example and on a chain of 2,000 async methods (each in a package of
+ * its own, with the examples' tsconfig).
+ *
+ * - Diagnostics after an edit in a warm session: one server for the case; each run sends
+ *   an edit (a setting of one method changed, so the plan changes and every phase runs
+ *   again, TypeScript's included) and waits for the diagnostics of that version.
+ *   Targets: < 150 ms for the examples, < 500 ms for 2,000 methods.
+ * - Hover on a method name (its signature and the types on its edges), warm. Target: < 50 ms.
+ * - A fresh server: started, initialized, the manifest opened, until its first diagnostics,
+ *   against `flowc check` of the same manifest in a fresh process (the rebuild cache off),
+ *   which is how a user learns the same without the server. Target: the server first.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "../../grammar/index.js";
+import { createSourceText } from "../../grammar/source.js";
+import { compile } from "../../src/compile.js";
+import { createTypeScriptServices } from "../../src/typescript-services.js";
+import { cliCheck, lspEdit, lspHover, lspOpen } from "../adapters/flowc-lsp.js";
+import { findCase, judge, medianOf, ratiosOf, timesWithSpread } from "../harness/targets.js";
+import type { CaseSpec, Mode, TargetResult, Workload } from "../harness/types.js";
+import { copyExample, writeUserPackage } from "../harness/user-package.js";
+import { exampleNames } from "./w5-compiler.js";
+import { phaseManifest, phaseMethods } from "./w5-phases.js";
+
+export interface EditorSetup {
+  readonly name: string;
+  /** The workspace folder the server is started in. */
+  readonly root: string;
+  /** The manifest's absolute path. */
+  readonly manifest: string;
+  readonly text: string;
+  /** The codes of the manifest's diagnostics (`FLOW3008,…`, sorted), as the compiler gives them. */
+  readonly expected: string;
+  /** The text after the `n`-th edit: the same diagnostics, a plan that differs from the one before. */
+  edited(n: number): string;
+  /** Where a hover lands: on the first mention of `method` in a group. */
+  readonly hover: { readonly offset: number; readonly method: string };
+}
+
+export type EditorOutput =
+  | { readonly kind: "diagnostics"; readonly codes: string }
+  | { readonly kind: "hover"; readonly markdown: string }
+  | { readonly kind: "exit"; readonly status: number | null; readonly output: string };
+
+const CONTENDERS = ["lsp-edit", "lsp-hover", "lsp-open", "cli-check"];
+const CHAIN = 2000;
+const CHAIN_GROUP = `editor, chain of ${CHAIN.toLocaleString("en")} methods`;
+
+function cases(mode: Mode): CaseSpec[] {
+  const editor = (name: string, group: string, warmups: number, rounds: number): CaseSpec => ({
+    group,
+    scale: 1,
+    units: 1,
+    unit: "request",
+    warmups,
+    rounds,
+    contenders: CONTENDERS,
+    timeoutMs: 120_000,
+    params: { example: name },
+  });
+  const examples = exampleNames();
+  if (mode === "test") return [editor("word-count", "editor word-count", 0, 1)];
+  if (mode === "quick") {
+    return [
+      ...examples.map((name) => editor(name, `editor ${name}`, 1, 2)),
+      editor(`chain-${CHAIN}`, CHAIN_GROUP, 1, 2),
+    ];
+  }
+  return [...examples.map((name) => editor(name, `editor ${name}`, 2, 9)), editor(`chain-${CHAIN}`, CHAIN_GROUP, 1, 5)];
+}
+
+/** The codes of what the compiler reports for `text`, as the server names them. */
+async function expectedCodes(manifest: string, texts: readonly string[]): Promise<string[]> {
+  const services = createTypeScriptServices();
+  try {
+    const codes: string[] = [];
+    for (const text of texts) {
+      const result = await compile(createSourceText(manifest, text), {}, services);
+      codes.push(
+        result.diagnostics
+          .map((diagnostic) => `FLOW${diagnostic.code}`)
+          .sort()
+          .join(","),
+      );
+    }
+    return codes;
+  } finally {
+    services.close();
+  }
+}
+
+/**
+ * An edit that changes the plan and nothing the compiler reports: `timeout` set on one
+ * method that has none, to `n` seconds. The first method whose edited text reports what the
+ * original does is taken.
+ */
+async function planEdit(
+  manifest: string,
+  text: string,
+  methods: readonly string[],
+): Promise<{ readonly edited: (n: number) => string; readonly expected: string }> {
+  // Inside the outer braces of a manifest that has them.
+  const end = parse(createSourceText(manifest, text)).document.outerBraces ? text.lastIndexOf("}") : text.length;
+  for (const method of methods) {
+    const edited = (n: number): string => `${text.slice(0, end)}\n${method} { timeout: ${n}s; }\n${text.slice(end)}`;
+    const [original, changed] = await expectedCodes(manifest, [text, edited(1)]);
+    if (original !== undefined && original === changed) return { edited, expected: original };
+  }
+  throw new Error(`no method of ${manifest} can take a timeout without a new diagnostic`);
+}
+
+/** The names listed in groups (`@input` aside), in order of first mention, each with where it is first. */
+function mentionedMethods(manifest: string, text: string): { readonly name: string; readonly offset: number }[] {
+  const seen = new Map<string, number>();
+  for (const group of parse(createSourceText(manifest, text)).document.groups) {
+    for (const name of group.methods) {
+      if (!name.name.startsWith("@") && !seen.has(name.name)) seen.set(name.name, name.span.start);
+    }
+  }
+  return [...seen].map(([name, offset]) => ({ name, offset }));
+}
+
+export const editorWorkload: Workload<EditorSetup, EditorOutput> = {
+  id: "W8",
+  title: "editor",
+  description:
+    "`flowc lsp` over the Language Server Protocol, from a client on vscode-languageserver-protocol in this process " +
+    "and the server in its own, as an editor runs it, on a copy of each example and on a chain of 2,000 async " +
+    "methods. *lsp-edit*: a warm session, each run an edit that changes one method's `timeout` (the plan changes, so " +
+    "every phase runs again, TypeScript's included) until the diagnostics of that version arrive. *lsp-hover*: a " +
+    "hover on a method name (its signature and the types on its edges). *lsp-open*: a fresh server started, " +
+    "initialized and the manifest opened, until its first diagnostics; *cli-check*: `flowc check --no-cache` of the " +
+    "same manifest in a fresh process, what a user without the server runs to learn the same.",
+  unit: "request",
+  contenders: [lspEdit, lspHover, lspOpen, cliCheck],
+  needsBuild: true,
+  cases,
+  async setup(spec) {
+    const name = String(spec.params?.["example"]);
+    let root: string;
+    let manifest: string;
+    let dispose: (() => Promise<void>) | undefined;
+    if (name === `chain-${CHAIN}`) {
+      root = writeUserPackage(name, phaseManifest("chain", CHAIN), phaseMethods(CHAIN));
+      manifest = join(root, `${name}.flow`);
+    } else {
+      const outDir = mkdtempSync(join(tmpdir(), "flowc-bench-editor-"));
+      root = outDir;
+      manifest = join(copyExample(name, outDir), `${name}.flow`);
+      dispose = async () => rmSync(outDir, { recursive: true, force: true });
+    }
+    const text = readFileSync(manifest, "utf8");
+    const methods = mentionedMethods(manifest, text);
+    const first = methods[0];
+    if (first === undefined) throw new Error(`no method found in ${manifest}`);
+    const { edited, expected } = await planEdit(manifest, text, methods.map((method) => method.name).reverse());
+    return {
+      value: { name, root, manifest, text, expected, edited, hover: { offset: first.offset, method: first.name } },
+      notes: [`${name}: diagnostics expected on every version: ${expected === "" ? "none" : expected}`],
+      dispose,
+    };
+  },
+  check(setup, output) {
+    switch (output.kind) {
+      case "diagnostics":
+        if (output.codes !== setup.expected) {
+          throw new Error(`diagnostics '${output.codes}', expected '${setup.expected}'`);
+        }
+        return;
+      case "hover":
+        if (!output.markdown.includes(setup.hover.method)) {
+          throw new Error(`the hover on '${setup.hover.method}' does not name it: ${output.markdown.slice(0, 200)}`);
+        }
+        return;
+      case "exit":
+        if (output.status !== 0)
+          throw new Error(`exited with ${String(output.status)}: ${output.output.slice(0, 500)}`);
+        return;
+    }
+  },
+  targets(results) {
+    const out: TargetResult[] = [];
+    const examples = results.filter((result) => result.spec.group !== CHAIN_GROUP);
+    for (const result of examples) {
+      out.push(
+        judge(
+          `W8 ${result.spec.group}: diagnostics after an edit < 150 ms`,
+          medianOf(result, "lsp-edit"),
+          (ms) => ms < 150,
+          (ms) => `${ms.toFixed(0)} ms`,
+        ),
+      );
+    }
+    const chain = findCase(results, CHAIN_GROUP);
+    out.push(
+      judge(
+        `W8 ${CHAIN_GROUP}: diagnostics after an edit < 500 ms`,
+        medianOf(chain, "lsp-edit"),
+        (ms) => ms < 500,
+        (ms) => `${ms.toFixed(0)} ms`,
+      ),
+    );
+    const hovers = [...examples, ...(chain === undefined ? [] : [chain])];
+    const slowestHover = Math.max(...hovers.map((result) => medianOf(result, "lsp-hover") ?? Number.NaN));
+    out.push(
+      judge(
+        "W8: hover < 50 ms (slowest case's median)",
+        slowestHover,
+        (ms) => ms < 50,
+        (ms) => `${ms.toFixed(1)} ms`,
+      ),
+    );
+    for (const result of [...examples, ...(chain === undefined ? [] : [chain])]) {
+      const ratios = ratiosOf(result, "lsp-open", "cli-check");
+      out.push(
+        judge(
+          `W8 ${result.spec.group}: first diagnostics after opening < a cold \`flowc check\``,
+          ratios?.median,
+          (ratio) => ratio < 1,
+          () => (ratios === undefined ? "—" : timesWithSpread(ratios)),
+        ),
+      );
+    }
+    return out;
+  },
+};
