@@ -18,31 +18,47 @@ export function codesOf(diagnostics: readonly Diagnostic[]): string {
     .join(",");
 }
 
-/** A fresh server: started, initialized, the manifest opened, until its first diagnostics arrive. */
-export const lspOpen: Contender<EditorSetup, EditorOutput> = {
-  id: "lsp-open",
-  label: "`flowc lsp`: start, open the manifest, first diagnostics",
-  role: "flowc",
-  placement: "spawns",
-  async prepare(setup) {
-    let session: LspSession | undefined;
-    return {
-      async run() {
-        session = await LspSession.start(setup.root, setup.manifest);
-        const published = await session.open(setup.text);
-        return { kind: "diagnostics", codes: codesOf(published.diagnostics) };
-      },
-      async verify() {
-        const code = await session?.stop();
-        session = undefined;
-        if (code !== 0) throw new Error(`the server exited with ${String(code)}`);
-      },
-      async close() {
-        await session?.stop();
-      },
-    };
-  },
-};
+/**
+ * A fresh server for each run, until the manifest's first diagnostics: its start and
+ * `initialize` timed too (`withStart`), or done before the timing, as once an editor has
+ * opened the folder.
+ */
+function freshServer(id: string, label: string, withStart: boolean): Contender<EditorSetup, EditorOutput> {
+  return {
+    id,
+    label,
+    role: "flowc",
+    placement: "spawns",
+    async prepare(setup) {
+      let session: LspSession | undefined;
+      const start = async (): Promise<LspSession> => (session = await LspSession.start(setup.root, setup.manifest));
+      return {
+        ...(withStart ? {} : { before: async () => void (await start()) }),
+        async run() {
+          const started = withStart ? await start() : session!;
+          const published = await started.open(setup.text);
+          return { kind: "diagnostics", codes: codesOf(published.diagnostics) };
+        },
+        async verify() {
+          const code = await session?.stop();
+          session = undefined;
+          if (code !== 0) throw new Error(`the server exited with ${String(code)}`);
+        },
+        async close() {
+          await session?.stop();
+        },
+      };
+    },
+  };
+}
+
+export const lspOpen = freshServer("lsp-open", "`flowc lsp`: start, open the manifest, first diagnostics", true);
+
+export const lspOpenStarted = freshServer(
+  "lsp-open-started",
+  "`flowc lsp`, started: open the manifest, first diagnostics",
+  false,
+);
 
 /** One server for the whole case, warm: each run is an edit and the diagnostics of the edited text. */
 export const lspEdit: Contender<EditorSetup, EditorOutput> = {

@@ -27,7 +27,13 @@ import {
   type DocumentSelector,
   type ServerCapabilities,
 } from "vscode-languageserver";
-import { SEMANTIC_TOKENS_LEGEND } from "./features.js";
+import { SEMANTIC_TOKEN_MODIFIERS, SEMANTIC_TOKEN_TYPES } from "../language/types.js";
+
+/** The legend the semantic tokens are announced with (a token's type and modifiers are indices into it). */
+export const SEMANTIC_TOKENS_LEGEND = {
+  tokenTypes: [...SEMANTIC_TOKEN_TYPES],
+  tokenModifiers: [...SEMANTIC_TOKEN_MODIFIERS],
+};
 
 /** Manifests: by the language id editors give `.flow` files, or by their name. */
 export const MANIFEST_SELECTOR: DocumentSelector = [{ language: "flowc" }, { scheme: "file", pattern: "**/*.flow" }];

@@ -236,12 +236,6 @@ export function semanticTokens(target: Target): SemanticTokens {
   return builder.build();
 }
 
-/** The legend the tokens are announced with. */
-export const SEMANTIC_TOKENS_LEGEND = {
-  tokenTypes: [...language.SEMANTIC_TOKEN_TYPES],
-  tokenModifiers: [...language.SEMANTIC_TOKEN_MODIFIERS],
-};
-
 function offsetOf(target: Target, position: Position): number {
   return toOffset(target.state.source, position);
 }

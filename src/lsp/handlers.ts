@@ -17,7 +17,7 @@ import {
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { ClientSupport } from "./capabilities.js";
 import type { TextLookup } from "./diagnostics.js";
-import * as features from "./features.js";
+import type * as Features from "./features.js";
 import type { Compiled, Manifest, Manifests } from "./manifests.js";
 
 export interface HandlerContext {
@@ -29,6 +29,9 @@ export interface HandlerContext {
   readonly diagnostics: (manifest: Manifest, compiled: Compiled, texts: TextLookup) => LspDiagnostic[];
 }
 
+/** The editor features (features.ts), once a request has needed them. */
+let loaded: typeof Features | undefined;
+
 export function registerHandlers(connection: Connection, context: HandlerContext): void {
   /**
    * A request about a manifest's text: `answer` with what the compiler made of the text the
@@ -39,7 +42,7 @@ export function registerHandlers(connection: Connection, context: HandlerContext
     <P extends { readonly textDocument: { readonly uri: string } }, R>(
       feature: string,
       empty: R,
-      answer: (target: features.Target, params: P) => R | ResponseError,
+      answer: (target: Features.Target, params: P, features: typeof Features) => R | ResponseError,
     ) =>
     async (params: P, token: CancellationToken): Promise<R | ResponseError> => {
       try {
@@ -48,55 +51,64 @@ export function registerHandlers(connection: Connection, context: HandlerContext
         const found = await context.manifests.latest(uri);
         const state = found?.compiled.state;
         if (found === undefined || state === undefined) return empty;
+        // Loaded on the first request, after the first compile: a fresh server answers `initialize` and
+        // publishes its first diagnostics without waiting for the editor features' modules.
+        loaded ??= await import("./features.js");
         if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, "cancelled");
         if (found.compiled.version !== asked) {
           return new ResponseError(LSPErrorCodes.ContentModified, "the manifest changed while this was asked");
         }
-        return answer({ uri, version: found.compiled.version, state }, params);
+        return answer({ uri, version: found.compiled.version, state }, params, loaded);
       } catch (error) {
         context.log(`flowc lsp: ${feature} failed: ${describeError(error)}`);
         return empty;
       }
     };
 
-  connection.onHover(onManifest("hover", null, (target, params) => features.hover(target, params.position)));
+  connection.onHover(onManifest("hover", null, (target, params, features) => features.hover(target, params.position)));
   connection.onDefinition(
-    onManifest("definition", [], (target, params) => features.definition(target, params.position, context.texts)),
+    onManifest("definition", [], (target, params, features) =>
+      features.definition(target, params.position, context.texts),
+    ),
   );
   connection.onReferences(
-    onManifest("references", [], (target, params) =>
+    onManifest("references", [], (target, params, features) =>
       features.references(target, params.position, params.context.includeDeclaration),
     ),
   );
   connection.onPrepareRename(
-    onManifest("prepareRename", null, (target, params) => features.prepareRename(target, params.position)),
+    onManifest("prepareRename", null, (target, params, features) => features.prepareRename(target, params.position)),
   );
   connection.onRenameRequest(
-    onManifest("rename", null, (target, params) => {
+    onManifest("rename", null, (target, params, features) => {
       const result = features.rename(target, params.position, params.newName, context.support().versionedEdits);
       return "edit" in result ? result.edit : new ResponseError(LSPErrorCodes.RequestFailed, result.reason);
     }),
   );
   connection.onCompletion(
-    onManifest("completion", [], (target, params) => features.completion(target, params.position)),
+    onManifest("completion", [], (target, params, features) => features.completion(target, params.position)),
   );
   connection.onCodeAction(
-    onManifest("codeAction", [], (target, params) =>
+    onManifest("codeAction", [], (target, params, features) =>
       features.codeActions(target, params.range, params.context.only, context.support().versionedEdits, context.texts),
     ),
   );
-  connection.onDocumentFormatting(onManifest("formatting", [], (target) => features.formatDocument(target)));
+  connection.onDocumentFormatting(
+    onManifest("formatting", [], (target, _params, features) => features.formatDocument(target)),
+  );
   connection.onDocumentRangeFormatting(
-    onManifest("rangeFormatting", [], (target, params) => features.formatRange(target, params.range)),
+    onManifest("rangeFormatting", [], (target, params, features) => features.formatRange(target, params.range)),
   );
   connection.onDocumentSymbol(
-    onManifest("documentSymbol", [], (target) =>
+    onManifest("documentSymbol", [], (target, _params, features) =>
       features.documentSymbols(target, context.support().hierarchicalSymbols),
     ),
   );
-  connection.onFoldingRanges(onManifest("foldingRange", [], (target) => features.foldingRanges(target)));
+  connection.onFoldingRanges(
+    onManifest("foldingRange", [], (target, _params, features) => features.foldingRanges(target)),
+  );
   connection.languages.semanticTokens.on(
-    onManifest("semanticTokens", { data: [] }, (target) => features.semanticTokens(target)),
+    onManifest("semanticTokens", { data: [] }, (target, _params, features) => features.semanticTokens(target)),
   );
 
   // Pulled diagnostics: those of the manifest as it is now, or "unchanged" when the client has them already.

@@ -49,12 +49,21 @@ export type Piece =
       readonly orUndefined: boolean;
     };
 
+/** A method that serves another: its predicate (`run_if`) or its fallback. */
+export interface Guard {
+  readonly method: PlanMethod;
+  readonly role: "run_if" | "fallback";
+  readonly guard: PlanMethod;
+}
+
 /** A plan with what its edges carry worked out once. */
 export class FlowShape {
   readonly plan: PlanDescriptor;
   /** The methods a run may skip (see stdlib/skippable.ts). */
   readonly skippable: ReadonlySet<string>;
   readonly #byName: ReadonlyMap<string, PlanMethod>;
+  #guards: readonly Guard[] | undefined;
+  #guardsByMethod: ReadonlyMap<PlanMethod, readonly Guard[]> | undefined;
 
   constructor(plan: PlanDescriptor) {
     this.plan = plan;
@@ -116,13 +125,28 @@ export class FlowShape {
   }
 
   /** The methods that serve others, each with the methods it serves: predicates and fallbacks. */
-  guards(): { readonly method: PlanMethod; readonly role: "run_if" | "fallback"; readonly guard: PlanMethod }[] {
-    return this.plan.methods.flatMap((method) =>
+  guards(): readonly Guard[] {
+    this.#guards ??= this.plan.methods.flatMap((method) =>
       (["run_if", "fallback"] as const).flatMap((role) => {
         const name = role === "run_if" ? method.runIf : method.fallback;
         const guard = name === null ? undefined : this.#byName.get(name);
         return guard === undefined ? [] : [{ method, role, guard }];
       }),
     );
+    return this.#guards;
+  }
+
+  /** The predicate and fallback of `method`, if it has them. */
+  guardsOf(method: PlanMethod): readonly Guard[] {
+    if (this.#guardsByMethod === undefined) {
+      const byMethod = new Map<PlanMethod, Guard[]>();
+      for (const guard of this.guards()) {
+        const list = byMethod.get(guard.method);
+        if (list === undefined) byMethod.set(guard.method, [guard]);
+        else list.push(guard);
+      }
+      this.#guardsByMethod = byMethod;
+    }
+    return this.#guardsByMethod.get(method) ?? [];
   }
 }

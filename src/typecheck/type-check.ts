@@ -206,13 +206,10 @@ class TypeCheck {
         const { route, orUndefined } = piece;
         return { kind: "method", name: piece.key, index: input, handed: handedOf(piece.sender), route, orUndefined };
       });
-      const guards = flow
-        .guards()
-        .filter((guard) => guard.method === method)
-        .flatMap(({ role, guard }) => {
-          const at = indexOf.get(guard.name);
-          return at === undefined ? [] : [{ role, index: at }];
-        });
+      const guards = flow.guardsOf(method).flatMap(({ role, guard }) => {
+        const at = indexOf.get(guard.name);
+        return at === undefined ? [] : [{ role, index: at }];
+      });
       if (JAVASCRIPT_FILE.test(modulePath) && !this.project.allowJs) {
         const config = this.project.configFile;
         this.unreadable.add(method.name);

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSourceText } from "../../grammar/source.js";
 import { compile } from "../../src/compile.js";
 import { TYPESCRIPT_VERSIONS } from "../../src/typecheck/engine.js";
+import { MANIFEST, METHODS, METHODS_RETURNING_STRINGS } from "./two-method-project.js";
 import { createTypeScriptServices, type WarmTypeScriptServices } from "../../src/typescript-services.js";
 
 /**
@@ -13,15 +14,6 @@ import { createTypeScriptServices, type WarmTypeScriptServices } from "../../src
  */
 const scratch = mkdtempSync(path.join(tmpdir(), "flowc-overlay-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-const MANIFEST = "load, total { execution_flow: sequential; }\n";
-const METHODS = [
-  "export function load(path: string): number[] { return [path.length]; }",
-  "export function total(values: number[]): number { return values.length; }",
-  "",
-].join("\n");
-/** `load` returns strings now: they no longer fit `total`. */
-const METHODS_RETURNING_STRINGS = METHODS.replace("number[] { return [path.length]; }", "string[] { return [path]; }");
 
 let counter = 0;
 let services: WarmTypeScriptServices | undefined;

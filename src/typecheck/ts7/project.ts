@@ -49,6 +49,16 @@ export class NativeProject implements EngineProject, ModuleProject {
   /** Module symbols by file, for the snapshot `symbolsOf` was read in. */
   private symbols = new Map<string, NativeSymbol | undefined>();
   private symbolsOf: unknown;
+  /** The last probe checked and the answers, valid while the compiler's snapshot stays the same. */
+  private lastCheck:
+    | {
+        readonly snapshot: unknown;
+        readonly probePath: string;
+        readonly text: string;
+        readonly modules: readonly string[];
+        readonly check: ProbeCheck;
+      }
+    | undefined;
 
   constructor(
     private readonly session: NativeSession,
@@ -97,6 +107,21 @@ export class NativeProject implements EngineProject, ModuleProject {
     // change to a file the program has, which the compiler checks incrementally, where a file taken out
     // and added again changes flowc's tsconfig, and the compiler builds the program anew.
     const dispose = () => undefined;
+    const moduleList = [...modules];
+    const snapshot = this.session.current();
+    const last = this.lastCheck;
+    // The same probe in the same snapshot (an edit of a setting the types do not depend on, a comment):
+    // the compiler would answer exactly as before, so the answers are those it gave, printed types included.
+    if (
+      last !== undefined &&
+      last.snapshot === snapshot &&
+      last.probePath === probePath &&
+      last.text === text &&
+      sameList(last.modules, moduleList)
+    ) {
+      return last.check;
+    }
+    this.lastCheck = undefined;
     try {
       const project = this.project();
       const program = project.program;
@@ -107,9 +132,9 @@ export class NativeProject implements EngineProject, ModuleProject {
         [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]
           .filter((diagnostic) => diagnostic.category === DiagnosticCategory.Error)
           .map((diagnostic) => normaliseNative(diagnostic, texts, this.session));
-      return {
+      const check: ProbeCheck = {
         diagnostics: errorsOf(probePath),
-        moduleErrors: [...modules].flatMap((module) =>
+        moduleErrors: moduleList.flatMap((module) =>
           inProgram.has(module) && !/\.d\.[cm]?ts$/.test(module) ? errorsOf(module) : [],
         ),
         types: probeTypes(project, probePath, text),
@@ -119,6 +144,8 @@ export class NativeProject implements EngineProject, ModuleProject {
         },
         dispose,
       };
+      this.lastCheck = { snapshot, probePath, text, modules: moduleList, check };
+      return check;
     } catch (error) {
       dispose();
       throw error;
@@ -286,4 +313,8 @@ function normaliseNative(
     length: file === undefined ? undefined : diagnostic.end - diagnostic.pos,
     message: chain(diagnostic),
   };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }

@@ -26,6 +26,8 @@ export class NativeSession {
 
   /** Writes (or, with `undefined`, removes) a file only the compiler sees. */
   write(file: string, text: string | undefined): void {
+    // The same text again changes nothing: the compiler keeps its program, and what it checked of it.
+    if (this.virtual.get(file) === text) return;
     if (text === undefined) this.virtual.delete(file);
     else this.virtual.set(file, text);
     this.changes.add(file);
