@@ -60,28 +60,44 @@ export const lspOpenStarted = freshServer(
   false,
 );
 
-/** One server for the whole case, warm: each run is an edit and the diagnostics of the edited text. */
-export const lspEdit: Contender<EditorSetup, EditorOutput> = {
-  id: "lsp-edit",
-  label: "`flowc lsp`, warm: an edit, then its diagnostics",
-  role: "flowc",
-  placement: "spawns",
-  async prepare(setup) {
-    const session = await LspSession.start(setup.root, setup.manifest);
-    const first = await session.open(setup.text);
-    if (codesOf(first.diagnostics) !== setup.expected) {
-      throw new Error(`diagnostics on opening: '${codesOf(first.diagnostics)}', expected '${setup.expected}'`);
-    }
-    let edits = 0;
-    return {
-      async run() {
-        const published = await session.change(setup.edited(++edits));
-        return { kind: "diagnostics", codes: codesOf(published.diagnostics) };
-      },
-      close: async () => void (await session.stop()),
-    };
-  },
-};
+/** One server for the whole case, warm: each run is an edit (`edit`) and the diagnostics of the edited text. */
+function warmEdits(
+  id: string,
+  label: string,
+  edit: (setup: EditorSetup, n: number) => string,
+): Contender<EditorSetup, EditorOutput> {
+  return {
+    id,
+    label,
+    role: "flowc",
+    placement: "spawns",
+    async prepare(setup) {
+      const session = await LspSession.start(setup.root, setup.manifest);
+      const first = await session.open(setup.text);
+      if (codesOf(first.diagnostics) !== setup.expected) {
+        throw new Error(`diagnostics on opening: '${codesOf(first.diagnostics)}', expected '${setup.expected}'`);
+      }
+      let edits = 0;
+      return {
+        async run() {
+          const published = await session.change(edit(setup, ++edits));
+          return { kind: "diagnostics", codes: codesOf(published.diagnostics) };
+        },
+        close: async () => void (await session.stop()),
+      };
+    },
+  };
+}
+
+export const lspEdit = warmEdits("lsp-edit", "`flowc lsp`, warm: a setting edited, then its diagnostics", (setup, n) =>
+  setup.edited(n),
+);
+
+export const lspEditTypes = warmEdits(
+  "lsp-edit-types",
+  "`flowc lsp`, warm: the edges edited, then their diagnostics",
+  (setup, n) => setup.typesEdited(n),
+);
 
 /** One server, warm: each run hovers a method name and waits for the card. */
 export const lspHover: Contender<EditorSetup, EditorOutput> = {

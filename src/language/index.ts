@@ -5,6 +5,7 @@
 export * from "./types.js";
 export { hover } from "./hover.js";
 export { definition } from "./definition.js";
+export { settingsLocations } from "./settings-locations.js";
 export { references } from "./references.js";
 export { prepareRename, rename } from "./rename.js";
 export { completion } from "./completion.js";

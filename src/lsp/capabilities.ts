@@ -11,6 +11,7 @@ import {
   CodeActionKind,
   CodeActionRequest,
   CompletionRequest,
+  DeclarationRequest,
   DefinitionRequest,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticRequest,
@@ -90,6 +91,11 @@ function features(client: ClientCapabilities): Feature[] {
       dynamic: text.definition?.dynamicRegistration,
       register: (r, documentSelector) => r.add(DefinitionRequest.type, { documentSelector }),
       announce: (c) => (c.definitionProvider = true),
+    },
+    {
+      dynamic: text.declaration?.dynamicRegistration,
+      register: (r, documentSelector) => r.add(DeclarationRequest.type, { documentSelector }),
+      announce: (c) => (c.declarationProvider = true),
     },
     {
       dynamic: text.references?.dynamicRegistration,

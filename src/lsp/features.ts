@@ -61,6 +61,15 @@ export function definition(target: Target, position: Position, texts: TextLookup
   });
 }
 
+/** Go to declaration: the properties of every group that lists the method (see src/language/settings-locations.ts). */
+export function declaration(target: Target, position: Position): LspLocation[] {
+  return language
+    .settingsLocations(target.state, offsetOf(target, position))
+    .flatMap((location) =>
+      location.kind === "manifest" ? [{ uri: target.uri, range: toRange(target.state.source, location.span) }] : [],
+    );
+}
+
 export function references(target: Target, position: Position, includeDeclaration: boolean): LspLocation[] {
   return language
     .references(target.state, offsetOf(target, position), includeDeclaration)

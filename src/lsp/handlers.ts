@@ -66,6 +66,9 @@ export function registerHandlers(connection: Connection, context: HandlerContext
     };
 
   connection.onHover(onManifest("hover", null, (target, params, features) => features.hover(target, params.position)));
+  connection.onDeclaration(
+    onManifest("declaration", [], (target, params, features) => features.declaration(target, params.position)),
+  );
   connection.onDefinition(
     onManifest("definition", [], (target, params, features) =>
       features.definition(target, params.position, context.texts),

@@ -127,7 +127,7 @@ class TypeCheck {
     const probe = this.describe();
     if (probe === undefined) return undefined;
     const { text } = writeProbeFile(probe);
-    const checked = this.project.checkProbe(this.probePath(), text, this.moduleFiles());
+    const checked = this.project.checkProbe(this.probePath("decisions"), text, this.moduleFiles());
     try {
       return decide(this.analysis, this.plan, checked.types, this.calls, (method) => this.mention(method));
     } finally {
@@ -135,10 +135,15 @@ class TypeCheck {
     }
   }
 
-  private probePath(): string {
+  /**
+   * The probe file's path. The questions that decide skips and branches are asked in a file of
+   * their own: each file's text then stays the same from one compilation of an unchanged plan to
+   * the next, which TypeScript answers without checking anything again (see the engines).
+   */
+  private probePath(kind: "types" | "decisions" = "types"): string {
     const manifestPath = path.resolve(this.analysis.source.path);
     // Beside the manifest, so that the project's settings for that folder apply to it.
-    return path.join(path.dirname(manifestPath), `${path.basename(manifestPath)}.__flowc_types__.ts`);
+    return path.join(path.dirname(manifestPath), `${path.basename(manifestPath)}.__flowc_${kind}__.ts`);
   }
 
   /** The methods' modules and the local modules they import, whose own errors are reported as the user's tsc would. */

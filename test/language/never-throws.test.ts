@@ -11,6 +11,7 @@ import {
   references,
   rename,
   semanticTokens,
+  settingsLocations,
   type ManifestState,
   type SymbolEntry,
 } from "../../src/language/index.js";
@@ -58,6 +59,10 @@ async function checkEverywhere(text: string): Promise<void> {
     const info = hover(state, offset);
     if (info !== undefined) inside(info.span, length);
     for (const location of definition(state, offset)) if (location.kind === "manifest") inside(location.span, length);
+    for (const location of settingsLocations(state, offset)) {
+      expect(location.kind).toBe("manifest");
+      if (location.kind === "manifest") inside(location.span, length);
+    }
     for (const span of references(state, offset, true)) inside(span, length);
     expect(references(state, offset, false).length).toBeLessThanOrEqual(references(state, offset, true).length);
     const prepared = prepareRename(state, offset);

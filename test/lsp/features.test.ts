@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CodeActionRequest,
   CompletionRequest,
+  DeclarationRequest,
   DefinitionRequest,
   DocumentFormattingRequest,
   DocumentSymbolRequest,
@@ -103,6 +104,22 @@ describe("navigation", () => {
     expect(location.uri).toBe(uriOf(project.methods));
     const methods = (await import("node:fs")).readFileSync(project.methods, "utf8");
     expect(location.range.start).toEqual(at(methods, "mergeCounts"));
+  });
+
+  it("goes to declaration: the settings every group gives a method", async () => {
+    const found = await lsp.connection.sendRequest(DeclarationRequest.type, {
+      textDocument: { uri },
+      position: at(text, "countWords", 1),
+    });
+    const locations = (Array.isArray(found) ? found : [found]) as Location[];
+    const document = TextDocument.create(uri, "flowc", 1, text);
+    expect(locations.map((location) => location.uri)).toEqual(locations.map(() => uri));
+    expect(locations.map((location) => document.getText(location.range))).toEqual([
+      "execution_flow: sequential;",
+      "execution_flow: parallel;",
+      "min_worker_count: 3;",
+      "max_worker_count: 8;",
+    ]);
   });
 
   it("finds a method's mentions, and renames it so that the manifest still compiles", async () => {

@@ -68,6 +68,7 @@ describe("the server", () => {
       textDocumentSync: { openClose: true, change: 2 },
       hoverProvider: true,
       definitionProvider: true,
+      declarationProvider: true,
       referencesProvider: true,
       renameProvider: true,
       completionProvider: { triggerCharacters: [":", '"', "'", "/", "@"] },

@@ -49,16 +49,16 @@ export class NativeProject implements EngineProject, ModuleProject {
   /** Module symbols by file, for the snapshot `symbolsOf` was read in. */
   private symbols = new Map<string, NativeSymbol | undefined>();
   private symbolsOf: unknown;
-  /** The last probe checked and the answers, valid while the compiler's snapshot stays the same. */
-  private lastCheck:
-    | {
-        readonly snapshot: unknown;
-        readonly probePath: string;
-        readonly text: string;
-        readonly modules: readonly string[];
-        readonly check: ProbeCheck;
-      }
-    | undefined;
+  /** The last probe checked at each probe path and its answers, valid while the compiler's snapshot stays the same. */
+  private readonly lastChecks = new Map<
+    string,
+    {
+      readonly snapshot: unknown;
+      readonly text: string;
+      readonly modules: readonly string[];
+      readonly check: ProbeCheck;
+    }
+  >();
 
   constructor(
     private readonly session: NativeSession,
@@ -109,19 +109,13 @@ export class NativeProject implements EngineProject, ModuleProject {
     const dispose = () => undefined;
     const moduleList = [...modules];
     const snapshot = this.session.current();
-    const last = this.lastCheck;
+    const last = this.lastChecks.get(probePath);
     // The same probe in the same snapshot (an edit of a setting the types do not depend on, a comment):
     // the compiler would answer exactly as before, so the answers are those it gave, printed types included.
-    if (
-      last !== undefined &&
-      last.snapshot === snapshot &&
-      last.probePath === probePath &&
-      last.text === text &&
-      sameList(last.modules, moduleList)
-    ) {
+    if (last !== undefined && last.snapshot === snapshot && last.text === text && sameList(last.modules, moduleList)) {
       return last.check;
     }
-    this.lastCheck = undefined;
+    this.lastChecks.delete(probePath);
     try {
       const project = this.project();
       const program = project.program;
@@ -144,7 +138,7 @@ export class NativeProject implements EngineProject, ModuleProject {
         },
         dispose,
       };
-      this.lastCheck = { snapshot, probePath, text, modules: moduleList, check };
+      this.lastChecks.set(probePath, { snapshot, text, modules: moduleList, check });
       return check;
     } catch (error) {
       dispose();
