@@ -30,6 +30,8 @@ export interface WarmTypeScriptServices extends TypeScriptServices {
    * read before, as `refresh` does; every project sees it, those opened later too.
    */
   overlay(file: string, text: string | undefined): void;
+  /** Whether the TypeScript that reads ended on its own; the next project asked for starts it again. */
+  lost?(): boolean;
 }
 
 /**
@@ -50,7 +52,15 @@ export function createTypeScriptServices(options: TypeScriptServicesOptions = {}
       const native = createTypeScript7Engine();
       try {
         native.start();
-        return { ...native, forManifest: async (path) => native.projectFor(path) };
+        return {
+          version: native.version,
+          refresh: (files) => native.refresh(files),
+          forgetProject: (tsConfigPath) => native.forgetProject(tsConfigPath),
+          overlay: (file, text) => native.overlay(file, text),
+          close: () => native.close(),
+          forManifest: async (path) => native.projectFor(path),
+          lost: () => native.lost,
+        };
       } catch (error) {
         native.close();
         const reason = error instanceof Error ? error.message : String(error);
@@ -61,6 +71,18 @@ export function createTypeScriptServices(options: TypeScriptServicesOptions = {}
     return typeScript6Services(options.projectLimit);
   };
   const current = async (): Promise<WarmTypeScriptServices> => {
+    // The compiler's process ended on its own (killed, out of memory): a new one takes over, with
+    // the overlays, and the projects are opened again as they are asked for.
+    if (engine?.lost?.() === true) {
+      try {
+        engine.close();
+      } catch {
+        // Its process is gone already; what is left of it goes with the engine.
+      }
+      engine = undefined;
+      starting = undefined;
+      (options.warn ?? warnOnStderr)("TypeScript 7 stopped; it was started again");
+    }
     starting ??= start().then((started) => {
       for (const [file, text] of overlays) started.overlay(file, text);
       return (engine = started);
@@ -75,6 +97,7 @@ export function createTypeScriptServices(options: TypeScriptServicesOptions = {}
     forManifest: async (path) => (await current()).forManifest(path),
     refresh: (files) => engine?.refresh(files),
     forgetProject: (tsConfigPath) => engine?.forgetProject(tsConfigPath),
+    lost: () => engine?.lost?.() === true,
     overlay(file, text) {
       if (text === undefined) overlays.delete(file);
       else overlays.set(file, text);

@@ -13,6 +13,8 @@ export interface TypeScript7Engine extends TypeScriptEngine {
   overlay(file: string, text: string | undefined): void;
   /** Starts the compiler now; throws when it cannot start. */
   start(): void;
+  /** Whether the compiler's process ended on its own (killed, crashed): the engine cannot answer again. */
+  readonly lost: boolean;
 }
 
 /**
@@ -48,6 +50,9 @@ export function createTypeScript7Engine(cwd = process.cwd()): TypeScript7Engine 
       for (const project of projects.values()) project.forgetExports();
     },
     start: () => void session.start(),
+    get lost() {
+      return session.lost;
+    },
     forgetProject(tsConfigPath) {
       projects.get(tsConfigPath)?.release();
       projects.delete(tsConfigPath);

@@ -21,6 +21,8 @@ export class NativeSession {
   /** Every file the compiler read from the disk, in the order it first did. */
   private readonly read = new Set<string>();
   private closed = false;
+  /** The compiler's process ended without being closed (killed, crashed): the session cannot answer again. */
+  private ended = false;
 
   constructor(private readonly cwd: string) {}
 
@@ -84,6 +86,11 @@ export class NativeSession {
     return next;
   }
 
+  /** Whether the compiler's process ended on its own: a new session must take over. */
+  get lost(): boolean {
+    return this.ended;
+  }
+
   /** Ends the compiler's process; the session cannot be used again. */
   close(): void {
     this.closed = true;
@@ -117,6 +124,9 @@ export class NativeSession {
         },
         fileExists: (file) => (virtual.has(file) ? true : undefined),
       },
+    });
+    nativeProcess(this.api)?.once("exit", () => {
+      if (!this.closed) this.ended = true;
     });
     return this.api;
   }
