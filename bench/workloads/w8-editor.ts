@@ -21,7 +21,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "../../grammar/index.js";
 import { createSourceText } from "../../grammar/source.js";
-import { compile } from "../../src/compile.js";
+import type { FlowDocument } from "../../grammar/ast.js";
+import { compile, type TypeScriptServices } from "../../src/compile.js";
 import { createTypeScriptServices } from "../../src/typescript-services.js";
 import { cliCheck, lspEdit, lspEditTypes, lspHover, lspOpen, lspOpenStarted } from "../adapters/flowc-lsp.js";
 import { findCase, judge, medianOf, ratiosOf, timesWithSpread } from "../harness/targets.js";
@@ -82,29 +83,35 @@ function cases(mode: Mode): CaseSpec[] {
   return [...examples.map((name) => editor(name, `editor ${name}`, 2, 9)), editor(`chain-${CHAIN}`, CHAIN_GROUP, 1, 5)];
 }
 
-/** What the compiler reports for each text (codes as the server names them), and the edges it typed. */
-async function compiledFacts(
-  manifest: string,
-  texts: readonly string[],
-): Promise<{ readonly codes: string; readonly edges: string }[]> {
-  const services = createTypeScriptServices();
-  try {
-    const facts: { codes: string; edges: string }[] = [];
-    for (const text of texts) {
-      const result = await compile(createSourceText(manifest, text), {}, services);
-      facts.push({
+interface CompiledFacts {
+  /** The codes of what the compiler reports, as the server names them, sorted. */
+  readonly codes: string;
+  /** What the type-check proved: every edge's type and the run's output type. */
+  readonly edges: string;
+}
+
+/** Compiles texts of one manifest in one TypeScript project, each text once. */
+function factsReader(manifest: string, services: TypeScriptServices): (text: string) => Promise<CompiledFacts> {
+  const known = new Map<string, Promise<CompiledFacts>>();
+  return (text) => {
+    let facts = known.get(text);
+    if (facts === undefined) {
+      facts = compile(createSourceText(manifest, text), {}, services).then((result) => ({
         codes: result.diagnostics
           .map((diagnostic) => `FLOW${diagnostic.code}`)
           .sort()
           .join(","),
-        // What the type-check proved: every edge's type and the run's output type.
         edges: JSON.stringify([result.typed?.edges ?? [], result.typed?.outputType]),
-      });
+      }));
+      known.set(text, facts);
     }
     return facts;
-  } finally {
-    services.close();
-  }
+  };
+}
+
+/** Where a group can be added: before the outer braces close, when the manifest has them. */
+function groupsEnd(document: FlowDocument, text: string): number {
+  return document.outerBraces ? text.lastIndexOf("}") : text.length;
 }
 
 /**
@@ -113,18 +120,18 @@ async function compiledFacts(
  * original does is taken.
  */
 async function planEdit(
-  manifest: string,
+  factsOf: (text: string) => Promise<CompiledFacts>,
+  document: FlowDocument,
   text: string,
   methods: readonly string[],
 ): Promise<{ readonly edited: (n: number) => string; readonly expected: string }> {
-  // Inside the outer braces of a manifest that has them.
-  const end = parse(createSourceText(manifest, text)).document.outerBraces ? text.lastIndexOf("}") : text.length;
+  const end = groupsEnd(document, text);
+  const original = await factsOf(text);
   for (const method of methods) {
     const edited = (n: number): string => `${text.slice(0, end)}\n${method} { timeout: ${n}s; }\n${text.slice(end)}`;
-    const [original, changed] = await compiledFacts(manifest, [text, edited(1)]);
-    if (original !== undefined && original.codes === changed?.codes) return { edited, expected: original.codes };
+    if ((await factsOf(edited(1))).codes === original.codes) return { edited, expected: original.codes };
   }
-  throw new Error(`no method of ${manifest} can take a timeout without a new diagnostic`);
+  throw new Error("no method can take a timeout without a new diagnostic");
 }
 
 /**
@@ -133,10 +140,14 @@ async function planEdit(
  * these that changes the typed edges or the run's output type and no diagnostic), then undone,
  * edit after edit, so that each version's probe differs from the one before.
  */
-async function typesEdit(manifest: string, text: string): Promise<(n: number) => string> {
-  const { groups } = parse(createSourceText(manifest, text)).document;
+async function typesEdit(
+  factsOf: (text: string) => Promise<CompiledFacts>,
+  document: FlowDocument,
+  text: string,
+): Promise<(n: number) => string> {
+  const groups = [...document.groups].reverse();
   // A group left out, or the last name of a group of several.
-  const variants = [...groups].reverse().flatMap((group) => {
+  const variants = groups.flatMap((group) => {
     const [before, last] = group.methods.slice(-2);
     const shorter =
       before === undefined || last === undefined
@@ -145,25 +156,26 @@ async function typesEdit(manifest: string, text: string): Promise<(n: number) =>
     return [`${text.slice(0, group.span.start)}${text.slice(group.span.end)}`, ...shorter];
   });
   // Else a method whose failed calls are skipped: what it hands on may hold `undefined`.
-  const end = parse(createSourceText(manifest, text)).document.outerBraces ? text.lastIndexOf("}") : text.length;
-  for (const group of [...groups].reverse()) {
+  const end = groupsEnd(document, text);
+  for (const group of groups) {
     for (const method of group.methods) {
       variants.push(`${text.slice(0, end)}\n${method.name} { on_error: skip; }\n${text.slice(end)}`);
     }
   }
+  const original = await factsOf(text);
   for (const without of variants) {
-    const [original, changed] = await compiledFacts(manifest, [text, without]);
-    if (original !== undefined && original.codes === changed?.codes && original.edges !== changed.edges) {
+    const changed = await factsOf(without);
+    if (original.codes === changed.codes && original.edges !== changed.edges) {
       return (n) => (n % 2 === 1 ? without : text);
     }
   }
-  throw new Error(`no group or name of ${manifest} can be left out without a new diagnostic`);
+  throw new Error("no group or name of the manifest can be left out without a new diagnostic");
 }
 
 /** The names listed in groups (`@input` aside), in order of first mention, each with where it is first. */
-function mentionedMethods(manifest: string, text: string): { readonly name: string; readonly offset: number }[] {
+function mentionedMethods(document: FlowDocument): { readonly name: string; readonly offset: number }[] {
   const seen = new Map<string, number>();
-  for (const group of parse(createSourceText(manifest, text)).document.groups) {
+  for (const group of document.groups) {
     for (const name of group.methods) {
       if (!name.name.startsWith("@") && !seen.has(name.name)) seen.set(name.name, name.span.start);
     }
@@ -204,25 +216,33 @@ export const editorWorkload: Workload<EditorSetup, EditorOutput> = {
       dispose = async () => rmSync(outDir, { recursive: true, force: true });
     }
     const text = readFileSync(manifest, "utf8");
-    const methods = mentionedMethods(manifest, text);
+    const document = parse(createSourceText(manifest, text)).document;
+    const methods = mentionedMethods(document);
     const first = methods[0];
     if (first === undefined) throw new Error(`no method found in ${manifest}`);
-    const { edited, expected } = await planEdit(manifest, text, methods.map((method) => method.name).reverse());
-    const typesEdited = await typesEdit(manifest, text);
-    return {
-      value: {
-        name,
-        root,
-        manifest,
-        text,
-        expected,
-        edited,
-        typesEdited,
-        hover: { offset: first.offset, method: first.name },
-      },
-      notes: [`${name}: diagnostics expected on every version: ${expected === "" ? "none" : expected}`],
-      dispose,
-    };
+    // The edits are chosen by what the compiler makes of them, in one TypeScript project for all.
+    const services = createTypeScriptServices();
+    const factsOf = factsReader(manifest, services);
+    try {
+      const { edited, expected } = await planEdit(factsOf, document, text, methods.map((m) => m.name).reverse());
+      const typesEdited = await typesEdit(factsOf, document, text);
+      return {
+        value: {
+          name,
+          root,
+          manifest,
+          text,
+          expected,
+          edited,
+          typesEdited,
+          hover: { offset: first.offset, method: first.name },
+        },
+        notes: [`${name}: diagnostics expected on every version: ${expected === "" ? "none" : expected}`],
+        dispose,
+      };
+    } finally {
+      services.close();
+    }
   },
   check(setup, output) {
     switch (output.kind) {
