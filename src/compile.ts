@@ -8,7 +8,7 @@ import { bind } from "./bind/bind.js";
 import { check } from "./check/check.js";
 import { hasErrors, type Diagnostic } from "../grammar/diagnostics/diagnostic.js";
 import { limitDiagnostics } from "../grammar/diagnostics/limit.js";
-import { emit } from "./emit/emit.js";
+import { emit, emitDeclarations, type EmitOptions } from "./emit/emit.js";
 import { runnerFormatProblem } from "./emit/runner-format.js";
 import { runnerImportPathDiagnostics } from "./emit/runner-import-paths.js";
 import { resolve, untypedHost } from "./resolve/resolve.js";
@@ -41,6 +41,13 @@ export interface CompileOptions {
    * problems are `typed.inputProblems`. `value` is the parsed JSON, `undefined` when none.
    */
   readonly runInput?: { readonly value: unknown } | undefined;
+  /**
+   * Also the declaration file of the manifest imported directly (`etl.d.flow.ts`, see
+   * `emitDeclarations`), to be written at this path, when there are no errors.
+   */
+  readonly declarationsFile?: string | undefined;
+  /** Where worker threads import a parallel method's module from in a bundle (see `EmitOptions.moduleLocation`). */
+  readonly moduleLocation?: EmitOptions["moduleLocation"];
 }
 
 /**
@@ -74,6 +81,8 @@ export interface CompileResult {
   readonly plan: PlanDescriptor | undefined;
   /** Generated runner source, when `outFile` was given and there were no errors. */
   readonly code: string | undefined;
+  /** The declaration file's text, when `declarationsFile` was given and there were no errors. */
+  readonly declarations: string | undefined;
   /**
    * Every phase's diagnostics, in phase order; past `diagnosticsPerFile` of them, the first
    * in source order and one that counts the rest (see `diagnostics/limit.ts`).
@@ -104,6 +113,7 @@ export async function compile(
     typed: undefined,
     plan: undefined,
     code: undefined,
+    declarations: undefined,
     ...rest,
     // The parser limits its own; the later phases run only on a file that parsed cleanly.
     diagnostics: limitDiagnostics(source.path, diagnostics),
@@ -137,14 +147,21 @@ export async function compile(
   pushAll(diagnostics, typed.diagnostics);
   if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
 
-  if (options.outFile === undefined) return result({ resolution, analysis, typed, plan: typed.plan });
-  pushAll(diagnostics, runnerImportPathDiagnostics(parsed.document, source, resolution, options.outFile));
-  if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
-  // The runner belongs to the project of the folder it is written to, which may not be the manifest's.
-  // A warning, not an error: the runner may be compiled by a toolchain flowc cannot see (a bundler, another tsconfig).
-  const runnerProject = (await typescript?.forManifest(options.outFile)) ?? services;
-  const format = runnerFormatProblem(runnerProject.moduleFormat(options.outFile), options.outFile, source);
-  if (format !== undefined) diagnostics.push(format);
-  const code = await emit(typed, { outFile: options.outFile });
-  return result({ resolution, analysis, typed, plan: typed.plan, code });
+  if (options.outFile === undefined && options.declarationsFile === undefined) {
+    return result({ resolution, analysis, typed, plan: typed.plan });
+  }
+  let code: string | undefined;
+  if (options.outFile !== undefined) {
+    pushAll(diagnostics, runnerImportPathDiagnostics(parsed.document, source, resolution, options.outFile));
+    if (hasErrors(diagnostics)) return result({ resolution, analysis, typed });
+    // The runner belongs to the project of the folder it is written to, which may not be the manifest's.
+    // A warning, not an error: the runner may be compiled by a toolchain flowc cannot see (a bundler, another tsconfig).
+    const runnerProject = (await typescript?.forManifest(options.outFile)) ?? services;
+    const format = runnerFormatProblem(runnerProject.moduleFormat(options.outFile), options.outFile, source);
+    if (format !== undefined) diagnostics.push(format);
+    code = await emit(typed, { outFile: options.outFile, moduleLocation: options.moduleLocation });
+  }
+  const declarations =
+    options.declarationsFile === undefined ? undefined : emitDeclarations(typed, { outFile: options.declarationsFile });
+  return result({ resolution, analysis, typed, plan: typed.plan, code, declarations });
 }

@@ -95,10 +95,13 @@ later, it is reported and watched until it is back. SIGINT or SIGTERM stops it w
     });
 
   compiling("build", "check manifests and write a typed runner <name>.flow.ts for each", (command) =>
-    command.option(
-      "--out-dir <dir>",
-      "write runners under this directory, keeping paths relative to the current directory",
-    ),
+    command
+      .option("--out-dir <dir>", "write runners under this directory, keeping paths relative to the current directory")
+      .option(
+        "--declarations",
+        "write <name>.d.flow.ts beside each manifest instead of its runner: the types of\n" +
+          'import … from "./<name>.flow" (with the loader or a bundler plugin; see the README)',
+      ),
   )
     .addHelpText(
       "after",
@@ -110,6 +113,8 @@ is wrong: a manifest that cannot be read, or two manifests whose runners would b
 A runner is written under a temporary name and renamed into place: a write that fails halfway
 (a full disk) leaves the runner that was there whole. A link where a runner goes is replaced.
 A runner that already holds the code is left untouched, its modification time too ("unchanged").
+--declarations writes <name>.d.flow.ts beside each manifest (never under --out-dir): TypeScript reads
+it for an import of "./<name>.flow" with "allowArbitraryExtensions": true in the tsconfig.
 ${watchHelp}
 build --watch writes only the runners whose code changed.`,
     )

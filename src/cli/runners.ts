@@ -1,6 +1,7 @@
 import { lstat, readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { outputPathFor } from "../emit/emit.js";
+import type { FileResult } from "./compile-files.js";
 import { UsageError, describeFsError, makeDirectory } from "./io.js";
 import { replaceFile } from "./write-file.js";
 
@@ -67,4 +68,13 @@ async function holds(path: string, text: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** What a build writes for a manifest: its runner or its declaration file, when it compiled. */
+export function outputOf(result: FileResult): { file: string; text: string }[] {
+  if (result.code !== undefined && result.outFile !== undefined) return [{ file: result.outFile, text: result.code }];
+  if (result.declarations !== undefined && result.declarationsFile !== undefined) {
+    return [{ file: result.declarationsFile, text: result.declarations }];
+  }
+  return [];
 }

@@ -6,7 +6,8 @@ import type { TargetBackend } from "../typecheck/types.js";
 import { compileSources, type FileResult } from "./compile-files.js";
 import { ExitCode, UsageError, printReasons, readManifest, readManifests } from "./io.js";
 import { reportDiagnostics, type DiagnosticsFormat } from "./report.js";
-import { planRunners, writeRunner } from "./runners.js";
+import { outputOf, planRunners, writeRunner } from "./runners.js";
+import { declarationPathFor } from "../emit/emit.js";
 import { createWatchServices } from "./watch-services.js";
 
 export interface WatchOptions {
@@ -16,6 +17,8 @@ export interface WatchOptions {
   /** `build --watch`: write runners (under `outDir` when given); `check --watch`: write nothing. */
   readonly emit: boolean;
   readonly outDir?: string | undefined;
+  /** `build --watch --declarations`: write each manifest's `<name>.d.flow.ts` instead of its runner. */
+  readonly declarations?: boolean | undefined;
   /** `--typescript`: the TypeScript that reads the methods, kept warm for the whole session. */
   readonly typescript?: TypeScriptVersion | undefined;
 }
@@ -54,10 +57,11 @@ interface Entry {
 export async function watch(files: readonly string[], options: WatchOptions): Promise<number> {
   const rootDir = process.cwd();
   const { sources, unreadable } = await readManifests(files);
+  const declarations = options.emit && options.declarations === true;
   const runners = options.emit
     ? planRunners(
         sources.map((source) => source.path),
-        options.outDir,
+        declarations ? undefined : options.outDir,
         rootDir,
       )
     : undefined;
@@ -105,7 +109,12 @@ export async function watch(files: readonly string[], options: WatchOptions): Pr
       }
       const [result] = await compileSources(
         [entry.source],
-        { workers: options.workers, backend: options.backend, outFile: runners?.outFile },
+        {
+          workers: options.workers,
+          backend: options.backend,
+          outFile: declarations ? undefined : runners?.outFile,
+          declarationsFile: declarations ? declarationPathFor : undefined,
+        },
         services,
       );
       entry.result = result;
@@ -117,12 +126,13 @@ export async function watch(files: readonly string[], options: WatchOptions): Pr
           ...(await services.localImports(key, result!.modulePaths.values())),
           ...result!.codeFiles,
         ]);
-      if (result!.code === undefined || result!.outFile === undefined) {
+      const [output] = outputOf(result!);
+      if (output === undefined) {
         entry.written = undefined;
-      } else if (result!.code !== entry.written) {
+      } else if (output.text !== entry.written) {
         // Found already on disk (as a runner from an earlier build is, the first time), it is not written again.
-        if (await writeRunner(result!.outFile, result!.code)) wrote.push(relative(rootDir, result!.outFile));
-        entry.written = result!.code;
+        if (await writeRunner(output.file, output.text)) wrote.push(relative(rootDir, output.file));
+        entry.written = output.text;
       }
     }
     return wrote;

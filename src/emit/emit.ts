@@ -1,13 +1,21 @@
 import path from "node:path";
 import { printModule } from "../syntax/print.js";
 import type { TypedPlan } from "../typecheck/types.js";
-import { runnerStatements } from "./runner-tree.js";
+import { runnerStatements, type ModuleLocation, type ModuleToLocate } from "./runner-tree.js";
+
+export type { ModuleLocation, ModuleToLocate } from "./runner-tree.js";
 
 export interface EmitOptions {
   /** Where the runner will be written; its imports are relative to it. */
   readonly outFile: string;
   /** How the runner imports the runtime. @default "flowc/runtime" */
   readonly runtimeSpecifier?: string;
+  /**
+   * Where worker threads import a parallel method's module from, when not from the
+   * manifest's folder (a bundle; see `ModuleLocation`). By default they resolve the plan's
+   * paths against the manifest's folder.
+   */
+  readonly moduleLocation?: ((module: ModuleToLocate) => ModuleLocation | undefined) | undefined;
 }
 
 /**
@@ -27,7 +35,36 @@ export async function emit(typed: TypedPlan, options: EmitOptions): Promise<stri
   const statements = runnerStatements(typed, {
     outFile: options.outFile,
     runtimeSpecifier: options.runtimeSpecifier ?? "flowc/runtime",
+    moduleLocation: options.moduleLocation,
   });
+  return printStatements(statements);
+}
+
+/**
+ * The declaration file of the module a manifest is when imported directly (`./etl.flow`):
+ * `etl.d.flow.ts` beside it, the name TypeScript reads with `allowArbitraryExtensions`. It
+ * holds the runner's types (the plan's literal type, `Input`, `Output`, the proofs the user's
+ * `tsc` re-checks) and declares its functions. `outFile` is where it is written.
+ */
+export function emitDeclarations(typed: TypedPlan, options: Pick<EmitOptions, "outFile" | "runtimeSpecifier">): string {
+  const statements = runnerStatements(typed, {
+    outFile: options.outFile,
+    runtimeSpecifier: options.runtimeSpecifier ?? "flowc/runtime",
+    declarations: true,
+  });
+  return printStatements(statements);
+}
+
+/** Where the declarations of `manifestPath` go: `etl.flow` → `etl.d.flow.ts` beside it. */
+export function declarationPathFor(manifestPath: string): string {
+  const name = path.basename(manifestPath);
+  const dot = name.lastIndexOf(".");
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  const extension = dot > 0 ? name.slice(dot) : "";
+  return path.join(path.dirname(manifestPath), `${stem}.d${extension}.ts`);
+}
+
+function printStatements(statements: readonly import("../syntax/tree.js").Statement[]): string {
   // Imports stay together; every other statement is set apart by a blank line.
   return printModule(statements, (statement, index) => index > 0 && statement.kind !== "import");
 }

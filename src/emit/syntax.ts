@@ -72,6 +72,35 @@ export function dataLiteral(value: unknown, depth = 0): t.Expression {
   }
 }
 
+/**
+ * The type TypeScript gives `dataLiteral(value) as const`: readonly objects and tuples of
+ * literal types, for a declaration file to state what the runner's `as const` data is.
+ */
+export function dataType(value: unknown): t.TypeNode {
+  if (value === null) return t.literalType(t.nullLiteral());
+  switch (typeof value) {
+    case "string":
+      return t.literalType(t.string(value));
+    case "number": {
+      if (!Number.isFinite(value)) throw new TypeError(`a plan holds only finite numbers, not ${value}`);
+      const literal = t.signedNumber(value);
+      return t.literalType(literal);
+    }
+    case "boolean":
+      return t.literalType(t.boolean(value));
+    case "object":
+      if (Array.isArray(value))
+        return t.typeOperator("readonly", t.tupleType(value.map((item: unknown) => dataType(item))));
+      return t.typeLiteral(
+        Object.entries(value as Record<string, unknown>)
+          .filter(([, item]) => item !== undefined)
+          .map(([key, item]) => t.propertySignature(propertyName(key), dataType(item), { readonly: true })),
+      );
+    default:
+      throw new TypeError(`a plan holds only plain data, not a ${typeof value}`);
+  }
+}
+
 /** Attaches a `/** … *\/` doc comment, one line per entry of `lines`. */
 export function withDoc<T extends t.Statement>(node: T, lines: readonly string[]): T {
   return t.withComments(node, [{ kind: "jsdoc", lines }]);

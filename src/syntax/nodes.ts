@@ -282,7 +282,8 @@ export interface FunctionDeclaration extends StatementBase {
   readonly name: Identifier;
   readonly parameters: readonly Parameter[];
   readonly returnType: TypeNode | undefined;
-  readonly body: readonly Statement[];
+  /** `undefined` for a declaration without one (`declare function f(): T;`). */
+  readonly body: readonly Statement[] | undefined;
 }
 export interface ReturnStatement extends StatementBase {
   readonly kind: "return";

@@ -112,17 +112,19 @@ function statementBody(statement: Statement): Doc {
     case "function": {
       const returnType = statement.returnType === undefined ? "" : [": ", printType(statement.returnType)];
       const body =
-        statement.body.length === 0
-          ? "{}"
-          : ["{", indent([hardline, join(hardline, statement.body.map(statementDoc))]), hardline, "}"];
+        statement.body === undefined
+          ? ""
+          : statement.body.length === 0
+            ? " {}"
+            : [" {", indent([hardline, join(hardline, statement.body.map(statementDoc))]), hardline, "}"];
       return [
         modifiersDoc(statement.modifiers),
         statement.async ? "async " : "",
         "function ",
         statement.name.name,
         group([parametersDoc(statement.parameters), returnType]),
-        " ",
         body,
+        statement.body === undefined ? ";" : "",
       ];
     }
     case "return":

@@ -278,7 +278,7 @@ export const variable = (
 export const functionDeclaration = (
   name: string,
   parameters: readonly Parameter[],
-  body: readonly Statement[],
+  body: readonly Statement[] | undefined,
   options: { readonly modifiers?: readonly Modifier[]; readonly async?: boolean; readonly returnType?: TypeNode } = {},
 ): FunctionDeclaration => ({
   kind: "function",

@@ -6,17 +6,22 @@ import {
   watchCommand,
   type CompileCommandOptions,
 } from "../compile-files.js";
+import { declarationPathFor } from "../../emit/emit.js";
 import { ExitCode, printReasons, readManifests } from "../io.js";
 import { reportDiagnostics } from "../report.js";
-import { planRunners, writeRunner } from "../runners.js";
+import { outputOf, planRunners, writeRunner } from "../runners.js";
 
 export interface BuildOptions extends CompileCommandOptions {
   readonly outDir?: string;
+  /** `--declarations`: write `<name>.d.flow.ts` beside each manifest instead of its runner. */
+  readonly declarations?: boolean;
 }
 
 /**
  * `flowc build <files…>`: writes `<manifest>.flow.ts` beside each manifest, or
- * under `--out-dir` keeping its path relative to the current directory.
+ * under `--out-dir` keeping its path relative to the current directory; with
+ * `--declarations`, `<name>.d.flow.ts` beside each manifest instead (for code that
+ * imports the manifest itself through the loader or a bundler plugin).
  * Nothing is written for a manifest with errors, and nothing at all when the
  * command line is wrong (a manifest that cannot be read, two manifests whose
  * runners would be the same file): the readable manifests are still checked
@@ -26,9 +31,10 @@ export async function buildCommand(files: readonly string[], options: BuildOptio
   if (options.watch === true) return watchCommand(files, options, true);
   const rootDir = process.cwd();
   const { sources, unreadable } = await readManifests(files);
+  const declarations = options.declarations === true;
   const runners = planRunners(
     sources.map((source) => source.path),
-    options.outDir,
+    declarations ? undefined : options.outDir,
     rootDir,
   );
   const problems = [...unreadable, ...runners.collisions];
@@ -38,7 +44,8 @@ export async function buildCommand(files: readonly string[], options: BuildOptio
     cache: options.cache,
     typescript: typeScriptVersion(options.typescript),
     // Emitting costs time; skip it when nothing will be written.
-    outFile: problems.length === 0 ? runners.outFile : undefined,
+    outFile: problems.length === 0 && !declarations ? runners.outFile : undefined,
+    declarationsFile: problems.length === 0 && declarations ? declarationPathFor : undefined,
   });
   reportDiagnostics(
     results.flatMap((r) => r.diagnostics),
@@ -49,11 +56,10 @@ export async function buildCommand(files: readonly string[], options: BuildOptio
     printReasons([...problems, "nothing written"]);
     return ExitCode.Usage;
   }
-  for (const result of results) {
-    if (result.code === undefined || result.outFile === undefined) continue;
-    const wrote = await writeRunner(result.outFile, result.code);
+  for (const output of results.flatMap(outputOf)) {
+    const wrote = await writeRunner(output.file, output.text);
     if (options.format === "text") {
-      process.stderr.write(`${wrote ? "wrote" : "unchanged"} ${relative(rootDir, result.outFile)}\n`);
+      process.stderr.write(`${wrote ? "wrote" : "unchanged"} ${relative(rootDir, output.file)}\n`);
     }
   }
   return exitCodeOf(results);

@@ -5,14 +5,16 @@
  * CPU each, to import methods that were compiled to JavaScript already (compiled-methods.ts).
  * So when every module the threads import is JavaScript, tsx's loader is left out; a module
  * left to tsx is imported through tsx's own API (import-module.ts) and needs no loader either,
- * but its imports may: then the options stay as they are.
+ * but its imports may: then the options stay as they are. flowc's own loader (`flowc/register`,
+ * for `.flow` imports) is left out the same way: threads import methods, never manifests.
  */
 
 /** Options that take a module to load before the program, as `--import x` or `--import=x`. */
 const PRELOAD_FLAGS = new Set(["--import", "--loader", "--experimental-loader", "--require", "-r"]);
 
-/** A module specifier, path or URL that names tsx or a file of its package. */
-const TSX_MODULE = /^tsx(?:\/|$)|[\\/]node_modules[\\/]tsx[\\/]/;
+/** A module specifier, path or URL that names tsx or a file of its package, or flowc's loader. */
+const SKIPPED_PRELOAD =
+  /^tsx(?:\/|$)|[\\/]node_modules[\\/]tsx[\\/]|^flowc\/register$|[\\/]flowc[\\/]dist[\\/]src[\\/]import[\\/]register\.js$/;
 
 const JAVASCRIPT_URL = /\.[cm]?js$/;
 
@@ -38,7 +40,7 @@ export function withoutTsxLoader(execArgv: readonly string[]): string[] {
     const flag = equals === -1 ? option : option.slice(0, equals);
     if (PRELOAD_FLAGS.has(flag)) {
       const value = equals === -1 ? execArgv[i + 1] : option.slice(equals + 1);
-      if (value !== undefined && TSX_MODULE.test(value)) {
+      if (value !== undefined && SKIPPED_PRELOAD.test(value)) {
         if (equals === -1) i++;
         continue;
       }

@@ -1,0 +1,73 @@
+/**
+ * Node's module customisation hooks for `.flow` files, registered by `flowc/register`
+ * (register.ts) with `module.register`. They run on Node's hooks thread.
+ *
+ * - A `.flow` file resolves as Node resolves any file.
+ * - `load`: the manifest becomes its runner in JavaScript (runner-module.ts): compiled on
+ *   the first import, then answered from the rebuild cache while nothing it read changed.
+ *   A manifest with errors fails the import with one error whose message is the
+ *   diagnostics as `flowc check` prints them, code frames included.
+ * - The runner imports its methods as `./etl.methods.js`. Under tsx (or a Node that runs
+ *   TypeScript) that finds `etl.methods.ts`; plain Node finds nothing, and the import is
+ *   answered with the module compiled to JavaScript, as worker threads load it
+ *   (stdlib/backends/threads/compiled-methods.ts).
+ */
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { LoadHook, ResolveHook } from "node:module";
+import { threadModuleUrls } from "../../stdlib/backends/threads/compiled-methods.js";
+import { compileRunnerModule } from "./runner-module.js";
+
+/** The methods' module files of every manifest compiled here, by the manifest's URL. */
+const moduleFilesOf = new Map<string, readonly string[]>();
+
+export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
+  const parent = context.parentURL;
+  if (parent !== undefined && isManifestUrl(parent) && isRelative(specifier)) {
+    try {
+      return await nextResolve(specifier, context);
+    } catch (error) {
+      const compiled = await compiledMethods(specifier, parent);
+      if (compiled === undefined) throw error;
+      return { url: compiled, format: "module", shortCircuit: true };
+    }
+  }
+  return nextResolve(specifier, context);
+};
+
+export const load: LoadHook = async (url, context, nextLoad) => {
+  if (!isManifestUrl(url)) return nextLoad(url, context);
+  const file = fileURLToPath(url);
+  const module = await compileRunnerModule(file);
+  if (module.code === undefined) throw new Error(`flowc could not compile ${file}:\n\n${module.report}`);
+  // Warnings are printed as the CLI prints them; they do not stop the import.
+  if (module.report !== "") process.stderr.write(module.report);
+  moduleFilesOf.set(url, [...module.modulePaths.values()]);
+  return { format: "module", source: module.code, shortCircuit: true };
+};
+
+function isManifestUrl(url: string): boolean {
+  return url.startsWith("file:") && new URL(url).pathname.endsWith(".flow");
+}
+
+function isRelative(specifier: string): boolean {
+  return specifier.startsWith("./") || specifier.startsWith("../");
+}
+
+/**
+ * The compiled JavaScript of the methods module a runner imports as `specifier`
+ * (`./etl.methods.js` for `etl.methods.ts`), when it is one of its manifest's modules.
+ */
+async function compiledMethods(specifier: string, manifestUrl: string): Promise<string | undefined> {
+  const wanted = withoutExtension(fileURLToPath(new URL(specifier, manifestUrl)));
+  const file = moduleFilesOf.get(manifestUrl)?.find((candidate) => withoutExtension(candidate) === wanted);
+  if (file === undefined) return undefined;
+  const url = pathToFileURL(file).href;
+  const loadFrom = (await threadModuleUrls([url])).get(url);
+  return loadFrom === url ? undefined : loadFrom;
+}
+
+function withoutExtension(file: string): string {
+  const extension = path.extname(file);
+  return extension === "" ? file : file.slice(0, -extension.length);
+}
