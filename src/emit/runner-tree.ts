@@ -71,14 +71,11 @@ export interface ModuleToLocate {
 
 /**
  * Where worker threads import a module from when the runner is not where the manifest's
- * folder makes it findable (in a bundle): a URL as it is, a file emitted next to the
- * runner's output (`relative`, resolved against `import.meta.url`), or a chunk a Rollup-style
- * bundler emitted (`import.meta.ROLLUP_FILE_URL_<id>`).
+ * folder makes it findable (in a bundle): a URL as it is, or a file of the bundle's output
+ * (`relative` to the runner's own, resolved against `import.meta.url`).
  */
 export type ModuleLocation =
-  | { readonly kind: "url"; readonly href: string }
-  | { readonly kind: "relative"; readonly path: string }
-  | { readonly kind: "rollup-chunk"; readonly referenceId: string };
+  { readonly kind: "url"; readonly href: string } | { readonly kind: "relative"; readonly path: string };
 
 /** How the runner names one method's function: `m0.extract`. */
 interface MethodRef {
@@ -623,8 +620,6 @@ function locationExpression(location: ModuleLocation): t.Expression {
         t.newExpression(t.identifier("URL"), [t.string(location.path), t.member(t.importMeta(), "url")]),
         "href",
       );
-    case "rollup-chunk":
-      return t.member(t.importMeta(), `ROLLUP_FILE_URL_${location.referenceId}`);
   }
 }
 

@@ -1,0 +1,5 @@
+/** `flowc/webpack`: the webpack plugin for `.flow` imports (see plugin.ts). */
+import { flowcPlugin } from "./plugin.js";
+
+export type { FlowcPluginOptions } from "./plugin.js";
+export default flowcPlugin.webpack;
