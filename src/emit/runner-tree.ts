@@ -394,12 +394,16 @@ class RunnerTree {
   }
 
   private runFunctions(): t.Statement[] {
+    // Pure: a bundle of code that imports only `plan` or the types leaves the runner out.
     const shared = t.variable("shared", {
-      initializer: t.call(
-        t.identifier("sharedPlanRunner"),
-        [t.identifier("createRunner")],
-        [typeReference("Input"), typeReference("Output")],
-      ),
+      initializer: {
+        ...t.call(
+          t.identifier("sharedPlanRunner"),
+          [t.identifier("createRunner")],
+          [typeReference("Input"), typeReference("Output")],
+        ),
+        pure: true,
+      },
     });
     const sharedCall = (method: string, args: readonly string[]) => [
       t.returnStatement(

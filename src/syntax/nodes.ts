@@ -59,6 +59,8 @@ export interface Call {
   readonly callee: Expression;
   readonly typeArguments: readonly TypeNode[];
   readonly arguments: readonly Expression[];
+  /** Printed `/* @__PURE__ *\/`: bundlers may drop the call when its result is not used. */
+  readonly pure?: boolean;
 }
 export interface New {
   readonly kind: "new";

@@ -67,6 +67,10 @@ function lookupDoc(index: Expression): Doc {
  * short member chain: the whole chain in one group.
  */
 function callDoc(node: Call): Doc {
+  return node.pure === true ? ["/* @__PURE__ */ ", plainCallDoc(node)] : plainCallDoc(node);
+}
+
+function plainCallDoc(node: Call): Doc {
   const typeArguments = typeArgumentsDoc(node.typeArguments, anyType);
   const args = argumentsDoc(node.arguments, "call");
   const callee = node.callee;
