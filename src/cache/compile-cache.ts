@@ -55,10 +55,14 @@ export function defaultCacheDir(cwd: string, env: NodeJS.ProcessEnv = process.en
   return path.join(xdg !== undefined && xdg !== "" ? xdg : path.join(os.homedir(), ".cache"), "flowc");
 }
 
+/** This flowc's identity (see `toolIdentity`), worked out once per process. */
+let identity: string | undefined;
+
 export function openCompileCache(dir: string): CompileCache {
-  const identity = toolIdentity();
+  identity ??= toolIdentity();
+  const identityKey = identity;
   const fileOf = (key: unknown): { name: string; file: string } => {
-    const name = JSON.stringify([identity, key]);
+    const name = JSON.stringify([identityKey, key]);
     return { name, file: path.join(dir, `${createHash("sha256").update(name).digest("hex")}.json`) };
   };
   return {

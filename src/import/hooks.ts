@@ -15,8 +15,6 @@
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { LoadHook, ResolveHook } from "node:module";
-import { threadModuleUrls } from "../../stdlib/backends/threads/compiled-methods.js";
-import { compileRunnerModule } from "./runner-module.js";
 
 /** The methods' module files of every manifest compiled here, by the manifest's URL. */
 const moduleFilesOf = new Map<string, readonly string[]>();
@@ -38,6 +36,8 @@ export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
 export const load: LoadHook = async (url, context, nextLoad) => {
   if (!isManifestUrl(url)) return nextLoad(url, context);
   const file = fileURLToPath(url);
+  // Imported with the first manifest: a process that imports none pays only for these hooks.
+  const { compileRunnerModule } = await import("./runner-module.js");
   const module = await compileRunnerModule(file);
   if (module.code === undefined) throw new Error(`flowc could not compile ${file}:\n\n${module.report}`);
   // Warnings are printed as the CLI prints them; they do not stop the import.
@@ -63,6 +63,7 @@ async function compiledMethods(specifier: string, manifestUrl: string): Promise<
   const file = moduleFilesOf.get(manifestUrl)?.find((candidate) => withoutExtension(candidate) === wanted);
   if (file === undefined) return undefined;
   const url = pathToFileURL(file).href;
+  const { threadModuleUrls } = await import("../../stdlib/backends/threads/compiled-methods.js");
   const loadFrom = (await threadModuleUrls([url])).get(url);
   return loadFrom === url ? undefined : loadFrom;
 }

@@ -8,6 +8,8 @@
  * methods' files, the tsconfig, the options) is answered from the rebuild cache without
  * loading TypeScript, and its JavaScript from the same cache: a second start costs a few
  * file reads. A dev server passes services it keeps warm instead (see `createWatchServices`).
+ * What only a compilation, an error or a declaration file needs is imported when needed, so
+ * that an answer from the cache loads little more than the cache.
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -15,11 +17,9 @@ import path from "node:path";
 import { createSourceText, type SourceText } from "../../grammar/source.js";
 import { hasErrors, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import { defaultCacheDir, openCompileCache, type CompileCache } from "../cache/compile-cache.js";
-import { replaceFile } from "../cli/write-file.js";
 import { compileSources, type FileResult } from "../compile-sources.js";
 import type { TypeScriptServices } from "../compile.js";
-import { formatDiagnosticsText } from "../diagnostics/printer.js";
-import { declarationPathFor, type EmitOptions } from "../emit/emit.js";
+import type { EmitOptions } from "../emit/emit.js";
 import type { TypeScriptVersion } from "../typecheck/engine.js";
 import type { TargetBackend } from "../typecheck/types.js";
 
@@ -74,6 +74,8 @@ export async function compileRunnerModule(
   const file = path.resolve(manifestPath);
   // Diagnostics name the manifest as the CLI run from here would: relative, when it is below.
   const shown = path.relative(process.cwd(), file);
+  const declarationPathFor =
+    options.declarations === true ? (await import("../emit/emit.js")).declarationPathFor : undefined;
   const source = createSourceText(
     shown.startsWith("..") || path.isAbsolute(shown) ? file : shown,
     await readFile(file, "utf8"),
@@ -90,7 +92,7 @@ export async function compileRunnerModule(
       cacheDir,
       // Where `flowc build` writes it: the imports and `moduleBase` are the same from there.
       outFile: () => `${file}.ts`,
-      declarationsFile: options.declarations === true ? () => declarationPathFor(file) : undefined,
+      declarationsFile: declarationPathFor === undefined ? undefined : () => declarationPathFor(file),
       moduleLocation: options.moduleLocation,
     },
     options.services,
@@ -112,7 +114,7 @@ export async function compileRunnerModule(
     diagnostics: compiled.diagnostics,
     sources: compiled.sources,
     failed,
-    report: report(compiled),
+    report: await report(compiled),
     watchFiles: [...new Set([file, ...compiled.modulePaths.values(), ...compiled.codeFiles])],
     modulePaths: compiled.modulePaths,
     declarationsFile,
@@ -120,8 +122,9 @@ export async function compileRunnerModule(
 }
 
 /** The diagnostics as the CLI prints them, with paths relative to the working directory. */
-function report(result: FileResult): string {
+async function report(result: FileResult): Promise<string> {
   if (result.diagnostics.length === 0) return "";
+  const { formatDiagnosticsText } = await import("../diagnostics/printer.js");
   const sources = new Map(result.sources.map((source) => [source.path, source]));
   return formatDiagnosticsText(result.diagnostics, (file) => sources.get(file), { color: false });
 }
@@ -145,6 +148,7 @@ async function toJavaScript(code: string, sourcefile: string, cache: CompileCach
 async function writeIfChanged(file: string, text: string): Promise<boolean> {
   const current = await readFile(file, "utf8").catch(() => undefined);
   if (current === text) return false;
+  const { replaceFile } = await import("../cli/write-file.js");
   await replaceFile(file, text);
   return true;
 }
