@@ -9,6 +9,7 @@ import { compilerWorkload } from "./w5-compiler.js";
 import { branchWorkload } from "./w6-branch.js";
 import { journalWorkload } from "./w7-journal.js";
 import { editorWorkload } from "./w8-editor.js";
+import { importWorkload } from "./w9-import.js";
 
 export const WORKLOADS: readonly RegisteredWorkload[] = [
   register(dispatchWorkload),
@@ -20,4 +21,5 @@ export const WORKLOADS: readonly RegisteredWorkload[] = [
   register(branchWorkload),
   register(journalWorkload),
   register(editorWorkload),
+  register(importWorkload),
 ];

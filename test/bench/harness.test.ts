@@ -1,7 +1,9 @@
 /**
  * The benchmark harness on tiny sizes: every in-process contender of every
- * workload produces the right output, and the harness reports a wrong output
- * as a failure naming the contender. No timing is asserted.
+ * workload produces the right output, and so does every contender of W9 (a
+ * manifest imported through the built loader, each a fresh process); the
+ * harness reports a wrong output as a failure naming the contender. No timing
+ * is asserted.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { measureWorkload } from "../../bench/harness/measure.js";
@@ -17,6 +19,7 @@ import { dagWorkload } from "../../bench/workloads/w3-dag.js";
 import { compilerWorkload, generateManifest } from "../../bench/workloads/w5-compiler.js";
 import { branchWorkload } from "../../bench/workloads/w6-branch.js";
 import { journalWorkload } from "../../bench/workloads/w7-journal.js";
+import { importWorkload } from "../../bench/workloads/w9-import.js";
 
 const inProcess = { mode: "test", placements: ["process"] } as const;
 
@@ -114,6 +117,17 @@ describe("workloads on tiny sizes, in-process contenders", () => {
       ].join("\n"),
     );
   });
+});
+
+describe("workloads on tiny sizes, contenders that spawn processes", () => {
+  it("W9: the loader cold and warm, the prebuilt runner and `flowc build` then `node` print what `flowc run` prints", async () => {
+    const result = await measureWorkload(importWorkload, { mode: "test" });
+    expect(result.cases.map((c) => c.spec.group)).toEqual(["import word-count"]);
+    // A cold start must have filled both caches, and a warm one must have stored nothing (each run's `verify`).
+    expectAllCorrect(result, ["loader-cold", "loader-warm", "prebuilt", "cli-build"]);
+    const warm = result.cases[0]?.contenders.find((c) => c.id === "loader-warm");
+    expect(warm?.notes[0]).toMatch(/^the first start, untimed, which compiled the manifest and the methods: \d+ ms$/);
+  }, 120_000);
 });
 
 /** A workload of `contenders` that check nothing of their outputs, for testing the harness itself. */
