@@ -168,19 +168,19 @@ class RunnerTree {
   }
 
   /**
-   * `Called` in a declaration file, which cannot hold the function whose calls infer it: each
-   * generic or overloaded method's output as its declared signature gives it.
+   * `Called` in a declaration file, which cannot hold the calls that infer what a generic or
+   * overloaded method returns for what it receives (nor can a type pick an overload): each is
+   * `any` there. flowc itself checks those edges whenever it compiles the manifest (`build`,
+   * the loader, the bundler plugin); a declared type here would be wrong, not just loose.
    */
   private declaredCalls(): t.Statement[] {
     const calls = this.plan.methods.filter((method) => this.typed.calls.has(method.name));
     if (calls.length === 0) return [];
-    const members = calls.map((method) => {
-      const output = this.runtimeType("MethodOutput", this.methodType(method.name));
-      return [method.name, method.mode === "parallel" ? arrayOf(output) : output] as const;
-    });
+    const members = calls.map((method) => [method.name, t.keywordType("any")] as const);
     return [
       withDoc(exportedType("Called", typeLiteral(members)), [
-        "What the generic and overloaded methods hand on, by name.",
+        "What the generic and overloaded methods hand on, by name: `any` in a declaration file, which cannot",
+        "infer it from their calls. flowc checks those edges when it compiles the manifest.",
       ]),
     ];
   }
