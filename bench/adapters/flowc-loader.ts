@@ -1,5 +1,5 @@
 /**
- * A manifest imported directly, four ways, each a fresh `node` process in a package of its
+ * A manifest imported directly, five ways, each a fresh `node` process in a package of its
  * own that imports an example's manifest, calls `run(input)` with the example's input and
  * prints the output as `flowc run` does:
  *
@@ -10,6 +10,8 @@
  * - `prebuilt`: `node app.mjs` importing the runner `flowc build` wrote, compiled to
  *   JavaScript by esbuild with its methods, both steps done once, untimed: what a warm
  *   loader start is compared with;
+ * - `prebuilt-hooked`: `prebuilt` under a `module.register` hook that only passes imports on:
+ *   what Node's hooks thread alone costs a start;
  * - `cli-build`: `flowc build`, esbuild and `node app.mjs` in sequence, the caches emptied
  *   as for `loader-cold`: the whole two-step recipe the loader replaces.
  *
@@ -256,31 +258,55 @@ export const loaderWarm: Contender<ImportSetup, ImportOutput> = {
 };
 
 /** `node app.mjs` importing the runner `flowc build` wrote, compiled to JavaScript, once and untimed. */
-export const prebuilt: Contender<ImportSetup, ImportOutput> = {
-  id: "prebuilt",
-  label: "`node` of the runner `flowc build` wrote, compiled by esbuild beforehand",
-  role: "floor",
-  placement: "spawns",
-  async prepare(setup, spec) {
-    const { pkg, warmCache } = packageFor(setup, "prebuilt");
-    writeApp(pkg, `./${pkg.manifest}.js`);
-    const began = performance.now();
-    for (const step of [buildRunner, compileToJavaScript]) {
-      const done = step(pkg, warmCache, spec.timeoutMs);
-      if (done.status !== 0) throw new Error(`building the runner failed: ${done.output.slice(0, 2000)}`);
-    }
-    const buildMs = performance.now() - began;
-    const start = (): Spawned => spawnIn(pkg, process.execPath, ["app.mjs"], warmCache, spec.timeoutMs);
-    // As for a warm loader start: the compiled modules worker threads import are in their cache.
-    const first = start();
-    if (first.status !== 0) throw new Error(`the first start failed: ${first.output.slice(0, 2000)}`);
-    return {
-      run: async () => outputOf(start()),
-      notes: [`\`flowc build\` and esbuild, untimed: ${buildMs.toFixed(0)} ms`],
-      close: async () => rmSync(pkg.dir, { recursive: true, force: true }),
-    };
-  },
-};
+export const prebuilt: Contender<ImportSetup, ImportOutput> = prebuiltContender("prebuilt", false);
+
+/**
+ * `prebuilt` with a hook registered through `module.register` that does nothing but pass every
+ * import on: what Node's hooks thread costs any loader on its own, the part of a warm loader
+ * start no loader can save.
+ */
+export const prebuiltHooked: Contender<ImportSetup, ImportOutput> = prebuiltContender("prebuilt-hooked", true);
+
+/** A module that registers hooks which only pass each import on. */
+const PASSING_HOOKS = [
+  'import { register } from "node:module";',
+  "const hooks = `export async function resolve(s, c, next) { return next(s, c); }",
+  "export async function load(u, c, next) { return next(u, c); }`;",
+  "register(`data:text/javascript,${encodeURIComponent(hooks)}`);",
+  "",
+].join("\n");
+
+function prebuiltContender(id: string, hooked: boolean): Contender<ImportSetup, ImportOutput> {
+  return {
+    id,
+    label: hooked
+      ? "the same with `--import` of a `module.register` hook that passes every import on"
+      : "`node` of the runner `flowc build` wrote, compiled by esbuild beforehand",
+    role: "floor",
+    placement: "spawns",
+    async prepare(setup, spec) {
+      const { pkg, warmCache } = packageFor(setup, id);
+      writeApp(pkg, `./${pkg.manifest}.js`);
+      if (hooked) writeFileSync(join(pkg.dir, "passing-hooks.mjs"), PASSING_HOOKS);
+      const began = performance.now();
+      for (const step of [buildRunner, compileToJavaScript]) {
+        const done = step(pkg, warmCache, spec.timeoutMs);
+        if (done.status !== 0) throw new Error(`building the runner failed: ${done.output.slice(0, 2000)}`);
+      }
+      const buildMs = performance.now() - began;
+      const args = hooked ? ["--import", "./passing-hooks.mjs", "app.mjs"] : ["app.mjs"];
+      const start = (): Spawned => spawnIn(pkg, process.execPath, args, warmCache, spec.timeoutMs);
+      // As for a warm loader start: the compiled modules worker threads import are in their cache.
+      const first = start();
+      if (first.status !== 0) throw new Error(`the first start failed: ${first.output.slice(0, 2000)}`);
+      return {
+        run: async () => outputOf(start()),
+        notes: [`\`flowc build\` and esbuild, untimed: ${buildMs.toFixed(0)} ms`],
+        close: async () => rmSync(pkg.dir, { recursive: true, force: true }),
+      };
+    },
+  };
+}
 
 /** `flowc build`, esbuild, then `node app.mjs`, in sequence, both caches and the built files removed before each run. */
 export const cliBuild: Contender<ImportSetup, ImportOutput> = {

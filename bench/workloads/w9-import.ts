@@ -19,7 +19,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cliBuild, loaderCold, loaderWarm, prebuilt, spawnIn, writeImportPackage } from "../adapters/flowc-loader.js";
+import {
+  cliBuild,
+  loaderCold,
+  loaderWarm,
+  prebuilt,
+  prebuiltHooked,
+  spawnIn,
+  writeImportPackage,
+} from "../adapters/flowc-loader.js";
 import { CLI } from "../harness/processes.js";
 import { judge, medianOf, ratiosOf, timesWithSpread } from "../harness/targets.js";
 import type { CaseResult, CaseSpec, Mode, TargetResult, Workload } from "../harness/types.js";
@@ -37,8 +45,10 @@ export type ImportOutput =
   | { readonly kind: "printed"; readonly stdout: string }
   | { readonly kind: "exit"; readonly status: number | null; readonly output: string };
 
-const CONTENDERS = ["loader-cold", "loader-warm", "prebuilt", "cli-build"];
+const CONTENDERS = ["loader-cold", "loader-warm", "prebuilt", "prebuilt-hooked", "cli-build"];
 const WARM_LIMIT = 1.25;
+/** What the loader itself may add to a warm start, beyond the hooks thread any loader costs Node 20. */
+const HOOKED_LIMIT = 1.15;
 const COLD_LIMIT = 1.1;
 
 function cases(mode: Mode): CaseSpec[] {
@@ -72,10 +82,11 @@ export const importWorkload: Workload<ImportSetup, ImportOutput> = {
     "the runner and the methods; *loader-warm*: the same once a start before it (untimed) filled both caches, each " +
     "start checked to have stored nothing new; *prebuilt*: `node app.mjs` importing the runner `flowc build` wrote, " +
     "compiled to JavaScript with its methods by esbuild once beforehand (untimed): the floor a warm loader start is " +
-    "compared with; *cli-build*: `flowc build`, esbuild (its own process, as a build script runs it) and `node " +
+    "compared with; *prebuilt-hooked*: the same under a `module.register` hook that only passes each import on, " +
+    "what Node's hooks thread alone costs a start (any loader pays it); *cli-build*: `flowc build`, esbuild (its own process, as a build script runs it) and `node " +
     "app.mjs` in sequence, the caches emptied as for *loader-cold*: the two-step recipe the loader replaces.",
   unit: "start",
-  contenders: [loaderCold, loaderWarm, prebuilt, cliBuild],
+  contenders: [loaderCold, loaderWarm, prebuilt, prebuiltHooked, cliBuild],
   needsBuild: true,
   cases,
   async setup(spec) {
@@ -133,6 +144,13 @@ export const importWorkload: Workload<ImportSetup, ImportOutput> = {
           "loader-warm",
           "prebuilt",
           WARM_LIMIT,
+        ),
+        ratioTarget(
+          result,
+          `W9 ${group}: the loader's own part, a warm start ≤ ${HOOKED_LIMIT}× the prebuilt runner under hooks that pass imports on`,
+          "loader-warm",
+          "prebuilt-hooked",
+          HOOKED_LIMIT,
         ),
         ratioTarget(
           result,
