@@ -161,4 +161,42 @@ describe("the packed package", () => {
     expect(existsSync(tsx)).toBe(true);
     await expectBookSummary(JSON.parse((await inApp(process.execPath, [tsx, "main.ts"])).stdout));
   }, 240_000);
+
+  it("imports a manifest directly under node --import flowc/register", async () => {
+    writeFileSync(
+      path.join(app, "direct.mjs"),
+      [
+        'import { run, plan } from "./word-count/word-count.flow";',
+        'console.log(JSON.stringify({ name: plan.name, output: await run("word-count/data/lighthouse.txt") }));',
+      ].join("\n"),
+    );
+    const { stdout } = await inApp(process.execPath, ["--import", "flowc/register", "direct.mjs"]);
+    const printed = JSON.parse(stdout) as { name: string; output: unknown };
+    expect(printed.name).toBe("word-count");
+    await expectBookSummary(printed.output);
+  }, 120_000);
+
+  it("exports a plugin for each bundler, on its own dependencies", async () => {
+    const bundlers = ["vite", "rollup", "rolldown", "esbuild", "webpack", "rspack"];
+    writeFileSync(
+      path.join(app, "plugins.mjs"),
+      [
+        `const names = ${JSON.stringify(bundlers)};`,
+        "const shapes = {};",
+        "for (const name of names) {",
+        "  const plugin = (await import(`flowc/${name}`)).default();",
+        "  shapes[name] = { name: plugin.name ?? null, setup: typeof plugin.setup, apply: typeof plugin.apply };",
+        "}",
+        "console.log(JSON.stringify(shapes));",
+      ].join("\n"),
+    );
+    const shapes = JSON.parse((await inApp(process.execPath, ["plugins.mjs"])).stdout) as Record<
+      string,
+      { name: string | null; setup: string; apply: string }
+    >;
+    for (const name of ["vite", "rollup", "rolldown"]) expect(shapes[name]).toMatchObject({ name: "flowc" });
+    expect(shapes["esbuild"]).toMatchObject({ name: "flowc", setup: "function" });
+    expect(shapes["webpack"]).toMatchObject({ apply: "function" });
+    expect(shapes["rspack"]).toMatchObject({ apply: "function" });
+  }, 60_000);
 });
