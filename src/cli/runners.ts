@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { outputPathFor } from "../emit/emit.js";
 import type { FileResult } from "./compile-files.js";
 import { UsageError, describeFsError, makeDirectory } from "./io.js";
-import { replaceFile } from "./write-file.js";
+import { replaceFile } from "../write-file.js";
 
 /** Where `flowc build` writes each manifest's runner, and a reason for each pair of manifests that would share one. */
 export interface RunnerPaths {

@@ -8,7 +8,7 @@ import { ExitCode, UsageError, printReasons, readManifest, readManifests } from 
 import { reportDiagnostics, type DiagnosticsFormat } from "./report.js";
 import { outputOf, planRunners, writeRunner } from "./runners.js";
 import { declarationPathFor } from "../emit/emit.js";
-import { createWatchServices } from "./watch-services.js";
+import { createWatchServices } from "../watch-services.js";
 
 export interface WatchOptions {
   readonly workers?: number | undefined;

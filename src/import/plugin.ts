@@ -22,7 +22,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createUnplugin, type UnpluginContextMeta, type UnpluginMessage, type UnpluginOptions } from "unplugin";
 import { positionAt } from "../../grammar/source.js";
-import { createWatchServices, type WatchServices } from "../cli/watch-services.js";
+import { createWatchServices, type WatchServices } from "../watch-services.js";
 import { codeFrame } from "../diagnostics/printer.js";
 import type { ModuleLocation, ModuleToLocate } from "../emit/emit.js";
 import type { TypeScriptVersion } from "../typecheck/engine.js";

@@ -148,7 +148,7 @@ async function toJavaScript(code: string, sourcefile: string, cache: CompileCach
 async function writeIfChanged(file: string, text: string): Promise<boolean> {
   const current = await readFile(file, "utf8").catch(() => undefined);
   if (current === text) return false;
-  const { replaceFile } = await import("../cli/write-file.js");
+  const { replaceFile } = await import("../write-file.js");
   await replaceFile(file, text);
   return true;
 }

@@ -2,7 +2,7 @@ import { realpath, stat } from "node:fs/promises";
 import { formatSource } from "../../format/format.js";
 import { ExitCode, UsageError, describeFsError, printReasons, readManifests } from "../io.js";
 import { reportDiagnostics } from "../report.js";
-import { replaceFile } from "../write-file.js";
+import { replaceFile } from "../../write-file.js";
 
 /**
  * `flowc fmt <files…> [--check]`: rewrites manifests in the canonical layout.

@@ -1,7 +1,7 @@
-import type { TypeScriptServices } from "../compile.js";
-import type { TypeScriptVersion } from "../typecheck/engine.js";
-import { findTsConfig } from "../typecheck/project.js";
-import { createTypeScriptServices } from "../typescript-services.js";
+import type { TypeScriptServices } from "./compile.js";
+import type { TypeScriptVersion } from "./typecheck/engine.js";
+import { findTsConfig } from "./typecheck/project.js";
+import { createTypeScriptServices } from "./typescript-services.js";
 
 /**
  * TypeScript services that stay warm across the rebuilds of `--watch`: one
