@@ -26,6 +26,7 @@ import { createWatchServices, type WatchServices } from "../watch-services.js";
 import { codeFrame } from "../diagnostics/printer.js";
 import type { ModuleLocation, ModuleToLocate } from "../emit/emit.js";
 import type { TypeScriptVersion } from "../typecheck/engine.js";
+import { relativeImportSpecifier } from "../typecheck/module-specifier.js";
 import type { TargetBackend } from "../typecheck/types.js";
 import { EsbuildMethods } from "./esbuild-methods.js";
 import { compileRunnerModule, type RunnerModule } from "./runner-module.js";
@@ -47,6 +48,7 @@ export interface FlowcPluginOptions {
 
 const MANIFEST = /\.flow$/;
 const RUNTIME = /^flowc\/runtime$/;
+const DECLARATION_FILE = /\.d\.[cm]?ts$/;
 
 /** Bundlers whose plugin context can emit a chunk, and name its file once the chunks are rendered. */
 const ROLLUP_LIKE = new Set(["rollup", "vite", "rolldown"]);
@@ -80,13 +82,14 @@ export const flowcPlugin = createUnplugin<FlowcPluginOptions | undefined, false>
       services ??= createWatchServices(options.typescript);
       const locate = (module: ModuleToLocate): ModuleLocation | undefined => {
         if (module.file === undefined) return undefined;
+        const file = runtimeFile(module.file);
         if (ROLLUP_LIKE.has(meta.framework) && !serving) {
-          const name = path.basename(module.file, path.extname(module.file));
-          const referenceId = (this as unknown as RollupContext).emitFile({ type: "chunk", id: module.file, name });
+          const name = path.basename(file, path.extname(file));
+          const referenceId = (this as unknown as RollupContext).emitFile({ type: "chunk", id: file, name });
           return { kind: "relative", path: `__flowc_chunk_${referenceId}__` };
         }
-        const built = esbuildMethods?.locate(module.file);
-        return built ?? { kind: "url", href: pathToFileURL(module.file).href };
+        const built = esbuildMethods?.locate(file);
+        return built ?? { kind: "url", href: pathToFileURL(file).href };
       };
       const module = await compileRunnerModule(id, {
         services,
@@ -164,6 +167,11 @@ export const flowcPlugin = createUnplugin<FlowcPluginOptions | undefined, false>
         services = undefined;
       },
     },
+    rolldown: {
+      renderChunk(code, chunk) {
+        return chunkPaths(this as unknown as RollupContext, code, chunk.fileName);
+      },
+    },
     esbuild: {
       onResolveFilter: RUNTIME,
       onLoadFilter: MANIFEST,
@@ -174,6 +182,16 @@ export const flowcPlugin = createUnplugin<FlowcPluginOptions | undefined, false>
   };
   return plugin;
 });
+
+/**
+ * The file that runs for a module the compiler resolved: a declaration file only gives the
+ * types of the JavaScript beside it (`etl.methods.d.ts` → `etl.methods.js`), the file the
+ * runner's own import names.
+ */
+function runtimeFile(file: string): string {
+  if (!DECLARATION_FILE.test(file)) return file;
+  return path.resolve(path.dirname(file), relativeImportSpecifier(path.dirname(file), file));
+}
 
 /** The runner's placeholders for emitted chunks, made paths relative to the chunk that holds it (`./x.js`). */
 function chunkPaths(context: RollupContext, code: string, fileName: string): { code: string; map: null } | null {
