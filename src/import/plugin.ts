@@ -75,7 +75,12 @@ export const flowcPlugin = createUnplugin<FlowcPluginOptions | undefined, false>
     // The runtime stays a package of its own, imported at run time: its worker threads start
     // from a file of its (the threads backend's worker entry) that a bundle would not hold.
     // (Vite's dev server imports it through Node when `ssr.external` names it; see `config`.)
-    resolveId: (id) => (RUNTIME.test(id) && !serving ? { id, external: true } : null),
+    // Nothing relies on importing it for its effects: a bundle that uses none of its exports (code
+    // that imports only `plan` or the types) drops the import.
+    resolveId: (id) =>
+      RUNTIME.test(id) && !serving
+        ? ({ id, external: true, moduleSideEffects: false } as { id: string; external: true })
+        : null,
     loadInclude: (id) => MANIFEST.test(id),
     async load(id) {
       if (!MANIFEST.test(id)) return null;
