@@ -267,12 +267,17 @@ export const prebuilt: Contender<ImportSetup, ImportOutput> = prebuiltContender(
  */
 export const prebuiltHooked: Contender<ImportSetup, ImportOutput> = prebuiltContender("prebuilt-hooked", true);
 
-/** A module that registers hooks which only pass each import on. */
+/**
+ * An entry that registers hooks which only pass each import on, then imports the app. Registered
+ * from the program rather than with `--import`, so that worker threads, whose options are the
+ * process's own, do not start hooks of their own: as flowc's loader is left out of theirs.
+ */
 const PASSING_HOOKS = [
   'import { register } from "node:module";',
   "const hooks = `export async function resolve(s, c, next) { return next(s, c); }",
   "export async function load(u, c, next) { return next(u, c); }`;",
   "register(`data:text/javascript,${encodeURIComponent(hooks)}`);",
+  'await import("./app.mjs");',
   "",
 ].join("\n");
 
@@ -280,21 +285,21 @@ function prebuiltContender(id: string, hooked: boolean): Contender<ImportSetup, 
   return {
     id,
     label: hooked
-      ? "the same with `--import` of a `module.register` hook that passes every import on"
+      ? "the same under a `module.register` hook that passes every import on"
       : "`node` of the runner `flowc build` wrote, compiled by esbuild beforehand",
     role: "floor",
     placement: "spawns",
     async prepare(setup, spec) {
       const { pkg, warmCache } = packageFor(setup, id);
       writeApp(pkg, `./${pkg.manifest}.js`);
-      if (hooked) writeFileSync(join(pkg.dir, "passing-hooks.mjs"), PASSING_HOOKS);
+      if (hooked) writeFileSync(join(pkg.dir, "hooked-app.mjs"), PASSING_HOOKS);
       const began = performance.now();
       for (const step of [buildRunner, compileToJavaScript]) {
         const done = step(pkg, warmCache, spec.timeoutMs);
         if (done.status !== 0) throw new Error(`building the runner failed: ${done.output.slice(0, 2000)}`);
       }
       const buildMs = performance.now() - began;
-      const args = hooked ? ["--import", "./passing-hooks.mjs", "app.mjs"] : ["app.mjs"];
+      const args = [hooked ? "hooked-app.mjs" : "app.mjs"];
       const start = (): Spawned => spawnIn(pkg, process.execPath, args, warmCache, spec.timeoutMs);
       // As for a warm loader start: the compiled modules worker threads import are in their cache.
       const first = start();
