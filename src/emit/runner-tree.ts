@@ -368,10 +368,13 @@ class RunnerTree {
   private createRunnerFunction(): t.Statement {
     // `new URL(<manifest folder>, import.meta.url)`: where the plan's module paths start from,
     // for backends that load the methods themselves.
-    const moduleBase = t.newExpression(t.identifier("URL"), [
-      t.string(this.manifestFolderUrl()),
-      t.member(t.importMeta(), "url"),
-    ]);
+    // In a bundle (`moduleLocation` given) the module's own URL, which paths resolve against as
+    // well: Rspack takes `new URL("./", import.meta.url)` for an asset to bundle.
+    const folder = this.manifestFolderUrl();
+    const moduleBase =
+      this.options.moduleLocation !== undefined && folder === "./"
+        ? t.member(t.importMeta(), "url")
+        : t.newExpression(t.identifier("URL"), [t.string(folder), t.member(t.importMeta(), "url")]);
     const call = t.call(
       t.identifier("createPlanRunner"),
       [

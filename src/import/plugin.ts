@@ -50,6 +50,9 @@ const MANIFEST = /\.flow$/;
 const RUNTIME = /^flowc\/runtime$/;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
 
+/** Bundlers whose externals are their configuration's, not what a plugin resolves. */
+const WEBPACK_LIKE = new Set(["webpack", "rspack"]);
+
 /** Bundlers whose plugin context can emit a chunk, and name its file once the chunks are rendered. */
 const ROLLUP_LIKE = new Set(["rollup", "vite", "rolldown"]);
 
@@ -68,6 +71,13 @@ export const flowcPlugin = createUnplugin<FlowcPluginOptions | undefined, false>
   const esbuildMethods = meta.framework === "esbuild" ? new EsbuildMethods() : undefined;
   /** The manifests each watch file (a methods module, …) was read for, for Vite to update them when it changes. */
   const readFor = new Map<string, Set<string>>();
+  /** The compilations, one at a time: a bundler loads modules concurrently, and they share one TypeScript. */
+  let compiling: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(work: () => Promise<T>): Promise<T> => {
+    const done = compiling.then(work, work);
+    compiling = done.catch(() => undefined);
+    return done;
+  };
 
   const plugin: UnpluginOptions = {
     name: "flowc",
@@ -77,14 +87,15 @@ export const flowcPlugin = createUnplugin<FlowcPluginOptions | undefined, false>
     // (Vite's dev server imports it through Node when `ssr.external` names it; see `config`.)
     // Nothing relies on importing it for its effects: a bundle that uses none of its exports (code
     // that imports only `plan` or the types) drops the import.
+    // (webpack and Rspack are told in their configuration instead; see `externalRuntime`.)
     resolveId: (id) =>
-      RUNTIME.test(id) && !serving
+      RUNTIME.test(id) && !serving && !WEBPACK_LIKE.has(meta.framework)
         ? ({ id, external: true, moduleSideEffects: false } as { id: string; external: true })
         : null,
     loadInclude: (id) => MANIFEST.test(id),
     async load(id) {
       if (!MANIFEST.test(id)) return null;
-      services ??= createWatchServices(options.typescript);
+      const shared = (services ??= createWatchServices(options.typescript));
       const locate = (module: ModuleToLocate): ModuleLocation | undefined => {
         if (module.file === undefined) return undefined;
         const file = runtimeFile(module.file);
@@ -96,13 +107,15 @@ export const flowcPlugin = createUnplugin<FlowcPluginOptions | undefined, false>
         const built = esbuildMethods?.locate(file);
         return built ?? { kind: "url", href: pathToFileURL(file).href };
       };
-      const module = await compileRunnerModule(id, {
-        services,
-        workers: options.workers,
-        backend: options.backend,
-        declarations: options.declarations,
-        moduleLocation: locate,
-      });
+      const module = await oneAtATime(() =>
+        compileRunnerModule(id, {
+          services: shared,
+          workers: options.workers,
+          backend: options.backend,
+          declarations: options.declarations,
+          moduleLocation: locate,
+        }),
+      );
       for (const file of module.watchFiles) {
         if (file === module.file) continue;
         this.addWatchFile(file);
@@ -177,6 +190,12 @@ export const flowcPlugin = createUnplugin<FlowcPluginOptions | undefined, false>
         return chunkPaths(this as unknown as RollupContext, code, chunk.fileName);
       },
     },
+    webpack(compiler) {
+      externalRuntime(compiler.options);
+    },
+    rspack(compiler) {
+      externalRuntime(compiler.options);
+    },
     esbuild: {
       onResolveFilter: RUNTIME,
       onLoadFilter: MANIFEST,
@@ -196,6 +215,16 @@ export const flowcPlugin = createUnplugin<FlowcPluginOptions | undefined, false>
 function runtimeFile(file: string): string {
   if (!DECLARATION_FILE.test(file)) return file;
   return path.resolve(path.dirname(file), relativeImportSpecifier(path.dirname(file), file));
+}
+
+/**
+ * Makes `flowc/runtime` an external of a webpack or Rspack build: imported as an ES module at
+ * run time (`module` in an ES module bundle, else `import()`, since flowc is an ES module package).
+ */
+function externalRuntime(options: { externals?: unknown; output: { module?: boolean | undefined } }): void {
+  const runtime = { "flowc/runtime": `${options.output.module === true ? "module" : "import"} flowc/runtime` };
+  const given = options.externals;
+  options.externals = given === undefined ? [runtime] : Array.isArray(given) ? [...given, runtime] : [given, runtime];
 }
 
 /** The runner's placeholders for emitted chunks, made paths relative to the chunk that holds it (`./x.js`). */

@@ -1,6 +1,6 @@
 /**
  * Apps bundled with flowc's bundler plugin: an app of apps.ts (flowc, `@types/node`, the
- * examples' tsconfig, a rebuild cache of its own) with Vite, esbuild, Rollup and Rolldown in its
+ * examples' tsconfig, a rebuild cache of its own) with Vite, esbuild, Rollup, Rolldown, webpack and Rspack in its
  * `node_modules` too, examples/word-count under `src/`, and programs that import the
  * manifest. Builds run in this process through each bundler's own JavaScript API, with
  * the plugin's code (src/import/); the bundles run as real Node processes in the app. Vite's
@@ -11,12 +11,16 @@ import path from "node:path";
 import { build as esbuild, transformSync } from "esbuild";
 import { rolldown } from "rolldown";
 import { rollup } from "rollup";
+import { rspack } from "@rspack/core";
+import webpack from "webpack";
 import { build as viteBuild, createServer, type FSWatcher, type Plugin, type ViteDevServer } from "vite";
 import type { FlowEvent } from "../../stdlib/api.js";
 import { root } from "../cli/helpers.js";
 import flowcEsbuild from "../../src/import/esbuild.js";
 import flowcRolldown from "../../src/import/rolldown.js";
 import flowcRollup from "../../src/import/rollup.js";
+import flowcRspack from "../../src/import/rspack.js";
+import flowcWebpack from "../../src/import/webpack.js";
 import flowcVite from "../../src/import/vite.js";
 import { createApp, runProcess, type App } from "./apps.js";
 
@@ -79,6 +83,8 @@ export interface BundlerApp extends App {
   useCache(): void;
   /** Runs `node <bundle> book.txt` with `src/` moved away, and parses what the program printed. */
   runWithoutSources(bundle: string): Promise<Report>;
+  /** Runs `node <bundle> book.txt` with the sources in place, and parses what the program printed. */
+  runWithSources(bundle: string): Promise<Report>;
   /** Every file under a folder of the app, by path relative to it, with its text. */
   outputs(folder: string): Map<string, string>;
 }
@@ -92,9 +98,11 @@ export interface BundlerApp extends App {
 export function createBundlerApp(options: { readonly methods: "typescript" | "javascript" }): BundlerApp {
   const app = createApp("flowc-bundle-");
   try {
-    for (const name of ["vite", "esbuild", "rollup", "rolldown"]) {
+    for (const name of ["vite", "esbuild", "rollup", "rolldown", "webpack"]) {
       symlinkSync(path.join(root, "node_modules", name), app.path(`node_modules/${name}`), "dir");
     }
+    mkdirSync(app.path("node_modules/@rspack"));
+    symlinkSync(path.join(root, "node_modules/@rspack/core"), app.path("node_modules/@rspack/core"), "dir");
     mkdirSync(app.path("src"));
     renameSync(app.path("word-count"), app.path("src/word-count"));
     cpSync(app.path("src/word-count/data/lighthouse.txt"), app.path(BOOK));
@@ -120,13 +128,12 @@ export function createBundlerApp(options: { readonly methods: "typescript" | "ja
     async runWithoutSources(bundle) {
       renameSync(app.path("src"), app.path("src-away"));
       try {
-        const result = await runProcess(process.execPath, [bundle, BOOK], { cwd: app.dir });
-        if (result.code !== 0) throw new Error(`node ${bundle} exited with ${result.code}:\n${result.stderr}`);
-        return JSON.parse(result.stdout) as Report;
+        return await runBundle(app, bundle);
       } finally {
         renameSync(app.path("src-away"), app.path("src"));
       }
     },
+    runWithSources: (bundle) => runBundle(app, bundle),
     outputs(folder) {
       const files = new Map<string, string>();
       const base = app.path(folder);
@@ -138,6 +145,12 @@ export function createBundlerApp(options: { readonly methods: "typescript" | "ja
       return files;
     },
   };
+}
+
+async function runBundle(app: App, bundle: string): Promise<Report> {
+  const result = await runProcess(process.execPath, [bundle, BOOK], { cwd: app.dir });
+  if (result.code !== 0) throw new Error(`node ${bundle} exited with ${result.code}:\n${result.stderr}`);
+  return JSON.parse(result.stdout) as Report;
 }
 
 /** The error `promise` rejects with; throws when it fulfils. */
@@ -204,6 +217,46 @@ export async function buildWithRolldown(app: App, entry: string, dir: string): P
     await bundle.write({ dir: app.path(dir), format: "es" });
   } finally {
     await bundle.close();
+  }
+}
+
+/**
+ * A production bundle for Node of `entry` into `dir/main.<mjs|cjs>` by webpack or Rspack, with
+ * the plugin: an ES module (`module: true`) or CommonJS. Rejects with the build's errors,
+ * each as the bundler prints it, with `errors` the bundler's own error objects.
+ */
+export async function buildWithWebpackLike(
+  bundler: "webpack" | "rspack",
+  app: App,
+  entry: string,
+  dir: string,
+  module: boolean,
+): Promise<void> {
+  const config = {
+    mode: "production" as const,
+    target: "node20" as const,
+    context: app.dir,
+    entry: app.path(entry),
+    experiments: module ? { outputModule: true } : {},
+    output: module
+      ? { path: app.path(dir), filename: "main.mjs", module: true, chunkFormat: "module" as const }
+      : { path: app.path(dir), filename: "main.cjs" },
+    optimization: { minimize: false },
+  };
+  interface Stats {
+    hasErrors(): boolean;
+    toJson(options: { all: false; errors: true }): { errors?: { message: string }[] };
+  }
+  const stats = await new Promise<Stats>((done, fail) => {
+    const finish = (error: Error | null, result: Stats | undefined) =>
+      error !== null || result === undefined ? fail(error ?? new Error("no stats")) : done(result);
+    if (bundler === "webpack") webpack({ ...config, plugins: [flowcWebpack()] }, finish as never);
+    // Each bundler's own types of the same options differ in details; the options are checked by the bundler.
+    else rspack({ ...config, plugins: [flowcRspack()] } as Parameters<typeof rspack>[0], finish as never);
+  });
+  if (stats.hasErrors()) {
+    const errors = stats.toJson({ all: false, errors: true }).errors ?? [];
+    throw Object.assign(new Error(errors.map((error) => error.message).join("\n")), { errors });
   }
 }
 

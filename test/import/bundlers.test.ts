@@ -15,6 +15,7 @@ import {
   buildWithRolldown,
   buildWithRollup,
   buildWithVite,
+  buildWithWebpackLike,
   createBundlerApp,
   DevServer,
   fileEdit,
@@ -220,6 +221,53 @@ describe("a Rolldown build", () => {
     TIMEOUT,
   );
 });
+
+// webpack and Rspack compile no TypeScript without a loader or rule of the user's: these apps'
+// methods are JavaScript typed by a declaration file. Their worker threads import the methods'
+// source file (a bundle of theirs cannot name a file of its own for them), so the sources stay.
+for (const bundler of ["webpack", "rspack"] as const) {
+  describe(`a ${bundler === "webpack" ? "webpack" : "Rspack"} build`, () => {
+    let app: BundlerApp;
+    beforeAll(() => void (app = newApp("javascript")));
+
+    for (const module of [true, false]) {
+      it(
+        `bundles the runner in ${module ? "an ES module" : "a CommonJS"} bundle, flowc/runtime imported at run time`,
+        async () => {
+          const dir = `out-${bundler}-${module ? "esm" : "cjs"}`;
+          await buildWithWebpackLike(bundler, app, "src/main.js", dir, module);
+          const bundle = `${dir}/main.${module ? "mjs" : "cjs"}`;
+          const code = app.outputs(dir).get(`main.${module ? "mjs" : "cjs"}`) ?? "";
+          expect(code).toContain(`"file://${app.path("src/word-count/word-count.methods.js")}"`);
+          // The runtime is imported, not bundled: none of its error codes is in the bundle.
+          expect(code).toMatch(module ? /from "flowc\/runtime"/ : /import\("flowc\/runtime"\)/);
+          expect(code).not.toContain("FLOW_METHOD_FAILED");
+          expectRunOnThreads(await app.runWithSources(bundle));
+        },
+        TIMEOUT,
+      );
+    }
+
+    it(
+      "fails on a manifest whose edge no longer fits, with the diagnostics and their frames",
+      async () => {
+        const types = fileEdit(app, METHODS_DTS);
+        types.edit(COUNT_WORDS_DECLARED, COUNT_WORDS_DECLARED_BROKEN);
+        try {
+          const error = await rejectionOf(
+            buildWithWebpackLike(bundler, app, "src/main.js", `out-${bundler}-broken`, true),
+          );
+          const { line, column } = inGroup(app, "countWords");
+          expect(error.message).toContain(`word-count.flow:${line}:${column} - error FLOW4001: `);
+          expect(error.message).toContain(`> ${line} | ${GROUP}`);
+        } finally {
+          types.restore();
+        }
+      },
+      TIMEOUT,
+    );
+  });
+}
 
 describe("an app that imports only the plan", () => {
   // The methods' chunk of the worker threads is emitted with the manifest, used or not: only the
