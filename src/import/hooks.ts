@@ -7,6 +7,9 @@
  *   the first import, then answered from the rebuild cache while nothing it read changed.
  *   A manifest with errors fails the import with one error whose message is the
  *   diagnostics as `flowc check` prints them, code frames included.
+ * - Options come from the environment, the one channel `--import` leaves: `FLOWC_DECLARATIONS=1`
+ *   also writes `etl.d.flow.ts` beside each manifest imported (when its text changes), and
+ *   `FLOWC_TYPESCRIPT=6` reads the methods with TypeScript 6, as `--typescript 6`.
  * - The runner imports its methods as `./etl.methods.js`. Under tsx (or a Node that runs
  *   TypeScript) that finds `etl.methods.ts`; plain Node finds nothing, and the import is
  *   answered with the module compiled to JavaScript, as worker threads load it
@@ -38,7 +41,10 @@ export const load: LoadHook = async (url, context, nextLoad) => {
   const file = fileURLToPath(url);
   // Imported with the first manifest: a process that imports none pays only for these hooks.
   const { compileRunnerModule } = await import("./runner-module.js");
-  const module = await compileRunnerModule(file);
+  const module = await compileRunnerModule(file, {
+    declarations: process.env["FLOWC_DECLARATIONS"] === "1",
+    typescript: process.env["FLOWC_TYPESCRIPT"] === "6" ? 6 : undefined,
+  });
   if (module.code === undefined) throw new Error(`flowc could not compile ${file}:\n\n${module.report}`);
   // Warnings are printed as the CLI prints them; they do not stop the import.
   if (module.report !== "") process.stderr.write(module.report);

@@ -6,7 +6,7 @@
  * diagnostics `flowc check` prints, warnings are printed without stopping it, and a second
  * start is answered from the rebuild cache until the manifest or its methods change.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -240,4 +240,25 @@ describe("flowc/register and the rebuild cache", () => {
       expect(perChapter.reduce((sum, counts) => sum + (counts[word] ?? 0), 0)).toBe(count);
     }
   }, 180_000);
+});
+
+describe("flowc/register with FLOWC_DECLARATIONS=1", () => {
+  it("writes the manifest's declaration file beside it, as flowc build --declarations does, only when it changes", async () => {
+    const app = newApp();
+    const declarations = app.path("word-count/word-count.d.flow.ts");
+    reportOf(await app.node(["--import", "flowc/register", "app.mjs"], { FLOWC_DECLARATIONS: "1" }));
+    const written = readFileSync(declarations, "utf8");
+    expect(written).toContain("export declare function run(");
+    const firstWrite = statSync(declarations).mtimeMs;
+    // Answered from the cache the second time, and the file is left as it was.
+    reportOf(await app.node(["--import", "flowc/register", "app.mjs"], { FLOWC_DECLARATIONS: "1" }));
+    expect(statSync(declarations).mtimeMs).toBe(firstWrite);
+    rmSync(declarations);
+    expect((await app.flowc(["build", "--declarations", MANIFEST])).code).toBe(0);
+    expect(readFileSync(declarations, "utf8")).toBe(written);
+    // Without the variable, nothing is written.
+    const other = newApp();
+    reportOf(await other.node(["--import", "flowc/register", "app.mjs"]));
+    expect(existsSync(other.path("word-count/word-count.d.flow.ts"))).toBe(false);
+  }, 120_000);
 });
