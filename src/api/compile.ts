@@ -7,7 +7,7 @@ import { createSourceText } from "../../grammar/source.js";
 import type { PlanDescriptor } from "../../stdlib/plan.js";
 import { compile as compileManifest, type TypeScriptServices } from "../compile.js";
 import { hasErrors } from "../../grammar/diagnostics/diagnostic.js";
-import { outputPathFor } from "../emit/emit.js";
+import { declarationPathFor, outputPathFor } from "../emit/emit.js";
 import type { TypeScriptVersion } from "../typecheck/engine.js";
 import type { EdgeType, MethodTypes, TargetBackend } from "../typecheck/types.js";
 import { createTypeScriptServices } from "../typescript-services.js";
@@ -48,6 +48,12 @@ export interface CompileOptions extends CheckOptions {
    * manifest, `<name>.flow.ts`. Nothing is written: the code is returned.
    */
   readonly outFile?: string | undefined;
+  /**
+   * Also the declaration file `flowc build --declarations` writes (`etl.d.flow.ts`, the types of
+   * `import … from "./etl.flow"`), in `declarations`. Nothing is written.
+   * @default false
+   */
+  readonly declarations?: boolean | undefined;
 }
 
 export interface CheckResult {
@@ -88,6 +94,10 @@ export interface CompileResult extends CheckResult {
   readonly outFile: string;
   /** The runner's TypeScript source, when the manifest has no error. */
   readonly code: string | undefined;
+  /** With `declarations: true`, where the declaration file goes: `etl.d.flow.ts` beside the manifest. */
+  readonly declarationsFile: string | undefined;
+  /** With `declarations: true`, the declaration file's text, when the manifest has no error. */
+  readonly declarations: string | undefined;
 }
 
 /** TypeScript projects (one per tsconfig, with their parsed libraries) shared by the calls that are given it. */
@@ -143,7 +153,13 @@ export function createSession(options: SessionOptions = {}): CompilerSession {
  * if (!result.ok) process.stderr.write(printDiagnostics(result));
  */
 export async function check(manifest: ManifestInput, options: CheckOptions = {}): Promise<CheckResult> {
-  const { code: _code, outFile: _outFile, ...result } = await run(manifest, options, undefined);
+  const {
+    code: _code,
+    outFile: _outFile,
+    declarations: _d,
+    declarationsFile: _f,
+    ...result
+  } = await run(manifest, options, undefined, undefined);
   return result;
 }
 
@@ -160,13 +176,14 @@ export async function check(manifest: ManifestInput, options: CheckOptions = {})
 export async function compile(manifest: ManifestInput, options: CompileOptions = {}): Promise<CompileResult> {
   const path = typeof manifest === "string" ? manifest : manifest.path;
   const outFile = options.outFile ?? outputPathFor(path, { rootDir: "." });
-  return run(manifest, options, outFile);
+  return run(manifest, options, outFile, options.declarations === true ? declarationPathFor(path) : undefined);
 }
 
 async function run(
   manifest: ManifestInput,
   options: CheckOptions,
   outFile: string | undefined,
+  declarationsFile: string | undefined,
 ): Promise<CompileResult> {
   const source =
     typeof manifest === "string"
@@ -181,7 +198,7 @@ async function run(
   try {
     result = await compileManifest(
       source,
-      { workers: options.workers, backend: options.backend, types: options.types, outFile },
+      { workers: options.workers, backend: options.backend, types: options.types, outFile, declarationsFile },
       options.types === false ? undefined : (shared ?? own),
     );
   } finally {
@@ -201,5 +218,7 @@ async function run(
     edges: typed?.edges,
     outFile: outFile ?? "",
     code: result.code,
+    declarationsFile,
+    declarations: result.declarations,
   };
 }
