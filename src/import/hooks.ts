@@ -19,6 +19,8 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { LoadHook, ResolveHook } from "node:module";
 
+const TYPESCRIPT = /\.[cm]?tsx?$/;
+
 /** The methods' module files of every manifest compiled here, by the manifest's URL. */
 const moduleFilesOf = new Map<string, readonly string[]>();
 
@@ -28,9 +30,17 @@ export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
     try {
       return await nextResolve(specifier, context);
     } catch (error) {
-      const compiled = await compiledMethods(specifier, parent);
-      if (compiled === undefined) throw error;
-      return { url: compiled, format: "module", shortCircuit: true };
+      const found = await compiledMethods(specifier, parent);
+      if (found === undefined) throw error;
+      if (found.compiled === undefined) {
+        throw new Error(
+          `flowc/register: ${found.file}, the methods of ${fileURLToPath(parent)}, is TypeScript that cannot be ` +
+            "compiled to an ES module on its own (a CommonJS module, say), and this Node does not run TypeScript: " +
+            "start the program with tsx (`tsx --import flowc/register …`).",
+          { cause: error },
+        );
+      }
+      return { url: found.compiled, format: "module", shortCircuit: true };
     }
   }
   return nextResolve(specifier, context);
@@ -61,17 +71,21 @@ function isRelative(specifier: string): boolean {
 }
 
 /**
- * The compiled JavaScript of the methods module a runner imports as `specifier`
- * (`./etl.methods.js` for `etl.methods.ts`), when it is one of its manifest's modules.
+ * The methods module a runner imports as `specifier` (`./etl.methods.js` for `etl.methods.ts`),
+ * when it is one of its manifest's modules, with the URL of its compiled JavaScript when
+ * esbuild could compile it.
  */
-async function compiledMethods(specifier: string, manifestUrl: string): Promise<string | undefined> {
+async function compiledMethods(
+  specifier: string,
+  manifestUrl: string,
+): Promise<{ file: string; compiled: string | undefined } | undefined> {
   const wanted = withoutExtension(fileURLToPath(new URL(specifier, manifestUrl)));
   const file = moduleFilesOf.get(manifestUrl)?.find((candidate) => withoutExtension(candidate) === wanted);
-  if (file === undefined) return undefined;
+  if (file === undefined || !TYPESCRIPT.test(file)) return undefined;
   const url = pathToFileURL(file).href;
   const { threadModuleUrls } = await import("../../stdlib/backends/threads/compiled-methods.js");
   const loadFrom = (await threadModuleUrls([url])).get(url);
-  return loadFrom === url ? undefined : loadFrom;
+  return { file, compiled: loadFrom === url ? undefined : loadFrom };
 }
 
 function withoutExtension(file: string): string {
