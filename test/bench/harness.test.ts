@@ -120,11 +120,11 @@ describe("workloads on tiny sizes, in-process contenders", () => {
 });
 
 describe("workloads on tiny sizes, contenders that spawn processes", () => {
-  it("W9: the loader cold and warm, the prebuilt runner and `flowc build` then `node` print what `flowc run` prints", async () => {
+  it("W9: the loader cold and warm, the prebuilt runner (with and without pass-through hooks) and `flowc build` then `node` print what `flowc run` prints", async () => {
     const result = await measureWorkload(importWorkload, { mode: "test" });
     expect(result.cases.map((c) => c.spec.group)).toEqual(["import word-count"]);
     // A cold start must have filled both caches, and a warm one must have stored nothing (each run's `verify`).
-    expectAllCorrect(result, ["loader-cold", "loader-warm", "prebuilt", "cli-build"]);
+    expectAllCorrect(result, ["loader-cold", "loader-warm", "prebuilt", "prebuilt-hooked", "cli-build"]);
     const warm = result.cases[0]?.contenders.find((c) => c.id === "loader-warm");
     expect(warm?.notes[0]).toMatch(/^the first start, untimed, which compiled the manifest and the methods: \d+ ms$/);
   }, 120_000);
