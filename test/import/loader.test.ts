@@ -262,3 +262,36 @@ describe("flowc/register with FLOWC_DECLARATIONS=1", () => {
     expect(existsSync(other.path("word-count/word-count.d.flow.ts"))).toBe(false);
   }, 120_000);
 });
+
+describe("flowc/register and methods plain Node cannot load", () => {
+  // A CommonJS TypeScript module: esbuild compiles no ES module of it, and Node 20 runs no TypeScript.
+  const CALC = [
+    'import { double, sum } from "./calc.methods.cjs";',
+    "double, sum { execution_flow: sequential; }",
+    "double < execution_flow: parallel; min_worker_count: 2; >",
+    "",
+  ].join("\n");
+  const METHODS_CTS = [
+    "export function double(x: number): number { return x * 2; }",
+    "export function sum(xs: number[]): number { return xs.reduce((a, b) => a + b, 0); }",
+    "",
+  ].join("\n");
+  const PROGRAM = 'import { run } from "./calc/calc.flow";\nconsole.log(JSON.stringify(await run([1, 2, 3])));\n';
+
+  it("says so and names tsx under plain Node, and runs under tsx", async () => {
+    const app = newApp();
+    app.write("calc/calc.flow", CALC);
+    app.write("calc/calc.methods.cts", METHODS_CTS);
+    app.write("calc.mjs", PROGRAM);
+    const plain = await app.node(["--import", "flowc/register", "calc.mjs"]);
+    expect(plain.code).not.toBe(0);
+    expect(plain.stderr).toContain(
+      `flowc/register: ${app.path("calc/calc.methods.cts")}, the methods of ${app.path("calc/calc.flow")}, is ` +
+        "TypeScript that cannot be compiled to an ES module on its own",
+    );
+    expect(plain.stderr).toContain("tsx --import flowc/register");
+    const underTsx = await app.tsx(["--import", "flowc/register", "calc.mjs"]);
+    expect(underTsx.code, underTsx.stderr).toBe(0);
+    expect(JSON.parse(underTsx.stdout)).toBe(12);
+  }, 120_000);
+});
