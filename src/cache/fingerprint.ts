@@ -7,26 +7,29 @@
  *   type-check reads, and the largest: `@types/node` alone is 200 files) are written by
  *   package managers, which replace them: those are recorded by size, inode and change time
  *   (which no tool can set back), so that an unchanged build does not read megabytes.
- * - Every directory that holds a file it read, by modification time: a file created,
- *   deleted or renamed there (a new `utils.ts` beside `utils.js`, an `index.ts`) changes it.
+ * - Every directory that holds a file it read, by the names in it: a file created, deleted
+ *   or renamed there (a new `utils.ts` beside `utils.js`, an `index.ts`) changes them.
+ *   Names that start with a dot are left out: tools keep their own there (`.flowc/`, the
+ *   temporary files flowc writes a runner through, an editor's swap files).
  * - In those directories and every ancestor of them, what module lookup and settings
- *   search for: `node_modules` and `node_modules/@types` by modification time (a
- *   package installed where a lookup failed before misses), `package.json` and
+ *   search for: `node_modules` and `node_modules/@types` by the names in them (a package
+ *   installed where a lookup failed before misses; `node_modules/.cache`, where flowc,
+ *   bundlers and linters keep caches, does not count), `package.json` and
  *   `tsconfig.json` by content (they decide module formats and settings without being
  *   source files), each recorded as absent when it is. Ancestors are not recorded by
- *   their own modification time: a home folder changes with every shell command.
+ *   their own names: a home folder changes with every shell command.
  *
  * Sound first: whatever cannot be read now that could be read then, and the reverse,
  * is a change.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 export interface Fingerprint {
   /** Absolute path → SHA-256 of its content (or, under node_modules, its stat signature), or `null` when it did not exist. */
   readonly files: Readonly<Record<string, string | null>>;
-  /** Absolute path → modification time in nanoseconds (as a string), or `null` when it did not exist. */
+  /** Absolute path → a hash of the names in it but those starting with a dot, or `null` when it did not exist. */
   readonly directories: Readonly<Record<string, string | null>>;
 }
 
@@ -58,15 +61,15 @@ export function fingerprintOf(files: Iterable<string>): Fingerprint {
   }
   const fileHashes: Record<string, string | null> = {};
   for (const file of [...read].sort()) fileHashes[file] = signatureOf(file);
-  const times: Record<string, string | null> = {};
-  for (const dir of [...lookedIn].sort()) times[dir] = modifiedAt(dir);
-  return { files: fileHashes, directories: times };
+  const listings: Record<string, string | null> = {};
+  for (const dir of [...lookedIn].sort()) listings[dir] = namesIn(dir);
+  return { files: fileHashes, directories: listings };
 }
 
 /** Whether everything `fingerprint` recorded is as it was. */
 export function isUnchanged(fingerprint: Fingerprint): boolean {
-  for (const [dir, time] of Object.entries(fingerprint.directories)) {
-    if (modifiedAt(dir) !== time) return false;
+  for (const [dir, names] of Object.entries(fingerprint.directories)) {
+    if (namesIn(dir) !== names) return false;
   }
   for (const [file, hash] of Object.entries(fingerprint.files)) {
     if (signatureOf(file) !== hash) return false;
@@ -95,11 +98,14 @@ function contentHash(file: string): string | null {
   }
 }
 
-function modifiedAt(dir: string): string | null {
+/** A hash of the names in `dir` that do not start with a dot, sorted; `null` when it is no directory. */
+function namesIn(dir: string): string | null {
+  let names: string[];
   try {
-    const stats = statSync(dir, { bigint: true });
-    return stats.isDirectory() ? `${stats.mtimeNs}:${stats.ino}` : null;
+    names = readdirSync(dir);
   } catch {
     return null;
   }
+  const kept = names.filter((name) => !name.startsWith(".")).sort();
+  return createHash("sha256").update(kept.join("\n")).digest("hex");
 }

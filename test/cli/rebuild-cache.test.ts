@@ -180,6 +180,19 @@ describe("the rebuild cache", () => {
     expect(after.status).toBe(0);
   });
 
+  it("misses when a file is added beside a module, but not for what tools keep in dot folders", () => {
+    mkdirSync(join(project, "node_modules"));
+    check();
+    mark();
+    // A bundler's or flowc's own cache in node_modules, a run journal and a temporary file beside the manifest.
+    mkdirSync(join(project, "node_modules", ".cache", "some-tool"), { recursive: true });
+    mkdirSync(join(project, ".flowc"), { recursive: true });
+    write(".etl.flow.ts.1a2b3c.tmp", "");
+    expect(fromCache()).toBe(true);
+    write("etl.methods.js", "export function extract(x) { return x; }\n");
+    expect(fromCache()).toBe(false);
+  });
+
   it("misses when an installed package's file is replaced, even with its size and modification time kept", () => {
     mkdirSync(join(project, "node_modules", "tiny-pad"), { recursive: true });
     write(

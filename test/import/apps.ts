@@ -51,9 +51,7 @@ const PACKAGES: readonly (readonly [string, string])[] = [
 
 export function createApp(prefix = "flowc-app-"): App {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  // Where the loader keeps it by default. A folder outside `node_modules` would miss once more on
-  // the second start: the first one's worker threads create `node_modules/.cache` (for the methods
-  // they compile), which changes the `node_modules` folder the compilation looked in.
+  // Where the loader keeps it by default.
   const cacheDir = path.join(dir, "node_modules/.cache/flowc");
   writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
   for (const [name, target] of PACKAGES) {
