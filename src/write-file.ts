@@ -9,12 +9,24 @@
  * into whatever file the link points to.
  */
 import { randomBytes } from "node:crypto";
-import { open, rename, rm, type FileHandle } from "node:fs/promises";
+import { lstat, open, readFile, rename, rm, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 export interface ReplaceOptions {
   /** Permission bits of the new file (`0o644`); without it, those of a new file under the umask. */
   readonly mode?: number | undefined;
+}
+
+/** Whether `path` is a file (not a link to one) that holds `text`: then there is nothing to write. */
+export async function fileHolds(path: string, text: string): Promise<boolean> {
+  try {
+    const stats = await lstat(path);
+    // Its size says at once whether it can hold the text.
+    if (!stats.isFile() || stats.size !== Buffer.byteLength(text)) return false;
+    return (await readFile(path, "utf8")) === text;
+  } catch {
+    return false;
+  }
 }
 
 /**

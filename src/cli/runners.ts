@@ -1,9 +1,8 @@
-import { lstat, readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { outputPathFor } from "../emit/emit.js";
 import type { FileResult } from "./compile-files.js";
 import { UsageError, describeFsError, makeDirectory } from "./io.js";
-import { replaceFile } from "../write-file.js";
+import { fileHolds, replaceFile } from "../write-file.js";
 
 /** Where `flowc build` writes each manifest's runner, and a reason for each pair of manifests that would share one. */
 export interface RunnerPaths {
@@ -42,7 +41,7 @@ export function planRunners(files: readonly string[], outDir: string | undefined
  * never a file the user keeps elsewhere.
  */
 export async function writeRunner(outFile: string, code: string): Promise<boolean> {
-  if (await holds(outFile, code)) return false;
+  if (await fileHolds(outFile, code)) return false;
   const dir = dirname(outFile);
   try {
     await makeDirectory(dir);
@@ -56,18 +55,6 @@ export async function writeRunner(outFile: string, code: string): Promise<boolea
     throw new UsageError(`cannot write ${outFile}: ${describeFsError(error)}`);
   }
   return true;
-}
-
-/** Whether `path` is a file (not a link to one) that holds `text`. */
-async function holds(path: string, text: string): Promise<boolean> {
-  try {
-    const stats = await lstat(path);
-    // A runner is small; its size says at once whether it can hold the text.
-    if (!stats.isFile() || stats.size !== Buffer.byteLength(text)) return false;
-    return (await readFile(path, "utf8")) === text;
-  } catch {
-    return false;
-  }
 }
 
 /** What a build writes for a manifest: its runner or its declaration file, when it compiled. */

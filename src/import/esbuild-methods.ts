@@ -73,18 +73,15 @@ function outputDirOf(options: BuildOptions): string | undefined {
   if (options.write === false || options.splitting === true) return undefined;
   const cwd = options.absWorkingDir ?? process.cwd();
   if (options.outfile !== undefined) return path.dirname(path.resolve(cwd, options.outfile));
-  if (options.outdir === undefined) return undefined;
-  const entries = Array.isArray(options.entryPoints)
-    ? options.entryPoints
-    : Object.keys(options.entryPoints ?? {}).length === 1
-      ? [null]
-      : [];
-  if (entries.length !== 1) return undefined;
+  if (options.outdir === undefined || options.entryPoints === undefined) return undefined;
   const outdir = path.resolve(cwd, options.outdir);
-  const entry = entries[0];
-  // One entry point: its output goes straight into `outdir` unless `outbase` keeps its folders.
-  if (options.outbase === undefined || entry === null) return outdir;
-  const entryPath = typeof entry === "string" ? entry : (entry?.in ?? "");
-  const relative = path.relative(path.resolve(cwd, options.outbase), path.dirname(path.resolve(cwd, entryPath)));
-  return path.join(outdir, relative);
+  const given = options.entryPoints;
+  const entries = Array.isArray(given) ? given : Object.entries(given).map(([out, entry]) => ({ in: entry, out }));
+  const [entry, ...more] = entries;
+  if (entry === undefined || more.length > 0) return undefined;
+  // A named output (`{ in, out }`) is `out` under `outdir`.
+  if (typeof entry !== "string") return path.join(outdir, path.dirname(entry.out));
+  // A path goes straight into `outdir` (its own folder is the `outbase`), unless `outbase` keeps its folders.
+  if (options.outbase === undefined) return outdir;
+  return path.join(outdir, path.relative(path.resolve(cwd, options.outbase), path.dirname(path.resolve(cwd, entry))));
 }

@@ -23,7 +23,7 @@ import { pathToFileURL } from "node:url";
 import { createUnplugin, type UnpluginContextMeta, type UnpluginMessage, type UnpluginOptions } from "unplugin";
 import { positionAt } from "../../grammar/source.js";
 import { createWatchServices, type WatchServices } from "../watch-services.js";
-import { codeFrame } from "../diagnostics/printer.js";
+import { codeFrame, formatDiagnosticText } from "../diagnostics/printer.js";
 import type { ModuleLocation, ModuleToLocate } from "../emit/emit.js";
 import type { TypeScriptVersion } from "../typecheck/engine.js";
 import { relativeImportSpecifier } from "../typecheck/module-specifier.js";
@@ -94,7 +94,6 @@ export const flowcPlugin = createUnplugin<FlowcPluginOptions | undefined, false>
         : null,
     loadInclude: (id) => MANIFEST.test(id),
     async load(id) {
-      if (!MANIFEST.test(id)) return null;
       const shared = (services ??= createWatchServices(options.typescript));
       const locate = (module: ModuleToLocate): ModuleLocation | undefined => {
         if (module.file === undefined) return undefined;
@@ -143,9 +142,7 @@ export const flowcPlugin = createUnplugin<FlowcPluginOptions | undefined, false>
       services = undefined;
     },
     vite: {
-      renderChunk(code, chunk) {
-        return chunkPaths(this as unknown as RollupContext, code, chunk.fileName);
-      },
+      renderChunk,
       config: () => ({ ssr: { external: ["flowc"] } }),
       // A methods module changed: the manifests that read it compile again (their types may no
       // longer fit), and update with it.
@@ -174,9 +171,7 @@ export const flowcPlugin = createUnplugin<FlowcPluginOptions | undefined, false>
       },
     },
     rollup: {
-      renderChunk(code, chunk) {
-        return chunkPaths(this as unknown as RollupContext, code, chunk.fileName);
-      },
+      renderChunk,
       buildStart(this: { meta?: { watchMode?: boolean } }) {
         serving = this.meta?.watchMode === true;
       },
@@ -186,9 +181,7 @@ export const flowcPlugin = createUnplugin<FlowcPluginOptions | undefined, false>
       },
     },
     rolldown: {
-      renderChunk(code, chunk) {
-        return chunkPaths(this as unknown as RollupContext, code, chunk.fileName);
-      },
+      renderChunk,
     },
     webpack(compiler) {
       externalRuntime(compiler.options);
@@ -227,11 +220,19 @@ function externalRuntime(options: { externals?: unknown; output: { module?: bool
   options.externals = given === undefined ? [runtime] : Array.isArray(given) ? [...given, runtime] : [given, runtime];
 }
 
-/** The runner's placeholders for emitted chunks, made paths relative to the chunk that holds it (`./x.js`). */
-function chunkPaths(context: RollupContext, code: string, fileName: string): { code: string; map: null } | null {
+/**
+ * Rollup's, Rolldown's and Vite's `renderChunk`: the runner's placeholders for emitted chunks,
+ * made paths relative to the chunk that holds it (`./x.js`).
+ */
+function renderChunk(
+  this: unknown,
+  code: string,
+  chunk: { readonly fileName: string },
+): { code: string; map: null } | null {
   if (!code.includes("__flowc_chunk_")) return null;
+  const context = this as RollupContext;
   const replaced = code.replace(CHUNK_PLACEHOLDER, (_, referenceId: string) => {
-    const relative = path.posix.relative(path.posix.dirname(fileName), context.getFileName(referenceId));
+    const relative = path.posix.relative(path.posix.dirname(chunk.fileName), context.getFileName(referenceId));
     return relative.startsWith(".") ? relative : `./${relative}`;
   });
   return { code: replaced, map: null };
@@ -254,6 +255,10 @@ function errorOf(module: RunnerModule, meta: UnpluginContextMeta): UnpluginMessa
   // esbuild would print a location it is given without its line's text: the report says where, with the frame.
   if (meta.framework === "esbuild") return { message: module.report.trimEnd() };
   if (!ROLLUP_LIKE.has(meta.framework)) return { message: module.report, id: file, loc };
-  const headlines = module.report.split("\n").filter((line) => / - (?:error|warning) FLOW\d+: /.test(line));
+  // Each diagnostic's first line, as the report has it.
+  const sources = new Map(module.sources.map((text) => [text.path, text]));
+  const headlines = module.diagnostics.map(
+    (diagnostic) => formatDiagnosticText(diagnostic, (name) => sources.get(name), { color: false }).split("\n")[0],
+  );
   return { message: headlines.join("\n"), id: file, loc, frame: codeFrame(source, start, end) };
 }

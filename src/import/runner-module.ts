@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createSourceText, type SourceText } from "../../grammar/source.js";
-import { hasErrors, type Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
+import type { Diagnostic } from "../../grammar/diagnostics/diagnostic.js";
 import { defaultCacheDir, openCompileCache, type CompileCache } from "../cache/compile-cache.js";
 import { compileSources, type FileResult } from "../compile-sources.js";
 import type { TypeScriptServices } from "../compile.js";
@@ -45,21 +45,17 @@ export interface RunnerModuleOptions {
 export interface RunnerModule {
   /** The manifest's absolute path. */
   readonly file: string;
-  /** The runner as an ES module in JavaScript, when the manifest has no error. */
+  /** The runner as an ES module in JavaScript; `undefined` when the manifest has an error. */
   readonly code: string | undefined;
   /** Every diagnostic, warnings included, and the texts they point into. */
   readonly diagnostics: readonly Diagnostic[];
   readonly sources: readonly SourceText[];
-  /** Whether a diagnostic is an error (then `code` is `undefined`). */
-  readonly failed: boolean;
   /** The diagnostics as `flowc check` prints them, code frames included (no colour). */
   readonly report: string;
   /** The files whose change changes the module: the manifest, its methods' modules, the files their code hash read. */
   readonly watchFiles: readonly string[];
   /** The methods' module files, absolute, by manifest name. */
   readonly modulePaths: ReadonlyMap<string, string>;
-  /** The declaration file, when asked for and written or found up to date. */
-  readonly declarationsFile: string | undefined;
 }
 
 /**
@@ -98,26 +94,21 @@ export async function compileRunnerModule(
     options.services,
   );
   const compiled = result!;
-  const failed = hasErrors(compiled.diagnostics);
   const code =
     compiled.code === undefined
       ? undefined
       : await toJavaScript(compiled.code, `${file}.ts`, useCache ? openCompileCache(cacheDir) : undefined);
-  let declarationsFile: string | undefined;
   if (compiled.declarations !== undefined && compiled.declarationsFile !== undefined) {
     await writeIfChanged(compiled.declarationsFile, compiled.declarations);
-    declarationsFile = compiled.declarationsFile;
   }
   return {
     file,
     code,
     diagnostics: compiled.diagnostics,
     sources: compiled.sources,
-    failed,
     report: await report(compiled),
     watchFiles: [...new Set([file, ...compiled.modulePaths.values(), ...compiled.codeFiles])],
     modulePaths: compiled.modulePaths,
-    declarationsFile,
   };
 }
 
@@ -145,10 +136,7 @@ async function toJavaScript(code: string, sourcefile: string, cache: CompileCach
 }
 
 /** Writes `text` at `file` unless it holds it already, so that watchers do not see a change that is none. */
-async function writeIfChanged(file: string, text: string): Promise<boolean> {
-  const current = await readFile(file, "utf8").catch(() => undefined);
-  if (current === text) return false;
-  const { replaceFile } = await import("../write-file.js");
-  await replaceFile(file, text);
-  return true;
+async function writeIfChanged(file: string, text: string): Promise<void> {
+  const { fileHolds, replaceFile } = await import("../write-file.js");
+  if (!(await fileHolds(file, text))) await replaceFile(file, text);
 }

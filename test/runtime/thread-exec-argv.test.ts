@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { threadExecArgv, withoutTsxLoader } from "../../stdlib/backends/threads/thread-exec-argv.js";
+import { threadExecArgv, withoutLoaders } from "../../stdlib/backends/threads/thread-exec-argv.js";
 
 const compiled = "file:///app/node_modules/.cache/flowc/threads/0123abcd.mjs";
 const plain = "file:///app/methods.js";
@@ -36,7 +36,7 @@ describe("the Node options of worker threads", () => {
       ["--import", "file:///app/tsx.mjs"],
     ],
   ])("%j keeps %j", (execArgv, kept) => {
-    expect(withoutTsxLoader(execArgv)).toEqual(kept);
+    expect(withoutLoaders(execArgv)).toEqual(kept);
   });
 
   it("leaves tsx out when every module the threads import is JavaScript", () => {

@@ -20,19 +20,19 @@ const JAVASCRIPT_URL = /\.[cm]?js$/;
 
 /**
  * `execArgv` for threads that import `loads` (file URLs): the process's options without tsx's
- * loader when every one of them is JavaScript, else `undefined` (the threads inherit them).
+ * loader and flowc's when every one of them is JavaScript, else `undefined` (the threads inherit them).
  */
 export function threadExecArgv(
   loads: Iterable<string>,
   execArgv: readonly string[] = process.execArgv,
 ): readonly string[] | undefined {
   for (const url of loads) if (!JAVASCRIPT_URL.test(new URL(url).pathname)) return undefined;
-  const kept = withoutTsxLoader(execArgv);
+  const kept = withoutLoaders(execArgv);
   return kept.length === execArgv.length ? undefined : kept;
 }
 
-/** `execArgv` less every option that preloads tsx (the flag and its value, or `--flag=value`). */
-export function withoutTsxLoader(execArgv: readonly string[]): string[] {
+/** `execArgv` less every option that preloads tsx or `flowc/register` (the flag and its value, or `--flag=value`). */
+export function withoutLoaders(execArgv: readonly string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
     const option = execArgv[i]!;
